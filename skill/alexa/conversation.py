@@ -1,0 +1,100 @@
+"""One request, end to end: read the facts, run the engine on the household, render the reply as SSML."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.alexa.request import RequestFacts, read_facts
+from skill.content import Content, load_content
+from skill.engine.script import Reply
+from skill.engine.turn import Turn
+from skill.household import Household
+from skill.speech.ssml import compose
+from skill.state import Households, household_key
+
+LAST_SPEECH = "_last_speech"
+LAST_REPROMPT = "_last_reprompt"
+
+Produce = Callable[[Turn], Reply]
+
+
+@dataclass
+class Services:
+    """What every handler shares; the store is opened on first use, never at import."""
+
+    open_households: Callable[[], Households]
+
+    @cached_property
+    def households(self) -> Households:
+        return self.open_households()
+
+
+class Conversation:
+    """The glue between one Alexa request and the engine."""
+
+    def __init__(self, handler_input: HandlerInput, services: Services) -> None:
+        self.handler_input = handler_input
+        self.services = services
+        self.facts: RequestFacts = read_facts(handler_input)
+        self.content: Content = load_content(self.facts.locale or "")
+
+    def _turn(self, household: Household, section: str) -> Turn:
+        # Seeded by the request id, so a re-applied change after a write conflict picks the same wording.
+        rng = random.Random(f"{self.facts.request_id}:{self.facts.now.isoformat()}")
+        return Turn(
+            household=household,
+            content=self.content,
+            section=self.content.section(section),
+            now=self.facts.now,
+            rng=rng,
+            slots=self.facts.slots,
+            session=self.facts.session,
+        )
+
+    def respond(self, produce: Produce, *, section: str = "host", remember: bool = True) -> Response:
+        """Run `produce` on this couple's household (stored when `remember`) and render what it says."""
+        final: dict[str, Household] = {}
+
+        def change(household: Household) -> Reply:
+            final["household"] = household
+            return produce(self._turn(household, section))
+
+        if remember and self.facts.user_id:
+            reply = self.services.households.apply(
+                household_key(self.facts.user_id), int(self.facts.now.timestamp()), change
+            )
+        else:
+            reply = change(Household())
+        return self.render(reply, final["household"])
+
+    def render(self, reply: Reply, household: Household) -> Response:
+        voices = self.content.voices[::-1] if household.voices_swapped else self.content.voices
+        locale = self.content.locale
+        speech = compose(reply.speech, voices, self.content.sounds, locale=locale)
+        builder = self.handler_input.response_builder.speak(speech)
+        if reply.end_session:
+            builder.set_should_end_session(True)
+            self.handler_input.attributes_manager.session_attributes = {}
+        else:
+            reprompt = compose(reply.reprompt, voices, self.content.sounds, locale=locale, reprompt=True)
+            builder.ask(reprompt)
+            self.handler_input.attributes_manager.session_attributes = {
+                **reply.session,
+                LAST_SPEECH: speech,
+                LAST_REPROMPT: reprompt,
+            }
+        return builder.response
+
+    def repeat(self, fallback: Produce) -> Response:
+        """Say the last thing again, exactly; if nothing was said yet in this session, `fallback`."""
+        speech, reprompt = self.facts.session.get(LAST_SPEECH), self.facts.session.get(LAST_REPROMPT)
+        if not isinstance(speech, str) or not isinstance(reprompt, str):
+            return self.respond(fallback, remember=False)
+        self.handler_input.attributes_manager.session_attributes = dict(self.facts.session)
+        return self.handler_input.response_builder.speak(speech).ask(reprompt).response

@@ -1,0 +1,178 @@
+"""Thin ask-sdk handlers: each reads the request, calls the engine and hands the reply to the conversation."""
+
+from __future__ import annotations
+
+import time
+from xml.sax.saxutils import escape
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from skill.alexa.conversation import Conversation, Services
+from skill.content import load_content
+from skill.engine import host
+from skill.engine.ritual import registry
+from skill.logs import get_logger, pseudonym
+
+
+class _Handler(AbstractRequestHandler):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def conversation(self, handler_input: HandlerInput) -> Conversation:
+        return Conversation(handler_input, self.services)
+
+
+class LaunchHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.conversation(handler_input).respond(host.launch)
+
+
+class SetNamesHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("SetNamesIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        conversation = self.conversation(handler_input)
+        slots = conversation.facts.slots
+        return conversation.respond(lambda turn: host.set_names(turn, slots.get("first"), slots.get("second")))
+
+
+class SwapVoicesHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("SwapVoicesIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.conversation(handler_input).respond(host.swap_voices)
+
+
+class RitualHandler(_Handler):
+    """Starts whichever ritual claims the intent (see skill.engine.ritual.registry)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input) and (
+            handler_input.request_envelope.request.intent.name in registry()
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        conversation = self.conversation(handler_input)
+        ritual = registry()[conversation.facts.intent or ""]
+        return conversation.respond(ritual.start, section=ritual.name)
+
+
+class HelpHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.HelpIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.conversation(handler_input).respond(host.help_reply, remember=False)
+
+
+class GoodbyeHandler(_Handler):
+    """Stop, Cancel and NavigateHome all end the session warmly."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(
+            is_intent_name(name)(handler_input)
+            for name in ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.conversation(handler_input).respond(host.goodbye, remember=False)
+
+
+class RepeatHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.RepeatIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.conversation(handler_input).repeat(host.nothing_to_repeat)
+
+
+class FallbackHandler(_Handler):
+    """Fallback, and any intent nobody else handles: a kind nudge toward what works."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.conversation(handler_input).respond(host.fallback, remember=False)
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """Alexa closed the session: log why (without ids) and answer with an empty response."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        error = getattr(request, "error", None)
+        get_logger().info(
+            "session ended",
+            extra={
+                "reason": getattr(getattr(request, "reason", None), "value", None),
+                "alexa_error_type": getattr(getattr(error, "object_type", None), "value", None)
+                or getattr(error, "object_type", None),
+                "alexa_error_message": getattr(error, "message", None),
+            },
+        )
+        return handler_input.response_builder.response
+
+
+class OtherRequestHandler(AbstractRequestHandler):
+    """Requests we do not act on (e.g. System.ExceptionEncountered): an empty response, never an error."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        get_logger().info("request ignored", extra={"request_type": handler_input.request_envelope.request.object_type})
+        return handler_input.response_builder.response
+
+
+class ApologyHandler(AbstractExceptionHandler):
+    """Any exception becomes a short, kind apology; the error is logged without ids or names."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        envelope = handler_input.request_envelope
+        get_logger().error(
+            "request failed",
+            exc_info=(type(exception), exception, exception.__traceback__),
+            extra={"request_type": getattr(envelope.request, "object_type", None)},
+        )
+        request = envelope.request
+        content = load_content(getattr(request, "locale", None) or "")
+        apology = escape(content.section("host").lines.variants("apology")[0])
+        return handler_input.response_builder.speak(apology).set_should_end_session(True).response
+
+
+class RequestLog:
+    """Logs each request once with its id, type, intent, pseudonymous household and timing."""
+
+    def before(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes["_started"] = time.perf_counter()
+
+    def after(self, handler_input: HandlerInput, response: Response | None) -> None:
+        envelope = handler_input.request_envelope
+        request = envelope.request
+        system = envelope.context.system if envelope.context else None
+        started = handler_input.attributes_manager.request_attributes.get("_started", time.perf_counter())
+        get_logger().info(
+            "request handled",
+            extra={
+                "request_id": request.request_id,
+                "request_type": request.object_type,
+                "intent": getattr(getattr(request, "intent", None), "name", None),
+                "household": pseudonym(system.user.user_id) if system and system.user else None,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )

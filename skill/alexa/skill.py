@@ -1,0 +1,103 @@
+"""Builds the ask-sdk skill and invokes it safely for the entry points (Lambda and the web service)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import RequestEnvelope, Response
+
+from skill.alexa import handlers
+from skill.alexa.conversation import Services
+from skill.logs import get_logger
+from skill.state import Households
+from skill.store import HouseholdStore, open_store
+
+
+class SkillIdMismatch(Exception):
+    """The request was meant for another skill."""
+
+
+class _LogBefore(AbstractRequestInterceptor):
+    def __init__(self, log: handlers.RequestLog) -> None:
+        self.log = log
+
+    def process(self, handler_input: HandlerInput) -> None:
+        self.log.before(handler_input)
+
+
+class _LogAfter(AbstractResponseInterceptor):
+    def __init__(self, log: handlers.RequestLog) -> None:
+        self.log = log
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        self.log.after(handler_input, response)
+
+
+def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> CustomSkill:
+    """The skill with every handler; the store is opened lazily on the first request that needs it."""
+    services = Services(open_households=lambda: Households(open_store_fn()))
+    builder = SkillBuilder()
+    for handler_class in (
+        handlers.LaunchHandler,
+        handlers.SetNamesHandler,
+        handlers.SwapVoicesHandler,
+        handlers.RitualHandler,
+        handlers.HelpHandler,
+        handlers.GoodbyeHandler,
+        handlers.RepeatHandler,
+        handlers.FallbackHandler,
+    ):
+        builder.add_request_handler(handler_class(services))
+    builder.add_request_handler(handlers.SessionEndedHandler())
+    builder.add_request_handler(handlers.OtherRequestHandler())
+    builder.add_exception_handler(handlers.ApologyHandler())
+    log = handlers.RequestLog()
+    builder.add_global_request_interceptor(_LogBefore(log))
+    builder.add_global_response_interceptor(_LogAfter(log))
+    return builder.create()
+
+
+def expected_skill_id() -> str | None:
+    """The skill id requests must carry (`SKILL_ID`); None accepts any, for local runs only."""
+    return os.environ.get("SKILL_ID") or None
+
+
+def envelope_skill_id(envelope: RequestEnvelope) -> str | None:
+    context = envelope.context
+    application = context.system.application if context and context.system else None
+    if application is None and envelope.session is not None:
+        application = envelope.session.application
+    return application.application_id if application else None
+
+
+def check_skill_id(envelope: RequestEnvelope) -> None:
+    expected = expected_skill_id()
+    if expected and envelope_skill_id(envelope) != expected:
+        raise SkillIdMismatch("request is for another skill")
+
+
+def invoke(skill: CustomSkill, event: dict[str, Any]) -> dict[str, Any]:
+    """Run one Alexa request given as JSON-ready data; returns the response envelope as data.
+
+    Raises SkillIdMismatch for another skill's request. Anything else that goes wrong before the
+    handlers run (an envelope the SDK cannot read) becomes a valid, empty, session-ending response.
+    """
+    try:
+        envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+    except Exception:
+        get_logger().warning("unreadable request envelope", exc_info=True)
+        return {"version": "1.0", "response": {"shouldEndSession": True}}
+    check_skill_id(envelope)
+    try:
+        response_envelope = skill.invoke(request_envelope=envelope, context=None)
+    except Exception:
+        get_logger().error("skill invocation failed", exc_info=True)
+        return {"version": "1.0", "response": {"shouldEndSession": True}}
+    return skill.serializer.serialize(response_envelope)  # type: ignore[no-any-return]

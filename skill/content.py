@@ -1,0 +1,180 @@
+"""Content per locale: lines with variants, ritual settings, voices and sounds; loaded once and validated."""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from skill.speech.voices import voices_for_locale
+
+CONTENT_DIR = Path(__file__).parent / "content"
+DEFAULT_LOCALE = "en-US"
+SUPPORTED_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+
+# Placeholders a line may use; anything else is a typo caught at load time.
+PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count", "rituals", "examples"})
+
+
+class ContentError(ValueError):
+    """A content file is missing, malformed or uses an unknown placeholder."""
+
+
+@dataclass(frozen=True)
+class Sounds:
+    """The sound clips a ritual may play, by short name, with their lengths in seconds."""
+
+    clips: Mapping[str, tuple[str, float]]
+
+    def src(self, name: str) -> str:
+        return self.clips[name][0]
+
+    def seconds(self, name: str) -> float:
+        return self.clips[name][1]
+
+
+class Lines:
+    """A table of lines, each with one or more wordings; picks a wording the couple did not hear last time."""
+
+    def __init__(self, namespace: str, table: Mapping[str, tuple[str, ...]]) -> None:
+        self.namespace = namespace
+        self._table = table
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._table
+
+    def variants(self, key: str) -> tuple[str, ...]:
+        return self._table[key]
+
+    def pick(self, key: str, memory: MutableMapping[str, int], rng: random.Random, **values: Any) -> str:
+        """One wording of `key`, never the one chosen last time, with placeholders filled in."""
+        wordings = self._table[key]
+        memory_key = f"{self.namespace}.{key}"
+        last = memory.get(memory_key)
+        choices = [i for i in range(len(wordings)) if i != last] or [0]
+        index = rng.choice(choices)
+        if len(wordings) > 1:
+            memory[memory_key] = index
+        return wordings[index].format(**values)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One content file: its lines and its settings (timings, menu wording...)."""
+
+    lines: Lines
+    settings: Mapping[str, Any]
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything a locale says: one Section per content file, the two voices, and the sound catalogue."""
+
+    locale: str
+    sections: Mapping[str, Section]
+    voices: tuple[str, str]
+    sounds: Sounds
+
+    def section(self, name: str) -> Section:
+        try:
+            return self.sections[name]
+        except KeyError:
+            raise ContentError(f"no content file {name}.json for {self.locale}") from None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ContentError(f"{path}: {error}") from error
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected an object")
+    return data
+
+
+def _check_line(where: str, text: Any) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ContentError(f"{where}: a line must be non-empty text")
+    for _, field_name, _, _ in string.Formatter().parse(text):
+        if field_name is not None and field_name not in PLACEHOLDERS:
+            raise ContentError(f"{where}: unknown placeholder {{{field_name}}}")
+    return text
+
+
+def _lines_table(where: str, raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        raise ContentError(f"{where}: 'lines' must be an object")
+    table: dict[str, tuple[str, ...]] = {}
+    for key, wordings in raw.items():
+        if isinstance(wordings, str):
+            wordings = [wordings]
+        if not isinstance(wordings, list) or not wordings:
+            raise ContentError(f"{where}.{key}: give one or more wordings")
+        table[key] = tuple(_check_line(f"{where}.{key}", w) for w in wordings)
+    return table
+
+
+def _merged_files(locale: str) -> dict[str, dict[str, Any]]:
+    """Content files of the language (`en/`), overridden key by key by the locale's own folder."""
+    language = locale.split("-")[0]
+    merged: dict[str, dict[str, Any]] = {}
+    for folder in (CONTENT_DIR / language, CONTENT_DIR / locale):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.json")):
+            data = _read_json(path)
+            target = merged.setdefault(path.stem, {"lines": {}, "settings": {}})
+            for part in ("lines", "settings"):
+                extra = data.get(part, {})
+                if not isinstance(extra, dict):
+                    raise ContentError(f"{path}: '{part}' must be an object")
+                target[part].update(extra)
+            for key, value in data.items():
+                if key not in ("lines", "settings"):
+                    target[key] = value
+    return merged
+
+
+def _sounds() -> Sounds:
+    raw = _read_json(CONTENT_DIR / "sounds.json").get("clips", {})
+    clips: dict[str, tuple[str, float]] = {}
+    for name, clip in raw.items():
+        src, seconds = clip.get("src"), clip.get("seconds")
+        if not isinstance(src, str) or not src.startswith("soundbank://"):
+            raise ContentError(f"sounds.json {name}: src must be a soundbank:// clip")
+        if not isinstance(seconds, (int, float)) or seconds <= 0:
+            raise ContentError(f"sounds.json {name}: seconds must be positive")
+        clips[name] = (src, float(seconds))
+    return Sounds(clips)
+
+
+def supported_locale(locale: str | None) -> str:
+    """The locale to speak: the request's if we support it, else the default."""
+    return locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+@cache
+def load_content(locale: str) -> Content:
+    """Load and validate every content file for a supported locale (once per process)."""
+    locale = supported_locale(locale)
+    files = _merged_files(locale)
+    voices_file = files.pop("voices", {})
+    voices = tuple(voices_file.get("voices", ()))
+    allowed = voices_for_locale(locale)
+    if len(voices) != 2 or voices[0] == voices[1] or not set(voices) <= allowed:
+        raise ContentError(f"{locale}: voices must be two different voices of {sorted(allowed)}")
+    sections = {
+        name: Section(
+            lines=Lines(name, _lines_table(f"{locale}/{name}", data["lines"])),
+            settings=data["settings"],
+            data={k: v for k, v in data.items() if k not in ("lines", "settings")},
+        )
+        for name, data in files.items()
+    }
+    return Content(locale=locale, sections=sections, voices=(voices[0], voices[1]), sounds=_sounds())

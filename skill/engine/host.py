@@ -1,0 +1,142 @@
+"""The host's own turns: first meeting, welcome, help, names, voices, goodbyes and apologies."""
+
+from __future__ import annotations
+
+import re
+
+from skill.engine.ritual import rituals_in_menu_order
+from skill.engine.script import Reply, host, to_partner
+from skill.engine.turn import Turn
+
+EXPECTING = "expecting"
+EXPECTING_NAMES = "names"
+PENDING_NAME = "pending_name"
+
+_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$")
+MAX_NAME_LENGTH = 30
+
+
+def clean_name(raw: str | None) -> str | None:
+    """A first name fit to store and speak, or None when the slot is empty or not a plausible name."""
+    if raw is None:
+        return None
+    name = " ".join(raw.split())
+    if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
+        return None
+    return name[0].upper() + name[1:]
+
+
+def _spoken_list(turn: Turn, items: list[str]) -> str:
+    joiner = turn.content.section("host").settings.get("list_or", "or")
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+
+
+def _menu(turn: Turn) -> str:
+    """The rituals on offer, as examples the couple can say ("a hug", "breathe together"...)."""
+    ordered = sorted(
+        rituals_in_menu_order(),
+        key=lambda ritual: turn.content.section(ritual.name).settings.get("menu_rank", 99),
+    )
+    examples = [turn.content.section(ritual.name).settings["example"] for ritual in ordered]
+    return _spoken_list(turn, [f"'{example}'" for example in examples])
+
+
+def ask_for_names(turn: Turn) -> Reply:
+    return Reply(
+        speech=(host(turn.host_line("first_meeting")),),
+        reprompt=(host(turn.host_line("ask_names_again")),),
+        session={EXPECTING: EXPECTING_NAMES},
+    )
+
+
+def launch(turn: Turn) -> Reply:
+    """First launch: introductions. Later launches: a warm greeting by name and what they can do."""
+    if not turn.household.has_names:
+        return ask_for_names(turn)
+    return Reply(
+        speech=(host(turn.host_line("welcome_back")), host(turn.host_line("offer", examples=_menu(turn)))),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
+    """Remember both names (possibly over two answers), then let each partner hear their voice."""
+    first, second = clean_name(first), clean_name(second)
+    pending = clean_name(turn.session.get(PENDING_NAME))
+    if pending and first and not second:
+        first, second = pending, first
+    if first and not second:
+        return Reply(
+            speech=(host(turn.host_line("ask_second_name", name=first)),),
+            reprompt=(host(turn.host_line("ask_second_name_again", name=first)),),
+            session={EXPECTING: EXPECTING_NAMES, PENDING_NAME: first},
+        )
+    if not first or not second:
+        return Reply(
+            speech=(host(turn.host_line("names_not_caught")),),
+            reprompt=(host(turn.host_line("ask_names_again")),),
+            session={EXPECTING: EXPECTING_NAMES},
+        )
+    turn.household.names = [first, second]
+    return Reply(
+        speech=(
+            host(turn.host_line("names_confirmed")),
+            to_partner(0, turn.host_line("voice_intro_first")),
+            to_partner(1, turn.host_line("voice_intro_second")),
+            host(turn.host_line("offer", examples=_menu(turn))),
+        ),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def swap_voices(turn: Turn) -> Reply:
+    """Give each partner the other's voice, and let them hear it."""
+    turn.household.voices_swapped = not turn.household.voices_swapped
+    return Reply(
+        speech=(
+            host(turn.host_line("voices_swapped")),
+            to_partner(0, turn.host_line("voice_intro_first")),
+            to_partner(1, turn.host_line("voice_intro_second")),
+            host(turn.host_line("offer", examples=_menu(turn))),
+        ),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def help_reply(turn: Turn) -> Reply:
+    return Reply(
+        speech=(host(turn.host_line("help", examples=_menu(turn))),),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def fallback(turn: Turn) -> Reply:
+    """What we say when we did not understand: never a dead end."""
+    if turn.session.get(EXPECTING) == EXPECTING_NAMES:
+        return Reply(
+            speech=(host(turn.host_line("names_not_caught")),),
+            reprompt=(host(turn.host_line("ask_names_again")),),
+            session=dict(turn.session),
+        )
+    return Reply(
+        speech=(host(turn.host_line("fallback", examples=_menu(turn))),),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def goodbye(turn: Turn) -> Reply:
+    return Reply(speech=(host(turn.host_line("goodbye")),), end_session=True)
+
+
+def apology(turn: Turn) -> Reply:
+    """The only thing a couple hears when something broke on our side: short, kind, nothing technical."""
+    return Reply(speech=(host(turn.host_line("apology")),), end_session=True)
+
+
+def nothing_to_repeat(turn: Turn) -> Reply:
+    return Reply(
+        speech=(host(turn.host_line("nothing_to_repeat", examples=_menu(turn))),),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )

@@ -1,0 +1,54 @@
+"""What a ritual sees when it answers one request: the couple, their content, the slots, the time."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from skill.content import Content, Section
+from skill.household import Household
+
+
+@dataclass
+class Turn:
+    """One request as the engine sees it. `section` is the content file of whoever is answering."""
+
+    household: Household
+    content: Content
+    section: Section
+    now: datetime
+    rng: random.Random
+    slots: Mapping[str, str | None] = field(default_factory=dict)
+    session: Mapping[str, Any] = field(default_factory=dict)
+
+    def line(self, key: str, **values: Any) -> str:
+        """A wording of one of this section's lines, varied from last time, names filled in."""
+        return self.section.lines.pick(key, self.household.phrasing, self.rng, **self._names(), **values)
+
+    def host_line(self, key: str, **values: Any) -> str:
+        """A wording of one of the host's shared lines."""
+        lines = self.content.section("host").lines
+        return lines.pick(key, self.household.phrasing, self.rng, **self._names(), **values)
+
+    def for_section(self, name: str) -> Turn:
+        """The same turn, answering from another content file."""
+        return Turn(self.household, self.content, self.content.section(name), self.now, self.rng, self.slots, self.session)
+
+    def _names(self) -> dict[str, str]:
+        return {"first": self.household.name(0), "second": self.household.name(1)}
+
+    def number_slot(self, name: str) -> int | None:
+        """A whole number from a slot, or None when it is empty, misheard ("?") or not a number."""
+        raw = self.slots.get(name)
+        if raw is None:
+            return None
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return int(value)

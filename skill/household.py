@@ -1,0 +1,66 @@
+"""What the skill remembers about one couple, and how it is stored as a plain document."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+PARTNERS = (0, 1)
+
+
+@dataclass
+class Household:
+    """A couple's state: names, voice choice, fairness, phrasing memory and per-ritual state.
+
+    Per-ritual state lives under `rituals[<ritual name>]`, owned by that ritual's module,
+    so a new ritual never changes this class.
+    """
+
+    names: list[str] = field(default_factory=list)
+    voices_swapped: bool = False
+    next_first: int = 0
+    phrasing: dict[str, int] = field(default_factory=dict)
+    rituals: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def has_names(self) -> bool:
+        return len(self.names) == 2
+
+    def name(self, partner: int) -> str:
+        """A partner's first name, or a warm stand-in before the couple has introduced themselves."""
+        if self.has_names:
+            return self.names[partner]
+        return ("partner one", "partner two")[partner]
+
+    def take_first_turn(self) -> int:
+        """Who goes first in this ritual; the other partner goes first next time."""
+        first = self.next_first
+        self.next_first = 1 - first
+        return first
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "names": list(self.names),
+            "voices_swapped": self.voices_swapped,
+            "next_first": self.next_first,
+            "phrasing": dict(self.phrasing),
+            "rituals": copy.deepcopy(self.rituals),
+        }
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Household:
+        """Rebuild from a stored document, tolerating missing or malformed fields."""
+        names = document.get("names")
+        next_first = document.get("next_first")
+        phrasing = document.get("phrasing")
+        rituals = document.get("rituals")
+        return cls(
+            names=[str(n) for n in names][:2] if isinstance(names, list) else [],
+            voices_swapped=bool(document.get("voices_swapped", False)),
+            next_first=next_first if next_first in PARTNERS else 0,
+            phrasing={str(k): int(v) for k, v in phrasing.items() if isinstance(v, int)}
+            if isinstance(phrasing, dict)
+            else {},
+            rituals=copy.deepcopy(rituals) if isinstance(rituals, dict) else {},
+        )

@@ -1,0 +1,71 @@
+"""Structured JSON logs with a request id; ids are pseudonymised, names never logged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+import time
+from typing import Any
+
+LOGGER_NAME = "our_rituals"
+_STANDARD_FIELDS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+def pseudonym(identifier: str | None) -> str | None:
+    """A short, stable, one-way stand-in for a user or person id, safe to log and to use as a key prefix."""
+    if not identifier:
+        return None
+    return hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:16]
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: level, message, logger, time, and any `extra` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD_FIELDS})
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["error"] = record.exc_info[0].__name__
+            entry["where"] = _where(record.exc_info[2])
+        return json.dumps(entry, default=str)
+
+
+def _where(tb: Any) -> list[str]:
+    """The frames of a traceback as file:line (function), without the exception's message, which may hold user data."""
+    frames = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        frames.append(f"{code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno} ({code.co_name})")
+        tb = tb.tb_next
+    return frames[-6:]
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (so captured output in tests and the CLI sees it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def get_logger() -> logging.Logger:
+    """The skill's logger, writing JSON to stderr (configured once, idempotent)."""
+    logger = logging.getLogger(LOGGER_NAME)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger

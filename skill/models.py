@@ -1,0 +1,105 @@
+"""Interaction models generated from the content files: shared samples per language plus each locale's additions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from skill.content import CONTENT_DIR, SUPPORTED_LOCALES, ContentError
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
+
+
+def model_locales() -> list[str]:
+    """Locales that have content of their own (a voices.json), in contract order."""
+    return [locale for locale in SUPPORTED_LOCALES if (CONTENT_DIR / locale / "voices.json").is_file()]
+
+
+def _sources(locale: str) -> list[tuple[str, dict[str, Any]]]:
+    language = locale.split("-")[0]
+    sources = []
+    for folder in (CONTENT_DIR / language, CONTENT_DIR / locale):
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if any(key in data for key in ("invocation", "builtins", "intents", "slot_types")):
+                sources.append((f"{folder.name}/{path.name}", data))
+    return sources
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def build_model(locale: str) -> dict[str, Any]:
+    """The Alexa interaction model JSON for a locale."""
+    invocation: str | None = None
+    builtins: list[str] = []
+    intents: dict[str, dict[str, Any]] = {}
+    slot_types: dict[str, dict[str, dict[str, Any]]] = {}
+    for _, data in _sources(locale):
+        invocation = data.get("invocation", invocation)
+        builtins.extend(data.get("builtins", []))
+        for name, intent in data.get("intents", {}).items():
+            target = intents.setdefault(name, {"slots": {}, "samples": []})
+            target["slots"].update(intent.get("slots", {}))
+            target["samples"].extend(intent.get("samples", []))
+        for type_name, values in data.get("slot_types", {}).items():
+            by_id = slot_types.setdefault(type_name, {})
+            for value in values:
+                entry = by_id.setdefault(value["id"], {"value": value["value"], "synonyms": []})
+                entry["synonyms"].extend(value.get("synonyms", []))
+    if invocation is None:
+        raise ContentError(f"no invocation name for {locale}")
+    model_intents = [{"name": name, "samples": []} for name in _unique(builtins) if name not in intents]
+    for name, intent in intents.items():
+        entry: dict[str, Any] = {"name": name}
+        if intent["slots"]:
+            entry["slots"] = [{"name": slot, "type": slot_type} for slot, slot_type in intent["slots"].items()]
+        entry["samples"] = _unique(intent["samples"])
+        model_intents.append(entry)
+    types = [
+        {
+            "name": type_name,
+            "values": [
+                {"id": value_id, "name": {"value": value["value"], "synonyms": _unique(value["synonyms"])}}
+                for value_id, value in values.items()
+            ],
+        }
+        for type_name, values in slot_types.items()
+    ]
+    return {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": invocation,
+                "modelConfiguration": {"fallbackIntentSensitivity": {"level": "LOW"}},
+                "intents": model_intents,
+                "types": types,
+            }
+        }
+    }
+
+
+def model_text(locale: str) -> str:
+    return json.dumps(build_model(locale), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_models(directory: Path = MODELS_DIR) -> list[Path]:
+    """Regenerate every locale's model file; returns the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for locale in model_locales():
+        path = directory / f"{locale}.json"
+        path.write_text(model_text(locale), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def stale_models(directory: Path = MODELS_DIR) -> list[str]:
+    """Locales whose committed model differs from what the content generates."""
+    return [
+        locale
+        for locale in model_locales()
+        if not (directory / f"{locale}.json").is_file()
+        or (directory / f"{locale}.json").read_text(encoding="utf-8") != model_text(locale)
+    ]

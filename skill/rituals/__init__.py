@@ -1,0 +1,1 @@
+"""One module per ritual; each exposes `RITUAL` (see skill.engine.ritual.Ritual)."""

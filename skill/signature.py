@@ -1,0 +1,236 @@
+"""Alexa request verification for the self-hosted web service, built on `cryptography`.
+
+Implements Amazon's "Host a custom skill as a web service" checks (signature
+certificate URL, certificate chain, Signature-256, timestamp) without
+certvalidator/oscrypto, which cannot import on OpenSSL 3.0.1x. Refusals raise
+AlexaVerificationError, a werkzeug BadRequest and not an AskSdkException, so Flask
+answers HTTP 400 in a plain Flask view and also inside flask-ask-sdk's SkillAdapter,
+whose `except AskSdkException` would otherwise turn it into a 500.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import posixpath
+import re
+import threading
+import urllib.parse
+import urllib.request
+import warnings
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable, Protocol, Sequence
+
+import certifi
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.utils import CryptographyDeprecationWarning
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+from werkzeug.exceptions import BadRequest
+
+CERT_URL_HEADER = "SignatureCertChainUrl"
+SIGNATURE_HEADER = "Signature-256"
+CERT_URL_HOST = "s3.amazonaws.com"
+CERT_URL_PATH_PREFIX = "/echo.api/"
+CERT_URL_PORT = 443
+ECHO_API_DOMAIN = "echo-api.amazon.com"
+FETCH_TIMEOUT_SECONDS = 2.0
+MAX_CHAIN_BYTES = 64 * 1024
+MAX_CACHED_CHAINS = 8
+TIMESTAMP_TOLERANCE = timedelta(seconds=150)
+SKILL_EVENT_TOLERANCE = timedelta(hours=1)
+SKILL_EVENT_TYPES = frozenset(
+    {
+        "AlexaSkillEvent.SkillEnabled",
+        "AlexaSkillEvent.SkillDisabled",
+        "AlexaSkillEvent.SkillPermissionChanged",
+        "AlexaSkillEvent.SkillPermissionAccepted",
+        "AlexaSkillEvent.SkillAccountLinked",
+    }
+)
+
+Clock = Callable[[], datetime]
+Fetch = Callable[[str], bytes]
+
+
+class Headers(Protocol):
+    """Anything with items(): a dict or werkzeug's EnvironHeaders."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+class AlexaVerificationError(BadRequest):
+    """A request failed Alexa verification; a BadRequest (not an AskSdkException) so it always becomes HTTP 400."""
+
+
+def utc_now() -> datetime:
+    """Return the current aware UTC time; the default clock of both verifiers."""
+    return datetime.now(timezone.utc)
+
+
+def fetch_url(url: str) -> bytes:
+    """Download a certificate chain with a short timeout and a size cap so a slow or huge answer cannot stall us."""
+    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
+        data: bytes = response.read(MAX_CHAIN_BYTES + 1)
+    if len(data) > MAX_CHAIN_BYTES:
+        raise AlexaVerificationError("certificate chain too large")
+    return data
+
+
+def canonical_cert_url(url: str) -> str:
+    """Apply Amazon's SignatureCertChainUrl rules and return the normalised URL, the only one we ever fetch."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise AlexaVerificationError("certificate URL has an invalid port") from None
+    path = posixpath.normpath(urllib.parse.unquote(parts.path or "."))
+    if parts.scheme.lower() != "https":
+        raise AlexaVerificationError("certificate URL is not https")
+    if (parts.hostname or "").lower() != CERT_URL_HOST:
+        raise AlexaVerificationError("certificate URL has the wrong host")
+    if port is not None and port != CERT_URL_PORT:
+        raise AlexaVerificationError("certificate URL has the wrong port")
+    if not path.startswith(CERT_URL_PATH_PREFIX):
+        raise AlexaVerificationError("certificate URL has the wrong path")
+    return f"https://{CERT_URL_HOST}{urllib.parse.quote(path)}"
+
+
+def _header(headers: Headers, name: str) -> str:
+    """Return a header by case-insensitive name, refusing the request when it is missing or empty."""
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted and value:
+            return value
+    raise AlexaVerificationError(f"{name} header missing")
+
+
+def _decode_signature(value: str) -> bytes:
+    """Decode the base64 Signature-256 header, refusing malformed values."""
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise AlexaVerificationError("Signature-256 header is not base64") from None
+
+
+def _check_signature(leaf: x509.Certificate, signature: bytes, body: bytes) -> None:
+    """Refuse unless signature is RSA PKCS#1 v1.5 SHA-256 over the raw body by the leaf's key."""
+    key = leaf.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise AlexaVerificationError("signing certificate has no RSA key")
+    try:
+        key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        raise AlexaVerificationError("request signature does not match the body") from None
+
+
+def _load_roots(bundle: bytes) -> list[x509.Certificate]:
+    """Parse a PEM bundle root by root, skipping any that cryptography rejects so one odd root cannot disable all."""
+    roots = []
+    for block in re.findall(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", bundle, re.DOTALL):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # some roots have serial number 0
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    return roots
+
+
+@functools.cache
+def _certifi_store() -> Store:
+    """Load the certifi root bundle once per process; it is the default trust anchor set."""
+    with open(certifi.where(), "rb") as bundle:
+        return Store(_load_roots(bundle.read()))
+
+
+class AlexaSignatureVerifier:
+    """Checks SignatureCertChainUrl, the certificate chain and Signature-256 of each Alexa request."""
+
+    def __init__(
+        self,
+        *,
+        fetch: Fetch = fetch_url,
+        trusted_roots: Sequence[x509.Certificate] | None = None,
+        clock: Clock = utc_now,
+        max_cached: int = MAX_CACHED_CHAINS,
+    ) -> None:
+        """Inject the chain downloader, trust anchors (default: certifi) and clock so tests stay offline."""
+        self._fetch = fetch
+        self._store = Store(list(trusted_roots)) if trusted_roots is not None else None
+        self._clock = clock
+        self._max_cached = max(1, max_cached)
+        self._cache: dict[str, list[x509.Certificate]] = {}
+        self._lock = threading.Lock()
+
+    def verify(self, headers: Headers, serialized_request_env: str | bytes, deserialized_request_env: Any) -> None:
+        """Refuse the request unless its raw body is signed by a valid echo-api.amazon.com certificate."""
+        url = canonical_cert_url(_header(headers, CERT_URL_HEADER))
+        signature = _decode_signature(_header(headers, SIGNATURE_HEADER))
+        body = serialized_request_env
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        _check_signature(self._signing_certificate(url), signature, body)
+
+    def _signing_certificate(self, url: str) -> x509.Certificate:
+        """Return the validated leaf for url, downloading only when the cached chain is absent or its leaf expired."""
+        now = self._clock()
+        with self._lock:
+            chain = self._cache.get(url)
+            if chain is not None and chain[0].not_valid_after_utc <= now:
+                del self._cache[url]
+                chain = None
+        if chain is None:
+            chain = self._download(url)
+        self._validate(chain, now)
+        with self._lock:
+            self._cache.pop(url, None)
+            while len(self._cache) >= self._max_cached:
+                del self._cache[next(iter(self._cache))]
+            self._cache[url] = chain
+        return chain[0]
+
+    def _download(self, url: str) -> list[x509.Certificate]:
+        """Fetch and parse the PEM chain; any network or parse failure is a refusal, not a 500."""
+        try:
+            chain = x509.load_pem_x509_certificates(self._fetch(url))
+        except AlexaVerificationError:
+            raise
+        except Exception as error:
+            raise AlexaVerificationError(f"certificate chain unavailable ({type(error).__name__})") from None
+        if not chain:
+            raise AlexaVerificationError("certificate chain is empty")
+        return chain
+
+    def _validate(self, chain: list[x509.Certificate], now: datetime) -> None:
+        """Refuse unless the leaf is valid now, names echo-api.amazon.com and chains up to a trusted root."""
+        store = self._store if self._store is not None else _certifi_store()
+        verifier = PolicyBuilder().store(store).time(now).build_server_verifier(x509.DNSName(ECHO_API_DOMAIN))
+        try:
+            verifier.verify(chain[0], chain[1:])
+        except VerificationError as error:
+            raise AlexaVerificationError(f"certificate chain rejected: {error}") from None
+
+
+class AlexaTimestampVerifier:
+    """Refuses requests whose timestamp is over 150 s from our clock (1 h for skill events), to stop replays."""
+
+    def __init__(self, *, clock: Clock = utc_now) -> None:
+        """Inject the clock (an aware-datetime callable) so tests can move time."""
+        self._clock = clock
+
+    def verify(self, headers: Headers, serialized_request_env: str | bytes, deserialized_request_env: Any) -> None:
+        """Refuse the request unless request.timestamp is present and within tolerance of now."""
+        request = getattr(deserialized_request_env, "request", None)
+        timestamp = getattr(request, "timestamp", None)
+        if not isinstance(timestamp, datetime):
+            raise AlexaVerificationError("request timestamp missing")
+        if timestamp.tzinfo is None:
+            timestamp = timestamp.replace(tzinfo=timezone.utc)
+        is_event = getattr(request, "object_type", None) in SKILL_EVENT_TYPES
+        tolerance = SKILL_EVENT_TOLERANCE if is_event else TIMESTAMP_TOLERANCE
+        if abs(self._clock() - timestamp) > tolerance:
+            raise AlexaVerificationError("request timestamp outside tolerance")

@@ -1,0 +1,137 @@
+"""Alexa's limits on a response, checked in one place: by the composer before speaking and by the tests on every reply."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from typing import Any
+
+from skill.speech.voices import voices_for_locale
+
+MAX_BREAK_SECONDS = 10.0
+MAX_SPEECH_AUDIO_SECONDS = 240.0
+MAX_REPROMPT_AUDIO_SECONDS = 90.0
+MAX_SSML_CHARACTERS = 8000
+MAX_AUDIO_TAGS = 5
+
+_ALLOWED_TAGS = frozenset(
+    {
+        "speak", "break", "voice", "audio", "p", "s", "prosody", "emphasis", "say-as", "sub",
+        "phoneme", "lang", "w", "amazon:effect", "amazon:emotion", "amazon:domain",
+    }
+)
+_BREAK_TIME = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
+_CONVERSATIONAL_VOICES = frozenset({"Joanna", "Matthew"})
+
+
+class SpeechLimitError(ValueError):
+    """A reply would break one of Alexa's SSML limits."""
+
+
+def _tag(element: ET.Element) -> str:
+    return element.tag.replace("amazon_", "amazon:", 1)
+
+
+def _break_seconds(value: str) -> float | None:
+    match = _BREAK_TIME.match(value.strip())
+    if not match:
+        return None
+    amount = float(match.group(1))
+    return amount / 1000 if match.group(2) == "ms" else amount
+
+
+def check_ssml(
+    ssml: str,
+    *,
+    locale: str,
+    max_audio_seconds: float = MAX_SPEECH_AUDIO_SECONDS,
+    clip_seconds: Mapping[str, float],
+) -> list[str]:
+    """Every way `ssml` breaks Alexa's rules; an empty list when it is fine."""
+    problems: list[str] = []
+    if len(ssml) > MAX_SSML_CHARACTERS:
+        problems.append(f"SSML is {len(ssml)} characters, over {MAX_SSML_CHARACTERS}")
+    try:
+        root = ET.fromstring(re.sub(r"(</?)amazon:", r"\1amazon_", ssml))
+    except ET.ParseError as error:
+        return [*problems, f"SSML is not well-formed: {error}"]
+    if root.tag != "speak":
+        problems.append("SSML must be wrapped in <speak>")
+    allowed_voices = voices_for_locale(locale)
+    audio_seconds = 0.0
+    audio_tags = 0
+
+    def visit(element: ET.Element, voice: str | None) -> None:
+        nonlocal audio_seconds, audio_tags
+        tag = _tag(element)
+        if tag not in _ALLOWED_TAGS:
+            problems.append(f"<{tag}> is not an Alexa SSML tag")
+        if tag == "speak" and element is not root:
+            problems.append("<speak> may only wrap the whole response")
+        if tag == "break":
+            seconds = _break_seconds(element.get("time", "0ms"))
+            if seconds is None:
+                problems.append(f"break time {element.get('time')!r} is not valid")
+            elif seconds > MAX_BREAK_SECONDS:
+                problems.append(f"break of {seconds:g}s is over {MAX_BREAK_SECONDS:g}s")
+            else:
+                audio_seconds += seconds
+        elif tag == "audio":
+            audio_tags += 1
+            src = element.get("src", "")
+            if src not in clip_seconds:
+                problems.append(f"audio {src!r} is not a clip of known length")
+            else:
+                audio_seconds += clip_seconds[src]
+        elif tag == "voice":
+            name = element.get("name", "")
+            if voice is not None:
+                problems.append("<voice> may not be nested")
+            if name not in allowed_voices:
+                problems.append(f"voice {name!r} is not available in {locale}")
+            voice = name
+        elif voice is not None and tag == "amazon:emotion":
+            problems.append("<amazon:emotion> is not allowed inside <voice>")
+        elif voice is not None and tag == "say-as" and element.get("interpret-as") == "interjection":
+            problems.append("speechcons are not allowed inside <voice>")
+        elif tag == "amazon:domain" and voice not in _CONVERSATIONAL_VOICES:
+            problems.append("the conversational domain needs Joanna or Matthew")
+        for child in element:
+            visit(child, voice)
+
+    visit(root, None)
+    if audio_tags > MAX_AUDIO_TAGS:
+        problems.append(f"{audio_tags} audio clips, over {MAX_AUDIO_TAGS}")
+    if audio_seconds > max_audio_seconds + 1e-6:
+        problems.append(f"{audio_seconds:.2f}s of breaks and audio, over {max_audio_seconds:g}s")
+    return problems
+
+
+def check_response(envelope: Mapping[str, Any], *, locale: str, clip_seconds: Mapping[str, float]) -> list[str]:
+    """Every way a serialized response envelope breaks the contract's limits."""
+    response = envelope.get("response")
+    if not isinstance(response, Mapping):
+        return ["the envelope has no response object"]
+    problems: list[str] = []
+    speech = response.get("outputSpeech")
+    reprompt = (response.get("reprompt") or {}).get("outputSpeech")
+    for label, output, limit in (
+        ("outputSpeech", speech, MAX_SPEECH_AUDIO_SECONDS),
+        ("reprompt", reprompt, MAX_REPROMPT_AUDIO_SECONDS),
+    ):
+        if output is None:
+            continue
+        if output.get("type") != "SSML" or not isinstance(output.get("ssml"), str):
+            problems.append(f"{label} must be SSML")
+            continue
+        problems.extend(
+            f"{label}: {p}"
+            for p in check_ssml(output["ssml"], locale=locale, max_audio_seconds=limit, clip_seconds=clip_seconds)
+        )
+    if response.get("shouldEndSession") is False:
+        if reprompt is None:
+            problems.append("the session stays open but there is no reprompt")
+        elif speech is not None and reprompt.get("ssml") == speech.get("ssml"):
+            problems.append("the reprompt repeats the speech word for word")
+    return problems

@@ -1,0 +1,92 @@
+"""The embedded store: one SQLite file, one row per household."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from skill.store.base import RETENTION_SECONDS, Snapshot, StoreUnavailable, VersionConflict
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS households (
+    household_key TEXT PRIMARY KEY,
+    document TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+)
+"""
+
+
+class SQLiteStore:
+    """A HouseholdStore in a local SQLite file; safe for the threads of one web service."""
+
+    def __init__(self, path: Path | str, timeout_seconds: float = 2.0) -> None:
+        self._path = str(path)
+        self._timeout = timeout_seconds
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            try:
+                if self._path != ":memory:":
+                    Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute(_SCHEMA)
+            except (sqlite3.Error, OSError) as error:
+                raise StoreUnavailable(f"cannot open the embedded store: {error}") from error
+            self._local.connection = connection
+        return connection
+
+    def load(self, household_key: str) -> Snapshot:
+        try:
+            row = self._connection().execute(
+                "SELECT document, version FROM households WHERE household_key = ?", (household_key,)
+            ).fetchone()
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot read the embedded store: {error}") from error
+        if row is None:
+            return Snapshot()
+        return Snapshot(document=json.loads(row[0]), version=int(row[1]))
+
+    def save(self, household_key: str, document: dict[str, Any], expected_version: int, now: int) -> int:
+        new_version = expected_version + 1
+        body = json.dumps(document, separators=(",", ":"), sort_keys=True)
+        expires_at = now + RETENTION_SECONDS
+        try:
+            connection = self._connection()
+            if expected_version == 0:
+                cursor = connection.execute(
+                    "INSERT OR IGNORE INTO households (household_key, document, version, expires_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (household_key, body, new_version, expires_at),
+                )
+            else:
+                cursor = connection.execute(
+                    "UPDATE households SET document = ?, version = ?, expires_at = ? "
+                    "WHERE household_key = ? AND version = ?",
+                    (body, new_version, expires_at, household_key, expected_version),
+                )
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot write the embedded store: {error}") from error
+        if cursor.rowcount != 1:
+            raise VersionConflict(household_key)
+        return new_version
+
+    def delete(self, household_key: str) -> None:
+        try:
+            self._connection().execute("DELETE FROM households WHERE household_key = ?", (household_key,))
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot delete from the embedded store: {error}") from error
+
+    def purge_expired(self, now: int) -> int:
+        """Forget households untouched past the retention period; returns how many."""
+        try:
+            cursor = self._connection().execute("DELETE FROM households WHERE expires_at < ?", (now,))
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot purge the embedded store: {error}") from error
+        return cursor.rowcount
