@@ -18,7 +18,7 @@ DEFAULT_LOCALE = "en-US"
 SUPPORTED_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
 # Placeholders a line may use; anything else is a typo caught at load time.
-PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count", "rituals", "examples"})
+PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count", "rituals", "examples", "ritual"})
 
 
 class ContentError(ValueError):

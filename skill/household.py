@@ -14,7 +14,8 @@ class Household:
     """A couple's state: names, voice choice, fairness, phrasing memory and per-ritual state.
 
     Per-ritual state lives under `rituals[<ritual name>]`, owned by that ritual's module,
-    so a new ritual never changes this class.
+    so a new ritual never changes this class. `in_progress` is the one ritual the couple is
+    in the middle of: {"ritual": name, "expires_at": epoch seconds, "state": {...}}.
     """
 
     names: list[str] = field(default_factory=list)
@@ -22,6 +23,7 @@ class Household:
     next_first: int = 0
     phrasing: dict[str, int] = field(default_factory=dict)
     rituals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    in_progress: dict[str, Any] | None = None
 
     @property
     def has_names(self) -> bool:
@@ -46,6 +48,7 @@ class Household:
             "next_first": self.next_first,
             "phrasing": dict(self.phrasing),
             "rituals": copy.deepcopy(self.rituals),
+            "in_progress": copy.deepcopy(self.in_progress),
         }
 
     @classmethod
@@ -55,6 +58,7 @@ class Household:
         next_first = document.get("next_first")
         phrasing = document.get("phrasing")
         rituals = document.get("rituals")
+        in_progress = document.get("in_progress")
         return cls(
             names=[str(n) for n in names][:2] if isinstance(names, list) else [],
             voices_swapped=bool(document.get("voices_swapped", False)),
@@ -63,4 +67,14 @@ class Household:
             if isinstance(phrasing, dict)
             else {},
             rituals=copy.deepcopy(rituals) if isinstance(rituals, dict) else {},
+            in_progress=copy.deepcopy(in_progress) if _valid_progress(in_progress) else None,
         )
+
+
+def _valid_progress(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("ritual"), str)
+        and isinstance(value.get("expires_at"), int)
+        and isinstance(value.get("state"), dict)
+    )

@@ -12,8 +12,8 @@ from ask_sdk_model import Response
 
 from skill.alexa.conversation import Conversation, Services
 from skill.content import load_content
-from skill.engine import host
-from skill.engine.ritual import registry
+from skill.engine import flow, host
+from skill.engine.ritual import follow_up_intents, registry
 from skill.logs import get_logger, pseudonym
 
 
@@ -63,6 +63,20 @@ class RitualHandler(_Handler):
         conversation = self.conversation(handler_input)
         ritual = registry()[conversation.facts.intent or ""]
         return conversation.respond(ritual.start, section=ritual.name)
+
+
+class FollowUpHandler(_Handler):
+    """Intents that belong to the ritual in progress ("continue", "I'm done", "next", a rating...)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input) and (
+            handler_input.request_envelope.request.intent.name in follow_up_intents()
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        conversation = self.conversation(handler_input)
+        intent = conversation.facts.intent or ""
+        return conversation.respond(lambda turn: flow.follow_up(turn, intent))
 
 
 class HelpHandler(_Handler):

@@ -49,6 +49,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
         handlers.SetNamesHandler,
         handlers.SwapVoicesHandler,
         handlers.RitualHandler,
+        handlers.FollowUpHandler,
         handlers.HelpHandler,
         handlers.GoodbyeHandler,
         handlers.RepeatHandler,

@@ -52,9 +52,16 @@ def ask_for_names(turn: Turn) -> Reply:
 
 
 def launch(turn: Turn) -> Reply:
-    """First launch: introductions. Later launches: a warm greeting by name and what they can do."""
+    """First launch: introductions. Later launches: a warm greeting by name, and what they were in the middle of."""
     if not turn.household.has_names:
         return ask_for_names(turn)
+    active = turn.active_ritual()
+    if active:
+        title = turn.content.section(active).settings.get("title", active)
+        return Reply(
+            speech=(host(turn.host_line("welcome_back")), host(turn.host_line("offer_resume", ritual=title))),
+            reprompt=(host(turn.host_line("offer_resume_again", ritual=title)),),
+        )
     return Reply(
         speech=(host(turn.host_line("welcome_back")), host(turn.host_line("offer", examples=_menu(turn)))),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
@@ -133,6 +140,13 @@ def goodbye(turn: Turn) -> Reply:
 def apology(turn: Turn) -> Reply:
     """The only thing a couple hears when something broke on our side: short, kind, nothing technical."""
     return Reply(speech=(host(turn.host_line("apology")),), end_session=True)
+
+
+def nothing_to_resume(turn: Turn) -> Reply:
+    return Reply(
+        speech=(host(turn.host_line("nothing_to_resume", examples=_menu(turn))),),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
 
 
 def nothing_to_repeat(turn: Turn) -> Reply:

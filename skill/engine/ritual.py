@@ -5,20 +5,43 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
 
 class Ritual(Protocol):
-    """A ritual: a name (also its content file), the intents that start it, and how it starts."""
+    """A ritual: a name (also its content file), the intents that start it, and how it starts.
+
+    A ritual that spans several turns also implements `SteppedRitual`.
+    """
 
     name: str
     intents: frozenset[str]
 
     def start(self, turn: Turn) -> Reply:
         """The reply that begins the ritual."""
+        ...
+
+
+@runtime_checkable
+class SteppedRitual(Protocol):
+    """A ritual the couple moves through turn by turn; its place is kept with `turn.keep_progress`."""
+
+    name: str
+    intents: frozenset[str]
+    # Intents this ritual answers while it is in progress ("I'm done", "next", a rating...).
+    follow_ups: frozenset[str]
+
+    def start(self, turn: Turn) -> Reply: ...
+
+    def proceed(self, turn: Turn, intent: str) -> Reply:
+        """The next step, after one of `follow_ups`."""
+        ...
+
+    def resume(self, turn: Turn) -> Reply:
+        """Pick up where the couple stopped ("continue"), possibly in a new session hours later."""
         ...
 
 
@@ -44,6 +67,24 @@ def registry() -> dict[str, Ritual]:
 
 
 def rituals_in_menu_order() -> list[Ritual]:
-    """Each ritual once, in the order the host offers them."""
+    """Each ritual once (menu order is the content's `menu_rank`, applied by the host)."""
     unique = {ritual.name: ritual for ritual in registry().values()}
     return [unique[name] for name in sorted(unique)]
+
+
+def ritual_named(name: str) -> Ritual | None:
+    return next((ritual for ritual in registry().values() if ritual.name == name), None)
+
+
+@cache
+def follow_up_intents() -> frozenset[str]:
+    """Every intent some ritual answers mid-way, plus the ones every ritual in progress understands."""
+    intents: set[str] = set(ALWAYS_FOLLOW_UPS)
+    for ritual in registry().values():
+        if isinstance(ritual, SteppedRitual):
+            intents |= ritual.follow_ups
+    return frozenset(intents - set(registry()))
+
+
+# "Continue" resumes and "start over" restarts whatever ritual is in progress.
+ALWAYS_FOLLOW_UPS = frozenset({"AMAZON.ResumeIntent", "AMAZON.StartOverIntent"})

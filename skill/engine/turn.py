@@ -37,6 +37,35 @@ class Turn:
         """The same turn, answering from another content file."""
         return Turn(self.household, self.content, self.content.section(name), self.now, self.rng, self.slots, self.session)
 
+    # -- a ritual in progress (saved with an expiry, so "continue" works in a later session) --
+    def active_ritual(self) -> str | None:
+        """The ritual the couple is in the middle of, if it has not expired."""
+        progress = self.household.in_progress
+        if progress and progress["expires_at"] > self.now.timestamp():
+            return str(progress["ritual"])
+        return None
+
+    def progress(self) -> dict[str, Any] | None:
+        """This section's ritual state, when that ritual is the one in progress."""
+        if self.active_ritual() == self.section_name:
+            return self.household.in_progress["state"]  # type: ignore[index]
+        return None
+
+    def keep_progress(self, state: dict[str, Any], *, hours: float = 4) -> None:
+        """Save where this section's ritual is, for `hours` from now."""
+        self.household.in_progress = {
+            "ritual": self.section_name,
+            "expires_at": int(self.now.timestamp() + hours * 3600),
+            "state": state,
+        }
+
+    def end_progress(self) -> None:
+        self.household.in_progress = None
+
+    @property
+    def section_name(self) -> str:
+        return self.section.lines.namespace
+
     def _names(self) -> dict[str, str]:
         return {"first": self.household.name(0), "second": self.household.name(1)}
 

@@ -1,0 +1,26 @@
+"""Routing the turns in between: a follow-up goes to the ritual in progress, or gets a kind host answer."""
+
+from __future__ import annotations
+
+from skill.engine import host
+from skill.engine.ritual import SteppedRitual, ritual_named
+from skill.engine.script import Reply
+from skill.engine.turn import Turn
+
+
+def follow_up(turn: Turn, intent: str) -> Reply:
+    """Answer "continue", "start over", "I'm done", "next", a rating... in the light of what is in progress."""
+    active = turn.active_ritual()
+    ritual = ritual_named(active) if active else None
+    if ritual is not None:
+        ritual_turn = turn.for_section(ritual.name)
+        if intent == "AMAZON.StartOverIntent":
+            return ritual.start(ritual_turn)
+        if isinstance(ritual, SteppedRitual):
+            if intent == "AMAZON.ResumeIntent":
+                return ritual.resume(ritual_turn)
+            if intent in ritual.follow_ups:
+                return ritual.proceed(ritual_turn, intent)
+    if intent == "AMAZON.ResumeIntent":
+        return host.nothing_to_resume(turn)
+    return host.fallback(turn)
