@@ -11,6 +11,9 @@ from skill.store.base import HouseholdStore, StoreUnavailable, VersionConflict
 
 T = TypeVar("T")
 
+# Two Echos in one home rarely collide more than once; a few re-applies cost milliseconds.
+MAX_ATTEMPTS = 5
+
 
 class Households:
     """Applies a change to one household: at most one read and one conditional write per request."""
@@ -22,7 +25,7 @@ class Households:
         """Run `change` on the household and store the result if it changed anything.
 
         On a write conflict (two Echos in one home) the household is read again and `change`
-        re-applied once, so nothing is lost. If the store is down, `change` still runs on what
+        re-applied (up to MAX_ATTEMPTS in all), so nothing is lost. If the store is down, `change` still runs on what
         we have, so the ritual goes on; it just isn't remembered.
         """
         log = get_logger()
@@ -31,7 +34,7 @@ class Households:
         except StoreUnavailable as error:
             log.warning("store unavailable on read; continuing unsaved", extra={"store_error": type(error).__name__})
             return change(Household())
-        for attempt in (1, 2):
+        for attempt in range(1, MAX_ATTEMPTS + 1):
             original = Household.from_document(snapshot.document).to_document()
             household = Household.from_document(snapshot.document)
             result = change(household)
@@ -45,8 +48,8 @@ class Households:
                 log.warning("store unavailable on write; continuing unsaved", extra={"store_error": type(error).__name__})
                 return result
             except VersionConflict:
-                if attempt == 2:
-                    log.warning("write conflict twice; this change was not saved")
+                if attempt == MAX_ATTEMPTS:
+                    log.warning("write conflicts on every attempt; this change was not saved")
                     return result
                 log.info("write conflict; re-reading and re-applying")
             try:

@@ -27,6 +27,8 @@ class SQLiteStore:
         self._path = str(path)
         self._timeout = timeout_seconds
         self._local = threading.local()
+        self._schema_lock = threading.Lock()
+        self._schema_ready = False
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -35,8 +37,12 @@ class SQLiteStore:
                 if self._path != ":memory:":
                     Path(self._path).parent.mkdir(parents=True, exist_ok=True)
                 connection = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute(_SCHEMA)
+                # Switching to WAL needs the file to itself: do it (and the schema) once per store, not per thread.
+                with self._schema_lock:
+                    if not self._schema_ready:
+                        connection.execute("PRAGMA journal_mode=WAL")
+                        connection.execute(_SCHEMA)
+                        self._schema_ready = True
             except (sqlite3.Error, OSError) as error:
                 raise StoreUnavailable(f"cannot open the embedded store: {error}") from error
             self._local.connection = connection
