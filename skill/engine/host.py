@@ -33,13 +33,19 @@ def _spoken_list(turn: Turn, items: list[str]) -> str:
     return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
 
 
-def _menu(turn: Turn) -> str:
-    """The rituals on offer, as examples the couple can say ("a hug", "breathe together"...)."""
-    ordered = sorted(
-        rituals_in_menu_order(),
-        key=lambda ritual: turn.content.section(ritual.name).settings.get("menu_rank", 99),
-    )
-    examples = [turn.content.section(ritual.name).settings["example"] for ritual in ordered]
+# Spoken menus stay short: a few examples when offering, a few more in help.
+OFFER_EXAMPLES = 3
+HELP_EXAMPLES = 6
+
+
+def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
+    """The first few rituals on offer, as examples the couple can say ("a hug", "breathe together"...).
+
+    A ritual whose content has no `example` (a safety pointer, say) is never offered in a menu.
+    """
+    settings = [turn.content.section(ritual.name).settings for ritual in rituals_in_menu_order()]
+    offered = sorted((s for s in settings if "example" in s), key=lambda s: s.get("menu_rank", 99))
+    examples = [s["example"] for s in offered[:limit]]
     return _spoken_list(turn, [f"'{example}'" for example in examples])
 
 
@@ -114,7 +120,7 @@ def swap_voices(turn: Turn) -> Reply:
 
 def help_reply(turn: Turn) -> Reply:
     return Reply(
-        speech=(host(turn.host_line("help", examples=_menu(turn))),),
+        speech=(host(turn.host_line("help", examples=_menu(turn, HELP_EXAMPLES))),),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
     )
 
