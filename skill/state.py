@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -13,6 +15,7 @@ T = TypeVar("T")
 
 # Two Echos in one home rarely collide more than once; a few re-applies cost milliseconds.
 MAX_ATTEMPTS = 5
+CONFLICT_JITTER_SECONDS = 0.02
 
 
 class Households:
@@ -52,6 +55,8 @@ class Households:
                     log.warning("write conflicts on every attempt; this change was not saved")
                     return result
                 log.info("write conflict; re-reading and re-applying")
+                # A little jitter, so two writers in lockstep do not keep colliding.
+                time.sleep(random.uniform(0, CONFLICT_JITTER_SECONDS * attempt))
             try:
                 snapshot = self.store.load(household_key)
             except StoreUnavailable:

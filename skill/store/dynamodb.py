@@ -1,0 +1,114 @@
+"""The production store: one DynamoDB item per household, written conditionally on a version number."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from typing import Any
+
+from skill.store.base import RETENTION_SECONDS, Snapshot, StoreUnavailable, VersionConflict
+
+# Short timeouts and few retries: Alexa waits 8 seconds for the whole answer, and a ritual must go on
+# (unsaved) rather than make the couple wait on a struggling database.
+CONNECT_TIMEOUT_SECONDS = 1.0
+READ_TIMEOUT_SECONDS = 1.0
+MAX_ATTEMPTS = 2
+
+
+class DynamoDBStore:
+    """A HouseholdStore on a DynamoDB table keyed by `pk`, with `expires_at` as its TTL attribute.
+
+    The boto3 client is made on first use, so importing this module or building the skill costs
+    nothing on a Lambda cold start until a request needs the household.
+    """
+
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        self.table_name = table_name
+        self._client = client
+        self._lock = threading.Lock()
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = _make_client()
+        return self._client
+
+    def load(self, household_key: str) -> Snapshot:
+        """One consistent GetItem; an empty snapshot when the household has no item."""
+        try:
+            item = self.client.get_item(
+                TableName=self.table_name, Key={"pk": {"S": household_key}}, ConsistentRead=True
+            ).get("Item")
+        except _boto_errors() as error:
+            raise _unavailable("read", error) from error
+        if item is None:
+            return Snapshot()
+        return Snapshot(document=json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
+
+    def save(self, household_key: str, document: dict[str, Any], expected_version: int, now: int) -> int:
+        """One conditional PutItem: it only lands if nobody wrote since `expected_version` was read."""
+        new_version = expected_version + 1
+        item = {
+            "pk": {"S": household_key},
+            "doc": {"S": json.dumps(document, separators=(",", ":"), sort_keys=True)},
+            "version": {"N": str(new_version)},
+            "expires_at": {"N": str(now + RETENTION_SECONDS)},
+        }
+        condition: dict[str, Any] = (
+            {"ConditionExpression": "attribute_not_exists(pk)"}
+            if expected_version == 0
+            else {
+                "ConditionExpression": "version = :expected",
+                "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
+            }
+        )
+        try:
+            self.client.put_item(TableName=self.table_name, Item=item, **condition)
+        except _boto_errors() as error:
+            if _error_code(error) == "ConditionalCheckFailedException":
+                raise VersionConflict(household_key) from error
+            raise _unavailable("write", error) from error
+        return new_version
+
+    def delete(self, household_key: str) -> None:
+        """One DeleteItem: everything stored for the household is gone."""
+        try:
+            self.client.delete_item(TableName=self.table_name, Key={"pk": {"S": household_key}})
+        except _boto_errors() as error:
+            raise _unavailable("delete", error) from error
+
+
+def _make_client() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+    )
+    # AWS_ENDPOINT_URL_DYNAMODB, when set, is applied by botocore itself.
+    return boto3.session.Session().client("dynamodb", region_name=region, config=config)
+
+
+def _boto_errors() -> tuple[type[Exception], ...]:
+    """botocore's failures (network, timeouts, throttling, service errors); evaluated only when one is raised."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (BotoCoreError, ClientError)
+
+
+def _error_code(error: Exception) -> str | None:
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return response.get("Error", {}).get("Code")
+    return None
+
+
+def _unavailable(action: str, error: Exception) -> StoreUnavailable:
+    code = _error_code(error) or type(error).__name__
+    return StoreUnavailable(f"DynamoDB {action} failed: {code}")

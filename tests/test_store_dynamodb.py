@@ -1,0 +1,139 @@
+"""The DynamoDB store against a real DynamoDB Local: round trips, conflicts, TTL, concurrency, size, outages."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from skill.household import Household
+from skill.state import Households
+from skill.store.base import RETENTION_SECONDS, StoreUnavailable, VersionConflict
+from skill.store.dynamodb import DynamoDBStore
+from tests.conversation import Couple
+from tests.dynamodb_local import DynamoDBLocal, dynamodb_local, dynamodb_table, free_port  # noqa: F401
+
+NOW = 1_800_000_000
+
+
+@pytest.fixture
+def store(dynamodb_table: str) -> DynamoDBStore:
+    return DynamoDBStore(dynamodb_table)
+
+
+def count_calls(store: DynamoDBStore) -> dict[str, int]:
+    calls: dict[str, int] = {}
+
+    def count(event_name: str, **_: object) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        calls[operation] = calls.get(operation, 0) + 1
+
+    store.client.meta.events.register("before-call.dynamodb.*", count)
+    return calls
+
+
+def test_round_trip_conflicts_and_delete(store: DynamoDBStore) -> None:
+    assert store.load("k").version == 0
+    assert store.save("k", {"names": ["Maya", "Sam"]}, 0, NOW) == 1
+    assert store.load("k").document == {"names": ["Maya", "Sam"]}
+    with pytest.raises(VersionConflict):
+        store.save("k", {}, 0, NOW)
+    with pytest.raises(VersionConflict):
+        store.save("k", {}, 7, NOW)
+    assert store.save("k", {"names": ["Ana", "Leo"]}, 1, NOW) == 2
+    store.delete("k")
+    assert store.load("k").version == 0
+
+
+def test_each_operation_is_one_call(store: DynamoDBStore) -> None:
+    calls = count_calls(store)
+    store.load("k")
+    store.save("k", {}, 0, NOW)
+    store.delete("k")
+    assert calls == {"GetItem": 1, "PutItem": 1, "DeleteItem": 1}
+
+
+def test_the_ttl_attribute_is_set_and_enabled(store: DynamoDBStore, dynamodb_table: str) -> None:
+    store.save("k", {}, 0, NOW)
+    item = store.client.get_item(TableName=dynamodb_table, Key={"pk": {"S": "k"}})["Item"]
+    assert int(item["expires_at"]["N"]) == NOW + RETENTION_SECONDS
+    ttl = store.client.describe_time_to_live(TableName=dynamodb_table)["TimeToLiveDescription"]
+    assert ttl["AttributeName"] == "expires_at" and ttl["TimeToLiveStatus"] in ("ENABLED", "ENABLING")
+
+
+def test_many_writers_on_one_household_lose_nothing(store: DynamoDBStore) -> None:
+    def writer(worker: int) -> None:
+        for step in range(10):
+            while True:
+                snapshot = store.load("home")
+                document = dict(snapshot.document)
+                document.setdefault("ratings", [])
+                document["ratings"] = [*document["ratings"], f"{worker}-{step}"]
+                try:
+                    store.save("home", document, snapshot.version, NOW)
+                    break
+                except VersionConflict:
+                    continue
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(store.load("home").document["ratings"]) == 80
+
+
+def test_two_echos_through_the_skills_own_retry_lose_nothing(store: DynamoDBStore) -> None:
+    households = Households(store)
+
+    def echo(worker: int) -> None:
+        for step in range(10):
+            households.apply("home", NOW, lambda h: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1))
+
+    threads = [threading.Thread(target=echo, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(Household.from_document(store.load("home").document).rituals["log"]) == 20
+
+
+def test_a_year_of_history_stays_small(store: DynamoDBStore, dynamodb_table: str) -> None:
+    household = Household(names=["Maya", "Sam"], phrasing={f"ritual{i}.line{j}": j for i in range(12) for j in range(4)})
+    household.rituals["check_in"] = {"weeks": {f"2026-W{w:02d}": [7, 8] for w in range(1, 53)}, "count": 52}
+    household.rituals["tonights_question"] = {"decks": {d: {"seed": 123456789, "round": 3, "cursor": 40} for d in ("light", "deeper", "deepest")}}
+    store.save("k", household.to_document(), 0, NOW)
+    item = store.client.get_item(TableName=dynamodb_table, Key={"pk": {"S": "k"}})["Item"]
+    size = len(json.dumps(item))
+    assert size < 10_000, size
+
+
+def test_a_stopped_server_is_reported_as_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{free_port()}")
+    for variable, value in {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(variable, value)
+    dead = DynamoDBStore("nowhere")
+    with pytest.raises(StoreUnavailable):
+        dead.load("k")
+    with pytest.raises(StoreUnavailable):
+        dead.save("k", {}, 0, NOW)
+
+
+def test_the_skill_keeps_its_household_in_dynamodb(dynamodb_table: str, lambda_app, store: DynamoDBStore) -> None:
+    couple = Couple(send=lambda event: lambda_app.handler(event, None))
+    couple.meet("Maya", "Sam")
+    assert store.load(couple.key).document["names"] == ["Maya", "Sam"]
+    said = couple.later(days=2).launch()
+    assert "Maya and Sam" in said.text
+
+
+def test_the_skill_still_answers_when_dynamodb_is_down(monkeypatch: pytest.MonkeyPatch, lambda_app) -> None:
+    monkeypatch.setenv("SKILL_TABLE", "rituals")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{free_port()}")
+    for variable, value in {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(variable, value)
+    couple = Couple(send=lambda event: lambda_app.handler(event, None))
+    said = couple.intent("HugIntent", one_shot=True)
+    assert said.ends_session and said.timed_seconds() == pytest.approx(20)
+    assert "sorry" not in said.text.lower()
