@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -52,6 +53,30 @@ def _models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from skill.bundle import DEFAULT_OUT, BundleError, build
+
+    try:
+        report = build(args.out or DEFAULT_OUT, python=args.python, bytecode=not args.no_compile)
+    except BundleError as error:
+        print(f"bundle not built: {error}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def _ask_package(args: argparse.Namespace) -> int:
+    from skill.ask_package import PackageError, assemble
+
+    try:
+        assembled = assemble(args.endpoint, args.out, skill_id=args.skill_id)
+    except PackageError as error:
+        print(f"ASK project not assembled: {error}", file=sys.stderr)
+        return 1
+    print(assembled.summary())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="our-rituals", description="Our Rituals, an Alexa skill for couples.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     models = commands.add_parser("models", help="regenerate interaction_models/ from the content files")
     models.add_argument("--check", action="store_true", help="only check the committed models are up to date")
     models.set_defaults(run=_models)
+
+    bundle = commands.add_parser("bundle", help="build the Lambda bundle (.build/lambda/) that template.yaml deploys")
+    bundle.add_argument("--out", type=Path, default=None, help="where to build it (default: .build/lambda/ in the project)")
+    bundle.add_argument("--python", help="a Python 3.12 interpreter to byte-compile with (found automatically if installed)")
+    bundle.add_argument("--no-compile", action="store_true", help="skip byte-compiling (cold starts then compile in memory)")
+    bundle.set_defaults(run=_bundle)
+
+    package = commands.add_parser("ask-package", help="assemble the ASK CLI project (skill.json, models) for `ask deploy`")
+    package.add_argument("--endpoint", required=True, help="the Lambda function ARN (FunctionArn from sam deploy)")
+    package.add_argument("--out", type=Path, required=True, help="the folder to write the ASK CLI project into")
+    package.add_argument("--skill-id", help="the skill to update (amzn1.ask.skill...); without it, ask deploy creates one")
+    package.set_defaults(run=_ask_package)
 
     args = parser.parse_args(argv)
     return int(args.run(args))

@@ -138,6 +138,8 @@ class Couple:
     locale: str = "en-US"
     now: datetime = START
     person_id: str | None = None
+    # Where the skill calls the Alexa REST APIs (timers, reminders): a test points it at a local stand-in.
+    api_endpoint: str = "https://api.amazonalexa.com"
     session_id: str = ""
     attributes: dict[str, Any] = field(default_factory=dict)
     session_open: bool = False
@@ -160,7 +162,7 @@ class Couple:
             "application": {"applicationId": SKILL_ID},
             "user": {"userId": self.user_id},
             "device": {"deviceId": "amzn1.ask.device.KITCHEN", "supportedInterfaces": {}},
-            "apiEndpoint": "https://api.amazonalexa.com",
+            "apiEndpoint": self.api_endpoint,
             "apiAccessToken": "test-token",
         }
         if self.person_id:

@@ -9,9 +9,12 @@ from functools import cached_property
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+from ask_sdk_model.interfaces.connections import SendRequestDirective
 
+from skill.alexa.api import RequestAlerts
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
+from skill.engine.alerts import Alerts
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 from skill.household import Household
@@ -22,6 +25,19 @@ LAST_SPEECH = "_last_speech"
 LAST_REPROMPT = "_last_reprompt"
 
 Produce = Callable[[Turn], Reply]
+
+
+def ask_for_permission(scope: str) -> SendRequestDirective:
+    """Voice permission consent: Alexa asks the couple to allow `scope` (AskForPermissionsConsentRequest v2)."""
+    return SendRequestDirective(
+        name="AskFor",
+        payload={
+            "@type": "AskForPermissionsConsentRequest",
+            "@version": "2",
+            "permissionScopes": [{"permissionScope": scope, "consentLevel": "ACCOUNT"}],
+        },
+        token="",
+    )
 
 
 @dataclass
@@ -55,7 +71,22 @@ class Conversation:
             rng=rng,
             slots=self.facts.slots,
             session=self.facts.session,
+            alerts=self.alerts,
         )
+
+    @cached_property
+    def alerts(self) -> Alerts | None:
+        """Timers and reminders through the Alexa APIs with this request's endpoint and token, if it has them.
+
+        One instance per request, so a change re-applied after a write conflict does not set a second timer.
+        """
+        envelope = self.handler_input.request_envelope
+        system = envelope.context.system if envelope.context else None
+        endpoint = getattr(system, "api_endpoint", None)
+        token = getattr(system, "api_access_token", None)
+        if not endpoint or not token:
+            return None
+        return RequestAlerts(endpoint, token, self.facts.now)
 
     def respond(self, produce: Produce, *, section: str = "host", remember: bool = True) -> Response:
         """Run `produce` on this couple's household (stored when `remember`) and render what it says."""
@@ -78,7 +109,13 @@ class Conversation:
         locale = self.content.locale
         speech = compose(reply.speech, voices, self.content.sounds, locale=locale)
         builder = self.handler_input.response_builder.speak(speech)
-        if reply.end_session:
+        if reply.ask_permission is not None:
+            # Alexa asks the consent question itself and answers with a Connections.Response request;
+            # the ritual kept its place in the household, so nothing here depends on session attributes.
+            builder.add_directive(ask_for_permission(reply.ask_permission))
+            builder.set_should_end_session(True)
+            self.handler_input.attributes_manager.session_attributes = {}
+        elif reply.end_session:
             builder.set_should_end_session(True)
             self.handler_input.attributes_manager.session_attributes = {}
         else:

@@ -12,9 +12,11 @@ from ask_sdk_model import Response
 
 from skill.alexa.conversation import Conversation, Services
 from skill.content import load_content
-from skill.engine import flow, host
+from skill.engine import flow, forget, host
 from skill.engine.ritual import follow_up_intents, registry
 from skill.logs import get_logger, pseudonym
+from skill.state import household_key
+from skill.store import StoreUnavailable
 
 
 class _Handler(AbstractRequestHandler):
@@ -77,6 +79,78 @@ class FollowUpHandler(_Handler):
         conversation = self.conversation(handler_input)
         intent = conversation.facts.intent or ""
         return conversation.respond(lambda turn: flow.follow_up(turn, intent))
+
+
+class PermissionAnswerHandler(_Handler):
+    """Alexa's answer to a voice permission request (Connections.Response to AskFor), for the ritual that asked."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return is_request_type("Connections.Response")(handler_input) and getattr(request, "name", None) == "AskFor"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        code = str(getattr(getattr(request, "status", None), "code", "") or "")
+        payload = getattr(request, "payload", None) or {}
+        consent = payload.get("status") if isinstance(payload, dict) else None
+        # ACCEPTED, DENIED or NOT_ANSWERED; an error status (4xx/5xx) means Alexa could not ask at all.
+        accepted = code.startswith("2") and consent == "ACCEPTED"
+        get_logger().info("permission answered", extra={"status_code": code, "consent": consent})
+        return self.conversation(handler_input).respond(lambda turn: flow.permission_answered(turn, accepted))
+
+
+def _forget_household(services: Services, user_id: str | None) -> bool:
+    """Delete everything stored for this Alexa user's household; False when the store could not."""
+    if not user_id:
+        return True  # nothing can be stored without a user id
+    try:
+        services.households.forget(household_key(user_id))
+    except StoreUnavailable as error:
+        get_logger().error("household not forgotten: store unavailable", extra={"store_error": type(error).__name__})
+        return False
+    get_logger().info("household forgotten", extra={"household": pseudonym(user_id)})
+    return True
+
+
+class ForgetUsHandler(_Handler):
+    """A couple said "forget us": say what would be erased and ask for a yes; nothing is deleted yet."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("ForgetUsIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.conversation(handler_input).respond(forget.ask, section=forget.SECTION, remember=False)
+
+
+class ForgetAnswerHandler(_Handler):
+    """Yes or No to "shall I forget you?", and only while that question is pending in this session."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        session = handler_input.request_envelope.session
+        return (
+            is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(handler_input)
+        ) and forget.is_pending(session.attributes if session else None)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        conversation = self.conversation(handler_input)
+        if conversation.facts.intent != "AMAZON.YesIntent":
+            return conversation.respond(forget.kept, section=forget.SECTION, remember=False)
+        erased = _forget_household(self.services, conversation.facts.user_id)
+        answer = forget.forgotten if erased else forget.not_forgotten
+        return conversation.respond(answer, section=forget.SECTION, remember=False)
+
+
+class SkillDisabledHandler(_Handler):
+    """A couple disabled the skill (a skill event, outside any session): forget their household."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        # Deleted whatever userInformationPersistenceStatus says: the couple removed the skill.
+        system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
+        _forget_household(self.services, system.user.user_id if system and system.user else None)
+        return handler_input.response_builder.response
 
 
 class HelpHandler(_Handler):

@@ -48,8 +48,12 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
         handlers.LaunchHandler,
         handlers.SetNamesHandler,
         handlers.SwapVoicesHandler,
+        handlers.ForgetAnswerHandler,  # before rituals and follow-ups: a pending "shall I forget you?" owns Yes/No
+        handlers.ForgetUsHandler,
+        handlers.SkillDisabledHandler,
         handlers.RitualHandler,
         handlers.FollowUpHandler,
+        handlers.PermissionAnswerHandler,
         handlers.HelpHandler,
         handlers.GoodbyeHandler,
         handlers.RepeatHandler,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skill.engine import host
-from skill.engine.ritual import SteppedRitual, ritual_named
+from skill.engine.ritual import AsksPermission, SteppedRitual, ritual_named
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
@@ -24,3 +24,12 @@ def follow_up(turn: Turn, intent: str) -> Reply:
     if intent == "AMAZON.ResumeIntent":
         return host.nothing_to_resume(turn)
     return host.fallback(turn)
+
+
+def permission_answered(turn: Turn, accepted: bool) -> Reply:
+    """Alexa's answer to a permission we asked for goes to the ritual that asked (it kept its place)."""
+    active = turn.active_ritual()
+    ritual = ritual_named(active) if active else None
+    if isinstance(ritual, AsksPermission):
+        return ritual.on_permission(turn.for_section(ritual.name), accepted)
+    return host.nothing_to_resume(turn)

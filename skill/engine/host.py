@@ -49,6 +49,11 @@ def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
     return _spoken_list(turn, [f"'{example}'" for example in examples])
 
 
+def menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
+    """The same spoken examples, for lines in other content files that offer what to do next."""
+    return _menu(turn, limit)
+
+
 def ask_for_names(turn: Turn) -> Reply:
     return Reply(
         speech=(host(turn.host_line("first_meeting")),),

@@ -45,6 +45,17 @@ class SteppedRitual(Protocol):
         ...
 
 
+@runtime_checkable
+class AsksPermission(Protocol):
+    """A ritual that may reply with `ask_permission`; it keeps its place with `turn.keep_progress` meanwhile."""
+
+    name: str
+
+    def on_permission(self, turn: Turn, accepted: bool) -> Reply:
+        """Carry on once Alexa reports the couple's answer (not answered and errors count as not accepted)."""
+        ...
+
+
 @cache
 def registry() -> dict[str, Ritual]:
     """Every ritual in `skill.rituals`, keyed by the intent names that start it.

@@ -43,8 +43,15 @@ class Reply:
     reprompt: tuple[Segment, ...] = ()
     end_session: bool = False
     session: dict[str, Any] = field(default_factory=dict)
+    # A permission scope to ask the couple for by voice after `speech`; Alexa asks the question itself
+    # and answers later with the outcome (see Ritual `on_permission`), so such a reply has no reprompt.
+    ask_permission: str | None = None
 
     def __post_init__(self) -> None:
+        if self.ask_permission is not None:
+            if self.reprompt:
+                raise ValueError("a reply that asks for a permission hands the microphone to Alexa: no reprompt")
+            return
         if not self.end_session and not self.reprompt:
             raise ValueError("a reply that keeps the session open needs a reprompt")
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from skill.content import Content, Section
+from skill.engine.alerts import Alerts
 from skill.household import Household
 
 
@@ -23,6 +24,8 @@ class Turn:
     rng: random.Random
     slots: Mapping[str, str | None] = field(default_factory=dict)
     session: Mapping[str, Any] = field(default_factory=dict)
+    # Timers and reminders for this request, when the surface offers them (None: offline, or no API access).
+    alerts: Alerts | None = None
 
     def line(self, key: str, **values: Any) -> str:
         """A wording of one of this section's lines, varied from last time, names filled in."""
@@ -35,7 +38,10 @@ class Turn:
 
     def for_section(self, name: str) -> Turn:
         """The same turn, answering from another content file."""
-        return Turn(self.household, self.content, self.content.section(name), self.now, self.rng, self.slots, self.session)
+        return Turn(
+            self.household, self.content, self.content.section(name), self.now, self.rng, self.slots, self.session,
+            alerts=self.alerts,
+        )
 
     # -- a ritual in progress (saved with an expiry, so "continue" works in a later session) --
     def active_ritual(self) -> str | None:

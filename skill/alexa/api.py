@@ -1,0 +1,224 @@
+"""A small client for the Alexa REST APIs we use (timers, reminders): urllib, a short timeout, no tokens in logs."""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import json
+import urllib.error
+import urllib.request
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from skill.engine.alerts import AlertResult, AlertStatus, weekly_rule
+from skill.logs import get_logger
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+TIMERS_PATH = "/v1/alerts/timers"
+REMINDERS_PATH = "/v1/alerts/reminders"
+# The whole request has about 8 s; an API that does not answer in this long costs the couple a timer, not the turn.
+TIMEOUT_SECONDS = 2.0
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Never follow a redirect: it would carry the bearer token to another address."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects())
+
+
+def _url(api_endpoint: str, path: str) -> str | None:
+    """The API address for `path`: HTTPS always, plain HTTP only to this machine (a local stand-in)."""
+    parts = urlsplit(api_endpoint)
+    if not parts.hostname:
+        return None
+    if parts.scheme != "https":
+        try:
+            loopback = ipaddress.ip_address(parts.hostname).is_loopback
+        except ValueError:
+            loopback = parts.hostname == "localhost"
+        if parts.scheme != "http" or not loopback:
+            return None
+    return api_endpoint.rstrip("/") + path
+
+
+def _outcome(status: int) -> AlertStatus:
+    if 200 <= status < 300:
+        return AlertStatus.CREATED
+    if status in (401, 403):
+        return AlertStatus.PERMISSION_MISSING
+    if status == 400:
+        return AlertStatus.BAD_REQUEST
+    return AlertStatus.FAILED
+
+
+def _post(api_endpoint: str, api_access_token: str, path: str, body: dict[str, Any]) -> AlertResult:
+    """POST `body` as JSON with the request's bearer token; log the status code only."""
+    log = get_logger()
+    url = _url(api_endpoint, path)
+    if url is None:
+        log.warning("alexa api endpoint refused", extra={"api": path})
+        return AlertResult(AlertStatus.FAILED)
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode("utf-8"),
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {api_access_token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        },
+    )
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+        error.close()
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+        # TimeoutError is an OSError; the message may hold the address, so only the kind is logged.
+        log.warning("alexa api unreachable", extra={"api": path, "error_type": type(error).__name__})
+        return AlertResult(AlertStatus.FAILED)
+    outcome = _outcome(status)
+    log.info("alexa api answered", extra={"api": path, "status": status, "outcome": outcome.value})
+    return AlertResult(outcome, status)
+
+
+def _iso_duration(seconds: int) -> str:
+    """ISO 8601 duration, as the Timers API takes it: 300 -> PT5M, 90 -> PT1M30S."""
+    hours, rest = divmod(max(1, seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{secs}S" if secs else "")
+
+
+def timer_body(seconds: int, label: str, announcement: str, locale: str) -> dict[str, Any]:
+    """A visible timer that speaks `announcement` when it ends."""
+    return {
+        "duration": _iso_duration(seconds),
+        "timerLabel": label,
+        "creationBehavior": {"displayExperience": {"visibility": "VISIBLE"}},
+        "triggeringBehavior": {
+            "operation": {"type": "ANNOUNCE", "textToAnnounce": [{"locale": locale, "text": announcement}]},
+            "notificationConfig": {"playAudible": True},
+        },
+    }
+
+
+def create_timer(
+    api_endpoint: str, api_access_token: str, *, seconds: int, label: str, announcement: str, locale: str
+) -> AlertResult:
+    """POST /v1/alerts/timers (only from inside a skill session)."""
+    return _post(api_endpoint, api_access_token, TIMERS_PATH, timer_body(seconds, label, announcement, locale))
+
+
+def _local_time(moment: datetime) -> str:
+    # The Reminders API takes wall-clock times without an offset; the zone is given separately.
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000")
+
+
+def reminder_body(
+    *,
+    request_time: datetime,
+    start: datetime,
+    recurrence_rule: str,
+    text: str,
+    locale: str,
+    time_zone: str | None,
+) -> dict[str, Any]:
+    """A recurring reminder from `start` (local wall-clock time) by an RFC 5545 rule, speaking `text`."""
+    trigger: dict[str, Any] = {
+        "type": "SCHEDULED_ABSOLUTE",
+        "recurrence": {"startDateTime": _local_time(start), "recurrenceRules": [recurrence_rule]},
+    }
+    if time_zone:
+        trigger["timeZoneId"] = time_zone
+    return {
+        "requestTime": _local_time(request_time),
+        "trigger": trigger,
+        "alertInfo": {"spokenInfo": {"content": [{"locale": locale, "text": text}]}},
+        "pushNotification": {"status": "ENABLED"},
+    }
+
+
+def create_reminder(
+    api_endpoint: str,
+    api_access_token: str,
+    *,
+    request_time: datetime,
+    start: datetime,
+    recurrence_rule: str,
+    text: str,
+    locale: str,
+    time_zone: str | None = None,
+) -> AlertResult:
+    """POST /v1/alerts/reminders: a recurring spoken reminder (created from inside a skill session)."""
+    body = reminder_body(
+        request_time=request_time,
+        start=start,
+        recurrence_rule=recurrence_rule,
+        text=text,
+        locale=locale,
+        time_zone=time_zone,
+    )
+    return _post(api_endpoint, api_access_token, REMINDERS_PATH, body)
+
+
+class RequestAlerts:
+    """The engine's Alerts port for one Alexa request: its API endpoint, its token, its time."""
+
+    def __init__(self, api_endpoint: str, api_access_token: str, now: datetime) -> None:
+        self._endpoint = api_endpoint
+        self._token = api_access_token
+        self._now = now
+        # The engine may run a change twice (a write conflict); the same call must not create a second alert.
+        self._done: dict[tuple[Any, ...], AlertResult] = {}
+
+    def __repr__(self) -> str:
+        return "RequestAlerts(...)"  # never the token
+
+    def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
+        key = ("timer", seconds, label, announcement, locale)
+        if key not in self._done:
+            self._done[key] = create_timer(
+                self._endpoint, self._token, seconds=seconds, label=label, announcement=announcement, locale=locale
+            )
+        return self._done[key]
+
+    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
+        key = ("reminder", first, text, locale, time_zone)
+        if key not in self._done:
+            self._done[key] = self._create_weekly_reminder(first, text, locale, time_zone)
+        return self._done[key]
+
+    def _create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
+        zone = _zone(time_zone)
+        request_time = self._now.astimezone(zone) if zone else self._now
+        start = first.astimezone(zone) if zone and first.tzinfo else first
+        return create_reminder(
+            self._endpoint,
+            self._token,
+            request_time=request_time,
+            start=start,
+            recurrence_rule=weekly_rule(start),
+            text=text,
+            locale=locale,
+            time_zone=time_zone if zone else None,
+        )
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only reminders need it; kept off the cold start
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        get_logger().warning("unknown time zone for a reminder")
+        return None

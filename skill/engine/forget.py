@@ -1,0 +1,46 @@
+"""Forgetting a couple on request: say what would be erased, ask for a yes, then say it is done (or kept)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from skill.engine.host import EXPECTING, menu
+from skill.engine.script import Reply, host
+from skill.engine.turn import Turn
+
+SECTION = "forget"
+# The session remembers the question, so only a yes to *this* question erases anything.
+EXPECTING_FORGET = "forget"
+
+
+def ask(turn: Turn) -> Reply:
+    """Explain exactly what "forget us" erases, and that it cannot be undone; wait for a yes or no."""
+    return Reply(
+        speech=(host(turn.line("ask")),),
+        reprompt=(host(turn.line("ask_again")),),
+        session={EXPECTING: EXPECTING_FORGET},
+    )
+
+
+def is_pending(session: Mapping[str, Any] | None) -> bool:
+    """Whether the couple was just asked "shall I forget you?" in this session."""
+    return session is not None and session.get(EXPECTING) == EXPECTING_FORGET
+
+
+def forgotten(turn: Turn) -> Reply:
+    """Said after everything was erased: warm, and the end of the session."""
+    return Reply(speech=(host(turn.line("forgotten")),), end_session=True)
+
+
+def not_forgotten(turn: Turn) -> Reply:
+    """Said when the store could not erase anything: honest, nothing technical, and nothing claimed."""
+    return Reply(speech=(host(turn.line("not_forgotten")),), end_session=True)
+
+
+def kept(turn: Turn) -> Reply:
+    """A no: nothing is erased, and the couple hears what they can do instead."""
+    return Reply(
+        speech=(host(turn.line("kept", examples=menu(turn))),),
+        reprompt=(host(turn.line("kept_again", examples=menu(turn))),),
+    )

@@ -1,0 +1,134 @@
+"""A local stand-in for the Alexa REST APIs (timers, reminders), for tests: it records what the skill sends
+and answers with whatever status the test chooses, or never answers at all.
+
+    with AlexaApiStandIn(status=403) as api:
+        couple.api_endpoint = api.url
+        couple.intent("MagicMinutesIntent", one_shot=True)
+        assert api.received[0].path == "/v1/alerts/timers"
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+TIMERS_SCOPE = "alexa::alerts:timers:skill:readwrite"
+# Bodies shaped like the documented answers (Timers and Reminders REST API references).
+TIMER_CREATED = {
+    "id": "a3aac326-c504-458b-8520-15fd048f086a",
+    "status": "ON",
+    "duration": "PT5M",
+    "triggerTime": "2026-11-22T19:35:00Z",
+    "createdTime": "2026-11-22T19:30:00Z",
+    "updatedTime": "2026-11-22T19:30:00Z",
+}
+REMINDER_CREATED = {
+    "alertToken": "ab94a4ba-4b8c-4c5c-9b5d-6a2b7c1b4b1e",
+    "createdTime": "2026-11-22T19:30:00.000Z",
+    "updatedTime": "2026-11-22T19:30:00.000Z",
+    "status": "ON",
+    "version": "1",
+    "href": "/v1/alerts/reminders/ab94a4ba-4b8c-4c5c-9b5d-6a2b7c1b4b1e",
+}
+ERRORS = {
+    400: {"code": "INVALID_TIMER_LABEL", "message": "A timer with this label already exists."},
+    401: {"code": "UNAUTHORIZED", "message": "The access token is invalid or the user has not granted permission."},
+    403: {"code": "FORBIDDEN", "message": "The user has not granted permission to this skill."},
+    500: {"code": "INTERNAL_SERVER_ERROR", "message": "Internal error."},
+    504: {"code": "DEVICE_OFFLINE", "message": "Device offline."},
+}
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request the skill sent."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+def consent_answer(status: str | None, *, code: str = "200", scope: str = TIMERS_SCOPE) -> dict[str, Any]:
+    """The Connections.Response request Alexa sends after a voice permission question (AskFor)."""
+    payload: dict[str, Any] = {"permissionScopes": [{"permissionScope": scope, "consentLevel": "ACCOUNT"}]}
+    if status is not None:
+        payload["status"] = status
+    return {
+        "type": "Connections.Response",
+        "name": "AskFor",
+        "status": {"code": code, "message": "OK" if code == "200" else "Error"},
+        "token": "",
+        "payload": payload,
+    }
+
+
+class AlexaApiStandIn:
+    """An HTTP server on 127.0.0.1 (a free port) answering POSTs with `status`, or hanging when `hang`."""
+
+    def __init__(self, status: int = 200, *, hang: bool = False) -> None:
+        self.status = status
+        self.hang = hang
+        self.received: list[Received] = []
+        self._release = threading.Event()
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                standin.received.append(Received("POST", self.path, headers, json.loads(raw or b"null")))
+                if standin.hang:
+                    standin._release.wait(timeout=30)  # never answers while the test waits
+                    return
+                status = standin.status
+                if 200 <= status < 300:
+                    body = REMINDER_CREATED if self.path.startswith("/v1/alerts/reminders") else TIMER_CREATED
+                else:
+                    body = ERRORS.get(status, {"code": "ERROR", "message": "Error."})
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", f"{standin.url}/moved{self.path}")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802 (only a client following a redirect would ask)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                standin.received.append(Received("GET", self.path, headers, None))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> AlexaApiStandIn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> AlexaApiStandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

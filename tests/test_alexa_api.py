@@ -1,0 +1,133 @@
+"""The Alexa REST API client: the exact requests it sends, how it reads each documented status, and what it refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+
+from skill.alexa import api
+from skill.alexa.api import RequestAlerts, create_reminder, create_timer
+from skill.engine.alerts import AlertStatus, weekly_rule
+from tests.alexa_api_standin import AlexaApiStandIn
+
+NOW = datetime(2026, 11, 22, 19, 30, tzinfo=timezone.utc)
+SUNDAYS_AT_SEVEN = "FREQ=WEEKLY;BYDAY=SU;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
+
+
+@pytest.fixture
+def alexa_api() -> Iterator[AlexaApiStandIn]:
+    with AlexaApiStandIn() as stand_in:
+        yield stand_in
+
+
+def _timer(endpoint: str) -> AlertStatus:
+    result = create_timer(endpoint, "tok", seconds=300, label="magic minutes 3", announcement="Time.", locale="en-GB")
+    return result.status
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        (200, AlertStatus.CREATED),
+        (201, AlertStatus.CREATED),
+        (400, AlertStatus.BAD_REQUEST),
+        (401, AlertStatus.PERMISSION_MISSING),
+        (403, AlertStatus.PERMISSION_MISSING),
+        (404, AlertStatus.FAILED),
+        (429, AlertStatus.FAILED),
+        (500, AlertStatus.FAILED),
+        (504, AlertStatus.FAILED),
+    ],
+)
+def test_each_documented_status_has_a_meaning(alexa_api: AlexaApiStandIn, status: int, outcome: AlertStatus) -> None:
+    alexa_api.status = status
+    result = create_timer(alexa_api.url, "tok", seconds=300, label="x", announcement="Time.", locale="en-US")
+    assert result.status is outcome and result.http_status == status
+    assert result.created is (outcome is AlertStatus.CREATED)
+
+
+@pytest.mark.parametrize(("seconds", "duration"), [(300, "PT5M"), (90, "PT1M30S"), (45, "PT45S"), (3660, "PT1H1M")])
+def test_timer_durations_are_iso_8601(alexa_api: AlexaApiStandIn, seconds: int, duration: str) -> None:
+    create_timer(alexa_api.url, "tok", seconds=seconds, label="x", announcement="Time.", locale="en-US")
+    assert alexa_api.received[-1].body["duration"] == duration
+
+
+def test_a_weekly_reminder_is_sent_as_the_reminders_api_documents_it(alexa_api: AlexaApiStandIn) -> None:
+    first = datetime(2026, 11, 29, 19, 0)  # a Sunday, 7 pm local time
+    result = create_reminder(
+        alexa_api.url + "/",
+        "reminder-token",
+        request_time=datetime(2026, 11, 22, 19, 30, 5),
+        start=first,
+        recurrence_rule=weekly_rule(first),
+        text="Time for your weekly check-in.",
+        locale="en-GB",
+        time_zone="Europe/London",
+    )
+    assert result.created
+    sent = alexa_api.received[0]
+    assert sent.path == "/v1/alerts/reminders"
+    assert sent.headers["authorization"] == "Bearer reminder-token"
+    assert sent.body == {
+        "requestTime": "2026-11-22T19:30:05.000",
+        "trigger": {
+            "type": "SCHEDULED_ABSOLUTE",
+            "timeZoneId": "Europe/London",
+            "recurrence": {
+                "startDateTime": "2026-11-29T19:00:00.000",
+                "recurrenceRules": [SUNDAYS_AT_SEVEN],
+            },
+        },
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-GB", "text": "Time for your weekly check-in."}]}},
+        "pushNotification": {"status": "ENABLED"},
+    }
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_reminder_without_permission_says_so(alexa_api: AlexaApiStandIn, status: int) -> None:
+    alexa_api.status = status
+    result = RequestAlerts(alexa_api.url, "tok", NOW).create_weekly_reminder(
+        datetime(2026, 11, 29, 19, 0), "Check-in time.", "en-US", None
+    )
+    assert result.status is AlertStatus.PERMISSION_MISSING
+    assert "timeZoneId" not in alexa_api.received[0].body["trigger"], "no zone: Alexa uses the device's"
+
+
+def test_the_port_turns_an_aware_time_into_the_couples_wall_clock(alexa_api: AlexaApiStandIn) -> None:
+    alerts = RequestAlerts(alexa_api.url, "tok", NOW)
+    first = datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc)  # Sunday 7 pm in Los Angeles
+    assert alerts.create_weekly_reminder(first, "Check-in time.", "en-US", "America/Los_Angeles").created
+    trigger = alexa_api.received[0].body["trigger"]
+    assert trigger["timeZoneId"] == "America/Los_Angeles"
+    assert trigger["recurrence"]["startDateTime"] == "2026-11-29T19:00:00.000"
+    assert trigger["recurrence"]["recurrenceRules"] == [SUNDAYS_AT_SEVEN]
+    assert alexa_api.received[0].body["requestTime"] == "2026-11-22T11:30:00.000"
+
+
+def test_the_same_call_twice_in_one_request_sets_one_timer(alexa_api: AlexaApiStandIn) -> None:
+    alerts = RequestAlerts(alexa_api.url, "tok", NOW)
+    first = alerts.start_timer(300, "magic minutes 1", "Time.", "en-US")
+    again = alerts.start_timer(300, "magic minutes 1", "Time.", "en-US")
+    assert first == again and len(alexa_api.received) == 1
+    assert "tok" not in repr(alerts)
+
+
+def test_only_https_or_a_local_stand_in_is_ever_called() -> None:
+    for endpoint in ("http://api.amazonalexa.com", "file:///etc/passwd", "ftp://127.0.0.1", "not a url", ""):
+        assert _timer(endpoint) is AlertStatus.FAILED, endpoint
+
+
+def test_a_silent_api_times_out_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api, "TIMEOUT_SECONDS", 0.2)
+    with AlexaApiStandIn(hang=True) as silent:
+        assert _timer(silent.url) is AlertStatus.FAILED
+        assert len(silent.received) == 1
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_followed_with_the_token(alexa_api: AlexaApiStandIn, status: int) -> None:
+    alexa_api.status = status
+    assert _timer(alexa_api.url) is AlertStatus.FAILED
+    assert [r.method for r in alexa_api.received] == ["POST"]

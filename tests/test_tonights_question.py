@@ -1,0 +1,279 @@
+"""Tonight's question: one question from the deck, both partners answer in their voices, no repeat too soon."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from skill.content import load_content
+from skill.rituals.tonights_question import deck_order
+from tests.conversation import Couple, Said
+
+QUESTIONS: list[dict[str, Any]] = list(load_content("en-US").section("questions").data["questions"])
+LINES = load_content("en-US").section("tonights_question").lines
+DEPTHS = ("light", "deeper", "deepest")
+DECK = {depth: {q["text"]: q["id"] for q in QUESTIONS if q["depth"] == depth} for depth in DEPTHS}
+
+
+def said_one_of(said: Said, key: str) -> bool:
+    return any(text in said.text for text in LINES.variants(key))
+
+
+def asked(said: Said) -> tuple[str, str]:
+    """(depth, question text) of the one deck question in this reply."""
+    found = [(depth, text) for depth, texts in DECK.items() for text in texts if text in said.text]
+    assert len(found) == 1, f"expected exactly one question in: {said.text}"
+    return found[0]
+
+
+# -- the deck itself ---------------------------------------------------------------------------
+def test_the_deck_has_at_least_eighty_distinct_questions_per_depth_with_stable_ids() -> None:
+    ids = [q["id"] for q in QUESTIONS]
+    assert len(ids) == len(set(ids))
+    assert len({q["text"].lower() for q in QUESTIONS}) == len(QUESTIONS)
+    for depth, texts in DECK.items():
+        assert len(texts) >= 80, depth
+    for q in QUESTIONS:
+        assert re.fullmatch(rf"{q['depth']}-{q['theme']}-\d\d", q["id"]), q["id"]
+        assert q["text"].endswith("?") and len(q["text"]) <= 110, q["text"]
+    themes = {q["theme"] for q in QUESTIONS}
+    assert {"memories", "dreams", "everyday", "how-we-love", "fears-and-hopes", "future", "gratitude", "play"} <= themes
+
+
+def test_no_question_blames() -> None:
+    blaming = re.compile(
+        r"\b(why do you always|why don't you|why can't you|whose fault|your fault|blame|what did I do wrong)\b", re.I
+    )
+    assert not [q["text"] for q in QUESTIONS if blaming.search(q["text"])]
+
+
+# -- one question, both voices -------------------------------------------------------------------
+def test_each_partner_answers_in_turn_in_their_own_voice_then_another_or_goodnight(couple: Couple, stored) -> None:
+    couple.meet("Maya", "Sam")
+    said = couple.intent("TonightsQuestionIntent", one_shot=True)
+    depth, question = asked(said)
+    assert depth == "light", "a light question unless they ask otherwise"
+    assert said.by_voice(None)[0].endswith(question), "the host reads the question"
+    maya = said.by_voice("Joanna")
+    assert maya and "Maya" in maya[0] and "your turn" in maya[-1] and not said.by_voice("Matthew")
+    assert said.tags("audio"), "a soft chime after a quiet while for Maya's answer"
+    assert not said.ends_session and question in said.reprompt and said.reprompt != said.text
+    assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
+
+    said = couple.intent("DoneIntent")  # "your turn"
+    sam = said.by_voice("Matthew")
+    assert "Sam" in sam[0] and question in sam, "Sam hears the same question, in his voice"
+    assert "I'm done" in sam[-1] and not said.by_voice("Joanna")
+
+    said = couple.intent("DoneIntent")  # "I'm done"
+    assert said.voices == [None] and "another" in said.text.lower()
+    assert not said.ends_session and said.reprompt != said.text
+
+    said = couple.intent("AMAZON.YesIntent")
+    second_depth, second = asked(said)
+    assert second != question and second_depth == "light"
+    assert said.by_voice("Matthew") and not said.by_voice("Joanna"), "who answers first alternates per question"
+
+    couple.intent("DoneIntent")
+    couple.intent("DoneIntent")
+    said = couple.intent("AMAZON.NoIntent")
+    assert said.ends_session and said.text and not any(text in said.text for text in DECK["light"])
+    assert stored(couple)["in_progress"] is None
+
+
+def test_repeat_the_question_replays_it_word_for_word(couple: Couple) -> None:
+    couple.meet()
+    first = couple.intent("TonightsQuestionIntent", one_shot=True)
+    _, question = asked(first)
+    again = couple.intent("AMAZON.RepeatIntent")
+    assert again.ssml == first.ssml and question in again.text
+    handed = couple.intent("DoneIntent")
+    again = couple.intent("AMAZON.RepeatIntent")
+    assert again.ssml == handed.ssml and question in again.text
+
+
+def test_a_yes_or_no_while_someone_answers_keeps_their_turn(couple: Couple) -> None:
+    couple.meet("Maya", "Sam")
+    first = couple.intent("TonightsQuestionIntent", one_shot=True)
+    _, question = asked(first)
+    said = couple.intent("AMAZON.NoIntent")
+    assert said.by_voice("Joanna") and "your turn" in said.text and not said.ends_session
+    said = couple.intent("DoneIntent")
+    assert "Sam" in said.by_voice("Matthew")[0] and question in said.text
+
+
+def test_a_snatch_of_an_answer_alexa_did_not_understand_gets_a_nudge_not_the_menu(couple: Couple) -> None:
+    couple.meet("Maya", "Sam")
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    said = couple.intent("AMAZON.FallbackIntent")
+    assert said.by_voice("Joanna") and "your turn" in said.text and "'a hug'" not in said.text
+    couple.intent("DoneIntent")
+    couple.intent("DoneIntent")
+    said = couple.intent("AMAZON.FallbackIntent")
+    assert "another" in said.text.lower() and not said.ends_session and said.reprompt != said.text
+
+
+def test_next_hands_over_while_answering_and_asks_another_at_the_end(couple: Couple) -> None:
+    couple.meet("Maya", "Sam")
+    _, question = asked(couple.intent("TonightsQuestionIntent", one_shot=True))
+    said = couple.intent("AMAZON.NextIntent")
+    assert "Sam" in said.by_voice("Matthew")[0] and question in said.text
+    couple.intent("AMAZON.NextIntent")
+    said = couple.intent("AMAZON.NextIntent")
+    assert asked(said)[1] != question
+
+
+def test_another_one_skips_to_a_new_question_at_any_point(couple: Couple) -> None:
+    couple.meet()
+    _, question = asked(couple.intent("TonightsQuestionIntent", one_shot=True))
+    said = couple.intent("AnotherQuestionIntent")
+    depth, other = asked(said)
+    assert other != question and depth == "light"
+    assert not said.ends_session
+
+
+# -- depth ----------------------------------------------------------------------------------------
+def test_a_lighter_one_a_deeper_one_and_tired_tonight(couple: Couple, stored) -> None:
+    couple.meet()
+    said = couple.intent("TonightsQuestionIntent", one_shot=True)
+    assert asked(said)[0] == "light"
+    said = couple.intent("LighterQuestionIntent")
+    assert asked(said)[0] == "light" and said_one_of(said, "already_lightest"), "already the lightest: said kindly"
+    said = couple.intent("DeeperQuestionIntent")
+    assert asked(said)[0] == "deeper" and said_one_of(said, "deeper")
+    said = couple.intent("DeeperQuestionIntent")
+    assert asked(said)[0] == "deepest"
+    couple.intent("DoneIntent")
+    said = couple.intent("DeeperQuestionIntent")
+    assert asked(said)[0] == "deepest" and said_one_of(said, "already_deepest")
+    said = couple.intent("LighterQuestionIntent")
+    assert asked(said)[0] == "deeper"
+    said = couple.intent("TiredTonightIntent")
+    assert asked(said)[0] == "light" and said_one_of(said, "tired")
+    assert stored(couple)["rituals"]["tonights_question"]["depth"] == "light"
+
+
+def test_the_depth_asked_for_is_remembered_for_next_time(couple: Couple) -> None:
+    couple.meet()
+    said = couple.resolved("TonightsQuestionIntent", "depth", "deep", "deeper", one_shot=True)
+    assert asked(said)[0] == "deeper"
+    said = couple.later(days=1).intent("TonightsQuestionIntent", one_shot=True)
+    assert asked(said)[0] == "deeper"
+
+
+@pytest.mark.parametrize(("heard", "depth"), [("really deep", "deepest"), ("easy", "light"), ("deepest", "deepest")])
+def test_a_depth_alexa_could_not_resolve_is_still_understood(couple: Couple, heard: str, depth: str) -> None:
+    said = couple.intent("TonightsQuestionIntent", one_shot=True, depth=heard)
+    assert asked(said)[0] == depth
+
+
+@pytest.mark.parametrize("heard", ["?", "purple", None])
+def test_a_depth_we_do_not_know_gives_the_usual_one(couple: Couple, heard: str | None) -> None:
+    said = couple.intent("TonightsQuestionIntent", one_shot=True, depth=heard)
+    assert asked(said)[0] == "light" and not said.ends_session
+
+
+# -- continuing later -----------------------------------------------------------------------------
+def test_when_the_microphone_closes_continue_picks_up_the_same_question(couple: Couple) -> None:
+    couple.meet("Maya", "Sam")
+    _, question = asked(couple.intent("TonightsQuestionIntent", one_shot=True))
+    couple.intent("DoneIntent")
+    couple.session_ended("EXCEEDED_MAX_REPROMPTS")
+    said = couple.later(minutes=20).launch()
+    assert "tonight's question" in said.text and "continue" in said.text.lower()
+    said = couple.intent("AMAZON.ResumeIntent")
+    assert "Sam" in said.by_voice("Matthew")[0] and question in said.text
+    said = couple.later(minutes=5).intent("DoneIntent", one_shot=True)  # "Alexa, tell our rituals I'm done"
+    assert "another" in said.text.lower() and not said.ends_session
+
+
+# -- never a repeat until the deck is used up -------------------------------------------------------
+def _evenings(couples: list[Couple], nights: int, draw: Callable[[Couple], Said]) -> dict[str, list[str]]:
+    heard: dict[str, list[str]] = {c.user_id: [] for c in couples}
+    for _ in range(nights):
+        for c in couples:
+            said = draw(c.later(days=1))
+            heard[c.user_id].append(asked(said)[1])
+    return heard
+
+
+def test_the_whole_light_deck_before_any_repeat_across_sessions_devices_and_households(lambda_app, stored) -> None:
+    def send(event: dict[str, Any]) -> dict[str, Any]:
+        return lambda_app.handler(event, None)
+
+    kitchen = Couple(send=send, user_id="amzn1.ask.account.HOUSEHOLD-ONE")
+    # The same household on a second Echo: another device, same Alexa account.
+    bedroom = Couple(send=send, user_id="amzn1.ask.account.HOUSEHOLD-ONE")
+    neighbours = Couple(send=send, user_id="amzn1.ask.account.HOUSEHOLD-TWO")
+    size = len(DECK["light"])
+
+    def tonight(c: Couple) -> Said:
+        return c.intent("TonightsQuestionIntent", one_shot=True)
+
+    one_a = _evenings([kitchen], size // 2, tonight)[kitchen.user_id]
+    one_b = _evenings([bedroom], size - size // 2, tonight)[bedroom.user_id]
+    two = _evenings([neighbours], size, tonight)[neighbours.user_id]
+    one = one_a + one_b
+    assert sorted(one) == sorted(DECK["light"]), "every light question once, nothing twice"
+    assert sorted(two) == sorted(DECK["light"])
+    assert one != two, "each household has its own order"
+
+    said = tonight(kitchen.later(days=1))
+    renewed = asked(said)[1]
+    assert said_one_of(said, "deck_renewed_light"), "the couple hears that the deck starts again"
+    assert renewed != one[-1], "a new round never opens with the question that closed the last one"
+    deck = stored(kitchen)["rituals"]["tonights_question"]["decks"]["light"]
+    assert deck["round"] == 1 and deck["cursor"] == 1
+    assert set(deck) == {"seed", "round", "cursor"}, "a seed and a place, not the whole order"
+
+
+def test_changing_depth_does_not_disturb_the_other_decks(couple: Couple, stored) -> None:
+    couple.meet()
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    couple.intent("DeeperQuestionIntent")
+    couple.intent("LighterQuestionIntent")
+    decks = stored(couple)["rituals"]["tonights_question"]["decks"]
+    assert decks["light"]["cursor"] == 2 and decks["deeper"]["cursor"] == 1
+
+
+def test_a_damaged_deck_record_starts_afresh_instead_of_failing(couple: Couple, embedded_store) -> None:
+    from skill.store.sqlite import SQLiteStore
+
+    couple.meet()
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    store = SQLiteStore(embedded_store)
+    snapshot = store.load(couple.key)
+    document = snapshot.document
+    document["rituals"]["tonights_question"] = {"decks": {"light": {"seed": "x", "cursor": -4}}, "depth": "sideways"}
+    store.save(couple.key, document, snapshot.version, 0)
+    said = couple.later(days=1).intent("TonightsQuestionIntent", one_shot=True)
+    assert asked(said)[0] == "light" and not said.ends_session
+
+
+def test_a_question_that_left_the_deck_while_paused_is_replaced_by_a_new_one(couple: Couple, embedded_store) -> None:
+    from skill.store.sqlite import SQLiteStore
+
+    couple.meet()
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    store = SQLiteStore(embedded_store)
+    snapshot = store.load(couple.key)
+    document = snapshot.document
+    document["in_progress"]["state"].update(question="light-retired-99", depth="sideways")
+    store.save(couple.key, document, snapshot.version, 0)
+    said = couple.later(minutes=5).intent("AMAZON.ResumeIntent", one_shot=True)
+    assert asked(said)[0] == "light" and not said.ends_session
+
+
+# -- the order itself -----------------------------------------------------------------------------
+def test_a_deck_order_is_a_fixed_shuffle_of_the_whole_deck() -> None:
+    ids = sorted(DECK["deeper"].values())
+    order = deck_order(ids, 12345, 0)
+    assert sorted(order) == ids and order != ids
+    assert deck_order(ids, 12345, 0) == order, "the same seed and round give the same order, every time"
+    assert deck_order(ids, 12345, 1) != order and deck_order(ids, 54321, 0) != order
+    for seed in range(200):
+        for round_ in range(1, 4):
+            assert deck_order(ids, seed, round_)[0] != deck_order(ids, seed, round_ - 1)[-1]
