@@ -166,9 +166,8 @@ class Dialog:
         system = {
             "application": {"applicationId": LOCAL_SKILL_ID},
             "user": {"userId": self.user_id},
+            # No apiEndpoint or token: offline, so timers and reminders take their graceful path.
             "device": {"deviceId": "amzn1.ask.device.terminal", "supportedInterfaces": {}},
-            "apiEndpoint": "https://api.amazonalexa.com",
-            "apiAccessToken": "local-dialog",
         }
         event = {
             "version": "1.0",

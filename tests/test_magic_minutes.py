@@ -14,7 +14,7 @@ from tests.alexa_api_standin import AlexaApiStandIn, consent_answer
 from tests.conversation import Couple, Said
 
 LINES = load_content("en-US").section("magic_minutes").lines
-PAIRS = [("Maya", "Sam"), ("Sam", "Maya"), ("partner one", "partner two"), ("partner two", "partner one")]
+PAIRS = [("Maya", "Sam"), ("Sam", "Maya"), ("Partner one", "Partner two"), ("Partner two", "Partner one")]
 OPENINGS = {line.format(name=a, other=b) for line in LINES.variants("opening") for a, b in PAIRS}
 ANNOUNCEMENTS = set(LINES.variants("announcement"))
 TIMERS_SCOPE = "alexa::alerts:timers:skill:readwrite"

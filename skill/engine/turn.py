@@ -72,8 +72,14 @@ class Turn:
     def section_name(self) -> str:
         return self.section.lines.namespace
 
+    def name(self, partner: int) -> str:
+        """A partner's first name, or the content's warm stand-in before the couple has introduced themselves."""
+        if self.household.has_names:
+            return self.household.names[partner]
+        return str(self.content.section("host").settings["stand_in_names"][partner])
+
     def _names(self) -> dict[str, str]:
-        return {"first": self.household.name(0), "second": self.household.name(1)}
+        return {"first": self.name(0), "second": self.name(1)}
 
     def number_slot(self, name: str) -> int | None:
         """A whole number from a slot, or None when it is empty, misheard ("?") or not a number."""

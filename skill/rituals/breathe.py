@@ -22,7 +22,7 @@ class Breathe:
         speech: list[Segment] = []
         if asked is not None and breaths != asked:
             speech.append(host(turn.line("too_many" if asked > high else "too_few", count=breaths)))
-        speech.append(host(turn.line("lead_in", count=breaths, name=turn.household.name(first))))
+        speech.append(host(turn.line("lead_in", count=breaths, name=turn.name(first))))
         in_cues, out_cues = turn.section.lines.variants("in_cue"), turn.section.lines.variants("out_cue")
         for breath in range(breaths):
             speech.append(to_partner(first, in_cues[breath % len(in_cues)]))

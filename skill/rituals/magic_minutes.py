@@ -94,7 +94,7 @@ class MagicMinutes:
                 speech.append(host(turn.line("how_to_allow")))
         else:
             speech.append(host(turn.line("no_timer_failed")))
-        names = {"name": turn.household.name(first), "other": turn.household.name(1 - first)}
+        names = {"name": turn.name(first), "other": turn.name(1 - first)}
         speech.append(to_partner(first, turn.line("opening", **names)))
         return Reply(speech=tuple(speech), end_session=True)
 

@@ -174,7 +174,7 @@ class TonightsQuestion:
         """Who answers at this turn (0: whoever goes first), with the names their lines use."""
         first = int(state.get("first", 0)) % 2
         partner = first if which == 0 else 1 - first
-        return partner, {"name": turn.household.name(partner), "other": turn.household.name(1 - partner)}
+        return partner, {"name": turn.name(partner), "other": turn.name(1 - partner)}
 
     def _answer(self, turn: Turn, state: dict[str, Any], which: int, *, lead: tuple[Segment, ...] = ()) -> Reply:
         """One partner's turn: the question, a quiet hold while they answer, a chime, how to hand over."""
