@@ -24,6 +24,9 @@ class Household:
     phrasing: dict[str, int] = field(default_factory=dict)
     rituals: dict[str, dict[str, Any]] = field(default_factory=dict)
     in_progress: dict[str, Any] | None = None
+    # The Echo's IANA time zone (Alexa Settings API) and when we last asked; None means UTC.
+    time_zone: str | None = None
+    time_zone_checked: int = 0
 
     @property
     def has_names(self) -> bool:
@@ -49,6 +52,8 @@ class Household:
             "phrasing": dict(self.phrasing),
             "rituals": copy.deepcopy(self.rituals),
             "in_progress": copy.deepcopy(self.in_progress),
+            "time_zone": self.time_zone,
+            "time_zone_checked": self.time_zone_checked,
         }
 
     @classmethod
@@ -68,6 +73,8 @@ class Household:
             else {},
             rituals=copy.deepcopy(rituals) if isinstance(rituals, dict) else {},
             in_progress=copy.deepcopy(in_progress) if _valid_progress(in_progress) else None,
+            time_zone=document["time_zone"] if isinstance(document.get("time_zone"), str) else None,
+            time_zone_checked=document["time_zone_checked"] if isinstance(document.get("time_zone_checked"), int) else 0,
         )
 
 

@@ -138,8 +138,9 @@ class Couple:
     locale: str = "en-US"
     now: datetime = START
     person_id: str | None = None
-    # Where the skill calls the Alexa REST APIs (timers, reminders): a test points it at a local stand-in.
-    api_endpoint: str = "https://api.amazonalexa.com"
+    # Where the skill calls the Alexa REST APIs (timers, reminders, settings): a test points it at a local
+    # stand-in. By default nothing listens there, so no test ever reaches the real Amazon API.
+    api_endpoint: str = "http://127.0.0.1:9"
     session_id: str = ""
     attributes: dict[str, Any] = field(default_factory=dict)
     session_open: bool = False

@@ -222,3 +222,25 @@ def _zone(name: str | None) -> ZoneInfo | None:
     except (ZoneInfoNotFoundError, ValueError):
         get_logger().warning("unknown time zone for a reminder")
         return None
+
+
+def device_time_zone(api_endpoint: str, api_access_token: str, device_id: str) -> str | None:
+    """The device's IANA time zone from the Alexa Settings API (GET .../settings/System.timeZone), or None."""
+    from urllib.parse import quote
+
+    log = get_logger()
+    url = _url(api_endpoint, f"/v2/devices/{quote(device_id, safe='')}/settings/System.timeZone")
+    if url is None:
+        return None
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"})
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            answer = json.loads(response.read(4096))
+    except urllib.error.HTTPError as error:
+        log.info("alexa settings api answered", extra={"api": "timeZone", "status": error.code})
+        error.close()
+        return None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
+        log.warning("alexa settings api unreachable", extra={"api": "timeZone", "error_type": type(error).__name__})
+        return None
+    return answer if isinstance(answer, str) and _zone(answer) is not None else None

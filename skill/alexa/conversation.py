@@ -11,7 +11,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import SendRequestDirective
 
-from skill.alexa.api import RequestAlerts
+from skill.alexa.api import RequestAlerts, device_time_zone
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
 from skill.engine.alerts import Alerts
@@ -72,6 +72,7 @@ class Conversation:
             slots=self.facts.slots,
             session=self.facts.session,
             alerts=self.alerts,
+            look_up_time_zone=self.time_zone_lookup,
         )
 
     @cached_property
@@ -87,6 +88,25 @@ class Conversation:
         if not endpoint or not token:
             return None
         return RequestAlerts(endpoint, token, self.facts.now)
+
+    @cached_property
+    def time_zone_lookup(self) -> Callable[[], str | None] | None:
+        """Asks the Alexa Settings API for this Echo's time zone, at most once per request (it may be re-applied)."""
+        envelope = self.handler_input.request_envelope
+        system = envelope.context.system if envelope.context else None
+        endpoint = getattr(system, "api_endpoint", None)
+        token = getattr(system, "api_access_token", None)
+        device_id = getattr(getattr(system, "device", None), "device_id", None)
+        if not endpoint or not token or not device_id:
+            return None
+        answers: list[str | None] = []
+
+        def look_up() -> str | None:
+            if not answers:
+                answers.append(device_time_zone(endpoint, token, device_id))
+            return answers[0]
+
+        return look_up
 
     def respond(self, produce: Produce, *, section: str = "host", remember: bool = True) -> Response:
         """Run `produce` on this couple's household (stored when `remember`) and render what it says."""

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from typing import Any
 
 from skill.content import Content, Section
 from skill.engine.alerts import Alerts
 from skill.household import Household
+
+
+TIME_ZONE_RECHECK_SECONDS = 7 * 24 * 3600
+
+
+def _zone(name: str | None) -> Any:
+    """A tzinfo for an IANA name; UTC when unknown (zoneinfo is imported only when a zone is known)."""
+    if not name:
+        return timezone.utc
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
 
 
 @dataclass
@@ -26,6 +41,17 @@ class Turn:
     session: Mapping[str, Any] = field(default_factory=dict)
     # Timers and reminders for this request, when the surface offers them (None: offline, or no API access).
     alerts: Alerts | None = None
+    # Asks the Echo for its time zone (None: offline, or Alexa would not say).
+    look_up_time_zone: Callable[[], str | None] | None = None
+
+    @property
+    def local_now(self) -> datetime:
+        """Now on the couple's own clock: the Echo's time zone, asked at most weekly and remembered; else UTC."""
+        household = self.household
+        if self.look_up_time_zone and self.now.timestamp() - household.time_zone_checked > TIME_ZONE_RECHECK_SECONDS:
+            household.time_zone = self.look_up_time_zone() or household.time_zone
+            household.time_zone_checked = int(self.now.timestamp())
+        return self.now.astimezone(_zone(household.time_zone))
 
     def line(self, key: str, **values: Any) -> str:
         """A wording of one of this section's lines, varied from last time, names filled in."""
@@ -38,10 +64,7 @@ class Turn:
 
     def for_section(self, name: str) -> Turn:
         """The same turn, answering from another content file."""
-        return Turn(
-            self.household, self.content, self.content.section(name), self.now, self.rng, self.slots, self.session,
-            alerts=self.alerts,
-        )
+        return replace(self, section=self.content.section(name))
 
     # -- a ritual in progress (saved with an expiry, so "continue" works in a later session) --
     def active_ritual(self) -> str | None:
