@@ -38,6 +38,11 @@ class Household:
             return self.names[partner]
         return ("partner one", "partner two")[partner]
 
+    def drop_expired_progress(self, now: float) -> None:
+        """Forget a ritual left unfinished once its expiry has passed: its place is no longer worth keeping."""
+        if self.in_progress and self.in_progress["expires_at"] <= now:
+            self.in_progress = None
+
     def take_first_turn(self) -> int:
         """Who goes first in this ritual; the other partner goes first next time."""
         first = self.next_first

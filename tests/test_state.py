@@ -109,3 +109,19 @@ def test_two_echos_writing_at_once_lose_no_update(tmp_path: Path) -> None:
         thread.join()
     log = Household.from_document(SQLiteStore(tmp_path / "s.db").load("k").document).rituals["log"]
     assert len(log) == 20, "two Echos writing at once lose nothing"
+
+
+def test_the_embedded_store_purges_expired_households_when_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    SQLiteStore(path).save("long-gone", {}, 0, 1_000_000_000)  # expired in 2002
+    SQLiteStore(path).save("recent", {}, 0, NOW)
+    reopened = SQLiteStore(path)
+    assert reopened.load("long-gone").version == 0 and reopened.load("recent").version == 1
+
+
+def test_an_expired_ritual_in_progress_is_dropped() -> None:
+    household = Household(in_progress={"ritual": "x", "expires_at": 100, "state": {}})
+    household.drop_expired_progress(99)
+    assert household.in_progress is not None
+    household.drop_expired_progress(100)
+    assert household.in_progress is None

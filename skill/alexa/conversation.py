@@ -114,6 +114,7 @@ class Conversation:
 
         def change(household: Household) -> Reply:
             final["household"] = household
+            household.drop_expired_progress(self.facts.now.timestamp())
             return produce(self._turn(household, section))
 
         if remember and self.facts.user_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ class SQLiteStore:
                     if not self._schema_ready:
                         connection.execute("PRAGMA journal_mode=WAL")
                         connection.execute(_SCHEMA)
+                        # Housekeeping, not a ritual's "now": households untouched past retention go.
+                        connection.execute("DELETE FROM households WHERE expires_at < ?", (int(time.time()),))
                         self._schema_ready = True
             except (sqlite3.Error, OSError) as error:
                 raise StoreUnavailable(f"cannot open the embedded store: {error}") from error
