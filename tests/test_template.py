@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from skill.store.dynamodb import KEY_ATTRIBUTE, TTL_ATTRIBUTE
 from tests.dynamodb_local import template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,8 +19,9 @@ def test_cfn_lint_is_clean() -> None:
 
 def test_the_table_matches_what_the_store_writes() -> None:
     table = template()["Resources"]["RitualsTable"]["Properties"]
-    assert table["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
-    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["KeySchema"] == [{"AttributeName": KEY_ATTRIBUTE, "KeyType": "HASH"}]
+    assert table["AttributeDefinitions"] == [{"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"}]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
     assert table["BillingMode"] == "PAY_PER_REQUEST" and table["SSESpecification"]["SSEEnabled"] is True
 
 
@@ -30,3 +32,5 @@ def test_the_function_is_least_privilege_and_only_alexa_may_call_it() -> None:
     assert statement["Resource"] == {"GetAtt": "RitualsTable.Arn"}
     assert function["Events"]["AlexaSkill"]["Properties"]["SkillId"] == {"Ref": "SkillId"}
     assert function["Handler"] == "app.handler" and function["Architectures"] == ["arm64"]
+    assert function["Timeout"] < 8, "Alexa gives up after 8 seconds"
+    assert function["Environment"]["Variables"]["SKILL_TABLE"] == {"Ref": "RitualsTable"}

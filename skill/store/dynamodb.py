@@ -15,6 +15,10 @@ CONNECT_TIMEOUT_SECONDS = 1.0
 READ_TIMEOUT_SECONDS = 1.0
 MAX_ATTEMPTS = 2
 
+# The item layout; template.yaml's RitualsTable declares the same key and TTL attribute.
+KEY_ATTRIBUTE = "pk"
+TTL_ATTRIBUTE = "expires_at"
+
 
 class DynamoDBStore:
     """A HouseholdStore on a DynamoDB table keyed by `pk`, with `expires_at` as its TTL attribute.
@@ -30,6 +34,7 @@ class DynamoDBStore:
 
     @property
     def client(self) -> Any:
+        """The botocore DynamoDB client, created on first use."""
         if self._client is None:
             with self._lock:
                 if self._client is None:
@@ -40,7 +45,7 @@ class DynamoDBStore:
         """One consistent GetItem; an empty snapshot when the household has no item."""
         try:
             item = self.client.get_item(
-                TableName=self.table_name, Key={"pk": {"S": household_key}}, ConsistentRead=True
+                TableName=self.table_name, Key={KEY_ATTRIBUTE: {"S": household_key}}, ConsistentRead=True
             ).get("Item")
         except _boto_errors() as error:
             raise _unavailable("read", error) from error
@@ -52,13 +57,13 @@ class DynamoDBStore:
         """One conditional PutItem: it only lands if nobody wrote since `expected_version` was read."""
         new_version = expected_version + 1
         item = {
-            "pk": {"S": household_key},
+            KEY_ATTRIBUTE: {"S": household_key},
             "doc": {"S": json.dumps(document, separators=(",", ":"), sort_keys=True)},
             "version": {"N": str(new_version)},
-            "expires_at": {"N": str(now + RETENTION_SECONDS)},
+            TTL_ATTRIBUTE: {"N": str(now + RETENTION_SECONDS)},
         }
         condition: dict[str, Any] = (
-            {"ConditionExpression": "attribute_not_exists(pk)"}
+            {"ConditionExpression": f"attribute_not_exists({KEY_ATTRIBUTE})"}
             if expected_version == 0
             else {
                 "ConditionExpression": "version = :expected",
@@ -76,12 +81,13 @@ class DynamoDBStore:
     def delete(self, household_key: str) -> None:
         """One DeleteItem: everything stored for the household is gone."""
         try:
-            self.client.delete_item(TableName=self.table_name, Key={"pk": {"S": household_key}})
+            self.client.delete_item(TableName=self.table_name, Key={KEY_ATTRIBUTE: {"S": household_key}})
         except _boto_errors() as error:
             raise _unavailable("delete", error) from error
 
 
 def _make_client() -> Any:
+    """A DynamoDB client with short timeouts; region from the environment, endpoint override left to botocore."""
     import boto3
     from botocore.config import Config
 
@@ -103,6 +109,7 @@ def _boto_errors() -> tuple[type[Exception], ...]:
 
 
 def _error_code(error: Exception) -> str | None:
+    """The service's error code (e.g. ConditionalCheckFailedException), None for client-side failures."""
     response = getattr(error, "response", None)
     if isinstance(response, dict):
         return response.get("Error", {}).get("Code")
@@ -110,5 +117,6 @@ def _error_code(error: Exception) -> str | None:
 
 
 def _unavailable(action: str, error: Exception) -> StoreUnavailable:
+    """A short StoreUnavailable naming only the action and the error's kind (no keys, no document)."""
     code = _error_code(error) or type(error).__name__
     return StoreUnavailable(f"DynamoDB {action} failed: {code}")
