@@ -1,0 +1,341 @@
+"""Turn-taking sequences: steps addressed to a partner, each with a hold, delivered paced (timed) or open (by voice).
+
+The conversation rituals (morning coffee, rose/thorn/bud, appreciation, sentence stems, stress map,
+gentle start) are each a `TurnTaking` with their own steps and content. Paced: prompts, quiet holds and
+soft cues go into one response, as many as Alexa's limits allow; when the rest will not fit, the couple
+hears so plainly and says "next". Open: one prompt at a time, and "I'm done" or "next" hands the turn
+over. Either way the place is kept with `turn.keep_progress`, so "continue" picks it up in a later session.
+
+Shared wordings (hints, hand-overs, splits, rating re-asks) live in the `turns` content file; a ritual's
+own content file may override any of them by using the same key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from skill.engine.script import Pause, Reply, Say, Segment, Sound, host, to_partner
+from skill.engine.timing import timed_hold
+from skill.engine.turn import Turn
+from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
+
+SECTION = "turns"
+PACED, OPEN = "paced", "open"
+PACES = (PACED, OPEN)
+PACE_SLOT, PACE_TYPE = "pace", "RITUAL_PACE"
+
+DONE = "DoneIntent"
+NEXT = "AMAZON.NextIntent"
+RATING = "RatingIntent"
+TAKE_OUR_TIME = "TakeOurTimeIntent"
+KEEP_TIME = "KeepTimeIntent"
+YES = "AMAZON.YesIntent"
+NO = "AMAZON.NoIntent"
+# While someone talks, Alexa may catch a snatch of it: a gentle nudge beats the whole menu.
+HEARD_SOMETHING = "AMAZON.FallbackIntent"
+FOLLOW_UPS = frozenset({DONE, NEXT, RATING, TAKE_OUR_TIME, KEEP_TIME, YES, NO, HEARD_SOMETHING})
+
+# What a ritual in progress waits for: someone talking (open pace), a rating, or "next" between two paced parts.
+TALKING, RATING_ASKED, NEXT_PART = "talking", "rating", "next_part"
+# Session key: set while this session's last reply came from a turn-taking ritual (a "yes" then means something).
+WAITING = "turns_waiting"
+
+# A paced response holds at most this long: Alexa's 240 s, less a little room for the composer's rounding.
+PACED_SECONDS = MAX_SPEECH_AUDIO_SECONDS - 5
+
+
+@dataclass(frozen=True)
+class Step:
+    """One turn: the line that opens it (in the ritual's content), who speaks, and how long a paced hold lasts.
+
+    `speaker` is 0 for whoever goes first this run, 1 for the other, None for both together (the host asks).
+    A paced response keeps a `part`'s steps together when it can; `cue` ends the hold with a soft chime
+    (Alexa allows five clips a response); a `rating` step waits for a 1-10 answer in either pace.
+    """
+
+    key: str
+    speaker: int | None
+    hold: float = 0.0
+    part: int = 0
+    cue: bool = False
+    rating: bool = False
+
+
+def _cost(step: Step, clip_seconds: float) -> float:
+    """Seconds of breaks and audio a paced step takes (the chime's length counts toward its hold)."""
+    return max(min(step.hold, PACED_SECONDS), clip_seconds if step.cue else 0.0)
+
+
+def paced_run(steps: Sequence[Step], seconds: float, clips: int, clip_seconds: float) -> int:
+    """How many of `steps` one paced response can deliver: whole parts while they fit, stopping at a rating.
+
+    Only when not even one whole part fits is a part split, step by step.
+    """
+    taken, used_seconds, used_clips = 0, 0.0, 0
+    while taken < len(steps) and not steps[taken].rating:
+        end = taken
+        while end < len(steps) and steps[end].part == steps[taken].part and not steps[end].rating:
+            end += 1
+        part = steps[taken:end]
+        part_seconds = sum(_cost(step, clip_seconds) for step in part)
+        part_clips = sum(1 for step in part if step.cue)
+        if used_seconds + part_seconds <= seconds and used_clips + part_clips <= clips:
+            taken, used_seconds, used_clips = end, used_seconds + part_seconds, used_clips + part_clips
+            continue
+        if taken == 0:
+            for step in part:
+                step_clips = 1 if step.cue else 0
+                if used_seconds + _cost(step, clip_seconds) > seconds or used_clips + step_clips > clips:
+                    break
+                taken, used_clips = taken + 1, used_clips + step_clips
+                used_seconds += _cost(step, clip_seconds)
+        break
+    return taken
+
+
+def timed_total(turn: Turn, segments: Sequence[Segment]) -> tuple[float, int]:
+    """Seconds of silence and clips, and the number of clips, in `segments`."""
+    sounds = turn.content.sounds
+    seconds = sum(s.seconds for s in segments if isinstance(s, Pause))
+    clips = [s for s in segments if isinstance(s, Sound)]
+    return seconds + sum(sounds.seconds(s.clip) for s in clips), len(clips)
+
+
+def pace_from_slot(turn: Turn) -> str | None:
+    """The pace the couple asked for ("let's take our time" is open): a resolved id, or one of its words."""
+    raw = turn.slots.get(PACE_SLOT)
+    if not raw:
+        return None
+    heard = " ".join(raw.lower().split())
+    for value in turn.content.section(SECTION).data.get("slot_types", {}).get(PACE_TYPE, []):
+        words = [value["id"], value["value"], *value.get("synonyms", [])]
+        if heard in (" ".join(str(word).lower().split()) for word in words):
+            return str(value["id"])
+    return None
+
+
+class TurnTaking:
+    """A ritual made of turns. A module subclasses it, names its steps, and gets both paces, resume and fairness.
+
+    Progress state: {"first": 0|1, "cursor": next step, "pace": paced|open, "waiting": ...}, plus whatever
+    `prepare` adds for the run (kept small and JSON-able).
+    """
+
+    name: str
+    intents: frozenset[str]
+    follow_ups: frozenset[str] = FOLLOW_UPS
+
+    # -- what a ritual defines -------------------------------------------------------------------
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        """The ritual's turns for this run."""
+        raise NotImplementedError
+
+    def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
+        """Choices made once at the start of a run (kept in `state`), and any durable note of them."""
+
+    def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
+        """What comes between the introduction and the first turn (a few breaths, say)."""
+        return []
+
+    def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
+        """A partner gave a rating the ritual asked for; remember what it needs."""
+
+    # -- SteppedRitual -----------------------------------------------------------------------------
+    def start(self, turn: Turn) -> Reply:
+        """A new run, the other partner first this time; the pace as asked, else kept on "start over", else paced."""
+        previous = self._state(turn)
+        pace = pace_from_slot(turn) or (previous or {}).get("pace") or self._setting(turn, "default_pace")
+        first = turn.household.take_first_turn()
+        state: dict[str, Any] = {"first": first, "cursor": 0, "pace": pace if pace in PACES else PACED}
+        self.prepare(turn, state)
+        lead: list[Segment] = [
+            host(turn.line("intro", name=turn.name(first), other=turn.name(1 - first))),
+            host(self._line(turn, f"{state['pace']}_intro")),
+            *self.opening(turn, state),
+        ]
+        return self._render(turn, state, lead)
+
+    def proceed(self, turn: Turn, intent: str) -> Reply:
+        """ "I'm done", "next", a rating, a change of pace, a yes or no, or a snatch of talk, at the step they are on."""
+        state = self._state(turn)
+        if state is None:
+            return self.start(turn)
+        steps = self.steps(turn, state)
+        if state["cursor"] >= len(steps):
+            return self._render(turn, state, [])
+        step = steps[state["cursor"]]
+        in_session = WAITING in turn.session
+        if intent in (TAKE_OUR_TIME, KEEP_TIME):
+            state["pace"] = OPEN if intent == TAKE_OUR_TIME else PACED
+            return self._render(turn, state, [host(self._line(turn, f"now_{state['pace']}"))])
+        if intent in (YES, NO) and not in_session:
+            # "Shall we continue?" (the launch offer, in a new session): yes resumes, no keeps the place for later.
+            return self.resume(turn) if intent == YES else self._later(turn, state)
+        if step.rating:
+            if intent == RATING:
+                return self._take_rating(turn, state, step)
+            if intent == NEXT:  # "skip": no rating this time
+                state["cursor"] += 1
+                return self._render(turn, state, [host(self._line(turn, "skipped"))])
+            return self._ask_rating(turn, state, step, [], key="rating_again")
+        if state.get("waiting") == NEXT_PART:
+            if intent in (DONE, NEXT, YES):
+                return self._render(turn, state, [])
+            if intent == NO:
+                return self._later(turn, state)
+            return self._wait_for_next_part(turn, state, [], key="next_part_again")
+        if intent in (DONE, NEXT):
+            return self._hand_over(turn, state, steps)
+        return self._nudge(turn, state, step)
+
+    def resume(self, turn: Turn) -> Reply:
+        """Pick up at the step where they stopped, in the pace they chose, with one line saying so."""
+        state = self._state(turn)
+        if state is None:
+            return self.start(turn)
+        title = turn.section.settings.get("title", self.name)
+        return self._render(turn, state, [host(self._line(turn, "resume", ritual=title))])
+
+    # -- rendering -----------------------------------------------------------------------------------
+    def _render(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
+        """Whatever comes next from the cursor: the close, a rating question, an open turn or a paced stretch."""
+        steps = self.steps(turn, state)
+        if state["cursor"] >= len(steps):
+            return self._close(turn, lead)
+        step = steps[state["cursor"]]
+        if step.rating:
+            return self._ask_rating(turn, state, step, lead)
+        if state["pace"] == OPEN:
+            return self._open_turn(turn, state, step, lead)
+        return self._paced(turn, state, steps, lead)
+
+    def _paced(self, turn: Turn, state: dict[str, Any], steps: list[Step], lead: list[Segment]) -> Reply:
+        """As many steps as fit in one response, each prompt followed by its quiet hold; then close, ask or pause."""
+        clip = str(self._setting(turn, "cue_clip"))
+        clip_seconds = turn.content.sounds.seconds(clip)
+        used_seconds, used_clips = timed_total(turn, lead)
+        ahead = steps[state["cursor"] :]
+        count = paced_run(ahead, PACED_SECONDS - used_seconds, MAX_AUDIO_TAGS - used_clips, clip_seconds)
+        if count == 0 and used_seconds == 0 and used_clips == 0:
+            count = 1  # a single step longer than a response: its hold is shortened rather than never heard
+        speech = list(lead)
+        for step in ahead[:count]:
+            speech.append(self._say(turn, state, step, step.key))
+            speech.extend(timed_hold(min(step.hold, PACED_SECONDS), turn.content.sounds, clip if step.cue else None))
+        state["cursor"] += count
+        if state["cursor"] >= len(steps):
+            return self._close(turn, speech)
+        following = steps[state["cursor"]]
+        if following.rating:
+            return self._ask_rating(turn, state, following, speech)
+        return self._wait_for_next_part(turn, state, speech)
+
+    def _open_turn(self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment]) -> Reply:
+        """One prompt, and how to hand over; the couple talks as long as they like."""
+        both = step.speaker is None
+        hint = self._say(turn, state, step, "done_hint_both" if both else "done_hint")
+        speech = [*lead, self._say(turn, state, step, step.key), hint]
+        reprompt = (self._say(turn, state, step, "done_hint_both_again" if both else "done_hint_again"),)
+        return self._wait(turn, state, TALKING, speech, reprompt)
+
+    def _ask_rating(
+        self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment], *, key: str | None = None
+    ) -> Reply:
+        """The partner named, in their voice, asked for a number from one to ten."""
+        speech = [*lead, self._say(turn, state, step, key or step.key)]
+        return self._wait(turn, state, RATING_ASKED, speech, (self._say(turn, state, step, "rating_reprompt"),))
+
+    def _take_rating(self, turn: Turn, state: dict[str, Any], step: Step) -> Reply:
+        """A rating in range is kept and thanked for; a misheard or out-of-range one is kindly asked again."""
+        rating = turn.number_slot("rating")
+        low, high = int(self._setting(turn, "rating_min")), int(self._setting(turn, "rating_max"))
+        if rating is None:
+            return self._ask_rating(turn, state, step, [], key="rating_missed")
+        if not low <= rating <= high:
+            return self._ask_rating(turn, state, step, [], key="rating_out_of_range")
+        partner = self._partner(state, step)
+        assert partner is not None, "a rating step names one partner"
+        self.rated(turn, state, partner, rating)
+        state["cursor"] += 1
+        thanks = host(self._line(turn, "rating_thanks", name=turn.name(partner), count=rating))
+        return self._render(turn, state, [thanks])
+
+    def _hand_over(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> Reply:
+        """ "I'm done" / "next": on to the next step, thanking whoever just spoke when the turn changes hands."""
+        done = steps[state["cursor"]]
+        state["cursor"] += 1
+        following = steps[state["cursor"]] if state["cursor"] < len(steps) else None
+        speaker = self._partner(state, done)
+        lead: list[Segment] = []
+        if speaker is not None and (following is None or self._partner(state, following) != speaker):
+            lead.append(host(self._line(turn, "thanks", name=turn.name(speaker))))
+        return self._render(turn, state, lead)
+
+    def _nudge(self, turn: Turn, state: dict[str, Any], step: Step) -> Reply:
+        """Someone is still talking (Alexa caught a snatch of it): keep the floor where it is."""
+        both = step.speaker is None
+        speech = [self._say(turn, state, step, "still_talking_both" if both else "still_talking")]
+        reprompt = (self._say(turn, state, step, "done_hint_both_again" if both else "done_hint_again"),)
+        return self._wait(turn, state, TALKING, speech, reprompt)
+
+    def _wait_for_next_part(
+        self, turn: Turn, state: dict[str, Any], speech: list[Segment], *, key: str = "next_part"
+    ) -> Reply:
+        """The rest will not fit in this response: say so plainly, and wait for "next" (or "take our time")."""
+        speech = [*speech, host(self._line(turn, key))]
+        return self._wait(turn, state, NEXT_PART, speech, (host(self._line(turn, "next_part_reprompt")),))
+
+    def _wait(
+        self, turn: Turn, state: dict[str, Any], waiting: str, speech: list[Segment], reprompt: tuple[Segment, ...]
+    ) -> Reply:
+        state["waiting"] = waiting
+        turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
+        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting})
+
+    def _later(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        """Not now: the place stays kept (its expiry renewed) and the session ends."""
+        turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
+        return Reply(speech=(host(self._line(turn, "later")),), end_session=True)
+
+    def _close(self, turn: Turn, speech: list[Segment]) -> Reply:
+        """The last turn is over: a closing line, and nothing left to continue."""
+        if turn.active_ritual() == self.name:
+            turn.end_progress()
+        return Reply(speech=(*speech, host(turn.line("closing"))), end_session=True)
+
+    # -- small helpers ---------------------------------------------------------------------------------
+    def _partner(self, state: dict[str, Any], step: Step) -> int | None:
+        if step.speaker is None:
+            return None
+        return int(state["first"]) if step.speaker == 0 else 1 - int(state["first"])
+
+    def _say(self, turn: Turn, state: dict[str, Any], step: Step, key: str) -> Say:
+        """A line for this step: in the speaking partner's voice with their names, or the host's for both."""
+        partner = self._partner(state, step)
+        if partner is None:
+            return host(self._line(turn, key))
+        return to_partner(partner, self._line(turn, key, name=turn.name(partner), other=turn.name(1 - partner)))
+
+    def _line(self, turn: Turn, key: str, **values: Any) -> str:
+        """The ritual's own wording of `key` when it has one, else the shared turn-taking wording."""
+        if key in turn.section.lines:
+            return turn.line(key, **values)
+        return turn.for_section(SECTION).line(key, **values)
+
+    def _setting(self, turn: Turn, key: str) -> Any:
+        """The ritual's own setting when it has one, else the shared turn-taking setting."""
+        if key in turn.section.settings:
+            return turn.section.settings[key]
+        return turn.content.section(SECTION).settings[key]
+
+    def _state(self, turn: Turn) -> dict[str, Any] | None:
+        """This ritual's place, if it is the one in progress and its state is sound (else it starts afresh)."""
+        raw = turn.progress()
+        if not isinstance(raw, dict):
+            return None
+        cursor = raw.get("cursor")
+        if raw.get("first") not in (0, 1) or not isinstance(cursor, int) or cursor < 0 or raw.get("pace") not in PACES:
+            return None
+        return dict(raw)

@@ -1,0 +1,57 @@
+"""The stress map: each partner names their stressors, rates the heaviest 1-10, then says what would lighten it a point.
+
+Only the ratings are remembered, under household.rituals["stress_map"]:
+{"ratings": [{"date": "YYYY-MM-DD", "partner": 0 or 1, "rating": 1-10}, ...]}; the stressors never are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skill.engine.turn import Turn
+from skill.engine.turns import Step, TurnTaking
+
+NAME = "stress_map"
+
+
+def ratings(turn: Turn) -> list[dict[str, Any]]:
+    """The stored ratings, oldest first, leaving out anything malformed."""
+    state = turn.household.rituals.get(NAME)
+    stored = state.get("ratings") if isinstance(state, dict) else None
+    if not isinstance(stored, list):
+        return []
+    return [
+        r
+        for r in stored
+        if isinstance(r, dict)
+        and isinstance(r.get("date"), str)
+        and r.get("partner") in (0, 1)
+        and isinstance(r.get("rating"), int)
+    ]
+
+
+class StressMap(TurnTaking):
+    name = NAME
+    intents = frozenset({"StressMapIntent"})
+
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        seconds = float(turn.section.settings["turn_seconds"])
+        steps = []
+        for speaker in (0, 1):
+            steps.append(Step("name", speaker, seconds, part=speaker, cue=True))
+            steps.append(Step("rate", speaker, part=speaker, rating=True))
+        steps.extend(Step("one_point", speaker, seconds, part=2, cue=True) for speaker in (0, 1))
+        return steps
+
+    def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
+        """Keep the rating with today's date; a second rating the same day replaces the first."""
+        today = turn.now.date().isoformat()
+        kept = [r for r in ratings(turn) if not (r["date"] == today and r["partner"] == partner)]
+        kept.append({"date": today, "partner": partner, "rating": rating})
+        state = turn.household.rituals.get(NAME)
+        state = state if isinstance(state, dict) else {}
+        state["ratings"] = kept[-int(turn.section.settings["ratings_kept"]) :]
+        turn.household.rituals[NAME] = state
+
+
+RITUAL = StressMap()
