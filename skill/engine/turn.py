@@ -43,6 +43,8 @@ class Turn:
     alerts: Alerts | None = None
     # Asks the Echo for its time zone (None: offline, or Alexa would not say).
     look_up_time_zone: Callable[[], str | None] | None = None
+    # The intent of this request, for a ritual that several intents start (None: not an intent request).
+    intent: str | None = None
 
     @property
     def local_now(self) -> datetime:

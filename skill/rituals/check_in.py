@@ -1,0 +1,436 @@
+"""The weekly check-in: each partner shares a moment of connection and something that felt off, then rates
+how close they feel from 1 to 10; the host remembers the numbers by ISO week and speaks the trend kindly.
+
+Three intents start it: the check-in itself, "how have we been doing?" (the history, nothing new
+started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for by voice consent).
+Durable state, under household.rituals["check_in"]:
+    {"weeks": {"2026-W47": [7, 8], ...}, "count": 12, "last": "2026-11-22",
+     "reminder": {"day": 6, "time": "19:00"}, "refused_on": "...", "told_how": true, "care_on": "..."}
+Ratings are in partner order; only the latest `history_weeks` weeks are kept; `count` never resets.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
+from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.timing import timed_hold
+from skill.engine.trend import (
+    Ratings,
+    change_since,
+    clean_history,
+    keep_recent,
+    month_view,
+    valid_rating,
+    week_key,
+    week_monday,
+    weeks_apart,
+)
+from skill.engine.turn import Turn
+
+NAME = "check_in"
+CHECK_IN = "CheckInIntent"
+HISTORY = "CheckInHistoryIntent"
+REMINDER = "CheckInReminderIntent"
+RATING = "RatingIntent"
+DONE = "DoneIntent"
+NEXT = "AMAZON.NextIntent"
+# While someone shares, Alexa may catch a snatch of what they say: a gentle nudge beats the whole menu.
+HEARD_SOMETHING = "AMAZON.FallbackIntent"
+
+SHARE, RATE = "share", "rate"
+# Each sharing turn's lines: (prompt, how to hand over, the reprompt); the first hands over, the second finishes.
+SHARING = (("share_first", "hand_over", "hand_over_again"), ("share_second", "done_hint", "done_hint_again"))
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+# -- durable state ---------------------------------------------------------------------------------
+def _state(turn: Turn) -> dict[str, Any]:
+    state = turn.household.rituals.get(NAME)
+    if not isinstance(state, dict):
+        state = turn.household.rituals[NAME] = {}
+    return state
+
+
+def _weeks(turn: Turn) -> dict[str, Ratings]:
+    return clean_history(_state(turn).get("weeks"))
+
+
+def _count(turn: Turn) -> int:
+    """Check-ins so far: never reset, so a gap costs nothing."""
+    count = _state(turn).get("count")
+    return count if isinstance(count, int) and count >= 0 else len(_weeks(turn))
+
+
+def _days_since(turn: Turn, key: str) -> int | None:
+    try:
+        return (turn.now.date() - date.fromisoformat(str(_state(turn).get(key)))).days
+    except ValueError:
+        return None
+
+
+# -- words -----------------------------------------------------------------------------------------
+def _number(turn: Turn, value: int) -> str:
+    """A small number as a word ("seven"), as the content spells it; larger ones as digits."""
+    words = turn.section.settings["number_words"]
+    return str(words[value]) if 0 <= value < len(words) else str(value)
+
+
+def _closing(turn: Turn, count: int) -> str:
+    ordinals = turn.section.settings["ordinals"]
+    if count == 1:
+        return turn.line("closing_first")
+    if count <= len(ordinals):
+        return turn.line("closing_ordinal", ordinal=ordinals[count - 1], count=count)
+    return turn.line("closing_count", count=count)
+
+
+def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = None) -> list[Segment]:
+    """Each partner's move since the check-in before (if it was recent), in one or two short sentences."""
+    change = change_since(weeks, key, within=int(turn.section.settings["compare_within_weeks"]))
+    if change is None:
+        return []
+    since_words = turn.line(since or ("since_last_week" if change.weeks == 1 else "since_last_time"))
+    first, second = change.deltas
+    if first == second:
+        kind = "up" if first > 0 else "down" if first < 0 else "same"
+        return [host(turn.line(f"trend_both_{kind}", count=_number(turn, abs(first)), since=since_words))]
+    lines = []
+    for partner, delta in enumerate(change.deltas):
+        kind = "up" if delta > 0 else "down" if delta < 0 else "same"
+        key_name = f"trend_one_{kind}" if partner == 0 else f"trend_also_{kind}"
+        values = {"name": turn.name(partner), "count": _number(turn, abs(delta)), "since": since_words}
+        lines.append(host(turn.line(key_name, **values)))
+    return lines
+
+
+def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[Segment]:
+    view = month_view(weeks, key, span=int(turn.section.settings["month_weeks"]))
+    if view is None:
+        return []
+    ratings = {"rating": _number(turn, view.around[0]), "other_rating": _number(turn, view.around[1])}
+    return [host(turn.line(f"month_{view.kind}", **ratings))]
+
+
+def _care(turn: Turn, ratings: Ratings) -> list[Segment]:
+    """A very low rating, or two far apart: acknowledged gently, a small next step, a counsellor as a tune-up."""
+    settings = turn.section.settings
+    low = [rating <= int(settings["low_rating"]) for rating in ratings]
+    apart = abs(ratings[0] - ratings[1]) >= int(settings["far_apart"])
+    if not any(low) and not apart:
+        return []
+    key = "care_low_both" if all(low) else "care_low" if any(low) else "care_apart"
+    lines = [host(turn.line(key)), host(turn.line("care_step"))]
+    # Said again only after a few weeks: a couple in a hard stretch should not hear it as a refrain.
+    since = _days_since(turn, "care_on")
+    if since is None or since >= int(settings["counsellor_every_days"]):
+        lines.append(host(turn.line("care_counsellor")))
+        _state(turn)["care_on"] = turn.now.date().isoformat()
+    return lines
+
+
+# -- the check-in, step by step --------------------------------------------------------------------
+def _valid_progress(state: dict[str, Any] | None) -> bool:
+    return (
+        isinstance(state, dict)
+        and state.get("step") in (SHARE, RATE)
+        and state.get("turn") in (0, 1)
+        and state.get("first") in (0, 1)
+        and isinstance(state.get("week"), str)
+        and week_monday(state["week"]) is not None
+        and isinstance(state.get("ratings"), list)
+        and len(state["ratings"]) == 2
+        and all(r is None or valid_rating(r) for r in state["ratings"])
+    )
+
+
+def _whose(state: dict[str, Any], which: int) -> int:
+    """The partner at this turn (0: whoever goes first in this check-in)."""
+    first = int(state["first"])
+    return first if which == 0 else 1 - first
+
+
+def _names(turn: Turn, partner: int) -> dict[str, str]:
+    return {"name": turn.name(partner), "other": turn.name(1 - partner)}
+
+
+class CheckIn:
+    name = NAME
+    intents = frozenset({CHECK_IN, HISTORY, REMINDER})
+    follow_ups = frozenset({DONE, NEXT, RATING, HEARD_SOMETHING})
+
+    def start(self, turn: Turn) -> Reply:
+        if turn.intent == HISTORY:
+            return self._history(turn)
+        if turn.intent == REMINDER:
+            return self._remind(turn, _asked_reminder(turn))
+        return self._begin(turn)
+
+    def proceed(self, turn: Turn, intent: str) -> Reply:
+        state = turn.progress()
+        if not _valid_progress(state):
+            return self._begin(turn)
+        assert state is not None
+        which = int(state["turn"])
+        if state["step"] == SHARE:
+            if intent in (DONE, NEXT):
+                if which == 0:
+                    return self._share(turn, state, 1)
+                return self._ask_rating(turn, state, 0, lead=(host(turn.line("rating_intro")),))
+            return self._still_sharing(turn, state, which)
+        if intent != RATING:
+            problem = (host(turn.line("rating_missing")),) if intent == HEARD_SOMETHING else ()
+            return self._ask_rating(turn, state, which, lead=problem, again=True)
+        rating = turn.number_slot("rating")
+        if rating is None or not valid_rating(rating):
+            problem = "rating_missing" if rating is None else "rating_out_of_range"
+            return self._ask_rating(turn, state, which, lead=(host(turn.line(problem)),), again=True)
+        state = {**state, "ratings": list(state["ratings"])}
+        state["ratings"][_whose(state, which)] = rating
+        if which == 0:
+            return self._ask_rating(turn, state, 1, lead=(host(turn.line("rating_thanks")),))
+        return self._finish(turn, state)
+
+    def resume(self, turn: Turn) -> Reply:
+        state = turn.progress()
+        if isinstance(state, dict) and not _valid_progress(state) and isinstance(state.get("reminder"), dict):
+            return self._remind(turn, state["reminder"])  # "continue" after an unanswered permission question
+        if not _valid_progress(state):
+            return self._begin(turn)
+        assert state is not None
+        lead = (host(turn.line("resume")),)
+        if state["step"] == SHARE:
+            return self._share(turn, state, int(state["turn"]), lead=lead)
+        return self._ask_rating(turn, state, int(state["turn"]), lead=lead)
+
+    # -- the steps ---------------------------------------------------------------------------------
+    def _begin(self, turn: Turn) -> Reply:
+        week = week_key(turn.local_now.date())
+        weeks = _weeks(turn)
+        lead: list[Segment] = []
+        if not weeks and _count(turn) == 0:
+            lead.append(host(turn.line("intro_first")))
+        else:
+            latest = next(reversed(weeks), None)
+            gap = int(turn.section.settings["welcome_back_after_weeks"])
+            if latest is not None and weeks_apart(latest, week) >= gap:
+                lead.append(host(turn.line("welcome_back_gap")))
+            lead.append(host(turn.line("intro")))
+            if week in weeks:
+                lead.append(host(turn.line("again_this_week")))
+        first = turn.household.take_first_turn()
+        state = {"step": SHARE, "turn": 0, "first": first, "week": week, "ratings": [None, None]}
+        return self._share(turn, state, 0, lead=tuple(lead))
+
+    def _share(self, turn: Turn, state: dict[str, Any], which: int, *, lead: tuple[Segment, ...] = ()) -> Reply:
+        """One partner shares: the prompt in their voice, a quiet hold, a chime, and how to hand over."""
+        partner = _whose(state, which)
+        names = _names(turn, partner)
+        settings = turn.section.settings
+        hold = timed_hold(float(settings["share_seconds"]), turn.content.sounds, settings["end_clip"])
+        prompt, hint, again = SHARING[which]
+        turn.keep_progress({**state, "step": SHARE, "turn": which}, hours=float(settings["keep_hours"]))
+        speech = (
+            *lead,
+            to_partner(partner, turn.line(prompt, **names)),
+            *hold,
+            to_partner(partner, turn.line(hint, **names)),
+        )
+        return Reply(speech=speech, reprompt=(to_partner(partner, turn.line(again, **names)),))
+
+    def _still_sharing(self, turn: Turn, state: dict[str, Any], which: int) -> Reply:
+        """A snatch of talk (or a number) while someone shares: a nudge in their voice, not the menu."""
+        partner = _whose(state, which)
+        names = _names(turn, partner)
+        _, _, again = SHARING[which]
+        nudge = "still_sharing_first" if which == 0 else "still_sharing_second"
+        return Reply(
+            speech=(to_partner(partner, turn.line(nudge, **names)),),
+            reprompt=(to_partner(partner, turn.line(again, **names)),),
+        )
+
+    def _ask_rating(
+        self, turn: Turn, state: dict[str, Any], which: int, *, lead: tuple[Segment, ...] = (), again: bool = False
+    ) -> Reply:
+        """The partner is named, in their own voice, before their rating."""
+        partner = _whose(state, which)
+        names = _names(turn, partner)
+        key = "rating_again" if again else "rating_first" if which == 0 else "rating_second"
+        turn.keep_progress({**state, "step": RATE, "turn": which}, hours=float(turn.section.settings["keep_hours"]))
+        return Reply(
+            speech=(*lead, to_partner(partner, turn.line(key, **names))),
+            reprompt=(to_partner(partner, turn.line("rating_again", **names)),),
+        )
+
+    def _finish(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        """Both rated: remember the week (replacing a check-in earlier this week), then the trend, kindly."""
+        ratings: Ratings = (int(state["ratings"][0]), int(state["ratings"][1]))
+        week = str(state["week"])
+        durable = _state(turn)
+        weeks = _weeks(turn)
+        again_this_week = week in weeks
+        count = _count(turn) + (0 if again_this_week else 1)
+        weeks[week] = ratings
+        weeks = keep_recent(weeks, int(turn.section.settings["history_weeks"]))
+        durable["weeks"] = {k: list(v) for k, v in weeks.items()}
+        durable.update(count=count, last=turn.local_now.date().isoformat())
+        turn.end_progress()
+        speech: list[Segment] = [host(turn.line("thanks_both"))]
+        speech += _trend(turn, weeks, week)
+        speech += _month(turn, weeks, week)
+        speech += _care(turn, ratings)
+        speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
+        if count == 1 and not again_this_week and "reminder" not in durable:
+            speech.append(host(turn.line("reminder_hint")))
+        speech.append(host(turn.line("goodbye")))
+        return Reply(speech=tuple(speech), end_session=True)
+
+    # -- "how have we been doing?" -----------------------------------------------------------------
+    def _history(self, turn: Turn) -> Reply:
+        """The last check-in, how it moved, the month if recent, and how many so far; nothing new begins."""
+        weeks = _weeks(turn)
+        latest = next(reversed(weeks), None)
+        if latest is None:
+            return Reply(speech=(host(turn.line("history_none")),), end_session=True)
+        ago = weeks_apart(latest, week_key(turn.local_now.date()))
+        if ago <= 0:
+            when = turn.line("when_this_week")
+        elif ago == 1:
+            when = turn.line("when_last_week")
+        else:
+            when = turn.line("when_weeks_ago", count=_number(turn, ago))
+        rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
+        speech: list[Segment] = [host(turn.line("history_last", when=when, **rated))]
+        speech += _trend(turn, weeks, latest, since="since_before")
+        if ago <= 1:
+            speech += _month(turn, weeks, latest)
+        count = max(_count(turn), 1)
+        if count == 1:
+            speech.append(host(turn.line("history_count_one")))
+        else:
+            speech.append(host(turn.line("history_count", count=_number(turn, count))))
+        speech.append(host(turn.line("history_close")))
+        return Reply(speech=tuple(speech), end_session=True)
+
+    # -- "remind us every Sunday at 7" -------------------------------------------------------------
+    def _remind(self, turn: Turn, asked: dict[str, Any]) -> Reply:
+        """Set the weekly reminder; without permission, Alexa asks for it by voice (not again soon after a no)."""
+        day, clock = _reminder_when(turn, asked)
+        result = _create_reminder(turn, asked)
+        if result.status is AlertStatus.PERMISSION_MISSING and not _refused_recently(turn):
+            # The place is kept in the household: Alexa's answer may come in a new session.
+            state = turn.progress()
+            settings = turn.section.settings
+            if _valid_progress(state):
+                assert state is not None
+                turn.keep_progress({**state, "reminder": asked}, hours=float(settings["keep_hours"]))
+            else:
+                turn.keep_progress({"reminder": asked}, hours=float(settings["asking_hours"]))
+            return Reply(speech=(host(turn.line("reminder_ask", day=day, time=clock)),), ask_permission=REMINDERS_SCOPE)
+        return self._reminded(turn, asked, result)
+
+    def on_permission(self, turn: Turn, accepted: bool) -> Reply:
+        state = turn.progress() or {}
+        asked = state.get("reminder")
+        rest = {k: v for k, v in state.items() if k != "reminder"}
+        if _valid_progress(rest):
+            turn.keep_progress(rest, hours=float(turn.section.settings["keep_hours"]))  # a check-in still waits
+        else:
+            turn.end_progress()
+        if not accepted:
+            _state(turn)["refused_on"] = turn.now.date().isoformat()
+            return self._reminded(turn, asked, AlertResult(AlertStatus.PERMISSION_MISSING), denied=True)
+        _state(turn).pop("refused_on", None)
+        if not isinstance(asked, dict):
+            return Reply(speech=(host(turn.line("reminder_lost")),), end_session=True)
+        result = _create_reminder(turn, asked)
+        if result.status is AlertStatus.PERMISSION_MISSING:
+            result = AlertResult(AlertStatus.FAILED, result.http_status)  # they said yes: do not talk of permissions
+        return self._reminded(turn, asked, result)
+
+    def _reminded(self, turn: Turn, asked: Any, result: AlertResult, *, denied: bool = False) -> Reply:
+        """What became of the reminder, said plainly; the session ends either way."""
+        durable = _state(turn)
+        speech: list[Segment] = []
+        if result.created and isinstance(asked, dict):
+            day, clock = _reminder_when(turn, asked)
+            had_one = "reminder" in durable
+            durable["reminder"] = {"day": _weekday(turn, asked), "time": _clock(turn, asked)}
+            durable.pop("refused_on", None)
+            speech.append(host(turn.line("reminder_set", day=day, time=clock)))
+            if had_one:
+                speech.append(host(turn.line("reminder_earlier")))
+        elif result.status is AlertStatus.PERMISSION_MISSING:
+            speech.append(host(turn.line("reminder_denied" if denied else "reminder_unallowed")))
+            if not durable.get("told_how"):
+                durable["told_how"] = True
+                speech.append(host(turn.line("reminder_how_to_allow")))
+        else:
+            speech.append(host(turn.line("reminder_failed")))
+        return Reply(speech=tuple(speech), end_session=True)
+
+
+# -- reminders: from what was said to a first ring -------------------------------------------------
+def _asked_reminder(turn: Turn) -> dict[str, Any]:
+    """The day and time as heard (kept raw, so a later answer to the permission question can use them)."""
+    return {"day": turn.slots.get("day"), "time": turn.slots.get("time")}
+
+
+def _weekday(turn: Turn, asked: dict[str, Any]) -> int:
+    """Monday 0 ... Sunday 6, from the DayOfWeek slot ("sunday", "Sundays"); else the content's default day."""
+    names = [str(day).lower() for day in turn.section.settings["weekdays"]]
+    if isinstance(asked.get("day"), int) and 0 <= asked["day"] < 7:
+        return int(asked["day"])
+    heard = " ".join(str(asked.get("day") or "").lower().split())
+    for candidate in (heard, heard.removesuffix("s")):
+        if candidate in names:
+            return names.index(candidate)
+    return names.index(str(turn.section.settings["reminder_default_day"]).lower())
+
+
+def _clock(turn: Turn, asked: dict[str, Any]) -> str:
+    """"HH:MM" from the TIME slot ("19:00", or "EV" for the evening); else the content's default time."""
+    settings = turn.section.settings
+    heard = str(asked.get("time") or "").strip().upper()
+    heard = settings["parts_of_day"].get(heard, heard)
+    match = _CLOCK.match(heard)
+    if not match:
+        return str(settings["reminder_default_time"])
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _reminder_when(turn: Turn, asked: dict[str, Any]) -> tuple[str, str]:
+    """The day and time as the couple hears them back ("Sunday", "7 PM")."""
+    settings = turn.section.settings
+    hour, minute = (int(part) for part in _clock(turn, asked).split(":"))
+    suffix = settings["clock"]["am" if hour < 12 else "pm"]
+    shown = hour % 12 or 12
+    clock = f"{shown} {suffix}" if minute == 0 else f"{shown}:{minute:02d} {suffix}"
+    return str(settings["weekdays"][_weekday(turn, asked)]), clock
+
+
+def first_ring(now: datetime, weekday: int, at: time) -> datetime:
+    """The next time the reminder rings: the coming `weekday` at `at`, on the couple's wall clock, after `now`."""
+    days = (weekday - now.weekday()) % 7
+    ring = datetime.combine(now.date() + timedelta(days=days), at, tzinfo=now.tzinfo)
+    return ring if ring > now else ring + timedelta(days=7)
+
+
+def _create_reminder(turn: Turn, asked: dict[str, Any]) -> AlertResult:
+    if turn.alerts is None:
+        return AlertResult(AlertStatus.FAILED)
+    hour, minute = (int(part) for part in _clock(turn, asked).split(":"))
+    ring = first_ring(turn.local_now, _weekday(turn, asked), time(hour, minute))
+    text = turn.line("reminder_text")
+    return turn.alerts.create_weekly_reminder(ring, text, turn.content.locale, turn.household.time_zone)
+
+
+def _refused_recently(turn: Turn) -> bool:
+    since = _days_since(turn, "refused_on")
+    return since is not None and since < int(turn.section.settings["ask_again_days"])
+
+
+RITUAL = CheckIn()

@@ -1,0 +1,557 @@
+"""The weekly check-in: sharing in each partner's voice, a number each, and a host who remembers the weeks,
+speaks the trend kindly, cares when a week was hard, points to help when someone is not safe, and can set
+a weekly Alexa reminder (tested against a local stand-in for the Alexa API on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.content import load_content
+from skill.engine.script import Say
+from skill.engine.trend import change_since, clean_history, keep_recent, month_view, week_key
+from skill.engine.turn import Turn
+from skill.household import Household
+from skill.rituals import safety
+from skill.rituals.check_in import first_ring
+from skill.store.sqlite import SQLiteStore
+from tests.alexa_api_standin import AlexaApiStandIn, consent_answer
+from tests.conversation import Couple, Said
+
+CONTENT = load_content("en-US").section("check_in")
+LINES, SETTINGS = CONTENT.lines, CONTENT.settings
+HOST = load_content("en-US").section("host").lines
+NUMBERS = SETTINGS["number_words"]
+MAYA, SAM = "Joanna", "Matthew"  # each partner's voice in en-US
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
+SUNDAYS_AT_SEVEN = "FREQ=WEEKLY;BYDAY=SU;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
+FIRST_WEEK = "2026-W47"  # the harness starts on Sunday 22 November 2026, 19:30 UTC
+
+
+def variants(key: str, **values: Any) -> list[str]:
+    names = {"first": "Maya", "second": "Sam"}
+    return [text.format(**{**names, **values}) for text in LINES.variants(key)]
+
+
+def said_one_of(said: Said, key: str, **values: Any) -> bool:
+    return any(text in said.text for text in variants(key, **values))
+
+
+def since_last_week() -> list[str]:
+    return list(LINES.variants("since_last_week"))
+
+
+def trend_said(said: Said, key: str, **values: Any) -> bool:
+    """A trend line, whichever wording of "since last week" it used."""
+    return any(said_one_of(said, key, since=since, **values) for since in since_last_week())
+
+
+def check_in(couple: Couple, maya: int | str | None, sam: int | str | None) -> Said:
+    """A whole check-in: both share, then each gives the number asked of them (in the voice that asks)."""
+    couple.intent("CheckInIntent", one_shot=True)
+    couple.intent("DoneIntent")  # "your turn"
+    said = couple.intent("DoneIntent")  # "I'm done"
+    for _ in range(2):
+        asked = said.lines[-1].voice
+        said = couple.intent("RatingIntent", rating=None if (n := (maya if asked == MAYA else sam)) is None else str(n))
+    return said
+
+
+@pytest.fixture
+def maya_and_sam(couple: Couple) -> Couple:
+    couple.meet("Maya", "Sam")
+    return couple
+
+
+# -- a first check-in, turn by turn ------------------------------------------------------------------
+def test_a_first_check_in_from_sharing_to_numbers(maya_and_sam: Couple, stored) -> None:
+    couple = maya_and_sam
+    said = couple.intent("CheckInIntent", one_shot=True)  # "Alexa, ask our rituals how are we doing"
+    assert said_one_of(said, "intro_first") and said.voices[0] is None, "the host opens"
+    assert said.by_voice(MAYA)[0] in variants("share_first", name="Maya", other="Sam"), "Maya shares first, in her voice"
+    assert said.tags("audio"), "a soft chime ends her quiet time"
+    assert said.by_voice(MAYA)[-1] in variants("hand_over", name="Maya", other="Sam")
+    assert not said.ends_session and said.reprompt in variants("hand_over_again", name="Maya", other="Sam")
+    assert stored(couple)["in_progress"]["ritual"] == "check_in"
+
+    said = couple.intent("DoneIntent")  # "your turn"
+    assert said.voices == [SAM, SAM]
+    assert said.lines[0].text in variants("share_second", name="Sam", other="Maya")
+    assert said.lines[-1].text in variants("done_hint", name="Sam", other="Maya")
+
+    said = couple.intent("DoneIntent")  # "I'm done"
+    assert said.voices == [None, MAYA], "the host moves on, then Maya is named before her number"
+    assert said.lines[1].text in variants("rating_first", name="Maya", other="Sam")
+    assert said.reprompt in variants("rating_again", name="Maya", other="Sam")
+
+    said = couple.intent("RatingIntent", rating="7")
+    assert said.voices == [None, SAM] and said.lines[1].text in variants("rating_second", name="Sam", other="Maya")
+
+    said = couple.intent("RatingIntent", rating="8")
+    assert said.ends_session and set(said.voices) == {None}
+    assert said_one_of(said, "thanks_both") and said_one_of(said, "closing_first")
+    assert said_one_of(said, "reminder_hint"), "a first check-in mentions the weekly reminder once"
+    assert not any(word in said.text for word in ("up ", "down ", "steady")), "no trend before there is one"
+
+    state = stored(couple)
+    assert state["rituals"]["check_in"] == {"weeks": {FIRST_WEEK: [7, 8]}, "count": 1, "last": "2026-11-22"}
+    assert state["in_progress"] is None
+
+
+def test_next_is_as_good_as_done_and_the_second_check_in_starts_with_the_other_partner(maya_and_sam: Couple) -> None:
+    check_in(maya_and_sam, 7, 8)
+    said = maya_and_sam.later(days=7).intent("CheckInIntent", one_shot=True)
+    assert said_one_of(said, "intro") and not said_one_of(said, "intro_first")
+    assert said.lines[1].voice == SAM, "whoever went first last time goes second"
+    said = maya_and_sam.intent("AMAZON.NextIntent")
+    assert said.voices == [MAYA, MAYA]
+
+
+# -- the trend -----------------------------------------------------------------------------------------
+def test_a_week_later_each_partners_move_is_spoken_kindly(maya_and_sam: Couple, stored) -> None:
+    check_in(maya_and_sam, 7, 8)
+    said = check_in(maya_and_sam.later(days=7), 9, 8)
+    assert trend_said(said, "trend_one_up", name="Maya", count="two")
+    assert said_one_of(said, "trend_also_same", name="Sam")
+    assert said_one_of(said, "closing_ordinal", ordinal="second", count=2)
+    assert not said_one_of(said, "reminder_hint")
+    assert stored(maya_and_sam)["rituals"]["check_in"]["weeks"] == {FIRST_WEEK: [7, 8], "2026-W48": [9, 8]}
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "key", "count"),
+    [((7, 8), (8, 9), "trend_both_up", "one"), ((7, 8), (5, 6), "trend_both_down", "two"), ((6, 6), (6, 6), "trend_both_same", "zero")],
+)
+def test_when_both_moved_alike_it_is_said_once(
+    maya_and_sam: Couple, before: tuple[int, int], after: tuple[int, int], key: str, count: str
+) -> None:
+    check_in(maya_and_sam, *before)
+    said = check_in(maya_and_sam.later(days=7), *after)
+    assert trend_said(said, key, count=count)
+
+
+def test_a_skipped_week_compares_with_the_last_check_in(maya_and_sam: Couple) -> None:
+    check_in(maya_and_sam, 5, 6)
+    said = check_in(maya_and_sam.later(days=14), 6, 6)
+    assert any(said_one_of(said, "trend_one_up", name="Maya", count="one", since=s) for s in LINES.variants("since_last_time"))
+    assert not said_one_of(said, "welcome_back_gap")
+
+
+def test_a_month_of_check_ins_gives_the_four_week_view(maya_and_sam: Couple) -> None:
+    said = None
+    for maya, sam in [(7, 7), (7, 8), (8, 7), (7, 7)]:
+        said = check_in(maya_and_sam, maya, sam)
+        maya_and_sam.later(days=7)
+    assert said is not None
+    assert said_one_of(said, "month_together", rating="seven"), "you've both been around seven for a month"
+    assert said_one_of(said, "closing_ordinal", ordinal="fourth", count=4)
+
+
+def test_a_month_growing_closer(maya_and_sam: Couple) -> None:
+    for maya, sam in [(4, 5), (5, 5), (7, 6), (8, 8)]:
+        said = check_in(maya_and_sam, maya, sam)
+        maya_and_sam.later(days=7)
+    assert said_one_of(said, "month_rising")
+
+
+def test_three_weeks_are_not_yet_a_month(maya_and_sam: Couple) -> None:
+    for maya, sam in [(7, 7), (7, 7), (7, 7)]:
+        said = check_in(maya_and_sam, maya, sam)
+        maya_and_sam.later(days=7)
+    assert not any(said_one_of(said, f"month_{kind}", rating="seven", other_rating="seven") for kind in ("together", "each", "mixed"))
+
+
+# -- the same week twice, and a gap ----------------------------------------------------------------
+def test_a_second_check_in_in_the_same_week_updates_it(maya_and_sam: Couple, stored) -> None:
+    check_in(maya_and_sam, 6, 7)
+    said = maya_and_sam.later(hours=1).intent("CheckInIntent", one_shot=True)  # later that Sunday evening
+    assert said_one_of(said, "again_this_week")
+    maya_and_sam.intent("DoneIntent")
+    maya_and_sam.intent("DoneIntent")
+    maya_and_sam.intent("RatingIntent", rating="8")
+    said = maya_and_sam.intent("RatingIntent", rating="8")
+    assert said_one_of(said, "updated_this_week")
+    assert not said_one_of(said, "closing_ordinal", ordinal="second", count=2) and not said_one_of(said, "reminder_hint")
+    state = stored(maya_and_sam)["rituals"]["check_in"]
+    assert state["weeks"] == {FIRST_WEEK: [8, 8]}, "this week's numbers replaced, not a second entry"
+    assert state["count"] == 1, "the week counts once"
+
+    said = check_in(maya_and_sam.later(days=7), 8, 9)
+    assert said_one_of(said, "closing_ordinal", ordinal="second", count=2)
+    assert said_one_of(said, "trend_also_up", name="Sam", count="one"), "compared with the updated numbers"
+
+
+def test_after_a_gap_they_are_welcomed_back_and_the_count_goes_on(maya_and_sam: Couple, stored) -> None:
+    for _ in range(3):
+        check_in(maya_and_sam, 7, 7)
+        maya_and_sam.later(days=7)
+    said = maya_and_sam.later(days=35).intent("CheckInIntent", one_shot=True)
+    assert said_one_of(said, "welcome_back_gap") and said_one_of(said, "intro")
+    maya_and_sam.intent("DoneIntent")
+    maya_and_sam.intent("DoneIntent")
+    maya_and_sam.intent("RatingIntent", rating="6")
+    said = maya_and_sam.intent("RatingIntent", rating="6")
+    assert said_one_of(said, "closing_ordinal", ordinal="fourth", count=4), "no streak: the count never resets"
+    assert not any(word in said.text for word in ("down one", "down 1")), "no comparison across a long gap"
+    assert stored(maya_and_sam)["rituals"]["check_in"]["count"] == 4
+
+
+def test_the_history_stays_small_however_long_they_keep_going(maya_and_sam: Couple, stored, embedded_store: Path) -> None:
+    """Sixty weeks are kept; the oldest falls away; the count goes on."""
+    store = SQLiteStore(embedded_store)
+    snapshot = store.load(maya_and_sam.key)
+    document = dict(snapshot.document)
+    weeks = {week_key(date(2025, 9, 1) + timedelta(weeks=i)): [7, 7] for i in range(60)}
+    document["rituals"] = {"check_in": {"weeks": weeks, "count": 70, "last": "2026-10-20"}}
+    store.save(maya_and_sam.key, document, snapshot.version, int(maya_and_sam.now.timestamp()))
+
+    said = check_in(maya_and_sam, 8, 8)
+    state = stored(maya_and_sam)["rituals"]["check_in"]
+    assert len(state["weeks"]) == 60 and FIRST_WEEK in state["weeks"] and "2025-W36" not in state["weeks"]
+    assert state["count"] == 71
+    assert said_one_of(said, "closing_count", count=71)
+
+
+# -- numbers that are not numbers ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("heard", "problem"),
+    [("?", "rating_missing"), (None, "rating_missing"), ("0", "rating_out_of_range"), ("11", "rating_out_of_range"),
+     ("-3", "rating_out_of_range"), ("1e309", "rating_missing")],
+)  # fmt: skip
+def test_a_missing_or_out_of_range_number_is_asked_again_kindly(
+    maya_and_sam: Couple, stored, heard: str | None, problem: str
+) -> None:
+    maya_and_sam.intent("CheckInIntent", one_shot=True)
+    maya_and_sam.intent("DoneIntent")
+    maya_and_sam.intent("DoneIntent")
+    said = maya_and_sam.intent("RatingIntent", rating=heard)
+    assert said_one_of(said, problem) and said.voices == [None, MAYA], "still Maya's turn, asked in her voice"
+    assert said.lines[1].text in variants("rating_again", name="Maya", other="Sam")
+    assert not said.ends_session and said.reprompt
+    said = maya_and_sam.intent("RatingIntent", rating="7")
+    assert said.voices[-1] == SAM
+    said = maya_and_sam.intent("RatingIntent", rating="9")
+    assert stored(maya_and_sam)["rituals"]["check_in"]["weeks"] == {FIRST_WEEK: [7, 9]}
+
+
+def test_talk_in_the_middle_of_sharing_gets_a_gentle_nudge_not_the_menu(maya_and_sam: Couple) -> None:
+    maya_and_sam.intent("CheckInIntent", one_shot=True)
+    said = maya_and_sam.intent("AMAZON.FallbackIntent")
+    assert said.voices == [MAYA] and said.text in variants("still_sharing_first", name="Maya", other="Sam")
+    said = maya_and_sam.intent("RatingIntent", rating="5")  # a number said while sharing is part of the sharing
+    assert said.voices == [MAYA] and not said.ends_session
+    said = maya_and_sam.intent("DoneIntent")
+    assert said.voices == [SAM, SAM]
+
+
+def test_saying_done_when_a_number_is_due_asks_for_the_number(maya_and_sam: Couple) -> None:
+    maya_and_sam.intent("CheckInIntent", one_shot=True)
+    maya_and_sam.intent("DoneIntent")
+    maya_and_sam.intent("DoneIntent")
+    said = maya_and_sam.intent("DoneIntent")
+    assert said.voices == [MAYA] and said.text in variants("rating_again", name="Maya", other="Sam")
+
+
+def test_a_check_in_left_mid_way_continues_later(maya_and_sam: Couple) -> None:
+    maya_and_sam.intent("CheckInIntent", one_shot=True)
+    maya_and_sam.intent("DoneIntent")
+    maya_and_sam.session_ended("EXCEEDED_MAX_REPROMPTS")
+    said = maya_and_sam.later(minutes=20).intent("AMAZON.ResumeIntent", one_shot=True)  # "Alexa, ask our rituals to continue"
+    assert said_one_of(said, "resume") and said.voices == [None, SAM, SAM], "back to Sam's sharing"
+    said = maya_and_sam.later(minutes=5).intent("DoneIntent", one_shot=True)  # "Alexa, tell our rituals I'm done"
+    assert said.voices[-1] == MAYA and said.lines[-1].text in variants("rating_first", name="Maya", other="Sam")
+
+
+# -- care ----------------------------------------------------------------------------------------------
+def test_a_very_low_number_is_met_with_care(maya_and_sam: Couple, stored) -> None:
+    said = check_in(maya_and_sam, 3, 6)
+    assert said_one_of(said, "care_low") and said_one_of(said, "care_step") and said_one_of(said, "care_counsellor")
+    assert "hug" in said.text and "counsellor" in said.text
+    assert said.ends_session
+    assert stored(maya_and_sam)["rituals"]["check_in"]["care_on"] == "2026-11-22"
+
+
+def test_two_numbers_far_apart_are_met_with_curiosity(maya_and_sam: Couple) -> None:
+    said = check_in(maya_and_sam, 5, 9)
+    assert said_one_of(said, "care_apart") and said_one_of(said, "care_step") and said_one_of(said, "care_counsellor")
+    assert not said_one_of(said, "care_low")
+
+
+def test_both_low_is_named_for_both(maya_and_sam: Couple) -> None:
+    said = check_in(maya_and_sam, 2, 3)
+    assert said_one_of(said, "care_low_both") and said_one_of(said, "care_step")
+
+
+def test_an_ordinary_week_hears_no_care_lines(maya_and_sam: Couple) -> None:
+    said = check_in(maya_and_sam, 6, 8)
+    assert not any(said_one_of(said, key) for key in ("care_low", "care_low_both", "care_apart", "care_step", "care_counsellor"))
+
+
+def test_the_counsellor_is_not_a_weekly_refrain(maya_and_sam: Couple) -> None:
+    check_in(maya_and_sam, 2, 6)
+    said = check_in(maya_and_sam.later(days=7), 3, 6)
+    assert said_one_of(said, "care_low") and said_one_of(said, "care_step")
+    assert not said_one_of(said, "care_counsellor")
+    said = check_in(maya_and_sam.later(days=28), 3, 6)
+    assert said_one_of(said, "care_counsellor")
+
+
+# -- safety --------------------------------------------------------------------------------------------
+def test_someone_who_does_not_feel_safe_hears_where_to_find_help(maya_and_sam: Couple, stored) -> None:
+    said = maya_and_sam.intent("SafetyIntent", one_shot=True)  # "Alexa, tell our rituals I don't feel safe"
+    assert "1-800-799-7233" in said.text and "National Domestic Violence Hotline" in said.text
+    assert "911" in said.text
+    assert said.ends_session and set(said.voices) == {None}, "the host speaks, gently, and the session ends"
+    assert not any(key.startswith("safety") for key in stored(maya_and_sam)["phrasing"]), "no trace is stored"
+
+
+def test_safety_is_heard_in_the_middle_of_a_check_in_and_sets_it_aside(maya_and_sam: Couple, stored) -> None:
+    maya_and_sam.intent("CheckInIntent", one_shot=True)
+    said = maya_and_sam.intent("SafetyIntent")
+    assert "1-800-799-7233" in said.text and said.ends_session
+    assert stored(maya_and_sam)["in_progress"] is None
+    said = maya_and_sam.launch()
+    offers = HOST.variants("offer_resume")
+    assert not any(offer.format(ritual=SETTINGS["title"]) in said.text for offer in offers), "the check-in is not offered back"
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-CA", "en-AU", "en-IN"])
+def test_each_locale_hears_its_own_pointer_never_the_us_one(lambda_app, locale: str) -> None:
+    local = Couple(send=lambda event: lambda_app.handler(event, None), locale=locale)
+    settings = load_content(locale).section("safety").settings
+    said = local.intent("SafetyIntent", one_shot=True)
+    assert "1-800-799-7233" not in said.text and said.ends_session
+    assert (settings["emergency_number"] or "local emergency number") in said.text
+    if settings["helpline_phone"]:
+        assert settings["helpline_phone"] in said.text
+    else:
+        assert said.text.count("helpline") == 1, "a generic pointer to a local helpline"
+
+
+def test_without_a_known_helpline_or_number_the_pointer_is_generic() -> None:
+    """What a locale hears before anyone has filled in its helpline: nothing wrong, nothing foreign."""
+    content = load_content("en-US")
+    section = replace(content.section("safety"), settings={"helpline_name": "", "helpline_phone": "", "emergency_number": ""})
+    household = Household(names=["Maya", "Sam"])
+    turn = Turn(household, content, section, datetime(2026, 11, 22, 19, 30, tzinfo=timezone.utc), random.Random(1))
+    reply = safety.RITUAL.start(turn)
+    spoken = " ".join(segment.text for segment in reply.speech if isinstance(segment, Say))
+    assert "local emergency number" in spoken and "helpline near you" in spoken
+    assert "911" not in spoken and "1-800" not in spoken and reply.end_session
+
+
+def test_safety_is_never_offered_in_a_menu(maya_and_sam: Couple) -> None:
+    said = maya_and_sam.intent("AMAZON.HelpIntent", one_shot=True)
+    assert "safe" not in said.text.lower()
+
+
+# -- "how have we been doing?" -------------------------------------------------------------------------
+def test_history_before_any_check_in(maya_and_sam: Couple, stored) -> None:
+    said = maya_and_sam.intent("CheckInHistoryIntent", one_shot=True)
+    assert said_one_of(said, "history_none") and said.ends_session
+    assert stored(maya_and_sam)["in_progress"] is None
+
+
+def test_history_speaks_the_weeks_without_starting_a_check_in(maya_and_sam: Couple, stored) -> None:
+    check_in(maya_and_sam, 6, 7)
+    check_in(maya_and_sam.later(days=7), 8, 7)
+    said = maya_and_sam.later(days=3).intent("CheckInHistoryIntent", one_shot=True)  # "how have we been doing?"
+    when = variants("when_last_week")  # Wednesday of the next week
+    assert any(said_one_of(said, "history_last", when=w, rating="eight", other_rating="seven") for w in when)
+    assert any(said_one_of(said, "trend_one_up", name="Maya", count="two", since=s) for s in LINES.variants("since_before"))
+    assert said_one_of(said, "history_count", count="two") and said_one_of(said, "history_close")
+    assert said.ends_session and set(said.voices) == {None}
+    state = stored(maya_and_sam)
+    assert state["in_progress"] is None and state["rituals"]["check_in"]["count"] == 2
+
+
+def test_history_weeks_later_says_when(maya_and_sam: Couple) -> None:
+    check_in(maya_and_sam, 6, 7)
+    said = maya_and_sam.later(days=21).intent("CheckInHistoryIntent", one_shot=True)
+    assert any(said_one_of(said, "history_last", when=w, rating="six", other_rating="seven") for w in variants("when_weeks_ago", count="three"))
+    assert said_one_of(said, "history_count_one")
+
+
+# -- the weekly reminder ---------------------------------------------------------------------------------
+@pytest.fixture
+def alexa_api() -> Iterator[AlexaApiStandIn]:
+    with AlexaApiStandIn() as api:
+        yield api
+
+
+@pytest.fixture
+def at_home(maya_and_sam: Couple, alexa_api: AlexaApiStandIn) -> Couple:
+    """Maya and Sam, their skill talking to the stand-in instead of Amazon."""
+    maya_and_sam.api_endpoint = alexa_api.url
+    return maya_and_sam
+
+
+def reminders_sent(api: AlexaApiStandIn) -> list[Any]:
+    """What reached the Reminders API (the stand-in also sees the time-zone look-up, a GET)."""
+    return [r for r in api.received if r.method == "POST" and r.path == "/v1/alerts/reminders"]
+
+
+def test_remind_us_every_sunday_at_seven(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+    said = at_home.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
+    assert said_one_of(said, "reminder_set", day="Sunday", time="7 PM") and said.ends_session
+    sent = reminders_sent(alexa_api)
+    assert len(sent) == 1
+    assert sent[0].headers["authorization"] == "Bearer test-token"
+    text = sent[0].body["alertInfo"]["spokenInfo"]["content"][0]["text"]
+    assert text in LINES.variants("reminder_text")
+    assert sent[0].body == {
+        "requestTime": "2026-11-22T19:30:00.000",
+        "trigger": {
+            "type": "SCHEDULED_ABSOLUTE",
+            # It is Sunday 19:30 already, so the first one rings next Sunday.
+            "recurrence": {"startDateTime": "2026-11-29T19:00:00.000", "recurrenceRules": [SUNDAYS_AT_SEVEN]},
+        },
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": text}]}},
+        "pushNotification": {"status": "ENABLED"},
+    }
+    assert stored(at_home)["rituals"]["check_in"]["reminder"] == {"day": 6, "time": "19:00"}
+
+
+@pytest.mark.parametrize(
+    ("day", "heard_time", "spoken", "rule"),
+    [
+        (None, None, ("Sunday", "7 PM"), SUNDAYS_AT_SEVEN),
+        ("fridays", "EV", ("Friday", "7 PM"), "FREQ=WEEKLY;BYDAY=FR;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1"),
+        ("wednesday", "07:30", ("Wednesday", "7:30 AM"), "FREQ=WEEKLY;BYDAY=WE;BYHOUR=7;BYMINUTE=30;BYSECOND=0;INTERVAL=1"),
+        ("someday", "<break/>", ("Sunday", "7 PM"), SUNDAYS_AT_SEVEN),
+    ],
+    ids=["defaults", "evening", "half-past", "nonsense"],
+)
+def test_the_day_and_time_as_heard_are_said_back(
+    at_home: Couple, alexa_api: AlexaApiStandIn, day: str | None, heard_time: str | None, spoken: tuple[str, str], rule: str
+) -> None:
+    said = at_home.intent("CheckInReminderIntent", one_shot=True, day=day, time=heard_time)
+    assert said_one_of(said, "reminder_set", day=spoken[0], time=spoken[1])
+    assert reminders_sent(alexa_api)[0].body["trigger"]["recurrence"]["recurrenceRules"] == [rule]
+
+
+def test_without_permission_alexa_asks_and_a_yes_sets_the_reminder(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+    alexa_api.status = 403
+    said = at_home.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
+    assert said_one_of(said, "reminder_ask", day="Sunday", time="7 PM")
+    assert said.response["directives"][0]["payload"]["permissionScopes"] == [
+        {"permissionScope": REMINDERS_SCOPE, "consentLevel": "ACCOUNT"}
+    ]
+    assert "reprompt" not in said.response and said.ends_session
+    alexa_api.status = 200
+    said = at_home.request(consent_answer("ACCEPTED", scope=REMINDERS_SCOPE))
+    assert said_one_of(said, "reminder_set", day="Sunday", time="7 PM") and said.ends_session
+    sent = reminders_sent(alexa_api)
+    assert len(sent) == 2 and sent[0].body["trigger"] == sent[1].body["trigger"], "the same reminder, asked again"
+    state = stored(at_home)
+    assert state["in_progress"] is None and state["rituals"]["check_in"]["reminder"] == {"day": 6, "time": "19:00"}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [consent_answer("DENIED", scope=REMINDERS_SCOPE), consent_answer("NOT_ANSWERED", scope=REMINDERS_SCOPE),
+     consent_answer(None, code="500", scope=REMINDERS_SCOPE)],
+    ids=["denied", "not-answered", "alexa-error"],
+)  # fmt: skip
+def test_a_no_to_reminders_is_accepted_gracefully(at_home: Couple, alexa_api: AlexaApiStandIn, stored, answer: dict) -> None:
+    alexa_api.status = 403
+    at_home.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
+    said = at_home.request(answer)
+    assert said_one_of(said, "reminder_denied") and said_one_of(said, "reminder_how_to_allow") and said.ends_session
+    assert len(reminders_sent(alexa_api)) == 1, "nothing is attempted after a no"
+    state = stored(at_home)["rituals"]["check_in"]
+    assert state["refused_on"] == "2026-11-22" and "reminder" not in state
+
+    said = at_home.later(days=1).intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
+    assert "directives" not in said.response, "not asked again the next day"
+    assert said_one_of(said, "reminder_unallowed") and not said_one_of(said, "reminder_how_to_allow")
+
+
+@pytest.mark.parametrize("status", [400, 429, 500, 504])
+def test_when_the_reminder_cannot_be_set_the_couple_hears_it_plainly(
+    at_home: Couple, alexa_api: AlexaApiStandIn, stored, status: int
+) -> None:
+    alexa_api.status = status
+    said = at_home.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
+    assert said_one_of(said, "reminder_failed") and said.ends_session and "directives" not in said.response
+    assert str(status) not in said.text
+    assert "reminder" not in stored(at_home)["rituals"].get("check_in", {})
+
+
+def test_without_any_alexa_api_the_reminder_fails_kindly(maya_and_sam: Couple) -> None:
+    maya_and_sam.api_endpoint = ""
+    said = maya_and_sam.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
+    assert said_one_of(said, "reminder_failed") and said.ends_session
+
+
+def test_a_reminder_asked_for_mid_check_in_leaves_the_check_in_waiting(at_home: Couple, alexa_api: AlexaApiStandIn) -> None:
+    at_home.intent("CheckInIntent", one_shot=True)
+    at_home.intent("DoneIntent")
+    alexa_api.status = 403
+    at_home.intent("CheckInReminderIntent", day="Sunday", time="19:00")
+    alexa_api.status = 200
+    said = at_home.request(consent_answer("ACCEPTED", scope=REMINDERS_SCOPE))
+    assert said_one_of(said, "reminder_set", day="Sunday", time="7 PM")
+    said = at_home.intent("AMAZON.ResumeIntent", one_shot=True)
+    assert said_one_of(said, "resume") and said.voices[-1] == SAM, "Sam's sharing is where they left it"
+
+
+def test_a_second_reminder_mentions_the_first_can_be_removed(at_home: Couple) -> None:
+    at_home.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
+    said = at_home.intent("CheckInReminderIntent", one_shot=True, day="Friday", time="20:00")
+    assert said_one_of(said, "reminder_set", day="Friday", time="8 PM") and said_one_of(said, "reminder_earlier")
+
+
+# -- the units beneath -------------------------------------------------------------------------------
+def test_weeks_are_iso_weeks() -> None:
+    assert week_key(date(2026, 11, 22)) == "2026-W47"  # a Sunday ends its ISO week
+    assert week_key(date(2026, 11, 23)) == "2026-W48"
+    assert week_key(date(2027, 1, 1)) == "2026-W53"
+
+
+def test_stored_history_that_makes_no_sense_is_ignored() -> None:
+    raw = {"2026-W47": [7, 8], "2026-W99": [7, 8], "soon": [1, 1], "2026-W46": [0, 11], "2026-W45": [7], "2026-W44": [True, 5]}
+    assert clean_history(raw) == {"2026-W47": (7, 8)}
+    assert clean_history(["not", "a", "dict"]) == {}
+
+
+def test_only_a_recent_earlier_week_is_compared() -> None:
+    weeks = {"2026-W44": (5, 5), "2026-W47": (7, 8)}
+    assert change_since(weeks, "2026-W47", within=2) is None
+    change = change_since({**weeks, "2026-W46": (6, 9)}, "2026-W47", within=2)
+    assert change is not None and change.weeks == 1 and change.deltas == (1, -1)
+
+
+@pytest.mark.parametrize(
+    ("ratings", "kind", "around"),
+    [
+        ([(7, 7), (7, 8), (8, 7), (7, 7)], "together", (7, 7)),
+        ([(5, 8), (6, 8), (5, 9), (6, 8)], "each", (6, 8)),
+        ([(4, 5), (5, 5), (7, 6), (8, 8)], "rising", (6, 6)),
+        ([(8, 8), (8, 7), (6, 6), (5, 6)], "falling", (7, 7)),
+        ([(3, 9), (9, 3), (3, 9), (9, 3)], "mixed", (6, 6)),
+    ],
+)
+def test_the_four_week_view(ratings: list[tuple[int, int]], kind: str, around: tuple[int, int]) -> None:
+    weeks = {f"2026-W{44 + i}": pair for i, pair in enumerate(ratings)}
+    view = month_view(weeks, "2026-W47")
+    assert view is not None and (view.kind, view.around) == (kind, around)
+    assert month_view({k: v for k, v in weeks.items() if k != "2026-W45"}, "2026-W47") is None, "a missing week: no view"
+
+
+def test_keeping_only_recent_weeks() -> None:
+    weeks = {f"2026-W{n:02d}": (5, 5) for n in range(1, 11)}
+    assert list(keep_recent(weeks, 3)) == ["2026-W08", "2026-W09", "2026-W10"]
+
+
+def test_the_first_ring_is_the_next_one_on_the_couples_clock() -> None:
+    sunday_evening = datetime(2026, 11, 22, 19, 30, tzinfo=timezone.utc)
+    assert first_ring(sunday_evening, 6, time(19, 0)) == datetime(2026, 11, 29, 19, 0, tzinfo=timezone.utc)
+    assert first_ring(sunday_evening, 6, time(20, 0)) == datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc)
+    assert first_ring(sunday_evening, 0, time(8, 0)) == datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
