@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from skill.content import Content, load_content
 from skill.models import build_model
-from skill.nlu import Understanding, normalise
+from skill.nlu import Understanding, addressed
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.our-rituals-local"
 ESPEAK_VOICES = ("en-us+f3", "en-us+m3")
@@ -117,20 +117,7 @@ class Dialog:
 
     def _invocation_forms(self, utterance: str) -> tuple[bool, str | None]:
         """(starts a new session?, the rest to understand) for an utterance that may name the skill."""
-        text = normalise(utterance)
-        for wake in self.settings["wake_words"]:
-            if text.startswith(wake + " "):
-                text = text[len(wake) + 1 :]
-        invocation = self.understanding.invocation
-        for form in self.settings["one_shot_phrases"]:
-            literal = re.escape(form.format(invocation=invocation, utterance="UTTERANCE"))
-            match = re.fullmatch(literal.replace("UTTERANCE", "(?P<rest>.+)").replace(r"\ ", " "), text)
-            if match:
-                return True, match.group("rest")
-        for form in self.settings["launch_phrases"]:
-            if text == form.format(invocation=invocation):
-                return True, None
-        return False, text
+        return addressed(utterance, self.understanding.invocation, self.settings)
 
     def say(self, utterance: str) -> list[Spoken]:
         """One user turn: typed text (or empty for silence) in, what Alexa says out."""

@@ -37,10 +37,14 @@ def build_model(locale: str) -> dict[str, Any]:
     builtins: list[str] = []
     intents: dict[str, dict[str, Any]] = {}
     slot_types: dict[str, dict[str, dict[str, Any]]] = {}
-    for _, data in _sources(locale):
+    language = locale.split("-")[0]
+    for where, data in _sources(locale):
         invocation = data.get("invocation", invocation)
         builtins.extend(data.get("builtins", []))
         for name, intent in data.get("intents", {}).items():
+            if name not in intents and not where.startswith(f"{language}/"):
+                # Every locale has the same intents, so the same code answers them all.
+                raise ContentError(f"{where}: {name} is not an intent of {language}/; a locale folder only adds samples")
             target = intents.setdefault(name, {"slots": {}, "samples": []})
             target["slots"].update(intent.get("slots", {}))
             target["samples"].extend(intent.get("samples", []))

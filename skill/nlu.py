@@ -48,6 +48,28 @@ def spoken_number(text: str) -> str:
     return str(total + current) if seen else "?"
 
 
+def addressed(utterance: str, invocation: str, phrases: Mapping[str, Sequence[str]]) -> tuple[bool, str | None]:
+    """How a typed utterance speaks to the skill: (does it name the skill?, the request left to understand).
+
+    "ask our rituals for a hug" gives (True, "a hug"); "open our rituals" gives (True, None), a bare launch;
+    "a hug" inside an open session gives (False, "a hug"). `phrases` holds the dialog content's
+    `wake_words`, `one_shot_phrases` and `launch_phrases`.
+    """
+    text = normalise(utterance)
+    for wake in phrases["wake_words"]:
+        if text.startswith(wake + " "):
+            text = text[len(wake) + 1 :]
+    for form in phrases["one_shot_phrases"]:
+        literal = re.escape(form.format(invocation=invocation, utterance="UTTERANCE"))
+        match = re.fullmatch(literal.replace("UTTERANCE", "(?P<rest>.+)").replace(r"\ ", " "), text)
+        if match:
+            return True, match.group("rest")
+    for form in phrases["launch_phrases"]:
+        if text == form.format(invocation=invocation):
+            return True, None
+    return False, text
+
+
 @dataclass(frozen=True)
 class Understood:
     intent: str
@@ -59,6 +81,7 @@ class _Pattern:
     intent: str
     regex: re.Pattern[str]
     literal_length: int
+    open_slots: int  # slots that take almost any words (a first name, free text)
 
 
 class Understanding:
@@ -82,21 +105,24 @@ class Understanding:
             self._slot_of[intent["name"]] = slots
             samples = [*intent.get("samples", []), *builtin_phrases.get(intent["name"], [])]
             patterns.extend(self._compile(intent["name"], sample, slots) for sample in samples)
-        # The most specific sample (most literal words) wins, as with Alexa's own model.
-        self._patterns = sorted(patterns, key=lambda p: -p.literal_length)
+        # The most specific sample wins, as with Alexa's own model: the most literal words, then the fewest
+        # slots that take almost anything ("seven" is a rating before it is a first name).
+        self._patterns = sorted(patterns, key=lambda p: (-p.literal_length, p.open_slots))
 
     def _compile(self, intent: str, sample: str, slots: Mapping[str, str]) -> _Pattern:
-        parts, literal, position = [], 0, 0
+        parts, literal, position, open_slots = [], 0, 0, 0
         for match in _SLOT.finditer(sample):
+            slot_type = slots.get(match.group(1), "")
+            open_slots += slot_type != "AMAZON.NUMBER" and slot_type not in self._slot_types
             text = normalise(sample[position : match.start()])
             literal += len(text)
             parts.append(re.escape(sample[position : match.start()].lower()))
-            parts.append(f"(?P<{match.group(1)}>{self._slot_regex(slots.get(match.group(1), ''))})")
+            parts.append(f"(?P<{match.group(1)}>{self._slot_regex(slot_type)})")
             position = match.end()
         parts.append(re.escape(sample[position:].lower()))
         literal += len(normalise(sample[position:]))
         source = "".join(parts).replace(r"\ ", r"\s+")
-        return _Pattern(intent, re.compile(rf"^\s*{source}\s*$"), literal)
+        return _Pattern(intent, re.compile(rf"^\s*{source}\s*$"), literal, open_slots)
 
     def _slot_regex(self, slot_type: str) -> str:
         if slot_type in self._slot_types:
@@ -109,14 +135,21 @@ class Understanding:
     def understand(self, utterance: str) -> Understood:
         """The intent and slots of a typed utterance; AMAZON.FallbackIntent when nothing matches."""
         text = normalise(utterance)
+        misheard: Understood | None = None
         for pattern in self._patterns:
             match = pattern.regex.match(text)
             if match:
                 slots = {name: self._slot(pattern.intent, name, value) for name, value in match.groupdict().items()}
                 for name in self._slot_of.get(pattern.intent, {}):
                     slots.setdefault(name, {"name": name, "confirmationStatus": "NONE"})
-                return Understood(pattern.intent, slots)
-        return Understood("AMAZON.FallbackIntent")
+                understood = Understood(pattern.intent, slots)
+                if all(slot.get("value") != "?" for slot in slots.values()):
+                    return understood
+                # A number slot that heard no number ("?", as Alexa sends it) wins only when nothing else fits,
+                # and never for a sample that is a bare slot: "{rating}" alone would swallow every sentence.
+                if pattern.literal_length:
+                    misheard = misheard or understood
+        return misheard or Understood("AMAZON.FallbackIntent")
 
     def _slot(self, intent: str, name: str, value: str) -> dict[str, Any]:
         slot_type = self._slot_of[intent].get(name, "")
