@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PARTNERS = (0, 1)
+# The longest first name kept (and spoken); the host refuses longer ones when they are said.
+MAX_NAME_LENGTH = 30
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Household:
         rituals = document.get("rituals")
         in_progress = document.get("in_progress")
         return cls(
-            names=[str(n) for n in names][:2] if isinstance(names, list) else [],
+            names=list(names) if _plausible_names(names) else [],
             voices_swapped=bool(document.get("voices_swapped", False)),
             next_first=next_first if next_first in PARTNERS else 0,
             phrasing={str(k): int(v) for k, v in phrasing.items() if isinstance(v, int)}
@@ -81,6 +83,15 @@ class Household:
             time_zone=document["time_zone"] if isinstance(document.get("time_zone"), str) else None,
             time_zone_checked=document["time_zone_checked"] if isinstance(document.get("time_zone_checked"), int) else 0,
         )
+
+
+def _plausible_names(value: Any) -> bool:
+    """Two short texts; anything else (an old or damaged record) is dropped, so the couple is simply asked again."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(name, str) and 0 < len(name.strip()) <= MAX_NAME_LENGTH for name in value)
+    )
 
 
 def _valid_progress(value: Any) -> bool:

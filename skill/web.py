@@ -6,9 +6,11 @@ import json
 import os
 from typing import Any
 
+from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 
 from skill.alexa.skill import build_skill, expected_skill_id
+from skill.logs import get_logger
 from skill.sdk_compat import ensure_flask_ask_sdk_importable
 from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 
@@ -45,6 +47,9 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
         SkillAdapter,
     )
 
+    # Our JSON handler goes on the app's logger ("our_rituals") first, so Flask never adds its plain-text one,
+    # whose tracebacks would print exception messages, and flask-ask-sdk's hold whole request bodies.
+    get_logger()
     app = Flask("our_rituals")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     # The SDK's own verifiers are replaced by ours (see skill.signature and skill.sdk_compat).
@@ -53,8 +58,9 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     skill_id = expected_skill_id()
     if verifiers is None:
         verifiers = [AlexaSignatureVerifier(), AlexaTimestampVerifier()] if _verification_wanted(verify_requests) else []
+    skill = build_skill()
     adapter = SkillAdapter(
-        skill=build_skill(),
+        skill=skill,
         skill_id=skill_id or "our-rituals",
         verifiers=[SkillIdVerifier(skill_id), *verifiers],
         app=app,
@@ -62,7 +68,7 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
 
     @app.post("/alexa")
     def alexa() -> Any:
-        if not _looks_like_alexa_request(request.get_data(cache=True)):
+        if not _readable_request(skill, request.get_data(cache=True)):
             return jsonify(error="not an Alexa request"), 400
         return adapter.dispatch_request()
 
@@ -73,10 +79,21 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     return app
 
 
-def _looks_like_alexa_request(body: bytes) -> bool:
-    """A JSON object with a request object that has a type: anything else is refused before the SDK sees it."""
+def _readable_request(skill: Any, body: bytes) -> bool:
+    """UTF-8 JSON with a typed request object that the SDK can read: anything else is refused before the SDK sees it.
+
+    flask-ask-sdk reads the body (as strict UTF-8) before any verifier runs and answers 500 when it
+    cannot, so a body it would choke on is refused here, as the 400 Alexa's rules ask for.
+    """
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        text = body.decode("utf-8")
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return False
-    return isinstance(data, dict) and isinstance(data.get("request"), dict) and isinstance(data["request"].get("type"), str)
+    if not (isinstance(data, dict) and isinstance(data.get("request"), dict) and isinstance(data["request"].get("type"), str)):
+        return False
+    try:
+        skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+    except Exception:  # the SDK's SerializationException, or anything its model constructors raise
+        return False
+    return True

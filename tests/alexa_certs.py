@@ -120,6 +120,12 @@ def expired_chain() -> Chain:
 
 
 @functools.cache
+def not_yet_valid_chain() -> Chain:
+    """Same as good_chain but the leaf only becomes valid tomorrow (its Not Before is in the future)."""
+    return _chain("test", ECHO_API_DOMAIN, _NOW + timedelta(days=1), _NOW + timedelta(days=30))
+
+
+@functools.cache
 def wrong_name_chain() -> Chain:
     """Same as good_chain but the leaf names another host."""
     return _chain("test", "echo-api.example.com", _NOW - timedelta(days=1), _NOW + timedelta(days=30))

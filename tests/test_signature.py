@@ -150,6 +150,7 @@ def test_good_cert_url_variants_are_accepted_and_fetched_in_canonical_form(url: 
     ("chain", "reason"),
     [
         (alexa_certs.expired_chain, "not valid at validation time"),
+        (alexa_certs.not_yet_valid_chain, "not valid at validation time"),
         (alexa_certs.wrong_name_chain, "subjectAltName"),
         (alexa_certs.untrusted_chain, "certificate chain rejected"),
     ],
@@ -164,6 +165,21 @@ def test_leaf_without_its_intermediate_is_refused() -> None:
     leaf_only = alexa_certs.good_chain().leaf.public_bytes(Encoding.PEM)
     with pytest.raises(AlexaVerificationError, match="certificate chain rejected"):
         make_verifier(FakeFetch(leaf_only)).verify(headers(), BODY.decode(), None)
+
+
+def test_chain_served_out_of_order_is_refused() -> None:
+    """Amazon serves the signing certificate first; an intermediate in its place is not the signer."""
+    chain = alexa_certs.good_chain()
+    reversed_pem = b"".join(c.public_bytes(Encoding.PEM) for c in (chain.intermediate, chain.leaf))
+    with pytest.raises(AlexaVerificationError, match="certificate chain rejected"):
+        make_verifier(FakeFetch(reversed_pem)).verify(headers(), BODY.decode(), None)
+
+
+def test_a_body_with_non_ascii_text_is_checked_byte_for_byte() -> None:
+    body = '{"version":"1.0","request":{"type":"LaunchRequest","locale":"en-IN","note":"Zoë ❤ José"}}'.encode()
+    make_verifier().verify(headers(body=body), body.decode("utf-8"), None)
+    with pytest.raises(AlexaVerificationError, match="does not match"):
+        make_verifier().verify(headers(body=body), body.decode("utf-8").replace("ë", "e"), None)
 
 
 def test_default_trust_is_certifi_which_does_not_know_the_test_root() -> None:
@@ -314,3 +330,65 @@ def test_skill_events_get_one_hour() -> None:
     verifier.verify({}, "", envelope(NOW - timedelta(minutes=59), "AlexaSkillEvent.SkillEnabled"))
     with pytest.raises(AlexaVerificationError):
         verifier.verify({}, "", envelope(NOW - timedelta(minutes=61), "AlexaSkillEvent.SkillEnabled"))
+
+
+# --- the web endpoint: who may call ------------------------------------------------------------
+
+
+def _fresh_launch(application_id: str | None = "amzn1.ask.skill.test-our-rituals") -> dict[str, Any]:
+    """A launch request as Alexa would send it now, for the given skill (None: no application id at all)."""
+    from tests.conversation import Couple
+
+    couple = Couple(send=lambda event: event)
+    couple.now = datetime.now(timezone.utc)
+    couple.new_session()
+    event = couple.envelope({"type": "LaunchRequest"}, new=True)
+    for holder in (event["session"], event["context"]["System"]):
+        if application_id is None:
+            del holder["application"]
+        else:
+            holder["application"]["applicationId"] = application_id
+    return event
+
+
+def _signed_post(body: bytes) -> Any:
+    from skill.web import create_app
+
+    app = create_app(verifiers=[make_verifier(), AlexaTimestampVerifier()])
+    return app.test_client().post("/alexa", data=body, headers=headers(body=body), content_type="application/json")
+
+
+def test_a_signed_request_for_our_skill_is_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.test-our-rituals")
+    response = _signed_post(json.dumps(_fresh_launch()).encode())
+    assert response.status_code == 200 and "outputSpeech" in response.get_json()["response"]
+
+
+@pytest.mark.parametrize("application_id", ["amzn1.ask.skill.someone-else", None])
+def test_a_signed_request_for_another_skill_or_none_is_refused_on_both_surfaces(
+    monkeypatch: pytest.MonkeyPatch, application_id: str | None
+) -> None:
+    """A genuine Alexa signature proves the sender, not the skill: the id is checked too, by the web and the Lambda."""
+    from skill.alexa.skill import SkillIdMismatch
+    from tests.conftest import load_lambda_app
+
+    monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.test-our-rituals")
+    event = _fresh_launch(application_id)
+    assert _signed_post(json.dumps(event).encode()).status_code == 400
+    with pytest.raises(SkillIdMismatch):
+        load_lambda_app().handler(event, None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}}',
+        b'{"version": "1.0", "request": {"type": "IntentRequest", "intent": "HugIntent"}}',
+        '\ufeff{"version": "1.0", "request": {"type": "LaunchRequest"}}'.encode(),
+        json.dumps({"version": "1.0", "request": {"type": "LaunchRequest"}}).encode("utf-16"),
+    ],
+)
+def test_a_signed_body_the_sdk_cannot_read_is_a_400_not_a_500(body: bytes) -> None:
+    """flask-ask-sdk reads the body before any verifier runs and would answer 500; we refuse it first."""
+    response = _signed_post(body)
+    assert response.status_code == 400 and b"Traceback" not in response.data

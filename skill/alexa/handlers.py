@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from xml.sax.saxutils import escape
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -11,10 +10,11 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill.alexa.conversation import Conversation, Services
-from skill.content import load_content
+from skill.content import DEFAULT_LOCALE, ContentError, load_content
 from skill.engine import flow, forget, host
 from skill.engine.ritual import follow_up_intents, registry
-from skill.logs import get_logger, pseudonym
+from skill.logs import get_logger, pseudonym, redact
+from skill.speech.ssml import escape
 from skill.state import household_key
 from skill.store import StoreUnavailable
 
@@ -162,12 +162,12 @@ class HelpHandler(_Handler):
 
 
 class GoodbyeHandler(_Handler):
-    """Stop, Cancel and NavigateHome all end the session warmly."""
+    """Stop, Cancel, NavigateHome and Pause all end the session warmly; a ritual in progress keeps its place."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return any(
             is_intent_name(name)(handler_input)
-            for name in ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+            for name in ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent")
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -207,7 +207,8 @@ class SessionEndedHandler(AbstractRequestHandler):
                 "reason": getattr(getattr(request, "reason", None), "value", None),
                 "alexa_error_type": getattr(getattr(error, "object_type", None), "value", None)
                 or getattr(error, "object_type", None),
-                "alexa_error_message": getattr(error, "message", None),
+                # Alexa's message may quote the speech (names included): logged without quotes or markup.
+                "alexa_error_message": redact(getattr(error, "message", None)),
             },
         )
         return handler_input.response_builder.response
@@ -237,10 +238,19 @@ class ApologyHandler(AbstractExceptionHandler):
             exc_info=(type(exception), exception, exception.__traceback__),
             extra={"request_type": getattr(envelope.request, "object_type", None)},
         )
-        request = envelope.request
-        content = load_content(getattr(request, "locale", None) or "")
-        apology = escape(content.section("host").lines.variants("apology")[0])
-        return handler_input.response_builder.speak(apology).set_should_end_session(True).response
+        apology = escape(apology_line(getattr(envelope.request, "locale", None)))
+        response = handler_input.response_builder.speak(apology).set_should_end_session(True).response
+        RequestLog().after(handler_input, response)  # failed requests get their request line too
+        return response
+
+
+def apology_line(locale: str | None) -> str:
+    """The apology in the request's language, else in the default one: the apology itself must not fail."""
+    try:
+        content = load_content(locale or "")
+    except ContentError:
+        content = load_content(DEFAULT_LOCALE)
+    return content.section("host").lines.variants("apology")[0]
 
 
 class RequestLog:
@@ -257,8 +267,8 @@ class RequestLog:
         get_logger().info(
             "request handled",
             extra={
-                "request_id": request.request_id,
-                "request_type": request.object_type,
+                "request_id": getattr(request, "request_id", None),
+                "request_type": getattr(request, "object_type", None),
                 "intent": getattr(getattr(request, "intent", None), "name", None),
                 "household": pseudonym(system.user.user_id) if system and system.user else None,
                 "ms": round((time.perf_counter() - started) * 1000, 2),

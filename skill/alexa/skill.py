@@ -11,17 +11,41 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, Abstrac
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
-from ask_sdk_model import RequestEnvelope, Response
+from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
+from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa import handlers
 from skill.alexa.conversation import Services
 from skill.logs import get_logger
+from skill.speech.ssml import escape
 from skill.state import Households
 from skill.store import HouseholdStore, open_store
 
 
 class SkillIdMismatch(Exception):
     """The request was meant for another skill."""
+
+
+class KindSkill(CustomSkill):
+    """A CustomSkill whose invoke never raises, so the web adapter (not only the Lambda) always has a kind answer."""
+
+    def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
+        try:
+            return super().invoke(request_envelope=request_envelope, context=context)
+        except Exception:
+            # Even the apology handler failed (say, a locale whose content will not load): apologise plainly.
+            get_logger().error("skill invocation failed", exc_info=True)
+            return last_resort(getattr(request_envelope.request, "locale", None))
+
+
+def last_resort(locale: str | None) -> ResponseEnvelope:
+    """A session-ending apology in the default language; empty if even that cannot be loaded."""
+    response = Response(should_end_session=True)
+    try:
+        response.output_speech = SsmlOutputSpeech(ssml=f"<speak>{escape(handlers.apology_line(locale))}</speak>")
+    except Exception:
+        get_logger().error("no apology could be loaded", exc_info=True)
+    return ResponseEnvelope(version="1.0", response=response)
 
 
 class _LogBefore(AbstractRequestInterceptor):
@@ -66,7 +90,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     log = handlers.RequestLog()
     builder.add_global_request_interceptor(_LogBefore(log))
     builder.add_global_response_interceptor(_LogAfter(log))
-    return builder.create()
+    return KindSkill(skill_configuration=builder.skill_configuration)
 
 
 def expected_skill_id() -> str | None:

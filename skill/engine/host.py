@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from skill.engine.ritual import rituals_in_menu_order
+from skill.engine.ritual import ritual_names
 from skill.engine.script import Reply, host, to_partner
 from skill.engine.turn import Turn
+from skill.household import MAX_NAME_LENGTH
 
 EXPECTING = "expecting"
 EXPECTING_NAMES = "names"
 PENDING_NAME = "pending_name"
 
 _NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$")
-MAX_NAME_LENGTH = 30
 
 
 def clean_name(raw: str | None) -> str | None:
@@ -43,7 +43,8 @@ def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
 
     A ritual whose content has no `example` (a safety pointer, say) is never offered in a menu.
     """
-    settings = [turn.content.section(ritual.name).settings for ritual in rituals_in_menu_order()]
+    sections = turn.content.sections
+    settings = [sections[name].settings for name in ritual_names() if name in sections]
     offered = sorted((s for s in settings if "example" in s), key=lambda s: s.get("menu_rank", 99))
     examples = [s["example"] for s in offered[:limit]]
     return _spoken_list(turn, [f"'{example}'" for example in examples])
