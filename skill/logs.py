@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any
 
+from skill.digest import sha256_hex
+
 LOGGER_NAME = "our_rituals"
 _STANDARD_FIELDS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+_MARKUP_ONWARD = re.compile(r"<.*", re.DOTALL)
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+MAX_FREE_TEXT = 200
+
+
+def redact(text: object) -> str | None:
+    """Free text from outside (Alexa's error messages) without markup or quoted parts, which may echo what was said."""
+    if text is None:
+        return None
+    return _QUOTED.sub("'…'", _MARKUP_ONWARD.sub("…", str(text)))[:MAX_FREE_TEXT]
 
 
 def pseudonym(identifier: str | None) -> str | None:
     """A short, stable, one-way stand-in for a user or person id, safe to log and to use as a key prefix."""
     if not identifier:
         return None
-    return hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:16]
+    return sha256_hex(identifier)[:16]
 
 
 class JsonFormatter(logging.Formatter):

@@ -71,6 +71,6 @@ class Households:
 
 def household_key(user_id: str) -> str:
     """The store's key for a household: a one-way hash of the Alexa userId, so no raw id is ever stored."""
-    import hashlib
+    from skill.digest import sha256_hex
 
-    return hashlib.sha256(f"our-rituals:household:{user_id}".encode("utf-8")).hexdigest()
+    return sha256_hex(f"our-rituals:household:{user_id}")

@@ -1,13 +1,14 @@
-"""A small client for the Alexa REST APIs we use (timers, reminders): urllib, a short timeout, no tokens in logs."""
+"""A small client for the Alexa REST APIs we use (timers, reminders): urllib, a short timeout, no tokens in logs.
+
+urllib.request (with http.client, email and ssl) is imported on the first API call, not at import: most
+requests never call an API, and a Lambda cold start should not pay for it.
+"""
 
 from __future__ import annotations
 
-import http.client
-import ipaddress
 import json
-import urllib.error
-import urllib.request
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from skill.engine.alerts import AlertResult, AlertStatus, weekly_rule
 from skill.logs import get_logger
 
 if TYPE_CHECKING:
+    import urllib.request
     from zoneinfo import ZoneInfo
 
 TIMERS_PATH = "/v1/alerts/timers"
@@ -23,14 +25,16 @@ REMINDERS_PATH = "/v1/alerts/reminders"
 TIMEOUT_SECONDS = 2.0
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Never follow a redirect: it would carry the bearer token to another address."""
+@cache
+def _opener() -> urllib.request.OpenerDirector:
+    """An opener that never follows a redirect: it would carry the bearer token to another address."""
+    import urllib.request
 
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
 
-
-_opener = urllib.request.build_opener(_NoRedirects())
+    return urllib.request.build_opener(NoRedirects())
 
 
 def _url(api_endpoint: str, path: str) -> str | None:
@@ -39,6 +43,8 @@ def _url(api_endpoint: str, path: str) -> str | None:
     if not parts.hostname:
         return None
     if parts.scheme != "https":
+        import ipaddress
+
         try:
             loopback = ipaddress.ip_address(parts.hostname).is_loopback
         except ValueError:
@@ -60,6 +66,10 @@ def _outcome(status: int) -> AlertStatus:
 
 def _post(api_endpoint: str, api_access_token: str, path: str, body: dict[str, Any]) -> AlertResult:
     """POST `body` as JSON with the request's bearer token; log the status code only."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
     log = get_logger()
     url = _url(api_endpoint, path)
     if url is None:
@@ -76,7 +86,7 @@ def _post(api_endpoint: str, api_access_token: str, path: str, body: dict[str, A
         },
     )
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener().open(request, timeout=TIMEOUT_SECONDS) as response:
             status = response.status
     except urllib.error.HTTPError as error:
         status = error.code
@@ -226,6 +236,9 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 def device_time_zone(api_endpoint: str, api_access_token: str, device_id: str) -> str | None:
     """The device's IANA time zone from the Alexa Settings API (GET .../settings/System.timeZone), or None."""
+    import http.client
+    import urllib.error
+    import urllib.request
     from urllib.parse import quote
 
     log = get_logger()
@@ -234,7 +247,7 @@ def device_time_zone(api_endpoint: str, api_access_token: str, device_id: str) -
         return None
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"})
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener().open(request, timeout=TIMEOUT_SECONDS) as response:
             answer = json.loads(response.read(4096))
     except urllib.error.HTTPError as error:
         log.info("alexa settings api answered", extra={"api": "timeZone", "status": error.code})

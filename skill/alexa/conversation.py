@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.connections import SendRequestDirective
 
 from skill.alexa.api import RequestAlerts, device_time_zone
 from skill.alexa.request import RequestFacts, read_facts
@@ -21,6 +20,9 @@ from skill.household import Household
 from skill.speech.ssml import compose
 from skill.state import Households, household_key
 
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.connections import SendRequestDirective
+
 LAST_SPEECH = "_last_speech"
 LAST_REPROMPT = "_last_reprompt"
 
@@ -29,6 +31,9 @@ Produce = Callable[[Turn], Reply]
 
 def ask_for_permission(scope: str) -> SendRequestDirective:
     """Voice permission consent: Alexa asks the couple to allow `scope` (AskForPermissionsConsentRequest v2)."""
+    # Imported here, not at import: only a ritual asking for a permission needs it.
+    from ask_sdk_model.interfaces.connections import SendRequestDirective
+
     return SendRequestDirective(
         name="AskFor",
         payload={
@@ -40,11 +45,14 @@ def ask_for_permission(scope: str) -> SendRequestDirective:
     )
 
 
-@dataclass
 class Services:
-    """What every handler shares; the store is opened on first use, never at import."""
+    """What every handler shares; the store is opened on first use, never at import.
 
-    open_households: Callable[[], Households]
+    A plain class: a dataclass would cost every cold start about a millisecond to generate its methods.
+    """
+
+    def __init__(self, open_households: Callable[[], Households]) -> None:
+        self.open_households = open_households
 
     @cached_property
     def households(self) -> Households:
@@ -71,6 +79,7 @@ class Conversation:
             rng=rng,
             slots=self.facts.slots,
             session=self.facts.session,
+            intent=self.facts.intent,
             alerts=self.alerts,
             look_up_time_zone=self.time_zone_lookup,
         )

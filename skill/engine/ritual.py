@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from functools import cache
 from typing import Protocol, runtime_checkable
 
@@ -65,8 +65,8 @@ def registry() -> dict[str, Ritual]:
     import skill.rituals as package
 
     rituals: dict[str, Ritual] = {}
-    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+    for name in _module_names():
+        module = importlib.import_module(f"{package.__name__}.{name}")
         ritual: Ritual | None = getattr(module, "RITUAL", None)
         if ritual is None:
             continue
@@ -75,6 +75,32 @@ def registry() -> dict[str, Ritual]:
                 raise ValueError(f"{intent} is claimed by both {rituals[intent].name} and {ritual.name}")
             rituals[intent] = ritual
     return rituals
+
+
+def ritual_names() -> list[str]:
+    """Every ritual's name, importing none: by the house rule ritual `<name>` is the module skill/rituals/<name>.py.
+
+    A menu needs only names and content; importing every ritual's code for it would cost each Lambda
+    cold start a millisecond or so per ritual.
+    """
+    return _module_names()
+
+
+def _module_names() -> list[str]:
+    """The modules of skill.rituals (files and packages), by name, without importing any.
+
+    A directory listing: pkgutil.iter_modules gives the same names but costs a cold start a millisecond.
+    """
+    import skill.rituals as package
+
+    names: set[str] = set()
+    for folder in package.__path__:
+        for entry in os.scandir(folder):
+            if entry.is_file() and entry.name.endswith(".py") and entry.name != "__init__.py":
+                names.add(entry.name[: -len(".py")])
+            elif entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                names.add(entry.name)
+    return sorted(name for name in names if name.isidentifier())
 
 
 def rituals_in_menu_order() -> list[Ritual]:

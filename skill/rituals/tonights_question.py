@@ -7,10 +7,10 @@ same couple never hears a question twice until that depth is used up, on any dev
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from skill.digest import sha256_hex
 from skill.engine.script import Reply, Segment, host, to_partner
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
@@ -41,7 +41,7 @@ def _question_text(turn: Turn, question_id: str) -> str | None:
 
 
 def _raw_order(ids: list[str], seed: int, round_: int) -> list[str]:
-    return sorted(ids, key=lambda qid: hashlib.sha256(f"{seed}:{round_}:{qid}".encode()).hexdigest())
+    return sorted(ids, key=lambda qid: sha256_hex(f"{seed}:{round_}:{qid}"))
 
 
 def deck_order(ids: list[str], seed: int, round_: int) -> list[str]:
