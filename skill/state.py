@@ -13,9 +13,11 @@ from skill.store.base import HouseholdStore, StoreUnavailable, VersionConflict
 
 T = TypeVar("T")
 
-# Two Echos in one home rarely collide more than once; a few re-applies cost milliseconds.
-MAX_ATTEMPTS = 5
-CONFLICT_JITTER_SECONDS = 0.02
+# Two Echos in one home rarely collide more than once. A writer that keeps losing backs off exponentially
+# (with jitter, capped), so a busy one finishes first; all eight attempts together wait well under a second.
+MAX_ATTEMPTS = 8
+FIRST_BACKOFF_SECONDS = 0.01
+MAX_BACKOFF_SECONDS = 0.2
 
 
 class Households:
@@ -55,8 +57,8 @@ class Households:
                     log.warning("write conflicts on every attempt; this change was not saved")
                     return result
                 log.info("write conflict; re-reading and re-applying")
-                # A little jitter, so two writers in lockstep do not keep colliding.
-                time.sleep(random.uniform(0, CONFLICT_JITTER_SECONDS * attempt))
+                # Jitter, so two writers in lockstep do not keep colliding.
+                time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2**attempt)))
             try:
                 snapshot = self.store.load(household_key)
             except StoreUnavailable:
@@ -66,7 +68,6 @@ class Households:
 
     def forget(self, household_key: str) -> None:
         self.store.delete(household_key)
-
 
 
 def household_key(user_id: str) -> str:

@@ -12,6 +12,8 @@ import pytest
 
 from skill.store.sqlite import SQLiteStore
 from tests.conversation import Couple
+# One DynamoDB Local for the whole session: fixtures imported into each test module would start one per module.
+from tests.dynamodb_local import dynamodb_local, dynamodb_table  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -33,7 +33,7 @@ from skill.bundle import (
 )
 from skill.store import open_store
 from tests.conversation import Couple
-from tests.dynamodb_local import CREDENTIALS, dynamodb_local, dynamodb_table  # noqa: F401
+from tests.dynamodb_local import CREDENTIALS
 
 ROOT = Path(__file__).resolve().parent.parent
 LEFT_OUT = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "flask", "flask_ask_sdk",

@@ -34,7 +34,7 @@ from skill.store.sqlite import SQLiteStore
 from tests.alexa_api_standin import AlexaApiStandIn
 from tests.conftest import load_lambda_app
 from tests.conversation import Couple, Said
-from tests.dynamodb_local import dynamodb_local, dynamodb_table, free_port  # noqa: F401
+from tests.dynamodb_local import free_port
 
 # Alexa waits 8 s for an answer. A generous bound, not a timing claim: a stalled call would take far longer.
 ALEXA_WAITS_SECONDS = 8.0

@@ -15,7 +15,6 @@ from skill.alexa.skill import SkillIdMismatch
 from skill.speech.limits import check_response
 from skill.store import StoreUnavailable, open_store
 from tests.conversation import SKILL_ID, Couple
-from tests.dynamodb_local import dynamodb_local, dynamodb_table  # noqa: F401
 
 Stored = Callable[[Couple], dict[str, Any]]
 _ids = itertools.count(1)

@@ -12,7 +12,7 @@ from skill.state import Households
 from skill.store.base import RETENTION_SECONDS, StoreUnavailable, VersionConflict
 from skill.store.dynamodb import DynamoDBStore
 from tests.conversation import Couple
-from tests.dynamodb_local import dynamodb_local, dynamodb_table, free_port  # noqa: F401
+from tests.dynamodb_local import free_port
 
 NOW = 1_800_000_000
 
