@@ -23,9 +23,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _dialog(args: argparse.Namespace) -> int:
+    import logging
+
     from skill.alexa.skill import build_skill, invoke
     from skill.dialog import Dialog, lines_from
+    from skill.logs import get_logger
 
+    # A person is reading the conversation here: only warnings and errors, not a JSON line per request.
+    get_logger().setLevel(logging.INFO if args.verbose else logging.WARNING)
     skill = build_skill()
     sleep = (lambda _seconds: None) if args.fast else None
     options = {"sleep": sleep} if sleep else {}
@@ -92,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dialog.add_argument("--household", default="local-household", help="which local couple you are (default: local-household)")
     dialog.add_argument("--speak", action="store_true", help="speak aloud through espeak-ng, one voice per partner")
     dialog.add_argument("--fast", action="store_true", help="print pauses without waiting them out")
+    dialog.add_argument("--verbose", action="store_true", help="also print the skill's JSON log line for each request")
     dialog.set_defaults(run=_dialog)
 
     models = commands.add_parser("models", help="regenerate interaction_models/ from the content files")

@@ -8,6 +8,7 @@ import pytest
 
 from skill.store.base import Snapshot, StoreUnavailable
 from tests.conversation import Couple
+from tests.turns_support import says
 
 
 def test_help_says_what_to_ask_for_by_example(couple: Couple) -> None:
@@ -27,10 +28,48 @@ def test_stop_cancel_and_home_end_the_session_warmly(couple: Couple, intent: str
 def test_fallback_and_unknown_intents_nudge_toward_what_works(couple: Couple) -> None:
     couple.meet()
     couple.launch()
-    for intent in ("AMAZON.FallbackIntent", "SomethingWeNeverDeclaredIntent", "AMAZON.YesIntent"):
+    for intent in ("AMAZON.FallbackIntent", "SomethingWeNeverDeclaredIntent"):
         said = couple.intent(intent)
         assert "'a hug'" in said.text, intent
         assert not said.ends_session
+
+
+def test_a_yes_to_the_hosts_offer_asks_which_one_and_a_no_says_goodbye(couple: Couple) -> None:
+    couple.meet()
+    offer = couple.launch()  # "... What would you like?" / "Shall we start something small?"
+    assert says(offer, "host", "offer", examples="'a hug', 'breathe together' or 'tonight's question'")
+    said = couple.intent("AMAZON.YesIntent")
+    assert says(said, "host", "which_one", examples="'a hug', 'breathe together' or 'tonight's question'")
+    assert not said.ends_session and said.reprompt
+    said = couple.intent("AMAZON.NoIntent")
+    assert says(said, "host", "goodbye") and said.ends_session
+
+
+def test_a_yes_while_we_still_wait_for_names_asks_for_the_names_again(couple: Couple) -> None:
+    couple.launch()
+    said = couple.intent("AMAZON.YesIntent")
+    assert says(said, "host", "names_not_caught") and not said.ends_session
+
+
+def test_a_yes_to_would_you_like_to_continue_picks_up_the_ritual(couple: Couple) -> None:
+    couple.meet()
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    couple.session_ended("EXCEEDED_MAX_REPROMPTS")
+    offer = couple.later(minutes=10).launch()
+    assert says(offer, "host", "offer_resume", ritual="tonight's question")
+    said = couple.intent("AMAZON.YesIntent")
+    assert says(said, "tonights_question", "resume"), said.text
+
+
+def test_a_no_to_would_you_like_to_continue_offers_something_else_and_keeps_the_place(couple: Couple, stored) -> None:
+    couple.meet()
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    couple.session_ended("EXCEEDED_MAX_REPROMPTS")
+    couple.later(minutes=10).launch()
+    said = couple.intent("AMAZON.NoIntent")
+    assert says(said, "host", "offer_again", examples="'a hug', 'breathe together' or 'tonight's question'")
+    assert not said.ends_session
+    assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
 
 
 def test_repeat_says_the_last_thing_again_word_for_word(couple: Couple) -> None:

@@ -84,6 +84,7 @@ def test_dialog_command_reads_a_piped_transcript(tmp_path: Path) -> None:
                      env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db")})
     assert result.returncode == 0, result.stderr
     assert "Ana and Leo" in result.stdout and "Joanna: Ana" in result.stdout
+    assert "request handled" not in result.stderr, "the conversation is not drowned in log lines"
     again = run_cli("dialog", "--fast", stdin="open our rituals\n", env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db")})
     assert "Ana and Leo" in again.stdout, "the embedded store remembered them"
 

@@ -7,13 +7,25 @@ from skill.engine.ritual import AsksPermission, SteppedRitual, ritual_named
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
+YES = "AMAZON.YesIntent"
+NO = "AMAZON.NoIntent"
+
 
 def follow_up(turn: Turn, intent: str) -> Reply:
-    """Answer "continue", "start over", "I'm done", "next", a rating... in the light of what is in progress."""
+    """Answer "continue", "start over", "I'm done", "next", a rating... in the light of what is in progress.
+
+    A yes or no that no ritual asked for answers the host's own questions ("would you like to continue?",
+    "shall we start something small?"): yes resumes what is in progress or asks which ritual, no says goodbye.
+    """
     active = turn.active_ritual()
     ritual = ritual_named(active) if active else None
+    resume_offered = turn.session.get(host.EXPECTING) == host.EXPECTING_RESUME
     if ritual is not None:
         ritual_turn = turn.for_section(ritual.name)
+        if resume_offered and intent == NO:
+            return host.something_else(turn)
+        if resume_offered and intent == YES and isinstance(ritual, SteppedRitual):
+            return ritual.resume(ritual_turn)
         if intent == "AMAZON.StartOverIntent":
             return ritual.start(ritual_turn)
         if isinstance(ritual, SteppedRitual):
@@ -21,8 +33,16 @@ def follow_up(turn: Turn, intent: str) -> Reply:
                 return ritual.resume(ritual_turn)
             if intent in ritual.follow_ups:
                 return ritual.proceed(ritual_turn, intent)
+            if intent == YES:
+                return ritual.resume(ritual_turn)
     if intent == "AMAZON.ResumeIntent":
         return host.nothing_to_resume(turn)
+    if turn.session.get(host.EXPECTING) == host.EXPECTING_NAMES:
+        return host.fallback(turn)  # still waiting for their names: ask again
+    if intent == YES:
+        return host.which_one(turn)
+    if intent == NO:
+        return host.goodbye(turn)
     return host.fallback(turn)
 
 

@@ -11,6 +11,7 @@ from skill.household import MAX_NAME_LENGTH
 
 EXPECTING = "expecting"
 EXPECTING_NAMES = "names"
+EXPECTING_RESUME = "resume"  # we asked "would you like to continue?": a yes or no answers us, not the ritual
 PENDING_NAME = "pending_name"
 
 _NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$")
@@ -73,6 +74,7 @@ def launch(turn: Turn) -> Reply:
         return Reply(
             speech=(host(turn.host_line("welcome_back")), host(turn.host_line("offer_resume", ritual=title))),
             reprompt=(host(turn.host_line("offer_resume_again", ritual=title)),),
+            session={EXPECTING: EXPECTING_RESUME},
         )
     return Reply(
         speech=(host(turn.host_line("welcome_back")), host(turn.host_line("offer", examples=_menu(turn)))),
@@ -141,6 +143,22 @@ def fallback(turn: Turn) -> Reply:
         )
     return Reply(
         speech=(host(turn.host_line("fallback", examples=_menu(turn))),),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def something_else(turn: Turn) -> Reply:
+    """A no to "would you like to continue?": the place is kept, and the menu offered."""
+    return Reply(
+        speech=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def which_one(turn: Turn) -> Reply:
+    """A yes to "shall we start something?": which ritual, then."""
+    return Reply(
+        speech=(host(turn.host_line("which_one", examples=_menu(turn))),),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
     )
 

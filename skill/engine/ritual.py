@@ -123,5 +123,6 @@ def follow_up_intents() -> frozenset[str]:
     return frozenset(intents - set(registry()))
 
 
-# "Continue" resumes and "start over" restarts whatever ritual is in progress.
-ALWAYS_FOLLOW_UPS = frozenset({"AMAZON.ResumeIntent", "AMAZON.StartOverIntent"})
+# "Continue" resumes and "start over" restarts whatever ritual is in progress; a yes or no that no ritual
+# asked for answers the host's own question (see flow.follow_up).
+ALWAYS_FOLLOW_UPS = frozenset({"AMAZON.ResumeIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"})
