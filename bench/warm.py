@@ -1,0 +1,254 @@
+"""Warm requests in-process through a Lambda `handler`, DynamoDB calls counted at the client, and a year's bytes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import statistics
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bench import conversation
+
+ROOT = Path(__file__).resolve().parent.parent
+READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
+WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+
+
+def load_app(path: Path, name: str) -> ModuleType:
+    """A fresh import of a Lambda entry file, as the runtime does on a cold start (its own module, its own skill)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}_{uuid.uuid4().hex[:8]}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile: p99 of 1000 values is the 990th smallest."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def latency_summary(per_request_ms: list[float], runs: list[list[float]]) -> dict[str, Any]:
+    """p50 and p99 over every request of every run, with the spread of each run's own p50 and p99."""
+    return {
+        "requests": len(per_request_ms),
+        "runs": len(runs),
+        "p50_ms": round(percentile(per_request_ms, 0.50), 3),
+        "p99_ms": round(percentile(per_request_ms, 0.99), 3),
+        "max_ms": round(max(per_request_ms), 3),
+        "median_of_run_p99_ms": round(statistics.median(percentile(r, 0.99) for r in runs), 3),
+    }
+
+
+@contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """The skill logs one JSON line per request to stderr; write it to /dev/null (formatted, not shown)."""
+    saved = sys.stderr
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        sys.stderr = sink
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
+class Timed:
+    """A `send` that times each call of the handler, and nothing else (the limit checks run outside)."""
+
+    def __init__(self, handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> None:
+        self.handler = handler
+        self.ms: list[float] = []
+        self.requests: list[str] = []
+        self.before: Callable[[dict[str, Any]], None] | None = None
+        self.after: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
+
+    def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
+        if self.before:
+            self.before(event)
+        started = time.perf_counter()
+        response = self.handler(event, None)
+        self.ms.append((time.perf_counter() - started) * 1000)
+        self.requests.append(request_name(event))
+        if self.after:
+            self.after(event, response)
+        return response
+
+
+Evenings = tuple[list[float], list[list[float]], list[str]]
+
+
+def request_name(event: dict[str, Any]) -> str:
+    request = event["request"]
+    return str(request.get("intent", {}).get("name") or request["type"])
+
+
+def project_evenings(app: ModuleType, runs: int, *, warmup: int = 2) -> Evenings:
+    """`runs` scripted evenings, each a new couple, through the project's handler (after `warmup` untimed ones).
+
+    Returns every request's milliseconds, the same per evening, and the evening's requests by name.
+    """
+    per_run: list[list[float]] = []
+    with quiet_stderr():
+        for index in range(warmup + runs):
+            timed = Timed(app.handler)
+            conversation.evening(conversation.new_couple(timed))
+            if index >= warmup:
+                per_run.append(timed.ms)
+    return [ms for run in per_run for ms in run], per_run, timed.requests
+
+
+def floor_evenings(app: ModuleType, runs: int, *, warmup: int = 2) -> Evenings:
+    """The floor answers only a LaunchRequest: an evening of it is TURNS launches."""
+    per_run: list[list[float]] = []
+    for index in range(warmup + runs):
+        timed = Timed(app.handler)
+        couple = conversation.new_couple(timed)
+        for _ in range(conversation.TURNS):
+            couple.launch()
+        if index >= warmup:
+            per_run.append(timed.ms)
+    return [ms for run in per_run for ms in run], per_run, timed.requests
+
+
+# -- DynamoDB -----------------------------------------------------------------------------------
+
+
+class CallCounter:
+    """Counts DynamoDB API calls by operation, hooked on botocore's event system of the skill's own client."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, model: Any = None, **_kwargs: Any) -> None:
+        self.calls[model.name] += 1
+
+    def take(self) -> Counter[str]:
+        calls, self.calls = self.calls, Counter()
+        return calls
+
+
+@contextmanager
+def counted_dynamodb_client(counter: CallCounter) -> Iterator[None]:
+    """Every DynamoDB client the store makes reports its calls to `counter` (the store makes one, lazily)."""
+    from skill.store import dynamodb
+
+    original = dynamodb._make_client
+
+    def make_client() -> Any:
+        client = original()
+        client.meta.events.register("before-call.dynamodb", counter)
+        return client
+
+    dynamodb._make_client = make_client
+    try:
+        yield
+    finally:
+        dynamodb._make_client = original
+
+
+@contextmanager
+def environment(values: dict[str, str | None]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def dynamodb_item_bytes(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB counts it: attribute names plus values (a number: about 1 byte per 2 digits + 1)."""
+    size = 0
+    for name, value in item.items():
+        size += len(name.encode("utf-8"))
+        if "S" in value:
+            size += len(value["S"].encode("utf-8"))
+        elif "N" in value:
+            digits = value["N"].lstrip("-").replace(".", "").strip("0") or "0"
+            size += (len(digits) + 1) // 2 + 1
+        elif "B" in value:
+            size += len(value["B"])
+        else:
+            size += len(json.dumps(value))
+    return size
+
+
+class StoreWatch:
+    """Per request: DynamoDB reads and writes made, and whether the stored household changed at all."""
+
+    def __init__(self, counter: CallCounter, peek: Callable[[str], str | None]) -> None:
+        self.counter = counter
+        self.peek = peek
+        self.rows: list[dict[str, Any]] = []
+        self._before: str | None = None
+
+    def key(self, event: dict[str, Any]) -> str:
+        from skill.state import household_key
+
+        return household_key(event["context"]["System"]["user"]["userId"])
+
+    def before(self, event: dict[str, Any]) -> None:
+        self._before = self.peek(self.key(event))
+        self.counter.take()
+
+    def after(self, event: dict[str, Any], _response: dict[str, Any]) -> None:
+        calls = self.counter.take()
+        self.rows.append(
+            {
+                "request": request_name(event),
+                "reads": sum(n for op, n in calls.items() if op in READS),
+                "writes": sum(n for op, n in calls.items() if op in WRITES),
+                "changed": self.peek(self.key(event)) != self._before,
+            }
+        )
+
+    def summary(self) -> dict[str, Any]:
+        unchanged = [r for r in self.rows if not r["changed"]]
+        return {
+            "requests": len(self.rows),
+            "max_reads_per_request": max(r["reads"] for r in self.rows),
+            "max_writes_per_request": max(r["writes"] for r in self.rows),
+            "mean_reads_per_request": round(statistics.mean(r["reads"] for r in self.rows), 2),
+            "mean_writes_per_request": round(statistics.mean(r["writes"] for r in self.rows), 2),
+            "requests_that_changed_nothing": len(unchanged),
+            "writes_on_requests_that_changed_nothing": sum(r["writes"] for r in unchanged),
+            "by_request": _by_request(self.rows),
+        }
+
+
+def _by_request(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """For each kind of request: reads/writes seen (e.g. "1/0-1": one read, no write or one)."""
+    seen: dict[str, tuple[set[int], set[int]]] = {}
+    for row in rows:
+        reads, writes = seen.setdefault(row["request"], (set(), set()))
+        reads.add(row["reads"])
+        writes.add(row["writes"])
+
+    def span(values: set[int]) -> str:
+        return str(min(values)) if min(values) == max(values) else f"{min(values)}-{max(values)}"
+
+    return {name: f"{span(r)}/{span(w)}" for name, (r, w) in sorted(seen.items())}
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
