@@ -34,12 +34,6 @@ class Household:
     def has_names(self) -> bool:
         return len(self.names) == 2
 
-    def name(self, partner: int) -> str:
-        """A partner's first name, or a warm stand-in before the couple has introduced themselves."""
-        if self.has_names:
-            return self.names[partner]
-        return ("partner one", "partner two")[partner]
-
     def drop_expired_progress(self, now: float) -> None:
         """Forget a ritual left unfinished once its expiry has passed: its place is no longer worth keeping."""
         if self.in_progress and self.in_progress["expires_at"] <= now:

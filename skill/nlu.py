@@ -121,7 +121,8 @@ class Understanding:
             position = match.end()
         parts.append(re.escape(sample[position:].lower()))
         literal += len(normalise(sample[position:]))
-        source = "".join(parts).replace(r"\ ", r"\s+")
+        # A space in a sample matches a typed hyphen too: "check-in" is the sample's "check in".
+        source = "".join(parts).replace(r"\ ", r"(?:\s+|\s*-\s*)")
         return _Pattern(intent, re.compile(rf"^\s*{source}\s*$"), literal, open_slots)
 
     def _slot_regex(self, slot_type: str) -> str:

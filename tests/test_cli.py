@@ -55,6 +55,17 @@ def test_a_longer_hug_through_the_models_slot_type() -> None:
     assert sum(slept) == pytest.approx(30.0)
 
 
+def test_typed_hyphens_match_the_models_spaces_and_stay_in_names() -> None:
+    out, slept = io.StringIO(), []
+    talk = dialog(out, slept)
+    talk.say("open our rituals")
+    talk.say("we are mary-jane and Sam")
+    talk.say("ask our rituals for our weekly check-in")  # the model's sample is "our weekly check in"
+    shown = out.getvalue()
+    assert "Joanna: Mary-Jane" in shown
+    assert "check-in" in shown and "not sure I caught" not in shown and "didn't quite get" not in shown
+
+
 def test_what_the_model_does_not_know_falls_back_kindly() -> None:
     out, slept = io.StringIO(), []
     talk = dialog(out, slept)

@@ -37,6 +37,14 @@ def test_names_can_come_one_at_a_time(couple: Couple, stored) -> None:
     assert stored(couple)["names"] == ["Priya", "Jordan"]
 
 
+def test_each_part_of_a_name_starts_with_a_capital(couple: Couple, stored) -> None:
+    couple.launch()
+    couple.intent("SetNamesIntent", first="mary-jane", second="anna lena")
+    assert stored(couple)["names"] == ["Mary-Jane", "Anna Lena"]
+    couple.intent("SetNamesIntent", first="McKenzie", second="sam")
+    assert stored(couple)["names"] == ["McKenzie", "Sam"]
+
+
 def test_names_not_caught_are_asked_again_kindly(couple: Couple, stored) -> None:
     couple.launch()
     said = couple.intent("SetNamesIntent", first=None, second=None)

@@ -24,7 +24,8 @@ def clean_name(raw: str | None) -> str | None:
     name = " ".join(raw.split())
     if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
         return None
-    return name[0].upper() + name[1:]
+    # Each part starts with a capital ("mary-jane" -> "Mary-Jane"); letters inside a part are kept ("McKenzie").
+    return re.sub(r"(^|[ -])(\w)", lambda m: m.group(1) + m.group(2).upper(), name)
 
 
 def _spoken_list(turn: Turn, items: list[str]) -> str:
