@@ -9,6 +9,8 @@ from typing import Any
 PARTNERS = (0, 1)
 # The longest first name kept (and spoken); the host refuses longer ones when they are said.
 MAX_NAME_LENGTH = 30
+# Recognised voices remembered per household (a partner may enrol again, on another account's Echo...).
+MAX_SPEAKERS = 4
 
 
 @dataclass
@@ -29,6 +31,9 @@ class Household:
     # The Echo's IANA time zone (Alexa Settings API) and when we last asked; None means UTC.
     time_zone: str | None = None
     time_zone_checked: int = 0
+    # Which partner a recognised voice belongs to: a one-way hash of Alexa's personId -> partner index,
+    # learnt when a recognised partner says "I'm Maya". Never the personId itself.
+    speakers: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_names(self) -> bool:
@@ -38,6 +43,17 @@ class Household:
         """Forget a ritual left unfinished once its expiry has passed: its place is no longer worth keeping."""
         if self.in_progress and self.in_progress["expires_at"] <= now:
             self.in_progress = None
+
+    def partner_speaking(self, speaker: str | None) -> int | None:
+        """The partner whose recognised voice this is, if they told us."""
+        return self.speakers.get(speaker) if speaker else None
+
+    def recognise(self, speaker: str, partner: int) -> None:
+        """Remember that this voice is `partner` (the latest word wins; the oldest voices are forgotten first)."""
+        self.speakers.pop(speaker, None)
+        self.speakers[speaker] = partner
+        while len(self.speakers) > MAX_SPEAKERS:
+            del self.speakers[next(iter(self.speakers))]
 
     def take_first_turn(self) -> int:
         """Who goes first in this ritual; the other partner goes first next time."""
@@ -55,6 +71,7 @@ class Household:
             "in_progress": copy.deepcopy(self.in_progress),
             "time_zone": self.time_zone,
             "time_zone_checked": self.time_zone_checked,
+            "speakers": dict(self.speakers),
         }
 
     @classmethod
@@ -65,6 +82,7 @@ class Household:
         phrasing = document.get("phrasing")
         rituals = document.get("rituals")
         in_progress = document.get("in_progress")
+        speakers = document.get("speakers")
         return cls(
             names=list(names) if _plausible_names(names) else [],
             voices_swapped=bool(document.get("voices_swapped", False)),
@@ -76,6 +94,7 @@ class Household:
             in_progress=copy.deepcopy(in_progress) if _valid_progress(in_progress) else None,
             time_zone=document["time_zone"] if isinstance(document.get("time_zone"), str) else None,
             time_zone_checked=document["time_zone_checked"] if isinstance(document.get("time_zone_checked"), int) else 0,
+            speakers={str(k): v for k, v in speakers.items() if v in PARTNERS} if isinstance(speakers, dict) else {},
         )
 
 

@@ -75,3 +75,10 @@ def household_key(user_id: str) -> str:
     from skill.digest import sha256_hex
 
     return sha256_hex(f"our-rituals:household:{user_id}")
+
+
+def speaker_key(person_id: str) -> str:
+    """How a household remembers a recognised voice: a one-way hash of Alexa's personId, never the id itself."""
+    from skill.digest import sha256_hex
+
+    return sha256_hex(f"our-rituals:person:{person_id}")[:32]

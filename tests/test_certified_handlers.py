@@ -67,7 +67,7 @@ def test_a_no_to_would_you_like_to_continue_offers_something_else_and_keeps_the_
     couple.session_ended("EXCEEDED_MAX_REPROMPTS")
     couple.later(minutes=10).launch()
     said = couple.intent("AMAZON.NoIntent")
-    assert says(said, "host", "offer_again", examples="'a hug', 'breathe together' or 'tonight's question'")
+    assert says(said, "host", "keep_place", examples="'a hug', 'breathe together' or 'tonight's question'")
     assert not said.ends_session
     assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
 

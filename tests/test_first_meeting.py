@@ -86,3 +86,12 @@ def test_no_raw_user_id_or_name_is_used_as_a_key(couple: Couple, embedded_store)
     couple.meet("Maya", "Sam")
     raw = embedded_store.read_bytes()
     assert couple.user_id.encode() not in raw
+
+
+def test_a_half_given_name_that_comes_back_damaged_is_simply_asked_again(couple: Couple, stored) -> None:
+    couple.launch()
+    couple.attributes = {"expecting": "names", "pending_name": [], "pending_partner": {"x": 1}}  # not as we sent them
+    said = couple.intent("SetNamesIntent")
+    assert "names" in said.text and not said.ends_session
+    couple.intent("SetNamesIntent", first="Maya", second="Sam")
+    assert stored(couple)["names"] == ["Maya", "Sam"]

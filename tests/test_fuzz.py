@@ -140,7 +140,7 @@ def well_formed_requests(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         system["person"] = {"personId": "amzn1.ask.person.FUZZED"}
     attributes = draw(
-        st.dictionaries(st.sampled_from(["_expecting", "expecting", "pending_name", "ritual", "step", "x"]) | st.text(max_size=8),
+        st.dictionaries(st.sampled_from(["_expecting", "expecting", "pending_name", "pending_partner", "ritual", "step", "x"]) | st.text(max_size=8),
                         json_values, max_size=3)
     )
     return {
@@ -259,7 +259,7 @@ _LAUNCH = {
 
 @FUZZ
 @given(document=st.dictionaries(st.sampled_from(["names", "voices_swapped", "next_first", "phrasing", "rituals", "in_progress",
-                                                  "time_zone", "time_zone_checked"]) | st.text(max_size=8),
+                                                  "time_zone", "time_zone_checked", "speakers"]) | st.text(max_size=8),
                                  json_values, max_size=8),
        event=well_formed_requests())
 @example(document={"names": ["Maya" * 5000, "Sam"]}, event=_LAUNCH)

@@ -18,7 +18,7 @@ from skill.engine.script import Reply
 from skill.engine.turn import Turn
 from skill.household import Household
 from skill.speech.ssml import compose
-from skill.state import Households, household_key
+from skill.state import Households, household_key, speaker_key
 
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.connections import SendRequestDirective
@@ -80,6 +80,7 @@ class Conversation:
             slots=self.facts.slots,
             session=self.facts.session,
             intent=self.facts.intent,
+            speaker=speaker_key(self.facts.person_id) if self.facts.person_id else None,
             alerts=self.alerts,
             look_up_time_zone=self.time_zone_lookup,
         )

@@ -22,6 +22,7 @@ def follow_up(turn: Turn, intent: str) -> Reply:
     resume_offered = turn.session.get(host.EXPECTING) == host.EXPECTING_RESUME
     if ritual is not None:
         ritual_turn = turn.for_section(ritual.name)
+        # Our own question, whatever a yes or no would mean to the ritual mid-way.
         if resume_offered and intent == NO:
             return host.something_else(turn)
         if resume_offered and intent == YES and isinstance(ritual, SteppedRitual):

@@ -12,14 +12,18 @@ from skill.household import MAX_NAME_LENGTH
 EXPECTING = "expecting"
 EXPECTING_NAMES = "names"
 EXPECTING_RESUME = "resume"  # we asked "would you like to continue?": a yes or no answers us, not the ritual
-PENDING_NAME = "pending_name"
+PENDING_NAME = "pending_name"  # the speaker's own name, given alone: the partner's is asked next
+PENDING_PARTNER = "pending_partner"  # the partner's name, given alone: the speaker's own is asked next
 
 _NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$")
 
 
-def clean_name(raw: str | None) -> str | None:
-    """A first name fit to store and speak, or None when the slot is empty or not a plausible name."""
-    if raw is None:
+def clean_name(raw: object) -> str | None:
+    """A first name fit to store and speak, or None when the slot is empty or not a plausible name.
+
+    Session attributes come back from Alexa as we sent them, but a request could carry anything there.
+    """
+    if not isinstance(raw, str):
         return None
     name = " ".join(raw.split())
     if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
@@ -70,30 +74,64 @@ def launch(turn: Turn) -> Reply:
     if not turn.household.has_names:
         return ask_for_names(turn)
     active = turn.active_ritual()
+    greeting = host(_welcome_back(turn))
     if active:
         title = turn.content.section(active).settings.get("title", active)
         return Reply(
-            speech=(host(turn.host_line("welcome_back")), host(turn.host_line("offer_resume", ritual=title))),
+            speech=(greeting, host(turn.host_line("offer_resume", ritual=title))),
             reprompt=(host(turn.host_line("offer_resume_again", ritual=title)),),
             session={EXPECTING: EXPECTING_RESUME},
         )
     return Reply(
-        speech=(host(turn.host_line("welcome_back")), host(turn.host_line("offer", examples=_menu(turn)))),
+        speech=(greeting, host(turn.host_line("offer", examples=_menu(turn)))),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
     )
 
 
+def _welcome_back(turn: Turn) -> str:
+    """Both names; or, when Alexa recognised a partner who told us who they are, that partner first."""
+    partner = turn.household.partner_speaking(turn.speaker)
+    if partner is None:
+        return turn.host_line("welcome_back")
+    return turn.host_line("welcome_back_speaker", name=turn.name(partner), other=turn.name(1 - partner))
+
+
+def _partner_named(turn: Turn, name: str) -> int | None:
+    said = name.casefold()
+    matches = [p for p in (0, 1) if turn.household.names[p].casefold() == said]
+    return matches[0] if len(matches) == 1 else None
+
+
 def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
-    """Remember both names (possibly over two answers), then let each partner hear their voice."""
+    """Remember both names (possibly over two answers), then let each partner hear their voice.
+
+    `first` is the speaker's own name and `second` the partner's ("I'm Maya", "my partner is Sam").
+    Once both names are known, one of them alone says who is speaking.
+    """
     first, second = clean_name(first), clean_name(second)
-    pending = clean_name(turn.session.get(PENDING_NAME))
-    if pending and first and not second:
-        first, second = pending, first
+    own_name = clean_name(turn.session.get(PENDING_NAME))
+    partners_name = clean_name(turn.session.get(PENDING_PARTNER))
+    if turn.household.has_names and not own_name and not partners_name and bool(first) != bool(second):
+        partner = _partner_named(turn, first) if first else _partner_named(turn, second or "")
+        if partner is not None:
+            return introduce_speaker(turn, partner if first else 1 - partner)
+    if own_name and not second:
+        first, second = own_name, first
+    elif partners_name and not first:
+        first, second = second, partners_name
+    elif partners_name and not second:
+        second = partners_name
     if first and not second:
         return Reply(
             speech=(host(turn.host_line("ask_second_name", name=first)),),
             reprompt=(host(turn.host_line("ask_second_name_again", name=first)),),
             session={EXPECTING: EXPECTING_NAMES, PENDING_NAME: first},
+        )
+    if second and not first:
+        return Reply(
+            speech=(host(turn.host_line("ask_own_name", name=second)),),
+            reprompt=(host(turn.host_line("ask_own_name_again", name=second)),),
+            session={EXPECTING: EXPECTING_NAMES, PENDING_PARTNER: second},
         )
     if not first or not second:
         return Reply(
@@ -101,6 +139,8 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
             reprompt=(host(turn.host_line("ask_names_again")),),
             session={EXPECTING: EXPECTING_NAMES},
         )
+    if turn.household.names != [first, second]:
+        turn.household.speakers.clear()  # new names: which voice is whose must be told again
     turn.household.names = [first, second]
     return Reply(
         speech=(
@@ -110,6 +150,23 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
             host(turn.host_line("offer", examples=_menu(turn))),
         ),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def introduce_speaker(turn: Turn, partner: int) -> Reply:
+    """ "I'm Maya": remember that the voice Alexa recognised is Maya's, so later launches greet her by name.
+
+    Without a recognised voice there is nothing to remember; the couple hears how to set it up.
+    """
+    name = turn.name(partner)
+    if turn.speaker is None:
+        line = turn.host_line("speaker_not_recognised", name=name)
+    else:
+        turn.household.recognise(turn.speaker, partner)
+        line = turn.host_line("speaker_recognised", name=name)
+    return Reply(
+        speech=(host(line), host(turn.host_line("offer_again", examples=_menu(turn)))),
+        reprompt=(host(turn.host_line("offer", examples=_menu(turn))),),
     )
 
 
@@ -151,7 +208,7 @@ def fallback(turn: Turn) -> Reply:
 def something_else(turn: Turn) -> Reply:
     """A no to "would you like to continue?": the place is kept, and the menu offered."""
     return Reply(
-        speech=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+        speech=(host(turn.host_line("keep_place", examples=_menu(turn))),),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
     )
 

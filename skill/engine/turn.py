@@ -45,6 +45,8 @@ class Turn:
     look_up_time_zone: Callable[[], str | None] | None = None
     # The intent of this request, for a ritual that several intents start (None: not an intent request).
     intent: str | None = None
+    # A one-way stand-in for the voice Alexa recognised (None: not recognised); see Household.speakers.
+    speaker: str | None = None
 
     @property
     def local_now(self) -> datetime:
