@@ -126,6 +126,52 @@ def test_a_silent_api_times_out_quickly(monkeypatch: pytest.MonkeyPatch) -> None
         assert len(silent.received) == 1
 
 
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_one_requests_calls_share_one_time_budget() -> None:
+    clock = FakeClock()
+    budget = api.CallBudget(3.0, clock=clock)
+    assert budget.timeout() == api.TIMEOUT_SECONDS, "each call waits at most its own timeout"
+    clock.now += 2.0  # a first call used its whole timeout
+    assert budget.timeout() == pytest.approx(1.0), "the next one gets only what is left"
+    clock.now += 0.9
+    assert budget.timeout() is None, "too little left to be worth a call"
+
+
+def test_a_spent_budget_makes_no_call_and_the_answer_is_a_plain_failure(alexa_api: AlexaApiStandIn) -> None:
+    clock = FakeClock()
+    budget = api.CallBudget(3.0, clock=clock)
+    clock.now += 3.0
+    alerts = RequestAlerts(alexa_api.url, "tok", NOW, budget)
+    assert alerts.start_timer(300, "magic minutes 1", "Time.", "en-US").status is AlertStatus.FAILED
+    assert api.device_time_zone(alexa_api.url, "tok", "amzn1.ask.device.KITCHEN", budget) is None
+    assert alexa_api.received == [], "nothing was sent"
+
+
+def test_a_silent_time_zone_lookup_leaves_the_timer_only_what_is_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock()
+    budget = api.CallBudget(3.0, clock=clock)
+    waited: list[float] = []
+
+    class Opener:
+        def open(self, _request: object, timeout: float) -> None:
+            waited.append(timeout)
+            clock.now += timeout
+            raise TimeoutError
+
+    monkeypatch.setattr(api, "_opener", lambda: Opener())
+    alerts = RequestAlerts("https://api.amazonalexa.com", "tok", NOW, budget)
+    assert api.device_time_zone("https://api.amazonalexa.com", "tok", "device", budget) is None
+    assert alerts.start_timer(300, "magic minutes 1", "Time.", "en-US").status is AlertStatus.FAILED
+    assert waited == [2.0, pytest.approx(1.0)], "all of one request's calls wait three seconds at most"
+
+
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirect_is_not_followed_with_the_token(alexa_api: AlexaApiStandIn, status: int) -> None:
     alexa_api.status = status

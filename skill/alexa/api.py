@@ -7,6 +7,8 @@ requests never call an API, and a Lambda cold start should not pay for it.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,23 @@ TIMERS_PATH = "/v1/alerts/timers"
 REMINDERS_PATH = "/v1/alerts/reminders"
 # The whole request has about 8 s; an API that does not answer in this long costs the couple a timer, not the turn.
 TIMEOUT_SECONDS = 2.0
+# All of one request's calls together (a time zone lookup and a timer, say): with the store's own worst
+# case (two 1-second attempts to read, or to write), the couple still hears an answer well inside 8 s.
+REQUEST_BUDGET_SECONDS = 3.0
+MIN_CALL_SECONDS = 0.25
+
+
+class CallBudget:
+    """The time one request may still spend waiting on Alexa's APIs, shared by all of its calls."""
+
+    def __init__(self, seconds: float = REQUEST_BUDGET_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._ends = clock() + seconds
+
+    def timeout(self) -> float | None:
+        """The timeout for the next call, or None when too little is left to be worth a call."""
+        left = self._ends - self._clock()
+        return min(TIMEOUT_SECONDS, left) if left >= MIN_CALL_SECONDS else None
 
 
 @cache
@@ -64,7 +83,9 @@ def _outcome(status: int) -> AlertStatus:
     return AlertStatus.FAILED
 
 
-def _post(api_endpoint: str, api_access_token: str, path: str, body: dict[str, Any]) -> AlertResult:
+def _post(
+    api_endpoint: str, api_access_token: str, path: str, body: dict[str, Any], budget: CallBudget | None = None
+) -> AlertResult:
     """POST `body` as JSON with the request's bearer token; log the status code only."""
     import http.client
     import urllib.error
@@ -74,6 +95,10 @@ def _post(api_endpoint: str, api_access_token: str, path: str, body: dict[str, A
     url = _url(api_endpoint, path)
     if url is None:
         log.warning("alexa api endpoint refused", extra={"api": path})
+        return AlertResult(AlertStatus.FAILED)
+    timeout = (budget or CallBudget()).timeout()
+    if timeout is None:
+        log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": path})
         return AlertResult(AlertStatus.FAILED)
     request = urllib.request.Request(
         url,
@@ -86,7 +111,7 @@ def _post(api_endpoint: str, api_access_token: str, path: str, body: dict[str, A
         },
     )
     try:
-        with _opener().open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener().open(request, timeout=timeout) as response:
             status = response.status
     except urllib.error.HTTPError as error:
         status = error.code
@@ -121,10 +146,17 @@ def timer_body(seconds: int, label: str, announcement: str, locale: str) -> dict
 
 
 def create_timer(
-    api_endpoint: str, api_access_token: str, *, seconds: int, label: str, announcement: str, locale: str
+    api_endpoint: str,
+    api_access_token: str,
+    *,
+    seconds: int,
+    label: str,
+    announcement: str,
+    locale: str,
+    budget: CallBudget | None = None,
 ) -> AlertResult:
     """POST /v1/alerts/timers (only from inside a skill session)."""
-    return _post(api_endpoint, api_access_token, TIMERS_PATH, timer_body(seconds, label, announcement, locale))
+    return _post(api_endpoint, api_access_token, TIMERS_PATH, timer_body(seconds, label, announcement, locale), budget)
 
 
 def _local_time(moment: datetime) -> str:
@@ -166,6 +198,7 @@ def create_reminder(
     text: str,
     locale: str,
     time_zone: str | None = None,
+    budget: CallBudget | None = None,
 ) -> AlertResult:
     """POST /v1/alerts/reminders: a recurring spoken reminder (created from inside a skill session)."""
     body = reminder_body(
@@ -176,16 +209,17 @@ def create_reminder(
         locale=locale,
         time_zone=time_zone,
     )
-    return _post(api_endpoint, api_access_token, REMINDERS_PATH, body)
+    return _post(api_endpoint, api_access_token, REMINDERS_PATH, body, budget)
 
 
 class RequestAlerts:
     """The engine's Alerts port for one Alexa request: its API endpoint, its token, its time."""
 
-    def __init__(self, api_endpoint: str, api_access_token: str, now: datetime) -> None:
+    def __init__(self, api_endpoint: str, api_access_token: str, now: datetime, budget: CallBudget | None = None) -> None:
         self._endpoint = api_endpoint
         self._token = api_access_token
         self._now = now
+        self._budget = budget or CallBudget()
         # The engine may run a change twice (a write conflict); the same call must not create a second alert.
         self._done: dict[tuple[Any, ...], AlertResult] = {}
 
@@ -196,7 +230,13 @@ class RequestAlerts:
         key = ("timer", seconds, label, announcement, locale)
         if key not in self._done:
             self._done[key] = create_timer(
-                self._endpoint, self._token, seconds=seconds, label=label, announcement=announcement, locale=locale
+                self._endpoint,
+                self._token,
+                seconds=seconds,
+                label=label,
+                announcement=announcement,
+                locale=locale,
+                budget=self._budget,
             )
         return self._done[key]
 
@@ -219,6 +259,7 @@ class RequestAlerts:
             text=text,
             locale=locale,
             time_zone=time_zone if zone else None,
+            budget=self._budget,
         )
 
 
@@ -234,7 +275,9 @@ def _zone(name: str | None) -> ZoneInfo | None:
         return None
 
 
-def device_time_zone(api_endpoint: str, api_access_token: str, device_id: str) -> str | None:
+def device_time_zone(
+    api_endpoint: str, api_access_token: str, device_id: str, budget: CallBudget | None = None
+) -> str | None:
     """The device's IANA time zone from the Alexa Settings API (GET .../settings/System.timeZone), or None."""
     import http.client
     import urllib.error
@@ -245,9 +288,13 @@ def device_time_zone(api_endpoint: str, api_access_token: str, device_id: str) -
     url = _url(api_endpoint, f"/v2/devices/{quote(device_id, safe='')}/settings/System.timeZone")
     if url is None:
         return None
+    timeout = (budget or CallBudget()).timeout()
+    if timeout is None:
+        log.warning("alexa settings api not called: this request's time for outside calls is spent")
+        return None
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"})
     try:
-        with _opener().open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener().open(request, timeout=timeout) as response:
             answer = json.loads(response.read(4096))
     except urllib.error.HTTPError as error:
         log.info("alexa settings api answered", extra={"api": "timeZone", "status": error.code})

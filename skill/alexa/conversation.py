@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.alexa.api import RequestAlerts, device_time_zone
+from skill.alexa.api import CallBudget, RequestAlerts, device_time_zone
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
 from skill.engine.alerts import Alerts
@@ -97,7 +97,12 @@ class Conversation:
         token = getattr(system, "api_access_token", None)
         if not endpoint or not token:
             return None
-        return RequestAlerts(endpoint, token, self.facts.now)
+        return RequestAlerts(endpoint, token, self.facts.now, self.api_budget)
+
+    @cached_property
+    def api_budget(self) -> CallBudget:
+        """What this request may spend waiting on Alexa's APIs, all of its calls together."""
+        return CallBudget()
 
     @cached_property
     def time_zone_lookup(self) -> Callable[[], str | None] | None:
@@ -113,7 +118,7 @@ class Conversation:
 
         def look_up() -> str | None:
             if not answers:
-                answers.append(device_time_zone(endpoint, token, device_id))
+                answers.append(device_time_zone(endpoint, token, device_id, self.api_budget))
             return answers[0]
 
         return look_up
