@@ -91,6 +91,16 @@ def test_the_lambda_logs_of_an_evening_name_nobody(lambda_app: Any, recorded: An
     assert ended["alexa_error_type"] == "INVALID_RESPONSE" and "Invalid SSML" in ended["alexa_error_message"]
 
 
+def test_asking_for_safety_is_logged_without_even_a_pseudonym(lambda_app: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    couple = Couple(send=lambda event: lambda_app.handler(event, None))
+    couple.meet()
+    capsys.readouterr()
+    couple.intent("SafetyIntent", one_shot=True)
+    couple.intent("HugIntent", one_shot=True)
+    lines = [entry for entry in json_lines(capsys.readouterr().err) if entry["message"] == "request handled"]
+    assert [(entry["intent"], entry["household"] is None) for entry in lines] == [("SafetyIntent", True), ("HugIntent", False)]
+
+
 def test_the_web_logs_of_an_evening_name_nobody(web_client: Any, recorded: Any, capsys: pytest.CaptureFixture[str]) -> None:
     def post(event: dict[str, Any]) -> dict[str, Any]:
         response = web_client.post("/alexa", json=event)

@@ -253,6 +253,10 @@ def apology_line(locale: str | None) -> str:
     return content.section("host").lines.variants("apology")[0]
 
 
+# Asking for help to be safe is logged without the household: not even a pseudonym links it to a home.
+UNLINKED_INTENTS = frozenset({"SafetyIntent"})
+
+
 class RequestLog:
     """Logs each request once with its id, type, intent, pseudonymous household and timing."""
 
@@ -264,13 +268,15 @@ class RequestLog:
         request = envelope.request
         system = envelope.context.system if envelope.context else None
         started = handler_input.attributes_manager.request_attributes.get("_started", time.perf_counter())
+        intent = getattr(getattr(request, "intent", None), "name", None)
+        linked = bool(system and system.user) and intent not in UNLINKED_INTENTS
         get_logger().info(
             "request handled",
             extra={
                 "request_id": getattr(request, "request_id", None),
                 "request_type": getattr(request, "object_type", None),
-                "intent": getattr(getattr(request, "intent", None), "name", None),
-                "household": pseudonym(system.user.user_id) if system and system.user else None,
+                "intent": intent,
+                "household": pseudonym(system.user.user_id) if linked else None,
                 "ms": round((time.perf_counter() - started) * 1000, 2),
             },
         )
