@@ -1,0 +1,47 @@
+"""The three dates: a fun, a business and a connection date for the week, proposed in turns by alternating partners.
+
+Keeping money, chores and family logistics on a date of their own leaves the connection date free for the
+heart-to-heart. Nothing the couple decides is stored. Durable state, under household.rituals["three_dates"]:
+{"week": "2026-W47"}, the ISO week (on the couple's clock) of the latest run, so a second run that week is
+introduced as a check of the plan rather than a fresh start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skill.engine.script import Segment, host
+from skill.engine.trend import week_key
+from skill.engine.turn import Turn
+from skill.engine.turns import Step, TurnTaking
+
+NAME = "three_dates"
+# In this order; the first and third are proposed by whoever goes first this run, the second by the other.
+DATES = ("fun", "business", "connection")
+
+
+class ThreeDates(TurnTaking):
+    name = NAME
+    intents = frozenset({"ThreeDatesIntent"})
+
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        seconds = float(turn.section.settings["turn_seconds"])
+        # One date a part, so a paced response never stops halfway through one; a chime once it is agreed.
+        return [Step(key, number % 2, seconds, part=number, cue=True) for number, key in enumerate(DATES)]
+
+    def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
+        """Whether they already planned this week (a start over keeps the run's answer), and this week noted."""
+        week = week_key(turn.local_now.date())
+        previous = turn.progress()
+        if isinstance(previous, dict) and isinstance(previous.get("again"), bool):
+            state["again"] = previous["again"]
+        else:
+            note = turn.household.rituals.get(NAME)
+            state["again"] = isinstance(note, dict) and note.get("week") == week
+        turn.household.rituals[NAME] = {"week": week}
+
+    def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
+        return [host(turn.line("again_this_week"))] if state.get("again") else []
+
+
+RITUAL = ThreeDates()
