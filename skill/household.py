@@ -94,7 +94,7 @@ class Household:
             in_progress=copy.deepcopy(in_progress) if _valid_progress(in_progress) else None,
             time_zone=document["time_zone"] if isinstance(document.get("time_zone"), str) else None,
             time_zone_checked=document["time_zone_checked"] if isinstance(document.get("time_zone_checked"), int) else 0,
-            speakers={str(k): v for k, v in speakers.items() if v in PARTNERS} if isinstance(speakers, dict) else {},
+            speakers=_valid_speakers(speakers),
         )
 
 
@@ -105,6 +105,13 @@ def _plausible_names(value: Any) -> bool:
         and len(value) == 2
         and all(isinstance(name, str) and 0 < len(name.strip()) <= MAX_NAME_LENGTH for name in value)
     )
+
+
+def _valid_speakers(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        return {}
+    valid = {k: v for k, v in value.items() if isinstance(k, str) and type(v) is int and v in PARTNERS}
+    return dict(list(valid.items())[-MAX_SPEAKERS:])
 
 
 def _valid_progress(value: Any) -> bool:

@@ -125,3 +125,9 @@ def test_an_expired_ritual_in_progress_is_dropped() -> None:
     assert household.in_progress is not None
     household.drop_expired_progress(100)
     assert household.in_progress is None
+
+
+def test_a_damaged_list_of_recognised_voices_keeps_only_what_makes_sense() -> None:
+    document = {"speakers": {"a": 0, "b": 1, "c": True, "d": 2, "e": "1", **{f"v{i}": i % 2 for i in range(6)}}}
+    speakers = Household.from_document(document).speakers
+    assert speakers == {"v2": 0, "v3": 1, "v4": 0, "v5": 1}, "only partner numbers, and at most four voices"

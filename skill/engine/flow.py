@@ -14,8 +14,8 @@ NO = "AMAZON.NoIntent"
 def follow_up(turn: Turn, intent: str) -> Reply:
     """Answer "continue", "start over", "I'm done", "next", a rating... in the light of what is in progress.
 
-    A yes or no that no ritual asked for answers the host's own questions ("would you like to continue?",
-    "shall we start something small?"): yes resumes what is in progress or asks which ritual, no says goodbye.
+    A yes or no can answer the host's own questions: to "would you like to continue?" yes resumes and no
+    keeps the place and offers something else; to "shall we start something?" yes asks which, no says goodbye.
     """
     active = turn.active_ritual()
     ritual = ritual_named(active) if active else None
