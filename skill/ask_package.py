@@ -65,7 +65,7 @@ def manifest_for(endpoint: str, locales: list[str], manifest_path: Path = MANIFE
         publishing["distributionCountries"] = [c for c in publishing["distributionCountries"] if c in countries]
     body["apis"]["custom"]["endpoint"] = {"uri": endpoint}
     body["events"]["endpoint"] = {"uri": endpoint}
-    return manifest  # type: ignore[no-any-return]
+    return manifest
 
 
 def _write_json(path: Path, data: Any) -> None:

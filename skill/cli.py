@@ -24,6 +24,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _dialog(args: argparse.Namespace) -> int:
     import logging
+    import time
 
     from skill.alexa.skill import build_skill, invoke
     from skill.dialog import Dialog, lines_from
@@ -32,9 +33,8 @@ def _dialog(args: argparse.Namespace) -> int:
     # A person is reading the conversation here: only warnings and errors, not a JSON line per request.
     get_logger().setLevel(logging.INFO if args.verbose else logging.WARNING)
     skill = build_skill()
-    sleep = (lambda _seconds: None) if args.fast else None
-    options = {"sleep": sleep} if sleep else {}
-    dialog = Dialog(lambda event: invoke(skill, event), locale=args.locale, household=args.household, speak=args.speak, **options)
+    sleep = (lambda _seconds: None) if args.fast else time.sleep
+    dialog = Dialog(lambda event: invoke(skill, event), locale=args.locale, household=args.household, speak=args.speak, sleep=sleep)
     dialog.intro()
     for utterance in lines_from(sys.stdin, "    you: ", interactive=sys.stdin.isatty()):
         if utterance.strip().lower() in ("quit", "exit"):

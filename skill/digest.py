@@ -10,9 +10,9 @@ try:
     from _sha2 import sha256  # CPython 3.12 and later
 except ImportError:
     try:
-        from _sha256 import sha256  # type: ignore[import-not-found,no-redef]  # CPython 3.11
+        from _sha256 import sha256  # CPython 3.11
     except ImportError:
-        from hashlib import sha256  # type: ignore[assignment]
+        from hashlib import sha256
 
 __all__ = ["sha256", "sha256_hex"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 PARTNERS = (0, 1)
 # The longest first name kept (and spoken); the host refuses longer ones when they are said.
@@ -98,7 +98,7 @@ class Household:
         )
 
 
-def _plausible_names(value: Any) -> bool:
+def _plausible_names(value: Any) -> TypeGuard[list[str]]:
     """Two short texts; anything else (an old or damaged record) is dropped, so the couple is simply asked again."""
     return (
         isinstance(value, list)

@@ -61,10 +61,10 @@ def _where(tb: Any) -> list[str]:
     return frames[-6:]
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time (so captured output in tests and the CLI sees it)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 

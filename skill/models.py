@@ -57,11 +57,11 @@ def build_model(locale: str) -> dict[str, Any]:
         raise ContentError(f"no invocation name for {locale}")
     model_intents = [{"name": name, "samples": []} for name in _unique(builtins) if name not in intents]
     for name, intent in intents.items():
-        entry: dict[str, Any] = {"name": name}
+        model_intent: dict[str, Any] = {"name": name}
         if intent["slots"]:
-            entry["slots"] = [{"name": slot, "type": slot_type} for slot, slot_type in intent["slots"].items()]
-        entry["samples"] = _unique(intent["samples"])
-        model_intents.append(entry)
+            model_intent["slots"] = [{"name": slot, "type": slot_type} for slot, slot_type in intent["slots"].items()]
+        model_intent["samples"] = _unique(intent["samples"])
+        model_intents.append(model_intent)
     types = [
         {
             "name": type_name,

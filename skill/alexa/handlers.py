@@ -7,7 +7,7 @@ import time
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
-from ask_sdk_model import Response
+from ask_sdk_model import IntentRequest, Response
 
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
@@ -53,13 +53,19 @@ class SwapVoicesHandler(_Handler):
         return self.conversation(handler_input).respond(host.swap_voices)
 
 
+def _intent_name(handler_input: HandlerInput) -> str | None:
+    """The intent of an IntentRequest, else None (the SDK types both the request and its intent as optional)."""
+    request = handler_input.request_envelope.request
+    if isinstance(request, IntentRequest) and request.intent is not None:
+        return request.intent.name
+    return None
+
+
 class RitualHandler(_Handler):
     """Starts whichever ritual claims the intent (see skill.engine.ritual.registry)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("IntentRequest")(handler_input) and (
-            handler_input.request_envelope.request.intent.name in registry()
-        )
+        return _intent_name(handler_input) in registry()
 
     def handle(self, handler_input: HandlerInput) -> Response:
         conversation = self.conversation(handler_input)
@@ -71,9 +77,7 @@ class FollowUpHandler(_Handler):
     """Intents that belong to the ritual in progress ("continue", "I'm done", "next", a rating...)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("IntentRequest")(handler_input) and (
-            handler_input.request_envelope.request.intent.name in follow_up_intents()
-        )
+        return _intent_name(handler_input) in follow_up_intents()
 
     def handle(self, handler_input: HandlerInput) -> Response:
         conversation = self.conversation(handler_input)
@@ -221,7 +225,7 @@ class OtherRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        get_logger().info("request ignored", extra={"request_type": handler_input.request_envelope.request.object_type})
+        get_logger().info("request ignored", extra={"request_type": getattr(handler_input.request_envelope.request, "object_type", None)})
         return handler_input.response_builder.response
 
 
@@ -267,16 +271,18 @@ class RequestLog:
         envelope = handler_input.request_envelope
         request = envelope.request
         system = envelope.context.system if envelope.context else None
-        started = handler_input.attributes_manager.request_attributes.get("_started", time.perf_counter())
+        started = handler_input.attributes_manager.request_attributes.get("_started")
+        if not isinstance(started, float):  # before() did not run
+            started = time.perf_counter()
         intent = getattr(getattr(request, "intent", None), "name", None)
-        linked = bool(system and system.user) and intent not in UNLINKED_INTENTS
+        linked_user = system.user if system and intent not in UNLINKED_INTENTS else None
         get_logger().info(
             "request handled",
             extra={
                 "request_id": getattr(request, "request_id", None),
                 "request_type": getattr(request, "object_type", None),
                 "intent": intent,
-                "household": pseudonym(system.user.user_id) if linked else None,
+                "household": pseudonym(linked_user.user_id) if linked_user else None,
                 "ms": round((time.perf_counter() - started) * 1000, 2),
             },
         )

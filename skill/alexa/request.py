@@ -40,6 +40,7 @@ def _slot_value(slot: Any) -> str | None:
 def read_facts(handler_input: HandlerInput) -> RequestFacts:
     envelope = handler_input.request_envelope
     request = envelope.request
+    assert request is not None, "no handler runs for an envelope without a request"
     system = envelope.context.system if envelope.context else None
     user = system.user if system else None
     person = system.person if system else None

@@ -288,7 +288,7 @@ class TurnTaking:
         return self._wait(turn, state, NEXT_PART, speech, (host(self._line(turn, "next_part_reprompt")),))
 
     def _wait(
-        self, turn: Turn, state: dict[str, Any], waiting: str, speech: list[Segment], reprompt: tuple[Segment, ...]
+        self, turn: Turn, state: dict[str, Any], waiting: str, speech: Sequence[Segment], reprompt: tuple[Segment, ...]
     ) -> Reply:
         state["waiting"] = waiting
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))

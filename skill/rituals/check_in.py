@@ -98,7 +98,7 @@ def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = 
     if first == second:
         kind = "up" if first > 0 else "down" if first < 0 else "same"
         return [host(turn.line(f"trend_both_{kind}", count=_number(turn, abs(first)), since=since_words))]
-    lines = []
+    lines: list[Segment] = []
     for partner, delta in enumerate(change.deltas):
         kind = "up" if delta > 0 else "down" if delta < 0 else "same"
         key_name = f"trend_one_{kind}" if partner == 0 else f"trend_also_{kind}"
@@ -123,7 +123,7 @@ def _care(turn: Turn, ratings: Ratings) -> list[Segment]:
     if not any(low) and not apart:
         return []
     key = "care_low_both" if all(low) else "care_low" if any(low) else "care_apart"
-    lines = [host(turn.line(key)), host(turn.line("care_step"))]
+    lines: list[Segment] = [host(turn.line(key)), host(turn.line("care_step"))]
     # Said again only after a few weeks: a couple in a hard stretch should not hear it as a refrain.
     since = _days_since(turn, "care_on")
     if since is None or since >= int(settings["counsellor_every_days"]):
@@ -186,8 +186,8 @@ class CheckIn:
             return self._ask_rating(turn, state, which, lead=problem, again=True)
         rating = turn.number_slot("rating")
         if rating is None or not valid_rating(rating):
-            problem = "rating_missing" if rating is None else "rating_out_of_range"
-            return self._ask_rating(turn, state, which, lead=(host(turn.line(problem)),), again=True)
+            problem_key = "rating_missing" if rating is None else "rating_out_of_range"
+            return self._ask_rating(turn, state, which, lead=(host(turn.line(problem_key)),), again=True)
         state = {**state, "ratings": list(state["ratings"])}
         state["ratings"][_whose(state, which)] = rating
         if which == 0:

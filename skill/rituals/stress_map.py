@@ -48,10 +48,10 @@ class StressMap(TurnTaking):
         today = turn.now.date().isoformat()
         kept = [r for r in ratings(turn) if not (r["date"] == today and r["partner"] == partner)]
         kept.append({"date": today, "partner": partner, "rating": rating})
-        state = turn.household.rituals.get(NAME)
-        state = state if isinstance(state, dict) else {}
-        state["ratings"] = kept[-int(turn.section.settings["ratings_kept"]) :]
-        turn.household.rituals[NAME] = state
+        durable = turn.household.rituals.get(NAME)
+        durable = durable if isinstance(durable, dict) else {}
+        durable["ratings"] = kept[-int(turn.section.settings["ratings_kept"]) :]
+        turn.household.rituals[NAME] = durable
 
 
 RITUAL = StressMap()

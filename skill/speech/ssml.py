@@ -35,7 +35,7 @@ def _segment_ssml(segment: Segment, voices: tuple[str, str], sounds: Sounds) -> 
     match segment:
         case Say(text=text, partner=None):
             return [escape(text)]
-        case Say(text=text, partner=partner):
+        case Say(text=text, partner=int(partner)):
             return [f'<voice name="{voices[partner]}">{escape(text)}</voice>']
         case Pause(seconds=seconds):
             return _breaks(seconds)
