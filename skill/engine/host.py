@@ -56,6 +56,15 @@ def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
     return _spoken_list(turn, [f"'{example}'" for example in examples])
 
 
+def _menu_reply(turn: Turn, key: str) -> Reply:
+    """A host line that offers the menu (`key`), reprompted with the plain offer."""
+    examples = _menu(turn)
+    return Reply(
+        speech=(host(turn.host_line(key, examples=examples)),),
+        reprompt=(host(turn.host_line("offer_again", examples=examples)),),
+    )
+
+
 def menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
     """The same spoken examples, for lines in other content files that offer what to do next."""
     return _menu(turn, limit)
@@ -164,9 +173,10 @@ def introduce_speaker(turn: Turn, partner: int) -> Reply:
     else:
         turn.household.recognise(turn.speaker, partner)
         line = turn.host_line("speaker_recognised", name=name)
+    examples = _menu(turn)
     return Reply(
-        speech=(host(line), host(turn.host_line("offer_again", examples=_menu(turn)))),
-        reprompt=(host(turn.host_line("offer", examples=_menu(turn))),),
+        speech=(host(line), host(turn.host_line("offer_again", examples=examples))),
+        reprompt=(host(turn.host_line("offer", examples=examples)),),
     )
 
 
@@ -199,26 +209,17 @@ def fallback(turn: Turn) -> Reply:
             reprompt=(host(turn.host_line("ask_names_again")),),
             session=dict(turn.session),
         )
-    return Reply(
-        speech=(host(turn.host_line("fallback", examples=_menu(turn))),),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
-    )
+    return _menu_reply(turn, "fallback")
 
 
 def something_else(turn: Turn) -> Reply:
     """A no to "would you like to continue?": the place is kept, and the menu offered."""
-    return Reply(
-        speech=(host(turn.host_line("keep_place", examples=_menu(turn))),),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
-    )
+    return _menu_reply(turn, "keep_place")
 
 
 def which_one(turn: Turn) -> Reply:
     """A yes to "shall we start something?": which ritual, then."""
-    return Reply(
-        speech=(host(turn.host_line("which_one", examples=_menu(turn))),),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
-    )
+    return _menu_reply(turn, "which_one")
 
 
 def goodbye(turn: Turn) -> Reply:
@@ -231,14 +232,8 @@ def apology(turn: Turn) -> Reply:
 
 
 def nothing_to_resume(turn: Turn) -> Reply:
-    return Reply(
-        speech=(host(turn.host_line("nothing_to_resume", examples=_menu(turn))),),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
-    )
+    return _menu_reply(turn, "nothing_to_resume")
 
 
 def nothing_to_repeat(turn: Turn) -> Reply:
-    return Reply(
-        speech=(host(turn.host_line("nothing_to_repeat", examples=_menu(turn))),),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
-    )
+    return _menu_reply(turn, "nothing_to_repeat")

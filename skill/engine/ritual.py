@@ -77,7 +77,7 @@ def registry() -> dict[str, Ritual]:
     return rituals
 
 
-def ritual_names() -> list[str]:
+def ritual_names() -> tuple[str, ...]:
     """Every ritual's name, importing none: by the house rule ritual `<name>` is the module skill/rituals/<name>.py.
 
     A menu needs only names and content; importing every ritual's code for it would cost each Lambda
@@ -86,10 +86,12 @@ def ritual_names() -> list[str]:
     return _module_names()
 
 
-def _module_names() -> list[str]:
+@cache
+def _module_names() -> tuple[str, ...]:
     """The modules of skill.rituals (files and packages), by name, without importing any.
 
-    A directory listing: pkgutil.iter_modules gives the same names but costs a cold start a millisecond.
+    A directory listing, once per process (every menu asks): pkgutil.iter_modules gives the same names
+    but costs a cold start a millisecond.
     """
     import skill.rituals as package
 
@@ -100,7 +102,7 @@ def _module_names() -> list[str]:
                 names.add(entry.name[: -len(".py")])
             elif entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py")):
                 names.add(entry.name)
-    return sorted(name for name in names if name.isidentifier())
+    return tuple(sorted(name for name in names if name.isidentifier()))
 
 
 def rituals_in_menu_order() -> list[Ritual]:
