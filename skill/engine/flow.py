@@ -22,20 +22,16 @@ def follow_up(turn: Turn, intent: str) -> Reply:
     resume_offered = turn.session.get(host.EXPECTING) == host.EXPECTING_RESUME
     if ritual is not None:
         ritual_turn = turn.for_section(ritual.name)
-        # Our own question, whatever a yes or no would mean to the ritual mid-way.
-        if resume_offered and intent == NO:
+        if resume_offered and intent == NO:  # our own question, whatever a no would mean to the ritual mid-way
             return host.something_else(turn)
-        if resume_offered and intent == YES and isinstance(ritual, SteppedRitual):
-            return ritual.resume(ritual_turn)
         if intent == "AMAZON.StartOverIntent":
             return ritual.start(ritual_turn)
         if isinstance(ritual, SteppedRitual):
-            if intent == "AMAZON.ResumeIntent":
+            # "Continue", a yes to our "would you like to continue?", or a yes the ritual has no meaning for.
+            if intent == "AMAZON.ResumeIntent" or (intent == YES and (resume_offered or YES not in ritual.follow_ups)):
                 return ritual.resume(ritual_turn)
             if intent in ritual.follow_ups:
                 return ritual.proceed(ritual_turn, intent)
-            if intent == YES:
-                return ritual.resume(ritual_turn)
     if intent == "AMAZON.ResumeIntent":
         return host.nothing_to_resume(turn)
     if turn.session.get(host.EXPECTING) == host.EXPECTING_NAMES:
