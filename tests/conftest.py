@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from skill.store.sqlite import SQLiteStore
+from tests.alexa_api_standin import AlexaApiStandIn
 from tests.conversation import Couple
 # One DynamoDB Local for the whole session: fixtures imported into each test module would start one per module.
 from tests.dynamodb_local import dynamodb_local, dynamodb_table  # noqa: F401
@@ -76,3 +77,10 @@ def web_couple(web_client: Any) -> Couple:
 
     return Couple(send=send)
 
+
+
+@pytest.fixture
+def alexa_api() -> Iterator[AlexaApiStandIn]:
+    """A local stand-in for the Alexa REST APIs (timers, reminders, settings), on 127.0.0.1."""
+    with AlexaApiStandIn() as stand_in:
+        yield stand_in

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import pytest
@@ -14,12 +13,6 @@ from tests.alexa_api_standin import AlexaApiStandIn
 
 NOW = datetime(2026, 11, 22, 19, 30, tzinfo=timezone.utc)
 SUNDAYS_AT_SEVEN = "FREQ=WEEKLY;BYDAY=SU;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
-
-
-@pytest.fixture
-def alexa_api() -> Iterator[AlexaApiStandIn]:
-    with AlexaApiStandIn() as stand_in:
-        yield stand_in
 
 
 def _timer(endpoint: str) -> AlertStatus:

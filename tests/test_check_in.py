@@ -5,7 +5,6 @@ a weekly Alexa reminder (tested against a local stand-in for the Alexa API on 12
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -379,12 +378,6 @@ def test_history_weeks_later_says_when(maya_and_sam: Couple) -> None:
 
 
 # -- the weekly reminder ---------------------------------------------------------------------------------
-@pytest.fixture
-def alexa_api() -> Iterator[AlexaApiStandIn]:
-    with AlexaApiStandIn() as api:
-        yield api
-
-
 @pytest.fixture
 def at_home(maya_and_sam: Couple, alexa_api: AlexaApiStandIn) -> Couple:
     """Maya and Sam, their skill talking to the stand-in instead of Amazon."""

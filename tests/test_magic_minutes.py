@@ -4,7 +4,6 @@ and always a kind answer, whatever the Alexa API says (tested against a local st
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -32,12 +31,6 @@ def opened_by_a_partner(said: Said) -> bool:
     """The last line is a light opening prompt, spoken in a partner's voice."""
     last = said.lines[-1]
     return last.voice in ("Joanna", "Matthew") and last.text in OPENINGS
-
-
-@pytest.fixture
-def alexa_api() -> Iterator[AlexaApiStandIn]:
-    with AlexaApiStandIn() as api:
-        yield api
 
 
 @pytest.fixture
