@@ -8,6 +8,7 @@ from typing import Any
 from ask_sdk_core.skill import CustomSkill
 
 from skill.alexa.skill import build_skill, invoke
+import skill.snapstart  # noqa: F401,E402  SnapStart's runtime hooks (re-seed, fresh connections); nothing without it
 
 
 @cache

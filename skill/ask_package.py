@@ -1,10 +1,15 @@
 """Assembles the ASK CLI project that `ask deploy` uploads: the manifest with the function's ARN, and every model.
 
 Layout (ASK CLI v2):
-    ask-resources.json                              skill metadata only; the function is deployed by SAM
+    ask-resources.json                              skill metadata only, under the ASK CLI profile given (`ask deploy -p`)
     .ask/ask-states.json                            the skill id, so `ask deploy` updates that skill
-    skill-package/skill.json                        skill-package/skill.json of this project, endpoint filled in
+    our-rituals.json                                the operator's choices, reused when the project is assembled again
+    skill-package/skill.json                        skill-package/skill.json of this project, completed (below)
     skill-package/interactionModels/custom/<locale>.json   interaction_models/<locale>.json
+
+The manifest's permissions and event subscriptions are not a hand-kept list: they are collected from
+the code that relies on them (`required_by_code`), so a feature cannot ship without what Alexa
+needs to serve it. Its endpoint, privacy and terms links and the operator's contact come from the operator.
 """
 
 from __future__ import annotations
@@ -13,18 +18,26 @@ import copy
 import json
 import re
 import shutil
-from dataclasses import dataclass
+import sys
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from skill.models import MODELS_DIR, stale_models
+from skill.project import find_project
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = find_project() or Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "skill-package" / "skill.json"
+SETTINGS_FILE = "our-rituals.json"
+DEFAULT_PROFILE = "default"
 
 ASK_CLI_VERSION = "2020-03-31"
 _ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$")
 _SKILL_ID = re.compile(r"^amzn1\.ask\.skill\.[0-9a-fA-F-]{36}$")
+_PROFILE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_HTTPS = re.compile(r"^https://[^\s/]+\.[^\s/]+(/\S*)?$")
+CONTACT_PLACEHOLDER = "{operator_contact}"
 
 
 class PackageError(Exception):
@@ -32,16 +45,67 @@ class PackageError(Exception):
 
 
 @dataclass(frozen=True)
+class Operator:
+    """What only the operator can say: how couples reach them, and where their privacy policy and terms live."""
+
+    contact: str
+    privacy_url: str
+    terms_url: str
+
+    @classmethod
+    def from_repository(cls, contact: str, repository: str, branch: str = "main") -> Operator:
+        """Links to PRIVACY.md and TERMS.md of the operator's public copy of this repository (as GitHub shows them)."""
+        base = repository.rstrip("/").removesuffix(".git")
+        return cls(contact, f"{base}/blob/{branch}/PRIVACY.md", f"{base}/blob/{branch}/TERMS.md")
+
+    def check(self) -> None:
+        if not (_EMAIL.match(self.contact) or _HTTPS.match(self.contact)):
+            raise PackageError(f"{self.contact!r} is not a contact couples can use (an email address or an https:// page)")
+        for what, url in (("privacy policy", self.privacy_url), ("terms of use", self.terms_url)):
+            if not _HTTPS.match(url):
+                raise PackageError(f"the {what} link {url!r} is not an https:// address")
+
+
+def required_by_code() -> tuple[list[str], list[str]]:
+    """The permissions and skill events the skill relies on, as the code that relies on them declares them.
+
+    Declared by: each request handler the skill is built with and each ritual (`manifest_permissions`,
+    `manifest_events` attributes), and each of the skill's modules loaded with them (`MANIFEST_PERMISSIONS`,
+    `MANIFEST_EVENTS`), such as the request reader (a recognised voice) and the Alexa API client.
+    """
+    from skill.alexa.skill import build_skill
+    from skill.engine.ritual import registry
+
+    skill = build_skill()
+    declarers: list[Any] = [
+        chain.request_handler for mapper in skill.request_dispatcher.request_mappers for chain in mapper.request_handler_chains
+    ]
+    declarers += list({ritual.name: ritual for ritual in registry().values()}.values())
+    permissions: set[str] = set()
+    events: set[str] = set()
+    for declarer in declarers:
+        permissions.update(getattr(declarer, "manifest_permissions", ()))
+        events.update(getattr(declarer, "manifest_events", ()))
+    for name, module in sorted(sys.modules.items()):
+        if name == "skill" or name.startswith("skill."):
+            permissions.update(getattr(module, "MANIFEST_PERMISSIONS", ()))
+            events.update(getattr(module, "MANIFEST_EVENTS", ()))
+    return sorted(permissions), sorted(events)
+
+
+@dataclass(frozen=True)
 class Assembled:
     out: Path
     locales: tuple[str, ...]
     left_out: tuple[str, ...]  # locales with a store listing but no interaction model yet
+    profile: str = DEFAULT_PROFILE
 
     def summary(self) -> str:
         lines = [f"ASK CLI project in {self.out}: skill-package/ with {', '.join(self.locales)}."]
         if self.left_out:
             lines.append(f"Not deployed (no interaction model yet): {', '.join(self.left_out)}.")
-        lines.append(f"Next: cd {self.out} && ask deploy")
+        deploy = "ask deploy" if self.profile == DEFAULT_PROFILE else f"ask deploy -p {self.profile}"
+        lines.append(f"Next: cd {self.out} && {deploy}")
         return "\n".join(lines)
 
 
@@ -49,8 +113,11 @@ def model_locales(models_dir: Path = MODELS_DIR) -> list[str]:
     return sorted(path.stem for path in models_dir.glob("*.json"))
 
 
-def manifest_for(endpoint: str, locales: list[str], manifest_path: Path = MANIFEST) -> dict[str, Any]:
-    """The skill manifest with the Lambda ARN as the endpoint for requests and skill events, for `locales` only."""
+def manifest_for(
+    endpoint: str, locales: list[str], operator: Operator, manifest_path: Path = MANIFEST
+) -> dict[str, Any]:
+    """The skill manifest for `locales` only: the Lambda ARN as the endpoint for requests and skill events,
+    the permissions and events the code declares, and the operator's links and contact."""
     data = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest = copy.deepcopy(data)
     body = manifest["manifest"]
@@ -63,8 +130,17 @@ def manifest_for(endpoint: str, locales: list[str], manifest_path: Path = MANIFE
     if "distributionCountries" in publishing:  # only where a deployed locale's country is
         countries = {locale.split("-")[1] for locale in locales}
         publishing["distributionCountries"] = [c for c in publishing["distributionCountries"] if c in countries]
+    for store in publishing["locales"].values():
+        store["description"] = store["description"].replace(CONTACT_PLACEHOLDER, operator.contact)
+    if "testingInstructions" in publishing:
+        publishing["testingInstructions"] = publishing["testingInstructions"].replace(CONTACT_PLACEHOLDER, operator.contact)
+    for links in body["privacyAndCompliance"]["locales"].values():
+        links["privacyPolicyUrl"] = operator.privacy_url
+        links["termsOfUseUrl"] = operator.terms_url
+    permissions, events = required_by_code()
+    body["permissions"] = [{"name": name} for name in permissions]
     body["apis"]["custom"]["endpoint"] = {"uri": endpoint}
-    body["events"]["endpoint"] = {"uri": endpoint}
+    body["events"] = {"endpoint": {"uri": endpoint}, "subscriptions": [{"eventName": name} for name in events]}
     return manifest
 
 
@@ -73,26 +149,50 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _skill_states(out: Path, skill_id: str | None) -> dict[str, Any] | None:
-    """The ASK CLI's state file with this skill id; an earlier one is kept (it tracks deploy hashes)."""
+def _skill_states(out: Path, skill_id: str | None, profile: str) -> dict[str, Any] | None:
+    """The ASK CLI's state file with this skill id under `profile`; an earlier one is kept (it tracks deploy hashes)."""
     path = out / ".ask" / "ask-states.json"
     states = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
     if skill_id is None:
         return states
     states = states or {"askcliStatesVersion": ASK_CLI_VERSION, "profiles": {}}
-    states.setdefault("profiles", {}).setdefault("default", {})["skillId"] = skill_id
+    states.setdefault("profiles", {}).setdefault(profile, {})["skillId"] = skill_id
     return states
+
+
+def _resources(out: Path, profile: str) -> dict[str, Any]:
+    """ask-resources.json with the skill package under `profile`, keeping any other profile already there."""
+    path = out / "ask-resources.json"
+    resources = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    resources["askcliResourcesVersion"] = ASK_CLI_VERSION
+    resources.setdefault("profiles", {})[profile] = {"skillMetadata": {"src": "./skill-package"}}
+    return resources
+
+
+def remembered(out: Path) -> dict[str, Any]:
+    """What the operator chose when `out` was last assembled (endpoint, skill id, profile, contact, links)."""
+    path = out / SETTINGS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def assemble(
     endpoint: str,
     out: Path,
     *,
+    operator: Operator,
     skill_id: str | None = None,
+    profile: str = DEFAULT_PROFILE,
     models_dir: Path = MODELS_DIR,
     manifest_path: Path = MANIFEST,
 ) -> Assembled:
-    """Write the ASK CLI project for the function `endpoint` into `out`."""
+    """Write the ASK CLI project for the function `endpoint` into `out`, for `ask deploy -p <profile>`."""
+    if not _PROFILE.match(profile):
+        raise PackageError(f"{profile!r} is not an ASK CLI profile name (letters, digits, - and _)")
+    operator.check()
     if not _ARN.match(endpoint):
         raise PackageError(f"{endpoint!r} is not a Lambda function ARN (the FunctionArn output of sam deploy)")
     if skill_id is not None and not _SKILL_ID.match(skill_id):
@@ -104,9 +204,10 @@ def assemble(
         raise PackageError(f"no interaction models in {models_dir}; run: our-rituals models")
     if out.exists() and any(out.iterdir()) and not (out / "ask-resources.json").is_file():
         raise PackageError(f"{out} exists and is not an ASK CLI project; choose an empty or new folder")
-    manifest = manifest_for(endpoint, locales, manifest_path)
+    manifest = manifest_for(endpoint, locales, operator, manifest_path)
     listed = json.loads(manifest_path.read_text(encoding="utf-8"))["manifest"]["publishingInformation"]["locales"]
-    states = _skill_states(out, skill_id)
+    states = _skill_states(out, skill_id, profile)
+    resources = _resources(out, profile)
 
     package = out / "skill-package"
     shutil.rmtree(package, ignore_errors=True)  # no model of a locale since dropped survives
@@ -115,10 +216,10 @@ def assemble(
         target = package / "interactionModels" / "custom" / f"{locale}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(models_dir / f"{locale}.json", target)
-    _write_json(
-        out / "ask-resources.json",
-        {"askcliResourcesVersion": ASK_CLI_VERSION, "profiles": {"default": {"skillMetadata": {"src": "./skill-package"}}}},
-    )
+    _write_json(out / "ask-resources.json", resources)
     if states is not None:
         _write_json(out / ".ask" / "ask-states.json", states)
-    return Assembled(out=out, locales=tuple(locales), left_out=tuple(sorted(set(listed) - set(locales))))
+    _write_json(out / SETTINGS_FILE, {"endpoint": endpoint, "profile": profile, **asdict(operator)})
+    return Assembled(
+        out=out, locales=tuple(locales), left_out=tuple(sorted(set(listed) - set(locales))), profile=profile
+    )

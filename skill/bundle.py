@@ -21,8 +21,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from skill.project import ProjectNotFound, find_project, project_root
+
+# The checkout (see skill.project): the package's parent, or after a plain `pip install .` the current folder.
+ROOT = find_project() or Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / ".build" / "lambda"
+# `sam build` writes here, and `sam deploy` then deploys .aws-sam/build/template.yaml (an old copy of the
+# code, its pycs stripped) instead of template.yaml and this bundle: the bundle removes it.
+SAM_BUILD_DIR = ".aws-sam"
 
 # The function's runtime and architecture as template.yaml declares them (tests/test_bundle.py checks).
 PYTHON_VERSION = "3.12"
@@ -57,6 +63,7 @@ class BundleReport:
     packages: tuple[str, ...]
     target: str
     compiled_with: str | None
+    removed_sam_build: Path | None = None
 
     def summary(self) -> str:
         mb = 1024 * 1024
@@ -67,6 +74,11 @@ class BundleReport:
             f"{MAX_UNZIPPED_BYTES // mb} MB unzipped); {compiled}.\n"
             f"Dependencies for {self.target}: {', '.join(self.packages)}.\n"
             f"Left to the Lambda runtime: {', '.join(sorted(RUNTIME_PROVIDED))}."
+        ) + (
+            f"\nRemoved {self.removed_sam_build}: a `sam build` output, which `sam deploy` would have deployed "
+            "instead of this bundle. Deploy with `sam deploy` alone; never `sam build`."
+            if self.removed_sam_build
+            else ""
         )
 
 
@@ -82,8 +94,9 @@ def requirement_name(requirement: str) -> str:
     return canonical(match.group(1))
 
 
-def lambda_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+def lambda_requirements(pyproject: Path | None = None) -> list[str]:
     """The project's dependencies the function needs: all but the runtime's own and the web-only ones."""
+    pyproject = pyproject or project_root() / "pyproject.toml"
     declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
     return [r for r in declared if requirement_name(r) not in RUNTIME_PROVIDED | WEB_ONLY]
 
@@ -180,9 +193,9 @@ def byte_compile(directory: Path, python: str) -> None:
         raise BundleError(f"byte-compiling failed:\n{(result.stdout + result.stderr).strip()[-3000:]}")
 
 
-def _copy_sources(stage: Path) -> None:
-    app = ROOT / "lambda" / "app.py"
-    package = ROOT / "skill"
+def _copy_sources(stage: Path, project: Path) -> None:
+    app = project / "lambda" / "app.py"
+    package = project / "skill"
     if not app.is_file() or not package.is_dir():
         raise BundleError(f"run this from a checkout of the project: {app} or {package} is missing")
     shutil.copy2(app, stage / "app.py")
@@ -215,16 +228,35 @@ def _replace(out: Path, stage: Path) -> None:
     stage.rename(out)
 
 
+def remove_stale_sam_build(project: Path) -> Path | None:
+    """Delete `sam build`'s output in the project, if any, so `sam deploy` deploys template.yaml's CodeUri."""
+    stale = project / SAM_BUILD_DIR
+    if not stale.exists():
+        return None
+    if stale.is_dir() and not stale.is_symlink():
+        shutil.rmtree(stale)
+    else:
+        stale.unlink()
+    return stale
+
+
 def build(
-    out: Path = DEFAULT_OUT,
+    out: Path | None = None,
     *,
     platform: str = PLATFORM,
     python_version: str = PYTHON_VERSION,
     python: str | None = None,
     bytecode: bool = True,
 ) -> BundleReport:
-    """Build the bundle into `out` (replacing an earlier one) and report its size."""
-    out = out.resolve()
+    """Build the bundle into `out` (default: .build/lambda/ in the project, replacing an earlier one) and report its size.
+
+    A `sam build` output left in the project (.aws-sam/) is removed once the bundle is built.
+    """
+    try:
+        project = project_root()
+    except ProjectNotFound as error:
+        raise BundleError(str(error)) from None
+    out = (out or project / ".build" / "lambda").resolve()
     _check_replaceable(out)
     compiler = None
     if bytecode:
@@ -235,7 +267,7 @@ def build(
                 f"pass --python /path/to/python{python_version}, or build with --no-compile "
                 "(then every cold start compiles the code in memory)"
             )
-    requirements = lambda_requirements()
+    requirements = lambda_requirements(project / "pyproject.toml")
     resolved = resolve(requirements, platform=platform, python_version=python_version)
     kept = keep((requirement_name(r) for r in requirements), resolved)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -249,12 +281,13 @@ def build(
             *_platform_args(platform, python_version), *pins,
         )  # fmt: skip
         shutil.rmtree(stage / "bin", ignore_errors=True)  # console scripts: nothing the function runs
-        _copy_sources(stage)
+        _copy_sources(stage, project)
         if compiler:
             byte_compile(stage, compiler)
         _replace(out, stage)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    removed = remove_stale_sam_build(project)
     files, unzipped, zipped = _measure(out)
     return BundleReport(
         path=out,
@@ -264,4 +297,5 @@ def build(
         packages=tuple(f"{name} {version}" for name, version in sorted(kept.items())),
         target=f"{platform}, CPython {python_version}",
         compiled_with=f"CPython {python_version} ({compiler})" if compiler else None,
+        removed_sam_build=removed,
     )

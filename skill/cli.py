@@ -45,7 +45,13 @@ def _dialog(args: argparse.Namespace) -> int:
 
 def _models(args: argparse.Namespace) -> int:
     from skill.models import stale_models, write_models
+    from skill.project import ProjectNotFound, project_root
 
+    try:
+        project_root()  # the committed models live in the checkout, not in an installed package
+    except ProjectNotFound as error:
+        print(f"our-rituals models: {error}", file=sys.stderr)
+        return 1
     if args.check:
         stale = stale_models()
         if stale:
@@ -59,10 +65,10 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from skill.bundle import DEFAULT_OUT, BundleError, build
+    from skill.bundle import BundleError, build
 
     try:
-        report = build(args.out or DEFAULT_OUT, python=args.python, bytecode=not args.no_compile)
+        report = build(args.out, python=args.python, bytecode=not args.no_compile)
     except BundleError as error:
         print(f"bundle not built: {error}", file=sys.stderr)
         return 1
@@ -71,10 +77,30 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _ask_package(args: argparse.Namespace) -> int:
-    from skill.ask_package import PackageError, assemble
+    from skill.ask_package import DEFAULT_PROFILE, Operator, PackageError, assemble, remembered
 
+    before = remembered(args.out)  # an earlier run into the same folder: its choices are the defaults
+    endpoint = args.endpoint or before.get("endpoint")
+    contact = args.contact or before.get("contact")
+    missing = [option for option, value in (("--endpoint", endpoint), ("--contact", contact)) if not value]
+    if args.repository:
+        links = Operator.from_repository(contact or "", args.repository)
+        privacy, terms = args.privacy_url or links.privacy_url, args.terms_url or links.terms_url
+    else:
+        privacy, terms = args.privacy_url or before.get("privacy_url"), args.terms_url or before.get("terms_url")
+    if not (privacy and terms):
+        missing.append("--repository (or --privacy-url and --terms-url)")
+    if missing:
+        print(f"ASK project not assembled: give {', '.join(missing)}", file=sys.stderr)
+        return 1
     try:
-        assembled = assemble(args.endpoint, args.out, skill_id=args.skill_id)
+        assembled = assemble(
+            str(endpoint),
+            args.out,
+            operator=Operator(str(contact), str(privacy), str(terms)),
+            skill_id=args.skill_id,
+            profile=args.profile or before.get("profile") or DEFAULT_PROFILE,
+        )
     except PackageError as error:
         print(f"ASK project not assembled: {error}", file=sys.stderr)
         return 1
@@ -110,10 +136,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     bundle.add_argument("--no-compile", action="store_true", help="skip byte-compiling (cold starts then compile in memory)")
     bundle.set_defaults(run=_bundle)
 
-    package = commands.add_parser("ask-package", help="assemble the ASK CLI project (skill.json, models) for `ask deploy`")
-    package.add_argument("--endpoint", required=True, help="the Lambda function ARN (FunctionArn from sam deploy)")
+    package = commands.add_parser(
+        "ask-package",
+        help="assemble the ASK CLI project (skill.json, models) for `ask deploy`",
+        description="Assemble the ASK CLI project for `ask deploy`. Every choice is remembered in OUT/our-rituals.json: "
+        "run it again with only --out after an update.",
+    )
+    package.add_argument("--endpoint", help="the Lambda function ARN (the FunctionArn output of sam deploy)")
     package.add_argument("--out", type=Path, required=True, help="the folder to write the ASK CLI project into")
     package.add_argument("--skill-id", help="the skill to update (amzn1.ask.skill...); without it, ask deploy creates one")
+    package.add_argument("--profile", help="the ASK CLI profile `ask deploy -p` will use (default: default)")
+    package.add_argument("--contact", help="how couples reach you, the operator: an email address or an https:// page")
+    package.add_argument("--repository", help="your public copy of this repository (https://github.com/you/our-rituals): "
+                         "the privacy and terms links point at its PRIVACY.md and TERMS.md")  # fmt: skip
+    package.add_argument("--privacy-url", help="your privacy policy, if not your repository's PRIVACY.md")
+    package.add_argument("--terms-url", help="your terms of use, if not your repository's TERMS.md")
     package.set_defaults(run=_ask_package)
 
     args = parser.parse_args(argv)

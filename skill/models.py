@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from skill.content import CONTENT_DIR, SUPPORTED_LOCALES, ContentError
+from skill.project import find_project
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
+# The committed models, in the checkout (see skill.project; also found after a plain `pip install .`).
+MODELS_DIR = (find_project() or Path(__file__).resolve().parent.parent) / "interaction_models"
 
 
 def model_locales() -> list[str]:

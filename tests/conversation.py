@@ -1,6 +1,6 @@
 """Conversation tests as transcripts: send what a couple says, check what the skill says and stores.
 
-Every response that passes through here is checked against the contract's limits first, so no
+Every response that passes through here is checked against Alexa's limits first (docs/ARCHITECTURE.md), so no
 test can accept a reply Alexa would refuse.
 """
 
@@ -196,7 +196,7 @@ class Couple:
             locale=self.locale,
             clip_seconds={src: s for src, s in load_content(self.locale).sounds.clips.values()},
         )
-        assert not problems, f"response breaks the contract's limits: {problems}\n{said.envelope}"
+        assert not problems, f"response breaks Alexa's limits: {problems}\n{said.envelope}"
         self.attributes = said.session_attributes
         if said.ends_session or said.is_empty:
             self.session_open = False

@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from importlib.metadata import packages_distributions
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from skill.bundle import (
     MAX_ZIPPED_BYTES,
     PLATFORM,
     PYTHON_VERSION,
-    RUNTIME_PROVIDED,
     canonical,
     find_python,
     keep,
@@ -34,10 +32,11 @@ from skill.bundle import (
 from skill.store import open_store
 from tests.conversation import Couple
 from tests.dynamodb_local import CREDENTIALS
+from tests.lambda_runtime import lambda_runtime_packages
 
 ROOT = Path(__file__).resolve().parent.parent
 LEFT_OUT = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "flask", "flask_ask_sdk",
-            "werkzeug", "cryptography", "ask_sdk_webservice_support", "tzdata", "tests")  # fmt: skip
+            "werkzeug", "cryptography", "ask_sdk_webservice_support", "tests")  # fmt: skip
 
 
 @dataclass
@@ -80,7 +79,7 @@ def test_boto3_the_web_stack_and_tests_are_left_out(built: Built) -> None:
     assert not top_level & set(LEFT_OUT)
     distributions = {canonical(p.name.split("-")[0]) for p in built.path.glob("*.dist-info")}
     assert distributions == {"ask-sdk-core", "ask-sdk-model", "ask-sdk-runtime", "requests", "certifi",
-                             "charset-normalizer", "idna", "six"}  # fmt: skip
+                             "charset-normalizer", "idna", "six", "tzdata"}  # fmt: skip
     assert not list(built.path.rglob("bin"))
 
 
@@ -145,21 +144,6 @@ response = app.handler(json.loads(sys.stdin.read()), None)
 files = {name: getattr(module, "__file__", None) for name, module in list(sys.modules.items()) if "." not in name}
 print(json.dumps({"response": response, "files": files}))
 """
-
-
-def lambda_runtime_packages(into: Path) -> Path:
-    """What the Lambda runtime puts on sys.path for us: boto3 and what botocore imports (from this venv)."""
-    import boto3
-
-    site = Path(boto3.__file__).resolve().parent.parent
-    into.mkdir()
-    for top, distributions in packages_distributions().items():
-        if {canonical(d) for d in distributions} & RUNTIME_PROVIDED:
-            for candidate in (site / top, site / f"{top}.py"):
-                if candidate.exists():
-                    (into / candidate.name).symlink_to(candidate)
-    assert (into / "boto3").exists() and (into / "botocore").exists() and (into / "dateutil").exists()
-    return into
 
 
 @dataclass

@@ -32,12 +32,13 @@ from skill.nlu import Understanding, addressed
 UTTERANCES = Path(__file__).parent / "utterances"
 LOCALES = list(SUPPORTED_LOCALES)
 
-# Built-ins a certified custom skill declares (CONTRACT.md: handled everywhere they make sense).
+# Built-ins a certified custom skill declares (docs/ARCHITECTURE.md, the public surface: handled wherever they make sense).
 REQUIRED_BUILTINS = frozenset(
     {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
 )
 
-# CONTRACT.md's fixed intent names and their slots: a built-in slot type, or the value ids of a custom one.
+# The fixed intent names and their slots (docs/ARCHITECTURE.md, the public surface): a built-in slot type, or the
+# value ids of a custom one.
 CONTRACT_INTENTS: dict[str, dict[str, str | frozenset[str]]] = {
     "MorningCoffeeIntent": {},
     "RoseThornBudIntent": {},
@@ -275,7 +276,7 @@ def test_the_invocation_rules_catch_what_alexa_refuses(name: str) -> None:
 def test_the_invocation_name_follows_alexas_rules(locale: str) -> None:
     name = language_model(locale)["invocationName"]
     assert invocation_problems(name) == []
-    assert name == "our rituals", "CONTRACT.md fixes the invocation name"
+    assert name == "our rituals", "the invocation name is fixed (docs/ARCHITECTURE.md)"
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -29,8 +29,34 @@ def test_the_function_is_least_privilege_and_only_alexa_may_call_it() -> None:
     function = template()["Resources"]["RitualsFunction"]["Properties"]
     statement = function["Policies"][0]["Statement"][0]
     assert sorted(statement["Action"]) == ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
-    assert statement["Resource"] == {"GetAtt": "RitualsTable.Arn"}
+    assert statement["Resource"] == {"Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}"}
     assert function["Events"]["AlexaSkill"]["Properties"]["SkillId"] == {"Ref": "SkillId"}
     assert function["Handler"] == "app.handler" and function["Architectures"] == ["arm64"]
     assert function["Timeout"] < 8, "Alexa gives up after 8 seconds"
-    assert function["Environment"]["Variables"]["SKILL_TABLE"] == {"Ref": "RitualsTable"}
+    assert function["Environment"]["Variables"]["SKILL_TABLE"] == {"Ref": "TableName"}
+
+
+def test_the_table_has_a_fixed_name_so_a_redeploy_after_sam_delete_finds_it() -> None:
+    declared = template()
+    parameter = declared["Parameters"]["TableName"]
+    assert parameter["Default"] == "our-rituals-households"
+    table = declared["Resources"]["RitualsTable"]
+    assert table["Properties"]["TableName"] == {"Ref": "TableName"}
+    assert table["DeletionPolicy"] == "Retain" and table["UpdateReplacePolicy"] == "Retain"
+    # After `sam delete` the kept table is there: TableExists=yes uses it rather than failing to create it again.
+    assert table["Condition"] == "CreateTable"
+    assert declared["Conditions"]["CreateTable"] == {"Equals": [{"Ref": "TableExists"}, "no"]}
+    assert declared["Parameters"]["TableExists"]["Default"] == "no"
+    assert declared["Outputs"]["TableName"]["Value"] == {"Ref": "TableName"}
+
+
+def test_snapstart_is_an_option_off_by_default_on_the_alias_alexa_calls() -> None:
+    declared = template()
+    assert declared["Parameters"]["SnapStart"]["Default"] == "off"
+    assert declared["Conditions"]["SnapStartOn"] == {"Equals": [{"Ref": "SnapStart"}, "on"]}
+    function = declared["Resources"]["RitualsFunction"]["Properties"]
+    assert function["SnapStart"] == {"ApplyOn": {"If": ["SnapStartOn", "PublishedVersions", "None"]}}
+    # SnapStart runs only on published versions: every deploy publishes one behind the alias, and SAM connects the
+    # AlexaSkill trigger to the alias; the skill's endpoint is the alias too.
+    assert function["AutoPublishAlias"] == "live"
+    assert declared["Outputs"]["FunctionArn"]["Value"] == {"Ref": "RitualsFunction.Alias"}

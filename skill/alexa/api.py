@@ -14,12 +14,16 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from skill.engine.alerts import AlertResult, AlertStatus, weekly_rule
+from skill.engine.alerts import REMINDERS_SCOPE, TIMERS_SCOPE, AlertResult, AlertStatus, weekly_rule
 from skill.logs import get_logger
 
 if TYPE_CHECKING:
     import urllib.request
     from zoneinfo import ZoneInfo
+
+# The Timers and Reminders APIs answer 401/403 unless the manifest declares their scopes (and the couple allows
+# them); the Settings API's System.timeZone needs no permission. Declared in the manifest from here.
+MANIFEST_PERMISSIONS = (TIMERS_SCOPE, REMINDERS_SCOPE)
 
 TIMERS_PATH = "/v1/alerts/timers"
 REMINDERS_PATH = "/v1/alerts/reminders"

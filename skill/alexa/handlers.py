@@ -147,6 +147,9 @@ class ForgetAnswerHandler(_Handler):
 class SkillDisabledHandler(_Handler):
     """A couple disabled the skill (a skill event, outside any session): forget their household."""
 
+    # Alexa sends the event only to a skill subscribed to it in the manifest.
+    manifest_events = ("SKILL_DISABLED",)
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
 

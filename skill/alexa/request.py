@@ -8,6 +8,11 @@ from typing import Any, NamedTuple
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
 
+# Alexa sends context.System.person (a recognised voice, for "I'm Maya") only to a skill whose manifest asks
+# for this ("Skills Personalization"); `our-rituals ask-package` declares it from here (docs/ARCHITECTURE.md).
+PERSON_ID_SCOPE = "alexa::person_id:read"
+MANIFEST_PERMISSIONS = (PERSON_ID_SCOPE,)
+
 
 class RequestFacts(NamedTuple):
     """What the engine needs of one request. A NamedTuple: a frozen dataclass costs each cold start about 1.5 ms."""

@@ -160,6 +160,7 @@ def _names(turn: Turn, partner: int) -> dict[str, str]:
 class CheckIn:
     name = NAME
     intents = frozenset({CHECK_IN, HISTORY, REMINDER})
+    manifest_permissions = (REMINDERS_SCOPE,)  # the skill manifest declares what a ritual may ask the couple for
     follow_ups = frozenset({DONE, NEXT, RATING, HEARD_SOMETHING})
 
     def start(self, turn: Turn) -> Reply:

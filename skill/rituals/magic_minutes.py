@@ -37,6 +37,7 @@ def _refused_recently(turn: Turn) -> bool:
 class MagicMinutes:
     name = NAME
     intents = frozenset({"MagicMinutesIntent"})
+    manifest_permissions = (TIMERS_SCOPE,)  # the skill manifest declares what a ritual may ask the couple for
     follow_ups: frozenset[str] = frozenset()
 
     def start(self, turn: Turn) -> Reply:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import weakref
 from typing import Any
 
 from skill.store.base import RETENTION_SECONDS, Snapshot, StoreUnavailable, VersionConflict
@@ -98,7 +99,19 @@ def _make_client() -> Any:
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     )
     # AWS_ENDPOINT_URL_DYNAMODB, when set, is applied by botocore itself.
-    return boto3.session.Session().client("dynamodb", region_name=region, config=config)
+    client = boto3.session.Session().client("dynamodb", region_name=region, config=config)
+    _CLIENTS.add(client)
+    return client
+
+
+# Every client made here, so their pooled connections can be renewed (skill/snapstart.py, after a SnapStart restore).
+_CLIENTS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def close_connections() -> None:
+    """Close the pooled connections of every client made here; each opens fresh ones on its next call."""
+    for client in list(_CLIENTS):
+        client.close()
 
 
 def _boto_errors() -> tuple[type[Exception], ...]:
