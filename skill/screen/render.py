@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.serialize import DefaultSerializer
@@ -40,24 +41,13 @@ def add_screen(handler_input: HandlerInput, response: Response) -> None:
     if view is None:
         return
     directive = directive_for(view)
-    directives = [*(response.directives or []), directive]
     serializer = DefaultSerializer()
-    size = len(
-        json.dumps(
-            {
-                "version": "1.0",
-                "sessionAttributes": handler_input.attributes_manager.session_attributes,
-                "response": serializer.serialize(Response(**{**_fields(response), "directives": directives})),
-            },
-            separators=(",", ":"),
-        ).encode("utf-8")
-    )
+    body = cast(dict[str, Any], serializer.serialize(response))  # a Response always serializes to a dict
+    body["directives"] = [*body.get("directives", []), serializer.serialize(directive)]
+    envelope = {"version": "1.0", "sessionAttributes": handler_input.attributes_manager.session_attributes, "response": body}
+    size = len(json.dumps(envelope, separators=(",", ":")).encode("utf-8"))
     if size > MAX_RESPONSE_BYTES:
         # Speech matters more than pictures: the couple still hears everything, the screen keeps what it had.
         get_logger().warning("screen left out: response too large", extra={"document": view.document, "bytes": size})
         return
-    response.directives = directives
-
-
-def _fields(response: Response) -> dict[str, object]:
-    return {name: getattr(response, name) for name in Response.attribute_map}
+    response.directives = [*(response.directives or []), directive]

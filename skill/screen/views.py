@@ -7,7 +7,6 @@ screens, and a screen can only show what the couple also hears.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -206,19 +205,21 @@ class _Blank(dict[str, Any]):
 def turns(reply: Reply, household: Household, content: Content, text: ScreenText, name: str, now: datetime) -> View | None:
     beats = _beats(reply, content, text)
     prompts = _prompt_texts(household, content, name, now)
-    said = [b for b in beats if isinstance(b.segment, Say) and b.segment.partner is not None]
-    if prompts is not None:
-        said = [b for b in said if b.segment.text in prompts]  # type: ignore[union-attr]
+    said: list[tuple[Say, int, Beat]] = [
+        (b.segment, b.segment.partner, b)
+        for b in beats
+        if isinstance(b.segment, Say) and b.segment.partner is not None
+        and (prompts is None or b.segment.text in prompts)
+    ]  # fmt: skip
     if not said:
         return None  # nothing new to show ("thanks", "still talking"): the screen keeps the prompt it has
     names = _names(household, content)
     shown = []
-    for index, beat in enumerate(said):
-        partner = beat.segment.partner  # type: ignore[union-attr]
-        until = said[index + 1].start_ms if index + 1 < len(said) else FOREVER_MS
+    for index, (line, partner, beat) in enumerate(said):
+        until = said[index + 1][2].start_ms if index + 1 < len(said) else FOREVER_MS
         shown.append(
             {
-                "text": beat.segment.text,  # type: ignore[union-attr]
+                "text": line.text,
                 "who": text.line("turn_of", name=names[partner]),
                 "colour": _colour(text, partner),
                 "startMs": beat.start_ms if index else 0,
@@ -289,7 +290,7 @@ def history(household: Household, content: Content, text: ScreenText, now: datet
     return View("history", {"history": data})
 
 
-def trend_words(content: Content, weeks: Mapping[str, tuple[int, int]], names: tuple[str, str]) -> str:
+def trend_words(content: Content, weeks: dict[str, tuple[int, int]], names: tuple[str, str]) -> str:
     """The month's direction in the check-in's own words, else each partner's change since the time before."""
     section = content.section("check_in")
     settings, lines = section.settings, section.lines
