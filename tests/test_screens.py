@@ -327,3 +327,32 @@ def test_every_locale_has_every_screen_line() -> None:
     for locale in SUPPORTED_LOCALES:
         assert set(screen_text(locale).lines) == english
         assert len(screen_text(locale).settings["partner_colours"]) == 2
+
+
+_COLD = """
+import json, sys
+sys.path.insert(0, "lambda")
+import app
+event = json.loads(sys.stdin.read())
+response = app.handler(event, None)
+print(json.dumps({"modules": sorted(m for m in sys.modules if m.startswith(("skill.screen", "ask_sdk_model.interfaces.alexa.presentation"))),
+                  "directives": len(response["response"].get("directives", []))}))
+"""
+
+
+@pytest.mark.parametrize("with_screen", [False, True])
+def test_a_speaker_never_loads_the_documents_or_their_code(lambda_app: ModuleType, with_screen: bool) -> None:
+    """A fresh process, as a Lambda cold start: a speaker loads only the small interceptor module."""
+    import subprocess
+    import sys
+
+    couple = (ScreenCouple if with_screen else Couple)(send=lambda event: event)
+    event = couple.envelope({"type": "IntentRequest", "intent": {"name": "HugIntent", "slots": {}}}, new=True)
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", _COLD], input=json.dumps(event), cwd=root, capture_output=True,
+                          text=True, check=True, timeout=60)  # fmt: skip
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    if with_screen:
+        assert seen["directives"] == 1 and "skill.screen.render" in seen["modules"]
+    else:
+        assert seen == {"modules": ["skill.screen"], "directives": 0}
