@@ -356,3 +356,22 @@ def test_a_speaker_never_loads_the_documents_or_their_code(lambda_app: ModuleTyp
         assert seen["directives"] == 1 and "skill.screen.render" in seen["modules"]
     else:
         assert seen == {"modules": ["skill.screen"], "directives": 0}
+
+
+def test_a_screen_that_cannot_be_made_never_costs_the_speech(
+    screen_couple: ScreenCouple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import skill.screen.render as render
+
+    def broken(*args: Any) -> None:
+        raise ValueError("a document that cannot be read")
+
+    monkeypatch.setattr(render, "choose", broken)
+    said = screen_couple.intent("HugIntent", one_shot=True)
+    assert no_screen(said) and said.timed_seconds() == pytest.approx(20.0) and said.ends_session
+
+
+def test_a_touch_with_odd_arguments_is_ignored(screen_couple: ScreenCouple) -> None:
+    for arguments in ({"start": "HugIntent"}, "start", None, ["start", 7]):
+        said = screen_couple.request({"type": "Alexa.Presentation.APL.UserEvent", "token": "t", "arguments": arguments})
+        assert said.is_empty, arguments

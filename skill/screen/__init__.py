@@ -35,9 +35,15 @@ class ScreenResponse(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         if response is None or not has_screen(handler_input):
             return
-        from skill.screen.render import add_screen  # only a screen pays for documents and their code
+        try:
+            from skill.screen.render import add_screen  # only a screen pays for documents and their code
 
-        add_screen(handler_input, response)
+            add_screen(handler_input, response)
+        except Exception:
+            # A picture that cannot be drawn must never cost the couple what they were about to hear.
+            from skill.logs import get_logger
+
+            get_logger().error("screen left out: it could not be made", exc_info=True)
 
 
 class TouchAsSpoken(AbstractRequestInterceptor):
