@@ -17,6 +17,8 @@ from skill.engine.alerts import Alerts
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 from skill.household import Household
+from skill.screen import HOUSEHOLD as SCREEN_HOUSEHOLD
+from skill.screen import REPLY as SCREEN_REPLY
 from skill.speech.ssml import compose
 from skill.state import Households, household_key, speaker_key
 
@@ -141,6 +143,8 @@ class Conversation:
         return self.render(reply, final["household"])
 
     def render(self, reply: Reply, household: Household) -> Response:
+        # For a screen, if the device has one (skill.screen.ScreenResponse); a speaker ignores them.
+        self.handler_input.attributes_manager.request_attributes.update({SCREEN_REPLY: reply, SCREEN_HOUSEHOLD: household})
         voices = self.content.voices[::-1] if household.voices_swapped else self.content.voices
         locale = self.content.locale
         speech = compose(reply.speech, voices, self.content.sounds, locale=locale)

@@ -16,6 +16,7 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa import handlers
 from skill.alexa.conversation import Services
+from skill import screen
 from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households
@@ -88,7 +89,9 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     builder.add_request_handler(handlers.OtherRequestHandler())
     builder.add_exception_handler(handlers.ApologyHandler())
     log = handlers.RequestLog()
+    builder.add_global_request_interceptor(screen.TouchAsSpoken())  # first: a touch is logged as what it means
     builder.add_global_request_interceptor(_LogBefore(log))
+    builder.add_global_response_interceptor(screen.ScreenResponse())
     builder.add_global_response_interceptor(_LogAfter(log))
     return KindSkill(skill_configuration=builder.skill_configuration)
 

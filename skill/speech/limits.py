@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +15,10 @@ MAX_SPEECH_AUDIO_SECONDS = 240.0
 MAX_REPROMPT_AUDIO_SECONDS = 90.0
 MAX_SSML_CHARACTERS = 8000
 MAX_AUDIO_TAGS = 5
+# The whole response envelope, as sent (JSON, UTF-8): "The total size of your response can't exceed 120
+# kilobytes" (Amazon's request and response JSON reference; older versions said 24). Counted as 120,000
+# bytes, the stricter reading. APL documents are what could reach it.
+MAX_RESPONSE_BYTES = 120_000
 
 _ALLOWED_TAGS = frozenset(
     {
@@ -122,6 +127,9 @@ def check_response(envelope: Mapping[str, Any], *, locale: str, clip_seconds: Ma
     if not isinstance(response, Mapping):
         return ["the envelope has no response object"]
     problems: list[str] = []
+    size = len(json.dumps(envelope, separators=(",", ":")).encode("utf-8"))
+    if size > MAX_RESPONSE_BYTES:
+        problems.append(f"the response is {size} bytes, over {MAX_RESPONSE_BYTES}")
     speech = response.get("outputSpeech")
     reprompt = (response.get("reprompt") or {}).get("outputSpeech")
     for label, output, limit in (

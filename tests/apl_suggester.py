@@ -1,0 +1,64 @@
+"""Amazon's APL validator for the tests: the npm package apl-suggester, installed into .cache/ and run on Node.
+
+Like tests/dynamodb_local.py, the test command installs what it needs itself: nothing is skipped for
+lack of it on a fresh machine (Node 20 ships npm).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "apl-suggester"
+PACKAGE_NAME = "apl-suggester"
+PACKAGE_VERSION = "2024.2.0"  # the newest on npm when pinned (npm view apl-suggester version); APL 2024.2
+PACKAGE = f"{PACKAGE_NAME}@{PACKAGE_VERSION}"
+
+# Reads one JSON array of documents on stdin; prints one JSON array of findings per document.
+_RUNNER = """
+const {StaticAplTemplateValidator} = require('apl-suggester');
+let input = '';
+process.stdin.on('data', chunk => { input += chunk; });
+process.stdin.on('end', async () => {
+  const results = [];
+  for (const doc of JSON.parse(input)) {
+    results.push(await new StaticAplTemplateValidator().validate(doc));
+  }
+  process.stdout.write(JSON.stringify(results));
+});
+"""
+
+
+def _installed_version() -> str | None:
+    try:
+        return str(json.loads((CACHE / "node_modules" / PACKAGE_NAME / "package.json").read_text())["version"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def install() -> Path:
+    """The folder whose node_modules holds the pinned apl-suggester, installing it first if needed."""
+    if _installed_version() != PACKAGE_VERSION:
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError("npm is needed to install apl-suggester (Node 20 ships it)")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--save-exact", PACKAGE],
+                       check=True, capture_output=True, timeout=600)  # fmt: skip
+    return CACHE
+
+
+def validate(documents: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """apl-suggester's findings (errors and warnings) for each document, in order; [] means clean."""
+    folder = install()
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is needed to run apl-suggester")
+    done = subprocess.run([node, "-e", _RUNNER], input=json.dumps(documents), cwd=folder, capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    findings: list[list[dict[str, Any]]] = json.loads(done.stdout)
+    return findings
