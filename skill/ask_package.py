@@ -66,12 +66,13 @@ class Operator:
                 raise PackageError(f"the {what} link {url!r} is not an https:// address")
 
 
-def required_by_code() -> tuple[list[str], list[str]]:
-    """The permissions and skill events the skill relies on, as the code that relies on them declares them.
+def required_by_code() -> tuple[list[str], list[str], list[str]]:
+    """The permissions, skill events and interfaces the skill relies on, as the code that relies on them declares them.
 
     Declared by: each request handler the skill is built with and each ritual (`manifest_permissions`,
     `manifest_events` attributes), and each of the skill's modules loaded with them (`MANIFEST_PERMISSIONS`,
-    `MANIFEST_EVENTS`), such as the request reader (a recognised voice) and the Alexa API client.
+    `MANIFEST_EVENTS`, `MANIFEST_INTERFACES`), such as the request reader (a recognised voice), the Alexa API
+    client and the screen layer (APL).
     """
     from skill.alexa.skill import build_skill
     from skill.engine.ritual import registry
@@ -83,6 +84,7 @@ def required_by_code() -> tuple[list[str], list[str]]:
     declarers += list({ritual.name: ritual for ritual in registry().values()}.values())
     permissions: set[str] = set()
     events: set[str] = set()
+    interfaces: set[str] = set()
     for declarer in declarers:
         permissions.update(getattr(declarer, "manifest_permissions", ()))
         events.update(getattr(declarer, "manifest_events", ()))
@@ -90,7 +92,8 @@ def required_by_code() -> tuple[list[str], list[str]]:
         if name == "skill" or name.startswith("skill."):
             permissions.update(getattr(module, "MANIFEST_PERMISSIONS", ()))
             events.update(getattr(module, "MANIFEST_EVENTS", ()))
-    return sorted(permissions), sorted(events)
+            interfaces.update(getattr(module, "MANIFEST_INTERFACES", ()))
+    return sorted(permissions), sorted(events), sorted(interfaces)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ def manifest_for(
     for links in body["privacyAndCompliance"]["locales"].values():
         links["privacyPolicyUrl"] = operator.privacy_url
         links["termsOfUseUrl"] = operator.terms_url
-    permissions, events = required_by_code()
+    permissions, events, interfaces = required_by_code()
+    body["apis"]["custom"]["interfaces"] = [{"type": name} for name in interfaces]
     body["permissions"] = [{"name": name} for name in permissions]
     body["apis"]["custom"]["endpoint"] = {"uri": endpoint}
     body["events"] = {"endpoint": {"uri": endpoint}, "subscriptions": [{"eventName": name} for name in events]}

@@ -146,14 +146,17 @@ def manifest_permissions(project: Path) -> set[str]:
 def test_the_manifest_declares_exactly_what_the_code_declares(project: Path) -> None:
     from skill.ask_package import required_by_code
 
-    permissions, events = required_by_code()
+    permissions, events, interfaces = required_by_code()
     manifest = read(project / "skill-package" / "skill.json")["manifest"]
     assert manifest_permissions(project) == set(permissions)
     assert manifest["events"]["subscriptions"] == [{"eventName": name} for name in events]
+    assert manifest["apis"]["custom"]["interfaces"] == [{"type": name} for name in interfaces]
     # Voice recognition ("I'm Maya"), timers (five magic minutes), reminders (the weekly check-in), and
     # SkillDisabled (disabling the skill erases the household).
     assert set(permissions) == {PERSON_ID_SCOPE, TIMERS, REMINDERS}
     assert events == ["SKILL_DISABLED"]
+    # APL (the Echo Show screens): without it Alexa never says that a device has a screen.
+    assert interfaces == ["ALEXA_PRESENTATION_APL"]
 
 
 def test_every_alexa_scope_named_in_the_code_is_declared(project: Path) -> None:

@@ -19,6 +19,8 @@ from ask_sdk_model import Response
 REPLY = "screen.reply"
 HOUSEHOLD = "screen.household"
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+# Without this interface in the manifest, Alexa never tells the skill that a device has a screen.
+MANIFEST_INTERFACES = ("ALEXA_PRESENTATION_APL",)
 
 
 def has_screen(handler_input: HandlerInput) -> bool:
