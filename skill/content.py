@@ -21,6 +21,7 @@ SUPPORTED_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count", "rituals", "examples", "ritual"})
 # The weekly check-in's ratings, trend and reminder, and the safety pointer's helpline.
 PLACEHOLDERS |= {"rating", "other_rating", "ordinal", "since", "when", "day", "time", "helpline", "phone", "emergency"}
+PLACEHOLDERS |= {"question", "questions"}  # the couple's own jar
 
 
 class ContentError(ValueError):

@@ -151,6 +151,15 @@ def _usual_depth(turn: Turn) -> str:
     return remembered if remembered in DEPTHS else str(turn.section.settings["default_depth"])
 
 
+def _jar_unheard(turn: Turn) -> bool:
+    """Whether the couple's own jar holds a question they have not been asked yet."""
+    if "jar" not in turn.household.rituals:
+        return False
+    from skill.rituals import jar
+
+    return jar.unheard(turn.household) > 0
+
+
 def _shift(depth: str, step: int) -> str:
     return DEPTHS[max(0, min(len(DEPTHS) - 1, DEPTHS.index(depth) + step))]
 
@@ -161,7 +170,13 @@ class TonightsQuestion:
     follow_ups = frozenset({ANOTHER, LIGHTER, DEEPER, TIRED, DONE, NEXT, YES, NO, HEARD_SOMETHING})
 
     def start(self, turn: Turn) -> Reply:
-        return self._ask(turn, _depth_from_slot(turn) or _usual_depth(turn))
+        return self._ask(turn, _depth_from_slot(turn) or _usual_depth(turn), jar_hint=True)
+
+    def ask_own(self, turn: Turn, entry_id: str) -> Reply:
+        """A question from the couple's own jar (skill/rituals/jar.py), answered in turn like any other."""
+        first = turn.household.take_first_turn()
+        state = {"step": "answer", "turn": 0, "first": first, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
+        return self._answer(turn, state, 0, lead=(host(turn.line("from_jar")),))
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress()
@@ -196,10 +211,12 @@ class TonightsQuestion:
         return self._answer(turn, state, int(state.get("turn", 0)), lead=(host(turn.line("resume")),))
 
     # -- the steps ---------------------------------------------------------------------------
-    def _ask(self, turn: Turn, depth: str, *, ack: str | None = None) -> Reply:
+    def _ask(self, turn: Turn, depth: str, *, ack: str | None = None, jar_hint: bool = False) -> Reply:
         """A new question at `depth`; each question is a new run, so who answers first alternates."""
         question_id, renewed = draw(turn, depth)
         lead: list[Segment] = [host(turn.line(ack))] if ack else []
+        if jar_hint and _jar_unheard(turn):
+            lead.append(host(turn.line("jar_waiting")))
         if renewed:
             lead.append(host(turn.line(f"deck_renewed_{depth}")))
         if not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
@@ -252,7 +269,8 @@ class TonightsQuestion:
             {"step": "offer", "question": state["question"], "depth": state["depth"]},
             hours=float(turn.section.settings["keep_hours"]),
         )
-        return Reply(speech=(*lead, host(turn.line("offer"))), reprompt=(host(turn.line("offer_again")),))
+        offer = "offer_jar" if _jar_unheard(turn) else "offer"
+        return Reply(speech=(*lead, host(turn.line(offer))), reprompt=(host(turn.line("offer_again")),))
 
     def _goodnight(self, turn: Turn) -> Reply:
         turn.end_progress()
