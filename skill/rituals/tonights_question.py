@@ -34,7 +34,7 @@ HEARD_SOMETHING = "AMAZON.FallbackIntent"
 # The one placeholder a deck question may hold: the name of the partner who is NOT answering
 # ("What did {partner} do this week that made you laugh?" is asked of Maya about Sam, then of Sam about Maya).
 PARTNER_SLOT = "{partner}"
-# What a question may assume about a couple; a couple who told us otherwise (skill/rituals/about_us.py) never hears it.
+# What a question may assume about a couple; a couple who told us otherwise (skill/rituals/our_situation.py) never hears it.
 ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
 # A question from the couple's own jar is kept in the place as this prefix and the jar entry's id.
 JAR_PREFIX = "jar:"
@@ -47,15 +47,15 @@ def _questions(turn: Turn) -> list[Mapping[str, Any]]:
 def _question_text(turn: Turn, question_id: str) -> str | None:
     """The question's words, or None when the deck (or their jar) no longer has it."""
     if question_id.startswith(JAR_PREFIX):
-        from skill.rituals import jar
+        from skill.rituals import our_jar as jar
 
         return jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
     return next((str(q["text"]) for q in _questions(turn) if q["id"] == question_id), None)
 
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
-    """What this couple told us not to assume ("we don't live together", "we're new"): see about_us."""
-    state = turn.household.rituals.get("about_us")
+    """What this couple told us not to assume ("we don't live together", "we're new"): see our_situation."""
+    state = turn.household.rituals.get("our_situation")
     skipped = state.get("skip") if isinstance(state, dict) else None
     return frozenset(skipped) & frozenset(ASSUMPTIONS) if isinstance(skipped, list) else frozenset()
 
@@ -153,9 +153,9 @@ def _usual_depth(turn: Turn) -> str:
 
 def _jar_unheard(turn: Turn) -> bool:
     """Whether the couple's own jar holds a question they have not been asked yet."""
-    if "jar" not in turn.household.rituals:
+    if "our_jar" not in turn.household.rituals:
         return False
-    from skill.rituals import jar
+    from skill.rituals import our_jar as jar
 
     return jar.unheard(turn.household) > 0
 
@@ -173,7 +173,7 @@ class TonightsQuestion:
         return self._ask(turn, _depth_from_slot(turn) or _usual_depth(turn), jar_hint=True)
 
     def ask_own(self, turn: Turn, entry_id: str) -> Reply:
-        """A question from the couple's own jar (skill/rituals/jar.py), answered in turn like any other."""
+        """A question from the couple's own jar (skill/rituals/our_jar.py), answered in turn like any other."""
         first = turn.household.take_first_turn()
         state = {"step": "answer", "turn": 0, "first": first, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
         return self._answer(turn, state, 0, lead=(host(turn.line("from_jar")),))

@@ -6,7 +6,7 @@ composer when they are read back). A question waiting for its yes travels in the
 in the store, so an unconfirmed question is gone when the session ends. "Empty our jar" (after a yes) and
 "forget us" delete them.
 
-Stored as household.rituals["jar"] = {"questions": [{"id", "text", "heard"}], "next": int}.
+Stored as household.rituals["our_jar"] = {"questions": [{"id", "text", "heard"}], "next": int}.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from skill.engine.host import menu
 from skill.engine.script import Reply, Segment, host
 from skill.engine.turn import Turn
 
-NAME = "jar"
+NAME = "our_jar"
 ADD = "AddToJarIntent"
 DRAW = "JarQuestionIntent"
 LIST = "JarListIntent"

@@ -8,7 +8,7 @@ from skill.content import load_content
 from tests.conversation import Couple, Said
 
 QUESTIONS: list[dict[str, Any]] = list(load_content("en-US").section("questions").data["questions"])
-LINES = load_content("en-US").section("about_us").lines
+LINES = load_content("en-US").section("our_situation").lines
 
 
 def asked(said: Said) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def test_we_dont_live_together_and_were_new_are_never_assumed_again(couple: Coup
     assert any(text in said.text for text in LINES.variants("noted_apart")) and not said.ends_session
     said = couple.resolved("AboutUsIntent", "fact", "new", "new")
     assert any(text in said.text for text in LINES.variants("noted_new"))
-    assert stored(couple)["rituals"]["about_us"] == {"skip": ["living_together", "long_history"]}
+    assert stored(couple)["rituals"]["our_situation"] == {"skip": ["living_together", "long_history"]}
 
     at_deepest = [q for q in QUESTIONS if q["depth"] == "deepest"]
     heard = []
@@ -42,18 +42,18 @@ def test_a_couple_can_take_it_back_and_a_light_question_can_assume_a_home_again(
     couple.meet("Maya", "Sam")
     couple.resolved("AboutUsIntent", "fact", "live apart", "apart", one_shot=True)
     couple.resolved("AboutUsIntent", "fact", "rather leave family out", "no_family")
-    assert stored(couple)["rituals"]["about_us"] == {"skip": ["family_of_origin", "living_together"]}
+    assert stored(couple)["rituals"]["our_situation"] == {"skip": ["family_of_origin", "living_together"]}
     said = couple.resolved("AboutUsIntent", "fact", "moved in together", "together")
     assert any(text in said.text for text in LINES.variants("noted_together"))
-    assert stored(couple)["rituals"]["about_us"] == {"skip": ["family_of_origin"]}
+    assert stored(couple)["rituals"]["our_situation"] == {"skip": ["family_of_origin"]}
     couple.resolved("AboutUsIntent", "fact", "fine with family questions", "family_ok")
-    assert "about_us" not in stored(couple)["rituals"], "nothing kept when nothing is skipped"
+    assert "our_situation" not in stored(couple)["rituals"], "nothing kept when nothing is skipped"
 
 
 def test_a_fact_alexa_could_not_resolve_is_understood_by_its_words_or_asked_again(couple: Couple, stored) -> None:
     couple.meet()
     couple.intent("AboutUsIntent", one_shot=True, fact="long distance")
-    assert stored(couple)["rituals"]["about_us"] == {"skip": ["living_together"]}
+    assert stored(couple)["rituals"]["our_situation"] == {"skip": ["living_together"]}
     said = couple.intent("AboutUsIntent", fact="married to our cat")
     assert any(text in said.text for text in LINES.variants("not_caught")) and not said.ends_session
-    assert stored(couple)["rituals"]["about_us"] == {"skip": ["living_together"]}
+    assert stored(couple)["rituals"]["our_situation"] == {"skip": ["living_together"]}

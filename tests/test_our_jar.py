@@ -8,7 +8,7 @@ from skill.content import load_content
 from skill.store.sqlite import SQLiteStore
 from tests.conversation import Couple, Said
 
-JAR = load_content("en-US").section("jar")
+JAR = load_content("en-US").section("our_jar")
 LINES = JAR.lines
 TONIGHT = load_content("en-US").section("tonights_question").lines
 MAX_QUESTIONS = int(JAR.settings["max_questions"])
@@ -20,7 +20,7 @@ def said_one_of(said: Said, lines: Any, key: str, **values: Any) -> bool:
 
 
 def jar_of(stored: Any, couple: Couple) -> list[dict[str, Any]]:
-    return list(stored(couple)["rituals"].get("jar", {}).get("questions", []))
+    return list(stored(couple)["rituals"].get("our_jar", {}).get("questions", []))
 
 
 def add(couple: Couple, words: str) -> Said:
@@ -82,14 +82,14 @@ def test_the_jar_holds_a_bounded_number_of_questions(couple: Couple, embedded_st
     store = SQLiteStore(embedded_store)
     snapshot = store.load(couple.key)
     document = snapshot.document
-    document["rituals"]["jar"] = {
+    document["rituals"]["our_jar"] = {
         "questions": [{"id": str(i), "text": f"Question number {i}?", "heard": 0} for i in range(MAX_QUESTIONS)],
         "next": MAX_QUESTIONS,
     }
     store.save(couple.key, document, snapshot.version, 0)
     said = couple.intent("AddToJarIntent", one_shot=True, question="one question too many")
     assert said_one_of(said, LINES, "full", count=MAX_QUESTIONS)
-    assert len(store.load(couple.key).document["rituals"]["jar"]["questions"]) == MAX_QUESTIONS
+    assert len(store.load(couple.key).document["rituals"]["our_jar"]["questions"]) == MAX_QUESTIONS
 
 
 # -- drawing ---------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_empty_our_jar_asks_for_a_yes_first(couple: Couple, stored) -> None:
     couple.intent("EmptyJarIntent")
     said = couple.intent("AMAZON.YesIntent")
     assert said_one_of(said, LINES, "emptied")
-    assert "jar" not in stored(couple)["rituals"]
+    assert "our_jar" not in stored(couple)["rituals"]
 
 
 def test_forget_us_takes_the_jar_with_everything_else(couple: Couple, stored) -> None:
@@ -165,7 +165,7 @@ def test_forget_us_takes_the_jar_with_everything_else(couple: Couple, stored) ->
     couple.intent("AMAZON.YesIntent")
     said = couple.intent("JarListIntent", one_shot=True)
     assert "looking forward" not in said.text
-    assert "jar" not in stored(couple).get("rituals", {})
+    assert "our_jar" not in stored(couple).get("rituals", {})
 
 
 def test_adding_in_the_middle_of_tonights_question_keeps_its_place(couple: Couple, stored) -> None:

@@ -12,7 +12,7 @@ from skill.engine.host import menu
 from skill.engine.script import Reply, host
 from skill.engine.turn import Turn
 
-NAME = "about_us"
+NAME = "our_situation"
 SLOT = "fact"
 SLOT_TYPE = "ABOUT_US"
 
