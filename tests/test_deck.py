@@ -152,6 +152,24 @@ def test_no_two_questions_ask_nearly_the_same_thing(locale: str) -> None:
     assert not [stem for stem, count in stems.items() if count > 1]
 
 
+# The near-duplicate groups the old deck had, each merged: at most this many questions on each.
+MERGED_GROUPS = {
+    r"\b(?:grow(?:ing)? old|old age|older)\b": 2,
+    r"\b(?:comfort(?:ed)?|reassure)\b": 1,
+    r"\b(?:struggling|find the words|can't say|cannot say)\b": 1,
+    r"\b(?:playful|silly)\b": 1,
+    r"\b(?:rituals?|traditions?)\b": 2,
+    r"\bmost loved\b": 1,
+    r"\b(?:alone|lonely|loneliest)\b": 2,
+}
+
+
+@pytest.mark.parametrize(("pattern", "most"), MERGED_GROUPS.items())
+def test_the_old_near_duplicate_groups_stay_merged(pattern: str, most: int) -> None:
+    found = [q["text"] for q in deck("en-US") if re.search(pattern, q["text"], re.I)]
+    assert 0 < len(found) <= most, found
+
+
 def test_every_tag_is_known_and_says_what_the_question_assumes() -> None:
     for q in deck("en-US"):
         assumes = set(q["assumes"])
