@@ -21,6 +21,7 @@ SUPPORTED_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count", "rituals", "examples", "ritual"})
 # The weekly check-in's ratings, trend and reminder, and the safety pointer's helpline.
 PLACEHOLDERS |= {"rating", "other_rating", "ordinal", "since", "when", "day", "time", "helpline", "phone", "emergency"}
+PLACEHOLDERS |= {"question", "questions"}  # the couple's own jar
 
 
 class ContentError(ValueError):
@@ -138,9 +139,27 @@ def _merged_files(locale: str) -> dict[str, dict[str, Any]]:
                     raise ContentError(f"{path}: '{part}' must be an object")
                 target[part].update(extra)
             for key, value in data.items():
-                if key not in ("lines", "settings"):
+                if key == "questions" and isinstance(value, dict):
+                    target[key] = _reworded(path, target.get(key), value)
+                elif key not in ("lines", "settings"):
                     target[key] = value
     return merged
+
+
+def _reworded(path: Path, deck: Any, rewordings: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A deck of questions with some reworded for a locale: `{"questions": {id: text}}` in the locale's file.
+
+    Only the words change; ids, depths and tags stay the language's, so a couple's place in a deck holds.
+    """
+    if not isinstance(deck, list):
+        raise ContentError(f"{path}: rewords questions, but the language has no deck of questions here")
+    known = {question.get("id") for question in deck if isinstance(question, dict)}
+    for question_id, text in rewordings.items():
+        if question_id not in known:
+            raise ContentError(f"{path}: no question {question_id} to reword")
+        if not isinstance(text, str) or not text.strip():
+            raise ContentError(f"{path}: {question_id} must be reworded as non-empty text")
+    return [{**q, "text": rewordings[q["id"]]} if q.get("id") in rewordings else q for q in deck]
 
 
 def _sounds() -> Sounds:

@@ -25,7 +25,7 @@ LANGUAGE_DIR = CONTENT_DIR / "en"
 MAX_LINE_CHARACTERS = 400
 # What a locale folder's file may hold: overrides of lines and settings, and extra samples for the
 # language's intents. Slot types stay in the language folder: the code reads them from the content too.
-LOCALE_FILE_KEYS = frozenset({"lines", "settings", "intents"})
+LOCALE_FILE_KEYS = frozenset({"lines", "settings", "intents", "questions"})
 
 # Plausible words for each placeholder, so a wording is measured and rendered as a couple would hear it.
 STAND_INS: dict[str, str] = {

@@ -22,9 +22,17 @@ def said_one_of(said: Said, key: str) -> bool:
     return any(text in said.text for text in LINES.variants(key))
 
 
+NAMES = ("Maya", "Sam", *load_content("en-US").section("host").settings["stand_in_names"])
+
+
+def heard_in(text: str, spoken: str) -> bool:
+    """Whether a deck question was spoken, its name slot holding one partner's name or the other's."""
+    return any(text.replace("{partner}", name) in spoken for name in NAMES)
+
+
 def asked(said: Said) -> tuple[str, str]:
-    """(depth, question text) of the one deck question in this reply."""
-    found = [(depth, text) for depth, texts in DECK.items() for text in texts if text in said.text]
+    """(depth, question text as written in the deck) of the one deck question in this reply."""
+    found = [(depth, text) for depth, texts in DECK.items() for text in texts if heard_in(text, said.text)]
     assert len(found) == 1, f"expected exactly one question in: {said.text}"
     return found[0]
 
@@ -56,16 +64,16 @@ def test_each_partner_answers_in_turn_in_their_own_voice_then_another_or_goodnig
     said = couple.intent("TonightsQuestionIntent", one_shot=True)
     depth, question = asked(said)
     assert depth == "light", "a light question unless they ask otherwise"
-    assert said.by_voice(None)[0].endswith(question), "the host reads the question"
+    assert heard_in(question, said.by_voice(None)[0]), "the host reads the question"
     maya = said.by_voice("Joanna")
     assert maya and "Maya" in maya[0] and "your turn" in maya[-1] and not said.by_voice("Matthew")
     assert said.tags("audio"), "a soft chime after a quiet while for Maya's answer"
-    assert not said.ends_session and question in said.reprompt and said.reprompt != said.text
+    assert not said.ends_session and heard_in(question, said.reprompt) and said.reprompt != said.text
     assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
 
     said = couple.intent("DoneIntent")  # "your turn"
     sam = said.by_voice("Matthew")
-    assert "Sam" in sam[0] and question in sam, "Sam hears the same question, in his voice"
+    assert "Sam" in sam[0] and any(heard_in(question, line) for line in sam), "Sam hears the same question, in his voice"
     assert "I'm done" in sam[-1] and not said.by_voice("Joanna")
 
     said = couple.intent("DoneIntent")  # "I'm done"
@@ -89,10 +97,10 @@ def test_repeat_the_question_replays_it_word_for_word(couple: Couple) -> None:
     first = couple.intent("TonightsQuestionIntent", one_shot=True)
     _, question = asked(first)
     again = couple.intent("AMAZON.RepeatIntent")
-    assert again.ssml == first.ssml and question in again.text
+    assert again.ssml == first.ssml and heard_in(question, again.text)
     handed = couple.intent("DoneIntent")
     again = couple.intent("AMAZON.RepeatIntent")
-    assert again.ssml == handed.ssml and question in again.text
+    assert again.ssml == handed.ssml and heard_in(question, again.text)
 
 
 def test_a_yes_or_no_while_someone_answers_keeps_their_turn(couple: Couple) -> None:
@@ -102,7 +110,7 @@ def test_a_yes_or_no_while_someone_answers_keeps_their_turn(couple: Couple) -> N
     said = couple.intent("AMAZON.NoIntent")
     assert said.by_voice("Joanna") and "your turn" in said.text and not said.ends_session
     said = couple.intent("DoneIntent")
-    assert "Sam" in said.by_voice("Matthew")[0] and question in said.text
+    assert "Sam" in said.by_voice("Matthew")[0] and heard_in(question, said.text)
 
 
 def test_a_snatch_of_an_answer_alexa_did_not_understand_gets_a_nudge_not_the_menu(couple: Couple) -> None:
@@ -120,7 +128,7 @@ def test_next_hands_over_while_answering_and_asks_another_at_the_end(couple: Cou
     couple.meet("Maya", "Sam")
     _, question = asked(couple.intent("TonightsQuestionIntent", one_shot=True))
     said = couple.intent("AMAZON.NextIntent")
-    assert "Sam" in said.by_voice("Matthew")[0] and question in said.text
+    assert "Sam" in said.by_voice("Matthew")[0] and heard_in(question, said.text)
     couple.intent("AMAZON.NextIntent")
     said = couple.intent("AMAZON.NextIntent")
     assert asked(said)[1] != question
@@ -185,7 +193,7 @@ def test_when_the_microphone_closes_continue_picks_up_the_same_question(couple: 
     said = couple.later(minutes=20).launch()
     assert "tonight's question" in said.text and "continue" in said.text.lower()
     said = couple.intent("AMAZON.ResumeIntent")
-    assert "Sam" in said.by_voice("Matthew")[0] and question in said.text
+    assert "Sam" in said.by_voice("Matthew")[0] and heard_in(question, said.text)
     said = couple.later(minutes=5).intent("DoneIntent", one_shot=True)  # "Alexa, tell our rituals I'm done"
     assert "another" in said.text.lower() and not said.ends_session
 

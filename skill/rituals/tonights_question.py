@@ -31,13 +31,38 @@ NO = "AMAZON.NoIntent"
 HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
 
+# The one placeholder a deck question may hold: the name of the partner who is NOT answering
+# ("What did {partner} do this week that made you laugh?" is asked of Maya about Sam, then of Sam about Maya).
+PARTNER_SLOT = "{partner}"
+# What a question may assume about a couple; a couple who told us otherwise (skill/rituals/our_situation.py) never hears it.
+ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
+# A question from the couple's own jar is kept in the place as this prefix and the jar entry's id.
+JAR_PREFIX = "jar:"
+
+
 def _questions(turn: Turn) -> list[Mapping[str, Any]]:
     return list(turn.content.section("questions").data["questions"])
 
 
 def _question_text(turn: Turn, question_id: str) -> str | None:
-    """The question's words, or None when the deck no longer has it (content changed since it was asked)."""
+    """The question's words, or None when the deck (or their jar) no longer has it."""
+    if question_id.startswith(JAR_PREFIX):
+        from skill.rituals import our_jar as jar
+
+        return jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
     return next((str(q["text"]) for q in _questions(turn) if q["id"] == question_id), None)
+
+
+def skipped_assumptions(turn: Turn) -> frozenset[str]:
+    """What this couple told us not to assume ("we don't live together", "we're new"): see our_situation."""
+    state = turn.household.rituals.get("our_situation")
+    skipped = state.get("skip") if isinstance(state, dict) else None
+    return frozenset(skipped) & frozenset(ASSUMPTIONS) if isinstance(skipped, list) else frozenset()
+
+
+def addressed_to(question: str, other: str) -> str:
+    """The question as the answering partner hears it: the name slot holds the other partner's name."""
+    return question.replace(PARTNER_SLOT, other)
 
 
 def _raw_order(ids: list[str], seed: int, round_: int) -> list[str]:
@@ -80,14 +105,27 @@ def _deck_state(turn: Turn, depth: str) -> dict[str, int]:
 
 
 def draw(turn: Turn, depth: str) -> tuple[str, bool]:
-    """The next question id at `depth` for this household, and whether its deck just started a new round."""
-    ids = sorted(str(q["id"]) for q in _questions(turn) if q["depth"] == depth)
+    """The next question id at `depth` for this household, and whether its deck just started a new round.
+
+    The cursor walks the whole deck's order and steps over questions that assume what this couple told us
+    is not so; telling us later changes which are skipped, never the order, so nothing comes back early.
+    """
+    at_depth = [q for q in _questions(turn) if q["depth"] == depth]
+    ids = sorted(str(q["id"]) for q in at_depth)
+    skipped = skipped_assumptions(turn)
+    allowed = {str(q["id"]) for q in at_depth if not skipped & set(q.get("assumes", ()))} or set(ids)
     deck = _deck_state(turn, depth)
-    renewed = deck["cursor"] >= len(ids)
-    if renewed:
+    renewed = False
+    while True:
+        order = deck_order(ids, deck["seed"], deck["round"])
+        while deck["cursor"] < len(order) and order[deck["cursor"]] not in allowed:
+            deck["cursor"] += 1
+        if deck["cursor"] < len(order):
+            break
+        renewed = True
         deck["round"] += 1
         deck["cursor"] = 0
-    question_id = deck_order(ids, deck["seed"], deck["round"])[deck["cursor"]]
+    question_id = order[deck["cursor"]]
     deck["cursor"] += 1
     _state(turn)["depth"] = depth
     return question_id, renewed
@@ -113,6 +151,15 @@ def _usual_depth(turn: Turn) -> str:
     return remembered if remembered in DEPTHS else str(turn.section.settings["default_depth"])
 
 
+def _jar_unheard(turn: Turn) -> bool:
+    """Whether the couple's own jar holds a question they have not been asked yet."""
+    if "our_jar" not in turn.household.rituals:
+        return False
+    from skill.rituals import our_jar as jar
+
+    return jar.unheard(turn.household) > 0
+
+
 def _shift(depth: str, step: int) -> str:
     return DEPTHS[max(0, min(len(DEPTHS) - 1, DEPTHS.index(depth) + step))]
 
@@ -123,7 +170,13 @@ class TonightsQuestion:
     follow_ups = frozenset({ANOTHER, LIGHTER, DEEPER, TIRED, DONE, NEXT, YES, NO, HEARD_SOMETHING})
 
     def start(self, turn: Turn) -> Reply:
-        return self._ask(turn, _depth_from_slot(turn) or _usual_depth(turn))
+        return self._ask(turn, _depth_from_slot(turn) or _usual_depth(turn), jar_hint=True)
+
+    def ask_own(self, turn: Turn, entry_id: str) -> Reply:
+        """A question from the couple's own jar (skill/rituals/our_jar.py), answered in turn like any other."""
+        first = turn.household.take_first_turn()
+        state = {"step": "answer", "turn": 0, "first": first, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
+        return self._answer(turn, state, 0, lead=(host(turn.line("from_jar")),))
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress()
@@ -158,10 +211,12 @@ class TonightsQuestion:
         return self._answer(turn, state, int(state.get("turn", 0)), lead=(host(turn.line("resume")),))
 
     # -- the steps ---------------------------------------------------------------------------
-    def _ask(self, turn: Turn, depth: str, *, ack: str | None = None) -> Reply:
+    def _ask(self, turn: Turn, depth: str, *, ack: str | None = None, jar_hint: bool = False) -> Reply:
         """A new question at `depth`; each question is a new run, so who answers first alternates."""
         question_id, renewed = draw(turn, depth)
         lead: list[Segment] = [host(turn.line(ack))] if ack else []
+        if jar_hint and _jar_unheard(turn):
+            lead.append(host(turn.line("jar_waiting")))
         if renewed:
             lead.append(host(turn.line(f"deck_renewed_{depth}")))
         if not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
@@ -183,6 +238,7 @@ class TonightsQuestion:
         if question is None:
             return self._ask(turn, depth)
         partner, names = self._answering(turn, state, which)
+        question = addressed_to(question, names["other"])
         settings = turn.section.settings
         hold = timed_hold(float(settings["answer_seconds"][depth]), turn.content.sounds, settings["end_clip"])
         if which == 0:
@@ -213,7 +269,8 @@ class TonightsQuestion:
             {"step": "offer", "question": state["question"], "depth": state["depth"]},
             hours=float(turn.section.settings["keep_hours"]),
         )
-        return Reply(speech=(*lead, host(turn.line("offer"))), reprompt=(host(turn.line("offer_again")),))
+        offer = "offer_jar" if _jar_unheard(turn) else "offer"
+        return Reply(speech=(*lead, host(turn.line(offer))), reprompt=(host(turn.line("offer_again")),))
 
     def _goodnight(self, turn: Turn) -> Reply:
         turn.end_progress()

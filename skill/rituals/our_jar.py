@@ -1,0 +1,227 @@
+"""Our own jar: questions a couple adds themselves, read back and kept only after a yes, drawn at dinner.
+
+This is the one place the skill keeps words a couple said, so it keeps only what they asked it to keep:
+at most `max_questions` questions of at most `max_characters` each, plain words only (SSML is escaped by the
+composer when they are read back). A question waiting for its yes travels in the session attributes, never
+in the store, so an unconfirmed question is gone when the session ends. "Empty our jar" (after a yes) and
+"forget us" delete them.
+
+Stored as household.rituals["our_jar"] = {"questions": [{"id", "text", "heard"}], "next": int}.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from skill.engine.host import menu
+from skill.engine.script import Reply, Segment, host
+from skill.engine.turn import Turn
+
+NAME = "our_jar"
+ADD = "AddToJarIntent"
+DRAW = "JarQuestionIntent"
+LIST = "JarListIntent"
+EMPTY = "EmptyJarIntent"
+YES = "AMAZON.YesIntent"
+NO = "AMAZON.NoIntent"
+SLOT = "question"
+# The question waiting for its yes, in the session only.
+PENDING = "jar_pending"
+
+_UNWANTED = re.compile(r"[^\w\s'’,.?!;:-]")
+_QUESTION_WORDS = frozenset(
+    "what when where which who whom whose why how is are was were do does did can could would will should have has if".split()
+)
+
+
+def clean_question(raw: object, max_characters: int) -> tuple[str | None, str | None]:
+    """(the question fit to keep and read aloud, None) or (None, why not: "empty" or "too_long").
+
+    Only letters, digits, spaces and plain punctuation are kept; the first letter is a capital, and a
+    question mark ends a question that starts like one.
+    """
+    if not isinstance(raw, str):
+        return None, "empty"
+    text = " ".join(_UNWANTED.sub(" ", raw.replace("’", "'")).split()).strip(" ,;:-")
+    if not re.search(r"[^\W\d_]", text):
+        return None, "empty"
+    if len(text) > max_characters:
+        return None, "too_long"
+    text = text[0].upper() + text[1:]
+    if text[-1] not in ".?!" and text.split()[0].lower() in _QUESTION_WORDS:
+        text += "?"
+    elif text[-1] not in ".?!":
+        text += "."
+    return text, None
+
+
+def _same(a: str, b: str) -> bool:
+    return re.sub(r"[\W_]+", " ", a.lower()).strip() == re.sub(r"[\W_]+", " ", b.lower()).strip()
+
+
+def _jar(household: Any) -> dict[str, Any]:
+    """The jar's stored state, repaired if damaged (an unusable entry is dropped, never spoken)."""
+    state = household.rituals.get(NAME)
+    if not isinstance(state, dict):
+        state = {}
+    entries = state.get("questions")
+    valid = [
+        e
+        for e in (entries if isinstance(entries, list) else [])
+        if isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("text"), str) and e["text"].strip()
+    ]
+    for entry in valid:
+        if not isinstance(entry.get("heard"), int) or entry["heard"] < 0:
+            entry["heard"] = 0
+    state["questions"] = valid
+    if not isinstance(state.get("next"), int):
+        state["next"] = 1 + max((int(e["id"]) for e in valid if e["id"].isdigit()), default=0)
+    return state
+
+
+def questions(household: Any) -> list[dict[str, Any]]:
+    """The jar's questions, oldest first (read only)."""
+    state = household.rituals.get(NAME)
+    return list(_jar(household)["questions"]) if isinstance(state, dict) else []
+
+
+def text_of(household: Any, entry_id: str) -> str | None:
+    """A jar question's words, or None when it is no longer in the jar."""
+    return next((e["text"] for e in questions(household) if e["id"] == entry_id), None)
+
+
+def unheard(household: Any) -> int:
+    """How many jar questions the couple has not been asked yet."""
+    return sum(1 for e in questions(household) if e["heard"] == 0)
+
+
+class Jar:
+    name = NAME
+    intents = frozenset({ADD, DRAW, LIST, EMPTY})
+    follow_ups = frozenset({YES, NO})
+
+    def start(self, turn: Turn) -> Reply:
+        if turn.intent == DRAW:
+            return self._draw(turn)
+        if turn.intent == LIST:
+            return self._list(turn)
+        if turn.intent == EMPTY:
+            return self._ask_empty(turn)
+        return self._heard(turn)
+
+    def proceed(self, turn: Turn, intent: str) -> Reply:
+        state = turn.progress() or {}
+        if state.get("step") == "empty":
+            return self._empty(turn, state) if intent == YES else self._finish(turn, state, "jar_kept")
+        if intent == NO:
+            return self._finish(turn, state, "let_go")
+        return self._keep(turn, state)
+
+    def resume(self, turn: Turn) -> Reply:
+        state = turn.progress() or {}
+        if state.get("step") == "empty":
+            return self._reply(turn, (host(turn.line("ask_empty_again")),), reprompt="ask_empty_again")
+        pending = turn.session.get(PENDING)
+        if isinstance(pending, str):
+            return self._reply(turn, (host(turn.line("confirm_again")),), reprompt="confirm_again", session={PENDING: pending})
+        return self._finish(turn, state, "lost")
+
+    # -- adding: read back, then kept only after a yes -----------------------------------------
+    def _heard(self, turn: Turn) -> Reply:
+        settings = turn.section.settings
+        text, problem = clean_question(turn.slots.get(SLOT), int(settings["max_characters"]))
+        jar = _jar(turn.household)
+        if text is None:
+            return self._reply(turn, (host(turn.line("too_long" if problem == "too_long" else "how_to_add")),))
+        if any(_same(text, e["text"]) for e in jar["questions"]):
+            return self._reply(turn, (host(turn.line("already")),))
+        if len(jar["questions"]) >= int(settings["max_questions"]):
+            return self._reply(turn, (host(turn.line("full", count=len(jar["questions"]))),))
+        self._hold_place(turn, "add")
+        return self._reply(
+            turn, (host(turn.line("heard", question=text)),), reprompt="confirm_again", session={PENDING: text}
+        )
+
+    def _keep(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        pending = turn.session.get(PENDING)
+        settings = turn.section.settings
+        text, _ = clean_question(pending, int(settings["max_characters"]))
+        if text is None:
+            return self._finish(turn, state, "lost")
+        jar = _jar(turn.household)
+        if any(_same(text, e["text"]) for e in jar["questions"]):
+            return self._finish(turn, state, "already")
+        if len(jar["questions"]) >= int(settings["max_questions"]):
+            return self._finish(turn, state, "full", count=len(jar["questions"]))
+        jar["questions"].append({"id": str(jar["next"]), "text": text, "heard": 0})
+        jar["next"] += 1
+        turn.household.rituals[NAME] = jar
+        count = len(jar["questions"])
+        return self._finish(turn, state, "kept_one" if count == 1 else "kept", count=count)
+
+    # -- drawing, listing, emptying -------------------------------------------------------------
+    def _draw(self, turn: Turn) -> Reply:
+        """The question they have heard least (the oldest first among equals), asked in turn like tonight's question."""
+        jar = _jar(turn.household)
+        if not jar["questions"]:
+            return self._reply(turn, (host(turn.line("empty")),))
+        entry = min(jar["questions"], key=lambda e: e["heard"])
+        entry["heard"] += 1
+        turn.household.rituals[NAME] = jar
+        from skill.rituals.tonights_question import RITUAL as tonights_question
+
+        return tonights_question.ask_own(turn.for_section("tonights_question"), entry["id"])
+
+    def _list(self, turn: Turn) -> Reply:
+        entries = _jar(turn.household)["questions"]
+        if not entries:
+            return self._reply(turn, (host(turn.line("empty")),))
+        last = [e["text"] for e in entries[-int(turn.section.settings["list_last"]) :]][::-1]
+        if len(entries) == 1:
+            speech = (host(turn.line("count_one")), host(turn.line("only", questions=last[0])))
+        else:
+            speech = (host(turn.line("count", count=len(entries))), host(turn.line("newest", questions=" ".join(last))))
+        return self._reply(turn, speech)
+
+    def _ask_empty(self, turn: Turn) -> Reply:
+        count = len(_jar(turn.household)["questions"])
+        if not count:
+            return self._reply(turn, (host(turn.line("empty")),))
+        self._hold_place(turn, "empty")
+        return self._reply(turn, (host(turn.line("ask_empty", count=count)),), reprompt="ask_empty_again")
+
+    def _empty(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        turn.household.rituals.pop(NAME, None)
+        return self._finish(turn, state, "emptied")
+
+    # -- keeping the place of whatever they were in the middle of ----------------------------------
+    def _hold_place(self, turn: Turn, step: str) -> None:
+        """Wait for a yes; a ritual they were in the middle of is put back afterwards."""
+        previous = turn.household.in_progress if turn.active_ritual() not in (None, NAME) else None
+        if turn.active_ritual() == NAME:
+            previous = (turn.progress() or {}).get("was")
+        turn.keep_progress({"step": step, "was": previous}, hours=float(turn.section.settings["confirm_hours"]))
+
+    def _finish(self, turn: Turn, state: dict[str, Any], key: str, **values: Any) -> Reply:
+        previous = state.get("was")
+        turn.end_progress()
+        speech: list[Segment] = [host(turn.line(key, **values))]
+        if isinstance(previous, dict) and isinstance(previous.get("expires_at"), int) and previous["expires_at"] > turn.now.timestamp():
+            turn.household.in_progress = previous
+            title = turn.content.section(str(previous["ritual"])).settings.get("title", previous["ritual"])
+            speech.append(host(turn.line("back_to", ritual=title)))
+            return Reply(speech=tuple(speech), reprompt=(host(turn.line("back_to", ritual=title)),))
+        return self._reply(turn, tuple(speech))
+
+    def _reply(
+        self, turn: Turn, speech: tuple[Segment, ...], *, reprompt: str | None = None, session: dict[str, Any] | None = None
+    ) -> Reply:
+        """Keep the microphone open: after a question, its reprompt; otherwise what they might do next."""
+        if reprompt is not None:
+            return Reply(speech=speech, reprompt=(host(turn.line(reprompt)),), session=session or {})
+        examples = menu(turn)
+        return Reply(speech=(*speech, host(turn.line("next", examples=examples))), reprompt=(host(turn.host_line("offer_again", examples=examples)),))
+
+
+RITUAL = Jar()

@@ -1,0 +1,66 @@
+"""What a couple tells us about themselves so tonight's question fits them: "we don't live together", "we're new".
+
+Each fact turns one assumption of the deck (skill/rituals/tonights_question.py ASSUMPTIONS) off or on again;
+the household keeps only the sorted list of what to skip, never the words said.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skill.engine.host import menu
+from skill.engine.script import Reply, host
+from skill.engine.turn import Turn
+
+NAME = "our_situation"
+SLOT = "fact"
+SLOT_TYPE = "ABOUT_US"
+
+
+def _fact(turn: Turn) -> str | None:
+    """The fact's value id: as Alexa resolved it, or a word we know as one of its synonyms."""
+    raw = turn.slots.get(SLOT)
+    if not raw:
+        return None
+    heard = " ".join(raw.lower().replace("’", "'").split())
+    facts = turn.section.settings["facts"]
+    if heard in facts:
+        return heard
+    for value in turn.section.data.get("slot_types", {}).get(SLOT_TYPE, []):
+        if heard == value["value"].lower() or heard in (s.lower() for s in value.get("synonyms", [])):
+            return str(value["id"])
+    return None
+
+
+def skipped(turn: Turn) -> set[str]:
+    state = turn.household.rituals.get(NAME)
+    skip = state.get("skip") if isinstance(state, dict) else None
+    return {str(s) for s in skip} if isinstance(skip, list) else set()
+
+
+class AboutUs:
+    name = NAME
+    intents = frozenset({"AboutUsIntent"})
+
+    def start(self, turn: Turn) -> Reply:
+        fact = _fact(turn)
+        examples = menu(turn)
+        if fact is None:
+            return Reply(speech=(host(turn.line("not_caught")),), reprompt=(host(turn.line("next", examples=examples)),))
+        setting: dict[str, Any] = turn.section.settings["facts"][fact]
+        skip = skipped(turn)
+        if setting["skip"]:
+            skip.add(str(setting["assumption"]))
+        else:
+            skip.discard(str(setting["assumption"]))
+        if skip:
+            turn.household.rituals[NAME] = {"skip": sorted(skip)}
+        else:
+            turn.household.rituals.pop(NAME, None)
+        return Reply(
+            speech=(host(turn.line(f"noted_{fact}")), host(turn.line("next", examples=examples))),
+            reprompt=(host(turn.host_line("offer_again", examples=examples)),),
+        )
+
+
+RITUAL = AboutUs()
