@@ -8,6 +8,7 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
@@ -243,7 +244,8 @@ class ApologyHandler(AbstractExceptionHandler):
             extra={"request_type": getattr(envelope.request, "object_type", None)},
         )
         apology = escape(apology_line(getattr(envelope.request, "locale", None)))
-        response = handler_input.response_builder.speak(apology).set_should_end_session(True).response
+        # A fresh response: whatever the failed reply had put on the builder (a reprompt, a directive) is dropped.
+        response = Response(output_speech=SsmlOutputSpeech(ssml=f"<speak>{apology}</speak>"), should_end_session=True)
         RequestLog().after(handler_input, response)  # failed requests get their request line too
         return response
 
