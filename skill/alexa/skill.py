@@ -107,6 +107,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     for handler_class in (
         handlers.LaunchHandler,
         handlers.SetNamesHandler,
+        handlers.MyNameHandler,
         handlers.SwapVoicesHandler,
         handlers.ForgetAnswerHandler,  # before rituals and follow-ups: a pending "shall I forget you?" owns Yes/No
         handlers.ForgetUsHandler,
