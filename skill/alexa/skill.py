@@ -36,7 +36,7 @@ class AlexaSerializer(DefaultSerializer):
     points deserialize through the skill's serializer, so this one place serves the Lambda and the web endpoint.
     """
 
-    def deserialize(self, payload: str, obj_type: Any) -> Any:
+    def deserialize(self, payload: str | None, obj_type: Any) -> Any:
         if obj_type is RequestEnvelope and isinstance(payload, str) and _EPOCH_TIMESTAMP.search(payload):
             payload = _with_iso_timestamp(payload)
         return super().deserialize(payload, obj_type)

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from skill.engine import host, place
-from skill.engine.script import Reply
+from skill.engine.script import Reply, Segment
 from skill.engine.turn import Turn
 
 SECTION = "names"
@@ -93,11 +93,13 @@ def my_name(turn: Turn, name: str | None) -> Reply:
 def rename_answered(turn: Turn, yes: bool) -> Reply:
     """A yes or no to "shall I call you Ana and Leo from now on?"."""
     wanted = turn.session.get(RENAME_TO)
-    names = [plausible_name(turn, n) for n in wanted] if isinstance(wanted, list) and len(wanted) == 2 else []
-    if yes and len(names) == 2 and names[0] and names[1]:
+    checked = [plausible_name(turn, n) for n in wanted] if isinstance(wanted, list) and len(wanted) == 2 else []
+    names = [name for name in checked if name]
+    lead: tuple[Segment, ...]
+    if yes and len(names) == 2:
         if [n.casefold() for n in turn.household.names] != [n.casefold() for n in names]:
             turn.household.speakers.clear()  # new names: which voice is whose must be told again
-        turn.household.names = [names[0], names[1]]
+        turn.household.names = names
         lead = (host.host(turn.line("names_changed")), *host.voice_intros(turn))
     else:
         lead = (host.host(turn.line("names_kept")),)
@@ -147,7 +149,7 @@ def _hint(turn: Turn) -> Reply:
     return _with_offer(turn, (host.host(turn.line("names_hint")),))
 
 
-def _with_offer(turn: Turn, lead: tuple[Any, ...]) -> Reply:
+def _with_offer(turn: Turn, lead: tuple[Segment, ...]) -> Reply:
     examples = host.menu(turn)
     return Reply(
         speech=(*lead, host.host(turn.host_line("offer_again", examples=examples))),
