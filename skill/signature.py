@@ -31,6 +31,8 @@ from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 from werkzeug.exceptions import BadRequest
 
+from skill.timestamps import alexa_time
+
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
 CERT_URL_HOST = "s3.amazonaws.com"
@@ -225,11 +227,9 @@ class AlexaTimestampVerifier:
     def verify(self, headers: Headers, serialized_request_env: str | bytes, deserialized_request_env: Any) -> None:
         """Refuse the request unless request.timestamp is present and within tolerance of now."""
         request = getattr(deserialized_request_env, "request", None)
-        timestamp = getattr(request, "timestamp", None)
-        if not isinstance(timestamp, datetime):
+        timestamp = alexa_time(getattr(request, "timestamp", None))  # ISO 8601 or epoch (milli)seconds
+        if timestamp is None:
             raise AlexaVerificationError("request timestamp missing")
-        if timestamp.tzinfo is None:
-            timestamp = timestamp.replace(tzinfo=timezone.utc)
         is_event = getattr(request, "object_type", None) in SKILL_EVENT_TYPES
         tolerance = SKILL_EVENT_TOLERANCE if is_event else TIMESTAMP_TOLERANCE
         if abs(self._clock() - timestamp) > tolerance:

@@ -37,12 +37,14 @@ def test_who_leads_alternates_across_rituals_and_is_remembered(couple: Couple, s
 
 
 def test_a_chosen_number_of_breaths(couple: Couple) -> None:
+    couple.meet()
     said = couple.intent("BreatheIntent", one_shot=True, breaths="3")
     assert len(cues(said)) == 6
 
 
 @pytest.mark.parametrize(("asked", "given"), [("40", 12), ("0", 1), ("1000000", 12)])
 def test_too_many_or_too_few_breaths_get_a_kind_correction(couple: Couple, asked: str, given: int) -> None:
+    couple.meet()
     said = couple.intent("BreatheIntent", one_shot=True, breaths=asked)
     assert len(cues(said)) == 2 * given
     assert str(given) in said.lines[0].text

@@ -30,9 +30,9 @@ def test_names_are_remembered_in_a_new_session(couple: Couple) -> None:
 
 def test_names_can_come_one_at_a_time(couple: Couple, stored) -> None:
     couple.launch()
-    said = couple.intent("SetNamesIntent", first="Priya")
+    said = couple.intent("MyNameIntent", own="Priya")  # "I'm Priya"
     assert "Priya" in said.text and "partner" in said.text
-    said = couple.intent("SetNamesIntent", first="Jordan")
+    said = couple.intent("SetNamesIntent", second="Jordan")  # "my partner is Jordan"
     assert "Priya and Jordan" in said.text
     assert stored(couple)["names"] == ["Priya", "Jordan"]
 
@@ -41,7 +41,8 @@ def test_each_part_of_a_name_starts_with_a_capital(couple: Couple, stored) -> No
     couple.launch()
     couple.intent("SetNamesIntent", first="mary-jane", second="anna lena")
     assert stored(couple)["names"] == ["Mary-Jane", "Anna Lena"]
-    couple.intent("SetNamesIntent", first="McKenzie", second="sam")
+    couple.intent("SetNamesIntent", first="McKenzie", second="sam")  # a rename: said back, kept after a yes
+    couple.intent("AMAZON.YesIntent")
     assert stored(couple)["names"] == ["McKenzie", "Sam"]
 
 

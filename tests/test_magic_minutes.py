@@ -208,12 +208,14 @@ def test_an_api_that_is_not_there_at_all(couple: Couple) -> None:
     with AlexaApiStandIn() as gone:
         address = gone.url
     couple.api_endpoint = address  # nothing listens there any more
+    couple.meet()
     said = couple.intent("MagicMinutesIntent", one_shot=True)
     assert said_one_of(said, "no_timer_failed") and opened_by_a_partner(said)
 
 
 def test_without_any_alexa_api_the_ritual_still_runs(couple: Couple) -> None:
     couple.api_endpoint = ""
+    couple.meet()
     said = couple.intent("MagicMinutesIntent", one_shot=True)
     assert said_one_of(said, "no_timer_failed") and opened_by_a_partner(said) and said.ends_session
 

@@ -174,12 +174,14 @@ def test_the_depth_asked_for_is_remembered_for_next_time(couple: Couple) -> None
 
 @pytest.mark.parametrize(("heard", "depth"), [("really deep", "deepest"), ("easy", "light"), ("deepest", "deepest")])
 def test_a_depth_alexa_could_not_resolve_is_still_understood(couple: Couple, heard: str, depth: str) -> None:
+    couple.meet()
     said = couple.intent("TonightsQuestionIntent", one_shot=True, depth=heard)
     assert asked(said)[0] == depth
 
 
 @pytest.mark.parametrize("heard", ["?", "purple", None])
 def test_a_depth_we_do_not_know_gives_the_usual_one(couple: Couple, heard: str | None) -> None:
+    couple.meet()
     said = couple.intent("TonightsQuestionIntent", one_shot=True, depth=heard)
     assert asked(said)[0] == "light" and not said.ends_session
 
@@ -217,6 +219,8 @@ def test_the_whole_light_deck_before_any_repeat_across_sessions_devices_and_hous
     bedroom = Couple(send=send, user_id="amzn1.ask.account.HOUSEHOLD-ONE")
     neighbours = Couple(send=send, user_id="amzn1.ask.account.HOUSEHOLD-TWO")
     size = len(DECK["light"])
+    kitchen.meet()
+    neighbours.meet()
 
     def tonight(c: Couple) -> Said:
         return c.intent("TonightsQuestionIntent", one_shot=True)

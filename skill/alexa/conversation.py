@@ -154,24 +154,26 @@ class Conversation:
             # the ritual kept its place in the household, so nothing here depends on session attributes.
             builder.add_directive(ask_for_permission(reply.ask_permission))
             builder.set_should_end_session(True)
-            self.handler_input.attributes_manager.session_attributes = {}
+            self._keep_in_session({})
         elif reply.end_session:
             builder.set_should_end_session(True)
-            self.handler_input.attributes_manager.session_attributes = {}
+            self._keep_in_session({})
         else:
             reprompt = compose(reply.reprompt, voices, self.content.sounds, locale=locale, reprompt=True)
             builder.ask(reprompt)
-            self.handler_input.attributes_manager.session_attributes = {
-                **reply.session,
-                LAST_SPEECH: speech,
-                LAST_REPROMPT: reprompt,
-            }
+            self._keep_in_session({**reply.session, LAST_SPEECH: speech, LAST_REPROMPT: reprompt})
         return builder.response
+
+    def _keep_in_session(self, attributes: dict[str, object]) -> None:
+        """Session attributes for the next turn; a request outside a session (Alexa's answer to a permission
+        question may come without one) has none to keep, and the SDK refuses to set them."""
+        if self.handler_input.request_envelope.session is not None:
+            self.handler_input.attributes_manager.session_attributes = attributes
 
     def repeat(self, fallback: Produce) -> Response:
         """Say the last thing again, exactly; if nothing was said yet in this session, `fallback`."""
         speech, reprompt = self.facts.session.get(LAST_SPEECH), self.facts.session.get(LAST_REPROMPT)
         if not isinstance(speech, str) or not isinstance(reprompt, str):
             return self.respond(fallback, remember=False)
-        self.handler_input.attributes_manager.session_attributes = dict(self.facts.session)
+        self._keep_in_session(dict(self.facts.session))
         return self.handler_input.response_builder.speak(speech).ask(reprompt).response

@@ -8,10 +8,11 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
-from skill.engine import flow, forget, host
+from skill.engine import flow, forget, host, names, place
 from skill.engine.ritual import follow_up_intents, registry
 from skill.logs import get_logger, pseudonym, redact
 from skill.speech.ssml import escape
@@ -42,7 +43,21 @@ class SetNamesHandler(_Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         conversation = self.conversation(handler_input)
         slots = conversation.facts.slots
-        return conversation.respond(lambda turn: host.set_names(turn, slots.get("first"), slots.get("second")))
+        return conversation.respond(
+            lambda turn: names.set_names(turn, slots.get("first"), slots.get("second")), section=names.SECTION
+        )
+
+
+class MyNameHandler(_Handler):
+    """ "I'm Maya": introductions, or which partner is speaking; never a rename."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("MyNameIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        conversation = self.conversation(handler_input)
+        said = conversation.facts.slots.get("own")
+        return conversation.respond(lambda turn: names.my_name(turn, said), section=names.SECTION)
 
 
 class SwapVoicesHandler(_Handler):
@@ -50,7 +65,7 @@ class SwapVoicesHandler(_Handler):
         return is_intent_name("SwapVoicesIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.swap_voices)
+        return self.conversation(handler_input).respond(place.swap_voices)
 
 
 def _intent_name(handler_input: HandlerInput) -> str | None:
@@ -70,7 +85,7 @@ class RitualHandler(_Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         conversation = self.conversation(handler_input)
         ritual = registry()[conversation.facts.intent or ""]
-        return conversation.respond(ritual.start, section=ritual.name)
+        return conversation.respond(lambda turn: place.start_ritual(turn, ritual), section=ritual.name)
 
 
 class FollowUpHandler(_Handler):
@@ -190,13 +205,13 @@ class RepeatHandler(_Handler):
 
 
 class FallbackHandler(_Handler):
-    """Fallback, and any intent nobody else handles: a kind nudge toward what works."""
+    """Fallback, and any intent nobody else handles: mid-ritual, the ritual's place; else a kind nudge toward what works."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.fallback, remember=False)
+        return self.conversation(handler_input).respond(place.off_script)
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -246,7 +261,8 @@ class ApologyHandler(AbstractExceptionHandler):
             extra={"request_type": getattr(envelope.request, "object_type", None)},
         )
         apology = escape(apology_line(getattr(envelope.request, "locale", None)))
-        response = handler_input.response_builder.speak(apology).set_should_end_session(True).response
+        # A fresh response: whatever the failed reply had put on the builder (a reprompt, a directive) is dropped.
+        response = Response(output_speech=SsmlOutputSpeech(ssml=f"<speak>{apology}</speak>"), should_end_session=True)
         RequestLog().after(handler_input, response)  # failed requests get their request line too
         return response
 

@@ -8,6 +8,8 @@ from typing import Any, NamedTuple
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
 
+from skill.timestamps import alexa_time
+
 # Alexa sends context.System.person (a recognised voice, for "I'm Maya") only to a skill whose manifest asks
 # for this ("Skills Personalization"); `our-rituals ask-package` declares it from here (docs/ARCHITECTURE.md).
 PERSON_ID_SCOPE = "alexa::person_id:read"
@@ -49,10 +51,7 @@ def read_facts(handler_input: HandlerInput) -> RequestFacts:
     system = envelope.context.system if envelope.context else None
     user = system.user if system else None
     person = system.person if system else None
-    timestamp = request.timestamp
-    now = timestamp if isinstance(timestamp, datetime) else datetime.now(timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+    now = alexa_time(request.timestamp) or datetime.now(timezone.utc)
     intent_name = None
     slots: dict[str, str | None] = {}
     if isinstance(request, IntentRequest) and request.intent is not None:

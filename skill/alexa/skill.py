@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
@@ -21,14 +23,48 @@ from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households
 from skill.store import HouseholdStore, open_store
+from skill.timestamps import iso_timestamp
 
 
 class SkillIdMismatch(Exception):
     """The request was meant for another skill."""
 
 
+class AlexaSerializer(DefaultSerializer):
+    """The SDK's serializer, reading a request `timestamp` in epoch milliseconds (or seconds) as that instant.
+
+    The SDK's model reads only ISO 8601 and refuses a whole request whose timestamp is a number; both entry
+    points deserialize through the skill's serializer, so this one place serves the Lambda and the web endpoint.
+    """
+
+    def deserialize(self, payload: str | None, obj_type: Any) -> Any:
+        if obj_type is RequestEnvelope and isinstance(payload, str) and _EPOCH_TIMESTAMP.search(payload):
+            payload = _with_iso_timestamp(payload)
+        return super().deserialize(payload, obj_type)
+
+
+# `"timestamp": 1795375800000` or `"timestamp": "1795375800000"`: only then is the body parsed a second time.
+_EPOCH_TIMESTAMP = re.compile(r'"timestamp"\s*:\s*"?\d+"?\s*[,}]')
+
+
+def _with_iso_timestamp(payload: str) -> str:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return payload  # the SDK reports what it cannot read
+    request = data.get("request") if isinstance(data, dict) else None
+    if not isinstance(request, dict) or "timestamp" not in request:
+        return payload
+    request["timestamp"] = iso_timestamp(request["timestamp"])
+    return json.dumps(data)
+
+
 class KindSkill(CustomSkill):
     """A CustomSkill whose invoke never raises, so the web adapter (not only the Lambda) always has a kind answer."""
+
+    def __init__(self, skill_configuration: Any) -> None:
+        super().__init__(skill_configuration=skill_configuration)
+        self.serializer = AlexaSerializer()
 
     def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
         try:
@@ -72,6 +108,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     for handler_class in (
         handlers.LaunchHandler,
         handlers.SetNamesHandler,
+        handlers.MyNameHandler,
         handlers.SwapVoicesHandler,
         handlers.ForgetAnswerHandler,  # before rituals and follow-ups: a pending "shall I forget you?" owns Yes/No
         handlers.ForgetUsHandler,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.engine import host
+from skill.engine import host, names, place
 from skill.engine.ritual import AsksPermission, SteppedRitual, ritual_named
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
@@ -17,6 +17,8 @@ def follow_up(turn: Turn, intent: str) -> Reply:
     A yes or no can answer the host's own questions: to "would you like to continue?" yes resumes and no
     keeps the place and offers something else; to "shall we start something?" yes asks which, no says goodbye.
     """
+    if names.is_rename_pending(turn.session) and intent in (YES, NO):
+        return names.rename_answered(turn.for_section(names.SECTION), intent == YES)
     active = turn.active_ritual()
     ritual = ritual_named(active) if active else None
     resume_offered = turn.session.get(host.EXPECTING) == host.EXPECTING_RESUME
@@ -32,6 +34,10 @@ def follow_up(turn: Turn, intent: str) -> Reply:
                 return ritual.resume(ritual_turn)
             if intent in ritual.follow_ups:
                 return ritual.proceed(ritual_turn, intent)
+        # Anything else the ritual has no use for keeps its place, and says where they are.
+        kept = place.keep_place(turn)
+        if kept is not None:
+            return kept
     if intent == "AMAZON.ResumeIntent":
         return host.nothing_to_resume(turn)
     if turn.session.get(host.EXPECTING) == host.EXPECTING_NAMES:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
 
 from skill.engine.ritual import ritual_names
-from skill.engine.script import Reply, host, to_partner
+from skill.engine.script import Reply, Say, host, to_partner
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
 
@@ -105,27 +108,28 @@ def _welcome_back(turn: Turn) -> str:
     return turn.host_line("welcome_back_speaker", name=turn.name(partner), other=turn.name(1 - partner))
 
 
-def _partner_named(turn: Turn, name: str) -> int | None:
-    said = name.casefold()
-    matches = [p for p in (0, 1) if turn.household.names[p].casefold() == said]
-    return matches[0] if len(matches) == 1 else None
+def set_names(
+    turn: Turn,
+    first: str | None,
+    second: str | None,
+    *,
+    session_extra: Mapping[str, Any] | None = None,
+    then: Callable[[Turn], Reply] | None = None,
+) -> Reply:
+    """Introductions: remember both names (possibly over two answers), then let each partner hear their voice.
 
-
-def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
-    """Remember both names (possibly over two answers), then let each partner hear their voice.
-
-    `first` is the speaker's own name and `second` the partner's ("I'm Maya", "my partner is Sam").
-    Once both names are known, one of them alone says who is speaking.
+    `first` is the speaker's own name and `second` the partner's ("I'm Maya", "my partner is Sam"), already
+    checked as plausible names (skill.engine.names). `session_extra` rides along while a name is still
+    missing; `then`, once both are known, says what comes after the voices instead of the menu.
     """
     first, second = clean_name(first), clean_name(second)
     own_name = clean_name(turn.session.get(PENDING_NAME))
     partners_name = clean_name(turn.session.get(PENDING_PARTNER))
-    if turn.household.has_names and not own_name and not partners_name and bool(first) != bool(second):
-        partner = _partner_named(turn, first) if first else _partner_named(turn, second or "")
-        if partner is not None:
-            return introduce_speaker(turn, partner if first else 1 - partner)
+    extra = dict(session_extra or {})
     if own_name and not second:
         first, second = own_name, first
+    elif own_name and not first:  # "I'm Priya", then "my partner is Jordan"
+        first = own_name
     elif partners_name and not first:
         first, second = second, partners_name
     elif partners_name and not second:
@@ -134,31 +138,38 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
         return Reply(
             speech=(host(turn.host_line("ask_second_name", name=first)),),
             reprompt=(host(turn.host_line("ask_second_name_again", name=first)),),
-            session={EXPECTING: EXPECTING_NAMES, PENDING_NAME: first},
+            session={**extra, EXPECTING: EXPECTING_NAMES, PENDING_NAME: first},
         )
     if second and not first:
         return Reply(
             speech=(host(turn.host_line("ask_own_name", name=second)),),
             reprompt=(host(turn.host_line("ask_own_name_again", name=second)),),
-            session={EXPECTING: EXPECTING_NAMES, PENDING_PARTNER: second},
+            session={**extra, EXPECTING: EXPECTING_NAMES, PENDING_PARTNER: second},
         )
     if not first or not second:
         return Reply(
             speech=(host(turn.host_line("names_not_caught")),),
             reprompt=(host(turn.host_line("ask_names_again")),),
-            session={EXPECTING: EXPECTING_NAMES},
+            session={**extra, EXPECTING: EXPECTING_NAMES},
         )
     if turn.household.names != [first, second]:
         turn.household.speakers.clear()  # new names: which voice is whose must be told again
     turn.household.names = [first, second]
+    met = (host(turn.host_line("names_confirmed")), *voice_intros(turn))
+    if then is not None:
+        after = then(turn)
+        return replace(after, speech=(*met, *after.speech))
     return Reply(
-        speech=(
-            host(turn.host_line("names_confirmed")),
-            to_partner(0, turn.host_line("voice_intro_first")),
-            to_partner(1, turn.host_line("voice_intro_second")),
-            host(turn.host_line("offer", examples=_menu(turn))),
-        ),
+        speech=(*met, host(turn.host_line("offer", examples=_menu(turn)))),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+    )
+
+
+def voice_intros(turn: Turn) -> tuple[Say, Say]:
+    """Each partner hears the voice that will be theirs."""
+    return (
+        to_partner(0, turn.host_line("voice_intro_first")),
+        to_partner(1, turn.host_line("voice_intro_second")),
     )
 
 
@@ -186,8 +197,7 @@ def swap_voices(turn: Turn) -> Reply:
     return Reply(
         speech=(
             host(turn.host_line("voices_swapped")),
-            to_partner(0, turn.host_line("voice_intro_first")),
-            to_partner(1, turn.host_line("voice_intro_second")),
+            *voice_intros(turn),
             host(turn.host_line("offer", examples=_menu(turn))),
         ),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),

@@ -18,7 +18,10 @@ NAME = "magic_minutes"
 
 
 def _state(turn: Turn) -> dict[str, Any]:
-    """Durable state: {"runs": n, "refused_on": "YYYY-MM-DD", "told_how": bool}."""
+    """Durable state: {"runs": n, "refused_on": "YYYY-MM-DD", "told_how": bool, "timer_for_run": n}.
+
+    `timer_for_run` is the run (its count when the permission was asked) whose timer Alexa's answer created.
+    """
     state = turn.household.rituals.get(NAME)
     if not isinstance(state, dict):
         state = turn.household.rituals[NAME] = {}
@@ -46,7 +49,8 @@ class MagicMinutes:
         result = self._start_timer(turn)
         if result.status is AlertStatus.PERMISSION_MISSING and not _refused_recently(turn):
             # Our place is kept in the household: Alexa's answer may come in a new session.
-            turn.keep_progress({"first": first}, hours=float(turn.section.settings["asking_hours"]))
+            run = _state(turn).get("runs", 0)
+            turn.keep_progress({"first": first, "run": run}, hours=float(turn.section.settings["asking_hours"]))
             return Reply(speech=(*lead, host(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
         return self._begin(turn, first, result, lead=lead)
 
@@ -55,7 +59,14 @@ class MagicMinutes:
         first = state["first"] if state.get("first") in (0, 1) else turn.household.take_first_turn()
         if accepted:
             _state(turn).pop("refused_on", None)
-            return self._begin(turn, first, self._start_timer(turn))
+            run = state.get("run")
+            if run is not None and _state(turn).get("timer_for_run") == run:
+                # Alexa's answer came twice for one run (a retry): its timer exists, and one is enough.
+                return self._begin(turn, first, AlertResult(AlertStatus.CREATED))
+            result = self._start_timer(turn)
+            if result.created and run is not None:
+                _state(turn)["timer_for_run"] = run
+            return self._begin(turn, first, result)
         _state(turn)["refused_on"] = turn.now.date().isoformat()
         return self._begin(turn, first, AlertResult(AlertStatus.PERMISSION_MISSING), denied=True)
 

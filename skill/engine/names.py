@@ -1,0 +1,157 @@
+"""Who the couple are: names change only when they clearly mean it, and "I'm Maya" is never a rename.
+
+Real Alexa fills an AMAZON.FirstName slot with whatever it heard ("thank you", "an eight", "tired"), so a
+value is kept only when it is a plausible first name: letters, a few words at most, none of them a word
+the locale's `names` content rules out or a word of the interaction model's own samples. Introductions
+take names as they come; once both are stored, only an explicit phrase ("our names are...", "call us...")
+asks to replace them, and the new names are said back and kept only after a yes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from skill.engine import host, place
+from skill.engine.script import Reply, Segment
+from skill.engine.turn import Turn
+
+SECTION = "names"
+EXPECTING_RENAME = "rename"  # we said new names back and asked "shall I?": a yes or no answers us
+RENAME_TO = "rename_to"
+_SLOT = re.compile(r"\{\w+\}")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+@cache
+def sample_words(locale: str) -> frozenset[str]:
+    """Every word of the locale's interaction model: its samples (slots left out) and its slot values.
+
+    Derived from the model the content generates, so a word added to any sample is never taken for a name.
+    Built on the first name checked, not at import: only naming needs it.
+    """
+    from skill.models import build_model
+
+    language_model = build_model(locale)["interactionModel"]["languageModel"]
+    texts: list[str] = []
+    for intent in language_model["intents"]:
+        texts.extend(_SLOT.sub(" ", sample) for sample in intent.get("samples", []))
+    for slot_type in language_model.get("types", []):
+        for value in slot_type["values"]:
+            texts.extend([value["name"]["value"], *value["name"].get("synonyms", [])])
+    return frozenset(word for text in texts for word in _words(text))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold().replace("’", "'"))
+
+
+def plausible_name(turn: Turn, raw: object) -> str | None:
+    """`raw` as a first name fit to store and speak, or None when it is not plausibly one."""
+    name = host.clean_name(raw)
+    if name is None:
+        return None
+    settings = turn.content.section(SECTION).settings
+    words = _words(name)
+    if not words or len(words) > int(settings["max_words"]):
+        return None
+    refused = {str(w).casefold() for w in [*settings["not_names"], *settings.get("not_names_local", [])]}
+    allowed = {str(w).casefold() for w in settings.get("also_first_names", [])}
+    from_samples = sample_words(turn.content.locale) - allowed
+    if any(word in refused or word in from_samples for word in words):
+        return None
+    return name
+
+
+# -- what the handlers call ---------------------------------------------------------------------------------
+def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
+    """SetNamesIntent: introductions, or (names stored) a clear request to change them, which waits for a yes."""
+    own, partners = plausible_name(turn, first), plausible_name(turn, second)
+    if turn.household.has_names:
+        return _names_when_known(turn, own, partners, given=(bool(first), bool(second)))
+    return _introductions(turn, own, partners)
+
+
+def my_name(turn: Turn, name: str | None) -> Reply:
+    """ "I'm Maya": during introductions, the speaker's own name; afterwards, which partner is speaking.
+
+    Never a rename. Mid-ritual it is taken as talk (partners say each other's names): the ritual keeps its
+    place and nobody is greeted or linked.
+    """
+    if not turn.household.has_names:
+        return _introductions(turn, plausible_name(turn, name), None)
+    said = plausible_name(turn, name)
+    if said is None or turn.active_ritual():
+        return place.off_script(turn)
+    partner = _partner_named(turn, said)
+    if partner is None:
+        return _hint(turn)
+    return host.introduce_speaker(turn, partner)
+
+
+def rename_answered(turn: Turn, yes: bool) -> Reply:
+    """A yes or no to "shall I call you Ana and Leo from now on?"."""
+    wanted = turn.session.get(RENAME_TO)
+    checked = [plausible_name(turn, n) for n in wanted] if isinstance(wanted, list) and len(wanted) == 2 else []
+    names = [name for name in checked if name]
+    lead: tuple[Segment, ...]
+    if yes and len(names) == 2:
+        if [n.casefold() for n in turn.household.names] != [n.casefold() for n in names]:
+            turn.household.speakers.clear()  # new names: which voice is whose must be told again
+        turn.household.names = names
+        lead = (host.host(turn.line("names_changed")), *host.voice_intros(turn))
+    else:
+        lead = (host.host(turn.line("names_kept")),)
+    return place.keep_place(turn, lead) or _with_offer(turn, lead)
+
+
+def is_rename_pending(session: Any) -> bool:
+    return isinstance(session, dict) and session.get(host.EXPECTING) == EXPECTING_RENAME
+
+
+# -- the paths --------------------------------------------------------------------------------------------
+def _introductions(turn: Turn, own: str | None, partners: str | None) -> Reply:
+    """No names stored yet: take them as they come; once both are known, start any ritual they asked for first."""
+    pending = place.pending_ritual(turn)
+    extra = {place.PENDING_RITUAL: turn.session[place.PENDING_RITUAL]} if pending else {}
+    then = (lambda t: place.start_pending(t, pending)) if pending else None
+    return host.set_names(turn, own, partners, session_extra=extra, then=then)
+
+
+def _names_when_known(turn: Turn, own: str | None, partners: str | None, *, given: tuple[bool, bool]) -> Reply:
+    if own and partners:
+        if [own.casefold(), partners.casefold()] == [n.casefold() for n in turn.household.names]:
+            lead = (host.host(turn.line("names_unchanged")),)
+            return place.keep_place(turn, lead) or _with_offer(turn, lead)
+        names = {"first": own, "second": partners}
+        return Reply(
+            speech=(host.host(turn.line("rename_confirm", name=own, other=partners)),),
+            reprompt=(host.host(turn.line("rename_confirm_again", name=own, other=partners)),),
+            session={host.EXPECTING: EXPECTING_RENAME, RENAME_TO: list(names.values())},
+        )
+    # One name alone: "my partner is Sam" says who is speaking, outside a ritual and when Sam is one of them.
+    only = own if given == (True, False) else partners if given == (False, True) else None
+    partner = _partner_named(turn, only) if only else None
+    if partner is None or turn.active_ritual():
+        return place.off_script(turn)
+    return host.introduce_speaker(turn, partner if given[0] else 1 - partner)
+
+
+def _partner_named(turn: Turn, name: str) -> int | None:
+    said = name.casefold()
+    matches = [p for p in (0, 1) if turn.household.names[p].casefold() == said]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _hint(turn: Turn) -> Reply:
+    """A name that is neither of theirs: how to change names, never a change."""
+    return _with_offer(turn, (host.host(turn.line("names_hint")),))
+
+
+def _with_offer(turn: Turn, lead: tuple[Segment, ...]) -> Reply:
+    examples = host.menu(turn)
+    return Reply(
+        speech=(*lead, host.host(turn.host_line("offer_again", examples=examples))),
+        reprompt=(host.host(turn.host_line("offer", examples=examples)),),
+    )

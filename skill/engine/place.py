@@ -1,0 +1,102 @@
+"""Keeping a ritual's place: whatever arrives while a ritual waits, the answer says where the couple are.
+
+Only leaving on purpose (stop, cancel, another ritual, forget us) moves them away from it; anything else
+(an intent the ritual has no use for, a name, a swap of voices) is answered, and then the ritual's own
+words say whose turn it is and what to say next. Also: a ritual asked for before introductions asks for
+the names first, and starts as soon as both are known.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from skill.engine import host
+from skill.engine.ritual import Ritual, SteppedRitual, registry, ritual_named
+from skill.engine.script import Reply, Say, Segment
+from skill.engine.turn import Turn
+from skill.household import Household
+
+# What a ritual hears when Alexa caught something that is not for it: each stepped ritual answers it by
+# saying where they are (still your turn, the number we wait for...), without moving on.
+HEARD_SOMETHING = "AMAZON.FallbackIntent"
+# Session key: the ritual (intent and slots) asked for before introductions, started once both names are known.
+PENDING_RITUAL = "pending_ritual"
+_PROBE_NAMES = ("\x00first\x00", "\x00second\x00")
+
+
+def keep_place(turn: Turn, lead: tuple[Segment, ...] = ()) -> Reply | None:
+    """`lead`, then where the ritual in progress stands; None when no ritual is in progress."""
+    active = turn.active_ritual()
+    ritual = ritual_named(active) if active else None
+    if ritual is None:
+        return None
+    ritual_turn = turn.for_section(ritual.name)
+    if isinstance(ritual, SteppedRitual) and HEARD_SOMETHING in ritual.follow_ups:
+        reply = ritual.proceed(ritual_turn, HEARD_SOMETHING)
+    else:
+        title = ritual_turn.section.settings.get("title", ritual.name)
+        reply = Reply(
+            speech=(host.host(turn.host_line("offer_resume", ritual=title)),),
+            reprompt=(host.host(turn.host_line("offer_resume_again", ritual=title)),),
+            session={host.EXPECTING: host.EXPECTING_RESUME},
+        )
+    return replace(reply, speech=(*lead, *reply.speech))
+
+
+def off_script(turn: Turn) -> Reply:
+    """Something the moment has no use for: mid-ritual, the ritual's place; otherwise the host's kind fallback."""
+    return keep_place(turn) or host.fallback(turn)
+
+
+def swap_voices(turn: Turn) -> Reply:
+    """ "Swap our voices": mid-ritual, the new voices are heard and the ritual goes on where it was."""
+    if not turn.active_ritual():
+        return host.swap_voices(turn)
+    turn.household.voices_swapped = not turn.household.voices_swapped
+    lead = (host.host(turn.host_line("voices_swapped")), *host.voice_intros(turn))
+    return keep_place(turn, lead) or host.swap_voices(turn)
+
+
+# -- a ritual asked for before introductions ---------------------------------------------------------------
+def start_ritual(turn: Turn, ritual: Ritual) -> Reply:
+    """Start `ritual`; before introductions, one that would speak their names asks for the names first."""
+    if turn.household.has_names or not _speaks_names(turn, ritual):
+        return ritual.start(turn)
+    asked = {"intent": turn.intent, "slots": {k: v for k, v in turn.slots.items() if isinstance(v, str)}}
+    reply = host.ask_for_names(turn)
+    return replace(
+        reply,
+        speech=(host.host(turn.for_section("names").line("names_first")),),
+        session={**reply.session, PENDING_RITUAL: asked},
+    )
+
+
+def _speaks_names(turn: Turn, ritual: Ritual) -> bool:
+    """Whether the ritual's first reply would say a name: tried on a copy of the household, with stand-in names,
+    no Alexa APIs and its own randomness, so nothing is stored, set or used up."""
+    probe = Household.from_document(turn.household.to_document())
+    probe.names = list(_PROBE_NAMES)
+    probe_turn = replace(turn, household=probe, rng=random.Random(0), alerts=None, look_up_time_zone=None)
+    reply = ritual.start(probe_turn)
+    said = [segment.text for segment in (*reply.speech, *reply.reprompt) if isinstance(segment, Say)]
+    return any(name in text for text in said for name in _PROBE_NAMES)
+
+
+def pending_ritual(turn: Turn) -> tuple[str, dict[str, str]] | None:
+    """The ritual asked for before introductions (from this session), if it is still one we have."""
+    asked = turn.session.get(PENDING_RITUAL)
+    if not isinstance(asked, Mapping) or asked.get("intent") not in registry():
+        return None
+    slots = asked.get("slots")
+    clean = {str(k): v for k, v in slots.items() if isinstance(v, str)} if isinstance(slots, Mapping) else {}
+    return str(asked["intent"]), clean
+
+
+def start_pending(turn: Turn, pending: tuple[str, dict[str, Any]]) -> Reply:
+    """The ritual they asked for before introductions, now that both names are known."""
+    intent, slots = pending
+    ritual = registry()[intent]
+    return ritual.start(replace(turn.for_section(ritual.name), intent=intent, slots=slots))

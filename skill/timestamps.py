@@ -1,0 +1,52 @@
+"""Alexa's request `timestamp`, read one way everywhere: ISO 8601, or epoch seconds or milliseconds.
+
+Amazon documents ISO 8601 ("2026-11-22T19:30:00Z"); some recorded requests carry epoch milliseconds
+(1795375800000). Every reader (the request facts, the web endpoint's 150 s check, the SDK's
+deserializer) goes through `alexa_time`, so both shapes mean the same instant.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+# Below this, an epoch number is seconds; above, milliseconds (1e11 s is the year 5138; 1e11 ms is 1973).
+_MILLISECONDS_FROM = 10**11
+
+
+def alexa_time(value: Any) -> datetime | None:
+    """The instant `value` names, timezone-aware (UTC when it names none); None when it is not a time."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return _from_epoch(int(text))
+        try:
+            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+    if isinstance(value, (int, float)) and value == value and abs(value) != float("inf"):
+        return _from_epoch(value)
+    return None
+
+
+def _from_epoch(number: float) -> datetime | None:
+    seconds = number / 1000 if abs(number) >= _MILLISECONDS_FROM else number
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def iso_timestamp(value: Any) -> Any:
+    """`value` as the ISO 8601 text the SDK's model reads, when it is an epoch number; anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return value
+    if isinstance(value, str) and not value.strip().isdigit():
+        return value
+    moment = alexa_time(value)
+    return moment.isoformat().replace("+00:00", "Z") if moment else value

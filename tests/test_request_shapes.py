@@ -1,0 +1,215 @@
+"""Every request shape Alexa documents gets a valid answer, through the Lambda handler and the web endpoint.
+
+The bodies in tests/fixtures/ are written by us in the shapes of Amazon's request reference (launch with a
+recognised person, a unit and a Viewport; entity resolution matched and not; a dialogState; session-ended
+errors; skill events; permission answers with and without a session; APL, AudioPlayer and
+PlaybackController events; an epoch-millisecond timestamp). Each is sent with a fresh timestamp; each
+answer must deserialize into ask_sdk_model's ResponseEnvelope, keep Alexa's limits, carry well-formed SSML,
+and a SessionEndedRequest gets no speech. Then the request defects the outside run found, one by one.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope, ResponseEnvelope
+
+from skill.content import load_content
+from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
+from skill.speech.limits import check_response
+from skill.timestamps import alexa_time
+from tests import alexa_certs
+from tests.alexa_api_standin import AlexaApiStandIn, consent_answer
+from tests.conversation import Couple
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
+APOLOGIES = set(load_content("en-US").section("host").lines.variants("apology"))
+CLIPS = {src: seconds for src, seconds in load_content("en-US").sounds.clips.values()}
+SERIALIZER = DefaultSerializer()
+# Requests that must never be answered with speech (Alexa's rules for them).
+SILENT_TYPES = ("SessionEndedRequest", "System.ExceptionEncountered", "AlexaSkillEvent.", "AudioPlayer.", "PlaybackController.")
+
+
+def fixture_names() -> list[str]:
+    return sorted(path.stem for path in FIXTURES.glob("*.json"))
+
+
+def fresh(name: str) -> dict[str, Any]:
+    """The fixture with its timestamp made now, in the fixture's own form (ISO text, or epoch milliseconds)."""
+    body: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    now = datetime.now(timezone.utc)
+    written = body["request"]["timestamp"]
+    if isinstance(written, int):
+        body["request"]["timestamp"] = int(now.timestamp() * 1000)
+    elif isinstance(written, str) and written.isdigit():
+        body["request"]["timestamp"] = str(int(now.timestamp() * 1000))
+    else:
+        body["request"]["timestamp"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return body
+
+
+def check_answer(name: str, request: dict[str, Any], answer: dict[str, Any]) -> None:
+    """What every answer must be, whatever the request."""
+    envelope = SERIALIZER.deserialize(json.dumps(answer), ResponseEnvelope)
+    assert isinstance(envelope, ResponseEnvelope) and envelope.response is not None, name
+    assert not check_response(answer, locale="en-US", clip_seconds=CLIPS), f"{name}: {check_response(answer, locale='en-US', clip_seconds=CLIPS)}"
+    response = answer["response"]
+    for speech in (response.get("outputSpeech"), (response.get("reprompt") or {}).get("outputSpeech")):
+        if speech:
+            ET.fromstring(re.sub(r"(</?)amazon:", r"\1amazon_", speech["ssml"]))  # well-formed, or this raises
+            assert not any(apology in speech["ssml"] for apology in APOLOGIES), f"{name}: apologised"
+    if request["request"]["type"] in ("LaunchRequest", "IntentRequest"):
+        assert "outputSpeech" in response, f"{name}: silence where the couple spoke to us"
+    if request["request"]["type"].startswith(SILENT_TYPES):
+        assert "outputSpeech" not in response and "reprompt" not in response, f"{name} got speech"
+    if "reprompt" in response:
+        assert response.get("shouldEndSession") is False, f"{name}: a reprompt on a closing response"
+
+
+def test_the_corpus_covers_what_the_issue_lists() -> None:
+    names = fixture_names()
+    assert len(names) >= 20
+    types = {json.loads((FIXTURES / f"{n}.json").read_text())["request"]["type"] for n in names}
+    assert {
+        "LaunchRequest", "IntentRequest", "SessionEndedRequest", "System.ExceptionEncountered", "Connections.Response",
+        "CanFulfillIntentRequest", "AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillDisabled",
+        "AlexaSkillEvent.SkillPermissionAccepted", "AlexaSkillEvent.SkillPermissionChanged",
+        "Alexa.Presentation.APL.UserEvent", "AudioPlayer.PlaybackStarted", "PlaybackController.PlayCommandIssued",
+    } <= types  # fmt: skip
+    text = "".join((FIXTURES / f"{n}.json").read_text() for n in names)
+    for shape in ('"person"', '"unit"', '"Viewport"', "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", '"dialogState"', '"error"'):
+        assert shape in text, shape
+    bodies = [json.loads((FIXTURES / f"{n}.json").read_text()) for n in names]
+    assert any(b["request"]["type"] == "Connections.Response" and "session" not in b for b in bodies)
+    assert any(isinstance(b["request"]["timestamp"], int) for b in bodies)
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_each_fixture_is_the_sdk_models_own_request_type(name: str) -> None:
+    """Our bodies are read by ask_sdk_model (generated from Amazon's API definitions) as the request they claim to be."""
+    from skill.alexa.skill import AlexaSerializer
+
+    body = fresh(name)
+    envelope = AlexaSerializer().deserialize(json.dumps(body), RequestEnvelope)
+    request = envelope.request
+    assert type(request).__name__ != "Request", f"{name}: read as a generic request"
+    assert getattr(request, "object_type", None) == body["request"]["type"]
+    assert alexa_time(request.timestamp) is not None
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_each_fixture_through_the_lambda_handler(lambda_app: Any, name: str) -> None:
+    body = fresh(name)
+    answer = lambda_app.handler(copy.deepcopy(body), None)
+    check_answer(name, body, answer)
+
+
+@pytest.fixture
+def signed_client() -> Any:
+    """The web service with Alexa's checks on: signatures from the tests' own certificate chain, and the 150 s window."""
+    from skill.web import create_app
+
+    app = create_app(
+        verifiers=[
+            AlexaSignatureVerifier(fetch=lambda url: alexa_certs.chain_pem(), trusted_roots=[alexa_certs.root_cert()]),
+            AlexaTimestampVerifier(),
+        ]
+    )
+    return app.test_client()
+
+
+def post_signed(client: Any, body: dict[str, Any]) -> Any:
+    raw = json.dumps(body).encode()
+    headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(raw)}
+    return client.post("/alexa", data=raw, headers=headers, content_type="application/json")
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_each_fixture_through_the_signed_web_endpoint(signed_client: Any, name: str) -> None:
+    body = fresh(name)
+    response = post_signed(signed_client, body)
+    assert response.status_code == 200, (name, response.data[:200])
+    check_answer(name, body, response.get_json())
+
+
+@pytest.mark.parametrize("form", ["integer", "text"])
+def test_an_epoch_millisecond_timestamp_out_of_the_window_is_refused_like_any_other(signed_client: Any, form: str) -> None:
+    body = fresh("launch_epoch_milliseconds")
+    stale = int((datetime.now(timezone.utc).timestamp() - 600) * 1000)
+    body["request"]["timestamp"] = stale if form == "integer" else str(stale)
+    assert post_signed(signed_client, body).status_code == 400
+
+
+# -- the defects the outside run found, at their cause ----------------------------------------------------
+def test_an_epoch_millisecond_timestamp_is_that_moment(couple: Couple, lambda_app: Any, stored) -> None:
+    """ "Now" is the request's own clock, in either form: a ritual kept from an ISO request is found by an epoch one."""
+    couple.meet()
+    couple.intent("RoseThornBudIntent", one_shot=True, pace="open")
+    body = couple.envelope({"type": "IntentRequest", "intent": {"name": "AMAZON.ResumeIntent", "slots": {}}}, new=True)
+    body["request"]["timestamp"] = int(couple.later(hours=1).now.timestamp() * 1000)
+    answer = lambda_app.handler(body, None)
+    assert "rose" in answer["response"]["outputSpeech"]["ssml"].lower()
+    body["request"]["timestamp"] = int(couple.later(hours=5).now.timestamp() * 1000)  # past the place's expiry
+    lambda_app.handler(body, None)
+    assert stored(couple)["in_progress"] is None or stored(couple)["in_progress"]["ritual"] != "rose_thorn_bud"
+
+
+def without_session(couple: Couple, request: dict[str, Any]) -> dict[str, Any]:
+    body = couple.envelope(request, new=False)
+    del body["session"]
+    return body
+
+
+def test_a_permission_answer_without_a_session_sets_one_timer_and_no_apology(
+    couple: Couple, lambda_app: Any, alexa_api: AlexaApiStandIn, stored
+) -> None:
+    couple.api_endpoint = alexa_api.url
+    couple.meet()
+    alexa_api.status = 403
+    couple.intent("MagicMinutesIntent", one_shot=True)
+    alexa_api.status = 200
+    answer = lambda_app.handler(without_session(couple.later(seconds=20), consent_answer("ACCEPTED")), None)
+    speech = answer["response"]["outputSpeech"]["ssml"]
+    assert not any(apology in speech for apology in APOLOGIES)
+    assert answer["response"]["shouldEndSession"] is True and "sessionAttributes" not in answer
+    timers = [r for r in alexa_api.received if r.path == "/v1/alerts/timers"]
+    assert len(timers) == 2, "the refused attempt, then the one timer"
+    assert stored(couple)["rituals"]["magic_minutes"]["timer_for_run"] == 1
+    # Alexa delivers the same answer again: the minutes have begun, and no second timer is set.
+    again = lambda_app.handler(without_session(couple.later(seconds=5), consent_answer("ACCEPTED")), None)
+    assert not any(apology in again["response"]["outputSpeech"]["ssml"] for apology in APOLOGIES)
+    assert len([r for r in alexa_api.received if r.path == "/v1/alerts/timers"]) == 2
+
+
+def test_a_denied_answer_without_a_session_still_gives_the_minutes(couple: Couple, lambda_app: Any, alexa_api: AlexaApiStandIn) -> None:
+    couple.api_endpoint = alexa_api.url
+    couple.meet()
+    alexa_api.status = 403
+    couple.intent("MagicMinutesIntent", one_shot=True)
+    answer = lambda_app.handler(without_session(couple, consent_answer("DENIED")), None)
+    speech = answer["response"]["outputSpeech"]["ssml"]
+    assert not any(apology in speech for apology in APOLOGIES) and ("Maya" in speech or "Sam" in speech)
+
+
+def test_a_session_ending_apology_carries_no_reprompt(couple: Couple, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failure the outside run saw: the reply had its reprompt on the builder when the session write failed."""
+    from skill.alexa import conversation
+
+    couple.meet()
+
+    def session_write_fails(self: Any, attributes: dict[str, object]) -> None:
+        raise RuntimeError("session attributes could not be set")
+
+    monkeypatch.setattr(conversation.Conversation, "_keep_in_session", session_write_fails)
+    said = couple.intent("RoseThornBudIntent", one_shot=True, pace="open")
+    assert said.text in APOLOGIES and said.ends_session
+    assert "reprompt" not in said.response and "directives" not in said.response
