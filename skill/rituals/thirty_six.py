@@ -143,8 +143,10 @@ class ThirtySix:
         which = int(place.get("turn", 0))
         partner, names = self._who(turn, place, which)
         again = "hand_over_again" if which == 0 else "done_hint_again"
-        line = to_partner(partner, turn.line(again, **names))
-        return Reply(speech=(line,), reprompt=(line,))
+        question = questions_of(turn, int(place["set"]))[int(place["q"])].replace(PARTNER_SLOT, names["other"])
+        hint = to_partner(partner, turn.line(again, **names))
+        # The speech re-reads the question, so the reprompt (the hint alone) never repeats it word for word.
+        return Reply(speech=(host(question), hint), reprompt=(hint,))
 
     def _next_question(self, turn: Turn, place: dict[str, Any]) -> Reply:
         set_number, index = int(place["set"]), int(place["q"]) + 1
