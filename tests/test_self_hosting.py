@@ -67,9 +67,9 @@ class Server:
         return "".join(self.seen)
 
 
-def start(args: list[str], env: dict[str, str], *, listening: str) -> Server:
+def start(args: list[str], env: dict[str, str], *, listening: str, cwd: Path = ROOT) -> Server:
     process = subprocess.Popen(
-        [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     server = Server(process)
 
