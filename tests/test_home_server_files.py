@@ -306,3 +306,27 @@ def test_systemd_accepts_the_units_and_rates_the_service_well_hardened(tmp_path:
     security = subprocess.run([str(ANALYZE), "security", "--offline=true", "--threshold=20", names[0]],
                               capture_output=True, text=True, timeout=120, cwd=tmp_path)  # fmt: skip
     assert security.returncode == 0, security.stdout[-1500:]
+
+
+# -- the README's self-hosting section names only what exists ---------------------------------------
+
+
+def self_hosting_section() -> str:
+    return (ROOT / "README.md").read_text().split("## Self-hosting on a home server", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_walks_through_files_commands_and_settings_that_exist() -> None:
+    section = self_hosting_section()
+    for path in set(re.findall(r"`((?:docs/self-hosting/|interaction_models/)[\w./-]+|compose\.yaml|Dockerfile|\.env\.example)`", section)):
+        assert (ROOT / path).exists(), path
+    for path in re.findall(r"docs/self-hosting/([\w.*-]+)", section):
+        assert list(UNITS.glob(path)), path
+    commands = subprocess.run([sys.executable, "-m", "skill.cli", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    for command in set(re.findall(r"(?:bin/|skill |`)our-rituals ([a-z][\w-]*)", section)):
+        assert command in commands, command
+    services = compose()["services"]
+    assert set(re.findall(r"docker compose (?:exec -T|logs) (\w+)", section)) <= set(services)
+    words = " ".join(section.split())
+    assert "SKILL_ID and DOMAIN, the only two settings" in words
+    assert "My development endpoint has a certificate from a trusted certificate authority" in words
+    assert "https://rituals.example.org/alexa" in section and DOMAIN in (UNITS / "Caddyfile").read_text()
