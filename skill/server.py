@@ -63,10 +63,11 @@ def serve(
         for listener in listeners:
             dispatcher.close(listener)  # the listening socket only (the wake-up trigger stays open)
         deadline = time.monotonic() + GRACE_SECONDS
-        unfinished = 0
+        unfinished = in_flight = -1
         while True:
             channels = [each for each in socket_map.values() if isinstance(each, HTTPChannel)]
             busy = [c for c in channels if c.requests or c.request is not None or c.total_outbufs_len]
+            in_flight = len(busy) if in_flight < 0 else in_flight
             for channel in channels:
                 if channel not in busy:
                     channel.will_close = True  # closed by the loop's next pass
@@ -79,8 +80,9 @@ def serve(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if unfinished:
+    if unfinished > 0:
         print(f"Our Rituals stopped; {unfinished} request(s) were still unanswered after {GRACE_SECONDS:g} s.", file=out, flush=True)
         return 1
-    print("Our Rituals stopped cleanly: every request it had received was answered.", file=out, flush=True)
+    print(f"Our Rituals stopped cleanly: every request it had received was answered ({in_flight} in flight at the stop).",
+          file=out, flush=True)  # fmt: skip
     return 0

@@ -11,6 +11,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -252,6 +253,60 @@ def test_sigterm_during_a_burst_answers_what_it_received_and_loses_no_write(tmp_
     missing = [c.user_id for c in requests.answered if store.load(c.key).document.get("names") != ["Ana", "Leo"]]
     assert len(requests.answered) >= 30 and missing == [], f"{len(missing)} answered requests were not stored"
     assert len(requests.answered) < 6 * 400, "the stop came in the middle of the burst"
+
+
+def http_request(host: str, event: dict[str, Any]) -> bytes:
+    body = json.dumps(event).encode()
+    head = f"POST /alexa HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+def read_response(connection: socket.socket) -> tuple[int, dict[str, Any]]:
+    """One HTTP/1.1 response with a Content-Length, read off a kept-alive connection: (status, JSON body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        assert chunk, f"the connection closed before a response: {data!r}"
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(body) < length:
+        chunk = connection.recv(65536)
+        assert chunk, "the connection closed in the middle of a response"
+        body += chunk
+    return int(head.split()[1]), json.loads(body)
+
+
+def test_a_request_half_received_at_sigterm_is_still_answered_and_stored(tmp_path: Path, servers: list[Server]) -> None:
+    db = tmp_path / "home.db"
+    server = serve_command(env_for(db), servers, "--no-verify")
+    host, port = server.url.removeprefix("http://").split(":")
+    first, second = couple_at(server.url, user="amzn1.ask.account.FIRST"), couple_at(server.url, user="amzn1.ask.account.SECOND")
+    for couple in (first, second):
+        couple.new_session()
+    naming = {"type": "IntentRequest", "intent": {"name": "SetNamesIntent", "confirmationStatus": "NONE", "slots": {
+        "first": {"name": "first", "value": "Ana", "confirmationStatus": "NONE"},
+        "second": {"name": "second", "value": "Leo", "confirmationStatus": "NONE"}}}}  # fmt: skip
+    later = http_request(server.url, second.envelope(naming, new=True))
+    with socket.create_connection((host, int(port)), timeout=20) as connection:
+        # One whole request and the first half of the next on one kept-alive connection, in one write: the
+        # answer to the first shows the server has read the half too.
+        connection.sendall(http_request(server.url, first.envelope(naming, new=True)) + later[: len(later) // 2])
+        assert read_response(connection)[0] == 200
+        server.process.send_signal(signal.SIGTERM)
+        for _ in range(1000):  # until the server has closed its door (bounded by count)
+            try:
+                socket.create_connection((host, int(port)), timeout=5).close()
+            except ConnectionRefusedError:
+                break
+        else:
+            pytest.fail("the server kept accepting connections after SIGTERM")
+        connection.sendall(later[len(later) // 2 :])
+        status, envelope = read_response(connection)
+    assert status == 200 and "Ana" in json.dumps(envelope["response"])
+    assert server.process.wait(timeout=STOP_TIMEOUT) == 0
+    assert "every request it had received was answered (1 in flight at the stop)" in server.output
+    assert names_in(db, second) == ["Ana", "Leo"] and names_in(db, first) == ["Ana", "Leo"]
 
 
 # -- backup while writing, restore into a running server ----------------------------------------
