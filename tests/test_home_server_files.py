@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -152,13 +153,13 @@ def test_the_image_builds_and_becomes_healthy(tmp_path: Path) -> None:
                                     capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
             if status != "starting":
                 break
-            subprocess.run(["docker", "wait", "--condition", "not-running", container], capture_output=True, timeout=2)
+            time.sleep(2)
         assert status == "healthy"
         subprocess.run(["docker", "stop", container], check=True, capture_output=True, timeout=60)
         code = subprocess.run(["docker", "inspect", "--format", "{{.State.ExitCode}}", container], capture_output=True, text=True, check=True)
         assert code.stdout.strip() == "0", "SIGTERM: the server stopped cleanly"
     finally:
-        subprocess.run(["docker", "rm", "--force", container], capture_output=True)
+        subprocess.run(["docker", "rm", "--force", "--volumes", container], capture_output=True)
 
 
 # -- compose and Caddy ------------------------------------------------------------------------------
