@@ -81,6 +81,8 @@ def backup(live: Path, target: str) -> Done:
     try:
         count = _backup_to(live, partial)
         os.replace(partial, destination)
+    except OSError as error:
+        raise BackupError(f"cannot write {destination} ({error.strerror or error})") from None
     finally:
         partial.unlink(missing_ok=True)
     size = destination.stat().st_size
@@ -127,11 +129,13 @@ def restore(live: Path, source: str, stdin: BinaryIO | None = None) -> Done:
             count = check_household_file(candidate)
         except BackupError as error:
             raise BackupError(str(error).replace(str(candidate), named)) from None
-        live.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
+            live.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.close(os.open(live, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         except FileExistsError:
             pass
+        except OSError as error:
+            raise BackupError(f"cannot write the household file {live} ({error.strerror or error})") from None
         try:
             target = sqlite3.connect(live, isolation_level=None, timeout=5.0)
             try:

@@ -369,6 +369,9 @@ def test_backup_to_standard_output_and_back(tmp_path: Path, lambda_app: Any) -> 
     couple = Couple(send=lambda event: lambda_app.handler(event, None))
     couple.meet("Priya", "Jordan")
     env = env_for(Path(os.environ["OUR_RITUALS_DB"]))
+    nowhere = cli("backup", str(tmp_path / "no-such-folder" / "b.db"), env=env)
+    assert nowhere.returncode == 1 and nowhere.stderr.decode().startswith("No backup made: cannot write")
+    assert "Traceback" not in nowhere.stderr.decode()
     piped = cli("backup", "-", env=env)
     assert piped.returncode == 0 and piped.stdout.startswith(b"SQLite format 3\x00")
     assert "to standard output" in piped.stderr.decode()
@@ -377,6 +380,8 @@ def test_backup_to_standard_output_and_back(tmp_path: Path, lambda_app: Any) -> 
     assert restored.returncode == 0, restored.stderr.decode()
     assert "from standard input" in restored.stdout.decode()
     assert names_in(tmp_path / "elsewhere" / "home.db", couple) == ["Priya", "Jordan"]
+    unwritable = cli("restore", "-", env=env_for(Path("/proc/our-rituals/home.db")), stdin=piped.stdout)
+    assert unwritable.returncode == 1 and "cannot write the household file /proc/our-rituals/home.db" in unwritable.stderr.decode()
 
 
 def corrupt(path: Path) -> None:
@@ -432,6 +437,8 @@ def test_backup_and_restore_say_when_there_is_nothing_to_do(tmp_path: Path) -> N
     missing = cli("backup", str(tmp_path / "b.db"), env=env)
     assert missing.returncode == 1 and "there is no household file at" in missing.stderr.decode()
     assert not (tmp_path / "b.db").exists()
+    no_file = cli("restore", str(tmp_path / "b.db"), env=env)
+    assert no_file.returncode == 1 and no_file.stderr.decode().startswith(f"Nothing restored: cannot read {tmp_path / 'b.db'}")
     cloud = {**env, "SKILL_TABLE": "our-rituals"}
     for command in ("backup", "restore"):
         refused = cli(command, str(tmp_path / "b.db"), env=cloud)
