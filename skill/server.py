@@ -9,6 +9,7 @@ lets every request it has already read finish and be answered, then exits 0.
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
@@ -43,6 +44,7 @@ def serve(
     from waitress.wasyncore import close_all, dispatcher, loop
 
     out = out or sys.stdout
+    _log_like_the_skill()
     socket_map: dict[int, Any] = {}
     server = create_server(app, map=socket_map, host=host, port=port, threads=threads, asyncore_loop_timeout=1)
     listeners = [each for each in socket_map.values() if isinstance(each, BaseWSGIServer)]
@@ -86,3 +88,14 @@ def serve(
     print(f"Our Rituals stopped cleanly: every request it had received was answered ({in_flight} in flight at the stop).",
           file=out, flush=True)  # fmt: skip
     return 0
+
+
+def _log_like_the_skill() -> None:
+    """Waitress's own warnings ("Task queue depth is 3") and errors go out as the skill's JSON lines, which also
+    leave out exception messages (they may quote a request); otherwise they would print as bare text."""
+    from skill.logs import get_logger
+
+    server_log = logging.getLogger("waitress")
+    server_log.handlers = list(get_logger().handlers)
+    server_log.setLevel(logging.WARNING)
+    server_log.propagate = False

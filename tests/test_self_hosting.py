@@ -260,6 +260,10 @@ def test_sigterm_during_a_burst_answers_what_it_received_and_loses_no_write(tmp_
     requests.join()
     assert requests.not_200 == []
     assert "stopped cleanly: every request it had received was answered" in server.output
+    said = server.output.splitlines()
+    assert said[0].startswith("Our Rituals on http://") and said[-1].startswith("Our Rituals stopped cleanly")
+    for line in said[1:-1]:  # the skill's and the server's log lines: all JSON, none a bare warning or traceback
+        assert json.loads(line)["level"] in ("INFO", "WARNING"), line
 
     store = SQLiteStore(db)
     missing = [c.user_id for c in requests.answered if store.load(c.key).document.get("names") != ["Ana", "Leo"]]
