@@ -108,6 +108,7 @@ def test_the_images_install_and_command_serve_with_checks_on(tmp_path: Path) -> 
                          capture_output=True, text=True, timeout=300)  # fmt: skip
     assert pip.returncode == 0, pip.stderr[-2000:]
     assert (installed / "skill" / "content" / "en").is_dir(), "the content files are in the installed package"
+    assert not (installed / "tests").exists(), "the tests' certificate seam (tests/signed_server.py) is never installed"
 
     command, health = image_command(0)
     env = {k: v for k, v in os.environ.items() if k != "OUR_RITUALS_VERIFY_REQUESTS"}
