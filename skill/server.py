@@ -4,7 +4,8 @@ Waitress is pure Python (no C extension, no fork), so the same server runs on a 
 container image and on a laptop, and its threads share one process, which the embedded SQLite store
 needs: gunicorn would add worker processes that each open the file, for a skill that two people use.
 On SIGTERM (systemd's and Docker's stop signal) or Ctrl-C the server stops accepting connections,
-lets every request it has already read finish and be answered, then exits 0.
+lets every request it has already read finish and be answered, then exits: 0, or 1 if a request was
+still unanswered after GRACE_SECONDS.
 """
 
 from __future__ import annotations
@@ -43,10 +44,13 @@ def serve(
     from waitress.server import BaseWSGIServer, create_server
     from waitress.wasyncore import close_all, dispatcher, loop
 
+    from skill.web import MAX_BODY_BYTES
+
     out = out or sys.stdout
     _log_like_the_skill()
     socket_map: dict[int, Any] = {}
-    server = create_server(app, map=socket_map, host=host, port=port, threads=threads, asyncore_loop_timeout=1)
+    # A body larger than any Alexa request is refused (413) as it arrives, before waitress spools it to disk.
+    server = create_server(app, map=socket_map, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES)
     listeners = [each for each in socket_map.values() if isinstance(each, BaseWSGIServer)]
     stop = threading.Event()
 

@@ -199,6 +199,10 @@ def test_serve_runs_waitress_and_the_development_server_only_when_asked(tmp_path
     env = env_for(tmp_path / "home.db")
     production = serve_command(env, servers, "--no-verify", "--threads", "2")
     assert "waitress, 2 threads" in production.output and "development server" not in production.output
+    huge = urllib.request.Request(production.url + "/alexa", data=b" " * 300_000, headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(huge, timeout=20)
+    assert refused.value.code == 413, "a body larger than any Alexa request is refused as it arrives"
     assert production.stop() == 0
     development = serve_command(env, servers, "--no-verify", "--dev")
     assert "development server" in development.output
