@@ -38,8 +38,8 @@ PLATFORM = "manylinux2014_aarch64"
 # first on sys.path and shadow the versions the runtime's botocore was tested with (python-dateutil 4
 # and a newer urllib3 are outside botocore's pins), so these come from the runtime.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3"})
-# Only the self-hosted web endpoint (skill.web, skill.signature) needs these.
-WEB_ONLY = frozenset({"flask-ask-sdk", "cryptography", "certifi"})
+# Only the self-hosted web endpoint (skill.web, skill.signature, skill.server) needs these.
+WEB_ONLY = frozenset({"flask-ask-sdk", "cryptography", "certifi", "waitress"})
 
 # Lambda's own limits for a zip deployment package.
 MAX_ZIPPED_BYTES = 50 * 1024 * 1024

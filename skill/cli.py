@@ -7,18 +7,79 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from skill.server import DEFAULT_THREADS  # waitress itself is imported only when serving
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
 
 def _serve(args: argparse.Namespace) -> int:
-    from werkzeug.serving import run_simple
-
     from skill.store import default_sqlite_path
     from skill.web import create_app
 
     app = create_app(verify_requests=not args.no_verify)
     where = "the embedded store at " + str(default_sqlite_path())
     checks = "OFF (local development only)" if args.no_verify else "ON"
-    print(f"Our Rituals on http://{args.host}:{args.port}/alexa, state in {where}; request verification {checks}.")
-    run_simple(args.host, args.port, app, threaded=True)
+    if args.dev:
+        from werkzeug.serving import run_simple
+
+        print(f"Our Rituals on Werkzeug's development server (--dev: not for a home server), state in {where}; "
+              f"request verification {checks}.", flush=True)  # fmt: skip
+        run_simple(args.host, args.port, app, threaded=True)
+        return 0
+
+    from skill.server import serve
+
+    def announce(host: str, port: int) -> None:
+        print(f"Our Rituals on http://{host}:{port}/alexa (waitress, {args.threads} threads), state in {where}; "
+              f"request verification {checks}.", flush=True)  # fmt: skip
+
+    return serve(app, host=args.host, port=args.port, threads=args.threads, announce=announce)
+
+
+def _embedded_store_path() -> Path | None:
+    import os
+
+    from skill.store import default_sqlite_path
+
+    if os.environ.get("SKILL_TABLE"):
+        print("SKILL_TABLE is set, so households live in DynamoDB: back them up with its point-in-time recovery "
+              "(template.yaml turns it on); backup and restore are for the embedded SQLite file.", file=sys.stderr)  # fmt: skip
+        return None
+    return default_sqlite_path()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from skill.backup import BackupError, backup
+
+    live = _embedded_store_path()
+    if live is None:
+        return 2
+    try:
+        done = backup(live, args.path)
+    except BackupError as error:
+        print(f"No backup made: {error}.", file=sys.stderr)
+        return 1
+    print(done.summary, file=sys.stderr if args.path == "-" else sys.stdout)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from skill.backup import BackupError, restore
+
+    live = _embedded_store_path()
+    if live is None:
+        return 2
+    try:
+        done = restore(live, args.path)
+    except BackupError as error:
+        print(f"Nothing restored: {error}.", file=sys.stderr)
+        return 1
+    print(done.summary)
     return 0
 
 
@@ -113,10 +174,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the skill as a local web service (embedded SQLite store)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
+    serve.add_argument("--port", type=int, default=5000, help="the port to listen on (default 5000; 0 picks a free one)")
+    serve.add_argument("--threads", type=_positive, default=DEFAULT_THREADS, help=f"requests served at once (default {DEFAULT_THREADS})")
+    serve.add_argument("--dev", action="store_true", help="use Werkzeug's development server instead of waitress (local development only)")
     serve.add_argument("--no-verify", action="store_true", help="skip Alexa signature and timestamp checks (local testing only)")
     serve.set_defaults(run=_serve)
+
+    backup = commands.add_parser("backup", help="copy the household file (embedded SQLite) safely, even while serving")
+    backup.add_argument("path", help="the backup file to write, a folder for a dated file in it, or - for standard output")
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser("restore", help="replace the household file's contents with a checked backup")
+    restore.add_argument("path", help="the backup file to restore, or - for standard input")
+    restore.set_defaults(run=_restore)
 
     dialog = commands.add_parser("dialog", help="talk to the skill in this terminal, offline")
     dialog.add_argument("--locale", default="en-US", choices=("en-US", "en-GB", "en-CA", "en-AU", "en-IN"))
