@@ -12,11 +12,11 @@ import queue
 import re
 import signal
 import socket
-import time
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
