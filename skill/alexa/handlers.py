@@ -162,7 +162,7 @@ class HelpHandler(_Handler):
         return is_intent_name("AMAZON.HelpIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.help_reply, remember=False)
+        return self.conversation(handler_input).respond(host.help_reply)
 
 
 class GoodbyeHandler(_Handler):
@@ -175,7 +175,7 @@ class GoodbyeHandler(_Handler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.goodbye, remember=False)
+        return self.conversation(handler_input).respond(host.goodbye)
 
 
 class RepeatHandler(_Handler):
@@ -183,7 +183,7 @@ class RepeatHandler(_Handler):
         return is_intent_name("AMAZON.RepeatIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).repeat(host.nothing_to_repeat)
+        return self.conversation(handler_input).repeat(host.nothing_to_repeat, current=host.current_prompt)
 
 
 class FallbackHandler(_Handler):

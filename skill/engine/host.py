@@ -194,7 +194,22 @@ def swap_voices(turn: Turn) -> Reply:
     )
 
 
+def _ritual_in_progress(turn: Turn) -> tuple[object, Turn] | None:
+    """The ritual the couple is in the middle of (with a turn answering from its content), if any."""
+    from skill.engine.ritual import ritual_named
+
+    active = turn.active_ritual()
+    ritual = ritual_named(active) if active else None
+    return (ritual, turn.for_section(active)) if ritual is not None and active else None
+
+
 def help_reply(turn: Turn) -> Reply:
+    """Inside a ritual: which one, whose turn, what they can say. Otherwise the menu."""
+    found = _ritual_in_progress(turn)
+    if found is not None and hasattr(found[0], "help"):
+        reply = found[0].help(found[1])
+        if isinstance(reply, Reply):
+            return reply
     return Reply(
         speech=(host(turn.host_line("help", examples=_menu(turn, HELP_EXAMPLES))),),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
@@ -223,7 +238,22 @@ def which_one(turn: Turn) -> Reply:
 
 
 def goodbye(turn: Turn) -> Reply:
+    """Stop, cancel, pause: inside a ritual, the place is kept and they hear how to come back."""
+    found = _ritual_in_progress(turn)
+    if found is not None:
+        title = found[1].section.settings.get("title", found[1].section_name)
+        return Reply(speech=(host(turn.host_line("paused", ritual=title)),), end_session=True)
     return Reply(speech=(host(turn.host_line("goodbye")),), end_session=True)
+
+
+def current_prompt(turn: Turn) -> Reply | None:
+    """ "Repeat" inside a ritual: its current prompt again (the question, the sentence stem); None elsewhere."""
+    found = _ritual_in_progress(turn)
+    if found is not None and hasattr(found[0], "repeat"):
+        reply = found[0].repeat(found[1])
+        if isinstance(reply, Reply):
+            return reply
+    return None
 
 
 def apology(turn: Turn) -> Reply:
