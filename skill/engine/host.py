@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from skill.engine.ritual import ritual_names
 from skill.engine.script import Reply, host, to_partner
@@ -250,7 +251,7 @@ def current_prompt(turn: Turn) -> Reply | None:
     """ "Repeat" inside a ritual: its current prompt again (the question, the sentence stem); None elsewhere."""
     found = _ritual_in_progress(turn)
     if found is not None and hasattr(found[0], "repeat"):
-        reply = found[0].repeat(found[1])
+        reply = found[0].repeat(replace(found[1], repeating=True))
         if isinstance(reply, Reply):
             return reply
     return None

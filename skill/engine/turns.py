@@ -49,7 +49,7 @@ WAITING = "turns_waiting"
 PACED_SECONDS = MAX_SPEECH_AUDIO_SECONDS - 5
 # Roughly how fast Alexa speaks, in characters a second: to tell where in a paced response a couple
 # interrupted it ("Alexa, let's take our time" half-way through a turn).
-SPOKEN_CHARS_PER_SECOND = 14.0
+SPOKEN_CHARS_PER_SECOND = 16.0  # a little fast on purpose: a request just after the end is not taken for an interruption
 
 
 def spoken_seconds(segments: Sequence[Segment], sounds: Any) -> float:
