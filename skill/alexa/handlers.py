@@ -13,6 +13,8 @@ from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
 from skill.engine import flow, forget, host
 from skill.engine.ritual import follow_up_intents, registry
+from skill.engine.script import Reply
+from skill.engine.turn import Turn
 from skill.logs import get_logger, pseudonym, redact
 from skill.speech.ssml import escape
 from skill.state import household_key
@@ -70,7 +72,12 @@ class RitualHandler(_Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         conversation = self.conversation(handler_input)
         ritual = registry()[conversation.facts.intent or ""]
-        return conversation.respond(ritual.start, section=ritual.name)
+
+        def start(turn: Turn) -> Reply:
+            host.note_tried(turn, ritual.name)  # menus then suggest what they have not tried yet
+            return ritual.start(turn)
+
+        return conversation.respond(start, section=ritual.name)
 
 
 class FollowUpHandler(_Handler):
@@ -193,7 +200,7 @@ class FallbackHandler(_Handler):
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.fallback, remember=False)
+        return self.conversation(handler_input).respond(host.fallback)
 
 
 class SessionEndedHandler(AbstractRequestHandler):
