@@ -58,7 +58,7 @@ def _offered(turn: Turn) -> list[str]:
 
 def _timely(turn: Turn) -> str | None:
     """The ritual that suits the couple's local hour (morning coffee in the morning, five magic minutes at bedtime)."""
-    hour = turn.local_now.hour
+    hour = turn.known_local_now.hour
     for slot in turn.content.section("host").settings.get("suggest_by_hour", []):
         if int(slot["from"]) <= hour < int(slot["to"]) and slot["ritual"] in turn.content.sections:
             return str(slot["ritual"])

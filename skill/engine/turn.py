@@ -59,6 +59,11 @@ class Turn:
             household.time_zone_checked = int(self.now.timestamp())
         return self.now.astimezone(_zone(household.time_zone))
 
+    @property
+    def known_local_now(self) -> datetime:
+        """Now on the couple's clock as far as we already know it (no question to the Echo): for a menu's hint."""
+        return self.now.astimezone(_zone(self.household.time_zone))
+
     def line(self, key: str, **values: Any) -> str:
         """A wording of one of this section's lines, varied from last time, names filled in."""
         lines = self.section.lines
