@@ -85,8 +85,9 @@ def offers(said: Said, section: str, key: str) -> bool:
     return False
 
 
-def menu_examples(said: Said) -> list[str]:
+def menu_examples(said: Said | str) -> list[str]:
     """The rituals a menu named, as the couple would say them ("'a hug'")."""
     import re
 
-    return re.findall(r"'([a-z][a-z' -]*?)'(?=[,.? ]| or)", said.text)
+    text = said if isinstance(said, str) else said.text
+    return re.findall(r"'([a-z][a-z' -]*?)'(?=[,.? ])", text)

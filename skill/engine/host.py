@@ -93,7 +93,8 @@ def menu_choice(turn: Turn, limit: int = OFFER_EXAMPLES) -> list[str]:
     now = int(turn.now.timestamp())
     if memory.get(MENU_AT) != now:
         previous = memory.get(MENU_FROM)
-        memory[MENU_FROM] = 0 if previous is None else (previous + OFFER_EXAMPLES) % len(offered)
+        # One fewer than a menu shows: the hour's suggestion takes a place, and no ritual is stepped over.
+        memory[MENU_FROM] = 0 if previous is None else (previous + OFFER_EXAMPLES - 1) % len(offered)
         memory[MENU_AT] = now
     start = memory[MENU_FROM] % len(offered)
     rotation = offered[start:] + offered[:start]
