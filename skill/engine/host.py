@@ -75,7 +75,8 @@ def tried(turn: Turn) -> set[str]:
 def note_tried(turn: Turn, name: str) -> None:
     note = turn.household.rituals.get("host")
     note = note if isinstance(note, dict) else {}
-    listed = note.get(TRIED) if isinstance(note.get(TRIED), list) else []
+    raw = note.get(TRIED)
+    listed: list[str] = [str(n) for n in raw] if isinstance(raw, list) else []
     if name not in listed:
         note[TRIED] = sorted({*listed, name})
         turn.household.rituals["host"] = note
