@@ -165,8 +165,6 @@ def test_a_second_check_in_in_the_same_week_updates_it(maya_and_sam: Couple, sto
     check_in(maya_and_sam, 6, 7)
     said = maya_and_sam.later(hours=1).intent("CheckInIntent", one_shot=True)  # later that Sunday evening
     assert said_one_of(said, "again_this_week")
-    maya_and_sam.intent("DoneIntent")
-    maya_and_sam.intent("DoneIntent")
     maya_and_sam.intent("RatingIntent", rating="8")
     said = maya_and_sam.intent("RatingIntent", rating="8")
     assert said_one_of(said, "updated_this_week")
@@ -186,8 +184,6 @@ def test_after_a_gap_they_are_welcomed_back_and_the_count_goes_on(maya_and_sam: 
         maya_and_sam.later(days=7)
     said = maya_and_sam.later(days=35).intent("CheckInIntent", one_shot=True)
     assert said_one_of(said, "welcome_back_gap") and said_one_of(said, "intro")
-    maya_and_sam.intent("DoneIntent")
-    maya_and_sam.intent("DoneIntent")
     maya_and_sam.intent("RatingIntent", rating="6")
     said = maya_and_sam.intent("RatingIntent", rating="6")
     assert said_one_of(said, "closing_ordinal", ordinal="fourth", count=4), "no streak: the count never resets"

@@ -160,7 +160,6 @@ def test_a_lighter_one_a_deeper_one_and_tired_tonight(couple: Couple, stored) ->
     assert asked(said)[0] == "deeper" and said_one_of(said, "deeper")
     said = couple.intent("DeeperQuestionIntent")
     assert asked(said)[0] == "deepest"
-    couple.intent("DoneIntent")
     said = couple.intent("DeeperQuestionIntent")
     assert asked(said)[0] == "deepest" and said_one_of(said, "already_deepest")
     said = couple.intent("LighterQuestionIntent")

@@ -236,10 +236,6 @@ class TurnTaking:
             state.pop("stretch", None)
             state["pace"] = OPEN if intent == TAKE_OUR_TIME else PACED
             return self._render(turn, state, [host(self._line(turn, f"now_{state['pace']}"))])
-        if playing is not None and intent in (DONE, NEXT):
-            state["cursor"] = int(state["stretch"]["from"]) + playing
-            state.pop("stretch", None)
-            return self._hand_over(turn, state, steps)
         if state["cursor"] >= len(steps):
             return self._render(turn, state, [])
         step = steps[state["cursor"]]

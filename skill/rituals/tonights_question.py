@@ -177,7 +177,7 @@ class TonightsQuestion(TurnTaking):
             return self._ask(turn, DEPTHS[0], pace=pace, ack="tired")
         if state.get("step") == OFFER:
             playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
-            if playing is None or intent not in (TAKE_OUR_TIME, KEEP_TIME, DONE, NEXT):
+            if playing is None or intent not in (TAKE_OUR_TIME, KEEP_TIME):
                 return self._at_offer(turn, state, intent, depth)
             state.pop("step", None)  # they interrupted the answers: back to the turn that was playing
         return self._proceed(turn, state, intent)
