@@ -12,6 +12,7 @@ from ask_sdk_model import IntentRequest, Response
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
 from skill.engine import flow, forget, host
+from skill.engine.menu import note_tried
 from skill.engine.ritual import follow_up_intents, registry
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
@@ -74,7 +75,7 @@ class RitualHandler(_Handler):
         ritual = registry()[conversation.facts.intent or ""]
 
         def start(turn: Turn) -> Reply:
-            host.note_tried(turn, ritual.name)  # menus then suggest what they have not tried yet
+            note_tried(turn, ritual.name)  # menus then suggest what they have not tried yet
             return ritual.start(turn)
 
         return conversation.respond(start, section=ritual.name)

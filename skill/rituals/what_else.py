@@ -6,7 +6,8 @@ group, so a new ritual is never left out. Nothing is stored, and a ritual in pro
 
 from __future__ import annotations
 
-from skill.engine.host import menu, offered_rituals
+from skill.engine.host import menu
+from skill.engine.menu import offered
 from skill.engine.script import Reply, host
 from skill.engine.turn import Turn
 
@@ -17,14 +18,14 @@ class WhatElse:
 
     def start(self, turn: Turn) -> Reply:
         sections = turn.content.sections
-        offered = offered_rituals(turn)
+        listed = offered(turn)
         groups: list[tuple[str, list[str]]] = []
         for group in turn.section.settings["groups"]:
-            names = [name for name in group["rituals"] if name in offered]
+            names = [name for name in group["rituals"] if name in listed]
             if names:
                 groups.append((str(group["line"]), names))
         grouped = {name for _, names in groups for name in names}
-        rest = [name for name in offered if name not in grouped]
+        rest = [name for name in listed if name not in grouped]
         if rest:
             groups.append(("group_more", rest))
         speech = [host(turn.line("intro"))]
