@@ -287,3 +287,13 @@ def test_the_dialog_shows_an_open_turn_closing_the_session_and_a_one_shot_contin
     assert "tell our rituals next" in first_turn, "the exact phrase is said before the session closes"
     assert "thorn" in rest.split(closed, 1)[0].lower(), "the one-shot continues right where they were"
     assert any(w in out for w in wordings("turns", "then_again", name="Ana"))
+
+
+def test_a_low_number_beside_a_skipped_one_is_cared_for_as_one_partners(couple: Couple, stored) -> None:
+    meet(couple)
+    couple.intent("CheckInIntent", one_shot=True)
+    couple.later(minutes=4).intent("SkipIntent")  # Maya: "pass"
+    said = couple.intent("RatingIntent", rating="2")
+    assert says(said, "check_in", "care_low") and not says(said, "check_in", "care_low_both")
+    assert says(said, "check_in", "less_to_go_on") and says(said, "check_in", "care_offer")
+    assert stored(couple)["rituals"]["check_in"]["partial"] == {"2026-W47": [None, 2]}

@@ -113,11 +113,15 @@ def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[Segment]:
     return [host(turn.line(f"month_{view.kind}", **ratings))]
 
 
-def _care(turn: Turn, ratings: Ratings) -> list[Segment]:
-    """A very low rating, or two far apart: acknowledged gently, a small next step, a counsellor as a tune-up."""
+def _care(turn: Turn, ratings: tuple[int | None, int | None]) -> list[Segment]:
+    """A very low rating, or two far apart: acknowledged gently, a small next step, a counsellor as a tune-up.
+
+    A skipped number (None) is neither low nor far from the other.
+    """
     settings = turn.section.settings
-    low = [rating <= int(settings["low_rating"]) for rating in ratings]
-    apart = abs(ratings[0] - ratings[1]) >= int(settings["far_apart"])
+    low = [rating is not None and rating <= int(settings["low_rating"]) for rating in ratings]
+    first, second = ratings
+    apart = first is not None and second is not None and abs(first - second) >= int(settings["far_apart"])
     if not any(low) and not apart:
         return []
     key = "care_low_both" if all(low) else "care_low" if any(low) else "care_apart"
@@ -302,8 +306,7 @@ class CheckIn(TurnTaking):
             care = _care(turn, ratings)
         else:
             speech.append(host(turn.line("less_to_go_on")))
-            low = [r for r in given if r is not None and r <= int(turn.section.settings["low_rating"])]
-            care = _care(turn, (low[0], low[0])) if low else []
+            care = _care(turn, (given[0], given[1]))
         speech += care
         speech += _tune_up(turn, count, bool(care))
         speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
