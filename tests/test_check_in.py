@@ -306,6 +306,7 @@ def test_someone_who_does_not_feel_safe_hears_where_to_find_help(maya_and_sam: C
     assert "911" in said.text
     assert said.ends_session and set(said.voices) == {None}, "the host speaks, gently, and the session ends"
     assert not any(key.startswith("safety") for key in stored(maya_and_sam)["phrasing"]), "no trace is stored"
+    assert "safety" not in str(stored(maya_and_sam)["rituals"]), "not even in the menu's note of rituals tried"
 
 
 def test_safety_is_heard_in_the_middle_of_a_check_in_and_sets_it_aside(maya_and_sam: Couple, stored) -> None:

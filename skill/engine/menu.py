@@ -39,6 +39,10 @@ def tried(turn: Turn) -> set[str]:
 
 
 def note_tried(turn: Turn, name: str) -> None:
+    """Remember that the couple started a ritual a menu offers; nothing for any other (the safety pointer leaves no trace)."""
+    section = turn.content.sections.get(name)
+    if section is None or "example" not in section.settings:
+        return
     note = turn.household.rituals.get("host")
     note = note if isinstance(note, dict) else {}
     raw = note.get(TRIED)
