@@ -1,12 +1,18 @@
 """Turn-taking sequences: steps addressed to a partner, each with a hold, delivered paced (timed) or open (by voice).
 
-The conversation rituals (morning coffee, rose/thorn/bud, appreciation, sentence stems, stress map,
-gentle start) are each a `TurnTaking` with their own steps and content. Paced: prompts, quiet holds and
-soft cues go into one response, as many as Alexa's limits allow; when the rest will not fit, the couple
-hears so plainly and says "next". Open: one prompt at a time, and "I'm done" or "next" hands the turn
-over. Either way the place is kept with `turn.keep_progress`, so "continue" picks it up in a later session.
+The conversation rituals (morning coffee, rose/thorn/bud, appreciation, sentence stems, stress map, gentle
+start, the three dates, tonight's question, the weekly check-in) are each a `TurnTaking` with their own steps
+and content. An Echo listens only about 8 seconds after it speaks (16 with the reprompt), so the microphone
+is never left open while someone is meant to talk freely:
+- Paced (the default): prompts, quiet holds and a chime at each change of speaker go into one response, as
+  many as Alexa's limits allow; when the rest will not fit, the couple hears so plainly and says "next".
+  Where each turn ends is kept, so "take our time" said while the response plays opens the turn that was playing.
+- Open ("let's take our time"): one prompt, who goes next, and the one hand-over phrase ("When you're done,
+  say: Alexa, tell our rituals next"); the session ends, and that one-shot, in a new session hours later,
+  carries on from the place kept with `turn.keep_progress`.
+Ratings are short answers, so the microphone stays open for them; "skip", "pass" or "next" passes one by.
 
-Shared wordings (hints, hand-overs, splits, rating re-asks) live in the `turns` content file; a ritual's
+Shared wordings (hand-overs, help, splits, rating re-asks) live in the `turns` content file; a ritual's
 own content file may override any of them by using the same key.
 """
 
