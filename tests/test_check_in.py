@@ -238,6 +238,8 @@ def test_at_their_own_pace_the_microphone_closes_while_each_shares(maya_and_sam:
     said = maya_and_sam.later(minutes=4).intent("DoneIntent", one_shot=True)
     assert said.lines[-1].voice == MAYA and said.lines[-1].text in variants("rating_first", name="Maya", other="Sam")
     assert not said.ends_session, "a number is short: the microphone may stay open for it"
+    said = maya_and_sam.intent("SkipIntent")  # "we'd rather not": numbers are optional at their own pace too
+    assert said.lines[-1].voice == SAM and said.lines[-1].text in variants("rating_second", name="Sam", other="Maya")
 
 
 @pytest.mark.parametrize("intent", ["SkipIntent", "AMAZON.NextIntent", "DoneIntent"])
