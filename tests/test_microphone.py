@@ -297,3 +297,11 @@ def test_a_low_number_beside_a_skipped_one_is_cared_for_as_one_partners(couple: 
     assert says(said, "check_in", "care_low") and not says(said, "check_in", "care_low_both")
     assert says(said, "check_in", "less_to_go_on") and says(said, "check_in", "care_offer")
     assert stored(couple)["rituals"]["check_in"]["partial"] == {"2026-W47": [None, 2]}
+
+
+def test_stop_at_the_offer_of_a_hug_is_a_plain_goodbye(couple: Couple, stored) -> None:
+    meet(couple)
+    finish_check_in(couple, 2, 2)
+    said = couple.intent("AMAZON.StopIntent")
+    assert says(said, "host", "goodbye") and not says(said, "host", "paused", ritual="your weekly check-in")
+    assert stored(couple)["in_progress"] is None

@@ -240,6 +240,10 @@ def which_one(turn: Turn) -> Reply:
 def goodbye(turn: Turn) -> Reply:
     """Stop, cancel, pause: inside a ritual, the place is kept and they hear how to come back."""
     found = _ritual_in_progress(turn)
+    kept = getattr(found[0], "place_kept", None) if found is not None else None
+    if found is not None and callable(kept) and not kept(found[1]):
+        turn.end_progress()  # nothing worth coming back to (a question already answered, say)
+        found = None
     if found is not None:
         title = found[1].section.settings.get("title", found[1].section_name)
         return Reply(speech=(host(turn.host_line("paused", ritual=title)),), end_session=True)

@@ -242,6 +242,10 @@ class CheckIn(TurnTaking):
     def repeat(self, turn: Turn) -> Reply | None:
         return self.help(turn) if (turn.progress() or {}).get("step") == CARE else super().repeat(turn)
 
+    def place_kept(self, turn: Turn) -> bool:
+        """Stopping at "would you like a long hug now?" leaves nothing to come back to."""
+        return (turn.progress() or {}).get("step") != CARE
+
     def _state(self, turn: Turn) -> dict[str, Any] | None:
         state = turn.progress()
         return dict(state) if _valid_progress(state) else None  # type: ignore[arg-type]
