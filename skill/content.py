@@ -65,6 +65,14 @@ class Lines:
             memory[memory_key] = index
         return wordings[index].format(**values)
 
+    def again(self, key: str, memory: MutableMapping[str, int], rng: random.Random, **values: Any) -> str:
+        """The wording of `key` chosen last time (for "repeat"); a fresh one if none is remembered."""
+        wordings = self._table[key]
+        last = memory.get(f"{self.namespace}.{key}")
+        if isinstance(last, int) and 0 <= last < len(wordings):
+            return wordings[last].format(**values)
+        return self.pick(key, memory, rng, **values)
+
 
 @dataclass(frozen=True)
 class Section:

@@ -37,7 +37,7 @@ def test_paced_it_breathes_first_then_says_plainly_it_needs_two_parts_and_swaps_
     assert not said.ends_session and said.reprompt != said.text
     assert stored(couple)["in_progress"]["state"]["cursor"] == 3
 
-    said = couple.intent("AMAZON.NextIntent")  # "next"
+    said = couple.later(minutes=4).intent("AMAZON.NextIntent")  # "next", at the pause
     assert steps(said)[:3] == SECOND_HALF, "the roles swap: Sam speaks, Maya listens and reflects"
     assert says(said, SECTION, "experiment"), "together, one small experiment for the week"
     assert steps(said)[3:] == APPRECIATIONS
@@ -58,24 +58,24 @@ def test_when_alexa_stops_listening_at_the_pause_the_second_half_continues_hours
 def test_take_our_time_at_the_pause_carries_on_open_from_the_role_swap(couple: Couple) -> None:
     meet(couple)
     couple.intent("GentleStartIntent", one_shot=True)
-    said = couple.intent("TakeOurTimeIntent")
+    said = couple.later(minutes=4).intent("TakeOurTimeIntent")  # at the pause, once the first half has played
     assert says(said, SECTION, "now_open")
-    assert steps(said) == [(SAM, "soften_swap"), (SAM, "done_hint")]
+    assert steps(said) == [(SAM, "soften_swap"), (SAM, "take_time")]
 
 
 def test_open_mode_every_step_waits_for_the_couple(couple: Couple, stored) -> None:
     meet(couple)
     said = open_mode(couple, "GentleStartIntent")
     assert breath_cues(said), "the breaths are hands-free in either pace"
-    assert steps(said) == [(MAYA, "soften"), (MAYA, "done_hint")]
+    assert steps(said) == [(MAYA, "soften"), (MAYA, "take_time")]
     firsts = []
     for _ in range(5):
         said = couple.intent("DoneIntent")
         firsts.append(steps(said)[0])
     assert firsts == [(SAM, "reflect"), (MAYA, "impact"), *SECOND_HALF]
     said = couple.intent("DoneIntent")
-    assert says(said, SECTION, "experiment") and says(said, SECTION, "done_hint_both"), "agree, then: we're done"
-    assert not steps(said) and not said.ends_session
+    assert says(said, SECTION, "experiment") and says(said, SECTION, "take_time_both"), "agree, then: next"
+    assert not steps(said) and said.ends_session
     said = couple.intent("AMAZON.FallbackIntent")  # a snatch of their talk
     assert says(said, SECTION, "still_talking_both") and not steps(said)
     said = couple.intent("DoneIntent")

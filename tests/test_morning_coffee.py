@@ -30,14 +30,14 @@ def test_open_mode_waits_for_each_partner_to_hand_over(couple: Couple, stored) -
     said = open_mode(couple, "MorningCoffeeIntent")
     assert says(said, SECTION, "open_intro") and not said.tags("break")
     assert [voice for voice, _ in prompts(said)] == [MAYA]
-    assert script(said, SECTION)[-1] == (MAYA, "done_hint"), "Maya hears how to hand over"
-    assert not said.ends_session and reprompts(said, SECTION, "done_hint_again", name="Maya", other="Sam")
+    assert script(said, SECTION)[-1] == (MAYA, "take_time"), "Maya hears how to hand over"
+    assert said.ends_session and says(said, "turns", "one_shot")
     assert stored(couple)["in_progress"]["ritual"] == SECTION
 
     said = couple.intent("DoneIntent")  # Maya: "your turn"
     assert says(said, SECTION, "thanks", name="Maya")
     assert [voice for voice, _ in prompts(said)] == [SAM]
-    assert not said.ends_session
+    assert said.ends_session and says(said, "turns", "then_end"), "Sam's is the last turn, and he hears so"
 
     said = couple.intent("DoneIntent")  # Sam: "I'm done"
     assert says(said, SECTION, "closing") and said.ends_session

@@ -34,7 +34,7 @@ def test_the_next_time_sam_opens_the_first_stem(couple: Couple) -> None:
 def test_open_mode_each_stem_waits_for_the_hand_over(couple: Couple) -> None:
     meet(couple)
     said = open_mode(couple, "SentenceStemsIntent")
-    assert script(said, SECTION) == [(MAYA, "stem_feeling"), (MAYA, "done_hint")]
+    assert script(said, SECTION) == [(MAYA, "stem_feeling"), (MAYA, "take_time")]
     firsts = [script(couple.intent("DoneIntent"), SECTION)[0] for _ in range(5)]
     assert firsts == [
         (SAM, "stem_feeling"), (SAM, "stem_afraid"), (MAYA, "stem_afraid"), (MAYA, "stem_loved"), (SAM, "stem_loved"),

@@ -74,3 +74,20 @@ def meet(couple: Couple) -> Couple:
 def open_mode(couple: Couple, intent: str) -> Said:
     """ "Alexa, ask our rituals for <ritual>, and let's take our time": the pace slot resolved to open."""
     return couple.resolved(intent, "pace", "let's take our time", "open", one_shot=True)
+
+
+def offers(said: Said, section: str, key: str) -> bool:
+    """Whether a line that offers a menu is in what was said, whichever rituals the menu named this time."""
+    for wording in CONTENT.section(section).lines.variants(key):
+        before, _, after = " ".join(wording.format_map(_Unfilled(first="Maya", second="Sam")).split()).partition("{examples}")
+        if before in said.text and after in said.text and menu_examples(said):
+            return True
+    return False
+
+
+def menu_examples(said: Said | str) -> list[str]:
+    """The rituals a menu named, as the couple would say them ("'a hug'")."""
+    import re
+
+    text = said if isinstance(said, str) else said.text
+    return re.findall(r"'([a-z][a-z' -]*?)'(?=[,.? ])", text)

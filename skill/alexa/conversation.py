@@ -142,6 +142,14 @@ class Conversation:
             reply = change(Household())
         return self.render(reply, final["household"])
 
+    def _current(self, current: Callable[[Turn], Reply | None]) -> Callable[[Household], tuple[Reply, Household] | None]:
+        def change(household: Household) -> tuple[Reply, Household] | None:
+            household.drop_expired_progress(self.facts.now.timestamp())
+            reply = current(self._turn(household, "host"))
+            return None if reply is None else (reply, household)
+
+        return change
+
     def render(self, reply: Reply, household: Household) -> Response:
         # For a screen, if the device has one (skill.screen.ScreenResponse); a speaker ignores them.
         self.handler_input.attributes_manager.request_attributes.update({SCREEN_REPLY: reply, SCREEN_HOUSEHOLD: household})
@@ -170,8 +178,14 @@ class Conversation:
         if self.handler_input.request_envelope.session is not None:
             self.handler_input.attributes_manager.session_attributes = attributes
 
-    def repeat(self, fallback: Produce) -> Response:
-        """Say the last thing again, exactly; if nothing was said yet in this session, `fallback`."""
+    def repeat(self, fallback: Produce, current: Callable[[Turn], Reply | None] | None = None) -> Response:
+        """Inside a ritual, its `current` prompt again; else the last thing said, exactly; else `fallback`."""
+        if current is not None and self.facts.user_id:
+            found = self.services.households.apply(
+                household_key(self.facts.user_id), int(self.facts.now.timestamp()), self._current(current)
+            )
+            if found is not None:
+                return self.render(*found)
         speech, reprompt = self.facts.session.get(LAST_SPEECH), self.facts.session.get(LAST_REPROMPT)
         if not isinstance(speech, str) or not isinstance(reprompt, str):
             return self.respond(fallback, remember=False)

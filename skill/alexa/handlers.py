@@ -13,7 +13,10 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
 from skill.engine import flow, forget, host, names, place
+from skill.engine.menu import note_tried
 from skill.engine.ritual import follow_up_intents, registry
+from skill.engine.script import Reply
+from skill.engine.turn import Turn
 from skill.logs import get_logger, pseudonym, redact
 from skill.speech.ssml import escape
 from skill.state import household_key
@@ -85,7 +88,12 @@ class RitualHandler(_Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         conversation = self.conversation(handler_input)
         ritual = registry()[conversation.facts.intent or ""]
-        return conversation.respond(lambda turn: place.start_ritual(turn, ritual), section=ritual.name)
+
+        def start(turn: Turn) -> Reply:
+            note_tried(turn, ritual.name)  # menus then suggest what they have not tried yet
+            return place.start_ritual(turn, ritual)
+
+        return conversation.respond(start, section=ritual.name)
 
 
 class FollowUpHandler(_Handler):
@@ -180,7 +188,7 @@ class HelpHandler(_Handler):
         return is_intent_name("AMAZON.HelpIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.help_reply, remember=False)
+        return self.conversation(handler_input).respond(host.help_reply)
 
 
 class GoodbyeHandler(_Handler):
@@ -193,7 +201,7 @@ class GoodbyeHandler(_Handler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.goodbye, remember=False)
+        return self.conversation(handler_input).respond(host.goodbye)
 
 
 class RepeatHandler(_Handler):
@@ -201,7 +209,7 @@ class RepeatHandler(_Handler):
         return is_intent_name("AMAZON.RepeatIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).repeat(host.nothing_to_repeat)
+        return self.conversation(handler_input).repeat(host.nothing_to_repeat, current=host.current_prompt)
 
 
 class FallbackHandler(_Handler):

@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from skill.engine.ritual import ritual_names
 from skill.engine.script import Reply, Say, host, to_partner
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
@@ -48,14 +47,14 @@ HELP_EXAMPLES = 6
 
 
 def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
-    """The first few rituals on offer, as examples the couple can say ("a hug", "breathe together"...).
+    """A few rituals on offer, as examples the couple can say ("a hug", "breathe together"...).
 
     A ritual whose content has no `example` (a safety pointer, say) is never offered in a menu.
     """
+    from skill.engine.menu import menu_choice
+
     sections = turn.content.sections
-    settings = [sections[name].settings for name in ritual_names() if name in sections]
-    offered = sorted((s for s in settings if "example" in s), key=lambda s: s.get("menu_rank", 99))
-    examples = [s["example"] for s in offered[:limit]]
+    examples = [sections[name].settings["example"] for name in menu_choice(turn, limit)]
     return _spoken_list(turn, [f"'{example}'" for example in examples])
 
 
@@ -204,7 +203,22 @@ def swap_voices(turn: Turn) -> Reply:
     )
 
 
+def _ritual_in_progress(turn: Turn) -> tuple[object, Turn] | None:
+    """The ritual the couple is in the middle of (with a turn answering from its content), if any."""
+    from skill.engine.ritual import ritual_named
+
+    active = turn.active_ritual()
+    ritual = ritual_named(active) if active else None
+    return (ritual, turn.for_section(active)) if ritual is not None and active else None
+
+
 def help_reply(turn: Turn) -> Reply:
+    """Inside a ritual: which one, whose turn, what they can say. Otherwise the menu."""
+    found = _ritual_in_progress(turn)
+    if found is not None and hasattr(found[0], "help"):
+        reply = found[0].help(found[1])
+        if isinstance(reply, Reply):
+            return reply
     return Reply(
         speech=(host(turn.host_line("help", examples=_menu(turn, HELP_EXAMPLES))),),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
@@ -233,7 +247,26 @@ def which_one(turn: Turn) -> Reply:
 
 
 def goodbye(turn: Turn) -> Reply:
+    """Stop, cancel, pause: inside a ritual, the place is kept and they hear how to come back."""
+    found = _ritual_in_progress(turn)
+    kept = getattr(found[0], "place_kept", None) if found is not None else None
+    if found is not None and callable(kept) and not kept(found[1]):
+        turn.end_progress()  # nothing worth coming back to (a question already answered, say)
+        found = None
+    if found is not None:
+        title = found[1].section.settings.get("title", found[1].section_name)
+        return Reply(speech=(host(turn.host_line("paused", ritual=title)),), end_session=True)
     return Reply(speech=(host(turn.host_line("goodbye")),), end_session=True)
+
+
+def current_prompt(turn: Turn) -> Reply | None:
+    """ "Repeat" inside a ritual: its current prompt again (the question, the sentence stem); None elsewhere."""
+    found = _ritual_in_progress(turn)
+    if found is not None and hasattr(found[0], "repeat"):
+        reply = found[0].repeat(replace(found[1], repeating=True))
+        if isinstance(reply, Reply):
+            return reply
+    return None
 
 
 def apology(turn: Turn) -> Reply:

@@ -47,6 +47,8 @@ class Turn:
     intent: str | None = None
     # A one-way stand-in for the voice Alexa recognised (None: not recognised); see Household.speakers.
     speaker: str | None = None
+    # "Repeat": every line in the wording heard last time, word for word.
+    repeating: bool = False
 
     @property
     def local_now(self) -> datetime:
@@ -57,14 +59,22 @@ class Turn:
             household.time_zone_checked = int(self.now.timestamp())
         return self.now.astimezone(_zone(household.time_zone))
 
+    @property
+    def known_local_now(self) -> datetime:
+        """Now on the couple's clock as far as we already know it (no question to the Echo): for a menu's hint."""
+        return self.now.astimezone(_zone(self.household.time_zone))
+
     def line(self, key: str, **values: Any) -> str:
         """A wording of one of this section's lines, varied from last time, names filled in."""
-        return self.section.lines.pick(key, self.household.phrasing, self.rng, **self._names(), **values)
+        lines = self.section.lines
+        choose = lines.again if self.repeating else lines.pick
+        return choose(key, self.household.phrasing, self.rng, **self._names(), **values)
 
     def host_line(self, key: str, **values: Any) -> str:
         """A wording of one of the host's shared lines."""
         lines = self.content.section("host").lines
-        return lines.pick(key, self.household.phrasing, self.rng, **self._names(), **values)
+        choose = lines.again if self.repeating else lines.pick
+        return choose(key, self.household.phrasing, self.rng, **self._names(), **values)
 
     def for_section(self, name: str) -> Turn:
         """The same turn, answering from another content file."""

@@ -1,12 +1,18 @@
 """Turn-taking sequences: steps addressed to a partner, each with a hold, delivered paced (timed) or open (by voice).
 
-The conversation rituals (morning coffee, rose/thorn/bud, appreciation, sentence stems, stress map,
-gentle start) are each a `TurnTaking` with their own steps and content. Paced: prompts, quiet holds and
-soft cues go into one response, as many as Alexa's limits allow; when the rest will not fit, the couple
-hears so plainly and says "next". Open: one prompt at a time, and "I'm done" or "next" hands the turn
-over. Either way the place is kept with `turn.keep_progress`, so "continue" picks it up in a later session.
+The conversation rituals (morning coffee, rose/thorn/bud, appreciation, sentence stems, stress map, gentle
+start, the three dates, tonight's question, the weekly check-in) are each a `TurnTaking` with their own steps
+and content. An Echo listens only about 8 seconds after it speaks (16 with the reprompt), so the microphone
+is never left open while someone is meant to talk freely:
+- Paced (the default): prompts, quiet holds and a chime at each change of speaker go into one response, as
+  many as Alexa's limits allow; when the rest will not fit, the couple hears so plainly and says "next".
+  Where each turn ends is kept, so "take our time" said while the response plays opens the turn that was playing.
+- Open ("let's take our time"): one prompt, who goes next, and the one hand-over phrase ("When you're done,
+  say: Alexa, tell our rituals next"); the session ends, and that one-shot, in a new session hours later,
+  carries on from the place kept with `turn.keep_progress`.
+Ratings are short answers, so the microphone stays open for them; "skip", "pass" or "next" passes one by.
 
-Shared wordings (hints, hand-overs, splits, rating re-asks) live in the `turns` content file; a ritual's
+Shared wordings (hand-overs, help, splits, rating re-asks) live in the `turns` content file; a ritual's
 own content file may override any of them by using the same key.
 """
 
@@ -31,11 +37,14 @@ NEXT = "AMAZON.NextIntent"
 RATING = "RatingIntent"
 TAKE_OUR_TIME = "TakeOurTimeIntent"
 KEEP_TIME = "KeepTimeIntent"
+SKIP = "SkipIntent"  # "skip", "pass", "we'd rather not": a rating is optional
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
 # While someone talks, Alexa may catch a snatch of it: a gentle nudge beats the whole menu.
 HEARD_SOMETHING = "AMAZON.FallbackIntent"
-FOLLOW_UPS = frozenset({DONE, NEXT, RATING, TAKE_OUR_TIME, KEEP_TIME, YES, NO, HEARD_SOMETHING})
+FOLLOW_UPS = frozenset({DONE, NEXT, RATING, SKIP, TAKE_OUR_TIME, KEEP_TIME, YES, NO, HEARD_SOMETHING})
+# Everything that passes a rating by: nobody has to give a number in front of the other.
+SKIPS = frozenset({SKIP, NEXT, DONE})
 
 # What a ritual in progress waits for: someone talking (open pace), a rating, or "next" between two paced parts.
 TALKING, RATING_ASKED, NEXT_PART = "talking", "rating", "next_part"
@@ -44,6 +53,64 @@ WAITING = "turns_waiting"
 
 # A paced response holds at most this long: Alexa's 240 s, less a little room for the composer's rounding.
 PACED_SECONDS = MAX_SPEECH_AUDIO_SECONDS - 5
+# Roughly how fast Alexa speaks, in characters a second: to tell where in a paced response a couple
+# interrupted it ("Alexa, let's take our time" half-way through a turn).
+SPOKEN_CHARS_PER_SECOND = 16.0  # a little fast on purpose: a request just after the end is not taken for an interruption
+
+
+def spoken_seconds(segments: Sequence[Segment], sounds: Any) -> float:
+    """About how long `segments` take to play: speech estimated from its length, holds and clips exactly."""
+    total = 0.0
+    for segment in segments:
+        if isinstance(segment, Say):
+            total += len(segment.text) / SPOKEN_CHARS_PER_SECOND
+        elif isinstance(segment, Pause):
+            total += segment.seconds
+        elif isinstance(segment, Sound):
+            total += sounds.seconds(segment.clip)
+    return total
+
+
+def interrupted_at(now: float, stretch: Any) -> int | None:
+    """Which of a paced response's turns was playing when a request came in, or None if it had finished.
+
+    `stretch` is {"at": epoch seconds the response was sent, "ends": [seconds from then to each turn's end]}.
+    A request during the response is the couple interrupting it ("Alexa, ..." wakes the Echo mid-speech).
+    """
+    if not isinstance(stretch, dict) or not isinstance(stretch.get("at"), (int, float)):
+        return None
+    ends = stretch.get("ends")
+    if not isinstance(ends, list) or not all(isinstance(end, (int, float)) for end in ends):
+        return None
+    elapsed = now - float(stretch["at"])
+    if elapsed < 0:
+        return None
+    return next((index for index, end in enumerate(ends) if elapsed < end), None)
+
+
+def open_hand_over(turn: Turn, partner: int | None, following: int | None | str) -> list[Segment]:
+    """The one hand-over phrase for an open turn, naming who goes next; the session then ends.
+
+    `partner` speaks now (None: both together); `following` is who goes next (a partner, None for both,
+    or "end" when this is the last turn). The microphone is never open while someone talks freely, so
+    the couple hands over with a one-shot: "Alexa, tell our rituals next".
+    """
+
+    def line(key: str, **values: Any) -> str:
+        source = turn if key in turn.section.lines else turn.for_section(SECTION)
+        return source.line(key, **values)
+
+    if following == "end":
+        then = line("then_end")
+    elif following is None:
+        then = line("then_both")
+    elif following == partner:
+        then = line("then_again", name=turn.name(int(following)))
+    else:
+        then = line("then_next", other=turn.name(int(following)))
+    if partner is None:
+        return [host(line("take_time_both")), host(line("one_shot")), host(then)]
+    return [to_partner(partner, line("take_time", name=turn.name(partner))), host(line("one_shot")), host(then)]
 
 
 @dataclass(frozen=True)
@@ -158,25 +225,33 @@ class TurnTaking:
         return self._render(turn, state, lead)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
-        """ "I'm done", "next", a rating, a change of pace, a yes or no, or a snatch of talk, at the step they are on."""
+        """ "Next", a rating or a skip, a change of pace, a yes or no, or a snatch of talk, at the step they are on."""
         state = self._state(turn)
         if state is None:
             return self.start(turn)
+        return self._proceed(turn, state, intent)
+
+    def _proceed(self, turn: Turn, state: dict[str, Any], intent: str) -> Reply:
         steps = self.steps(turn, state)
+        in_session = WAITING in turn.session
+        # A request while a paced response was still playing: the couple interrupted it at this turn.
+        playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if in_session else None
+        if intent in (TAKE_OUR_TIME, KEEP_TIME):
+            if playing is not None:
+                state["cursor"] = int(state["stretch"]["from"]) + playing
+            state.pop("stretch", None)
+            state["pace"] = OPEN if intent == TAKE_OUR_TIME else PACED
+            return self._render(turn, state, [host(self._line(turn, f"now_{state['pace']}"))])
         if state["cursor"] >= len(steps):
             return self._render(turn, state, [])
         step = steps[state["cursor"]]
-        in_session = WAITING in turn.session
-        if intent in (TAKE_OUR_TIME, KEEP_TIME):
-            state["pace"] = OPEN if intent == TAKE_OUR_TIME else PACED
-            return self._render(turn, state, [host(self._line(turn, f"now_{state['pace']}"))])
         if intent in (YES, NO) and not in_session:
             # "Shall we continue?" (the launch offer, in a new session): yes resumes, no keeps the place for later.
             return self.resume(turn) if intent == YES else self._later(turn, state)
         if step.rating:
             if intent == RATING:
                 return self._take_rating(turn, state, step)
-            if intent == NEXT:  # "skip": no rating this time
+            if intent in SKIPS:  # "skip", "pass", "next": no rating this time, and nothing stored
                 state["cursor"] += 1
                 return self._render(turn, state, [host(self._line(turn, "skipped"))])
             return self._ask_rating(turn, state, step, [], key="rating_again")
@@ -188,31 +263,84 @@ class TurnTaking:
             return self._wait_for_next_part(turn, state, [], key="next_part_again")
         if intent in (DONE, NEXT):
             return self._hand_over(turn, state, steps)
-        return self._nudge(turn, state, step)
+        return self._nudge(turn, state, steps)
 
     def resume(self, turn: Turn) -> Reply:
         """Pick up at the step where they stopped, in the pace they chose, with one line saying so."""
         state = self._state(turn)
         if state is None:
             return self.start(turn)
+        state.pop("stretch", None)
         title = turn.section.settings.get("title", self.name)
         return self._render(turn, state, [host(self._line(turn, "resume", ritual=title))])
 
+    # -- context: help and repeat in the middle of a ritual ---------------------------------------------
+    def help(self, turn: Turn) -> Reply | None:
+        """Which ritual this is, whose turn it is, and the two or three things they can say right now."""
+        state = self._state(turn)
+        if state is None:
+            return None
+        steps = self.steps(turn, state)
+        if state["cursor"] >= len(steps):
+            return None
+        step = steps[state["cursor"]]
+        partner = self._partner(state, step)
+        title = turn.section.settings.get("title", self.name)
+        where = host(
+            self._line(turn, "help_both", ritual=title)
+            if partner is None
+            else self._line(turn, "help_turn", ritual=title, name=turn.name(partner))
+        )
+        waiting = state.get("waiting")
+        if step.rating:
+            key = "help_rating"
+        elif waiting == NEXT_PART:
+            key = "help_next_part"
+        else:
+            key = "help_talking"
+        names = {"name": turn.name(partner)} if partner is not None else {}
+        what = host(self._line(turn, key, **names))
+        if key == "help_talking":  # someone is talking: the microphone stays closed
+            return Reply(speech=(where, what), end_session=True)
+        return Reply(speech=(where, what), reprompt=(what,), session={WAITING: waiting or TALKING})
+
+    def repeat(self, turn: Turn) -> Reply | None:
+        """The current prompt again (the sentence stem, the question), then how to go on; no holds replayed."""
+        state = self._state(turn)
+        if state is None:
+            return None
+        steps = self.steps(turn, state)
+        state.pop("stretch", None)
+        if state.get("waiting") == NEXT_PART and 0 < state["cursor"] <= len(steps):
+            heard = steps[state["cursor"] - 1]
+            return self._wait_for_next_part(turn, state, self.prompt(turn, state, heard), key="next_part_again")
+        if state["cursor"] >= len(steps):
+            return None
+        return self._render(turn, state, [])
+
     # -- rendering -----------------------------------------------------------------------------------
+    def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+        """The line that opens a step; a ritual may add to it (tonight's question reads the question)."""
+        return [self._say(turn, state, step, step.key)]
+
     def _render(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
         """Whatever comes next from the cursor: the close, a rating question, an open turn or a paced stretch."""
         steps = self.steps(turn, state)
         if state["cursor"] >= len(steps):
-            return self._close(turn, lead)
+            return self._close(turn, lead, state)
         step = steps[state["cursor"]]
         if step.rating:
             return self._ask_rating(turn, state, step, lead)
         if state["pace"] == OPEN:
-            return self._open_turn(turn, state, step, lead)
+            return self._open_turn(turn, state, steps, lead)
         return self._paced(turn, state, steps, lead)
 
     def _paced(self, turn: Turn, state: dict[str, Any], steps: list[Step], lead: list[Segment]) -> Reply:
-        """As many steps as fit in one response, each prompt followed by its quiet hold; then close, ask or pause."""
+        """As many steps as fit in one response, each prompt followed by its quiet hold; then close, ask or pause.
+
+        Where each turn ends in the response is kept, so a couple who interrupt it ("Alexa, take our time")
+        carry on from the turn they were in.
+        """
         clip = str(self._setting(turn, "cue_clip"))
         clip_seconds = turn.content.sounds.seconds(clip)
         used_seconds, used_clips = timed_total(turn, lead)
@@ -221,30 +349,46 @@ class TurnTaking:
         if count == 0 and used_seconds == 0 and used_clips == 0:
             count = 1  # a single step longer than a response: its hold is shortened rather than never heard
         speech = list(lead)
+        ends: list[float] = []
         for step in ahead[:count]:
-            speech.append(self._say(turn, state, step, step.key))
+            speech.extend(self.prompt(turn, state, step))
             speech.extend(timed_hold(min(step.hold, PACED_SECONDS), turn.content.sounds, clip if step.cue else None))
+            ends.append(round(spoken_seconds(speech, turn.content.sounds), 1))
+        state["stretch"] = {"at": int(turn.now.timestamp()), "from": state["cursor"], "ends": ends}
         state["cursor"] += count
         if state["cursor"] >= len(steps):
-            return self._close(turn, speech)
+            return self._close(turn, speech, state)
         following = steps[state["cursor"]]
         if following.rating:
             return self._ask_rating(turn, state, following, speech)
         return self._wait_for_next_part(turn, state, speech)
 
-    def _open_turn(self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment]) -> Reply:
-        """One prompt, and how to hand over; the couple talks as long as they like."""
-        both = step.speaker is None
-        hint = self._say(turn, state, step, "done_hint_both" if both else "done_hint")
-        speech = [*lead, self._say(turn, state, step, step.key), hint]
-        reprompt = (self._say(turn, state, step, "done_hint_both_again" if both else "done_hint_again"),)
-        return self._wait(turn, state, TALKING, speech, reprompt)
+    def _open_turn(self, turn: Turn, state: dict[str, Any], steps: list[Step], lead: list[Segment]) -> Reply:
+        """One prompt, and the one hand-over phrase naming who is next; the session ends while they talk."""
+        state.pop("stretch", None)
+        step = steps[state["cursor"]]
+        speech = [*lead, *self.prompt(turn, state, step), *self._hand_over_hint(turn, state, steps)]
+        return self._talk(turn, state, speech)
+
+    def _hand_over_hint(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> list[Segment]:
+        cursor = state["cursor"]
+        following: int | None | str = "end"
+        if cursor + 1 < len(steps):
+            following = self._partner(state, steps[cursor + 1])
+        return open_hand_over(turn, self._partner(state, steps[cursor]), following)
+
+    def _talk(self, turn: Turn, state: dict[str, Any], speech: Sequence[Segment]) -> Reply:
+        """Someone talks as long as they like: the place is kept and the microphone closed."""
+        state["waiting"] = TALKING
+        turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
+        return Reply(speech=tuple(speech), end_session=True)
 
     def _ask_rating(
         self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment], *, key: str | None = None
     ) -> Reply:
-        """The partner named, in their voice, asked for a number from one to ten."""
-        speech = [*lead, self._say(turn, state, step, key or step.key)]
+        """The partner named, in their voice, asked for a number from one to ten (or to skip it)."""
+        asked = self.prompt(turn, state, step) if key is None else [self._say(turn, state, step, key)]
+        speech = [*lead, *asked]
         return self._wait(turn, state, RATING_ASKED, speech, (self._say(turn, state, step, "rating_reprompt"),))
 
     def _take_rating(self, turn: Turn, state: dict[str, Any], step: Step) -> Reply:
@@ -263,7 +407,9 @@ class TurnTaking:
         return self._render(turn, state, [thanks])
 
     def _hand_over(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> Reply:
-        """ "I'm done" / "next": on to the next step, thanking whoever just spoke when the turn changes hands."""
+        """ "Next": on to the next step, thanking whoever just spoke when the turn changes hands."""
+        if state["cursor"] >= len(steps):
+            return self._render(turn, state, [])
         done = steps[state["cursor"]]
         state["cursor"] += 1
         following = steps[state["cursor"]] if state["cursor"] < len(steps) else None
@@ -273,12 +419,13 @@ class TurnTaking:
             lead.append(host(self._line(turn, "thanks", name=turn.name(speaker))))
         return self._render(turn, state, lead)
 
-    def _nudge(self, turn: Turn, state: dict[str, Any], step: Step) -> Reply:
-        """Someone is still talking (Alexa caught a snatch of it): keep the floor where it is."""
+    def _nudge(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> Reply:
+        """Someone is still talking (Alexa caught a snatch of it): keep the floor where it is, microphone closed."""
+        step = steps[state["cursor"]]
         both = step.speaker is None
         speech = [self._say(turn, state, step, "still_talking_both" if both else "still_talking")]
-        reprompt = (self._say(turn, state, step, "done_hint_both_again" if both else "done_hint_again"),)
-        return self._wait(turn, state, TALKING, speech, reprompt)
+        speech.append(host(turn.for_section(SECTION).line("one_shot")))
+        return self._talk(turn, state, speech)
 
     def _wait_for_next_part(
         self, turn: Turn, state: dict[str, Any], speech: list[Segment], *, key: str = "next_part"
@@ -299,7 +446,7 @@ class TurnTaking:
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
         return Reply(speech=(host(self._line(turn, "later")),), end_session=True)
 
-    def _close(self, turn: Turn, speech: list[Segment]) -> Reply:
+    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
         """The last turn is over: a closing line, and nothing left to continue."""
         if turn.active_ritual() == self.name:
             turn.end_progress()

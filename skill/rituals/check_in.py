@@ -12,12 +12,12 @@ Ratings are in partner order; only the latest `history_weeks` weeks are kept; `c
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.script import Reply, Segment, host, to_partner
-from skill.engine.timing import timed_hold
+from skill.engine.script import Reply, Segment, host
 from skill.engine.trend import (
     Ratings,
     change_since,
@@ -30,6 +30,7 @@ from skill.engine.trend import (
     weeks_apart,
 )
 from skill.engine.turn import Turn
+from skill.engine.turns import FOLLOW_UPS, PACED, PACES, WAITING, YES, Step, TurnTaking, pace_from_slot
 
 NAME = "check_in"
 CHECK_IN = "CheckInIntent"
@@ -41,9 +42,6 @@ NEXT = "AMAZON.NextIntent"
 # While someone shares, Alexa may catch a snatch of what they say: a gentle nudge beats the whole menu.
 HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
-SHARE, RATE = "share", "rate"
-# Each sharing turn's lines: (prompt, how to hand over, the reprompt); the first hands over, the second finishes.
-SHARING = (("share_first", "hand_over", "hand_over_again"), ("share_second", "done_hint", "done_hint_again"))
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -115,11 +113,15 @@ def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[Segment]:
     return [host(turn.line(f"month_{view.kind}", **ratings))]
 
 
-def _care(turn: Turn, ratings: Ratings) -> list[Segment]:
-    """A very low rating, or two far apart: acknowledged gently, a small next step, a counsellor as a tune-up."""
+def _care(turn: Turn, ratings: tuple[int | None, int | None]) -> list[Segment]:
+    """A very low rating, or two far apart: acknowledged gently, a small next step, a counsellor as a tune-up.
+
+    A skipped number (None) is neither low nor far from the other.
+    """
     settings = turn.section.settings
-    low = [rating <= int(settings["low_rating"]) for rating in ratings]
-    apart = abs(ratings[0] - ratings[1]) >= int(settings["far_apart"])
+    low = [rating is not None and rating <= int(settings["low_rating"]) for rating in ratings]
+    first, second = ratings
+    apart = first is not None and second is not None and abs(first - second) >= int(settings["far_apart"])
     if not any(low) and not apart:
         return []
     key = "care_low_both" if all(low) else "care_low" if any(low) else "care_apart"
@@ -132,13 +134,45 @@ def _care(turn: Turn, ratings: Ratings) -> list[Segment]:
     return lines
 
 
+def _partial(turn: Turn) -> dict[str, list[int | None]]:
+    """Weeks where a number was skipped: the numbers that were given, kept apart from the trend."""
+    raw = _state(turn).get("partial")
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        k: [r if valid_rating(r) else None for r in v]
+        for k, v in raw.items()
+        if isinstance(k, str) and week_monday(k) is not None and isinstance(v, list) and len(v) == 2
+    }
+
+
+def _recent_keys(turn: Turn, weeks: dict[str, Any]) -> list[str]:
+    keep = int(turn.section.settings["history_weeks"])
+    return sorted(weeks, key=lambda k: week_monday(k) or date.min)[-keep:]
+
+
+def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
+    """Every few months of check-ins, counselling as a routine tune-up (not only after a hard week)."""
+    every = int(turn.section.settings["tune_up_every_check_ins"])
+    if cared or count % every != 0:
+        return []
+    since = _days_since(turn, "care_on")
+    if since is not None and since < int(turn.section.settings["counsellor_every_days"]):
+        return []
+    _state(turn)["care_on"] = turn.now.date().isoformat()
+    return [host(turn.line("tune_up"))]
+
+
 # -- the check-in, step by step --------------------------------------------------------------------
+CARE = "care"  # after a hard week: "would you like a long hug now?"
+
+
 def _valid_progress(state: dict[str, Any] | None) -> bool:
     return (
         isinstance(state, dict)
-        and state.get("step") in (SHARE, RATE)
-        and state.get("turn") in (0, 1)
         and state.get("first") in (0, 1)
+        and isinstance(state.get("cursor"), int)
+        and state.get("pace") in PACES
         and isinstance(state.get("week"), str)
         and week_monday(state["week"]) is not None
         and isinstance(state.get("ratings"), list)
@@ -147,21 +181,32 @@ def _valid_progress(state: dict[str, Any] | None) -> bool:
     )
 
 
-def _whose(state: dict[str, Any], which: int) -> int:
-    """The partner at this turn (0: whoever goes first in this check-in)."""
-    first = int(state["first"])
-    return first if which == 0 else 1 - first
+class CheckIn(TurnTaking):
+    """Two sharing turns (timed by default, or at their own pace), then an optional number each."""
 
-
-def _names(turn: Turn, partner: int) -> dict[str, str]:
-    return {"name": turn.name(partner), "other": turn.name(1 - partner)}
-
-
-class CheckIn:
     name = NAME
     intents = frozenset({CHECK_IN, HISTORY, REMINDER})
     manifest_permissions = (REMINDERS_SCOPE,)  # the skill manifest declares what a ritual may ask the couple for
-    follow_ups = frozenset({DONE, NEXT, RATING, HEARD_SOMETHING})
+    follow_ups = FOLLOW_UPS
+
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        seconds = float(turn.section.settings["share_seconds"])
+        return [
+            Step("share_first", 0, seconds, part=0, cue=True),
+            Step("share_second", 1, seconds, part=0, cue=True),
+            Step("rating_first", 0, rating=True),
+            Step("rating_second", 1, rating=True),
+        ]
+
+    def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+        line = self._say(turn, state, step, step.key)
+        if step.key == "rating_first":
+            return [host(turn.line("rating_intro")), line]
+        return [line]
+
+    def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
+        state["ratings"] = list(state["ratings"])
+        state["ratings"][partner] = rating
 
     def start(self, turn: Turn) -> Reply:
         if turn.intent == HISTORY:
@@ -172,40 +217,39 @@ class CheckIn:
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress()
+        if isinstance(state, dict) and state.get("step") == CARE:
+            return self._care_answer(turn, intent)
         if not _valid_progress(state):
             return self._begin(turn)
         assert state is not None
-        which = int(state["turn"])
-        if state["step"] == SHARE:
-            if intent in (DONE, NEXT):
-                if which == 0:
-                    return self._share(turn, state, 1)
-                return self._ask_rating(turn, state, 0, lead=(host(turn.line("rating_intro")),))
-            return self._still_sharing(turn, state, which)
-        if intent != RATING:
-            problem = (host(turn.line("rating_missing")),) if intent == HEARD_SOMETHING else ()
-            return self._ask_rating(turn, state, which, lead=problem, again=True)
-        rating = turn.number_slot("rating")
-        if rating is None or not valid_rating(rating):
-            problem_key = "rating_missing" if rating is None else "rating_out_of_range"
-            return self._ask_rating(turn, state, which, lead=(host(turn.line(problem_key)),), again=True)
-        state = {**state, "ratings": list(state["ratings"])}
-        state["ratings"][_whose(state, which)] = rating
-        if which == 0:
-            return self._ask_rating(turn, state, 1, lead=(host(turn.line("rating_thanks")),))
-        return self._finish(turn, state)
+        return self._proceed(turn, dict(state), intent)
 
     def resume(self, turn: Turn) -> Reply:
         state = turn.progress()
+        if isinstance(state, dict) and state.get("step") == CARE:
+            return self._care_offer(turn, [])
         if isinstance(state, dict) and not _valid_progress(state) and isinstance(state.get("reminder"), dict):
             return self._remind(turn, state["reminder"])  # "continue" after an unanswered permission question
         if not _valid_progress(state):
             return self._begin(turn)
-        assert state is not None
-        lead = (host(turn.line("resume")),)
-        if state["step"] == SHARE:
-            return self._share(turn, state, int(state["turn"]), lead=lead)
-        return self._ask_rating(turn, state, int(state["turn"]), lead=lead)
+        return super().resume(turn)
+
+    def help(self, turn: Turn) -> Reply | None:
+        state = turn.progress()
+        if isinstance(state, dict) and state.get("step") == CARE:
+            return self._care_offer(turn, [])
+        return super().help(turn) if _valid_progress(state) else None
+
+    def repeat(self, turn: Turn) -> Reply | None:
+        return self.help(turn) if (turn.progress() or {}).get("step") == CARE else super().repeat(turn)
+
+    def place_kept(self, turn: Turn) -> bool:
+        """Stopping at "would you like a long hug now?" leaves nothing to come back to."""
+        return (turn.progress() or {}).get("step") != CARE
+
+    def _state(self, turn: Turn) -> dict[str, Any] | None:
+        state = turn.progress()
+        return dict(state) if _valid_progress(state) else None  # type: ignore[arg-type]
 
     # -- the steps ---------------------------------------------------------------------------------
     def _begin(self, turn: Turn) -> Reply:
@@ -222,72 +266,82 @@ class CheckIn:
             lead.append(host(turn.line("intro")))
             if week in weeks:
                 lead.append(host(turn.line("again_this_week")))
+        pace = pace_from_slot(turn) or self._setting(turn, "default_pace")
+        pace = pace if pace in PACES else PACED
+        lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
-        state = {"step": SHARE, "turn": 0, "first": first, "week": week, "ratings": [None, None]}
-        return self._share(turn, state, 0, lead=tuple(lead))
+        state = {"first": first, "cursor": 0, "pace": pace, "week": week, "ratings": [None, None]}
+        return self._render(turn, state, lead)
 
-    def _share(self, turn: Turn, state: dict[str, Any], which: int, *, lead: tuple[Segment, ...] = ()) -> Reply:
-        """One partner shares: the prompt in their voice, a quiet hold, a chime, and how to hand over."""
-        partner = _whose(state, which)
-        names = _names(turn, partner)
-        settings = turn.section.settings
-        hold = timed_hold(float(settings["share_seconds"]), turn.content.sounds, settings["end_clip"])
-        prompt, hint, again = SHARING[which]
-        turn.keep_progress({**state, "step": SHARE, "turn": which}, hours=float(settings["keep_hours"]))
-        speech = (
-            *lead,
-            to_partner(partner, turn.line(prompt, **names)),
-            *hold,
-            to_partner(partner, turn.line(hint, **names)),
-        )
-        return Reply(speech=speech, reprompt=(to_partner(partner, turn.line(again, **names)),))
+    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
+        assert state is not None
+        return self._finish(turn, state, speech)
 
-    def _still_sharing(self, turn: Turn, state: dict[str, Any], which: int) -> Reply:
-        """A snatch of talk (or a number) while someone shares: a nudge in their voice, not the menu."""
-        partner = _whose(state, which)
-        names = _names(turn, partner)
-        _, _, again = SHARING[which]
-        nudge = "still_sharing_first" if which == 0 else "still_sharing_second"
-        return Reply(
-            speech=(to_partner(partner, turn.line(nudge, **names)),),
-            reprompt=(to_partner(partner, turn.line(again, **names)),),
-        )
+    def _finish(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
+        """Both answered: remember the week (replacing a check-in earlier this week), then the trend, kindly.
 
-    def _ask_rating(
-        self, turn: Turn, state: dict[str, Any], which: int, *, lead: tuple[Segment, ...] = (), again: bool = False
-    ) -> Reply:
-        """The partner is named, in their own voice, before their rating."""
-        partner = _whose(state, which)
-        names = _names(turn, partner)
-        key = "rating_again" if again else "rating_first" if which == 0 else "rating_second"
-        turn.keep_progress({**state, "step": RATE, "turn": which}, hours=float(turn.section.settings["keep_hours"]))
-        return Reply(
-            speech=(*lead, to_partner(partner, turn.line(key, **names))),
-            reprompt=(to_partner(partner, turn.line("rating_again", **names)),),
-        )
-
-    def _finish(self, turn: Turn, state: dict[str, Any]) -> Reply:
-        """Both rated: remember the week (replacing a check-in earlier this week), then the trend, kindly."""
-        ratings: Ratings = (int(state["ratings"][0]), int(state["ratings"][1]))
+        A skipped number is not stored: a week with one number is kept apart, so it never skews the trend.
+        """
+        given = [r if valid_rating(r) else None for r in state["ratings"]]
         week = str(state["week"])
         durable = _state(turn)
         weeks = _weeks(turn)
-        again_this_week = week in weeks
+        partial = _partial(turn)
+        again_this_week = week in weeks or week in partial
         count = _count(turn) + (0 if again_this_week else 1)
-        weeks[week] = ratings
+        weeks.pop(week, None)
+        partial.pop(week, None)
+        if given[0] is not None and given[1] is not None:
+            weeks[week] = (int(given[0]), int(given[1]))
+        elif any(r is not None for r in given):
+            partial[week] = given
         weeks = keep_recent(weeks, int(turn.section.settings["history_weeks"]))
         durable["weeks"] = {k: list(v) for k, v in weeks.items()}
+        if partial:
+            durable["partial"] = {k: v for k, v in partial.items() if k in _recent_keys(turn, partial)}
+        else:
+            durable.pop("partial", None)
         durable.update(count=count, last=turn.local_now.date().isoformat())
-        turn.end_progress()
-        speech: list[Segment] = [host(turn.line("thanks_both"))]
-        speech += _trend(turn, weeks, week)
-        speech += _month(turn, weeks, week)
-        speech += _care(turn, ratings)
+        speech: list[Segment] = [*lead, host(turn.line("thanks_both"))]
+        care: list[Segment] = []
+        if week in weeks:
+            ratings: Ratings = weeks[week]
+            speech += _trend(turn, weeks, week)
+            speech += _month(turn, weeks, week)
+            care = _care(turn, ratings)
+        else:
+            speech.append(host(turn.line("less_to_go_on")))
+            care = _care(turn, (given[0], given[1]))
+        speech += care
+        speech += _tune_up(turn, count, bool(care))
         speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
         if count == 1 and not again_this_week and "reminder" not in durable:
             speech.append(host(turn.line("reminder_hint")))
+        if care:
+            turn.keep_progress({"step": CARE}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
+            return self._care_offer(turn, speech)
+        turn.end_progress()
         speech.append(host(turn.line("goodbye")))
         return Reply(speech=tuple(speech), end_session=True)
+
+    def _care_offer(self, turn: Turn, speech: list[Segment]) -> Reply:
+        """Something to do together right now, and the microphone open for the answer."""
+        return Reply(
+            speech=(*speech, host(turn.line("care_offer"))),
+            reprompt=(host(turn.line("care_offer_again")),),
+            session={WAITING: CARE},
+        )
+
+    def _care_answer(self, turn: Turn, intent: str) -> Reply:
+        """Yes: a long hug now. No (or anything else): a warm goodbye."""
+        turn.end_progress()
+        if intent == YES:
+            from skill.rituals.hug import RITUAL as HUG  # only here: the hug is offered after a hard week
+
+            seconds = str(turn.section.settings["care_hug_seconds"])
+            hug_turn = replace(turn.for_section(HUG.name), slots={"seconds": seconds}, intent="HugIntent")
+            return HUG.start(hug_turn)
+        return Reply(speech=(host(turn.line("care_declined")),), end_session=True)
 
     # -- "how have we been doing?" -----------------------------------------------------------------
     def _history(self, turn: Turn) -> Reply:

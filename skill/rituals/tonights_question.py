@@ -12,8 +12,20 @@ from typing import Any
 
 from skill.digest import sha256_hex
 from skill.engine.script import Reply, Segment, host, to_partner
-from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
+from skill.engine.turns import (
+    FOLLOW_UPS,
+    KEEP_TIME,
+    OPEN,
+    PACED,
+    PACES,
+    TAKE_OUR_TIME,
+    WAITING,
+    Step,
+    TurnTaking,
+    interrupted_at,
+    pace_from_slot,
+)
 
 NAME = "tonights_question"
 DEPTHS = ("light", "deeper", "deepest")
@@ -164,113 +176,143 @@ def _shift(depth: str, step: int) -> str:
     return DEPTHS[max(0, min(len(DEPTHS) - 1, DEPTHS.index(depth) + step))]
 
 
-class TonightsQuestion:
+OFFER = "offer"  # both have answered: another question, or goodnight
+
+
+class TonightsQuestion(TurnTaking):
+    """One question, answered in turn: hands-free by default (timed answers, a chime, the next name in their
+    voice), or at their own pace ("let's take our time"), the microphone closed while someone answers."""
+
     name = NAME
     intents = frozenset({"TonightsQuestionIntent"})
-    follow_ups = frozenset({ANOTHER, LIGHTER, DEEPER, TIRED, DONE, NEXT, YES, NO, HEARD_SOMETHING})
+    follow_ups = FOLLOW_UPS | {ANOTHER, LIGHTER, DEEPER, TIRED}
+
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
+        hold = float(turn.section.settings["answer_seconds"][depth])
+        return [Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)]
+
+    def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+        """The host reads the question to the first; the second hears it again in their own voice."""
+        partner = self._partner(state, step)
+        assert partner is not None
+        question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
+        line = self._say(turn, state, step, step.key)
+        if step.speaker == 0:
+            return [host(question), line]
+        return [line, to_partner(partner, question)]
 
     def start(self, turn: Turn) -> Reply:
-        return self._ask(turn, _depth_from_slot(turn) or _usual_depth(turn), jar_hint=True)
+        previous = self._state(turn)
+        pace = pace_from_slot(turn) or (previous or {}).get("pace") or self._setting(turn, "default_pace")
+        return self._ask(
+            turn, _depth_from_slot(turn) or _usual_depth(turn), pace=str(pace), announce_pace=True, jar_hint=True
+        )
 
     def ask_own(self, turn: Turn, entry_id: str) -> Reply:
         """A question from the couple's own jar (skill/rituals/our_jar.py), answered in turn like any other."""
+        previous = self._state(turn)
+        pace = str((previous or {}).get("pace") or self._setting(turn, "default_pace"))
         first = turn.household.take_first_turn()
-        state = {"step": "answer", "turn": 0, "first": first, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
-        return self._answer(turn, state, 0, lead=(host(turn.line("from_jar")),))
+        state = {
+            "first": first,
+            "cursor": 0,
+            "pace": pace if pace in PACES else PACED,
+            "question": JAR_PREFIX + entry_id,
+            "depth": _usual_depth(turn),
+        }
+        return self._render(turn, state, [host(turn.line("from_jar"))])
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
-        state = turn.progress()
-        if state is None:
+        state = self._state(turn)
+        if state is None or _question_text(turn, str(state.get("question"))) is None:
             return self.start(turn)
         depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
+        pace = str(state["pace"])
         if intent == ANOTHER:
-            return self._ask(turn, depth, ack="another")
+            return self._ask(turn, depth, pace=pace, ack="another")
         if intent in (LIGHTER, DEEPER):
             shifted = _shift(depth, -1 if intent == LIGHTER else 1)
             if shifted == depth:
-                return self._ask(turn, depth, ack="already_lightest" if intent == LIGHTER else "already_deepest")
-            return self._ask(turn, shifted, ack="lighter" if intent == LIGHTER else "deeper")
+                return self._ask(turn, depth, pace=pace, ack="already_lightest" if intent == LIGHTER else "already_deepest")
+            return self._ask(turn, shifted, pace=pace, ack="lighter" if intent == LIGHTER else "deeper")
         if intent == TIRED:
-            return self._ask(turn, DEPTHS[0], ack="tired")
-        if state.get("step") == "offer":
-            if intent == HEARD_SOMETHING:
-                return Reply(speech=(host(turn.line("offer_again")),), reprompt=(host(turn.line("offer")),))
-            if intent in (YES, NEXT):
-                return self._ask(turn, depth, ack="another")
-            return self._goodnight(turn)  # No, or "I'm done"
-        if intent in (DONE, NEXT):
-            return self._offer(turn, state) if state.get("turn") == 1 else self._answer(turn, state, 1)
-        return self._still_answering(turn, state)  # a yes, a no or a snatch of talk while someone answers
+            return self._ask(turn, DEPTHS[0], pace=pace, ack="tired")
+        if state.get("step") == OFFER:
+            playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
+            if playing is None or intent not in (TAKE_OUR_TIME, KEEP_TIME):
+                return self._at_offer(turn, state, intent, depth)
+            state.pop("step", None)  # they interrupted the answers: back to the turn that was playing
+        return self._proceed(turn, state, intent)
+
+    def _at_offer(self, turn: Turn, state: dict[str, Any], intent: str, depth: str) -> Reply:
+        """Both answered: yes or next for another, a change of pace for the next one, no for goodnight."""
+        if intent == HEARD_SOMETHING:
+            return self._offer(turn, state, [host(turn.line("offer_again"))])
+        if intent in (YES, NEXT):
+            return self._ask(turn, depth, pace=str(state["pace"]), ack="another")
+        if intent in (TAKE_OUR_TIME, KEEP_TIME):
+            chosen = OPEN if intent == TAKE_OUR_TIME else PACED
+            return self._ask(turn, depth, pace=chosen, ack=f"now_{chosen}")
+        return self._goodnight(turn)  # No, or "I'm done"
 
     def resume(self, turn: Turn) -> Reply:
-        state = turn.progress()
-        if state is None or state.get("question") is None:
+        state = self._state(turn)
+        if state is None or _question_text(turn, str(state.get("question"))) is None:
             return self.start(turn)
-        if state.get("step") == "offer":
-            return self._offer(turn, state, lead=(host(turn.line("resume")),))
-        return self._answer(turn, state, int(state.get("turn", 0)), lead=(host(turn.line("resume")),))
+        if state.get("step") == OFFER:
+            return self._offer(turn, state, [host(turn.line("resume"))])
+        return super().resume(turn)
+
+    def repeat(self, turn: Turn) -> Reply | None:
+        state = self._state(turn)
+        if state is not None and state.get("step") == OFFER:
+            question = _question_text(turn, str(state.get("question"))) or ""
+            return self._offer(turn, state, [host(turn.line("question_again")), host(question)])
+        return super().repeat(turn)
+
+    def help(self, turn: Turn) -> Reply | None:
+        state = self._state(turn)
+        if state is not None and state.get("step") == OFFER:
+            return self._offer(turn, state, [host(turn.line("help_offer"))])
+        return super().help(turn)
 
     # -- the steps ---------------------------------------------------------------------------
-    def _ask(self, turn: Turn, depth: str, *, ack: str | None = None, jar_hint: bool = False) -> Reply:
+    def _ask(
+        self,
+        turn: Turn,
+        depth: str,
+        *,
+        pace: str,
+        ack: str | None = None,
+        announce_pace: bool = False,
+        jar_hint: bool = False,
+    ) -> Reply:
         """A new question at `depth`; each question is a new run, so who answers first alternates."""
         question_id, renewed = draw(turn, depth)
-        lead: list[Segment] = [host(turn.line(ack))] if ack else []
+        lead: list[Segment] = [host(self._line(turn, ack))] if ack else []
         if jar_hint and _jar_unheard(turn):
             lead.append(host(turn.line("jar_waiting")))
         if renewed:
             lead.append(host(turn.line(f"deck_renewed_{depth}")))
         if not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
             lead.append(host(turn.line(f"intro_{depth}")))
+        pace = pace if pace in PACES else PACED
+        if announce_pace:
+            lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
-        state = {"step": "answer", "turn": 0, "first": first, "question": question_id, "depth": depth}
-        return self._answer(turn, state, 0, lead=tuple(lead))
+        state = {"first": first, "cursor": 0, "pace": pace, "question": question_id, "depth": depth}
+        return self._render(turn, state, lead)
 
-    def _answering(self, turn: Turn, state: dict[str, Any], which: int) -> tuple[int, dict[str, str]]:
-        """Who answers at this turn (0: whoever goes first), with the names their lines use."""
-        first = int(state.get("first", 0)) % 2
-        partner = first if which == 0 else 1 - first
-        return partner, {"name": turn.name(partner), "other": turn.name(1 - partner)}
+    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
+        """Both have answered: would they like another?"""
+        assert state is not None
+        return self._offer(turn, state, speech)
 
-    def _answer(self, turn: Turn, state: dict[str, Any], which: int, *, lead: tuple[Segment, ...] = ()) -> Reply:
-        """One partner's turn: the question, a quiet hold while they answer, a chime, how to hand over."""
-        depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
-        question = _question_text(turn, str(state.get("question")))
-        if question is None:
-            return self._ask(turn, depth)
-        partner, names = self._answering(turn, state, which)
-        question = addressed_to(question, names["other"])
-        settings = turn.section.settings
-        hold = timed_hold(float(settings["answer_seconds"][depth]), turn.content.sounds, settings["end_clip"])
-        if which == 0:
-            speech = [*lead, host(question), to_partner(partner, turn.line("first_turn", **names)), *hold]
-            speech.append(to_partner(partner, turn.line("hand_over", **names)))
-            again = "hand_over_again"
-        else:
-            speech = [*lead, to_partner(partner, turn.line("second_turn", **names)), to_partner(partner, question)]
-            speech.extend([*hold, to_partner(partner, turn.line("done_hint", **names))])
-            again = "done_hint_again"
-        place = {**state, "depth": depth, "step": "answer", "turn": which}
-        turn.keep_progress(place, hours=float(settings["keep_hours"]))
-        reprompt = (host(turn.line("question_again")), host(question), to_partner(partner, turn.line(again, **names)))
-        return Reply(speech=tuple(speech), reprompt=reprompt)
-
-    def _still_answering(self, turn: Turn, state: dict[str, Any]) -> Reply:
-        which = int(state.get("turn", 0))
-        partner, names = self._answering(turn, state, which)
-        key = "still_answering_first" if which == 0 else "still_answering_second"
-        again = "hand_over_again" if which == 0 else "done_hint_again"
-        return Reply(
-            speech=(to_partner(partner, turn.line(key, **names)),),
-            reprompt=(to_partner(partner, turn.line(again, **names)),),
-        )
-
-    def _offer(self, turn: Turn, state: dict[str, Any], *, lead: tuple[Segment, ...] = ()) -> Reply:
-        turn.keep_progress(
-            {"step": "offer", "question": state["question"], "depth": state["depth"]},
-            hours=float(turn.section.settings["keep_hours"]),
-        )
-        offer = "offer_jar" if _jar_unheard(turn) else "offer"
-        return Reply(speech=(*lead, host(turn.line(offer))), reprompt=(host(turn.line("offer_again")),))
+    def _offer(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
+        state = {**state, "step": OFFER}
+        speech = [*lead, host(turn.line("offer_jar" if _jar_unheard(turn) else "offer"))]
+        return self._wait(turn, state, OFFER, speech, (host(turn.line("offer_again")),))
 
     def _goodnight(self, turn: Turn) -> Reply:
         turn.end_progress()

@@ -1,0 +1,80 @@
+"""What a menu offers: a ritual for the hour, one not tried yet, and the rest in rotation, so every ritual is heard.
+
+The rotation lives in the phrasing memory (it moves on once per request); the rituals a couple has started
+are noted under household.rituals["host"]["tried"].
+"""
+
+from __future__ import annotations
+
+from skill.engine.ritual import ritual_names
+from skill.engine.turn import Turn
+
+OFFER_EXAMPLES = 3
+
+MENU_FROM, MENU_AT = "menu.from", "menu.at"  # the menu's rotation, in the phrasing memory
+TRIED = "tried"  # household.rituals["host"]["tried"]: the rituals this couple has started at least once
+
+
+def offered(turn: Turn) -> list[str]:
+    """Every ritual a menu may offer (its content has an `example`), in menu order."""
+    sections = turn.content.sections
+    named = [name for name in ritual_names() if name in sections and "example" in sections[name].settings]
+    return sorted(named, key=lambda name: sections[name].settings.get("menu_rank", 99))
+
+
+def _timely(turn: Turn) -> str | None:
+    """The ritual that suits the couple's local hour (morning coffee in the morning, five magic minutes at bedtime)."""
+    hour = turn.known_local_now.hour
+    for slot in turn.content.section("host").settings.get("suggest_by_hour", []):
+        if int(slot["from"]) <= hour < int(slot["to"]) and slot["ritual"] in turn.content.sections:
+            return str(slot["ritual"])
+    return None
+
+
+def tried(turn: Turn) -> set[str]:
+    """Rituals this couple has started before (or that keep something of theirs)."""
+    note = turn.household.rituals.get("host")
+    listed = note.get(TRIED) if isinstance(note, dict) else None
+    return set(turn.household.rituals) | ({str(n) for n in listed} if isinstance(listed, list) else set())
+
+
+def note_tried(turn: Turn, name: str) -> None:
+    """Remember that the couple started a ritual a menu offers; nothing for any other (the safety pointer leaves no trace)."""
+    section = turn.content.sections.get(name)
+    if section is None or "example" not in section.settings:
+        return
+    note = turn.household.rituals.get("host")
+    note = note if isinstance(note, dict) else {}
+    raw = note.get(TRIED)
+    listed: list[str] = [str(n) for n in raw] if isinstance(raw, list) else []
+    if name not in listed:
+        note[TRIED] = sorted({*listed, name})
+        turn.household.rituals["host"] = note
+
+
+def menu_choice(turn: Turn, limit: int = OFFER_EXAMPLES) -> list[str]:
+    """A few rituals to offer: one that suits the hour, one they have not tried, the rest in rotation.
+
+    The rotation moves on once per request, so over a few menus every ritual is offered.
+    """
+    every = offered(turn)
+    if not every:
+        return []
+    memory = turn.household.phrasing
+    now = int(turn.now.timestamp())
+    if memory.get(MENU_AT) != now:
+        previous = memory.get(MENU_FROM)
+        # One fewer than a menu shows: the hour's suggestion takes a place, and no ritual is stepped over.
+        memory[MENU_FROM] = 0 if previous is None else (previous + OFFER_EXAMPLES - 1) % len(every)
+        memory[MENU_AT] = now
+    start = memory[MENU_FROM] % len(every)
+    rotation = every[start:] + every[:start]
+    chosen: list[str] = []
+    timely = _timely(turn)
+    if timely in every and timely != turn.active_ritual():
+        chosen.append(timely)
+    new = [name for name in rotation if name not in tried(turn) and name not in chosen]
+    chosen.extend(new[:1])
+    chosen.extend(name for name in rotation if name not in chosen)
+    picked = set(chosen[:limit])
+    return [name for name in every if name in picked]  # spoken in menu order
