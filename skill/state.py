@@ -17,8 +17,9 @@ T = TypeVar("T")
 # Two Echos in one home rarely collide more than once; a busy household (several Echos, a retrying
 # Alexa) can collide many times. A writer that keeps losing re-reads, re-runs the whole turn on the
 # fresh household and tries again, backing off with jitter, until the write lands or the time budget
-# is spent: Alexa waits 8 seconds for the answer (the Lambda's timeout is 7), so 4 are for retries.
-WRITE_BUDGET_SECONDS = 4.0
+# is spent: Alexa waits 8 seconds for the answer (the Lambda's timeout is 7), so 4.5 after the first
+# read go to retries, leaving room for one last slow call.
+WRITE_BUDGET_SECONDS = 4.5
 MAX_ATTEMPTS = 200  # a bound besides time, so a store that conflicts instantly cannot spin
 FIRST_BACKOFF_SECONDS = 0.005
 MAX_BACKOFF_SECONDS = 0.1
@@ -73,7 +74,7 @@ class Households:
             except StoreUnavailable as error:
                 log.warning("store unavailable on write; continuing unsaved", extra={"store_error": type(error).__name__})
                 return Applied(result, False)
-            except VersionConflict:
+            except VersionConflict as conflict:
                 pause = random.uniform(0, min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2**attempt))
                 if attempt == MAX_ATTEMPTS or time.monotonic() + pause >= deadline:
                     log.warning("write conflicts until the time ran out; this change was not saved", extra={"attempts": attempt})
@@ -81,6 +82,9 @@ class Households:
                 log.info("write conflict; re-reading and re-applying")
                 # Jitter, so two writers in lockstep do not keep colliding.
                 time.sleep(pause)
+                if conflict.current is not None:
+                    snapshot = conflict.current  # the winner's household, sent back with the refusal
+                    continue
             try:
                 snapshot = self.store.load(household_key)
             except StoreUnavailable:

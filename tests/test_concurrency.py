@@ -72,13 +72,10 @@ def all_at_once(tmp_path: Path, couple: Couple, requests: Callable[[int], list[l
             _wait_for(lambda: all((tmp_path / f"ready-{w}").exists() for w in range(WRITERS)), process)
         (tmp_path / "go").touch()
         outputs = []
-        warnings: list[str] = []
         for process in processes:
             out, err = process.communicate(timeout=RUN_TIMEOUT_SECONDS)
             assert process.returncode == 0, err[-3000:]
             outputs.append(json.loads(out.strip().splitlines()[-1]))
-            warnings.extend(line for line in err.splitlines() if "WARNING" in line)
-        print("\n".join(warnings))
         return outputs
     finally:
         for process in processes:
