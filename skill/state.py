@@ -23,6 +23,9 @@ WRITE_BUDGET_SECONDS = 4.5
 MAX_ATTEMPTS = 200  # a bound besides time, so a store that conflicts instantly cannot spin
 FIRST_BACKOFF_SECONDS = 0.005
 MAX_BACKOFF_SECONDS = 0.1
+# After a pending deletion fails again (the store still down), requests leave it alone this long, so an
+# outage does not cost every request an extra timed-out call.
+PENDING_RETRY_PAUSE_SECONDS = 10.0
 
 
 class Applied(NamedTuple, Generic[T]):
@@ -38,6 +41,7 @@ class Households:
     def __init__(self, store: HouseholdStore, pending: PendingDeletions | None = None) -> None:
         self.store = store
         self.pending = pending if pending is not None else PendingDeletions.for_store(store)
+        self._pending_paused_until = 0.0
 
     def apply(self, household_key: str, now: int, change: Callable[[Household], T]) -> T:
         """Run `change` on the household and store the result if it changed anything (see `attempt`)."""
@@ -103,11 +107,14 @@ class Households:
 
     def _retry_pending_deletions(self) -> None:
         """Deletions that failed earlier are tried again first, on any request, until they succeed."""
+        if time.monotonic() < self._pending_paused_until:
+            return
         for key in self.pending.waiting():
             try:
                 self.store.delete(key)
             except StoreUnavailable:
-                return  # still down: the next request tries again
+                self._pending_paused_until = time.monotonic() + PENDING_RETRY_PAUSE_SECONDS
+                return  # still down: a request a little later tries again
             self.pending.discard(key)
             get_logger().info("pending deletion done")
 
