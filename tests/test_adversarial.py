@@ -282,6 +282,16 @@ def test_a_bogus_signature_on_a_big_body_is_refused_without_deserializing(deseri
     assert deserializations == [], "the signature is checked on the raw body first"
 
 
+def test_a_body_over_the_size_limit_is_refused_before_it_is_read(deserializations: list[str]) -> None:
+    from skill.web import MAX_BODY_BYTES
+
+    fetch = RecordingFetch()
+    body = launch(padding=MAX_BODY_BYTES)
+    response = post(verified_app(fetch), body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
+    assert response.status_code == 413
+    assert fetch.urls == [] and deserializations == []
+
+
 @pytest.mark.parametrize(
     "headers",
     [
