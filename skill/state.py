@@ -50,8 +50,9 @@ class Households:
     def attempt(self, household_key: str, now: int, change: Callable[[Household], T]) -> Applied[T]:
         """Run `change` on the household, store the result if it changed anything, and say whether it landed.
 
-        On a write conflict (two Echos in one home) the household is read again and `change` re-run on
-        it, until the write lands or WRITE_BUDGET_SECONDS are spent, so nothing is lost. If the store is
+        On a write conflict (two Echos in one home) the household is read again (or taken from the refusal,
+        where the store sends it back) and `change` re-run on it, until the write lands or
+        WRITE_BUDGET_SECONDS are spent, so nothing is lost. If the store is
         down, `change` still runs on what we have, so the ritual goes on; `saved` is then False, and the
         caller tells the couple, rather than let them believe it was kept.
         """
