@@ -73,10 +73,24 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+# Libraries whose DEBUG lines carry whole requests and answers: botocore prints each PutItem (names, the
+# household key, the speaker hash), urllib3 each URL. They are held at INFO, whatever the root level is.
+CHATTY_LIBRARIES = ("botocore", "boto3", "urllib3", "s3transfer")
+
+
+def quiet_request_logging() -> None:
+    """Keep the request-dumping libraries above DEBUG, even when an operator turns the root logger to DEBUG."""
+    for name in CHATTY_LIBRARIES:
+        library = logging.getLogger(name)
+        if library.level < logging.INFO:  # NOTSET (inherit the root's level) or DEBUG
+            library.setLevel(logging.INFO)
+
+
 def get_logger() -> logging.Logger:
     """The skill's logger, writing JSON to stderr (configured once, idempotent)."""
     logger = logging.getLogger(LOGGER_NAME)
     if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        quiet_request_logging()
         handler = _StderrHandler()
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)

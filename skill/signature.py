@@ -39,7 +39,12 @@ CERT_URL_HOST = "s3.amazonaws.com"
 CERT_URL_PATH_PREFIX = "/echo.api/"
 CERT_URL_PORT = 443
 ECHO_API_DOMAIN = "echo-api.amazon.com"
-FETCH_TIMEOUT_SECONDS = 2.0
+FETCH_DEADLINE_SECONDS = 2.0  # the whole download, connect to last byte
+MIN_RSA_BITS = 2048
+# An RSA signature is as long as its key: 2048 to 8192 bits. Anything else is refused before any download.
+SIGNATURE_BYTES = range(MIN_RSA_BITS // 8, 8192 // 8 + 1)
+MAX_REFUSED_URLS = 64
+REFUSED_URL_SECONDS = 60.0
 MAX_CHAIN_BYTES = 64 * 1024
 MAX_CACHED_CHAINS = 8
 TIMESTAMP_TOLERANCE = timedelta(seconds=150)
@@ -73,10 +78,46 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def fetch_url(url: str) -> bytes:
-    """Download a certificate chain with a short timeout and a size cap so a slow or huge answer cannot stall us."""
-    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
-        data: bytes = response.read(MAX_CHAIN_BYTES + 1)
+def fetch_url(url: str, *, connect: Callable[[str, float], Any] | None = None, deadline_seconds: float = FETCH_DEADLINE_SECONDS) -> bytes:
+    """Download a certificate chain: one GET, no redirects, a size cap, and one deadline for the whole download.
+
+    A slow drip cannot hold us past `deadline_seconds` (each read waits only for what is left of it), and a
+    redirect is refused rather than followed. `connect(host, timeout)` makes the connection (tests: plain HTTP).
+    """
+    import http.client
+    import time
+
+    started = time.monotonic()
+
+    def left() -> float:
+        remaining = deadline_seconds - (time.monotonic() - started)
+        if remaining <= 0:
+            raise AlexaVerificationError("certificate download too slow")
+        return remaining
+
+    parts = urllib.parse.urlsplit(url)
+    if connect is None:
+        connection: Any = http.client.HTTPSConnection(parts.hostname or "", parts.port or CERT_URL_PORT, timeout=left())
+    else:
+        connection = connect(parts.netloc, left())
+    try:
+        connection.request("GET", parts.path or "/", headers={"Accept": "application/x-pem-file, */*"})
+        if connection.sock is not None:
+            connection.sock.settimeout(left())
+        response = connection.getresponse()
+        if response.status != 200:
+            raise AlexaVerificationError(f"certificate chain answered HTTP {response.status}")
+        data = b""
+        while len(data) <= MAX_CHAIN_BYTES:
+            if connection.sock is not None:
+                connection.sock.settimeout(left())
+            chunk = response.read1(MAX_CHAIN_BYTES + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+            left()
+    finally:
+        connection.close()
     if len(data) > MAX_CHAIN_BYTES:
         raise AlexaVerificationError("certificate chain too large")
     return data
@@ -84,7 +125,10 @@ def fetch_url(url: str) -> bytes:
 
 def canonical_cert_url(url: str) -> str:
     """Apply Amazon's SignatureCertChainUrl rules and return the normalised URL, the only one we ever fetch."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[s3.amazonaws.com/..."
+        raise AlexaVerificationError("certificate URL is malformed") from None
     try:
         port = parts.port
     except ValueError:
@@ -113,9 +157,12 @@ def _header(headers: Headers, name: str) -> str:
 def _decode_signature(value: str) -> bytes:
     """Decode the base64 Signature-256 header, refusing malformed values."""
     try:
-        return base64.b64decode(value, validate=True)
+        signature = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise AlexaVerificationError("Signature-256 header is not base64") from None
+    if len(signature) not in SIGNATURE_BYTES:
+        raise AlexaVerificationError("Signature-256 header has the wrong length")
+    return signature
 
 
 def _check_signature(leaf: x509.Certificate, signature: bytes, body: bytes) -> None:
@@ -168,6 +215,15 @@ class AlexaSignatureVerifier:
         self._cache: dict[str, list[x509.Certificate]] = {}
         self._lock = threading.Lock()
 
+    # The web endpoint runs verify() on the raw body, before deserializing it (see skill.web).
+    before_deserialization = True
+
+    def precheck(self, headers: Headers) -> None:
+        """The cheap part, before the body is even parsed: both headers present, the certificate URL well
+        formed and Amazon's, the signature base64 of a plausible length. Nothing is fetched."""
+        canonical_cert_url(_header(headers, CERT_URL_HEADER))
+        _decode_signature(_header(headers, SIGNATURE_HEADER))
+
     def verify(self, headers: Headers, serialized_request_env: str | bytes, deserialized_request_env: Any) -> None:
         """Refuse the request unless its raw body is signed by a valid echo-api.amazon.com certificate."""
         url = canonical_cert_url(_header(headers, CERT_URL_HEADER))
@@ -215,6 +271,21 @@ class AlexaSignatureVerifier:
             verifier.verify(chain[0], chain[1:])
         except VerificationError as error:
             raise AlexaVerificationError(f"certificate chain rejected: {error}") from None
+        _check_alexa_leaf(chain[0])
+
+
+def _check_alexa_leaf(leaf: x509.Certificate) -> None:
+    """Amazon's own rules, stricter than web PKI: the SAN names echo-api.amazon.com itself (a wildcard such as
+    *.amazon.com is not enough), and the key is RSA of at least 2048 bits."""
+    try:
+        names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    except x509.ExtensionNotFound:
+        names = []
+    if ECHO_API_DOMAIN not in (name.lower() for name in names):
+        raise AlexaVerificationError("signing certificate does not name echo-api.amazon.com")
+    key = leaf.public_key()
+    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < MIN_RSA_BITS:
+        raise AlexaVerificationError("signing certificate key is too weak")
 
 
 class AlexaTimestampVerifier:
@@ -224,13 +295,25 @@ class AlexaTimestampVerifier:
         """Inject the clock (an aware-datetime callable) so tests can move time."""
         self._clock = clock
 
+    def precheck_body(self, headers: Headers, data: Any) -> None:
+        """The same check on the parsed JSON, before the SDK deserializes it: refuses stale or missing timestamps."""
+        request = data.get("request") if isinstance(data, dict) else None
+        if not isinstance(request, dict):
+            raise AlexaVerificationError("request timestamp missing")
+        timestamp = alexa_time(request.get("timestamp"))  # ISO 8601 or epoch (milli)seconds, as everywhere
+        if timestamp is None:
+            raise AlexaVerificationError("request timestamp missing")
+        self._check(timestamp, request.get("type") in SKILL_EVENT_TYPES)
+
     def verify(self, headers: Headers, serialized_request_env: str | bytes, deserialized_request_env: Any) -> None:
         """Refuse the request unless request.timestamp is present and within tolerance of now."""
         request = getattr(deserialized_request_env, "request", None)
         timestamp = alexa_time(getattr(request, "timestamp", None))  # ISO 8601 or epoch (milli)seconds
         if timestamp is None:
             raise AlexaVerificationError("request timestamp missing")
-        is_event = getattr(request, "object_type", None) in SKILL_EVENT_TYPES
+        self._check(timestamp, getattr(request, "object_type", None) in SKILL_EVENT_TYPES)
+
+    def _check(self, timestamp: datetime, is_event: bool) -> None:
         tolerance = SKILL_EVENT_TOLERANCE if is_event else TIMESTAMP_TOLERANCE
         if abs(self._clock() - timestamp) > tolerance:
             raise AlexaVerificationError("request timestamp outside tolerance")

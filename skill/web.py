@@ -1,4 +1,4 @@
-"""The self-hosted web service: a Flask app serving the skill at POST /alexa through flask-ask-sdk."""
+"""The self-hosted web service: a Flask app serving the ask-sdk skill at POST /alexa, cheapest checks first."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 
 from skill.alexa.skill import build_skill, expected_skill_id
-from skill.logs import get_logger
-from skill.sdk_compat import ensure_flask_ask_sdk_importable
+from skill.logs import get_logger, quiet_request_logging
 from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 
 VERIFY_ENV = "OUR_RITUALS_VERIFY_REQUESTS"
@@ -40,37 +39,25 @@ def _verification_wanted(verify_requests: bool | None) -> bool:
 def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | None = None) -> Flask:
     """The Flask app. Signature and timestamp checks are ON unless `verify_requests=False`
     (or OUR_RITUALS_VERIFY_REQUESTS=0) for local development; `verifiers` replaces them in tests."""
-    ensure_flask_ask_sdk_importable()
-    from flask_ask_sdk.skill_adapter import (
-        VERIFY_SIGNATURE_APP_CONFIG,
-        VERIFY_TIMESTAMP_APP_CONFIG,
-        SkillAdapter,
-    )
-
     # Our JSON handler goes on the app's logger ("our_rituals") first, so Flask never adds its plain-text one,
-    # whose tracebacks would print exception messages, and flask-ask-sdk's hold whole request bodies.
-    get_logger()
-    app = Flask("our_rituals")
+    # whose tracebacks would print exception messages.
+    log = get_logger()
+    quiet_request_logging()
+    # No static route: Flask would otherwise serve files from a "static" folder beside the code.
+    app = Flask("our_rituals", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    # The SDK's own verifiers are replaced by ours (see skill.signature and skill.sdk_compat).
-    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
-    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
     skill_id = expected_skill_id()
+    verifying = verifiers is None and _verification_wanted(verify_requests)
     if verifiers is None:
-        verifiers = [AlexaSignatureVerifier(), AlexaTimestampVerifier()] if _verification_wanted(verify_requests) else []
+        verifiers = [AlexaSignatureVerifier(), AlexaTimestampVerifier()] if verifying else []
+    if verifiers and not skill_id:
+        log.warning("SKILL_ID is not set: signed requests for any Alexa skill will be answered")
     skill = build_skill()
-    adapter = SkillAdapter(
-        skill=skill,
-        skill_id=skill_id or "our-rituals",
-        verifiers=[SkillIdVerifier(skill_id), *verifiers],
-        app=app,
-    )
+    checks = [SkillIdVerifier(skill_id), *verifiers]
 
     @app.post("/alexa")
     def alexa() -> Any:
-        if not _readable_request(skill, request.get_data(cache=True)):
-            return jsonify(error="not an Alexa request"), 400
-        return adapter.dispatch_request()
+        return _answer(skill, checks, request)
 
     @app.get("/health")
     def health() -> Response:
@@ -79,21 +66,50 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     return app
 
 
-def _readable_request(skill: Any, body: bytes) -> bool:
-    """UTF-8 JSON with a typed request object that the SDK can read: anything else is refused before the SDK sees it.
+def _answer(skill: Any, checks: list[Any], http_request: Any) -> Any:
+    """One Alexa request, cheapest checks first: size, headers and certificate URL, then the JSON and its
+    timestamp, then the signature (the only step that may download), then ONE deserialization, then the skill."""
+    from skill.alexa.handlers import DeletionDeferred
 
-    flask-ask-sdk reads the body (as strict UTF-8) before any verifier runs and answers 500 when it
-    cannot, so a body it would choke on is refused here, as the 400 Alexa's rules ask for.
-    """
+    length = http_request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        return jsonify(error="request too large"), 413
+    headers = http_request.headers
+    for check in checks:
+        if hasattr(check, "precheck"):
+            check.precheck(headers)
+    body: bytes = http_request.get_data(cache=False)
+    data = _minimal_parse(body)
+    if data is None:
+        return jsonify(error="not an Alexa request"), 400
+    for check in checks:
+        if hasattr(check, "precheck_body"):
+            check.precheck_body(headers, data)
+    for check in checks:
+        if getattr(check, "before_deserialization", False):
+            check.verify(headers, body, None)
+    text = body.decode("utf-8")
     try:
-        text = body.decode("utf-8")
-        data = json.loads(text)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return False
-    if not (isinstance(data, dict) and isinstance(data.get("request"), dict) and isinstance(data["request"].get("type"), str)):
-        return False
-    try:
-        skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+        envelope = skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
     except Exception:  # the SDK's SerializationException, or anything its model constructors raise
-        return False
-    return True
+        return jsonify(error="not an Alexa request"), 400
+    for check in checks:
+        if not getattr(check, "before_deserialization", False):
+            check.verify(headers, text, envelope)
+    try:
+        response_envelope = skill.invoke(request_envelope=envelope, context=None)
+    except DeletionDeferred:
+        # A skill event we could not act on yet: not a success, so Alexa may deliver it again.
+        return jsonify(error="try again later"), 503
+    return jsonify(skill.serializer.serialize(response_envelope))
+
+
+def _minimal_parse(body: bytes) -> dict[str, Any] | None:
+    """UTF-8 JSON with a typed request object, or None: anything else is refused before the SDK sees it."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("request"), dict) and isinstance(data["request"].get("type"), str)):
+        return None
+    return data

@@ -20,9 +20,9 @@ _NOW = datetime.now(timezone.utc)
 
 
 @functools.cache
-def key(role: str) -> rsa.RSAPrivateKey:
+def key(role: str, bits: int = 2048) -> rsa.RSAPrivateKey:
     """Return the session's RSA key for a role ("root", "leaf", "stranger", ...); generation is the slow part."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def _name(common_name: str) -> x509.Name:
@@ -64,14 +64,17 @@ def _ca(subject: str, own_key: rsa.RSAPrivateKey, issuer: x509.Certificate | Non
     )
 
 
-def _leaf(dns_name: str, issuer: x509.Certificate, issuer_key: rsa.RSAPrivateKey, not_before: datetime, not_after: datetime) -> x509.Certificate:
+def _leaf(
+    dns_name: str, issuer: x509.Certificate, issuer_key: rsa.RSAPrivateKey, not_before: datetime, not_after: datetime,
+    leaf_key: rsa.RSAPrivateKey | None = None,
+) -> x509.Certificate:
     """Make a TLS server leaf for dns_name with the extensions the cryptography web-PKI policy requires."""
     usage = x509.KeyUsage(
         digital_signature=True, content_commitment=False, key_encipherment=True, data_encipherment=False,
         key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False,
     )
     return (
-        _builder(dns_name, issuer, key("leaf").public_key(), not_before, not_after)
+        _builder(dns_name, issuer, (leaf_key or key("leaf")).public_key(), not_before, not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(usage, critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
@@ -137,6 +140,21 @@ def untrusted_chain() -> Chain:
     return _chain("untrusted", ECHO_API_DOMAIN, _NOW - timedelta(days=1), _NOW + timedelta(days=30))
 
 
+@functools.cache
+def wildcard_chain() -> Chain:
+    """A chain whose leaf's only name is *.amazon.com: web PKI would accept it for echo-api.amazon.com; Alexa does not."""
+    return _chain("test", "*.amazon.com", _NOW - timedelta(days=1), _NOW + timedelta(days=30))
+
+
+@functools.cache
+def weak_key_chain() -> Chain:
+    """A chain whose echo-api.amazon.com leaf has an RSA-1024 key (Alexa asks for at least 2048 bits)."""
+    root, intermediate = _cas("test")
+    leaf = _leaf(ECHO_API_DOMAIN, intermediate, key("test-intermediate"), _NOW - timedelta(days=1),
+                 _NOW + timedelta(days=30), leaf_key=key("weak-leaf", 1024))  # fmt: skip
+    return Chain(root, intermediate, leaf)
+
+
 def root_cert() -> x509.Certificate:
     """The root to pass as trusted_roots."""
     return good_chain().root
@@ -151,3 +169,66 @@ def sign_body(body: bytes, signer: rsa.RSAPrivateKey | None = None) -> str:
     """Return the base64 Signature-256 value for body, signed by the leaf key unless another key is given."""
     signature = (signer or key("leaf")).sign(body, padding.PKCS1v15(), hashes.SHA256())
     return base64.b64encode(signature).decode("ascii")
+
+
+class CertServer:
+    """A plain-HTTP stand-in for the certificate host on 127.0.0.1, misbehaving on request.
+
+    mode "serve" answers the PEM; "drip" sends it one byte at a time, slowly; "redirect" answers 302 to
+    itself; "huge" sends more than any chain. `connect` plugs it into skill.signature.fetch_url.
+    """
+
+    def __init__(self, mode: str = "serve", pem: bytes | None = None) -> None:
+        import http.server
+        import threading
+
+        self.mode = mode
+        self.pem = chain_pem() if pem is None else pem
+        self.requests: list[str] = []
+        self._stop = threading.Event()
+        server_self = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                server_self.requests.append(self.path)
+                if server_self.mode == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", f"http://127.0.0.1:{server_self.port}/echo.api/elsewhere.pem")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = server_self.pem if server_self.mode != "huge" else b"x" * (1 << 20)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if server_self.mode == "drip":
+                    for byte in body:
+                        if server_self._stop.wait(0.2):
+                            return
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    return
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    def connect(self, netloc: str, timeout: float) -> object:
+        """Where fetch_url would open https://s3.amazonaws.com, open this server instead (same code after that)."""
+        import http.client
+
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def __enter__(self) -> CertServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from datetime import datetime, timedelta, timezone
@@ -202,17 +201,16 @@ def test_fetch_failure_is_a_refusal() -> None:
         make_verifier(unreachable).verify(headers(), BODY.decode(), None)
 
 
-def test_default_fetch_uses_a_timeout_and_caps_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[str, float]] = []
+def test_default_fetch_caps_the_size() -> None:
+    with alexa_certs.CertServer("huge") as server:
+        with pytest.raises(AlexaVerificationError, match="too large"):
+            signature.fetch_url(CERT_URL, connect=server.connect)
+    assert server.requests == ["/echo.api/echo-api-cert-12.pem"]
 
-    def fake_urlopen(url: str, timeout: float) -> io.BytesIO:
-        calls.append((url, timeout))
-        return io.BytesIO(b"x" * (signature.MAX_CHAIN_BYTES + 1))
 
-    monkeypatch.setattr(signature.urllib.request, "urlopen", fake_urlopen)
-    with pytest.raises(AlexaVerificationError, match="too large"):
-        AlexaSignatureVerifier(trusted_roots=[alexa_certs.root_cert()]).verify(headers(), BODY.decode(), None)
-    assert calls == [(CERT_URL, signature.FETCH_TIMEOUT_SECONDS)]
+def test_default_fetch_downloads_the_chain() -> None:
+    with alexa_certs.CertServer() as server:
+        assert signature.fetch_url(CERT_URL, connect=server.connect) == alexa_certs.chain_pem()
 
 
 # --- cache -------------------------------------------------------------------------------------

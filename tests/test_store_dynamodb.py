@@ -155,3 +155,17 @@ def test_the_skill_still_answers_when_dynamodb_is_down(monkeypatch: pytest.Monke
     said = couple.intent("HugIntent", one_shot=True)
     assert said.ends_session and said.timed_seconds() == pytest.approx(20)
     assert "sorry" not in said.text.lower()
+
+
+def test_a_conflict_hands_back_the_winning_household_so_the_retry_needs_no_read(store: DynamoDBStore) -> None:
+    from skill.store.base import VersionConflict
+
+    store.save("home", {"names": ["Maya", "Sam"]}, 0, NOW)
+    store.save("home", {"names": ["Maya", "Sam"], "next_first": 1}, 1, NOW)  # the other Echo won
+    with pytest.raises(VersionConflict) as refused:
+        store.save("home", {"names": ["Ana", "Bo"]}, 1, NOW)
+    assert refused.value.current == store.load("home")
+    assert refused.value.current is not None and refused.value.current.version == 2
+    with pytest.raises(VersionConflict) as refused:
+        store.save("home", {"names": ["Ana", "Bo"]}, 0, NOW)  # "nobody stored it yet" was wrong too
+    assert refused.value.current == store.load("home")

@@ -135,9 +135,11 @@ class Conversation:
             return produce(self._turn(household, section))
 
         if remember and self.facts.user_id:
-            reply = self.services.households.apply(
+            reply, saved = self.services.households.attempt(
                 household_key(self.facts.user_id), int(self.facts.now.timestamp()), change
             )
+            if not saved:
+                reply = self.unsaved(reply)
         else:
             reply = change(Household())
         return self.render(reply, final["household"])
@@ -149,6 +151,16 @@ class Conversation:
             return None if reply is None else (reply, household)
 
         return change
+
+    def unsaved(self, reply: Reply) -> Reply:
+        """The change could not be stored: the couple hears so first, never led to believe it was kept."""
+        from dataclasses import replace
+
+        from skill.engine.script import host
+
+        wordings = self.content.section("saving").lines.variants("unsaved")
+        note = random.Random(self.facts.request_id).choice(wordings)
+        return replace(reply, speech=(host(note), *reply.speech))
 
     def render(self, reply: Reply, household: Household) -> Response:
         # For a screen, if the device has one (skill.screen.ScreenResponse); a speaker ignores them.

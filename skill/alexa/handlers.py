@@ -167,6 +167,11 @@ class ForgetAnswerHandler(_Handler):
         return conversation.respond(answer, section=forget.SECTION, remember=False)
 
 
+class DeletionDeferred(Exception):
+    """A SkillDisabled deletion could not happen now: it is journalled for retry, and the event is failed on
+    purpose (Lambda error, HTTP 503) so that Alexa may deliver it again."""
+
+
 class SkillDisabledHandler(_Handler):
     """A couple disabled the skill (a skill event, outside any session): forget their household."""
 
@@ -179,7 +184,8 @@ class SkillDisabledHandler(_Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         # Deleted whatever userInformationPersistenceStatus says: the couple removed the skill.
         system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
-        _forget_household(self.services, system.user.user_id if system and system.user else None)
+        if not _forget_household(self.services, system.user.user_id if system and system.user else None):
+            raise DeletionDeferred("household deletion deferred")
         return handler_input.response_builder.response
 
 
@@ -259,7 +265,7 @@ class ApologyHandler(AbstractExceptionHandler):
     """Any exception becomes a short, kind apology; the error is logged without ids or names."""
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        return True
+        return not isinstance(exception, DeletionDeferred)  # that one must fail the event, not be apologised for
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         envelope = handler_input.request_envelope

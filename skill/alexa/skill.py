@@ -69,6 +69,8 @@ class KindSkill(CustomSkill):
     def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
         try:
             return super().invoke(request_envelope=request_envelope, context=context)
+        except handlers.DeletionDeferred:
+            raise  # a skill event that must fail, so it can come again (see SkillDisabledHandler)
         except Exception:
             # Even the apology handler failed (say, a locale whose content will not load): apologise plainly.
             get_logger().error("skill invocation failed", exc_info=True)
@@ -166,6 +168,8 @@ def invoke(skill: CustomSkill, event: dict[str, Any]) -> dict[str, Any]:
     check_skill_id(envelope)
     try:
         response_envelope = skill.invoke(request_envelope=envelope, context=None)
+    except handlers.DeletionDeferred:
+        raise  # the Lambda invocation fails, so Alexa sees the event was not handled
     except Exception:
         get_logger().error("skill invocation failed", exc_info=True)
         return {"version": "1.0", "response": {"shouldEndSession": True}}

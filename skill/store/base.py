@@ -14,7 +14,15 @@ class StoreUnavailable(Exception):
 
 
 class VersionConflict(Exception):
-    """Someone else wrote the household since it was read: re-read and re-apply."""
+    """Someone else wrote the household since it was read: re-read and re-apply.
+
+    `current` is the household as it now stands, when the store could say so with the refusal
+    (DynamoDB does): the writer re-applies on it without another read.
+    """
+
+    def __init__(self, household_key: str, current: Snapshot | None = None) -> None:
+        super().__init__("version conflict")  # never the key: exceptions end up in logs
+        self.current = current
 
 
 @dataclass(frozen=True)

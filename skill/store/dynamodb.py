@@ -50,9 +50,7 @@ class DynamoDBStore:
             ).get("Item")
         except _boto_errors() as error:
             raise _unavailable("read", error) from error
-        if item is None:
-            return Snapshot()
-        return Snapshot(document=json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
+        return _snapshot(item) or Snapshot()
 
     def save(self, household_key: str, document: dict[str, Any], expected_version: int, now: int) -> int:
         """One conditional PutItem: it only lands if nobody wrote since `expected_version` was read."""
@@ -72,10 +70,13 @@ class DynamoDBStore:
             }
         )
         try:
-            self.client.put_item(TableName=self.table_name, Item=item, **condition)
+            # On a conflict DynamoDB sends back the item that won, so the retry needs no second read.
+            self.client.put_item(
+                TableName=self.table_name, Item=item, ReturnValuesOnConditionCheckFailure="ALL_OLD", **condition
+            )
         except _boto_errors() as error:
             if _error_code(error) == "ConditionalCheckFailedException":
-                raise VersionConflict(household_key) from error
+                raise VersionConflict(household_key, _snapshot(getattr(error, "response", {}).get("Item"))) from None
             raise _unavailable("write", error) from error
         return new_version
 
@@ -87,10 +88,21 @@ class DynamoDBStore:
             raise _unavailable("delete", error) from error
 
 
+def _snapshot(item: dict[str, Any] | None) -> Snapshot | None:
+    """A stored item as a Snapshot; None when there is no (readable) item."""
+    if not item or "doc" not in item or "version" not in item:
+        return None
+    return Snapshot(document=json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
+
+
 def _make_client() -> Any:
     """A DynamoDB client with short timeouts; region from the environment, endpoint override left to botocore."""
     import boto3
     from botocore.config import Config
+
+    from skill.logs import quiet_request_logging
+
+    quiet_request_logging()  # botocore's DEBUG lines would print each item: names, keys
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     config = Config(

@@ -32,6 +32,11 @@ class SQLiteStore:
         self._schema_lock = threading.Lock()
         self._schema_ready = False
 
+    @property
+    def database_path(self) -> Path | None:
+        """The database file (None for an in-memory database); failed deletions are journalled beside it."""
+        return None if self._path == ":memory:" else Path(self._path)
+
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
