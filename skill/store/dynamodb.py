@@ -87,8 +87,12 @@ class DynamoDBStore:
 
 
 def _make_client() -> Any:
-    """A DynamoDB client with short timeouts; region from the environment, endpoint override left to botocore."""
-    import boto3
+    """A DynamoDB client with short timeouts; region from the environment, endpoint override left to botocore.
+
+    Made by botocore itself: boto3's session would add an import of boto3, s3transfer and the resource
+    layer to every cold start, for a client that is the same either way.
+    """
+    import botocore.session
     from botocore.config import Config
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -98,7 +102,7 @@ def _make_client() -> Any:
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     )
     # AWS_ENDPOINT_URL_DYNAMODB, when set, is applied by botocore itself.
-    return boto3.session.Session().client("dynamodb", region_name=region, config=config)
+    return botocore.session.get_session().create_client("dynamodb", region_name=region, config=config)
 
 
 def _boto_errors() -> tuple[type[Exception], ...]:
