@@ -316,8 +316,8 @@ def warm_embedded(runs: int) -> dict[str, Any]:
         with warm.environment({"OUR_RITUALS_DB": str(Path(scratch) / "rituals.db"), "SKILL_TABLE": None, "SKILL_ID": None}):
             project = warm.load_app(ROOT / "lambda" / "app.py", "project")
             floor = warm.load_app(FLOOR / "app.py", "floor")
-            all_ms, per_run, evening = warm.project_evenings(project, runs)
-            floor_ms, floor_runs, _ = warm.floor_evenings(floor, runs)
+            all_ms, per_run, evening, cpu_ms = warm.project_evenings(project, runs)
+            floor_ms, floor_runs, _, floor_cpu_ms = warm.floor_evenings(floor, runs)
             year_couple = conversation.new_couple(warm.Timed(project.handler))
             with warm.quiet_stderr():
                 report = conversation.year(year_couple)
@@ -326,8 +326,8 @@ def warm_embedded(runs: int) -> dict[str, Any]:
             document = SQLiteStore(Path(scratch) / "rituals.db").load(year_couple.key).document
     stored = json.dumps(document, separators=(",", ":"), sort_keys=True)
     return {
-        "project": warm.latency_summary(all_ms, per_run),
-        "floor": warm.latency_summary(floor_ms, floor_runs),
+        "project": warm.latency_summary(all_ms, per_run, cpu_ms),
+        "floor": warm.latency_summary(floor_ms, floor_runs, floor_cpu_ms),
         "turns": conversation.TURNS,
         "evening": evening,
         "year": {"requests": report.requests, "weeks": report.weeks, "document_bytes": len(stored.encode("utf-8"))},
@@ -360,7 +360,7 @@ def warm_dynamodb(runs: int) -> dict[str, Any]:
         with warm.environment(env), warm.counted_dynamodb_client(counter):
             project = warm.load_app(ROOT / "lambda" / "app.py", "project_dynamodb")
             # DynamoDB Local is a JVM: a few more untimed evenings let its JIT settle.
-            all_ms, per_run, _ = warm.project_evenings(project, runs, warmup=5)
+            all_ms, per_run, _, cpu_ms = warm.project_evenings(project, runs, warmup=5)
             # The calls, evening by evening, with a look at the stored item around each request (outside any timing).
             watch = warm.StoreWatch(counter, peek)
             timed = warm.Timed(project.handler)
@@ -374,7 +374,7 @@ def warm_dynamodb(runs: int) -> dict[str, Any]:
     finally:
         server.stop()
     return {
-        "project": warm.latency_summary(all_ms, per_run),
+        "project": warm.latency_summary(all_ms, per_run, cpu_ms),
         "calls": watch.summary(),
         "year": {
             "requests": report.requests,
@@ -428,10 +428,17 @@ def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "value": rss, "met": rss <= TARGETS["embedded_rss_over_floor_mb"],
         }  # fmt: skip
     if "warm_embedded" in results:
-        p99 = results["warm_embedded"]["project"]["p99_ms"]
-        embedded[f"warm p99 in-process under {TARGETS['warm_p99_embedded_ms']} ms"] = {
+        warm_project = results["warm_embedded"]["project"]
+        p99 = warm_project["p99_ms"]
+        embedded[f"warm p99 in-process under {TARGETS['warm_p99_embedded_ms']} ms, wall"] = {
             "value": p99, "met": p99 < TARGETS["warm_p99_embedded_ms"],
         }  # fmt: skip
+        if "cpu_p99_ms" in warm_project:
+            # On a shared machine a wall p99 mostly measures the other processes; the request's own CPU time does not.
+            cpu = warm_project["cpu_p99_ms"]
+            embedded[f"warm p99 in-process under {TARGETS['warm_p99_embedded_ms']} ms, CPU time of the request"] = {
+                "value": cpu, "met": cpu < TARGETS["warm_p99_embedded_ms"],
+            }  # fmt: skip
     if "production" in results:
         summary = results["production"]
         ratio = summary["ratio_window"]
@@ -487,6 +494,10 @@ def embedded_table(results: dict[str, Any]) -> str | None:
         rows.append((f"warm, in-process: p50 / p99 ms ({p['requests']} requests)", f"{p['p50_ms']} / {p['p99_ms']}",
                      f"{f['p50_ms']} / {f['p99_ms']}", f"{p['p50_ms'] / f['p50_ms']:.2f} / {p['p99_ms'] / f['p99_ms']:.2f}",
                      f"p99 under {p99} ms: {verdict}"))  # fmt: skip
+        if "cpu_p99_ms" in p:
+            verdict = "met" if p["cpu_p99_ms"] < p99 else "MISSED"
+            rows.append(("  CPU time of the request: p50 / p99 ms", f"{p['cpu_p50_ms']} / {p['cpu_p99_ms']}",
+                         f"{f['cpu_p50_ms']} / {f['cpu_p99_ms']}", "", f"p99 under {p99} ms: {verdict}"))  # fmt: skip
         rows.append(("  SQLite document bytes after a simulated year", w["year"]["document_bytes"], "", "", ""))
     if not rows:
         return None
@@ -512,6 +523,8 @@ def production_table(results: dict[str, Any]) -> str | None:
         d = results["warm_dynamodb"]
         p, c, y = d["project"], d["calls"], d["year"]
         rows.append((f"warm, DynamoDB Local: p50 / p99 ms ({p['requests']} requests)", f"{p['p50_ms']} / {p['p99_ms']}", "", "", ""))
+        if "cpu_p99_ms" in p:
+            rows.append(("  CPU time of the request: p50 / p99 ms", f"{p['cpu_p50_ms']} / {p['cpu_p99_ms']}", "", "", ""))
         verdict = "met" if c["max_reads_per_request"] <= 1 and c["max_writes_per_request"] <= 1 else "MISSED"
         rows.append((f"DynamoDB calls per request, max reads / writes ({c['requests']} requests)",
                      f"{c['max_reads_per_request']} / {c['max_writes_per_request']}", "1 / 1", "", f"at most 1 / 1: {verdict}"))  # fmt: skip
