@@ -59,6 +59,8 @@ class Samples:
     hwm_kb: list[int] = field(default_factory=list)
     import_ms: list[float] = field(default_factory=list)
     answer_ms: list[float] = field(default_factory=list)
+    # CPU time of the window (import plus first answer): steadier than wall time on a busy machine.
+    window_cpu_ms: list[float] = field(default_factory=list)
 
     @property
     def window_ms(self) -> list[float]:
@@ -79,6 +81,8 @@ class Samples:
             out["first_answer_ms"] = round(statistics.median(self.answer_ms), 1)
             out["window_ms"] = round(statistics.median(self.window_ms), 1)
             out["window_ms_min"] = round(min(self.window_ms), 1)
+        if self.window_cpu_ms:
+            out["window_cpu_ms"] = round(statistics.median(self.window_cpu_ms), 1)
         return out
 
 
@@ -133,6 +137,7 @@ def measure(
                 if "import_ms" in report:
                     got.import_ms.append(report["import_ms"])
                     got.answer_ms.append(report["answer_ms"])
+                    got.window_cpu_ms.append(report["window_cpu_ms"])
             if round_:
                 progress(f"cold start: round {round_}/{samples}")
     return results
