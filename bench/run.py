@@ -89,7 +89,7 @@ def lambda_runtime(python: str) -> Path:
         data = [d for d in RUNTIME_DATA if d.startswith(f"{name}/")]
         shutil.copytree(
             source, runtime / name,
-            ignore=lambda folder, names, s=source, d=data: [  # type: ignore[misc]
+            ignore=lambda folder, names, s=source, d=data: [
                 n for n in names if n == "__pycache__" or (Path(folder) / n).relative_to(s.parent).as_posix() in d
             ],
         )  # fmt: skip
