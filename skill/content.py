@@ -1,15 +1,15 @@
-"""Content per locale: lines with variants, ritual settings, voices and sounds; loaded once and validated."""
+"""Content per locale: lines with variants, ritual settings, voices and sounds; each file loaded once and validated."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import string
-from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, MutableMapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.speech.voices import voices_for_locale
 
@@ -28,8 +28,11 @@ class ContentError(ValueError):
     """A content file is missing, malformed or uses an unknown placeholder."""
 
 
-@dataclass(frozen=True)
-class Sounds:
+# Sounds, Section and Content are NamedTuples: frozen dataclasses would cost every cold start about 0.4 ms each
+# to generate.
+
+
+class Sounds(NamedTuple):
     """The sound clips a ritual may play, by short name, with their lengths in seconds."""
 
     clips: Mapping[str, tuple[str, float]]
@@ -74,8 +77,7 @@ class Lines:
         return self.pick(key, memory, rng, **values)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One content file: its lines and its settings (timings, menu wording...)."""
 
     lines: Lines
@@ -83,8 +85,7 @@ class Section:
     data: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     """Everything a locale says: one Section per content file, the two voices, and the sound catalogue."""
 
     locale: str
@@ -131,27 +132,73 @@ def _lines_table(where: str, raw: Any) -> dict[str, tuple[str, ...]]:
     return table
 
 
-def _merged_files(locale: str) -> dict[str, dict[str, Any]]:
-    """Content files of the language (`en/`), overridden key by key by the locale's own folder."""
-    language = locale.split("-")[0]
-    merged: dict[str, dict[str, Any]] = {}
-    for folder in (CONTENT_DIR / language, CONTENT_DIR / locale):
-        if not folder.is_dir():
+def _file_names(locale: str) -> tuple[str, ...]:
+    """The content files of the language (`en/`) and the locale's own folder, by name, without reading any."""
+    names: set[str] = set()
+    for folder in (CONTENT_DIR / locale.split("-")[0], CONTENT_DIR / locale):
+        if folder.is_dir():
+            names.update(name[: -len(".json")] for name in os.listdir(folder) if name.endswith(".json"))
+    return tuple(sorted(names))
+
+
+def _merged_file(locale: str, name: str) -> dict[str, Any]:
+    """One content file of the language (`en/`), overridden key by key by the locale's own folder."""
+    target: dict[str, Any] = {"lines": {}, "settings": {}}
+    for folder in (CONTENT_DIR / locale.split("-")[0], CONTENT_DIR / locale):
+        path = folder / f"{name}.json"
+        if not path.is_file():
             continue
-        for path in sorted(folder.glob("*.json")):
-            data = _read_json(path)
-            target = merged.setdefault(path.stem, {"lines": {}, "settings": {}})
-            for part in ("lines", "settings"):
-                extra = data.get(part, {})
-                if not isinstance(extra, dict):
-                    raise ContentError(f"{path}: '{part}' must be an object")
-                target[part].update(extra)
-            for key, value in data.items():
-                if key == "questions" and isinstance(value, dict):
-                    target[key] = _reworded(path, target.get(key), value)
-                elif key not in ("lines", "settings"):
-                    target[key] = value
-    return merged
+        data = _read_json(path)
+        for part in ("lines", "settings"):
+            extra = data.get(part, {})
+            if not isinstance(extra, dict):
+                raise ContentError(f"{path}: '{part}' must be an object")
+            target[part].update(extra)
+        for key, value in data.items():
+            if key == "questions" and isinstance(value, dict):
+                target[key] = _reworded(path, target.get(key), value)
+            elif key not in ("lines", "settings"):
+                target[key] = value
+    return target
+
+
+def _section(locale: str, name: str) -> Section:
+    data = _merged_file(locale, name)
+    return Section(
+        lines=Lines(name, _lines_table(f"{locale}/{name}", data["lines"])),
+        settings=data["settings"],
+        data={k: v for k, v in data.items() if k not in ("lines", "settings")},
+    )
+
+
+class _Sections(Mapping[str, Section]):
+    """A locale's content files by name, each read, merged and validated the first time a request asks for it.
+
+    A request reads a few of them (a launch: the host's lines and each ritual's menu settings, not the
+    question deck), so a cold start parses only those.
+    """
+
+    def __init__(self, locale: str, names: tuple[str, ...]) -> None:
+        self._locale = locale
+        self._names = names
+        self._loaded: dict[str, Section] = {}
+
+    def __getitem__(self, name: str) -> Section:
+        section = self._loaded.get(name)
+        if section is None:
+            if name not in self._names:
+                raise KeyError(name)
+            section = self._loaded[name] = _section(self._locale, name)
+        return section
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def _reworded(path: Path, deck: Any, rewordings: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -190,20 +237,11 @@ def supported_locale(locale: str | None) -> str:
 
 @cache
 def load_content(locale: str) -> Content:
-    """Load and validate every content file for a supported locale (once per process)."""
+    """A supported locale's content (once per process): its voices and sounds now, each file when first read."""
     locale = supported_locale(locale)
-    files = _merged_files(locale)
-    voices_file = files.pop("voices", {})
-    voices = tuple(voices_file.get("voices", ()))
+    voices = tuple(_merged_file(locale, "voices").get("voices", ()))
     allowed = voices_for_locale(locale)
     if len(voices) != 2 or voices[0] == voices[1] or not set(voices) <= allowed:
         raise ContentError(f"{locale}: voices must be two different voices of {sorted(allowed)}")
-    sections = {
-        name: Section(
-            lines=Lines(name, _lines_table(f"{locale}/{name}", data["lines"])),
-            settings=data["settings"],
-            data={k: v for k, v in data.items() if k not in ("lines", "settings")},
-        )
-        for name, data in files.items()
-    }
-    return Content(locale=locale, sections=sections, voices=(voices[0], voices[1]), sounds=_sounds())
+    names = tuple(name for name in _file_names(locale) if name != "voices")
+    return Content(locale=locale, sections=_Sections(locale, names), voices=(voices[0], voices[1]), sounds=_sounds())

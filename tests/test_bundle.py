@@ -214,7 +214,7 @@ def test_the_bundle_keeps_households_in_dynamodb_with_the_runtimes_boto3(
     }
     couple = Couple(send=bundled)
     couple.meet("Maya", "Sam")
-    assert loaded_from(bundled, "boto3").is_relative_to(bundled.runtime)
+    assert loaded_from(bundled, "botocore").is_relative_to(bundled.runtime), "the store's client is botocore's own"
     assert loaded_from(bundled, "urllib3").is_relative_to(bundled.runtime), "botocore's own urllib3, not a bundled one"
     assert open_store().load(couple.key).document["names"] == ["Maya", "Sam"]
     assert not (bundled.workdir / "rituals.db").exists(), "nothing went to the embedded store"

@@ -5,7 +5,6 @@ a weekly Alexa reminder (tested against a local stand-in for the Alexa API on 12
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -337,7 +336,7 @@ def test_each_locale_hears_its_own_pointer_never_the_us_one(lambda_app, locale: 
 def test_without_a_known_helpline_or_number_the_pointer_is_generic() -> None:
     """What a locale hears before anyone has filled in its helpline: nothing wrong, nothing foreign."""
     content = load_content("en-US")
-    section = replace(content.section("safety"), settings={"helpline_name": "", "helpline_phone": "", "emergency_number": ""})
+    section = content.section("safety")._replace(settings={"helpline_name": "", "helpline_phone": "", "emergency_number": ""})
     household = Household(names=["Maya", "Sam"])
     turn = Turn(household, content, section, datetime(2026, 11, 22, 19, 30, tzinfo=timezone.utc), random.Random(1))
     reply = safety.RITUAL.start(turn)

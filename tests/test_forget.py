@@ -14,6 +14,7 @@ import pytest
 from skill.alexa.skill import SkillIdMismatch
 from skill.speech.limits import check_response
 from skill.store import StoreUnavailable, open_store
+from tests.conftest import load_lambda_app
 from tests.conversation import SKILL_ID, Couple
 
 Stored = Callable[[Couple], dict[str, Any]]
@@ -25,6 +26,13 @@ def store_kind(request: pytest.FixtureRequest) -> str:
     if request.param == "dynamodb":
         request.getfixturevalue("dynamodb_table")  # a real DynamoDB Local table; SKILL_TABLE points at it
     return str(request.param)
+
+
+@pytest.fixture
+def couple(store_kind: str) -> Couple:
+    """A couple talking to a Lambda started once the store is chosen: on Lambda the environment comes before init."""
+    app = load_lambda_app()
+    return Couple(send=lambda event: app.handler(event, None))
 
 
 @pytest.fixture

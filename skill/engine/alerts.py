@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # Permission scopes a ritual may ask the couple for (Reply.ask_permission); also declared in the skill manifest.
 TIMERS_SCOPE = "alexa::alerts:timers:skill:readwrite"
@@ -21,8 +20,9 @@ class AlertStatus(Enum):
     FAILED = "failed"  # the service failed or did not answer in time
 
 
-@dataclass(frozen=True)
-class AlertResult:
+class AlertResult(NamedTuple):
+    """The outcome, with the API's HTTP status when it answered (a NamedTuple: no dataclass to generate at import)."""
+
     status: AlertStatus
     http_status: int | None = None
 

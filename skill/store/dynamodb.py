@@ -96,8 +96,12 @@ def _snapshot(item: dict[str, Any] | None) -> Snapshot | None:
 
 
 def _make_client() -> Any:
-    """A DynamoDB client with short timeouts; region from the environment, endpoint override left to botocore."""
-    import boto3
+    """A DynamoDB client with short timeouts; region from the environment, endpoint override left to botocore.
+
+    Made by botocore itself: boto3's session would add an import of boto3, s3transfer and the resource
+    layer to every cold start, for a client that is the same either way.
+    """
+    import botocore.session
     from botocore.config import Config
 
     from skill.logs import quiet_request_logging
@@ -111,7 +115,7 @@ def _make_client() -> Any:
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     )
     # AWS_ENDPOINT_URL_DYNAMODB, when set, is applied by botocore itself.
-    client = boto3.session.Session().client("dynamodb", region_name=region, config=config)
+    client = botocore.session.get_session().create_client("dynamodb", region_name=region, config=config)
     _CLIENTS.add(client)
     return client
 
