@@ -65,7 +65,7 @@ def timed_section(name: str) -> Iterator[None]:
 # -- cold start --------------------------------------------------------------------------------
 
 
-# What the Lambda Python runtime provides beside the bundle (skill.bundle.RUNTIME_PROVIDED), by import name.
+# What the Lambda Python runtime provides beside the bundle (skill.deploy.bundle.RUNTIME_PROVIDED), by import name.
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3")
 # Their service descriptions (JSON, no code): linked, not copied.
 RUNTIME_DATA = ("boto3/data", "botocore/data")
@@ -76,7 +76,7 @@ def lambda_runtime(python: str) -> Path:
     virtualenv and byte-compiled like the runtime's, their service descriptions linked."""
     import importlib.util
 
-    from skill.bundle import byte_compile
+    from skill.deploy.bundle import byte_compile
 
     runtime = BUILD / "runtime"
     shutil.rmtree(runtime, ignore_errors=True)
@@ -120,7 +120,7 @@ def build_bundles() -> Bundles:
     """
     import importlib.util
 
-    from skill.bundle import build, byte_compile, find_python
+    from skill.deploy.bundle import build, byte_compile, find_python
 
     python = find_python()
     if python is None:

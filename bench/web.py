@@ -30,7 +30,7 @@ def verifiers(on: bool) -> list[Any]:
     """No checks, or the project's signature and timestamp checks trusting only the local test root."""
     if not on:
         return []
-    from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
+    from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
     from tests import alexa_certs
 
     pem = alexa_certs.chain_pem()

@@ -175,7 +175,7 @@ class CertServer:
     """A plain-HTTP stand-in for the certificate host on 127.0.0.1, misbehaving on request.
 
     mode "serve" answers the PEM; "drip" sends it one byte at a time, slowly; "redirect" answers 302 to
-    itself; "huge" sends more than any chain. `connect` plugs it into skill.signature.fetch_url.
+    itself; "huge" sends more than any chain. `connect` plugs it into skill.web.signature.fetch_url.
     """
 
     def __init__(self, mode: str = "serve", pem: bytes | None = None) -> None:

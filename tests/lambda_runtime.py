@@ -9,11 +9,11 @@ from __future__ import annotations
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
-from skill.bundle import RUNTIME_PROVIDED, canonical
+from skill.deploy.bundle import RUNTIME_PROVIDED, canonical
 
 
 def lambda_runtime_packages(into: Path) -> Path:
-    """Link boto3 and its dependencies (the runtime's, see skill.bundle.RUNTIME_PROVIDED) into `into`."""
+    """Link boto3 and its dependencies (the runtime's, see skill.deploy.bundle.RUNTIME_PROVIDED) into `into`."""
     import boto3
 
     site = Path(boto3.__file__).resolve().parent.parent

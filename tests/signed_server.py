@@ -1,6 +1,6 @@
 """Test-only entry: `our-rituals serve`'s production server, trusting the tests' local certificate chain.
 
-Run as `python -m tests.signed_server CHAIN_PEM ROOT_PEM`. It calls the same `skill.server.serve` as
+Run as `python -m tests.signed_server CHAIN_PEM ROOT_PEM`. It calls the same `skill.web.server.serve` as
 `our-rituals serve`, on the same `create_app`, with one difference: the signature verifier trusts the
 test root and reads the chain from a file instead of Amazon's URL. This module lives under tests/, which
 is never installed or copied into the image, so no flag or environment variable of a production start
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from cryptography import x509
 
-from skill.server import serve
-from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
+from skill.web.server import serve
+from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
 from skill.web import create_app
 
 

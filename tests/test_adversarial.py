@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 
-from skill import signature, state
+from skill import state
+from skill.web import signature
 from skill.content import load_content
-from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
+from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 from skill.state import household_key, speaker_key
 from skill.store import open_store
 from skill.store.sqlite import SQLiteStore
@@ -283,7 +284,7 @@ def test_a_bogus_signature_on_a_big_body_is_refused_without_deserializing(deseri
 
 
 def test_a_body_over_the_size_limit_is_refused_before_it_is_read(deserializations: list[str]) -> None:
-    from skill.web import MAX_BODY_BYTES
+    from skill.web.app import MAX_BODY_BYTES
 
     fetch = RecordingFetch()
     body = launch(padding=MAX_BODY_BYTES)

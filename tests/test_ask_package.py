@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from skill.content import SUPPORTED_LOCALES
-from skill.dialog import Dialog
-from skill.models import MODELS_DIR
+from skill.cli.dialog import Dialog
+from skill.deploy.models import MODELS_DIR
 from tests.alexa_api_standin import AlexaApiStandIn
 from tests.conversation import Couple
 
@@ -43,7 +43,7 @@ CATEGORIES = frozenset(
 
 def ask_package(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", "ask-package", *args],
+        [sys.executable, "-m", "skill.cli.main", "ask-package", *args],
         capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
     )  # fmt: skip
 
@@ -144,7 +144,7 @@ def manifest_permissions(project: Path) -> set[str]:
 
 
 def test_the_manifest_declares_exactly_what_the_code_declares(project: Path) -> None:
-    from skill.ask_package import required_by_code
+    from skill.deploy.ask_package import required_by_code
 
     permissions, events, interfaces = required_by_code()
     manifest = read(project / "skill-package" / "skill.json")["manifest"]

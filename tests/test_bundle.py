@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from skill.bundle import (
+from skill.deploy.bundle import (
     DEFAULT_OUT,
     MAX_UNZIPPED_BYTES,
     MAX_ZIPPED_BYTES,
@@ -59,7 +59,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, python312: str) -> Built:
     """`our-rituals bundle --out <tmp>`, run as an operator would."""
     out = tmp_path_factory.mktemp("bundle") / "lambda"
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "bundle", "--out", str(out), "--python", python312],
+        [sys.executable, "-m", "skill.cli.main", "bundle", "--out", str(out), "--python", python312],
         capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -128,7 +128,7 @@ def test_rebuilding_never_replaces_a_folder_that_is_not_a_bundle(tmp_path: Path)
     precious.mkdir()
     (precious / "keep.txt").write_text("ours")
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "bundle", "--out", str(precious)],
+        [sys.executable, "-m", "skill.cli.main", "bundle", "--out", str(precious)],
         capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 1 and "not a Lambda bundle" in result.stderr

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from skill.alexa.skill import build_skill, invoke
-from skill.dialog import Dialog
-from skill.nlu import spoken_number
+from skill.cli.dialog import Dialog
+from skill.cli.nlu import spoken_number
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_cli(*args: str, stdin: str = "", env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+        [sys.executable, "-m", "skill.cli.main", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
     )
 
 
@@ -130,7 +130,7 @@ def test_serve_answers_alexa_requests_on_localhost(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "OUR_RITUALS_DB": str(tmp_path / "serve.db")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "skill.cli", "serve", "--port", str(port), "--no-verify"],
+        [sys.executable, "-m", "skill.cli.main", "serve", "--port", str(port), "--no-verify"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:

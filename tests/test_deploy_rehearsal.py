@@ -62,7 +62,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`our-rituals bundle --no-compile`, as an operator without a Python 3.12 would run it."""
     out = tmp_path_factory.mktemp("rehearsal") / "lambda"
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "bundle", "--no-compile", "--out", str(out)],
+        [sys.executable, "-m", "skill.cli.main", "bundle", "--no-compile", "--out", str(out)],
         capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

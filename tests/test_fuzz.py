@@ -331,7 +331,7 @@ def test_the_web_endpoint_answers_200_or_400_never_a_trace(fuzz_client: Any, bod
 
 
 def test_a_body_over_the_size_limit_is_refused_without_a_trace(fuzz_client: Any) -> None:
-    from skill.web import MAX_BODY_BYTES
+    from skill.web.app import MAX_BODY_BYTES
 
     body = json.dumps({"request": {"type": "LaunchRequest"}, "pad": "x" * MAX_BODY_BYTES}).encode()
     response = fuzz_client.post("/alexa", data=body, content_type="application/json")
@@ -359,7 +359,7 @@ def test_forged_signatures_are_always_400(verified_client: Any, cert_url: str, s
 @pytest.fixture
 def verified_client() -> Any:
     """The web service with real verifiers, trusting only the local test root and never fetching from the network."""
-    from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
+    from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
     from skill.web import create_app
 
     verifier = AlexaSignatureVerifier(fetch=lambda url: alexa_certs.chain_pem(), trusted_roots=[alexa_certs.root_cert()])

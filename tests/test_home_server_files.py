@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.server import GRACE_SECONDS
+from skill.web.server import GRACE_SECONDS
 from tests.conversation import Couple
 from tests.test_self_hosting import STOP_TIMEOUT, Server, servers, start  # noqa: F401 (servers: a fixture)
 
@@ -114,7 +114,7 @@ def test_the_images_install_and_command_serve_with_checks_on(tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if k != "OUR_RITUALS_VERIFY_REQUESTS"}
     env |= {"PYTHONPATH": str(installed), "OUR_RITUALS_DB": str(tmp_path / "data" / "our-rituals.db"),
             "SKILL_ID": "amzn1.ask.skill.test-our-rituals"}  # fmt: skip
-    launcher = f"import sys, skill; print('from', skill.__file__, flush=True); from skill.cli import main; sys.exit(main({command[1:]!r}))"
+    launcher = f"import sys, skill; print('from', skill.__file__, flush=True); from skill.cli.main import main; sys.exit(main({command[1:]!r}))"
     server = start(["-c", launcher], env, listening="/alexa", cwd=tmp_path)  # not this checkout: the installed copy
     try:
         assert f"from {installed / 'skill'}" in server.output and "request verification ON" in server.output
@@ -312,7 +312,7 @@ def unit(name: str) -> dict[str, dict[str, list[str]]]:
 
 
 def serve_flags() -> str:
-    return subprocess.run([sys.executable, "-m", "skill.cli", "serve", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run([sys.executable, "-m", "skill.cli.main", "serve", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
 
 
 def test_the_systemd_unit_runs_the_production_server_behind_the_hosts_caddy() -> None:
@@ -383,7 +383,7 @@ def test_the_readme_walks_through_files_commands_and_settings_that_exist() -> No
         assert (ROOT / path).exists(), path
     for path in re.findall(r"docs/self-hosting/([\w.*-]+)", section):
         assert list(UNITS.glob(path)), path
-    commands = subprocess.run([sys.executable, "-m", "skill.cli", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    commands = subprocess.run([sys.executable, "-m", "skill.cli.main", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     for command in set(re.findall(r"(?:bin/|skill |`)our-rituals ([a-z][\w-]*)", section)):
         assert command in commands, command
     services = compose()["services"]

@@ -2,7 +2,7 @@
 
 The package then lives in site-packages, away from template.yaml, lambda/app.py, pyproject.toml and
 interaction_models/; `our-rituals bundle`, `models --check` and `ask-package` look for the checkout in
-the current folder and its parents (skill/project.py). The checkout here is a copy of this one, so the
+the current folder and its parents (skill/deploy/project.py). The checkout here is a copy of this one, so the
 test never writes into the working tree (pip builds in the source folder). The dependencies come from
 this virtual environment (a .pth line), so only the project itself is installed, from PyPI's setuptools.
 """

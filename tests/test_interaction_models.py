@@ -26,8 +26,9 @@ from skill.alexa import handlers
 from skill.alexa.skill import build_skill
 from skill.content import SUPPORTED_LOCALES, load_content
 from skill.engine.ritual import follow_up_intents, registry
-from skill.models import MODELS_DIR, build_model, model_locales, model_text
-from skill.nlu import Understanding, addressed
+from skill.deploy.models import MODELS_DIR
+from skill.interaction_model import build_model, model_locales, model_text
+from skill.cli.nlu import Understanding, addressed
 
 UTTERANCES = Path(__file__).parent / "utterances"
 LOCALES = list(SUPPORTED_LOCALES)
@@ -189,7 +190,7 @@ def test_every_locale_declares_the_same_intents_and_slots(locale: str) -> None:
 
 
 def test_a_locale_folder_adds_samples_but_cannot_invent_an_intent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import skill.models as models
+    import skill.interaction_model as models
 
     monkeypatch.setattr(models, "CONTENT_DIR", tmp_path)
     for folder in ("en", "en-GB"):

@@ -9,7 +9,7 @@ import pytest
 
 from skill.alexa.skill import build_skill, invoke
 from skill.content import SUPPORTED_LOCALES, load_content
-from skill.dialog import Dialog
+from skill.cli.dialog import Dialog
 from tests.conversation import Couple
 
 

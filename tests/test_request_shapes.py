@@ -23,7 +23,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
 from skill.content import load_content
-from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
+from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
 from skill.speech.limits import check_response
 from skill.timestamps import alexa_time
 from tests import alexa_certs

@@ -109,7 +109,7 @@ def servers() -> Iterator[list[Server]]:
 def serve_command(env: dict[str, str], servers: list[Server], *extra: str) -> Server:
     """`our-rituals serve` itself (the waitress path unless --dev), on a port the system picks."""
     listening = "Running on http://" if "--dev" in extra else "/alexa"
-    server = start(["-m", "skill.cli", "serve", "--port", "0", *extra], env, listening=listening)
+    server = start(["-m", "skill.cli.main", "serve", "--port", "0", *extra], env, listening=listening)
     servers.append(server)
     return server
 
@@ -146,7 +146,7 @@ def couple_at(url: str, *, signed: bool = False, user: str = "amzn1.ask.account.
 
 
 def cli(*args: str, env: dict[str, str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "skill.cli", *args], cwd=ROOT, env=env, input=stdin,
+    return subprocess.run([sys.executable, "-m", "skill.cli.main", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, timeout=120)  # fmt: skip
 
 

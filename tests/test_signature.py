@@ -1,4 +1,4 @@
-"""Tests for skill.signature: Amazon's web-service checks, proven offline against a locally made chain."""
+"""Tests for skill.web.signature: Amazon's web-service checks, proven offline against a locally made chain."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from ask_sdk_model import RequestEnvelope  # noqa: E402
 from cryptography.hazmat.primitives.serialization import Encoding  # noqa: E402
 from werkzeug.datastructures import EnvironHeaders  # noqa: E402
 
-from skill import signature  # noqa: E402
-from skill.signature import (  # noqa: E402
+from skill.web import signature  # noqa: E402
+from skill.web.signature import (  # noqa: E402
     AlexaSignatureVerifier,
     AlexaTimestampVerifier,
     AlexaVerificationError,

@@ -10,8 +10,8 @@ import pytest
 from skill.content import CONTENT_DIR, load_content
 from skill.engine.ritual import SteppedRitual, ritual_named
 from skill.engine.turns import FOLLOW_UPS, PACED_SECONDS, RATING_ASKED, WAITING, Step, paced_run
-from skill.models import build_model
-from skill.nlu import Understanding, addressed
+from skill.interaction_model import build_model
+from skill.cli.nlu import Understanding, addressed
 from tests.conversation import Couple
 from tests.turns_support import MAYA, SAM, meet, offers, open_mode, says, script
 

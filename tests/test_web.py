@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
+from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
 from tests import alexa_certs
 from tests.conversation import Couple
 from tests.turns_support import menu_examples
@@ -135,7 +135,7 @@ def test_the_stand_in_for_certvalidator_refuses_every_certificate() -> None:
     """Where oscrypto cannot load, the SDK's own verifier (never used by us) would fail closed, not pass."""
     import sys
 
-    from skill.sdk_compat import ensure_flask_ask_sdk_importable
+    from skill.web.sdk_compat import ensure_flask_ask_sdk_importable
 
     ensure_flask_ask_sdk_importable()
     if getattr(sys.modules["certvalidator"], "__file__", None):

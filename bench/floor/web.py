@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(*, verifiers: list[Any]) -> Flask:
     """POST /alexa answers with the floor skill; `verifiers` are the same request checks the project runs."""
-    from skill.sdk_compat import ensure_flask_ask_sdk_importable
+    from skill.web.sdk_compat import ensure_flask_ask_sdk_importable
 
     ensure_flask_ask_sdk_importable()
     from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter

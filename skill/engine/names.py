@@ -31,7 +31,7 @@ def sample_words(locale: str) -> frozenset[str]:
     Derived from the model the content generates, so a word added to any sample is never taken for a name.
     Built on the first name checked, not at import: only naming needs it.
     """
-    from skill.models import build_model
+    from skill.interaction_model import build_model
 
     language_model = build_model(locale)["interactionModel"]["languageModel"]
     texts: list[str] = []

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from skill.server import DEFAULT_THREADS  # waitress itself is imported only when serving
+from skill.web.server import DEFAULT_THREADS  # waitress itself is imported only when serving
 
 
 def _positive(value: str) -> int:
@@ -32,7 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
         run_simple(args.host, args.port, app, threaded=True)
         return 0
 
-    from skill.server import serve
+    from skill.web.server import serve
 
     def announce(host: str, port: int) -> None:
         print(f"Our Rituals on http://{host}:{port}/alexa (waitress, {args.threads} threads), state in {where}; "
@@ -54,7 +54,7 @@ def _embedded_store_path() -> Path | None:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from skill.backup import BackupError, backup
+    from skill.store.backup import BackupError, backup
 
     live = _embedded_store_path()
     if live is None:
@@ -69,7 +69,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from skill.backup import BackupError, restore
+    from skill.store.backup import BackupError, restore
 
     live = _embedded_store_path()
     if live is None:
@@ -88,7 +88,7 @@ def _dialog(args: argparse.Namespace) -> int:
     import time
 
     from skill.alexa.skill import build_skill, invoke
-    from skill.dialog import Dialog, lines_from
+    from skill.cli.dialog import Dialog, lines_from
     from skill.logs import get_logger
 
     # A person is reading the conversation here: only warnings and errors, not a JSON line per request.
@@ -105,8 +105,8 @@ def _dialog(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from skill.models import stale_models, write_models
-    from skill.project import ProjectNotFound, project_root
+    from skill.deploy.models import stale_models, write_models
+    from skill.deploy.project import ProjectNotFound, project_root
 
     try:
         project_root()  # the committed models live in the checkout, not in an installed package
@@ -126,7 +126,7 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from skill.bundle import BundleError, build
+    from skill.deploy.bundle import BundleError, build
 
     try:
         report = build(args.out, python=args.python, bytecode=not args.no_compile)
@@ -138,7 +138,7 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _ask_package(args: argparse.Namespace) -> int:
-    from skill.ask_package import DEFAULT_PROFILE, Operator, PackageError, assemble, remembered
+    from skill.deploy.ask_package import DEFAULT_PROFILE, Operator, PackageError, assemble, remembered
 
     before = remembered(args.out)  # an earlier run into the same folder: its choices are the defaults
     endpoint = args.endpoint or before.get("endpoint")

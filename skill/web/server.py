@@ -44,7 +44,7 @@ def serve(
     from waitress.server import BaseWSGIServer, create_server
     from waitress.wasyncore import close_all, dispatcher, loop
 
-    from skill.web import MAX_BODY_BYTES
+    from skill.web.app import MAX_BODY_BYTES
 
     out = out or sys.stdout
     _log_like_the_skill()

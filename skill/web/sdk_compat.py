@@ -3,7 +3,7 @@
 flask-ask-sdk imports ask-sdk-webservice-support's verifier module at import time, which imports
 certvalidator, which imports oscrypto; oscrypto 1.3.0 (the last release; the fix is unreleased)
 cannot parse a two-digit OpenSSL patch version and raises at import. We never use that verifier:
-`skill.signature` verifies requests with `cryptography`. So, only when oscrypto fails to load,
+`skill.web.signature` verifies requests with `cryptography`. So, only when oscrypto fails to load,
 certvalidator is replaced by a module whose validator refuses every certificate: if anyone ever
 re-enables the SDK's own verifier, requests fail closed instead of passing unchecked.
 """
@@ -18,7 +18,7 @@ class _UnavailableValidator:
     def __init__(self, *args: object, **kwargs: object) -> None:
         from certvalidator.errors import ValidationError  # the stand-in below
 
-        raise ValidationError("certvalidator cannot load here; requests are verified by skill.signature")
+        raise ValidationError("certvalidator cannot load here; requests are verified by skill.web.signature")
 
 
 def _stand_in_certvalidator() -> None:

@@ -21,10 +21,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill.project import ProjectNotFound, find_project, project_root
+from skill.deploy.project import ProjectNotFound, find_project, project_root
 
-# The checkout (see skill.project): the package's parent, or after a plain `pip install .` the current folder.
-ROOT = find_project() or Path(__file__).resolve().parent.parent
+# The checkout (see skill.deploy.project): the package's parent, or after a plain `pip install .` the current folder.
+ROOT = find_project() or Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / ".build" / "lambda"
 # `sam build` writes here, and `sam deploy` then deploys .aws-sam/build/template.yaml (an old copy of the
 # code, its pycs stripped) instead of template.yaml and this bundle: the bundle removes it.
@@ -38,7 +38,7 @@ PLATFORM = "manylinux2014_aarch64"
 # first on sys.path and shadow the versions the runtime's botocore was tested with (python-dateutil 4
 # and a newer urllib3 are outside botocore's pins), so these come from the runtime.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3"})
-# Only the self-hosted web endpoint (skill.web, skill.signature, skill.server) needs these.
+# Only the self-hosted web endpoint (skill.web, skill.web.signature, skill.web.server) needs these.
 WEB_ONLY = frozenset({"flask-ask-sdk", "cryptography", "certifi", "waitress"})
 
 # Lambda's own limits for a zip deployment package.

@@ -126,7 +126,7 @@ def restore(live: Path, source: str, stdin: BinaryIO | None = None) -> Done:
         except OSError as error:
             raise BackupError(f"cannot read {source} ({error.strerror or error})") from None
         try:
-            count = check_household_file(candidate)
+            check_household_file(candidate)
         except BackupError as error:
             raise BackupError(str(error).replace(str(candidate), named)) from None
         try:

@@ -23,10 +23,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from skill.models import MODELS_DIR, stale_models
-from skill.project import find_project
+from skill.deploy.models import MODELS_DIR, stale_models
+from skill.deploy.project import find_project
 
-ROOT = find_project() or Path(__file__).resolve().parent.parent
+ROOT = find_project() or Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "skill-package" / "skill.json"
 SETTINGS_FILE = "our-rituals.json"
 DEFAULT_PROFILE = "default"

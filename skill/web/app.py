@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify, request
 
 from skill.alexa.skill import build_skill, expected_skill_id
 from skill.logs import get_logger, quiet_request_logging
-from skill.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
+from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 
 VERIFY_ENV = "OUR_RITUALS_VERIFY_REQUESTS"
 MAX_BODY_BYTES = 256 * 1024

@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from skill.content import Content, load_content
-from skill.models import build_model
-from skill.nlu import Understanding, addressed
+from skill.interaction_model import build_model
+from skill.cli.nlu import Understanding, addressed
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.our-rituals-local"
 ESPEAK_VOICES = ("en-us+f3", "en-us+m3")

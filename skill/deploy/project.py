@@ -30,7 +30,7 @@ def is_checkout(folder: Path) -> bool:
 
 def find_project(start: Path | None = None) -> Path | None:
     """The checkout: the installed package's parent if that is one, else `start` (the current folder) or a parent."""
-    package_parent = Path(__file__).resolve().parent.parent
+    package_parent = Path(__file__).resolve().parents[2]
     if is_checkout(package_parent):
         return package_parent
     here = (start or Path.cwd()).resolve()

@@ -1,16 +1,15 @@
-"""Interaction models generated from the content files: shared samples per language plus each locale's additions."""
+"""The interaction model a locale's content declares: shared samples per language plus each locale's additions.
+
+Pure: built from the content files alone. The offline dialog matches against it, the names check reads its
+words (skill/engine/names.py), and `our-rituals models` writes it into interaction_models/ (skill/deploy/models.py).
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from skill.content import CONTENT_DIR, SUPPORTED_LOCALES, ContentError
-from skill.project import find_project
-
-# The committed models, in the checkout (see skill.project; also found after a plain `pip install .`).
-MODELS_DIR = (find_project() or Path(__file__).resolve().parent.parent) / "interaction_models"
 
 
 def model_locales() -> list[str]:
@@ -88,24 +87,3 @@ def build_model(locale: str) -> dict[str, Any]:
 
 def model_text(locale: str) -> str:
     return json.dumps(build_model(locale), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_models(directory: Path = MODELS_DIR) -> list[Path]:
-    """Regenerate every locale's model file; returns the paths written."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for locale in model_locales():
-        path = directory / f"{locale}.json"
-        path.write_text(model_text(locale), encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def stale_models(directory: Path = MODELS_DIR) -> list[str]:
-    """Locales whose committed model differs from what the content generates."""
-    return [
-        locale
-        for locale in model_locales()
-        if not (directory / f"{locale}.json").is_file()
-        or (directory / f"{locale}.json").read_text(encoding="utf-8") != model_text(locale)
-    ]
