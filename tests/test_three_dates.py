@@ -12,7 +12,7 @@ from skill.content import CONTENT_DIR, load_content
 from skill.engine.ritual import SteppedRitual, ritual_named
 from skill.engine.turns import FOLLOW_UPS, RATING_ASKED, WAITING
 from tests.conversation import Couple
-from tests.turns_support import MAYA, SAM, meet, open_mode, reprompts, says, script
+from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
 
 SECTION = "three_dates"
 INTENT = "ThreeDatesIntent"
