@@ -126,7 +126,10 @@ class Turn:
         try:
             value = float(raw.strip())
         except ValueError:
-            return None
+            # Alexa's NLU may pass on the words it heard ("eight", "an eight") rather than digits.
+            from skill.engine.numbers import spoken_number
+
+            return spoken_number(raw, self.content.section("numbers").settings)
         if value != value or value in (float("inf"), float("-inf")):
             return None
         return int(value)
