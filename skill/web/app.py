@@ -1,4 +1,9 @@
-"""The self-hosted web service: a Flask app serving the ask-sdk skill at POST /alexa, cheapest checks first."""
+"""The self-hosted web service: a Flask app serving the ask-sdk skill at POST /alexa, cheapest checks first.
+
+Our checks run on the raw request (size, headers, certificate URL, the timestamp from a minimal parse, then the
+signature, the only step that may download); then flask-ask-sdk's SkillAdapter deserializes the envelope once,
+runs the checks that need it (the skill id) and dispatches to the same skill Lambda runs.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,8 @@ import json
 import os
 from typing import Any
 
-from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import InternalServerError
 
 from skill.alexa.skill import build_skill, expected_skill_id
 from skill.logs import get_logger, quiet_request_logging
@@ -52,12 +57,12 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
         verifiers = [AlexaSignatureVerifier(), AlexaTimestampVerifier()] if verifying else []
     if verifiers and not skill_id:
         log.warning("SKILL_ID is not set: signed requests for any Alexa skill will be answered")
-    skill = build_skill()
     checks = [SkillIdVerifier(skill_id), *verifiers]
+    adapter = _skill_adapter(app, skill_id, [c for c in checks if not getattr(c, "before_deserialization", False)])
 
     @app.post("/alexa")
     def alexa() -> Any:
-        return _answer(skill, checks, request)
+        return _answer(adapter, checks, request)
 
     @app.get("/health")
     def health() -> Response:
@@ -66,9 +71,24 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     return app
 
 
-def _answer(skill: Any, checks: list[Any], http_request: Any) -> Any:
+def _skill_adapter(app: Flask, skill_id: str | None, verifiers: list[Any]) -> Any:
+    """flask-ask-sdk's adapter for the skill: it deserializes once, runs `verifiers` on the envelope and dispatches.
+
+    The SDK's own signature and timestamp verifiers stay off: ours ran on the raw body before it (see `_answer`).
+    """
+    from skill.web.sdk_compat import ensure_flask_ask_sdk_importable
+
+    ensure_flask_ask_sdk_importable()
+    from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter
+
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+    return SkillAdapter(skill=build_skill(), skill_id=skill_id or "our-rituals", verifiers=verifiers, app=app)
+
+
+def _answer(adapter: Any, checks: list[Any], http_request: Any) -> Any:
     """One Alexa request, cheapest checks first: size, headers and certificate URL, then the JSON and its
-    timestamp, then the signature (the only step that may download), then ONE deserialization, then the skill."""
+    timestamp, then the signature (the only step that may download), then ONE deserialization and the skill."""
     from skill.alexa.handlers import DeletionDeferred
 
     length = http_request.content_length
@@ -78,7 +98,7 @@ def _answer(skill: Any, checks: list[Any], http_request: Any) -> Any:
     for check in checks:
         if hasattr(check, "precheck"):
             check.precheck(headers)
-    body: bytes = http_request.get_data(cache=False)
+    body: bytes = http_request.get_data()  # kept: the adapter reads the same bytes
     data = _minimal_parse(body)
     if data is None:
         return jsonify(error="not an Alexa request"), 400
@@ -88,20 +108,15 @@ def _answer(skill: Any, checks: list[Any], http_request: Any) -> Any:
     for check in checks:
         if getattr(check, "before_deserialization", False):
             check.verify(headers, body, None)
-    text = body.decode("utf-8")
     try:
-        envelope = skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
-    except Exception:  # the SDK's SerializationException, or anything its model constructors raise
-        return jsonify(error="not an Alexa request"), 400
-    for check in checks:
-        if not getattr(check, "before_deserialization", False):
-            check.verify(headers, text, envelope)
-    try:
-        response_envelope = skill.invoke(request_envelope=envelope, context=None)
+        return adapter.dispatch_request()
     except DeletionDeferred:
         # A skill event we could not act on yet: not a success, so Alexa may deliver it again.
         return jsonify(error="try again later"), 503
-    return jsonify(skill.serializer.serialize(response_envelope))
+    except InternalServerError:
+        # The adapter's answer to an AskSdkException. The skill itself never raises (KindSkill turns every
+        # failure into a spoken apology), so this is an envelope the SDK's model cannot read: a bad request.
+        return jsonify(error="not an Alexa request"), 400
 
 
 def _minimal_parse(body: bytes) -> dict[str, Any] | None:
