@@ -1,8 +1,8 @@
 """A deploy rehearsal: the bundle as `our-rituals bundle` builds it, run the way Lambda runs it, against DynamoDB.
 
 A fresh isolated interpreter (`python -I -S`: no environment variables of Python's, no user or site
-packages, not even this checkout) gets on its path only the bundle, the runtime's boto3 and the
-standard library. It imports app.py once (Lambda's init), then answers a couple's evening request by
+packages, not even this checkout) gets on its path only the bundle, the runtime's AWS SDK (boto3, botocore
+and what botocore imports) and the standard library. It imports app.py once (Lambda's init), then answers a couple's evening request by
 request, as one warm Lambda instance would: launch, names, a ritual, a launch a day later, forget.
 
 The Lambda runtime is CPython 3.12 and the bundle is built for it; byte-compiling needs a 3.12
@@ -149,7 +149,7 @@ def test_an_evening_from_first_launch_to_forget_us(function: LambdaInstance) -> 
     assert "what are your first names" in said.text.lower()
 
 
-def test_only_the_bundle_the_runtimes_boto3_and_the_standard_library_were_loaded(function: LambdaInstance) -> None:
+def test_only_the_bundle_the_runtimes_aws_sdk_and_the_standard_library_were_loaded(function: LambdaInstance) -> None:
     couple = Couple(send=function)
     couple.meet("Maya", "Sam")
     stdlib = {Path(sysconfig.get_paths()[key]) for key in ("stdlib", "platstdlib")}
@@ -162,7 +162,11 @@ def test_only_the_bundle_the_runtimes_boto3_and_the_standard_library_were_loaded
     }
     assert not elsewhere, elsewhere
     assert Path(str(loaded["skill"])).is_relative_to(function.bundle), "the bundle's copy, not this checkout"
-    assert Path(str(loaded["boto3"])).is_relative_to(function.runtime)
+    # The store's DynamoDB client is made by botocore itself (skill/store/dynamodb.py): the runtime's copy, and
+    # boto3's session layer is never imported on the way.
+    assert Path(str(loaded["botocore"])).is_relative_to(function.runtime), "the runtime's botocore, not a bundled one"
+    assert Path(str(loaded["skill.store.dynamodb"])).is_relative_to(function.bundle)
+    assert "boto3" not in loaded, "no boto3 at the cold start: botocore makes the client"
     assert "flask" not in loaded and "cryptography" not in loaded
 
 
