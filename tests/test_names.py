@@ -96,23 +96,33 @@ def test_a_first_name_that_is_also_a_word_of_the_model_is_still_a_name(couple: C
 # -- mid-ritual: the outside run's transcripts ------------------------------------------------------------
 def test_thank_you_and_okay_during_tonights_question_change_nothing(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
+    # Hands-free: both answers in one response, then the microphone opens on "another question?".
     asked = couple.intent("TonightsQuestionIntent", one_shot=True)
-    voice = next(v for v in asked.voices if v is not None)
-    name = "Maya" if voice == "Joanna" else "Sam"
+    assert says(asked, "tonights_question", "offer") and not asked.ends_session
     for heard in ("thank you", "okay"):
         said = couple.intent("SetNamesIntent", first=heard)
         assert "Lovely to meet you" not in said.text and "Thank You" not in said.text
-        assert says(said, "tonights_question", "still_answering_first", name=name), "the place is kept and said"
-        assert said.by_voice(voice) and not said.ends_session
+        assert says(said, "tonights_question", "offer_again"), "the place (the offer) is kept and said"
+        assert said.voices == [None] and not said.ends_session
+    assert stored(couple)["in_progress"]["state"]["step"] == "offer"
+
+    # At their own pace, the microphone is closed while Maya answers; a one-shot "thank you" keeps her turn.
+    couple.resolved("TonightsQuestionIntent", "pace", "let's take our time", "open", one_shot=True)
+    voice = next(v for v in couple.history[-1].voices if v is not None)
+    name = "Maya" if voice == "Joanna" else "Sam"
+    for heard in ("thank you", "okay"):
+        said = couple.intent("SetNamesIntent", one_shot=True, first=heard)
+        assert "Lovely to meet you" not in said.text and "Thank You" not in said.text
+        assert says(said, "tonights_question", "still_talking", name=name), "the place is kept and said"
+        assert said.by_voice(voice) and said.ends_session
     assert stored(couple)["names"] == ["Maya", "Sam"]
     assert "Maya and Sam" in couple.later(days=1).launch().text
 
 
 def test_an_eight_at_a_check_in_rating_is_not_a_name(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
-    couple.intent("CheckInIntent", one_shot=True)
-    couple.intent("DoneIntent")
-    asking = couple.intent("DoneIntent")  # now the first rating is asked
+    asking = couple.intent("CheckInIntent", one_shot=True)  # hands-free: both turns, then the first number is asked
+    assert not asking.ends_session and asking.session_attributes.get("turns_waiting") == "rating"
     for intent, slot in (("SetNamesIntent", "first"), ("MyNameIntent", "own")):
         said = couple.intent(intent, **{slot: "an eight"})
         assert "An Eight" not in said.text and "Hello" not in said.text
@@ -125,9 +135,11 @@ def test_the_partners_name_alone_mid_ritual_greets_nobody_and_links_no_voice(cou
     couple.meet("Maya", "Sam")
     couple.person_id = MAYA_VOICE
     couple.intent("RoseThornBudIntent", one_shot=True, pace="open")
+    # Maya's open turn: the microphone is closed while she talks, so her name reaches us as a one-shot.
     for said in (couple.intent("MyNameIntent", own="Sam"), couple.intent("SetNamesIntent", second="Sam")):
         assert not re.search(r"\b(Hello|Hi|Got it|Lovely), Sam\b", said.text), said.text
-        assert not said.ends_session and said.reprompt
+        assert says(said, "rose_thorn_bud", "still_talking", name="Maya") and said.by_voice("Joanna")
+        assert says(said, "turns", "one_shot") and said.ends_session, "her turn goes on, microphone closed"
     assert stored(couple)["speakers"] == {}
     assert stored(couple)["in_progress"]["ritual"] == "rose_thorn_bud"
 
@@ -169,7 +181,8 @@ def test_a_rename_mid_ritual_keeps_the_ritual_where_it_was(couple: Couple, store
     couple.intent("SetNamesIntent", first="Ana", second="Leo")
     said = couple.intent("AMAZON.YesIntent")
     assert heard(said, "names_changed", first="Ana", second="Leo")
-    assert not said.ends_session and "Ana" in said.text
+    # Back to Ana's open turn, under her new name; the microphone closes again while she talks.
+    assert says(said, "rose_thorn_bud", "still_talking", name="Ana") and said.ends_session
     after = stored(couple)["in_progress"]
     assert after["ritual"] == "rose_thorn_bud" and after["state"]["cursor"] == before["cursor"]
 

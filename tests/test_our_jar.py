@@ -11,6 +11,7 @@ from tests.conversation import Couple, Said
 JAR = load_content("en-US").section("our_jar")
 LINES = JAR.lines
 TONIGHT = load_content("en-US").section("tonights_question").lines
+TURNS = load_content("en-US").section("turns").lines
 MAX_QUESTIONS = int(JAR.settings["max_questions"])
 MAX_CHARACTERS = int(JAR.settings["max_characters"])
 
@@ -97,21 +98,20 @@ def test_one_from_our_jar_is_answered_in_turn_and_unheard_ones_come_first(couple
     couple.meet("Maya", "Sam")
     add(couple, "what would you name a puppy")
     add(couple, "which film should we watch again")
+    # Hands-free, like tonight's question: Maya answers, a chime, Sam answers the same question, in one response.
     said = couple.intent("JarQuestionIntent", one_shot=True)
     assert said_one_of(said, TONIGHT, "from_jar") and "What would you name a puppy?" in said.text
-    assert said.by_voice("Joanna") and not said.by_voice("Matthew"), "Maya answers first, in her voice"
-    said = couple.intent("DoneIntent")
-    assert "What would you name a puppy?" in said.by_voice("Matthew"), "then Sam, the same question"
-    said = couple.intent("DoneIntent")
+    assert said_one_of(said, TURNS, "paced_intro"), "drawn afresh, the jar question says how the turns go"
+    partners = [line for line in said.lines if line.voice is not None]
+    assert [line.voice for line in partners][:1] == ["Joanna"], "Maya answers first, in her voice"
+    assert partners[-1].voice == "Matthew" and partners[-1].text == "What would you name a puppy?", "then Sam, the same question"
     assert said_one_of(said, TONIGHT, "offer_jar"), "one of their own is still unheard"
 
     said = couple.intent("JarQuestionIntent")
-    assert "Which film should we watch again?" in said.text
-    assert said.by_voice("Matthew"), "who answers first alternates"
+    assert "Which film should we watch again?" in said.text and not said_one_of(said, TURNS, "paced_intro")
+    assert [line.voice for line in said.lines if line.voice is not None][0] == "Matthew", "who answers first alternates"
     assert [q["heard"] for q in jar_of(stored, couple)] == [1, 1]
-    couple.intent("DoneIntent")
-    said = couple.intent("DoneIntent")
-    assert said_one_of(said, TONIGHT, "offer"), "nothing unheard is left in the jar"
+    assert said_one_of(said, TONIGHT, "offer") and not said_one_of(said, TONIGHT, "offer_jar"), "nothing unheard is left"
 
 
 def test_tonights_question_mentions_an_unheard_jar_question(couple: Couple) -> None:
@@ -170,13 +170,25 @@ def test_forget_us_takes_the_jar_with_everything_else(couple: Couple, stored) ->
 
 def test_adding_in_the_middle_of_tonights_question_keeps_its_place(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
-    first = couple.intent("TonightsQuestionIntent", one_shot=True)
-    couple.intent("AddToJarIntent", question="what is the kindest thing a stranger did for you")
+    # At their own pace, Maya's answer is in the middle of it: the session closed, her turn kept.
+    first = couple.resolved("TonightsQuestionIntent", "pace", "let's take our time", "open", one_shot=True)
+    place = stored(couple)["in_progress"]
+    couple.intent("AddToJarIntent", one_shot=True, question="what is the kindest thing a stranger did for you")
     said = couple.intent("AMAZON.YesIntent")
     assert said_one_of(said, LINES, "kept_one") and said_one_of(said, LINES, "back_to", ritual="tonight's question")
-    assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
+    assert stored(couple)["in_progress"] == place
     said = couple.intent("AMAZON.ResumeIntent")
     deck = load_content("en-US").section("questions").data["questions"]
     spoken = [q["text"].replace("{partner}", "Sam") for q in deck]
     question = next(text for text in spoken if text in first.text)
     assert question in said.text, "back to the same question"
+    assert said.by_voice("Joanna") and not said.by_voice("Matthew"), "and to Maya's turn"
+
+    # Hands-free, the place after both answers is the offer: that is where they come back to.
+    couple.resolved("TonightsQuestionIntent", "pace", "keep time for us", "paced", one_shot=True)
+    place = stored(couple)["in_progress"]
+    couple.intent("AddToJarIntent", question="what made you laugh today")
+    couple.intent("AMAZON.YesIntent")
+    said = couple.intent("AMAZON.ResumeIntent")
+    assert said_one_of(said, TONIGHT, "offer_jar") and not said.ends_session
+    assert stored(couple)["in_progress"]["state"]["question"] == place["state"]["question"]

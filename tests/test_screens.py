@@ -19,7 +19,7 @@ import pytest
 import skill.screen
 from skill.content import load_content
 from skill.engine.trend import week_key
-from skill.screen.documents import DOCUMENTS, document
+from skill.screen.documents import DOCUMENTS, document, screen_text
 from skill.speech.limits import MAX_RESPONSE_BYTES, check_response
 from skill.store.sqlite import SQLiteStore
 from tests.apl_suggester import validate
@@ -152,26 +152,80 @@ def test_the_breathing_circle_follows_each_cue_and_its_pause(screen_couple: Scre
 
 
 # -- tonight's question: whose turn, changing with the turns ---------------------------------------------------------
+COLOURS = {"Maya": "#F2A65A", "Sam": "#7FC8C2"}
+DECK = CONTENT.section("questions").data["questions"]
+
+
+def spoken_at(said: Said, ms: int, data: dict[str, Any]) -> dict[str, Any]:
+    """The phase of the question screen shown `ms` into the reply (as APL's elapsedTime would pick it)."""
+    shown = [phase for phase in data["phases"] if phase["startMs"] <= ms < phase["endMs"]]
+    assert len(shown) == 1, (ms, data["phases"])
+    return shown[0]
+
+
 def test_tonights_question_shows_the_question_its_depth_and_whose_turn(screen_couple: ScreenCouple) -> None:
+    # Hands-free: both answers and the offer of another in one response; the screen follows the voice.
     said = screen_couple.resolved("TonightsQuestionIntent", "depth", "a deeper one", "deeper", one_shot=True)
     name, data = screen(said)
     assert name == "question" and data["depth"] == "Deeper" and data["depthLevel"] == 2
-    assert data["question"] in said.text
-    first = "Maya" if said.voices[-1] == MAYA else "Sam"
+    voices = [v for v in said.voices if v is not None]
+    first = "Maya" if voices[0] == MAYA else "Sam"
     second = "Sam" if first == "Maya" else "Maya"
-    assert data["turn"] == f"{first}'s turn"
-    colours = {"Maya": "#F2A65A", "Sam": "#7FC8C2"}
-    assert data["colour"] == colours[first]
+    answering, handed, offer = data["phases"]
+    assert answering["startMs"] == 0 and answering["endMs"] == handed["startMs"] and handed["endMs"] == offer["startMs"]
+    assert offer["endMs"] > offer["startMs"] > handed["startMs"] > 0, "the turn changes as it is said, then the offer"
+    assert spoken_at(said, 0, data) is answering and spoken_at(said, offer["startMs"], data) is offer
+    assert answering["turn"] == f"{first}'s turn" and answering["colour"] == COLOURS[first]
+    assert handed["turn"] == f"{second}'s turn" and handed["colour"] == COLOURS[second]
+    assert "chime" in answering["hint"] and offer["hint"] == "" and offer["turn"] not in (answering["turn"], handed["turn"])
+    # Each sees the question as it was asked of them: a name slot holds the other's name.
+    assert answering["question"] in said.text and handed["question"] in said.by_voice(voices[-1])
+    deck_text = next(q["text"] for q in DECK if q["text"].replace("{partner}", second) == answering["question"])
+    assert handed["question"] == deck_text.replace("{partner}", first) and "{" not in handed["question"]
 
-    said = screen_couple.intent("DoneIntent")
-    name, data_second = screen(said)
-    assert data_second["turn"] == f"{second}'s turn" and data_second["colour"] == colours[second]
-    assert data_second["question"] == data["question"]
+    # At their own pace: one turn on screen, with the one-shot that hands it over, as it is said.
+    said = screen_couple.resolved("TonightsQuestionIntent", "pace", "let's take our time", "open", one_shot=True)
+    name, data = screen(said)
+    (only,) = data["phases"]
+    assert name == "question" and only["turn"] == f"{second}'s turn" and "Alexa, tell our rituals next" in only["hint"]
+    said = screen_couple.intent("AMAZON.NextIntent", one_shot=True)
+    (only,) = screen(said)[1]["phases"]
+    assert only["turn"] == f"{first}'s turn" and only["question"] in said.by_voice(voices[0])
 
-    said = screen_couple.intent("DoneIntent")  # both have answered: another one?
-    name, offer = screen(said)
-    assert name == "question" and offer["question"] == data["question"] and offer["hint"] == ""
-    assert offer["turn"] != data["turn"]
+
+def test_a_question_with_the_partners_name_in_it_is_shown_to_each_with_the_others_name(
+    screen_couple: ScreenCouple, embedded_store: Path
+) -> None:
+    """Pick a deck question with a name slot by placing the deck's cursor on it."""
+    from skill.rituals.tonights_question import deck_order
+
+    light = sorted(q["id"] for q in DECK if q["depth"] == "light")
+    slotted = next(i for i, qid in enumerate(deck_order(light, 7, 0)) if "{partner}" in next(q["text"] for q in DECK if q["id"] == qid))
+    store = SQLiteStore(embedded_store)
+    snapshot = store.load(screen_couple.key)
+    document = dict(snapshot.document)
+    document["rituals"] = {"tonights_question": {"decks": {"light": {"seed": 7, "round": 0, "cursor": slotted}}, "depth": "light"}}
+    store.save(screen_couple.key, document, snapshot.version, int(screen_couple.now.timestamp()))
+
+    said = screen_couple.intent("TonightsQuestionIntent", one_shot=True)
+    phases = screen(said)[1]["phases"]
+    maya, sam = (phases[0], phases[1]) if phases[0]["turn"] == "Maya's turn" else (phases[1], phases[0])
+    assert "Sam" in maya["question"] and "Maya" in sam["question"] and "{partner}" not in said.text
+    assert maya["question"] in said.text and sam["question"] in said.text
+    assert screen(screen_couple.intent("AMAZON.RepeatIntent"))[1]["phases"][-1]["hint"] == ""
+    assert "{partner}" not in screen_couple.history[-1].text
+
+
+def test_a_question_from_their_own_jar_is_shown_like_tonights_question(screen_couple: ScreenCouple) -> None:
+    screen_couple.intent("AddToJarIntent", one_shot=True, question="what would you name a puppy")
+    screen_couple.intent("AMAZON.YesIntent")
+    said = screen_couple.intent("JarQuestionIntent", one_shot=True)
+    name, data = screen(said)
+    assert name == "question" and data["depth"] == "From your jar"
+    assert [phase["question"] for phase in data["phases"]] == ["What would you name a puppy?"] * 3
+    first, second = ("Maya", "Sam") if next(v for v in said.voices if v) == MAYA else ("Sam", "Maya")
+    assert [phase["turn"] for phase in data["phases"]][:2] == [f"{first}'s turn", f"{second}'s turn"]
+    assert data["phases"][2]["turn"] == screen_text("en-US").line("question_offer")
 
 
 # -- turn rituals: each prompt in the colour of the partner it is for --------------------------------------------------
@@ -194,8 +248,8 @@ def test_an_open_round_shows_the_one_prompt_and_how_to_hand_over(screen_couple: 
     said = open_mode(screen_couple, "RoseThornBudIntent")
     name, data = screen(said)
     assert name == "turns" and len(data["prompts"]) == 1
-    assert data["prompts"][0]["text"] in said.text and "I'm done" in data["hint"]
-    said = screen_couple.intent("DoneIntent")
+    assert data["prompts"][0]["text"] in said.text and "Alexa, tell our rituals next" in data["hint"], "the one-shot said"
+    said = screen_couple.intent("DoneIntent", one_shot=True)
     _, following = screen(said)
     assert following["prompts"][0]["text"] in said.text and following["prompts"][0]["text"] != data["prompts"][0]["text"]
 
@@ -225,15 +279,36 @@ def test_the_history_is_a_chart_of_the_last_weeks_with_the_trend_beneath(
 
 
 def test_a_check_in_ends_on_the_chart(screen_couple: ScreenCouple) -> None:
-    screen_couple.intent("CheckInIntent", one_shot=True)
-    name, _ = screen(screen_couple.intent("DoneIntent"))
+    name, data = screen(screen_couple.intent("CheckInIntent", one_shot=True))  # both turns, then the first number
+    assert name == "turns" and "1 to 10" in data["hint"]
+    name, _ = screen(screen_couple.intent("RatingIntent", rating="7"))
     assert name == "turns"
-    said = screen_couple.intent("DoneIntent")
-    for _ in range(2):
-        said = screen_couple.intent("RatingIntent", rating="7")
+    said = screen_couple.intent("RatingIntent", rating="7")
     name, data = screen(said)
     assert name == "history" and said.ends_session
     assert [p["latest"] for p in data["partners"]] == [7, 7] and data["empty"] == ""
+
+
+def test_a_hard_week_ends_on_the_chart_too_and_the_long_hug_counts_down(screen_couple: ScreenCouple) -> None:
+    """After low numbers the session stays open for the offer of a long hug: the chart shows while it is asked."""
+    screen_couple.intent("CheckInIntent", one_shot=True)
+    screen_couple.intent("RatingIntent", rating="2")
+    said = screen_couple.intent("RatingIntent", rating="3")
+    name, data = screen(said)
+    assert name == "history" and not said.ends_session
+    assert [p["latest"] for p in data["partners"]] == [2, 3]
+    said = screen_couple.intent("AMAZON.YesIntent")
+    name, data = screen(said)
+    assert name == "hug" and data["seconds"] == pytest.approx(said.timed_seconds())
+
+
+def test_a_check_in_whose_last_number_is_skipped_ends_on_the_chart(screen_couple: ScreenCouple) -> None:
+    for rating in ("8", None):
+        screen_couple.later(weeks=1).intent("CheckInIntent", one_shot=True)
+        screen_couple.intent("RatingIntent", rating="6")
+        said = screen_couple.intent("RatingIntent", rating=rating) if rating else screen_couple.intent("SkipIntent")
+    name, data = screen(said)
+    assert name == "history" and [p["latest"] for p in data["partners"]] == [6, 8], "the week with both numbers"
 
 
 def test_no_history_yet_says_the_first_check_in_starts_it(screen_couple: ScreenCouple) -> None:
@@ -248,11 +323,11 @@ def evening(couple: Couple) -> list[Said]:
     said = [couple.launch(), couple.intent("AMAZON.HelpIntent"), couple.intent("HugIntent", one_shot=True)]
     said.append(couple.intent("BreatheIntent", one_shot=True))
     said.append(couple.intent("TonightsQuestionIntent", one_shot=True))
-    said += [couple.intent("DoneIntent"), couple.intent("DoneIntent"), couple.intent("AMAZON.NoIntent")]
+    said += [couple.intent("AMAZON.YesIntent"), couple.intent("AMAZON.NoIntent")]
     said.append(couple.intent("RoseThornBudIntent", one_shot=True))
     said.append(open_mode(couple, "SentenceStemsIntent"))
     said += [couple.intent("DoneIntent"), couple.intent("AMAZON.StopIntent")]
-    said += [couple.intent("CheckInIntent", one_shot=True), couple.intent("DoneIntent"), couple.intent("DoneIntent")]
+    said += [couple.intent("CheckInIntent", one_shot=True)]
     said += [couple.intent("RatingIntent", rating="8"), couple.intent("RatingIntent", rating="6")]
     said.append(couple.intent("CheckInHistoryIntent", one_shot=True))
     return couple.history

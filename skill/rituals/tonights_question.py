@@ -210,18 +210,25 @@ class TonightsQuestion(TurnTaking):
         )
 
     def ask_own(self, turn: Turn, entry_id: str) -> Reply:
-        """A question from the couple's own jar (skill/rituals/our_jar.py), answered in turn like any other."""
+        """A question from the couple's own jar (skill/rituals/our_jar.py), answered in turn like any other.
+
+        Drawn in the middle of tonight's question, it keeps that pace; drawn afresh, it says the pace, as
+        tonight's question does, so a couple knows whether to wait for the chime or to hand over themselves.
+        """
         previous = self._state(turn)
         pace = str((previous or {}).get("pace") or self._setting(turn, "default_pace"))
+        pace = pace if pace in PACES else PACED
+        lead: list[Segment] = [host(turn.line("from_jar"))]
+        if previous is None:
+            lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
-        state = {
-            "first": first,
-            "cursor": 0,
-            "pace": pace if pace in PACES else PACED,
-            "question": JAR_PREFIX + entry_id,
-            "depth": _usual_depth(turn),
-        }
-        return self._render(turn, state, [host(turn.line("from_jar"))])
+        state = {"first": first, "cursor": 0, "pace": pace, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
+        return self._render(turn, state, lead)
+
+    def question_words(self, turn: Turn, state: dict[str, Any], partner: int) -> str | None:
+        """The question of `state` as `partner` hears it (a name slot holds the other's name); None if it is gone."""
+        text = _question_text(turn, str(state.get("question")))
+        return None if text is None else addressed_to(text, turn.name(1 - partner))
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
@@ -247,8 +254,8 @@ class TonightsQuestion(TurnTaking):
 
     def _at_offer(self, turn: Turn, state: dict[str, Any], intent: str, depth: str) -> Reply:
         """Both answered: yes or next for another, a change of pace for the next one, no for goodnight."""
-        if intent == HEARD_SOMETHING:
-            return self._offer(turn, state, [host(turn.line("offer_again"))])
+        if intent == HEARD_SOMETHING:  # a stray word (a "thank you" taken for a name, say): the offer once more, plainly
+            return self._wait(turn, {**state, "step": OFFER}, OFFER, (host(turn.line("offer_again")),), (host(turn.line("offer_again")),))
         if intent in (YES, NEXT):
             return self._ask(turn, depth, pace=str(state["pace"]), ack="another")
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
@@ -267,7 +274,8 @@ class TonightsQuestion(TurnTaking):
     def repeat(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
         if state is not None and state.get("step") == OFFER:
-            question = _question_text(turn, str(state.get("question"))) or ""
+            # Both have answered: read as the first of them heard it (a name slot filled, never "{partner}").
+            question = self.question_words(turn, state, int(state["first"])) or ""
             return self._offer(turn, state, [host(turn.line("question_again")), host(question)])
         return super().repeat(turn)
 

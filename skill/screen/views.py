@@ -20,8 +20,9 @@ from skill.screen.documents import ScreenText
 from skill.screen.timeline import Beat, timeline
 
 HUG, BREATHE = "HugIntent", "BreatheIntent"
-CHECK_IN_HISTORY, RATING = "CheckInHistoryIntent", "RatingIntent"
+CHECK_IN_HISTORY = "CheckInHistoryIntent"
 QUESTION = "tonights_question"
+JAR = "our_jar"  # a question from their own jar is asked, and shown, as tonight's question
 DEPTHS = ("light", "deeper", "deepest")
 # Shown until the screen is replaced: the end of the last beat of a reply is "for as long as it is up".
 FOREVER_MS = 10**9
@@ -40,17 +41,19 @@ def choose(
     """The screen for this reply, or None to leave the screen as it is (or to Alexa, when the session ends)."""
     if reply.ask_permission is not None:
         return None  # Alexa itself asks the consent question, on its own screen
-    if intent == HUG:
+    if intent == HUG or _is_hug(reply, content):  # asked for, or the long hug a check-in offers after a hard week
         return hug(reply, content, text)
     if intent == BREATHE:
         return breathe(reply, content, text)
-    if intent == CHECK_IN_HISTORY or (intent == RATING and _check_in_just_finished(reply, household, now)):
+    if intent == CHECK_IN_HISTORY or _check_in_just_finished(reply, household, content):
         return history(household, content, text, now)
     active = _active(household, now)
     started = registry()[intent].name if intent in registry() else None
+    if active == QUESTION and started in (None, QUESTION, JAR):
+        return question(reply, household, content, text, now)
     ritual = started or active  # a ritual just asked for wins over one left half-way
     if ritual == QUESTION:
-        return question(household, content, text) if active == QUESTION else None
+        return None
     if ritual is not None:
         shown = turns(reply, household, content, text, ritual, now)
         if shown is not None or ritual == active:
@@ -136,30 +139,63 @@ def breathe(reply: Reply, content: Content, text: ScreenText) -> View:
     return View("breathe", {"breathe": data})
 
 
-# -- tonight's question: the question, its depth, whose turn -----------------------------------------------
-def question(household: Household, content: Content, text: ScreenText) -> View | None:
+# -- tonight's question: the question, its depth, whose turn (changing with the turns as they are heard) --------------
+def question(reply: Reply, household: Household, content: Content, text: ScreenText, now: datetime) -> View | None:
+    """The question as each partner hears it, with whose turn it is, for each stretch of the reply's speech.
+
+    A hands-free reply holds both answers and then the offer of another: the screen changes when each partner's
+    prompt is said and when the offer is, on the same timeline as the speech. A reply without a prompt ("still
+    your turn", a kept place) shows where they are, from the ritual's place.
+    """
     state = (household.in_progress or {}).get("state") or {}
-    questions = content.section("questions").data.get("questions", [])
-    words = next((str(q["text"]) for q in questions if q.get("id") == state.get("question")), None)
-    if words is None:
+    ritual = ritual_named(QUESTION)
+    words_of = getattr(ritual, "question_words", None)
+    if words_of is None or state.get("first") not in (0, 1) or not isinstance(state.get("cursor"), int):
         return None
-    depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
+    turn = Turn(household=household, content=content, section=content.section(QUESTION), now=now, rng=random.Random(0))
+    first = int(state["first"])
+    if words_of(turn, state, first) is None:
+        return None  # the question is gone (their jar emptied): nothing true to show
     names = _names(household, content)
+    hint = text.line("question_hint_open" if state.get("pace") == "open" else "question_hint_paced")
+
+    def phase(partner: int | None, start_ms: int) -> dict[str, Any]:
+        asked_of = first if partner is None else partner
+        who = text.line("question_offer") if partner is None else text.line("turn_of", name=names[partner])
+        return {
+            "question": words_of(turn, state, asked_of),
+            "turn": who,
+            "colour": _colour(text, partner),
+            "hint": "" if partner is None else hint,
+            "startMs": start_ms,
+            "endMs": FOREVER_MS,
+        }
+
+    beats = _beats(reply, content, text)
+    prompts = _prompt_texts(household, content, QUESTION, now) or set()
+    phases: list[dict[str, Any]] = []
+    speakers: list[int] = []
+    for beat in beats:
+        said = beat.segment
+        if isinstance(said, Say) and said.partner is not None and said.text in prompts:
+            if not speakers or speakers[-1] != said.partner:
+                phases.append(phase(said.partner, beat.start_ms if phases else 0))
+                speakers.append(said.partner)
     if state.get("step") == "offer":
-        partner, turn_words, hint = None, text.line("question_offer"), ""
-    else:
-        first = int(state.get("first", 0)) % 2
-        partner = first if int(state.get("turn", 0)) == 0 else 1 - first
-        turn_words, hint = text.line("turn_of", name=names[partner]), text.line("question_hint")
+        held = [beat.end_ms for beat in beats if isinstance(beat.segment, (Pause, Sound))]
+        phases.append(phase(None, max(held) if phases and held else 0))
+    elif not phases:
+        phases.append(phase(first if int(state["cursor"]) == 0 else 1 - first, 0))
+    for earlier, later in zip(phases, phases[1:]):
+        earlier["endMs"] = later["startMs"]
+    jar = str(state.get("question", "")).startswith("jar:")
+    depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
     data = {
         **_common(text),
         "title": text.line("question_title"),
-        "depth": text.line(f"depth_{depth}"),
-        "depthLevel": DEPTHS.index(depth) + 1,
-        "question": words,
-        "turn": turn_words,
-        "colour": _colour(text, partner),
-        "hint": hint,
+        "depth": text.line("depth_jar" if jar else f"depth_{depth}"),
+        "depthLevel": 0 if jar else DEPTHS.index(depth) + 1,
+        "phases": phases,
     }
     return View("question", {"question": data})
 
@@ -238,11 +274,24 @@ def turns(reply: Reply, household: Household, content: Content, text: ScreenText
 
 
 # -- the check-in history: a line per partner over the last weeks, the trend in words beneath ------------------------
-def _check_in_just_finished(reply: Reply, household: Household, now: datetime) -> bool:
-    if not reply.end_session or _active(household, now) == "check_in":
+def _check_in_just_finished(reply: Reply, household: Household, content: Content) -> bool:
+    """The check-in's last number (or its skip) was just answered: its closing thanks is in the reply.
+
+    Whether the session then ends or stays open for the offer of a long hug after a hard week, the chart is
+    what they see; a check-in that stored no week yet has no chart to show.
+    """
+    thanks = set(content.section("check_in").lines.variants("thanks_both"))
+    if not any(isinstance(segment, Say) and segment.text in thanks for segment in reply.speech):
         return False
     state = household.rituals.get("check_in")
-    return isinstance(state, dict) and state.get("last") is not None and bool(clean_history(state.get("weeks")))
+    return isinstance(state, dict) and bool(clean_history(state.get("weeks")))
+
+
+def _is_hug(reply: Reply, content: Content) -> bool:
+    """The hug itself, however it was started: its hold and its closing line."""
+    closing = set(content.section("hug").lines.variants("closing"))
+    said = {segment.text for segment in reply.speech if isinstance(segment, Say)}
+    return bool(said & closing) and any(isinstance(segment, Pause) for segment in reply.speech)
 
 
 def _path(points: list[tuple[float, float]]) -> str:

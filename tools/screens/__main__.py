@@ -117,9 +117,7 @@ def collect() -> dict[str, tuple[dict[str, Any], int]]:
     weeks = {week_key((NOW - timedelta(weeks=7 - i)).date()): list(r) for i, r in enumerate(ratings)}
     document["rituals"] = {**document.get("rituals", {}), "check_in": {"weeks": weeks, "count": 7, "last": "2026-11-15"}}
     store.save(key, document, snapshot.version, int(NOW.timestamp()))
-    evening.intent("CheckInIntent", one_shot=True)
-    evening.intent("DoneIntent")
-    evening.intent("DoneIntent")
+    evening.intent("CheckInIntent", one_shot=True)  # hands-free: both turns, then the first number is asked
     evening.intent("RatingIntent", rating="8")
     shots["history"] = (_screen(evening.intent("RatingIntent", rating="9")), 0)
     shutil.rmtree(folder, ignore_errors=True)
