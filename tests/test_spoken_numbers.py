@@ -1,6 +1,6 @@
 """Numbers as Alexa's NLU may hand them over: the words it heard ("an eight", "forty-five") as well as digits.
 
-ALEXA.md: a built-in AMAZON.NUMBER slot can carry words where digits were expected. Each ritual that asks
+A built-in AMAZON.NUMBER slot can carry the words Alexa heard where digits were expected. Each ritual that asks
 for a number takes either, and a phrase that names no single number gets the ritual's own kind re-ask.
 """
 
