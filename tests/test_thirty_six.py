@@ -95,6 +95,18 @@ def test_every_locale_has_the_evening(locale: str) -> None:
     assert len(load_content(locale).section("thirty_six").data["questions"]) == 36
 
 
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_locale_speaks_the_evening_in_its_own_two_voices_in_both_paces(couple: Couple, locale: str) -> None:
+    """The harness checks every reply against Alexa's limits; here each pace's first replies, in each locale."""
+    couple.locale = locale
+    voices = set(load_content(locale).voices)
+    couple.meet("Maya", "Sam")
+    paced = couple.intent("ThirtySixQuestionsIntent", one_shot=True)
+    assert {v for v in paced.voices if v} == voices and not paced.ends_session
+    opened = couple.later(hours=9).intent("ThirtySixQuestionsIntent", one_shot=True, set="3", pace="open")
+    assert {v for v in opened.voices if v} < voices and opened.ends_session
+
+
 # -- hands-free by default --------------------------------------------------------------------------------
 def test_hands_free_each_answer_is_timed_with_a_chime_and_the_next_partner_named_in_their_own_voice(
     couple: Couple, stored
