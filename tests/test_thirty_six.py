@@ -333,6 +333,18 @@ def test_without_permission_alexa_asks_a_yes_sets_one_timer_and_a_repeated_answe
     assert not any(apology in answer["response"]["outputSpeech"]["ssml"] for apology in load_content("en-US").section("host").lines.variants("apology"))
 
 
+def test_a_late_consent_answer_in_the_middle_of_a_set_sets_no_timer_and_keeps_the_place(
+    couple: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
+    couple.api_endpoint = alexa_api.url
+    couple.meet("Maya", "Sam")
+    open_start(couple)
+    before = stored(couple)["in_progress"]["state"]
+    said = couple.request(consent_answer("ACCEPTED"))
+    assert not timers(alexa_api) and says(said, "turns", "still_talking", name="Maya") and said.ends_session
+    assert stored(couple)["in_progress"]["state"]["cursor"] == before["cursor"]
+
+
 @pytest.mark.parametrize("answer", [consent_answer("DENIED"), consent_answer("NOT_ANSWERED")], ids=["denied", "not-answered"])
 def test_without_consent_the_skill_keeps_four_minutes_of_silence_and_a_chime(
     at_the_gaze: tuple[Couple, Said], alexa_api: AlexaApiStandIn, stored, answer: dict

@@ -172,7 +172,9 @@ class ThirtySix(TurnTaking):
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
         state = self._state(turn)
         if state is None or state.get("step") != ASKING:
-            return self.resume(turn)  # an answer nobody here is waiting for: where they are
+            # An answer to a question asked on another evening (Alexa sent it again, late): no timer now, and the
+            # couple hear where they are, as for any word the moment has no use for.
+            return self.proceed(turn, HEARD_SOMETHING)
         tried = TIMER.answered(turn, accepted, kept_run(state))
         if tried.result.created:
             return self._timer_set(turn, [])
