@@ -1,8 +1,8 @@
 """Turn-taking sequences: steps addressed to a partner, each with a hold, delivered paced (timed) or open (by voice).
 
 The conversation rituals (morning coffee, rose/thorn/bud, appreciation, sentence stems, stress map, gentle
-start, the three dates, tonight's question, the weekly check-in) are each a `TurnTaking` with their own steps
-and content. An Echo listens only about 8 seconds after it speaks (16 with the reprompt), so the microphone
+start, the three dates, tonight's question, the weekly check-in, the thirty-six questions) are each a
+`TurnTaking` with their own steps and content. An Echo listens only about 8 seconds after it speaks (16 with the reprompt), so the microphone
 is never left open while someone is meant to talk freely:
 - Paced (the default): prompts, quiet holds and a chime at each change of speaker go into one response, as
   many as Alexa's limits allow; when the rest will not fit, the couple hears so plainly and says "next".

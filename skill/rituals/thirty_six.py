@@ -1,196 +1,301 @@
 """The thirty-six questions evening: three sets of twelve, rising in closeness, closing with four minutes of eye contact.
 
 In the study's shape: each question is answered by both partners, and who answers first alternates from
-one question to the next. A couple can stop between sets and come back another day ("let's do set two"):
-the next set is kept in the household. The evening ends with four minutes of looking into each other's
-eyes, kept by an Alexa timer when the couple allows timers (asked by voice, as five magic minutes does),
-else by the skill itself: a silence and a chime, inside one response (240 s: Alexa's most).
+one question to the next. Each set is one run of the shared turn engine (skill/engine/turns.py): hands-free
+by default (each answer timed, a chime at each change of speaker, the next partner named in their own
+voice, both answers of a question in one response whenever Alexa's limits allow), or at their own pace
+("let's take our time"), the microphone closed while someone answers and a one-shot "Alexa, tell our
+rituals next" handing over. A couple can stop between sets and come back another day ("let's do set
+two"): the next set is kept in the household. The evening ends with four minutes of looking into each
+other's eyes, kept by an Alexa timer when the couple allows timers (asked by voice, as five magic minutes
+does, through skill/engine/ritual_timer.py), else by the skill itself: a silence and a chime, inside one
+response (240 s: Alexa's most). Neither starts while timed answers are still playing: after them, the
+couple says "next" when they are ready for the four minutes.
+
+Progress state: the turn engine's {"first", "cursor", "pace", ...} and {"set": 1-3}, plus "step" once the
+set's answers are done: "between" (shall we go on?), "gaze" (ready for the four minutes?) or "asking"
+(Alexa asks for timers; "run" is the timer's run). Durable state: {"next_set": 2|3} and the timer's notes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
-from skill.engine.alerts import TIMERS_SCOPE, AlertResult, AlertStatus
+from skill.engine.alerts import TIMERS_SCOPE
+from skill.engine.ritual_timer import RitualTimer, kept_run
 from skill.engine.script import Reply, Segment, host, to_partner
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
+from skill.engine.turns import (
+    DONE,
+    FOLLOW_UPS,
+    HEARD_SOMETHING,
+    KEEP_TIME,
+    NEXT,
+    NO,
+    OPEN,
+    PACED,
+    PACES,
+    SKIP,
+    TAKE_OUR_TIME,
+    WAITING,
+    YES,
+    Step,
+    TurnTaking,
+    interrupted_at,
+    pace_from_slot,
+    timed_total,
+)
+from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
 NAME = "thirty_six"
 SETS = (1, 2, 3)
 PER_SET = 12
+# The one placeholder a question may hold: the name of the partner who is NOT answering.
 PARTNER_SLOT = "{partner}"
+START_OVER = "AMAZON.StartOverIntent"
 
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
-
-
-def _state(turn: Turn) -> dict[str, Any]:
-    """Durable state: {"next_set": 1-3, "runs": timers set, "refused_on": "YYYY-MM-DD"}."""
-    state = turn.household.rituals.get(NAME)
-    if not isinstance(state, dict):
-        state = turn.household.rituals[NAME] = {}
-    return state
+# Where a set stands once its answers are done.
+BETWEEN, GAZE, ASKING = "between", "gaze", "asking"
+# The closing four minutes, on an Alexa timer (one per evening, a refusal remembered: skill/engine/ritual_timer.py).
+TIMER = RitualTimer(NAME, seconds="gaze_seconds")
 
 
 def questions_of(turn: Turn, set_number: int) -> list[str]:
-    return [str(q["text"]) for q in turn.section.data["questions"] if q["set"] == set_number]
+    return [str(q["text"]) for q in turn.content.section(NAME).data["questions"] if q["set"] == set_number]
 
 
-def _refused_recently(turn: Turn) -> bool:
-    try:
-        refused = date.fromisoformat(str(_state(turn).get("refused_on")))
-    except ValueError:
-        return False
-    return (turn.now.date() - refused).days < int(turn.section.settings["ask_again_days"])
+def _durable(turn: Turn) -> dict[str, Any]:
+    """Durable state: {"next_set": 2|3} beside the timer's notes."""
+    return TIMER.state(turn)
 
 
-class ThirtySix:
+class ThirtySix(TurnTaking):
+    """Each set a run of twenty-four turns, a question a part: paced or open, as the couple chooses."""
+
     name = NAME
     intents = frozenset({"ThirtySixQuestionsIntent"})
-    follow_ups = frozenset({DONE, NEXT, YES, NO, HEARD_SOMETHING})
+    manifest_permissions = (TIMERS_SCOPE,)  # the skill manifest declares what a ritual may ask the couple for
+    follow_ups = FOLLOW_UPS
 
+    # -- the turns ---------------------------------------------------------------------------------
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        """Twelve questions, each answered by both (one part, so a paced response keeps them together);
+        whoever opens the set answers its odd questions first, the other its even ones."""
+        set_number = int(state["set"])
+        hold = float(turn.section.settings["answer_seconds"][set_number - 1])
+        steps = []
+        for question in range(PER_SET):
+            opener = question % 2
+            steps.append(Step("first_turn", opener, hold, part=question, cue=True))
+            steps.append(Step("second_turn", 1 - opener, hold, part=question, cue=True))
+        return steps
+
+    def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+        """The host reads the question to whoever answers first; the other hears it again in their own voice."""
+        partner = self._partner(state, step)
+        assert partner is not None, "every turn is one partner's"
+        question = self._question(turn, state, step.part, partner)
+        line = self._say(turn, state, step, step.key)
+        if step.key == "first_turn":
+            return [host(turn.line("question_number", count=step.part + 1)), host(question), line]
+        return [line, to_partner(partner, question)]
+
+    def _question(self, turn: Turn, state: dict[str, Any], index: int, partner: int) -> str:
+        """Question `index` of the set, its name slot holding the name of the partner who is not answering."""
+        return questions_of(turn, int(state["set"]))[index].replace(PARTNER_SLOT, turn.name(1 - partner))
+
+    def _state(self, turn: Turn) -> dict[str, Any] | None:
+        state = super()._state(turn)
+        if state is None or state.get("set") not in SETS:
+            return None
+        return state
+
+    # -- SteppedRitual -----------------------------------------------------------------------------
     def start(self, turn: Turn) -> Reply:
+        """Set one, the set they asked for, or the next set they left for another day; mid-set, where they are."""
         asked = turn.number_slot("set")
-        if asked is None and turn.progress() is not None:
-            return self.resume(turn)  # "the thirty-six questions" again, mid-set: carry on where they are
+        previous = self._state(turn)
+        pace = pace_from_slot(turn)
+        if previous is not None and (turn.intent == START_OVER or asked is None):
+            if turn.intent == START_OVER:  # the same set again, a new run: the other partner first, the same pace
+                return self._begin_set(turn, int(previous["set"]), pace or str(previous["pace"]))
+            if pace is not None:  # "the thirty-six questions, and let's take our time", mid-set
+                previous["pace"] = pace
+            return self._resume(turn, previous)  # "the thirty-six questions" again: carry on where they are
+        pace = pace or str((previous or {}).get("pace") or self._setting(turn, "default_pace"))
         if asked in SETS:
-            return self._begin_set(turn, int(asked), lead=(host(turn.line("welcome")),) if asked == 1 else ())
-        saved = _state(turn).get("next_set")
+            lead = [host(turn.line("welcome"))] if asked == 1 else []
+            return self._begin_set(turn, int(asked), pace, lead=lead, announce=True)
+        saved = _durable(turn).get("next_set")
         if saved in (2, 3):
-            return self._begin_set(turn, int(saved), lead=(host(turn.line("resume_set", count=saved)),))
-        return self._begin_set(turn, 1, lead=(host(turn.line("welcome")),))
+            return self._begin_set(turn, int(saved), pace, lead=[host(turn.line("resume_set", count=saved))], announce=True)
+        return self._begin_set(turn, 1, pace, lead=[host(turn.line("welcome"))], announce=True)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
-        place = turn.progress()
-        if place is None:
+        state = self._state(turn)
+        if state is None:
             return self.start(turn)
-        step = place.get("step")
-        if step == "between":
-            if intent in (YES, NEXT):
-                return self._begin_set(turn, int(place["set"]) + 1)
-            if intent == HEARD_SOMETHING:
-                return Reply(speech=(host(turn.line("set_done_again")),), reprompt=(host(turn.line("set_done_again")),))
-            return self._pause_between(turn, int(place["set"]) + 1)
-        if step == "asking":
-            return self.resume(turn)
-        if intent in (DONE, NEXT):
-            if place.get("turn") == 0:
-                return self._answer(turn, place, 1)
-            return self._next_question(turn, place)
-        return self._still_answering(turn, place)
+        step = state.get("step")
+        if step in (BETWEEN, GAZE) and intent in (TAKE_OUR_TIME, KEEP_TIME):
+            playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
+            if playing is not None:  # they interrupted the timed answers: back to the turn that was playing
+                state.pop("step", None)
+                return self._proceed(turn, state, intent)
+        if step == BETWEEN:
+            return self._between(turn, state, intent)
+        if step in (GAZE, ASKING):  # ASKING: Alexa's consent question went unanswered
+            return self._at_gaze(turn, state, intent)
+        return self._proceed(turn, state, intent)
 
     def resume(self, turn: Turn) -> Reply:
-        place = turn.progress()
-        if place is None:
+        state = self._state(turn)
+        if state is None:
+            if turn.progress() is not None:
+                turn.end_progress()  # a place this version cannot read (kept by an older one): start from the saved set
             return self.start(turn)
-        lead = (host(turn.line("resume")),)
-        if place.get("step") == "between":
-            set_done = int(place["set"])
-            return Reply(speech=(*lead, host(turn.line(f"set_done_{set_done}"))), reprompt=(host(turn.line("set_done_again")),))
-        if place.get("step") == "asking":  # the consent question never got its answer: keep the time ourselves
-            return self._close(turn, lead=lead)
-        return self._answer(turn, place, int(place.get("turn", 0)), lead=lead)
+        return self._resume(turn, state)
+
+    def _resume(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        lead: list[Segment] = [host(turn.line("resume"))]
+        step = state.get("step")
+        state.pop("stretch", None)
+        if step == BETWEEN:
+            return self._ask_next_set(turn, state, [*lead, host(turn.line(f"set_done_{state['set']}"))])
+        if step == GAZE:
+            return self._ready_for_gaze(turn, state, [*lead, host(turn.line("closing"))])
+        if step == ASKING:  # the consent question never got its answer: a timer if allowed now, else our own silence
+            return self._gaze(turn, state, lead)
+        return self._render(turn, state, lead)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
-        if accepted:
-            _state(turn).pop("refused_on", None)
-            result = self._start_timer(turn)
-            if result.created:
-                turn.end_progress()
-                return Reply(speech=(host(turn.line("timer_set")),), end_session=True)
-        else:
-            _state(turn)["refused_on"] = turn.now.date().isoformat()
-        return self._silent_gaze(turn)
+        state = self._state(turn)
+        if state is None or state.get("step") != ASKING:
+            # An answer to a question asked on another evening (Alexa sent it again, late): no timer now, and the
+            # couple hear where they are, as for any word the moment has no use for.
+            return self.proceed(turn, HEARD_SOMETHING)
+        tried = TIMER.answered(turn, accepted, kept_run(state))
+        if tried.result.created:
+            return self._timer_set(turn, [])
+        return self._silent_gaze(turn, [])
 
-    # -- the questions ---------------------------------------------------------------------------
-    def _begin_set(self, turn: Turn, set_number: int, *, lead: tuple[Segment, ...] = ()) -> Reply:
-        _state(turn)["next_set"] = set_number
+    # -- context ------------------------------------------------------------------------------------
+    def help(self, turn: Turn) -> Reply | None:
+        state = self._state(turn)
+        if state is not None and state.get("step") == BETWEEN:
+            return self._ask_next_set(turn, state, [host(turn.line("help_between", count=state["set"]))])
+        if state is not None and state.get("step") in (GAZE, ASKING):
+            return self._ready_for_gaze(turn, state, [host(turn.line("help_gaze"))], ready=False)
+        return super().help(turn)
+
+    def repeat(self, turn: Turn) -> Reply | None:
+        state = self._state(turn)
+        if state is not None and state.get("step") == BETWEEN:
+            return self._ask_next_set(turn, state, [host(turn.line(f"set_done_{state['set']}"))])
+        if state is not None and state.get("step") in (GAZE, ASKING):
+            return self._ready_for_gaze(turn, state, [host(turn.line("closing"))])
+        return super().repeat(turn)
+
+    # -- a set ----------------------------------------------------------------------------------------
+    def _begin_set(
+        self, turn: Turn, set_number: int, pace: str, *, lead: Sequence[Segment] = (), announce: bool = False
+    ) -> Reply:
+        """A new run of the engine: the set's first question, the partner who went second last time first."""
+        _durable(turn)["next_set"] = set_number
+        pace = pace if pace in PACES else PACED
+        speech = [*lead, host(turn.line(f"set_intro_{set_number}"))]
+        if announce:
+            speech.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
-        place = {"step": "answer", "set": set_number, "q": 0, "turn": 0, "first": first}
-        return self._answer(turn, place, 0, lead=(*lead, host(turn.line(f"set_intro_{set_number}"))))
+        state = {"first": first, "cursor": 0, "pace": pace, "set": set_number}
+        return self._render(turn, state, speech)
 
-    def _who(self, turn: Turn, place: Mapping[str, Any], which: int) -> tuple[int, dict[str, str]]:
-        """Who answers at this turn: the set's first partner opens its odd questions, the other its even ones."""
-        opener = (int(place.get("first", 0)) + int(place.get("q", 0))) % 2
-        partner = opener if which == 0 else 1 - opener
-        return partner, {"name": turn.name(partner), "other": turn.name(1 - partner)}
-
-    def _answer(self, turn: Turn, place: dict[str, Any], which: int, *, lead: tuple[Segment, ...] = ()) -> Reply:
-        set_number, index = int(place["set"]), int(place["q"])
-        partner, names = self._who(turn, place, which)
-        question = questions_of(turn, set_number)[index].replace(PARTNER_SLOT, names["other"])
-        settings = turn.section.settings
-        hold = timed_hold(float(settings["answer_seconds"][set_number - 1]), turn.content.sounds, settings["end_clip"])
-        if which == 0:
-            number = host(turn.line("question_number", count=index + 1))
-            speech = [*lead, number, host(question), to_partner(partner, turn.line("first_turn", **names)), *hold]
-            speech.append(to_partner(partner, turn.line("hand_over", **names)))
-            again = "hand_over_again"
-        else:
-            speech = [*lead, to_partner(partner, turn.line("second_turn", **names)), to_partner(partner, question), *hold]
-            speech.append(to_partner(partner, turn.line("done_hint", **names)))
-            again = "done_hint_again"
-        turn.keep_progress({**place, "step": "answer", "turn": which}, hours=float(settings["keep_hours"]))
-        return Reply(speech=tuple(speech), reprompt=(host(question), to_partner(partner, turn.line(again, **names))))
-
-    def _still_answering(self, turn: Turn, place: dict[str, Any]) -> Reply:
-        which = int(place.get("turn", 0))
-        partner, names = self._who(turn, place, which)
-        again = "hand_over_again" if which == 0 else "done_hint_again"
-        question = questions_of(turn, int(place["set"]))[int(place["q"])].replace(PARTNER_SLOT, names["other"])
-        hint = to_partner(partner, turn.line(again, **names))
-        # The speech re-reads the question, so the reprompt (the hint alone) never repeats it word for word.
-        return Reply(speech=(host(question), hint), reprompt=(hint,))
-
-    def _next_question(self, turn: Turn, place: dict[str, Any]) -> Reply:
-        set_number, index = int(place["set"]), int(place["q"]) + 1
-        if index < PER_SET:
-            return self._answer(turn, {**place, "q": index}, 0)
+    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
+        """The set's last answer is done: the next set, or after set three the closing four minutes."""
+        assert state is not None
+        set_number = int(state["set"])
         if set_number < len(SETS):
-            _state(turn)["next_set"] = set_number + 1
-            turn.keep_progress({"step": "between", "set": set_number}, hours=float(turn.section.settings["keep_hours"]))
-            return Reply(speech=(host(turn.line(f"set_done_{set_number}")),), reprompt=(host(turn.line("set_done_again")),))
-        _state(turn).pop("next_set", None)  # the evening is complete: next time starts again at set one
-        return self._close(turn, lead=(host(turn.line("closing")),))
+            _durable(turn)["next_set"] = set_number + 1
+            return self._ask_next_set(turn, state, [*speech, host(turn.line(f"set_done_{set_number}"))])
+        _durable(turn).pop("next_set", None)  # the evening is complete: next time starts again at set one
+        speech = [*speech, host(turn.line("closing"))]
+        if timed_total(turn, speech)[0] > 0:
+            # Timed answers are still playing: a timer set now would run out early, and the four minutes would
+            # not fit in this response. They begin when the couple says they are ready.
+            return self._ready_for_gaze(turn, state, speech)
+        return self._gaze(turn, state, speech)
 
-    def _pause_between(self, turn: Turn, next_set: int) -> Reply:
-        turn.end_progress()
-        return Reply(speech=(host(turn.line("pause_between", count=next_set)),), end_session=True)
+    def _ask_next_set(self, turn: Turn, state: dict[str, Any], speech: list[Segment]) -> Reply:
+        """Shall we go on to the next set? A yes or no: the microphone stays open for it."""
+        state = {**state, "step": BETWEEN}
+        return self._wait(turn, state, BETWEEN, speech, (host(turn.line("set_done_again")),))
+
+    def _between(self, turn: Turn, state: dict[str, Any], intent: str) -> Reply:
+        """Yes or next: the next set now (in the pace asked for); no: another day, with "let's do set two"."""
+        following = int(state["set"]) + 1
+        if intent in (YES, NEXT):
+            return self._begin_set(turn, following, str(state["pace"]))
+        if intent in (TAKE_OUR_TIME, KEEP_TIME):
+            pace = OPEN if intent == TAKE_OUR_TIME else PACED
+            return self._begin_set(turn, following, pace, lead=[host(self._line(turn, f"now_{pace}"))])
+        if intent in (NO, DONE, SKIP):
+            turn.end_progress()
+            return Reply(speech=(host(turn.line("pause_between", count=following)),), end_session=True)
+        return self._ask_next_set(turn, state, [host(turn.line("set_done_again"))])
 
     # -- four minutes of eye contact ----------------------------------------------------------------
-    def _close(self, turn: Turn, *, lead: tuple[Segment, ...]) -> Reply:
-        result = self._start_timer(turn)
-        if result.created:
-            turn.end_progress()
-            return Reply(speech=(*lead, host(turn.line("timer_set"))), end_session=True)
-        if result.status is AlertStatus.PERMISSION_MISSING and not _refused_recently(turn):
-            turn.keep_progress({"step": "asking"}, hours=float(turn.section.settings["asking_hours"]))
-            return Reply(speech=(*lead, host(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
-        return self._silent_gaze(turn, lead=lead)
+    def _ready_for_gaze(self, turn: Turn, state: dict[str, Any], speech: list[Segment], *, ready: bool = True) -> Reply:
+        """They say "next" when they sit face to face: the four minutes start then, not while answers still play."""
+        state = {**state, "step": GAZE}
+        speech = [*speech, host(turn.line("gaze_ready"))] if ready else speech
+        return self._wait(turn, state, GAZE, speech, (host(turn.line("gaze_ready_again")),))
 
-    def _silent_gaze(self, turn: Turn, *, lead: tuple[Segment, ...] = ()) -> Reply:
+    def _at_gaze(self, turn: Turn, state: dict[str, Any], intent: str) -> Reply:
+        """Ready for the four minutes? Next or yes begins them; not yet keeps the place; "we'd rather not" ends here."""
+        if intent in (YES, NEXT, DONE, KEEP_TIME):
+            return self._gaze(turn, state, [])
+        if intent in (TAKE_OUR_TIME, NO):  # not yet: the place is kept, and a one-shot begins them
+            place = {**state, "step": GAZE, "pace": OPEN}
+            place.pop("stretch", None)
+            turn.keep_progress(place, hours=float(self._setting(turn, "keep_hours")))
+            return Reply(speech=(host(turn.line("gaze_later")),), end_session=True)
+        if intent == SKIP:
+            turn.end_progress()
+            return Reply(speech=(host(turn.line("goodnight")),), end_session=True)
+        return self._ready_for_gaze(turn, state, [])
+
+    def _gaze(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
+        """An Alexa timer if allowed; else Alexa asks (once, and not again soon after a no); else the skill keeps time.
+
+        After a consent question that went unanswered, the timer is tried for the run it was asked for, and
+        the question is not asked again.
+        """
+        asked = state.get("step") == ASKING
+        tried = TIMER.start(turn, kept_run(state) if asked else None)
+        if tried.result.created:
+            return self._timer_set(turn, lead)
+        if not asked and TIMER.should_ask(turn, tried):
+            # The place is kept in the household: Alexa's answer may come in a new session, or none at all.
+            place = {**state, "step": ASKING, "run": tried.run}
+            place.pop("stretch", None)
+            turn.keep_progress(place, hours=float(turn.section.settings["asking_hours"]))
+            return Reply(speech=(*lead, host(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
+        return self._silent_gaze(turn, lead)
+
+    def _timer_set(self, turn: Turn, lead: list[Segment]) -> Reply:
+        turn.end_progress()
+        return Reply(speech=(*lead, host(turn.line("timer_set"))), end_session=True)
+
+    def _silent_gaze(self, turn: Turn, lead: list[Segment]) -> Reply:
         """The four minutes kept by the skill: a quiet hold and a chime, all within one response."""
         turn.end_progress()
         settings = turn.section.settings
         hold = timed_hold(float(settings["gaze_seconds"]), turn.content.sounds, settings["end_clip"])
-        speech = (*lead, host(turn.line("silent_gaze")), *hold, host(turn.line("gaze_end")))
-        return Reply(speech=speech, end_session=True)
-
-    def _start_timer(self, turn: Turn) -> AlertResult:
-        if turn.alerts is None:
-            return AlertResult(AlertStatus.FAILED)
-        state = _state(turn)
-        state["runs"] = int(state["runs"]) + 1 if isinstance(state.get("runs"), int) else 1
-        settings = turn.section.settings
-        # A label must be unique among the skill's timers; the run count makes it so for this household.
-        label = f"{settings['timer_label']} {state['runs']}"
-        return turn.alerts.start_timer(int(settings["gaze_seconds"]), label, turn.line("announcement"), turn.content.locale)
+        speech = [*lead, host(turn.line("silent_gaze")), *hold, host(turn.line("gaze_end"))]
+        seconds, clips = timed_total(turn, speech)
+        assert seconds <= MAX_SPEECH_AUDIO_SECONDS and clips <= MAX_AUDIO_TAGS, "the four minutes fit one response"
+        return Reply(speech=tuple(speech), end_session=True)
 
 
 RITUAL = ThirtySix()

@@ -1,0 +1,94 @@
+"""A ritual's Alexa timer: at most one per ritual run, asked for by voice, and a refusal remembered for days.
+
+Five magic minutes and the thirty-six questions' closing four minutes both time the couple with an Alexa
+timer. What they share lives here, in the ritual's durable state (household.rituals[<ritual>]):
+    {"runs": attempts so far, "timer_for_run": the run whose timer exists, "refused_on": "YYYY-MM-DD"}
+- Every attempt gets a label of its own (`timer_label` and the attempt's number): Alexa refuses a label
+  already used by one of the skill's timers, and an attempt whose answer was lost may have made one.
+- A run is named by its first attempt. A ritual that asks for consent keeps the run in its place and passes
+  it back with Alexa's answer; a `Connections.Response` that arrives twice, or without a session, then finds
+  the run's timer already made and makes no second one.
+- A refusal is remembered with its date: the ritual asks again only after `ask_again_days`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, NamedTuple
+
+from skill.engine.alerts import AlertResult, AlertStatus
+from skill.engine.turn import Turn
+
+RUNS, TIMER_FOR_RUN, REFUSED_ON = "runs", "timer_for_run", "refused_on"
+
+
+class TimerTry(NamedTuple):
+    """What became of a timer, and the run it was for (keep it while Alexa asks the couple for consent)."""
+
+    result: AlertResult
+    run: int
+
+
+class RitualTimer(NamedTuple):
+    """The timer of the ritual `ritual`, as its content file's settings describe it.
+
+    `seconds` names the setting holding the timer's length; `timer_label` and `ask_again_days` are settings,
+    `announcement` a line, of the same content file. (A NamedTuple: nothing to generate at import.)
+    """
+
+    ritual: str
+    seconds: str
+
+    def state(self, turn: Turn) -> dict[str, Any]:
+        """The ritual's durable state, where the timer's notes live beside the ritual's own."""
+        state = turn.household.rituals.get(self.ritual)
+        if not isinstance(state, dict):
+            state = turn.household.rituals[self.ritual] = {}
+        return state
+
+    def start(self, turn: Turn, run: int | None = None) -> TimerTry:
+        """Set the timer for `run` (None: a new run), unless that run's timer already exists."""
+        state = self.state(turn)
+        if run is not None and state.get(TIMER_FOR_RUN) == run:
+            return TimerTry(AlertResult(AlertStatus.CREATED), run)  # Alexa's answer came again: one timer is enough
+        runs = state.get(RUNS)
+        attempt = runs + 1 if isinstance(runs, int) and runs >= 0 else 1
+        run = attempt if run is None else run
+        if turn.alerts is None:
+            return TimerTry(AlertResult(AlertStatus.FAILED), run)
+        state[RUNS] = attempt
+        own = turn.for_section(self.ritual)
+        settings = own.section.settings
+        label = f"{settings['timer_label']} {attempt}"
+        result = turn.alerts.start_timer(int(settings[self.seconds]), label, own.line("announcement"), turn.content.locale)
+        if result.created:
+            state[TIMER_FOR_RUN] = run
+            state.pop(REFUSED_ON, None)  # timers are allowed now (in the Alexa app, say)
+        return TimerTry(result, run)
+
+    def should_ask(self, turn: Turn, tried: TimerTry) -> bool:
+        """Whether to ask the couple for timers now: not allowed yet, and not refused lately."""
+        return tried.result.status is AlertStatus.PERMISSION_MISSING and not self.refused_recently(turn)
+
+    def answered(self, turn: Turn, accepted: bool, run: int | None) -> TimerTry:
+        """Alexa's answer to our consent question for `run`: the timer once allowed, the refusal remembered if not."""
+        state = self.state(turn)
+        if not accepted:
+            state[REFUSED_ON] = turn.now.date().isoformat()
+            return TimerTry(AlertResult(AlertStatus.PERMISSION_MISSING), run if run is not None else 0)
+        state.pop(REFUSED_ON, None)
+        return self.start(turn, run)
+
+    def refused_recently(self, turn: Turn) -> bool:
+        try:
+            refused = date.fromisoformat(str(self.state(turn).get(REFUSED_ON)))
+        except ValueError:
+            return False
+        days = int(turn.content.section(self.ritual).settings["ask_again_days"])
+        return (turn.now.date() - refused).days < days
+
+
+def kept_run(place: Any) -> int | None:
+    """The run a ritual kept in its place while Alexa asked for consent, if it is a sound one."""
+    run = place.get("run") if isinstance(place, dict) else None
+    return run if isinstance(run, int) and not isinstance(run, bool) and run > 0 else None
