@@ -200,6 +200,6 @@ class Conversation:
                 return self.render(*found)
         speech, reprompt = self.facts.session.get(LAST_SPEECH), self.facts.session.get(LAST_REPROMPT)
         if not isinstance(speech, str) or not isinstance(reprompt, str):
-            return self.respond(fallback, remember=False)
+            return self.respond(fallback)  # on their household: a ritual kept for later is offered again
         self._keep_in_session(dict(self.facts.session))
         return self.handler_input.response_builder.speak(speech).ask(reprompt).response

@@ -219,6 +219,9 @@ def help_reply(turn: Turn) -> Reply:
         reply = found[0].help(found[1])
         if isinstance(reply, Reply):
             return reply
+    kept = _kept_place(turn)
+    if kept is not None:
+        return kept
     return Reply(
         speech=(host(turn.host_line("help", examples=_menu(turn, HELP_EXAMPLES))),),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
@@ -279,4 +282,12 @@ def nothing_to_resume(turn: Turn) -> Reply:
 
 
 def nothing_to_repeat(turn: Turn) -> Reply:
-    return _menu_reply(turn, "nothing_to_repeat")
+    return _kept_place(turn) or _menu_reply(turn, "nothing_to_repeat")
+
+
+def _kept_place(turn: Turn) -> Reply | None:
+    """A ritual kept for later that has no words of its own for this (one waiting for Alexa's answer to a
+    permission question, say): where they are and the offer to continue; None when no ritual is kept."""
+    from skill.engine.place import keep_place  # place builds on this module
+
+    return keep_place(turn)
