@@ -8,7 +8,6 @@ any later request of this process (or any process sharing the file) finishes the
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tempfile
 import threading
@@ -92,13 +91,19 @@ class PendingDeletions:
     def _locked_file(self) -> Iterator[Any]:
         """The journal, opened for update (created owner-only) and locked against other processes."""
         assert self.path is not None
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; one server process there, guarded by the in-process lock
+            fcntl = None  # type: ignore[assignment]
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(descriptor, "r+", encoding="ascii") as file:
-            fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+        with os.fdopen(descriptor, "r+", encoding="ascii") as file, self._lock:
+            if fcntl is not None:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX)
             try:
                 yield file
             finally:
-                fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+                if fcntl is not None:
+                    fcntl.flock(file.fileno(), fcntl.LOCK_UN)
 
 
 def _read(file: Any) -> list[str]:
