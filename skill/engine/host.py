@@ -157,7 +157,7 @@ def set_names(
     met = (host(turn.host_line("names_confirmed")), *voice_intros(turn))
     if then is not None:
         after = then(turn)
-        return replace(after, speech=(*met, *after.speech))
+        return after._replace(speech=(*met, *after.speech))
     return Reply(
         speech=(*met, host(turn.host_line("offer", examples=_menu(turn)))),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
