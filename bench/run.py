@@ -327,10 +327,14 @@ def warm_embedded(runs: int) -> dict[str, Any]:
             floor_ms: list[float] = []
             floor_runs: list[list[float]] = []
             floor_cpu_ms: list[float] = []
+            switches: list[tuple[int, int]] = []
+            floor_switches: list[tuple[int, int]] = []
             evening: list[str] = []
             for _ in range(runs):
-                p_ms, p_runs, evening, p_cpu = warm.project_evenings(project, 1, warmup=0)
-                f_ms, f_runs, _, f_cpu = warm.floor_evenings(floor, 1, warmup=0)
+                p_ms, p_runs, evening, p_cpu, p_switches = warm.project_evenings(project, 1, warmup=0)
+                f_ms, f_runs, _, f_cpu, f_switches = warm.floor_evenings(floor, 1, warmup=0)
+                switches += p_switches
+                floor_switches += f_switches
                 all_ms += p_ms
                 per_run += p_runs
                 cpu_ms += p_cpu
@@ -345,8 +349,8 @@ def warm_embedded(runs: int) -> dict[str, Any]:
             document = SQLiteStore(Path(scratch) / "rituals.db").load(year_couple.key).document
     stored = json.dumps(document, separators=(",", ":"), sort_keys=True)
     return {
-        "project": warm.latency_summary(all_ms, per_run, cpu_ms),
-        "floor": warm.latency_summary(floor_ms, floor_runs, floor_cpu_ms),
+        "project": warm.latency_summary(all_ms, per_run, cpu_ms, switches),
+        "floor": warm.latency_summary(floor_ms, floor_runs, floor_cpu_ms, floor_switches),
         "turns": conversation.TURNS,
         "evening": evening,
         "year": {"requests": report.requests, "weeks": report.weeks, "document_bytes": len(stored.encode("utf-8"))},
@@ -379,7 +383,7 @@ def warm_dynamodb(runs: int) -> dict[str, Any]:
         with warm.environment(env), warm.counted_dynamodb_client(counter):
             project = warm.load_app(ROOT / "lambda" / "app.py", "project_dynamodb")
             # DynamoDB Local is a JVM: a few more untimed evenings let its JIT settle.
-            all_ms, per_run, _, cpu_ms = warm.project_evenings(project, runs, warmup=5)
+            all_ms, per_run, _, cpu_ms, _ = warm.project_evenings(project, runs, warmup=5)
             # The calls, evening by evening, with a look at the stored item around each request (outside any timing).
             watch = warm.StoreWatch(counter, peek)
             timed = warm.Timed(project.handler)
@@ -521,6 +525,12 @@ def embedded_table(results: dict[str, Any]) -> str | None:
             verdict = "met" if p["cpu_p99_ms"] < p99 else "MISSED"
             rows.append(("  CPU time of the request: p50 / p99 ms", f"{p['cpu_p50_ms']} / {p['cpu_p99_ms']}",
                          f"{f['cpu_p50_ms']} / {f['cpu_p99_ms']}", "", f"p99 under {p99} ms: {verdict}"))  # fmt: skip
+        if "requests_preempted" in p:
+            rows.append(("  requests that waited (I/O, fsync, a lock) / preempted by the scheduler",
+                         f"{p['requests_that_waited']} / {p['requests_preempted']}",
+                         f"{f.get('requests_that_waited', '')} / {f.get('requests_preempted', '')}", "", ""))  # fmt: skip
+            rows.append(("  wall p99 of the requests neither waited nor preempted, ms", p.get("p99_undisturbed_ms", ""),
+                         f.get("p99_undisturbed_ms", ""), "", ""))  # fmt: skip
         rows.append(("  SQLite document bytes after a simulated year", w["year"]["document_bytes"], "", "", ""))
     if not rows:
         return None

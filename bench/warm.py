@@ -6,6 +6,7 @@ import importlib.util
 import json
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -40,11 +41,19 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def latency_summary(per_request_ms: list[float], runs: list[list[float]], cpu_ms: list[float] | None = None) -> dict[str, Any]:
+def latency_summary(
+    per_request_ms: list[float],
+    runs: list[list[float]],
+    cpu_ms: list[float] | None = None,
+    switches: list[tuple[int, int]] | None = None,
+) -> dict[str, Any]:
     """p50 and p99 over every request of every run, with the median of each run's own p99.
 
     With `cpu_ms`, the same of the CPU time the request's thread spent: wall time less the moments the
     machine ran something else, which on a shared machine are most of a wall p99.
+    With `switches` (each request's voluntary and involuntary context switches), how many requests waited
+    for something (a disk write, an fsync, a lock: voluntary), how many the scheduler preempted
+    (involuntary), and the wall p99 of the requests that did neither: where a slow request's time went.
     """
     summary = {
         "requests": len(per_request_ms),
@@ -59,7 +68,22 @@ def latency_summary(per_request_ms: list[float], runs: list[list[float]], cpu_ms
     if cpu_ms:
         summary["cpu_p50_ms"] = round(percentile(cpu_ms, 0.50), 3)
         summary["cpu_p99_ms"] = round(percentile(cpu_ms, 0.99), 3)
+    if switches:
+        undisturbed = [ms for ms, (waited, preempted) in zip(per_request_ms, switches, strict=True) if not waited and not preempted]
+        summary["requests_that_waited"] = sum(1 for waited, _ in switches if waited)
+        summary["requests_preempted"] = sum(1 for _, preempted in switches if preempted)
+        if undisturbed:
+            summary["p99_undisturbed_ms"] = round(percentile(undisturbed, 0.99), 3)
     return summary
+
+
+def _switches() -> tuple[int, int]:
+    """This thread's voluntary and involuntary context switches so far (Linux; zeros where unsupported)."""
+    try:
+        usage = resource.getrusage(resource.RUSAGE_THREAD)
+    except (AttributeError, OSError):
+        return (0, 0)
+    return (usage.ru_nvcsw, usage.ru_nivcsw)
 
 
 # Evenings per round: a round's p99 is over 200 requests, and the median over rounds leaves out a round that a
@@ -99,24 +123,29 @@ class Timed:
         self.ms: list[float] = []
         self.cpu_ms: list[float] = []
         self.requests: list[str] = []
+        self.switches: list[tuple[int, int]] = []  # per request: voluntary, involuntary context switches
         self.before: Callable[[dict[str, Any]], None] | None = None
         self.after: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
         if self.before:
             self.before(event)
+        voluntary, involuntary = _switches()
         started, started_cpu = time.perf_counter(), time.thread_time()
         response = self.handler(event, None)
         self.ms.append((time.perf_counter() - started) * 1000)
         self.cpu_ms.append((time.thread_time() - started_cpu) * 1000)
+        now_voluntary, now_involuntary = _switches()
+        self.switches.append((now_voluntary - voluntary, now_involuntary - involuntary))
         self.requests.append(request_name(event))
         if self.after:
             self.after(event, response)
         return response
 
 
-# Every request's wall ms, the same per evening, the evening's requests by name, and every request's CPU ms.
-Evenings = tuple[list[float], list[list[float]], list[str], list[float]]
+# Every request's wall ms, the same per evening, the evening's requests by name, every request's CPU ms, and its
+# voluntary and involuntary context switches.
+Evenings = tuple[list[float], list[list[float]], list[str], list[float], list[tuple[int, int]]]
 
 
 def request_name(event: dict[str, Any]) -> str:
@@ -127,10 +156,11 @@ def request_name(event: dict[str, Any]) -> str:
 def project_evenings(app: ModuleType, runs: int, *, warmup: int = 2) -> Evenings:
     """`runs` scripted evenings, each a new couple, through the project's handler (after `warmup` untimed ones).
 
-    Returns every request's milliseconds, the same per evening, the evening's requests by name, and CPU ms.
+    Returns every request's milliseconds, the same per evening, the evening's requests by name, CPU ms and switches.
     """
     per_run: list[list[float]] = []
     cpu: list[float] = []
+    switches: list[tuple[int, int]] = []
     with quiet_stderr():
         for index in range(warmup + runs):
             timed = Timed(app.handler)
@@ -138,13 +168,15 @@ def project_evenings(app: ModuleType, runs: int, *, warmup: int = 2) -> Evenings
             if index >= warmup:
                 per_run.append(timed.ms)
                 cpu.extend(timed.cpu_ms)
-    return [ms for run in per_run for ms in run], per_run, timed.requests, cpu
+                switches.extend(timed.switches)
+    return [ms for run in per_run for ms in run], per_run, timed.requests, cpu, switches
 
 
 def floor_evenings(app: ModuleType, runs: int, *, warmup: int = 2) -> Evenings:
     """The floor answers only a LaunchRequest: an evening of it is TURNS launches."""
     per_run: list[list[float]] = []
     cpu: list[float] = []
+    switches: list[tuple[int, int]] = []
     for index in range(warmup + runs):
         timed = Timed(app.handler)
         couple = conversation.new_couple(timed)
@@ -153,7 +185,8 @@ def floor_evenings(app: ModuleType, runs: int, *, warmup: int = 2) -> Evenings:
         if index >= warmup:
             per_run.append(timed.ms)
             cpu.extend(timed.cpu_ms)
-    return [ms for run in per_run for ms in run], per_run, timed.requests, cpu
+            switches.extend(timed.switches)
+    return [ms for run in per_run for ms in run], per_run, timed.requests, cpu, switches
 
 
 # -- DynamoDB -----------------------------------------------------------------------------------

@@ -162,8 +162,8 @@ def _merged_file(locale: str, name: str) -> dict[str, Any]:
     return target
 
 
-def _section(locale: str, name: str) -> Section:
-    data = _merged_file(locale, name)
+def _section(locale: str, name: str, data: dict[str, Any]) -> Section:
+    """A merged content file as a Section, its lines checked."""
     return Section(
         lines=Lines(name, _lines_table(f"{locale}/{name}", data["lines"])),
         settings=data["settings"],
@@ -182,14 +182,27 @@ class _Sections(Mapping[str, Section]):
         self._locale = locale
         self._names = names
         self._loaded: dict[str, Section] = {}
+        self._merged: dict[str, dict[str, Any]] = {}  # files read, their lines not yet checked
+
+    def _file(self, name: str) -> dict[str, Any]:
+        data = self._merged.get(name)
+        if data is None:
+            if name not in self._names:
+                raise KeyError(name)
+            data = self._merged[name] = _merged_file(self._locale, name)
+        return data
 
     def __getitem__(self, name: str) -> Section:
         section = self._loaded.get(name)
         if section is None:
-            if name not in self._names:
-                raise KeyError(name)
-            section = self._loaded[name] = _section(self._locale, name)
+            section = self._loaded[name] = _section(self._locale, name, self._file(name))
         return section
+
+    def settings(self, name: str) -> Mapping[str, Any]:
+        """One file's settings, its lines left unchecked until they are asked for (a menu reads every ritual's
+        settings and speaks from three of them)."""
+        section = self._loaded.get(name)
+        return section.settings if section is not None else self._file(name)["settings"]
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
@@ -228,6 +241,12 @@ def _sounds() -> Sounds:
             raise ContentError(f"sounds.json {name}: seconds must be positive")
         clips[name] = (src, float(seconds))
     return Sounds(clips)
+
+
+def settings_of(content: Content, name: str) -> Mapping[str, Any]:
+    """The settings of a content file the locale has (KeyError if none), without checking its lines yet."""
+    sections = content.sections
+    return sections.settings(name) if isinstance(sections, _Sections) else sections[name].settings
 
 
 def supported_locale(locale: str | None) -> str:

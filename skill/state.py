@@ -67,8 +67,8 @@ class Households:
             return Applied(result, household.to_document() == Household().to_document())
         deadline = time.monotonic() + WRITE_BUDGET_SECONDS
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            original = Household.from_document(snapshot.document).to_document()
             household = Household.from_document(snapshot.document)
+            original = household.to_document()  # a deep copy, taken before the change: one rebuild, not two
             result = change(household)
             document = household.to_document()
             if document == original:

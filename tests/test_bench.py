@@ -201,3 +201,15 @@ def test_warm_p99_is_also_taken_per_round_of_ten_evenings_and_the_median_reporte
     assert summary["rounds"] == 3 and summary["median_of_round_p99_ms"] == 1.0
     assert summary["p99_ms"] == 40.0, "the p99 over every request is reported beside it"
     assert len(warm._rounds(runs[:25])) == 2 and sum(map(len, warm._rounds(runs[:25]))) == 25 * 20
+
+
+def test_the_warm_summary_says_which_slow_requests_waited_and_which_the_scheduler_preempted() -> None:
+    """A slow request either waited for something (an fsync, a lock: a cause in the code) or was preempted."""
+    timed = warm.Timed(lambda event, context: {"version": "1.0", "response": {}})
+    timed(conversation.launch_event())
+    assert len(timed.switches) == 1 and all(count >= 0 for count in timed.switches[0])
+    ms = [0.5] * 98 + [6.0, 9.0]
+    switches = [(0, 0)] * 98 + [(0, 3), (1, 0)]
+    summary = warm.latency_summary(ms, [ms], [0.5] * 100, switches)
+    assert summary["p99_ms"] == 6.0 and summary["p99_undisturbed_ms"] == 0.5
+    assert summary["requests_preempted"] == 1 and summary["requests_that_waited"] == 1

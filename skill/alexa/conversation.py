@@ -154,13 +154,11 @@ class Conversation:
 
     def unsaved(self, reply: Reply) -> Reply:
         """The change could not be stored: the couple hears so first, never led to believe it was kept."""
-        from dataclasses import replace
-
         from skill.engine.script import host
 
         wordings = self.content.section("saving").lines.variants("unsaved")
         note = random.Random(self.facts.request_id).choice(wordings)
-        return replace(reply, speech=(host(note), *reply.speech))
+        return reply._replace(speech=(host(note), *reply.speech))
 
     def render(self, reply: Reply, household: Household) -> Response:
         # For a screen, if the device has one (skill.screen.ScreenResponse); a speaker ignores them.

@@ -12,7 +12,10 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
-from skill.engine import flow, forget, host, names, place
+from skill.engine import forget, host
+
+# skill.engine.names, .place and .flow (with the code they bring) are imported by the handlers that use them:
+# a launch, the first request of most cold starts, needs none of them.
 from skill.engine.menu import note_tried
 from skill.engine.ritual import follow_up_intents, registry
 from skill.engine.script import Reply
@@ -44,6 +47,8 @@ class SetNamesHandler(_Handler):
         return is_intent_name("SetNamesIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.engine import names
+
         conversation = self.conversation(handler_input)
         slots = conversation.facts.slots
         return conversation.respond(
@@ -58,6 +63,8 @@ class MyNameHandler(_Handler):
         return is_intent_name("MyNameIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.engine import names
+
         conversation = self.conversation(handler_input)
         said = conversation.facts.slots.get("own")
         return conversation.respond(lambda turn: names.my_name(turn, said), section=names.SECTION)
@@ -68,6 +75,8 @@ class SwapVoicesHandler(_Handler):
         return is_intent_name("SwapVoicesIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.engine import place
+
         return self.conversation(handler_input).respond(place.swap_voices)
 
 
@@ -86,6 +95,8 @@ class RitualHandler(_Handler):
         return _intent_name(handler_input) in registry()
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.engine import place
+
         conversation = self.conversation(handler_input)
         ritual = registry()[conversation.facts.intent or ""]
 
@@ -103,6 +114,8 @@ class FollowUpHandler(_Handler):
         return _intent_name(handler_input) in follow_up_intents()
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.engine import flow
+
         conversation = self.conversation(handler_input)
         intent = conversation.facts.intent or ""
         return conversation.respond(lambda turn: flow.follow_up(turn, intent))
@@ -116,6 +129,8 @@ class PermissionAnswerHandler(_Handler):
         return is_request_type("Connections.Response")(handler_input) and getattr(request, "name", None) == "AskFor"
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.engine import flow
+
         request = handler_input.request_envelope.request
         code = str(getattr(getattr(request, "status", None), "code", "") or "")
         payload = getattr(request, "payload", None) or {}
@@ -225,6 +240,8 @@ class FallbackHandler(_Handler):
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.engine import place
+
         return self.conversation(handler_input).respond(place.off_script)
 
 

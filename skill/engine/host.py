@@ -51,10 +51,10 @@ def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
 
     A ritual whose content has no `example` (a safety pointer, say) is never offered in a menu.
     """
+    from skill.content import settings_of
     from skill.engine.menu import menu_choice
 
-    sections = turn.content.sections
-    examples = [sections[name].settings["example"] for name in menu_choice(turn, limit)]
+    examples = [settings_of(turn.content, name)["example"] for name in menu_choice(turn, limit)]
     return _spoken_list(turn, [f"'{example}'" for example in examples])
 
 
@@ -157,7 +157,7 @@ def set_names(
     met = (host(turn.host_line("names_confirmed")), *voice_intros(turn))
     if then is not None:
         after = then(turn)
-        return replace(after, speech=(*met, *after.speech))
+        return after._replace(speech=(*met, *after.speech))
     return Reply(
         speech=(*met, host(turn.host_line("offer", examples=_menu(turn)))),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),

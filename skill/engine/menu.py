@@ -6,6 +6,7 @@ are noted under household.rituals["host"]["tried"].
 
 from __future__ import annotations
 
+from skill.content import settings_of
 from skill.engine.ritual import ritual_names
 from skill.engine.turn import Turn
 
@@ -17,9 +18,10 @@ TRIED = "tried"  # household.rituals["host"]["tried"]: the rituals this couple h
 
 def offered(turn: Turn) -> list[str]:
     """Every ritual a menu may offer (its content has an `example`), in menu order."""
-    sections = turn.content.sections
-    named = [name for name in ritual_names() if name in sections and "example" in sections[name].settings]
-    return sorted(named, key=lambda name: sections[name].settings.get("menu_rank", 99))
+    content, sections = turn.content, turn.content.sections
+    # Settings only: the lines of a ritual the menu does not name are checked when it is first started.
+    named = [name for name in ritual_names() if name in sections and "example" in settings_of(content, name)]
+    return sorted(named, key=lambda name: settings_of(content, name).get("menu_rank", 99))
 
 
 def _timely(turn: Turn) -> str | None:
@@ -40,8 +42,7 @@ def tried(turn: Turn) -> set[str]:
 
 def note_tried(turn: Turn, name: str) -> None:
     """Remember that the couple started a ritual a menu offers; nothing for any other (the safety pointer leaves no trace)."""
-    section = turn.content.sections.get(name)
-    if section is None or "example" not in section.settings:
+    if name not in turn.content.sections or "example" not in settings_of(turn.content, name):
         return
     note = turn.household.rituals.get("host")
     note = note if isinstance(note, dict) else {}

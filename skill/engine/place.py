@@ -43,7 +43,7 @@ def keep_place(turn: Turn, lead: tuple[Segment, ...] = ()) -> Reply | None:
             reprompt=(host.host(turn.host_line("offer_resume_again", ritual=title)),),
             session={host.EXPECTING: host.EXPECTING_RESUME},
         )
-    return replace(reply, speech=(*lead, *reply.speech))
+    return reply._replace(speech=(*lead, *reply.speech))
 
 
 def off_script(turn: Turn) -> Reply:
@@ -67,8 +67,7 @@ def start_ritual(turn: Turn, ritual: Ritual) -> Reply:
         return ritual.start(turn)
     asked = {"intent": turn.intent, "slots": {k: v for k, v in turn.slots.items() if isinstance(v, str)}}
     reply = host.ask_for_names(turn)
-    return replace(
-        reply,
+    return reply._replace(
         speech=(host.host(turn.for_section("names").line("names_first")),),
         session={**reply.session, PENDING_RITUAL: asked},
     )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 # A household untouched for this long is forgotten by the store (TTL / purge).
 RETENTION_SECONDS = 400 * 24 * 3600
@@ -25,14 +24,14 @@ class VersionConflict(Exception):
         self.current = current
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A household document as read, with the version a conditional write must match.
 
-    Version 0 means nothing is stored yet for this household.
+    Version 0 means nothing is stored yet for this household: `Snapshot({})`. A NamedTuple, not a frozen
+    dataclass, which would cost every cold start about 0.4 ms to generate.
     """
 
-    document: dict[str, Any] = field(default_factory=dict)
+    document: dict[str, Any]
     version: int = 0
 
 

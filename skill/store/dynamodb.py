@@ -50,7 +50,7 @@ class DynamoDBStore:
             ).get("Item")
         except _boto_errors() as error:
             raise _unavailable("read", error) from error
-        return _snapshot(item) or Snapshot()
+        return _snapshot(item) or Snapshot({})
 
     def save(self, household_key: str, document: dict[str, Any], expected_version: int, now: int) -> int:
         """One conditional PutItem: it only lands if nobody wrote since `expected_version` was read."""

@@ -78,7 +78,7 @@ class SQLiteStore:
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot read the embedded store: {error}") from error
         if row is None:
-            return Snapshot()
+            return Snapshot({})
         return Snapshot(document=json.loads(row[0]), version=int(row[1]))
 
     def save(self, household_key: str, document: dict[str, Any], expected_version: int, now: int) -> int:
