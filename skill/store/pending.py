@@ -91,11 +91,9 @@ class PendingDeletions:
     @contextmanager
     def _locked_file(self) -> Iterator[Any]:
         """The journal, opened for update (created owner-only) and locked against other processes."""
-        import fcntl  # only when a deletion failed: no request of a healthy store needs it
-
         assert self.path is not None
         try:
-            import fcntl
+            import fcntl  # only when a deletion failed: no request of a healthy store needs it
         except ImportError:  # Windows: no flock; one server process there, guarded by the in-process lock
             fcntl = None  # type: ignore[assignment]
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
