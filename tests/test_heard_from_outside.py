@@ -1,0 +1,71 @@
+"""What a couple heard when the skill was played from outside, through Alexa's own kind of matcher
+(tools/virtual_alexa/): each test is one thing that sounded wrong there, replayed through the Lambda handler."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conversation import Couple, Said
+from tests.turns_support import meet, open_mode, says
+
+OPEN_RITUALS = [
+    "AppreciationIntent",
+    "MorningCoffeeIntent",
+    "RoseThornBudIntent",
+    "SentenceStemsIntent",
+    "TonightsQuestionIntent",
+]
+
+
+def thanks(said: Said) -> int:
+    return len(re.findall(r"\bthank", said.text, flags=re.IGNORECASE))
+
+
+def play_open_to_the_end(couple: Couple, intent: str) -> Said:
+    """Open pace, every turn handed over with "Alexa, tell our rituals next": the reply after the last turn."""
+    meet(couple)
+    said = open_mode(couple, intent)
+    for _ in range(12):
+        said = couple.later(minutes=2).intent("AMAZON.NextIntent", one_shot=True)
+        if not any(voice is not None for voice in said.voices):
+            return said
+    raise AssertionError(f"{intent} never closed: {said.text}")
+
+
+@pytest.mark.parametrize("intent", OPEN_RITUALS)
+def test_the_last_hand_over_and_the_close_thank_the_couple_once(couple: Couple, intent: str) -> None:
+    """Heard: "Thanks, Sam. That was lovely to hear. Thank you both. Have a good day" (and "... Lovely. Shall I
+    ask you another one?"): the last speaker's thanks, then the close thanking again. The close thanks them."""
+    for seed in range(3):  # the wordings rotate: a few households hear different ones
+        couple.user_id = f"amzn1.ask.account.OUTSIDE-{intent}-{seed}"
+        close = play_open_to_the_end(couple, intent)
+        assert thanks(close) <= 1, close.text
+        assert len(re.findall(r"\blovely\b", close.text, flags=re.IGNORECASE)) <= 1, close.text
+
+
+def test_the_check_in_thanks_once_after_the_last_number(couple: Couple) -> None:
+    """Heard: "Got it, thank you. Thank you both for being honest with each other." """
+    for seed in range(3):
+        couple.user_id = f"amzn1.ask.account.OUTSIDE-CHECK-IN-{seed}"
+        meet(couple)
+        open_mode(couple, "CheckInIntent")
+        couple.later(minutes=3).intent("AMAZON.NextIntent", one_shot=True)
+        couple.later(minutes=3).intent("AMAZON.NextIntent", one_shot=True)
+        couple.intent("RatingIntent", rating="8")
+        close = couple.intent("RatingIntent", rating="7")
+        assert thanks(close) <= 1, close.text
+
+
+def test_a_stray_word_at_tonights_offer_asks_again_rather_than_saying_goodnight(couple: Couple, stored) -> None:
+    """Heard: at "Would you like another question?", a "hmm" that Alexa routes to the bare {rating} sample (its value
+    "?") ended the evening: "Thank you both. Keep talking, if you like; I'll leave you to it." """
+    meet(couple)
+    couple.intent("TonightsQuestionIntent", one_shot=True)  # hands-free: both answers, then the offer
+    for rating in ("?", "8"):
+        said = couple.intent("RatingIntent", rating=rating)
+        assert not said.ends_session, said.text
+        assert says(said, "tonights_question", "offer_again"), said.text
+        assert not says(said, "tonights_question", "goodnight")
+    assert stored(couple).get("in_progress", {}).get("ritual") == "tonights_question"
