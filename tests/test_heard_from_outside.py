@@ -7,9 +7,11 @@ import re
 
 import pytest
 
+from skill.content import load_content
 from tests.conversation import Couple, Said
 from tests.turns_support import meet, open_mode, says
 
+CONTENT = load_content("en-US")
 OPEN_RITUALS = [
     "AppreciationIntent",
     "MorningCoffeeIntent",
@@ -69,3 +71,25 @@ def test_a_stray_word_at_tonights_offer_asks_again_rather_than_saying_goodnight(
         assert says(said, "tonights_question", "offer_again"), said.text
         assert not says(said, "tonights_question", "goodnight")
     assert stored(couple).get("in_progress", {}).get("ritual") == "tonights_question"
+
+
+def test_a_stray_word_while_the_jar_waits_for_a_yes_asks_for_the_yes_again(couple: Couple, stored) -> None:
+    """Heard: "add to our jar, what made you smile today", then "thank you" -> "You were in the middle of your jar.
+    Say continue to pick up where you stopped" and the "yes" that followed -> "I don't keep unconfirmed words, so
+    that one is gone." The stray word should only ask for the yes again, and the yes should keep the question."""
+    jar = CONTENT.section("our_jar").lines
+    meet(couple)
+    couple.intent("AddToJarIntent", one_shot=True, question="what made you smile today")
+    for stray in ("AMAZON.FallbackIntent", "RatingIntent"):
+        said = couple.intent(stray)
+        assert not said.ends_session and any(w in said.text for w in jar.variants("confirm_again")), said.text
+        assert "in the middle of" not in said.text
+    said = couple.intent("AMAZON.YesIntent")
+    assert any(w.format(count=1) in said.text for w in jar.variants("kept_one")), said.text
+    assert [q["text"] for q in stored(couple)["rituals"]["our_jar"]["questions"]] == ["What made you smile today?"]
+
+    couple.intent("EmptyJarIntent")
+    said = couple.intent("AMAZON.FallbackIntent")  # "hmm" while "empty your jar?" waits: asked again, nothing decided
+    assert not said.ends_session and any(w in said.text for w in jar.variants("ask_empty_again")), said.text
+    said = couple.intent("AMAZON.YesIntent")
+    assert "our_jar" not in stored(couple)["rituals"]
