@@ -93,3 +93,47 @@ def test_a_stray_word_while_the_jar_waits_for_a_yes_asks_for_the_yes_again(coupl
     assert not said.ends_session and any(w in said.text for w in jar.variants("ask_empty_again")), said.text
     said = couple.intent("AMAZON.YesIntent")
     assert "our_jar" not in stored(couple)["rituals"]
+
+
+def test_a_stray_word_after_the_launch_offer_asks_again_rather_than_nudging_an_unread_turn(couple: Couple) -> None:
+    """Heard, two hours after an open turn: "Last time you paused rose, thorn, bud. Would you like to continue, or
+    start something new?", then "thank you" -> "It's still your turn, Maya. Keep going." and the session closed,
+    though Maya had not heard her prompt again. Our own question is asked again; a yes then picks the turn up."""
+    meet(couple)
+    open_mode(couple, "RoseThornBudIntent")
+    couple.later(hours=2).launch()
+    said = couple.intent("AMAZON.FallbackIntent")
+    assert not said.ends_session, said.text
+    assert any(
+        w.format(ritual="rose, thorn, bud") in said.reprompt for w in CONTENT.section("host").lines.variants("offer_resume_again")
+    ), said.text
+    assert all(line.voice is None for line in said.lines), "no partner is nudged before hearing their prompt"
+    said = couple.intent("AMAZON.YesIntent")
+    assert [line.voice for line in said.lines if line.voice][:1] == ["Joanna"] and said.ends_session
+
+
+def test_a_stray_word_while_a_rename_waits_for_a_yes_asks_again(couple: Couple, stored) -> None:
+    """Heard: "Shall I call you Ana and Leo from now on, instead of Maya and Sam?", then "thank you" -> the menu, and
+    the "no" that followed -> "Okay. Be gentle with each other tonight." and goodbye."""
+    meet(couple)
+    couple.intent("SetNamesIntent", one_shot=True, first="Ana", second="Leo")
+    said = couple.intent("AMAZON.FallbackIntent")
+    assert not said.ends_session and "Ana and Leo" in said.text and "Maya and Sam" in said.text, said.text
+    said = couple.intent("AMAZON.NoIntent")
+    kept = CONTENT.section("names").lines.variants("names_kept")
+    assert not said.ends_session and any(w.format(first="Maya", second="Sam") in said.text for w in kept), said.text
+    assert stored(couple)["names"] == ["Maya", "Sam"]
+
+
+def test_a_stray_word_while_forget_us_waits_for_a_yes_asks_again(couple: Couple, stored) -> None:
+    """Heard, mid thirty-six questions: "forget us" -> "Do you want me to forget you? Yes or no?", "thank you" ->
+    "Just say: next, for the next question", and the "no" meant for us went to the questions instead."""
+    meet(couple)
+    couple.intent("ThirtySixQuestionsIntent", one_shot=True)
+    couple.intent("ForgetUsIntent")
+    said = couple.intent("AMAZON.FallbackIntent")
+    forget = CONTENT.section("forget").lines
+    assert not said.ends_session and any(w in said.text for w in forget.variants("ask_again")), said.text
+    said = couple.intent("AMAZON.NoIntent")
+    assert any(w.split("{")[0] in said.text for w in forget.variants("kept")), said.text
+    assert stored(couple)["names"] == ["Maya", "Sam"]
