@@ -137,3 +137,15 @@ def test_a_stray_word_while_forget_us_waits_for_a_yes_asks_again(couple: Couple,
     said = couple.intent("AMAZON.NoIntent")
     assert any(w.split("{")[0] in said.text for w in forget.variants("kept")), said.text
     assert stored(couple)["names"] == ["Maya", "Sam"]
+
+
+def test_emptying_a_jar_of_one_question_says_one_question(couple: Couple) -> None:
+    """Heard: "Shall I empty your jar? Its 1 questions can't be brought back. Yes or no?" """
+    meet(couple)
+    couple.intent("AddToJarIntent", one_shot=True, question="what made you smile today")
+    couple.intent("AMAZON.YesIntent")
+    for seed in range(6):  # the wordings rotate
+        said = couple.intent("EmptyJarIntent", one_shot=True)
+        assert not re.search(r"\b1 (of your )?questions\b|\ball 1\b", said.text, flags=re.IGNORECASE), said.text
+        assert not said.ends_session
+        couple.intent("AMAZON.NoIntent")

@@ -193,7 +193,8 @@ class Jar:
         if not count:
             return self._reply(turn, (host(turn.line("empty")),))
         self._hold_place(turn, "empty")
-        return self._reply(turn, (host(turn.line("ask_empty", count=count)),), reprompt="ask_empty_again")
+        asked = turn.line("ask_empty_one") if count == 1 else turn.line("ask_empty", count=count)
+        return self._reply(turn, (host(asked),), reprompt="ask_empty_again")
 
     def _empty(self, turn: Turn, state: dict[str, Any]) -> Reply:
         turn.household.rituals.pop(NAME, None)
