@@ -41,7 +41,8 @@ def test_open_mode_one_prompt_at_a_time_and_thanks_when_the_turn_changes_hands(c
         said = couple.intent("DoneIntent")
         assert script(said, SECTION)[0] == (SAM, expected) and said.ends_session
     said = couple.intent("DoneIntent")
-    assert says(said, SECTION, "thanks", name="Sam") and says(said, SECTION, "closing") and said.ends_session
+    # After the last turn the closing thanks them both; a thanks to Sam first would be heard as a second one.
+    assert says(said, SECTION, "closing") and not says(said, SECTION, "thanks", name="Sam") and said.ends_session
 
 
 def test_an_open_round_picks_up_at_the_same_step_after_the_microphone_closed(couple: Couple, stored) -> None:

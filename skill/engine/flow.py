@@ -19,6 +19,10 @@ def follow_up(turn: Turn, intent: str) -> Reply:
     """
     if names.is_rename_pending(turn.session) and intent in (YES, NO):
         return names.rename_answered(turn.for_section(names.SECTION), intent == YES)
+    if intent == place.HEARD_SOMETHING:  # a stray word while our own yes-or-no question waits: that question again
+        asked = place.own_question_again(turn)
+        if asked is not None:
+            return asked
     active = turn.active_ritual()
     ritual = ritual_named(active) if active else None
     resume_offered = turn.session.get(host.EXPECTING) == host.EXPECTING_RESUME

@@ -47,8 +47,45 @@ def keep_place(turn: Turn, lead: tuple[Segment, ...] = ()) -> Reply | None:
 
 
 def off_script(turn: Turn) -> Reply:
-    """Something the moment has no use for: mid-ritual, the ritual's place; otherwise the host's kind fallback."""
-    return keep_place(turn) or host.fallback(turn)
+    """Something the moment has no use for: our own pending question again; mid-ritual, the ritual's place;
+    otherwise the host's kind fallback."""
+    return own_question_again(turn) or keep_place(turn) or host.fallback(turn)
+
+
+def own_question_again(turn: Turn) -> Reply | None:
+    """The host's own yes-or-no question, asked again when a stray word arrives while it waits.
+
+    "Shall I forget you?", "shall I call you Ana and Leo?" and the launch's "would you like to continue?" each
+    hold the session for a yes or no; a "thank you" in between must not drop the question (a later "no" would
+    then answer something else) nor start the kept turn unheard. None when no such question waits.
+    """
+    from skill.engine import forget, names  # names uses this module: imported here, not at the top
+
+    expecting = turn.session.get(host.EXPECTING)
+    if expecting == forget.EXPECTING_FORGET:
+        section = turn.for_section(forget.SECTION)
+        said = section.line("ask_again")
+        other = next((w for w in section.section.lines.variants("ask_again") if w != said), said)
+        return Reply(speech=(host.host(said),), reprompt=(host.host(other),), session={host.EXPECTING: expecting})
+    if expecting == names.EXPECTING_RENAME:
+        wanted = turn.session.get(names.RENAME_TO)
+        if isinstance(wanted, list) and len(wanted) == 2 and all(isinstance(n, str) for n in wanted):
+            section = turn.for_section(names.SECTION)
+            return Reply(
+                speech=(host.host(section.line("rename_confirm", name=wanted[0], other=wanted[1])),),
+                reprompt=(host.host(section.line("rename_confirm_again", name=wanted[0], other=wanted[1])),),
+                session={host.EXPECTING: expecting, names.RENAME_TO: wanted},
+            )
+        return None
+    active = turn.active_ritual()
+    if expecting == host.EXPECTING_RESUME and active:
+        title = turn.for_section(active).section.settings.get("title", active)
+        return Reply(
+            speech=(host.host(turn.host_line("offer_resume", ritual=title)),),
+            reprompt=(host.host(turn.host_line("offer_resume_again", ritual=title)),),
+            session={host.EXPECTING: expecting},
+        )
+    return None
 
 
 def swap_voices(turn: Turn) -> Reply:

@@ -403,6 +403,8 @@ class TurnTaking:
         assert partner is not None, "a rating step names one partner"
         self.rated(turn, state, partner, rating)
         state["cursor"] += 1
+        if state["cursor"] >= len(self.steps(turn, state)):  # the last number: the close thanks them both
+            return self._render(turn, state, [])
         thanks = host(self._line(turn, "rating_thanks", name=turn.name(partner), count=rating))
         return self._render(turn, state, [thanks])
 
@@ -415,7 +417,9 @@ class TurnTaking:
         following = steps[state["cursor"]] if state["cursor"] < len(steps) else None
         speaker = self._partner(state, done)
         lead: list[Segment] = []
-        if speaker is not None and (following is None or self._partner(state, following) != speaker):
+        # The turn changes hands: thank whoever spoke. After the last turn the close thanks them both, so a
+        # thanks here would be heard twice ("Thanks, Sam. That was lovely to hear. Thank you both...").
+        if speaker is not None and following is not None and self._partner(state, following) != speaker:
             lead.append(host(self._line(turn, "thanks", name=turn.name(speaker))))
         return self._render(turn, state, lead)
 

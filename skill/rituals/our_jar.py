@@ -25,6 +25,7 @@ LIST = "JarListIntent"
 EMPTY = "EmptyJarIntent"
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
+HEARD_SOMETHING = "AMAZON.FallbackIntent"
 SLOT = "question"
 # The question waiting for its yes, in the session only.
 PENDING = "jar_pending"
@@ -99,7 +100,8 @@ def unheard(household: Any) -> int:
 class Jar:
     name = NAME
     intents = frozenset({ADD, DRAW, LIST, EMPTY})
-    follow_ups = frozenset({YES, NO})
+    # A stray word (Alexa's fallback) while a yes or no is awaited: the question again, nothing decided.
+    follow_ups = frozenset({YES, NO, HEARD_SOMETHING})
 
     def start(self, turn: Turn) -> Reply:
         if turn.intent == DRAW:
@@ -112,6 +114,8 @@ class Jar:
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress() or {}
+        if intent == HEARD_SOMETHING:
+            return self.resume(turn)
         if state.get("step") == "empty":
             return self._empty(turn, state) if intent == YES else self._finish(turn, state, "jar_kept")
         if intent == NO:
@@ -189,7 +193,8 @@ class Jar:
         if not count:
             return self._reply(turn, (host(turn.line("empty")),))
         self._hold_place(turn, "empty")
-        return self._reply(turn, (host(turn.line("ask_empty", count=count)),), reprompt="ask_empty_again")
+        asked = turn.line("ask_empty_one") if count == 1 else turn.line("ask_empty", count=count)
+        return self._reply(turn, (host(asked),), reprompt="ask_empty_again")
 
     def _empty(self, turn: Turn, state: dict[str, Any]) -> Reply:
         turn.household.rituals.pop(NAME, None)

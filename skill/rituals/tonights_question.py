@@ -19,6 +19,7 @@ from skill.engine.turns import (
     OPEN,
     PACED,
     PACES,
+    RATING,
     TAKE_OUR_TIME,
     WAITING,
     Step,
@@ -254,7 +255,9 @@ class TonightsQuestion(TurnTaking):
 
     def _at_offer(self, turn: Turn, state: dict[str, Any], intent: str, depth: str) -> Reply:
         """Both answered: yes or next for another, a change of pace for the next one, no for goodnight."""
-        if intent == HEARD_SOMETHING:  # a stray word (a "thank you" taken for a name, say): the offer once more, plainly
+        # A stray word (a "thank you" taken for a name, or a "hmm" that Alexa routes to the bare {rating} sample):
+        # the offer once more, plainly. Only a clear no, "I'm done" or "pass" ends the evening.
+        if intent in (HEARD_SOMETHING, RATING):
             return self._wait(turn, {**state, "step": OFFER}, OFFER, (host(turn.line("offer_again")),), (host(turn.line("offer_again")),))
         if intent in (YES, NEXT):
             return self._ask(turn, depth, pace=str(state["pace"]), ack="another")
