@@ -20,7 +20,7 @@ def test_paced_three_stems_alternating_who_starts(couple: Couple) -> None:
     voiced = [line.text for line in said.lines if line.voice]
     for number, stem in enumerate(STEMS):
         assert voiced[2 * number].endswith(stem) and voiced[2 * number + 1].endswith(stem)
-    assert len(said.tags("audio")) == 3, "a soft chime once both have finished a stem"
+    assert len(said.tags("audio")) == 5, "a soft chime each time the turn moves on; the closing words follow the last"
     assert says(said, SECTION, "closing") and said.ends_session
 
 

@@ -20,15 +20,17 @@ class GentleStart(TurnTaking):
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         seconds = {key: float(value) for key, value in turn.section.settings["seconds"].items()}
+        # Every step hands over to someone else, so each ends with a chime; the last one is followed by the
+        # closing words instead (and Alexa plays at most five sound clips in one response).
         steps = []
         for part, speaker in enumerate((0, 1)):  # the speaker of the first half listens in the second
             listener = 1 - speaker
-            steps.append(Step("soften" if part == 0 else "soften_swap", speaker, seconds["soften"], part=part))
-            steps.append(Step("reflect", listener, seconds["reflect"], part=part))
+            steps.append(Step("soften" if part == 0 else "soften_swap", speaker, seconds["soften"], part=part, cue=True))
+            steps.append(Step("reflect", listener, seconds["reflect"], part=part, cue=True))
             steps.append(Step("impact", speaker, seconds["impact"], part=part, cue=True))
         steps.append(Step("experiment", None, seconds["experiment"], part=2, cue=True))
-        steps.append(Step("appreciate", 0, seconds["appreciate"], part=3))
-        steps.append(Step("appreciate", 1, seconds["appreciate"], part=3, cue=True))
+        steps.append(Step("appreciate", 0, seconds["appreciate"], part=3, cue=True))
+        steps.append(Step("appreciate", 1, seconds["appreciate"], part=3))
         return steps
 
     def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:

@@ -15,11 +15,15 @@ class SentenceStems(TurnTaking):
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         settings = turn.section.settings
         seconds = float(settings["turn_seconds"])
+        stems = settings["stems"]
         steps = []
-        for number, stem in enumerate(settings["stems"]):
+        for number, stem in enumerate(stems):
             opener = number % 2
-            steps.append(Step(stem, opener, seconds, part=number))
-            steps.append(Step(stem, 1 - opener, seconds, part=number, cue=True))  # a chime once both have finished it
+            last = number == len(stems) - 1
+            steps.append(Step(stem, opener, seconds, part=number, cue=True))
+            # A chime at every change of speaker. After the last turn the closing words follow instead, which
+            # keeps the three stems inside one response (Alexa plays at most five sound clips in one).
+            steps.append(Step(stem, 1 - opener, seconds, part=number, cue=not last))
         return steps
 
 
