@@ -100,7 +100,8 @@ class Content(NamedTuple):
             raise ContentError(f"no content file {name}.json for {self.locale}") from None
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
+    """A content file's JSON object; a clear ContentError for anything else."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
@@ -148,7 +149,7 @@ def _merged_file(locale: str, name: str) -> dict[str, Any]:
         path = folder / f"{name}.json"
         if not path.is_file():
             continue
-        data = _read_json(path)
+        data = read_json(path)
         for part in ("lines", "settings"):
             extra = data.get(part, {})
             if not isinstance(extra, dict):
@@ -231,7 +232,7 @@ def _reworded(path: Path, deck: Any, rewordings: Mapping[str, Any]) -> list[dict
 
 
 def _sounds() -> Sounds:
-    raw = _read_json(CONTENT_DIR / "sounds.json").get("clips", {})
+    raw = read_json(CONTENT_DIR / "sounds.json").get("clips", {})
     clips: dict[str, tuple[str, float]] = {}
     for name, clip in raw.items():
         src, seconds = clip.get("src"), clip.get("seconds")

@@ -232,3 +232,16 @@ class CertServer:
         self._stop.set()
         self._server.shutdown()
         self._server.server_close()
+
+
+class RecordingFetch:
+    """The certificate download, as the verifier's `fetch`: serves one PEM (default: the good chain) for every
+    URL and records what was asked for."""
+
+    def __init__(self, pem: bytes | None = None) -> None:
+        self.pem = chain_pem() if pem is None else pem
+        self.urls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.urls.append(url)
+        return self.pem

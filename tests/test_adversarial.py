@@ -209,16 +209,6 @@ def test_over_the_web_a_deferred_deletion_is_a_503_so_alexa_may_retry(web_client
 # -- 3, 4, 7, 8. the web endpoint: cheap checks first, one deserialization, Alexa's certificate rules ---------
 
 
-class RecordingFetch:
-    """The certificate download, recorded: serves the given PEM (default: the good chain)."""
-
-    def __init__(self, pem: bytes | None = None) -> None:
-        self.pem = alexa_certs.chain_pem() if pem is None else pem
-        self.urls: list[str] = []
-
-    def __call__(self, url: str) -> bytes:
-        self.urls.append(url)
-        return self.pem
 
 
 @pytest.fixture
@@ -236,7 +226,7 @@ def deserializations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def verified_app(fetch: RecordingFetch) -> Any:
+def verified_app(fetch: alexa_certs.RecordingFetch) -> Any:
     from skill.web import create_app
 
     verifiers = [AlexaSignatureVerifier(fetch=fetch, trusted_roots=[alexa_certs.root_cert()]), AlexaTimestampVerifier()]
@@ -258,7 +248,7 @@ def post(client: Any, body: bytes, headers: dict[str, str]) -> Any:
 
 
 def test_a_correctly_signed_request_is_deserialized_once(deserializations: list[str]) -> None:
-    fetch = RecordingFetch()
+    fetch = alexa_certs.RecordingFetch()
     body = launch()
     response = post(verified_app(fetch), body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
     assert response.status_code == 200 and "outputSpeech" in response.get_json()["response"]
@@ -267,7 +257,7 @@ def test_a_correctly_signed_request_is_deserialized_once(deserializations: list[
 
 
 def test_an_unsigned_255_kib_body_is_refused_before_any_parsing(deserializations: list[str]) -> None:
-    fetch = RecordingFetch()
+    fetch = alexa_certs.RecordingFetch()
     body = launch(padding=255 * 1024 - 2048)
     response = post(verified_app(fetch), body, {})
     assert response.status_code == 400
@@ -275,7 +265,7 @@ def test_an_unsigned_255_kib_body_is_refused_before_any_parsing(deserializations
 
 
 def test_a_bogus_signature_on_a_big_body_is_refused_without_deserializing(deserializations: list[str]) -> None:
-    fetch = RecordingFetch()
+    fetch = alexa_certs.RecordingFetch()
     body = launch(padding=200 * 1024)
     forged = alexa_certs.sign_body(body, alexa_certs.key("stranger"))
     response = post(verified_app(fetch), body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": forged})
@@ -286,7 +276,7 @@ def test_a_bogus_signature_on_a_big_body_is_refused_without_deserializing(deseri
 def test_a_body_over_the_size_limit_is_refused_before_it_is_read(deserializations: list[str]) -> None:
     from skill.web.app import MAX_BODY_BYTES
 
-    fetch = RecordingFetch()
+    fetch = alexa_certs.RecordingFetch()
     body = launch(padding=MAX_BODY_BYTES)
     response = post(verified_app(fetch), body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
     assert response.status_code == 413
@@ -308,14 +298,14 @@ def test_a_body_over_the_size_limit_is_refused_before_it_is_read(deserialization
 def test_a_request_failing_a_cheap_header_check_costs_no_download_and_no_parsing(
     headers: dict[str, str], deserializations: list[str]
 ) -> None:
-    fetch = RecordingFetch()
+    fetch = alexa_certs.RecordingFetch()
     response = post(verified_app(fetch), launch(), headers)
     assert response.status_code == 400, "a refusal, never a 500"
     assert fetch.urls == [] and deserializations == []
 
 
 def test_a_stale_request_naming_a_new_certificate_url_causes_no_download(deserializations: list[str]) -> None:
-    fetch = RecordingFetch()
+    fetch = alexa_certs.RecordingFetch()
     body = launch(when=datetime.now(timezone.utc) - timedelta(days=3))
     fresh_url = "https://s3.amazonaws.com/echo.api/never-seen-before.pem"
     response = post(verified_app(fetch), body, {"SignatureCertChainUrl": fresh_url, "Signature-256": alexa_certs.sign_body(body)})
@@ -343,7 +333,7 @@ def test_a_malformed_certificate_url_is_a_refusal_not_an_error() -> None:
 )
 def test_certificates_looser_than_alexas_rule_are_refused(chain: Callable[[], alexa_certs.Chain], reason: str) -> None:
     served = chain()
-    verifier = AlexaSignatureVerifier(fetch=RecordingFetch(served.pem()), trusted_roots=[served.root])
+    verifier = AlexaSignatureVerifier(fetch=alexa_certs.RecordingFetch(served.pem()), trusted_roots=[served.root])
     body = launch()
     # Signed by a 2048-bit key, so the cheap length check passes and the certificate itself is judged.
     signed = {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}
@@ -367,7 +357,7 @@ def test_the_certificate_download_refuses_redirects() -> None:
 
 
 def test_the_certificate_cache_stays_bounded_under_many_urls() -> None:
-    fetch = RecordingFetch()
+    fetch = alexa_certs.RecordingFetch()
     verifier = AlexaSignatureVerifier(fetch=fetch, trusted_roots=[alexa_certs.root_cert()])
     body = launch()
     for number in range(3 * signature.MAX_CACHED_CHAINS):

@@ -157,7 +157,7 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
     from skill import content as content_module
 
     read: list[str] = []
-    original = content_module._read_json
+    original = content_module.read_json
 
     def spy(path: Any) -> dict[str, Any]:
         read.append(path.name)
@@ -166,7 +166,7 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
     content_module.load_content.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(content_module, "_read_json", spy)
+            patch.setattr(content_module, "read_json", spy)
             couple = Couple(send=lambda event: load_lambda_app().handler(event, None))
             couple.meet("Maya", "Sam")
             said = couple.later(days=1).launch()

@@ -32,22 +32,12 @@ BODY = b'{"version":"1.0","request":{"type":"LaunchRequest"}}'
 NOW = datetime.now(timezone.utc)
 
 
-class FakeFetch:
-    """Serves one PEM for every URL and records what was asked for."""
-
-    def __init__(self, pem: bytes | None = None) -> None:
-        self.pem = alexa_certs.chain_pem() if pem is None else pem
-        self.urls: list[str] = []
-
-    def __call__(self, url: str) -> bytes:
-        self.urls.append(url)
-        return self.pem
 
 
 def make_verifier(fetch: Any = None, **kwargs: Any) -> AlexaSignatureVerifier:
     """A verifier trusting only the local test root, never touching the network."""
     kwargs.setdefault("trusted_roots", [alexa_certs.root_cert()])
-    return AlexaSignatureVerifier(fetch=fetch or FakeFetch(), **kwargs)
+    return AlexaSignatureVerifier(fetch=fetch or alexa_certs.RecordingFetch(), **kwargs)
 
 
 def headers(url: str = CERT_URL, body: bytes = BODY, **overrides: str) -> dict[str, str]:
@@ -97,7 +87,7 @@ def test_signature_that_is_not_base64_is_refused() -> None:
 
 @pytest.mark.parametrize("missing", ["SignatureCertChainUrl", "Signature-256"])
 def test_missing_or_empty_header_is_refused_before_any_fetch(missing: str) -> None:
-    fetch = FakeFetch()
+    fetch = alexa_certs.RecordingFetch()
     for sent in ({k: v for k, v in headers().items() if k != missing}, headers(**{missing: ""})):
         with pytest.raises(AlexaVerificationError, match=f"{missing} header missing"):
             make_verifier(fetch).verify(sent, BODY.decode(), None)
@@ -123,7 +113,7 @@ def test_missing_or_empty_header_is_refused_before_any_fetch(missing: str) -> No
     ],
 )
 def test_bad_cert_urls_are_refused_without_fetching(url: str) -> None:
-    fetch = FakeFetch()
+    fetch = alexa_certs.RecordingFetch()
     with pytest.raises(AlexaVerificationError, match="certificate URL"):
         make_verifier(fetch).verify(headers(url=url), BODY.decode(), None)
     assert fetch.urls == []
@@ -139,7 +129,7 @@ def test_bad_cert_urls_are_refused_without_fetching(url: str) -> None:
     ],
 )
 def test_good_cert_url_variants_are_accepted_and_fetched_in_canonical_form(url: str) -> None:
-    fetch = FakeFetch()
+    fetch = alexa_certs.RecordingFetch()
     make_verifier(fetch).verify(headers(url=url), BODY.decode(), None)
     assert fetch.urls == ["https://s3.amazonaws.com/echo.api/echo-api-cert.pem"]
     assert canonical_cert_url(url) == fetch.urls[0]
@@ -155,7 +145,7 @@ def test_good_cert_url_variants_are_accepted_and_fetched_in_canonical_form(url: 
     ],
 )
 def test_bad_chains_are_refused(chain: Any, reason: str) -> None:
-    fetch = FakeFetch(chain().pem())
+    fetch = alexa_certs.RecordingFetch(chain().pem())
     with pytest.raises(AlexaVerificationError, match=reason):
         make_verifier(fetch).verify(headers(), BODY.decode(), None)
 
@@ -163,7 +153,7 @@ def test_bad_chains_are_refused(chain: Any, reason: str) -> None:
 def test_leaf_without_its_intermediate_is_refused() -> None:
     leaf_only = alexa_certs.good_chain().leaf.public_bytes(Encoding.PEM)
     with pytest.raises(AlexaVerificationError, match="certificate chain rejected"):
-        make_verifier(FakeFetch(leaf_only)).verify(headers(), BODY.decode(), None)
+        make_verifier(alexa_certs.RecordingFetch(leaf_only)).verify(headers(), BODY.decode(), None)
 
 
 def test_chain_served_out_of_order_is_refused() -> None:
@@ -171,7 +161,7 @@ def test_chain_served_out_of_order_is_refused() -> None:
     chain = alexa_certs.good_chain()
     reversed_pem = b"".join(c.public_bytes(Encoding.PEM) for c in (chain.intermediate, chain.leaf))
     with pytest.raises(AlexaVerificationError, match="certificate chain rejected"):
-        make_verifier(FakeFetch(reversed_pem)).verify(headers(), BODY.decode(), None)
+        make_verifier(alexa_certs.RecordingFetch(reversed_pem)).verify(headers(), BODY.decode(), None)
 
 
 def test_a_body_with_non_ascii_text_is_checked_byte_for_byte() -> None:
@@ -182,7 +172,7 @@ def test_a_body_with_non_ascii_text_is_checked_byte_for_byte() -> None:
 
 
 def test_default_trust_is_certifi_which_does_not_know_the_test_root() -> None:
-    verifier = AlexaSignatureVerifier(fetch=FakeFetch())
+    verifier = AlexaSignatureVerifier(fetch=alexa_certs.RecordingFetch())
     with pytest.raises(AlexaVerificationError, match="certificate chain rejected"):
         verifier.verify(headers(), BODY.decode(), None)
 
@@ -190,7 +180,7 @@ def test_default_trust_is_certifi_which_does_not_know_the_test_root() -> None:
 @pytest.mark.parametrize("pem", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"])
 def test_unparsable_chain_is_refused(pem: bytes) -> None:
     with pytest.raises(AlexaVerificationError, match="certificate chain"):
-        make_verifier(FakeFetch(pem)).verify(headers(), BODY.decode(), None)
+        make_verifier(alexa_certs.RecordingFetch(pem)).verify(headers(), BODY.decode(), None)
 
 
 def test_fetch_failure_is_a_refusal() -> None:
@@ -217,7 +207,7 @@ def test_default_fetch_downloads_the_chain() -> None:
 
 
 def test_chain_is_fetched_once_per_url() -> None:
-    fetch = FakeFetch()
+    fetch = alexa_certs.RecordingFetch()
     verifier = make_verifier(fetch)
     other = CERT_URL.replace("-12", "-13")
     for url in (CERT_URL, CERT_URL, other, other, CERT_URL):
@@ -226,7 +216,7 @@ def test_chain_is_fetched_once_per_url() -> None:
 
 
 def test_refused_chains_are_not_cached() -> None:
-    fetch = FakeFetch(alexa_certs.untrusted_chain().pem())
+    fetch = alexa_certs.RecordingFetch(alexa_certs.untrusted_chain().pem())
     verifier = make_verifier(fetch)
     for _ in range(2):
         with pytest.raises(AlexaVerificationError):
@@ -236,7 +226,7 @@ def test_refused_chains_are_not_cached() -> None:
 
 def test_cached_chain_is_dropped_once_the_leaf_expires() -> None:
     clock = [NOW]
-    fetch = FakeFetch()
+    fetch = alexa_certs.RecordingFetch()
     verifier = make_verifier(fetch, clock=lambda: clock[0])
     verifier.verify(headers(), BODY.decode(), None)
     clock[0] = alexa_certs.good_chain().leaf.not_valid_after_utc + timedelta(seconds=1)
@@ -246,7 +236,7 @@ def test_cached_chain_is_dropped_once_the_leaf_expires() -> None:
 
 
 def test_cache_is_bounded() -> None:
-    fetch = FakeFetch()
+    fetch = alexa_certs.RecordingFetch()
     verifier = make_verifier(fetch, max_cached=2)
     urls = [CERT_URL.replace("-12", f"-{n}") for n in (1, 2, 3)]
     for url in urls + urls[:1]:

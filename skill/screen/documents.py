@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from skill.content import CONTENT_DIR, ContentError, supported_locale
+from skill.content import CONTENT_DIR, ContentError, read_json, supported_locale
 
 APL_DIR = CONTENT_DIR / "apl"
 DOCUMENTS = ("menu", "question", "hug", "breathe", "turns", "history")
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise ContentError(f"{path}: {error}") from error
-    if not isinstance(data, dict):
-        raise ContentError(f"{path}: expected an object")
-    return data
 
 
 @cache
@@ -28,7 +18,7 @@ def document(name: str) -> dict[str, Any]:
     """One APL document (skill/content/apl/documents/<name>.json), as sent in RenderDocument."""
     if name not in DOCUMENTS:
         raise ContentError(f"no APL document {name!r}")
-    return _read(APL_DIR / "documents" / f"{name}.json")
+    return read_json(APL_DIR / "documents" / f"{name}.json")
 
 
 class ScreenText:
@@ -49,7 +39,7 @@ def screen_text(locale: str) -> ScreenText:
     settings: dict[str, Any] = {}
     for path in (APL_DIR / f"{locale.split('-')[0]}.json", APL_DIR / f"{locale}.json"):
         if path.is_file():
-            data = _read(path)
+            data = read_json(path)
             lines.update(data.get("lines", {}))
             settings.update(data.get("settings", {}))
     return ScreenText(lines, settings)
