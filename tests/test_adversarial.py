@@ -209,8 +209,6 @@ def test_over_the_web_a_deferred_deletion_is_a_503_so_alexa_may_retry(web_client
 # -- 3, 4, 7, 8. the web endpoint: cheap checks first, one deserialization, Alexa's certificate rules ---------
 
 
-
-
 @pytest.fixture
 def deserializations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Counts the SDK's full deserializations of request envelopes (the expensive step)."""

@@ -32,8 +32,6 @@ BODY = b'{"version":"1.0","request":{"type":"LaunchRequest"}}'
 NOW = datetime.now(timezone.utc)
 
 
-
-
 def make_verifier(fetch: Any = None, **kwargs: Any) -> AlexaSignatureVerifier:
     """A verifier trusting only the local test root, never touching the network."""
     kwargs.setdefault("trusted_roots", [alexa_certs.root_cert()])
