@@ -160,6 +160,23 @@ def test_serve_answers_alexa_requests_on_localhost(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
+def test_serve_says_where_the_households_live(tmp_path: Path) -> None:
+    """With SKILL_TABLE set the service keeps households in DynamoDB, and its first line says so, not the SQLite file."""
+    env = {**os.environ, "OUR_RITUALS_DB": str(tmp_path / "unused.db"), "SKILL_TABLE": "our-rituals-households"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "skill.cli.main", "serve", "--port", "0", "--no-verify"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "state in the DynamoDB table our-rituals-households;" in first, first
+    assert "unused.db" not in first
+
+
 def test_models_check_passes_on_the_committed_models() -> None:
     result = run_cli("models", "--check")
     assert result.returncode == 0, result.stderr

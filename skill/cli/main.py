@@ -18,11 +18,14 @@ def _positive(value: str) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     from skill.store import default_sqlite_path
     from skill.web import create_app
 
     app = create_app(verify_requests=not args.no_verify)
-    where = "the embedded store at " + str(default_sqlite_path())
+    table = os.environ.get("SKILL_TABLE")  # the store the app opens follows the same setting (skill.store.open_store)
+    where = f"the DynamoDB table {table}" if table else "the embedded store at " + str(default_sqlite_path())
     checks = "OFF (local development only)" if args.no_verify else "ON"
     if args.dev:
         from werkzeug.serving import run_simple
