@@ -53,8 +53,8 @@ def test_a_yes_while_we_still_wait_for_names_asks_for_the_names_again(couple: Co
 
 def test_a_yes_to_would_you_like_to_continue_picks_up_the_ritual(couple: Couple) -> None:
     couple.meet()
-    couple.intent("TonightsQuestionIntent", one_shot=True)
-    couple.session_ended("EXCEEDED_MAX_REPROMPTS")
+    # Maya's answer, at their own pace: the session closes while she talks, her turn kept for later.
+    couple.resolved("TonightsQuestionIntent", "pace", "take our time", "open", one_shot=True)
     offer = couple.later(minutes=10).launch()
     assert says(offer, "host", "offer_resume", ritual="tonight's question")
     said = couple.intent("AMAZON.YesIntent")
@@ -63,8 +63,7 @@ def test_a_yes_to_would_you_like_to_continue_picks_up_the_ritual(couple: Couple)
 
 def test_a_no_to_would_you_like_to_continue_offers_something_else_and_keeps_the_place(couple: Couple, stored) -> None:
     couple.meet()
-    couple.intent("TonightsQuestionIntent", one_shot=True)
-    couple.session_ended("EXCEEDED_MAX_REPROMPTS")
+    couple.resolved("TonightsQuestionIntent", "pace", "take our time", "open", one_shot=True)
     couple.later(minutes=10).launch()
     said = couple.intent("AMAZON.NoIntent")
     assert offers(said, "host", "keep_place")

@@ -33,6 +33,7 @@ APOLOGIES = set(load_content("en-US").section("host").lines.variants("apology"))
 SLOT_VALUES: tuple[str | None, ...] = (None, "7", "three", "thank you", "Priya", "", "okay " * 60)
 RENAME_QUESTION = load_content("en-US").section("names").lines.variants("rename_confirm")[0].split("{")[0]
 MAX_POINTS = 6  # waiting points followed per way of starting a ritual
+PAUSED = load_content("en-US").section("host").lines.variants("paused")
 LEAVING = frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent"})
 
 
@@ -192,7 +193,13 @@ def test_every_intent_at_every_waiting_point_keeps_the_couple_and_their_place(
                 problems.append(f"{where}: names became {after.get('names')}")
             if probe in own or probe in others:
                 continue  # the ritual's own words, or the couple asked for another ritual: it may move on
-            if place(after)[0] != ritual_name:
+            kept = place(after)[0] == ritual_name
+            if probe in LEAVING:
+                # Leaving keeps the place and says how to come back, or, where the ritual has nothing left to come
+                # back to (both answered, "another?"), ends it with a goodbye: never one said and the other done.
+                if kept != any(p.split("{")[0] in said.text for p in PAUSED):
+                    problems.append(f"{where}: {'kept' if kept else 'dropped'} the place but said {said.text!r}")
+            elif not kept:
                 problems.append(f"{where}: the ritual's place was lost")
             if after.get("rituals") != point.document.get("rituals"):
                 problems.append(f"{where}: counts or ratings changed")

@@ -84,6 +84,7 @@ def launch(turn: Turn) -> Reply:
     """First launch: introductions. Later launches: a warm greeting by name, and what they were in the middle of."""
     if not turn.household.has_names:
         return ask_for_names(turn)
+    _drop_place_not_worth_keeping(turn)
     active = turn.active_ritual()
     greeting = host(_welcome_back(turn))
     if active:
@@ -251,15 +252,22 @@ def which_one(turn: Turn) -> Reply:
 
 def goodbye(turn: Turn) -> Reply:
     """Stop, cancel, pause: inside a ritual, the place is kept and they hear how to come back."""
-    found = _ritual_in_progress(turn)
-    kept = getattr(found[0], "place_kept", None) if found is not None else None
-    if found is not None and callable(kept) and not kept(found[1]):
-        turn.end_progress()  # nothing worth coming back to (a question already answered, say)
-        found = None
+    found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
     if found is not None:
         title = found[1].section.settings.get("title", found[1].section_name)
         return Reply(speech=(host(turn.host_line("paused", ritual=title)),), end_session=True)
     return Reply(speech=(host(turn.host_line("goodbye")),), end_session=True)
+
+
+def _drop_place_not_worth_keeping(turn: Turn) -> bool:
+    """Ends a ritual's kept place when it says there is nothing to come back to (a question already answered
+    by both, an offer of a hug); True when it did."""
+    found = _ritual_in_progress(turn)
+    kept = getattr(found[0], "place_kept", None) if found is not None else None
+    if found is not None and callable(kept) and not kept(found[1]):
+        turn.end_progress()
+        return True
+    return False
 
 
 def current_prompt(turn: Turn) -> Reply | None:

@@ -282,6 +282,14 @@ class TonightsQuestion(TurnTaking):
             return self._offer(turn, state, [host(turn.line("question_again")), host(question)])
         return super().repeat(turn)
 
+    def place_kept(self, turn: Turn) -> bool:
+        """Both have answered and "another?" waits: stopping there leaves nothing to come back to, unless they
+        stop while the answers are still playing (then the turn that was playing is still theirs)."""
+        state = self._state(turn)
+        if state is None or state.get("step") != OFFER:
+            return True
+        return WAITING in turn.session and interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
+
     def help(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
         if state is not None and state.get("step") == OFFER:
