@@ -28,6 +28,11 @@ def _zone(name: str | None) -> Any:
         return timezone.utc
 
 
+def _spoken(text: str) -> str:
+    """Words as said, for comparing: lower case, plain apostrophes, single spaces."""
+    return " ".join(text.lower().replace("’", "'").split())
+
+
 @dataclass
 class Turn:
     """One request as the engine sees it. `section` is the content file of whoever is answering."""
@@ -117,6 +122,19 @@ class Turn:
 
     def _names(self) -> dict[str, str]:
         return {"first": self.name(0), "second": self.name(1)}
+
+    def slot_value_id(self, name: str, type_name: str, section: str | None = None) -> str | None:
+        """A custom slot's value id: as Alexa resolved it, or its value or one of its synonyms as heard (the words
+        may come through unresolved). The slot type's values are those of `section`'s content (default: this turn's)."""
+        raw = self.slots.get(name)
+        if not raw:
+            return None
+        heard = _spoken(raw)
+        data = (self.content.section(section) if section else self.section).data
+        for value in data.get("slot_types", {}).get(type_name, []):
+            if heard in (_spoken(str(word)) for word in (value["id"], value["value"], *value.get("synonyms", []))):
+                return str(value["id"])
+        return None
 
     def number_slot(self, name: str) -> int | None:
         """A whole number from a slot, or None when it is empty, misheard ("?") or not a number."""

@@ -172,15 +172,7 @@ def timed_total(turn: Turn, segments: Sequence[Segment]) -> tuple[float, int]:
 
 def pace_from_slot(turn: Turn) -> str | None:
     """The pace the couple asked for ("let's take our time" is open): a resolved id, or one of its words."""
-    raw = turn.slots.get(PACE_SLOT)
-    if not raw:
-        return None
-    heard = " ".join(raw.lower().split())
-    for value in turn.content.section(SECTION).data.get("slot_types", {}).get(PACE_TYPE, []):
-        words = [value["id"], value["value"], *value.get("synonyms", [])]
-        if heard in (" ".join(str(word).lower().split()) for word in words):
-            return str(value["id"])
-    return None
+    return turn.slot_value_id(PACE_SLOT, PACE_TYPE, SECTION)
 
 
 class TurnTaking:

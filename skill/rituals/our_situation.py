@@ -19,17 +19,7 @@ SLOT_TYPE = "ABOUT_US"
 
 def _fact(turn: Turn) -> str | None:
     """The fact's value id: as Alexa resolved it, or a word we know as one of its synonyms."""
-    raw = turn.slots.get(SLOT)
-    if not raw:
-        return None
-    heard = " ".join(raw.lower().replace("’", "'").split())
-    facts = turn.section.settings["facts"]
-    if heard in facts:
-        return heard
-    for value in turn.section.data.get("slot_types", {}).get(SLOT_TYPE, []):
-        if heard == value["value"].lower() or heard in (s.lower() for s in value.get("synonyms", [])):
-            return str(value["id"])
-    return None
+    return turn.slot_value_id(SLOT, SLOT_TYPE)
 
 
 def skipped(turn: Turn) -> set[str]:

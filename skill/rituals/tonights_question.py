@@ -146,16 +146,7 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
 
 def _depth_from_slot(turn: Turn) -> str | None:
     """The depth the couple asked for: a resolved value id, or a word we know as one of its synonyms."""
-    raw = turn.slots.get("depth")
-    if not raw:
-        return None
-    heard = " ".join(raw.lower().split())
-    if heard in DEPTHS:
-        return heard
-    for value in turn.section.data.get("slot_types", {}).get(DEPTH_TYPE, []):
-        if heard == value["value"].lower() or heard in (s.lower() for s in value.get("synonyms", [])):
-            return str(value["id"])
-    return None
+    return turn.slot_value_id("depth", DEPTH_TYPE)
 
 
 def _usual_depth(turn: Turn) -> str:
