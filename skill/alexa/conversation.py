@@ -144,14 +144,6 @@ class Conversation:
             reply = change(Household())
         return self.render(reply, final["household"])
 
-    def _current(self, current: Callable[[Turn], Reply | None]) -> Callable[[Household], tuple[Reply, Household] | None]:
-        def change(household: Household) -> tuple[Reply, Household] | None:
-            household.drop_expired_progress(self.facts.now.timestamp())
-            reply = current(self._turn(household, "host"))
-            return None if reply is None else (reply, household)
-
-        return change
-
     def unsaved(self, reply: Reply) -> Reply:
         """The change could not be stored: the couple hears so first, never led to believe it was kept."""
         from skill.engine.script import host
@@ -189,15 +181,29 @@ class Conversation:
             self.handler_input.attributes_manager.session_attributes = attributes
 
     def repeat(self, fallback: Produce, current: Callable[[Turn], Reply | None] | None = None) -> Response:
-        """Inside a ritual, its `current` prompt again; else the last thing said, exactly; else `fallback`."""
-        if current is not None and self.facts.user_id:
-            found = self.services.households.apply(
-                household_key(self.facts.user_id), int(self.facts.now.timestamp()), self._current(current)
-            )
-            if found is not None:
-                return self.render(*found)
+        """Inside a ritual, its `current` prompt again; else the last thing said, exactly; else `fallback`.
+        One read of the household at most, as for any request."""
         speech, reprompt = self.facts.session.get(LAST_SPEECH), self.facts.session.get(LAST_REPROMPT)
-        if not isinstance(speech, str) or not isinstance(reprompt, str):
-            return self.respond(fallback)  # on their household: a ritual kept for later is offered again
+        said_before = isinstance(speech, str) and isinstance(reprompt, str)
+        if not self.facts.user_id:
+            return self.respond(fallback) if not said_before else self._say_again(str(speech), str(reprompt))
+
+        def change(household: Household) -> tuple[Reply, Household] | None:
+            household.drop_expired_progress(self.facts.now.timestamp())
+            turn = self._turn(household, "host")
+            reply = current(turn) if current is not None else None
+            if reply is None and not said_before:
+                reply = fallback(turn)  # on their household: a ritual kept for later is offered again
+            return None if reply is None else (reply, household)
+
+        found, saved = self.services.households.attempt(
+            household_key(self.facts.user_id), int(self.facts.now.timestamp()), change
+        )
+        if found is not None:
+            reply, household = found
+            return self.render(reply if saved else self.unsaved(reply), household)
+        return self._say_again(str(speech), str(reprompt))
+
+    def _say_again(self, speech: str, reprompt: str) -> Response:
         self._keep_in_session(dict(self.facts.session))
         return self.handler_input.response_builder.speak(speech).ask(reprompt).response
