@@ -55,6 +55,13 @@ class Household:
         while len(self.speakers) > MAX_SPEAKERS:
             del self.speakers[next(iter(self.speakers))]
 
+    def ritual_state(self, ritual: str) -> dict[str, Any]:
+        """What a ritual keeps of its own between visits (under `rituals`), made empty the first time."""
+        state = self.rituals.get(ritual)
+        if not isinstance(state, dict):
+            state = self.rituals[ritual] = {}
+        return state
+
     def take_first_turn(self) -> int:
         """Who goes first in this ritual; the other partner goes first next time."""
         first = self.next_first

@@ -41,10 +41,7 @@ class RitualTimer(NamedTuple):
 
     def state(self, turn: Turn) -> dict[str, Any]:
         """The ritual's durable state, where the timer's notes live beside the ritual's own."""
-        state = turn.household.rituals.get(self.ritual)
-        if not isinstance(state, dict):
-            state = turn.household.rituals[self.ritual] = {}
-        return state
+        return turn.household.ritual_state(self.ritual)
 
     def start(self, turn: Turn, run: int | None = None) -> TimerTry:
         """Set the timer for `run` (None: a new run), unless that run's timer already exists."""

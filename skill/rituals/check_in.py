@@ -47,10 +47,7 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 # -- durable state ---------------------------------------------------------------------------------
 def _state(turn: Turn) -> dict[str, Any]:
-    state = turn.household.rituals.get(NAME)
-    if not isinstance(state, dict):
-        state = turn.household.rituals[NAME] = {}
-    return state
+    return turn.household.ritual_state(NAME)
 
 
 def _weeks(turn: Turn) -> dict[str, Ratings]:

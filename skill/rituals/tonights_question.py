@@ -98,10 +98,7 @@ def deck_order(ids: list[str], seed: int, round_: int) -> list[str]:
 
 def _state(turn: Turn) -> dict[str, Any]:
     """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor"}}, "depth": last depth}."""
-    state = turn.household.rituals.get(NAME)
-    if not isinstance(state, dict):
-        state = turn.household.rituals[NAME] = {}
-    return state
+    return turn.household.ritual_state(NAME)
 
 
 def _deck_state(turn: Turn, depth: str) -> dict[str, int]:
