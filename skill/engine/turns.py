@@ -96,21 +96,26 @@ def open_hand_over(turn: Turn, partner: int | None, following: int | None | str)
     the couple hands over with a one-shot: "Alexa, tell our rituals next".
     """
 
-    def line(key: str, **values: Any) -> str:
-        source = turn if key in turn.section.lines else turn.for_section(SECTION)
-        return source.line(key, **values)
-
     if following == "end":
-        then = line("then_end")
+        then = own_or_shared_line(turn, "then_end")
     elif following is None:
-        then = line("then_both")
+        then = own_or_shared_line(turn, "then_both")
     elif following == partner:
-        then = line("then_again", name=turn.name(int(following)))
+        then = own_or_shared_line(turn, "then_again", name=turn.name(int(following)))
     else:
-        then = line("then_next", other=turn.name(int(following)))
+        then = own_or_shared_line(turn, "then_next", other=turn.name(int(following)))
     if partner is None:
-        return [host(line("take_time_both")), host(line("one_shot")), host(then)]
-    return [to_partner(partner, line("take_time", name=turn.name(partner))), host(line("one_shot")), host(then)]
+        take_time = host(own_or_shared_line(turn, "take_time_both"))
+    else:
+        take_time = to_partner(partner, own_or_shared_line(turn, "take_time", name=turn.name(partner)))
+    return [take_time, host(own_or_shared_line(turn, "one_shot")), host(then)]
+
+
+def own_or_shared_line(turn: Turn, key: str, **values: Any) -> str:
+    """The ritual's own wording of `key` when it has one, else the shared turn-taking wording."""
+    if key in turn.section.lines:
+        return turn.line(key, **values)
+    return turn.for_section(SECTION).line(key, **values)
 
 
 @dataclass(frozen=True)
@@ -463,9 +468,7 @@ class TurnTaking:
 
     def _line(self, turn: Turn, key: str, **values: Any) -> str:
         """The ritual's own wording of `key` when it has one, else the shared turn-taking wording."""
-        if key in turn.section.lines:
-            return turn.line(key, **values)
-        return turn.for_section(SECTION).line(key, **values)
+        return own_or_shared_line(turn, key, **values)
 
     def _setting(self, turn: Turn, key: str) -> Any:
         """The ritual's own setting when it has one, else the shared turn-taking setting."""
