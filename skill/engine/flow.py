@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skill.engine import host, names, place
-from skill.engine.ritual import AsksPermission, SteppedRitual, ritual_named
+from skill.engine.ritual import AsksPermission, SteppedRitual, in_progress
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
@@ -23,11 +23,10 @@ def follow_up(turn: Turn, intent: str) -> Reply:
         asked = place.own_question_again(turn)
         if asked is not None:
             return asked
-    active = turn.active_ritual()
-    ritual = ritual_named(active) if active else None
+    found = in_progress(turn)
     resume_offered = turn.session.get(host.EXPECTING) == host.EXPECTING_RESUME
-    if ritual is not None:
-        ritual_turn = turn.for_section(ritual.name)
+    if found is not None:
+        ritual, ritual_turn = found
         if resume_offered and intent == NO:  # our own question, whatever a no would mean to the ritual mid-way
             return host.something_else(turn)
         if intent == "AMAZON.StartOverIntent":
@@ -55,8 +54,7 @@ def follow_up(turn: Turn, intent: str) -> Reply:
 
 def permission_answered(turn: Turn, accepted: bool) -> Reply:
     """Alexa's answer to a permission we asked for goes to the ritual that asked (it kept its place)."""
-    active = turn.active_ritual()
-    ritual = ritual_named(active) if active else None
-    if isinstance(ritual, AsksPermission):
-        return ritual.on_permission(turn.for_section(ritual.name), accepted)
+    found = in_progress(turn)
+    if found is not None and isinstance(found[0], AsksPermission):
+        return found[0].on_permission(found[1], accepted)
     return host.nothing_to_resume(turn)

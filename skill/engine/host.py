@@ -204,13 +204,11 @@ def swap_voices(turn: Turn) -> Reply:
     )
 
 
-def _ritual_in_progress(turn: Turn) -> tuple[object, Turn] | None:
+def _ritual_in_progress(turn: Turn) -> tuple[Any, Turn] | None:
     """The ritual the couple is in the middle of (with a turn answering from its content), if any."""
-    from skill.engine.ritual import ritual_named
+    from skill.engine.ritual import in_progress
 
-    active = turn.active_ritual()
-    ritual = ritual_named(active) if active else None
-    return (ritual, turn.for_section(active)) if ritual is not None and active else None
+    return in_progress(turn)
 
 
 def help_reply(turn: Turn) -> Reply:

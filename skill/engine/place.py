@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from skill.engine import host
-from skill.engine.ritual import Ritual, SteppedRitual, registry, ritual_named
+from skill.engine.ritual import Ritual, SteppedRitual, in_progress, registry
 from skill.engine.script import Reply, Say, Segment
 from skill.engine.turn import Turn
 from skill.household import Household
@@ -29,11 +29,10 @@ _PROBE_NAMES = ("\x00first\x00", "\x00second\x00")
 
 def keep_place(turn: Turn, lead: tuple[Segment, ...] = ()) -> Reply | None:
     """`lead`, then where the ritual in progress stands; None when no ritual is in progress."""
-    active = turn.active_ritual()
-    ritual = ritual_named(active) if active else None
-    if ritual is None:
+    found = in_progress(turn)
+    if found is None:
         return None
-    ritual_turn = turn.for_section(ritual.name)
+    ritual, ritual_turn = found
     if isinstance(ritual, SteppedRitual) and HEARD_SOMETHING in ritual.follow_ups:
         reply = ritual.proceed(ritual_turn, HEARD_SOMETHING)
     else:

@@ -115,6 +115,13 @@ def ritual_named(name: str) -> Ritual | None:
     return next((ritual for ritual in registry().values() if ritual.name == name), None)
 
 
+def in_progress(turn: Turn) -> tuple[Ritual, Turn] | None:
+    """The ritual the couple is in the middle of, with a turn answering from its own content; None if none."""
+    active = turn.active_ritual()
+    ritual = ritual_named(active) if active else None
+    return (ritual, turn.for_section(ritual.name)) if ritual is not None else None
+
+
 @cache
 def follow_up_intents() -> frozenset[str]:
     """Every intent some ritual answers mid-way, plus the ones every ritual in progress understands."""
