@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import InternalServerError
 
-from skill.alexa.skill import build_skill, expected_skill_id
+from skill.alexa.skill import build_skill, envelope_skill_id, expected_skill_id
 from skill.logs import get_logger, quiet_request_logging
 from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 
@@ -29,8 +29,6 @@ class SkillIdVerifier:
         self.skill_id = skill_id
 
     def verify(self, headers: Any, serialized_request_env: str, deserialized_request_env: Any) -> None:
-        from skill.alexa.skill import envelope_skill_id
-
         if self.skill_id and envelope_skill_id(deserialized_request_env) != self.skill_id:
             raise AlexaVerificationError("request is for another skill")
 
