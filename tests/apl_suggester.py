@@ -12,11 +12,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from tests import npm_package
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "apl-suggester"
 PACKAGE_NAME = "apl-suggester"
 PACKAGE_VERSION = "2024.2.0"  # the newest on npm when pinned (npm view apl-suggester version); APL 2024.2
-PACKAGE = f"{PACKAGE_NAME}@{PACKAGE_VERSION}"
 
 # Reads one JSON array of documents on stdin; prints one JSON array of findings per document.
 _RUNNER = """
@@ -33,23 +34,9 @@ process.stdin.on('end', async () => {
 """
 
 
-def _installed_version() -> str | None:
-    try:
-        return str(json.loads((CACHE / "node_modules" / PACKAGE_NAME / "package.json").read_text())["version"])
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def install() -> Path:
     """The folder whose node_modules holds the pinned apl-suggester, installing it first if needed."""
-    if _installed_version() != PACKAGE_VERSION:
-        npm = shutil.which("npm")
-        if npm is None:
-            raise RuntimeError("npm is needed to install apl-suggester (Node 20 ships it)")
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--save-exact", PACKAGE],
-                       check=True, capture_output=True, timeout=600)  # fmt: skip
-    return CACHE
+    return npm_package.ensure(PACKAGE_NAME, PACKAGE_VERSION, CACHE)
 
 
 def validate(documents: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

