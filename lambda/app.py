@@ -2,7 +2,7 @@
 
 The heavy lifting happens here, at import, which is Lambda's init phase: with `SKILL_TABLE` set,
 botocore is imported and the DynamoDB client made; the skill is built with every handler; the
-default locale's content and the SDK's timestamp parser, which every request uses, are loaded.
+default locale's content, which every request uses, is loaded.
 The first invoke then does only its own request's work. `python -m bench` times the two phases
 apart, as Lambda reports them (Init Duration, then Duration), and their sum.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 from typing import Any
-
-import dateutil.parser  # noqa: F401  (the SDK parses every request's timestamp with it, importing it on first use)
 
 from skill.alexa.skill import build_skill, invoke
 from skill.content import DEFAULT_LOCALE, load_content

@@ -107,6 +107,42 @@ def test_each_fixture_is_the_sdk_models_own_request_type(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", fixture_names())
+def test_each_fixtures_times_are_the_instants_the_sdks_own_parser_reads(name: str) -> None:
+    """Our serializer reads ISO 8601 with the standard library instead of dateutil: the same instants, field by field."""
+    from skill.alexa.skill import AlexaSerializer
+
+    body = fresh(name)
+    body["request"]["timestamp"] = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")  # the SDK reads no epochs
+    ours = AlexaSerializer().deserialize(json.dumps(body), RequestEnvelope)
+    sdks = SERIALIZER.deserialize(json.dumps(body), RequestEnvelope)
+    times = [(key, value) for key, value in vars(sdks.request).items() if isinstance(value, datetime)]
+    assert times, f"{name}: no time read"
+    for key, value in times:
+        assert getattr(ours.request, key) == value, key
+        assert getattr(ours.request, key).utcoffset() == value.utcoffset(), key
+
+
+@pytest.mark.parametrize("text", ["2026-11-22T19:30:00Z", "2026-11-22T19:30:00.123Z", "2026-11-22T19:30:00+01:00"])
+def test_an_iso_timestamp_is_read_as_the_sdk_reads_it(text: str) -> None:
+    from skill.alexa.skill import AlexaSerializer
+
+    body = fresh("launch_first_time")
+    body["request"]["timestamp"] = text
+    ours = AlexaSerializer().deserialize(json.dumps(body), RequestEnvelope).request.timestamp
+    assert ours == SERIALIZER.deserialize(json.dumps(body), RequestEnvelope).request.timestamp
+    assert ours.tzinfo is not None
+
+
+def test_a_timestamp_the_standard_library_cannot_read_still_goes_to_the_sdks_parser() -> None:
+    from skill.alexa.skill import AlexaSerializer
+
+    body = fresh("launch_first_time")
+    body["request"]["timestamp"] = "Sun, 22 Nov 2026 19:30:00 GMT"
+    ours = AlexaSerializer().deserialize(json.dumps(body), RequestEnvelope).request.timestamp
+    assert ours == datetime(2026, 11, 22, 19, 30, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("name", fixture_names())
 def test_each_fixture_through_the_lambda_handler(lambda_app: Any, name: str) -> None:
     body = fresh(name)
     answer = lambda_app.handler(copy.deepcopy(body), None)
