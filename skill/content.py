@@ -175,7 +175,7 @@ def _section(locale: str, name: str, data: dict[str, Any]) -> Section:
 class _Sections(Mapping[str, Section]):
     """A locale's content files by name, each read, merged and validated the first time a request asks for it.
 
-    A request reads a few of them (a launch: the host's lines and each ritual's menu settings, not the
+    A request reads a few of them (a launch: the host's lines and menu, not the rituals' files or the
     question deck), so a cold start parses only those.
     """
 
@@ -183,27 +183,14 @@ class _Sections(Mapping[str, Section]):
         self._locale = locale
         self._names = names
         self._loaded: dict[str, Section] = {}
-        self._merged: dict[str, dict[str, Any]] = {}  # files read, their lines not yet checked
-
-    def _file(self, name: str) -> dict[str, Any]:
-        data = self._merged.get(name)
-        if data is None:
-            if name not in self._names:
-                raise KeyError(name)
-            data = self._merged[name] = _merged_file(self._locale, name)
-        return data
 
     def __getitem__(self, name: str) -> Section:
         section = self._loaded.get(name)
         if section is None:
-            section = self._loaded[name] = _section(self._locale, name, self._file(name))
+            if name not in self._names:
+                raise KeyError(name)
+            section = self._loaded[name] = _section(self._locale, name, _merged_file(self._locale, name))
         return section
-
-    def settings(self, name: str) -> Mapping[str, Any]:
-        """One file's settings, its lines left unchecked until they are asked for (a menu reads every ritual's
-        settings and speaks from three of them)."""
-        section = self._loaded.get(name)
-        return section.settings if section is not None else self._file(name)["settings"]
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
@@ -242,12 +229,6 @@ def _sounds() -> Sounds:
             raise ContentError(f"sounds.json {name}: seconds must be positive")
         clips[name] = (src, float(seconds))
     return Sounds(clips)
-
-
-def settings_of(content: Content, name: str) -> Mapping[str, Any]:
-    """The settings of a content file the locale has (KeyError if none), without checking its lines yet."""
-    sections = content.sections
-    return sections.settings(name) if isinstance(sections, _Sections) else sections[name].settings
 
 
 def supported_locale(locale: str | None) -> str:

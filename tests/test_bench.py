@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bench import cold, conversation, run, warm
+from skill.content import load_content
 from skill.store import dynamodb
 from tests.conftest import load_lambda_app
 from tests.conversation import Couple
@@ -155,7 +156,7 @@ def test_the_lambda_entry_does_its_heavy_lifting_at_import(monkeypatch: pytest.M
 
 
 def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
-    """A cold launch parses the host's lines and the rituals' menu settings, never the question deck."""
+    """A cold launch parses the host's lines and menu, never a ritual's file or the question deck."""
     from skill import content as content_module
 
     read: list[str] = []
@@ -172,9 +173,10 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
             couple = Couple(send=lambda event: load_lambda_app().handler(event, None))
             couple.meet("Maya", "Sam")
             said = couple.later(days=1).launch()
-        assert "Maya and Sam" in said.text
-        assert "host.json" in read and "hug.json" in read
-        assert "questions.json" not in read and "model.json" not in read
+        offered = load_content("en-US").section("host").settings["menu"].values()
+        assert "Maya and Sam" in said.text and sum(f"'{example}'" in said.text for example in offered) == 3
+        assert "host.json" in read, "the host's lines and its menu"
+        assert "hug.json" not in read and "questions.json" not in read and "model.json" not in read
     finally:
         content_module.load_content.cache_clear()
 

@@ -157,3 +157,17 @@ def test_a_locale_speaks_its_own_wording_where_it_differs_and_the_languages_else
             expected = overrides.get(key, base)
             expected = [expected] if isinstance(expected, str) else expected
             assert list(content.section(path.stem).lines.variants(key)) == expected, f"{locale} {path.stem}.{key}"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_the_menu_offers_every_ritual_a_couple_starts_by_name_each_once_in_words_they_can_say(locale: str) -> None:
+    from skill.engine.menu import examples
+    from skill.engine.ritual import ritual_names
+
+    content = load_content(locale)
+    listed = content.section("host").settings["menu"]
+    offered = examples(content)
+    assert list(offered) == list(listed), "every name on the menu is a ritual of this locale"
+    assert len(set(offered.values())) == len(offered) and all(said.strip() for said in offered.values())
+    # Not offered: what keeps a couple safe or answers a question about the skill, never a ritual to suggest.
+    assert set(ritual_names()) - set(offered) == {"counselling", "our_jar", "our_situation", "safety", "what_else"}

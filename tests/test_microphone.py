@@ -21,7 +21,7 @@ ONE_SHOT_PHRASE = "When you're done, say: Alexa, tell our rituals next."
 EN = load_content("en-US")
 CHECK_IN = EN.section("check_in")
 TQ = EN.section("tonights_question")
-EVERY_EXAMPLE = {section.settings["example"] for section in EN.sections.values() if "example" in section.settings}
+EVERY_EXAMPLE = set(EN.section("host").settings["menu"].values())
 
 
 def then(said: Said, key: str, **values: str) -> bool:

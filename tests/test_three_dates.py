@@ -231,7 +231,8 @@ def test_it_is_a_turn_taking_ritual_answering_the_shared_follow_ups() -> None:
 
 def test_the_settings_a_menu_and_a_paced_plan_need() -> None:
     settings = read(SECTION)["settings"]
-    assert (settings["menu_rank"], settings["example"], settings["title"]) == (12, "three dates", "the three dates")
+    menu = read("host")["settings"]["menu"]
+    assert (list(menu).index(SECTION), menu[SECTION], settings["title"]) == (11, "three dates", "the three dates")
     assert 3 * settings["turn_seconds"] <= 235, "the whole plan fits in one paced response"
 
 

@@ -49,13 +49,12 @@ HELP_EXAMPLES = 6
 def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
     """A few rituals on offer, as examples the couple can say ("a hug", "breathe together"...).
 
-    A ritual whose content has no `example` (a safety pointer, say) is never offered in a menu.
+    A ritual not on the host's menu list (a safety pointer, say) is never offered.
     """
-    from skill.content import settings_of
-    from skill.engine.menu import menu_choice
+    from skill.engine.menu import examples, menu_choice
 
-    examples = [settings_of(turn.content, name)["example"] for name in menu_choice(turn, limit)]
-    return _spoken_list(turn, [f"'{example}'" for example in examples])
+    said = examples(turn.content)
+    return _spoken_list(turn, [f"'{said[name]}'" for name in menu_choice(turn, limit)])
 
 
 def _menu_reply(turn: Turn, key: str) -> Reply:

@@ -6,7 +6,7 @@ are noted under household.rituals["host"]["tried"].
 
 from __future__ import annotations
 
-from skill.content import settings_of
+from skill.content import Content
 from skill.engine.ritual import ritual_names
 from skill.engine.turn import Turn
 
@@ -16,12 +16,19 @@ MENU_FROM, MENU_AT = "menu.from", "menu.at"  # the menu's rotation, in the phras
 TRIED = "tried"  # household.rituals["host"]["tried"]: the rituals this couple has started at least once
 
 
+def examples(content: Content) -> dict[str, str]:
+    """Every ritual a menu may offer, in menu order, with the words a couple says for it ("a hug").
+
+    One list in the host's content (`settings.menu`), so a menu reads one file, not every ritual's. A ritual
+    not on it (a safety pointer, say) is never offered; a name there that is not a ritual is left out.
+    """
+    listed = content.section("host").settings.get("menu", {})
+    return {name: str(said) for name, said in listed.items() if name in content.sections and name in ritual_names()}
+
+
 def offered(turn: Turn) -> list[str]:
-    """Every ritual a menu may offer (its content has an `example`), in menu order."""
-    content, sections = turn.content, turn.content.sections
-    # Settings only: the lines of a ritual the menu does not name are checked when it is first started.
-    named = [name for name in ritual_names() if name in sections and "example" in settings_of(content, name)]
-    return sorted(named, key=lambda name: settings_of(content, name).get("menu_rank", 99))
+    """Every ritual a menu may offer, in menu order."""
+    return list(examples(turn.content))
 
 
 def _timely(turn: Turn) -> str | None:
@@ -42,7 +49,7 @@ def tried(turn: Turn) -> set[str]:
 
 def note_tried(turn: Turn, name: str) -> None:
     """Remember that the couple started a ritual a menu offers; nothing for any other (the safety pointer leaves no trace)."""
-    if name not in turn.content.sections or "example" not in settings_of(turn.content, name):
+    if name not in examples(turn.content):
         return
     note = turn.household.rituals.get("host")
     note = note if isinstance(note, dict) else {}

@@ -106,7 +106,7 @@ def _module_names() -> tuple[str, ...]:
 
 
 def rituals_in_menu_order() -> list[Ritual]:
-    """Each ritual once (menu order is the content's `menu_rank`, applied by the host)."""
+    """Each ritual once, by name (menu order is the host content's `menu` list, applied by the host)."""
     unique = {ritual.name: ritual for ritual in registry().values()}
     return [unique[name] for name in sorted(unique)]
 

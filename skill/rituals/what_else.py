@@ -7,7 +7,7 @@ group, so a new ritual is never left out. Nothing is stored, and a ritual in pro
 from __future__ import annotations
 
 from skill.engine.host import menu
-from skill.engine.menu import offered
+from skill.engine.menu import examples as menu_examples
 from skill.engine.script import Reply, host
 from skill.engine.turn import Turn
 
@@ -17,8 +17,8 @@ class WhatElse:
     intents = frozenset({"WhatElseIntent"})
 
     def start(self, turn: Turn) -> Reply:
-        sections = turn.content.sections
-        listed = offered(turn)
+        said = menu_examples(turn.content)
+        listed = list(said)
         groups: list[tuple[str, list[str]]] = []
         for group in turn.section.settings["groups"]:
             names = [name for name in group["rituals"] if name in listed]
@@ -30,7 +30,7 @@ class WhatElse:
             groups.append(("group_more", rest))
         speech = [host(turn.line("intro"))]
         for key, names in groups:
-            examples = [f"'{sections[name].settings['example']}'" for name in names]
+            examples = [f"'{said[name]}'" for name in names]
             speech.append(host(turn.line(key, examples=spoken_and(turn, examples))))
         return Reply(
             speech=(*speech, host(turn.line("which"))),

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from skill.content import Content
-from skill.engine.ritual import registry, ritual_named, ritual_names
+from skill.engine.menu import examples
+from skill.engine.ritual import registry, ritual_named
 from skill.engine.script import Pause, Reply, Say, Sound
 from skill.engine.trend import change_since, clean_history, month_view, week_key, weeks_apart
 from skill.engine.turn import Turn
@@ -373,10 +374,7 @@ def trend_words(content: Content, weeks: dict[str, tuple[int, int]], names: tupl
 # -- the menu: a tile per ritual on offer, each one touch away ----------------------------------------------------
 def menu(household: Household, content: Content, text: ScreenText) -> View:
     sections = content.sections
-    offered = sorted(
-        (name for name in ritual_names() if name in sections and "example" in sections[name].settings),
-        key=lambda name: sections[name].settings.get("menu_rank", 99),
-    )
+    offered = examples(content)
     known = registry()
     starts: dict[str, str] = {}
     for name in offered:  # a tile starts the first intent the ritual's content lists (its main one)
@@ -384,7 +382,7 @@ def menu(household: Household, content: Content, text: ScreenText) -> View:
         if intent is not None:
             starts[name] = intent
     tiles = [
-        {"title": _title(content, name), "say": f"\u201c{sections[name].settings['example']}\u201d", "intent": starts[name]}
+        {"title": _title(content, name), "say": f"\u201c{offered[name]}\u201d", "intent": starts[name]}
         for name in offered
         if name in starts
     ]
