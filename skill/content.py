@@ -8,12 +8,16 @@ import random
 import string
 from collections.abc import Iterator, Mapping, MutableMapping
 from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from skill.speech.voices import voices_for_locale
 
-CONTENT_DIR = Path(__file__).parent / "content"
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# The content folder as a plain path: the skill joins strings, since importing pathlib costs every cold start
+# about a millisecond. Tools and tests take `CONTENT_DIR`, the same folder as a pathlib.Path (see __getattr__).
+CONTENT_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
 DEFAULT_LOCALE = "en-US"
 SUPPORTED_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
@@ -100,10 +104,11 @@ class Content(NamedTuple):
             raise ContentError(f"no content file {name}.json for {self.locale}") from None
 
 
-def read_json(path: Path) -> dict[str, Any]:
+def read_json(path: str | os.PathLike[str]) -> dict[str, Any]:
     """A content file's JSON object; a clear ContentError for anything else."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            data = json.loads(file.read())
     except (OSError, json.JSONDecodeError) as error:
         raise ContentError(f"{path}: {error}") from error
     if not isinstance(data, dict):
@@ -136,18 +141,23 @@ def _lines_table(where: str, raw: Any) -> dict[str, tuple[str, ...]]:
 def _file_names(locale: str) -> tuple[str, ...]:
     """The content files of the language (`en/`) and the locale's own folder, by name, without reading any."""
     names: set[str] = set()
-    for folder in (CONTENT_DIR / locale.split("-")[0], CONTENT_DIR / locale):
-        if folder.is_dir():
+    for folder in _folders(locale):
+        if os.path.isdir(folder):
             names.update(name[: -len(".json")] for name in os.listdir(folder) if name.endswith(".json"))
     return tuple(sorted(names))
+
+
+def _folders(locale: str) -> tuple[str, str]:
+    """The language's folder (`en/`), then the locale's own (`en-GB/`)."""
+    return os.path.join(CONTENT_FOLDER, locale.split("-")[0]), os.path.join(CONTENT_FOLDER, locale)
 
 
 def _merged_file(locale: str, name: str) -> dict[str, Any]:
     """One content file of the language (`en/`), overridden key by key by the locale's own folder."""
     target: dict[str, Any] = {"lines": {}, "settings": {}}
-    for folder in (CONTENT_DIR / locale.split("-")[0], CONTENT_DIR / locale):
-        path = folder / f"{name}.json"
-        if not path.is_file():
+    for folder in _folders(locale):
+        path = os.path.join(folder, f"{name}.json")
+        if not os.path.isfile(path):
             continue
         data = read_json(path)
         for part in ("lines", "settings"):
@@ -202,7 +212,7 @@ class _Sections(Mapping[str, Section]):
         return len(self._names)
 
 
-def _reworded(path: Path, deck: Any, rewordings: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _reworded(path: str, deck: Any, rewordings: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A deck of questions with some reworded for a locale: `{"questions": {id: text}}` in the locale's file.
 
     Only the words change; ids, depths and tags stay the language's, so a couple's place in a deck holds.
@@ -219,7 +229,7 @@ def _reworded(path: Path, deck: Any, rewordings: Mapping[str, Any]) -> list[dict
 
 
 def _sounds() -> Sounds:
-    raw = read_json(CONTENT_DIR / "sounds.json").get("clips", {})
+    raw = read_json(os.path.join(CONTENT_FOLDER, "sounds.json")).get("clips", {})
     clips: dict[str, tuple[str, float]] = {}
     for name, clip in raw.items():
         src, seconds = clip.get("src"), clip.get("seconds")
@@ -246,3 +256,12 @@ def load_content(locale: str) -> Content:
         raise ContentError(f"{locale}: voices must be two different voices of {sorted(allowed)}")
     names = tuple(name for name in _file_names(locale) if name != "voices")
     return Content(locale=locale, sections=_Sections(locale, names), voices=(voices[0], voices[1]), sounds=_sounds())
+
+
+def __getattr__(name: str) -> Path:
+    """`CONTENT_DIR`: the content folder as a pathlib.Path, made when first asked for (tools and tests)."""
+    if name == "CONTENT_DIR":
+        from pathlib import Path
+
+        return Path(CONTENT_FOLDER)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

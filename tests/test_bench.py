@@ -4,6 +4,7 @@ evening, the simulated year, the call counting and the verdicts it reports."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -163,7 +164,7 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
     original = content_module.read_json
 
     def spy(path: Any) -> dict[str, Any]:
-        read.append(path.name)
+        read.append(os.path.basename(path))
         return original(path)
 
     content_module.load_content.cache_clear()
@@ -184,11 +185,12 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
 # What a cold launch for a couple already known must not load: each was on that path once, and cost it time.
 NOT_ON_A_LAUNCH = (
     "dateutil.parser",  # the SDK's general date parser: Alexa's timestamps are ISO 8601 (skill.alexa.skill)
+    "pathlib",  # the content, the store and its journal join plain strings
 )
 
 _COLD_LAUNCH = """
 import json, sys
-sys.path.insert(0, "lambda")
+sys.path[:0] = sys.argv[1:]
 import app
 response = app.handler(json.loads(sys.stdin.read()), None)
 print(json.dumps({"modules": sorted(sys.modules), "ssml": response["response"]["outputSpeech"]["ssml"]}))
@@ -199,14 +201,17 @@ def test_a_cold_launch_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
     """A fresh process, as a Lambda cold start, answers a known couple's launch without the modules it has no use for."""
     import subprocess
     import sys
+    import sysconfig
 
     event = conversation.launch_event()
     database = tmp_path / "rituals.db"
     run.seed_database(database, event)
     root = Path(__file__).resolve().parent.parent
     env = {**cold.child_env(), "OUR_RITUALS_DB": str(database)}
-    done = subprocess.run([sys.executable, "-c", _COLD_LAUNCH], input=json.dumps(event), cwd=root, env=env,
-                          capture_output=True, text=True, check=True, timeout=60)  # fmt: skip
+    # No site module (-S), as in the Lambda bundle: its start-up hooks (an editable install's) load modules of their own.
+    paths = [str(root / "lambda"), str(root), sysconfig.get_paths()["purelib"]]
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", _COLD_LAUNCH, *paths], input=json.dumps(event), cwd=root,
+                          env=env, capture_output=True, text=True, check=True, timeout=60)  # fmt: skip
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert "Maya" in seen["ssml"], "the couple was greeted by name"
     assert [name for name in NOT_ON_A_LAUNCH if name in seen["modules"]] == []

@@ -53,7 +53,7 @@ def _embedded_store_path() -> Path | None:
         print("SKILL_TABLE is set, so households live in DynamoDB: back them up with its point-in-time recovery "
               "(template.yaml turns it on); backup and restore are for the embedded SQLite file.", file=sys.stderr)  # fmt: skip
         return None
-    return default_sqlite_path()
+    return Path(default_sqlite_path())
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from skill.store.base import HouseholdStore, Snapshot, StoreUnavailable, VersionConflict
 
 __all__ = ["HouseholdStore", "Snapshot", "StoreUnavailable", "VersionConflict", "open_store"]
 
 
-def default_sqlite_path() -> Path:
-    """The embedded database file: `OUR_RITUALS_DB`, else under the user's data folder."""
+def default_sqlite_path() -> str:
+    """The embedded database file: `OUR_RITUALS_DB`, else under the user's data folder.
+
+    Plain os.path, as on the whole launch path: importing pathlib costs a cold start about a millisecond.
+    """
     configured = os.environ.get("OUR_RITUALS_DB")
     if configured:
-        return Path(configured)
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "our-rituals" / "our-rituals.db"
+        return configured
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data_home, "our-rituals", "our-rituals.db")
 
 
 def open_store() -> HouseholdStore:

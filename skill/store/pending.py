@@ -12,7 +12,6 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 SUFFIX = ".pending-deletions"
@@ -21,7 +20,7 @@ SUFFIX = ".pending-deletions"
 class PendingDeletions:
     """A durable set of household keys still to delete (memory, and a file when there is one)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: str | None) -> None:
         self.path = path
         self._memory: set[str] = set()
         self._lock = threading.Lock()
@@ -30,14 +29,14 @@ class PendingDeletions:
     def for_store(cls, store: Any) -> PendingDeletions:
         """The journal for a store: beside its SQLite file, or in the temp folder for its DynamoDB table."""
         database = getattr(store, "database_path", None)
-        if isinstance(database, Path):
-            return cls(database.with_name(database.name + SUFFIX))
+        if isinstance(database, str):
+            return cls(database + SUFFIX)
         table = getattr(store, "table_name", None)
         if isinstance(table, str) and table:
             import tempfile  # only for a DynamoDB table: the embedded store's launch path does without it (~2 ms)
 
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in table)
-            return cls(Path(tempfile.gettempdir()) / f"our-rituals-{safe}{SUFFIX}")
+            return cls(os.path.join(tempfile.gettempdir(), f"our-rituals-{safe}{SUFFIX}"))
         return cls(None)
 
     def add(self, household_key: str) -> None:
@@ -75,7 +74,7 @@ class PendingDeletions:
         """A deletion happened: drop it from memory and from the journal (the file goes when empty)."""
         with self._lock:
             self._memory.discard(household_key)
-        if self.path is None or not self.path.exists():
+        if self.path is None or not os.path.exists(self.path):
             return
         try:
             with self._locked_file() as file:

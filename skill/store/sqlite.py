@@ -7,7 +7,6 @@ import os
 import sqlite3
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from skill.store.base import RETENTION_SECONDS, Snapshot, StoreUnavailable, VersionConflict
@@ -26,17 +25,17 @@ _HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'house
 class SQLiteStore:
     """A HouseholdStore in a local SQLite file; safe for the threads of one web service."""
 
-    def __init__(self, path: Path | str, timeout_seconds: float = 2.0) -> None:
-        self._path = str(path)
+    def __init__(self, path: str | os.PathLike[str], timeout_seconds: float = 2.0) -> None:
+        self._path = os.fspath(path)
         self._timeout = timeout_seconds
         self._local = threading.local()
         self._schema_lock = threading.Lock()
         self._schema_ready = False
 
     @property
-    def database_path(self) -> Path | None:
+    def database_path(self) -> str | None:
         """The database file (None for an in-memory database); failed deletions are journalled beside it."""
-        return None if self._path == ":memory:" else Path(self._path)
+        return None if self._path == ":memory:" else self._path
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -45,7 +44,7 @@ class SQLiteStore:
                 if self._path != ":memory:":
                     # A couple's names are theirs: a new folder and file are readable by their owner only
                     # (SQLite gives the -wal and -shm files the database file's permissions).
-                    Path(self._path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                    os.makedirs(os.path.dirname(os.path.abspath(self._path)), mode=0o700, exist_ok=True)
                     try:
                         os.close(os.open(self._path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
                     except FileExistsError:
