@@ -8,8 +8,9 @@ import random
 import string
 from collections.abc import Iterator, Mapping, MutableMapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from skill.record import Record
 from skill.speech.voices import voices_for_locale
 
 if TYPE_CHECKING:
@@ -32,11 +33,7 @@ class ContentError(ValueError):
     """A content file is missing, malformed or uses an unknown placeholder."""
 
 
-# Sounds, Section and Content are NamedTuples: frozen dataclasses would cost every cold start about 0.4 ms each
-# to generate.
-
-
-class Sounds(NamedTuple):
+class Sounds(Record):
     """The sound clips a ritual may play, by short name, with their lengths in seconds."""
 
     clips: Mapping[str, tuple[str, float]]
@@ -81,7 +78,7 @@ class Lines:
         return self.pick(key, memory, rng, **values)
 
 
-class Section(NamedTuple):
+class Section(Record):
     """One content file: its lines and its settings (timings, menu wording...)."""
 
     lines: Lines
@@ -89,7 +86,7 @@ class Section(NamedTuple):
     data: Mapping[str, Any]
 
 
-class Content(NamedTuple):
+class Content(Record):
     """Everything a locale says: one Section per content file, the two voices, and the sound catalogue."""
 
     locale: str

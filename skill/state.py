@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
-from typing import Generic, NamedTuple, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
 
 from skill.household import Household
 from skill.logs import get_logger
+from skill.record import Record
 from skill.store.base import HouseholdStore, StoreUnavailable, VersionConflict
 from skill.store.pending import PendingDeletions
 
@@ -28,11 +29,14 @@ MAX_BACKOFF_SECONDS = 0.1
 PENDING_RETRY_PAUSE_SECONDS = 10.0
 
 
-class Applied(NamedTuple, Generic[T]):
+class Applied(Record, Generic[T]):
     """What a change returned, and whether what it changed is stored (True too when it changed nothing)."""
 
     result: T
     saved: bool
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.result, self.saved))  # `reply, saved = households.attempt(...)`
 
 
 class Households:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import NamedTuple, Protocol
+from typing import Protocol
+
+from skill.record import Record
 
 # Permission scopes a ritual may ask the couple for (Reply.ask_permission); also declared in the skill manifest.
 TIMERS_SCOPE = "alexa::alerts:timers:skill:readwrite"
@@ -20,8 +22,8 @@ class AlertStatus(Enum):
     FAILED = "failed"  # the service failed or did not answer in time
 
 
-class AlertResult(NamedTuple):
-    """The outcome, with the API's HTTP status when it answered (a NamedTuple: no dataclass to generate at import)."""
+class AlertResult(Record):
+    """The outcome, with the API's HTTP status when it answered."""
 
     status: AlertStatus
     http_status: int | None = None
