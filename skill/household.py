@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 PARTNERS = (0, 1)
@@ -13,27 +12,44 @@ MAX_NAME_LENGTH = 30
 MAX_SPEAKERS = 4
 
 
-@dataclass
 class Household:
     """A couple's state: names, voice choice, fairness, phrasing memory and per-ritual state.
 
     Per-ritual state lives under `rituals[<ritual name>]`, owned by that ritual's module,
     so a new ritual never changes this class. `in_progress` is the one ritual the couple is
     in the middle of: {"ritual": name, "expires_at": epoch seconds, "state": {...}}.
+
+    A plain class, changed in place by a request's turn: a dataclass would cost every cold start
+    most of a millisecond to generate. No repr: it would print the couple's names into a log.
     """
 
-    names: list[str] = field(default_factory=list)
-    voices_swapped: bool = False
-    next_first: int = 0
-    phrasing: dict[str, int] = field(default_factory=dict)
-    rituals: dict[str, dict[str, Any]] = field(default_factory=dict)
-    in_progress: dict[str, Any] | None = None
-    # The Echo's IANA time zone (Alexa Settings API) and when we last asked; None means UTC.
-    time_zone: str | None = None
-    time_zone_checked: int = 0
-    # Which partner a recognised voice belongs to: a one-way hash of Alexa's personId -> partner index,
-    # learnt when a recognised partner says "I'm Maya". Never the personId itself.
-    speakers: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("names", "voices_swapped", "next_first", "phrasing", "rituals", "in_progress", "time_zone",
+                 "time_zone_checked", "speakers")  # fmt: skip
+
+    def __init__(
+        self,
+        names: list[str] | None = None,
+        voices_swapped: bool = False,
+        next_first: int = 0,
+        phrasing: dict[str, int] | None = None,
+        rituals: dict[str, dict[str, Any]] | None = None,
+        in_progress: dict[str, Any] | None = None,
+        time_zone: str | None = None,
+        time_zone_checked: int = 0,
+        speakers: dict[str, int] | None = None,
+    ) -> None:
+        self.names: list[str] = [] if names is None else names
+        self.voices_swapped = voices_swapped
+        self.next_first = next_first
+        self.phrasing: dict[str, int] = {} if phrasing is None else phrasing
+        self.rituals: dict[str, dict[str, Any]] = {} if rituals is None else rituals
+        self.in_progress = in_progress
+        # The Echo's IANA time zone (Alexa Settings API) and when we last asked; None means UTC.
+        self.time_zone = time_zone
+        self.time_zone_checked = time_zone_checked
+        # Which partner a recognised voice belongs to: a one-way hash of Alexa's personId -> partner index,
+        # learnt when a recognised partner says "I'm Maya". Never the personId itself.
+        self.speakers: dict[str, int] = {} if speakers is None else speakers
 
     @property
     def has_names(self) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from skill.engine.script import Reply, Say, host, to_partner
@@ -271,7 +270,7 @@ def current_prompt(turn: Turn) -> Reply | None:
     """ "Repeat" inside a ritual: its current prompt again (the question, the sentence stem); None elsewhere."""
     found = _ritual_in_progress(turn)
     if found is not None and hasattr(found[0], "repeat"):
-        reply = found[0].repeat(replace(found[1], repeating=True))
+        reply = found[0].repeat(found[1]._replace(repeating=True))
         if isinstance(reply, Reply):
             return reply
     return None

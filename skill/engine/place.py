@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from skill.engine import host
@@ -114,7 +113,7 @@ def _speaks_names(turn: Turn, ritual: Ritual) -> bool:
     no Alexa APIs and its own randomness, so nothing is stored, set or used up."""
     probe = Household.from_document(turn.household.to_document())
     probe.names = list(_PROBE_NAMES)
-    probe_turn = replace(turn, household=probe, rng=random.Random(0), alerts=None, look_up_time_zone=None)
+    probe_turn = turn._replace(household=probe, rng=random.Random(0), alerts=None, look_up_time_zone=None)
     reply = ritual.start(probe_turn)
     said = [segment.text for segment in (*reply.speech, *reply.reprompt) if isinstance(segment, Say)]
     return any(name in text for text in said for name in _PROBE_NAMES)
@@ -134,4 +133,4 @@ def start_pending(turn: Turn, pending: tuple[str, dict[str, Any]]) -> Reply:
     """The ritual they asked for before introductions, now that both names are known."""
     intent, slots = pending
     ritual = registry()[intent]
-    return ritual.start(replace(turn.for_section(ritual.name), intent=intent, slots=slots))
+    return ritual.start(turn.for_section(ritual.name)._replace(intent=intent, slots=slots))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import Any
 
 from skill.content import Content, Section
 from skill.engine.alerts import Alerts
 from skill.household import Household
+from skill.record import Record
 
 
 TIME_ZONE_RECHECK_SECONDS = 7 * 24 * 3600
@@ -33,17 +34,22 @@ def _spoken(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split())
 
 
-@dataclass
-class Turn:
-    """One request as the engine sees it. `section` is the content file of whoever is answering."""
+_NONE: Mapping[str, Any] = MappingProxyType({})
+
+
+class Turn(Record):
+    """One request as the engine sees it. `section` is the content file of whoever is answering.
+
+    Immutable: a turn for another section or intent is a copy (`turn._replace(...)`); what changes is the household.
+    """
 
     household: Household
     content: Content
     section: Section
     now: datetime
     rng: random.Random
-    slots: Mapping[str, str | None] = field(default_factory=dict)
-    session: Mapping[str, Any] = field(default_factory=dict)
+    slots: Mapping[str, str | None] = _NONE
+    session: Mapping[str, Any] = _NONE
     # Timers and reminders for this request, when the surface offers them (None: offline, or no API access).
     alerts: Alerts | None = None
     # Asks the Echo for its time zone (None: offline, or Alexa would not say).
@@ -83,7 +89,7 @@ class Turn:
 
     def for_section(self, name: str) -> Turn:
         """The same turn, answering from another content file."""
-        return replace(self, section=self.content.section(name))
+        return self._replace(section=self.content.section(name))
 
     # -- a ritual in progress (saved with an expiry, so "continue" works in a later session) --
     def active_ritual(self) -> str | None:

@@ -12,7 +12,6 @@ Ratings are in partner order; only the latest `history_weeks` weeks are kept; `c
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -336,7 +335,7 @@ class CheckIn(TurnTaking):
             from skill.rituals.hug import RITUAL as HUG  # only here: the hug is offered after a hard week
 
             seconds = str(turn.section.settings["care_hug_seconds"])
-            hug_turn = replace(turn.for_section(HUG.name), slots={"seconds": seconds}, intent="HugIntent")
+            hug_turn = turn.for_section(HUG.name)._replace(slots={"seconds": seconds}, intent="HugIntent")
             return HUG.start(hug_turn)
         return Reply(speech=(host(turn.line("care_declined")),), end_session=True)
 
