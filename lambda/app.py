@@ -15,7 +15,9 @@ from typing import Any
 from skill.alexa.skill import build_skill, invoke
 from skill.content import DEFAULT_LOCALE, load_content
 from skill.store import HouseholdStore, open_store
-import skill.snapstart  # noqa: F401  SnapStart's runtime hooks (re-seed, fresh connections); nothing without it
+
+if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":  # set by Lambda for a SnapStart init only
+    import skill.snapstart  # noqa: F401  its runtime hooks: re-seed, fresh connections after each restore
 
 
 def _open_store() -> HouseholdStore:

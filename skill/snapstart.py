@@ -9,7 +9,8 @@ closed too, so none is frozen half-open.
 
 The hooks are registered with `snapshot_restore_py`, which the Lambda Python runtime provides
 (3.12 and later); where it cannot be imported (elsewhere, or tests without it) nothing is registered.
-Importing this module is all it takes (lambda/app.py does).
+Importing this module is all it takes: lambda/app.py does, when Lambda's AWS_LAMBDA_INITIALIZATION_TYPE
+says this init is SnapStart's (an on-demand cold start does without it).
 """
 
 from __future__ import annotations

@@ -72,7 +72,8 @@ print(json.dumps(result))
 def snapshot_and_restore_twice(event: dict[str, Any]) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-c", _SNAPSHOT_AND_RESTORE_TWICE, str(ROOT / "lambda")],
-        input=json.dumps(event), capture_output=True, text=True, cwd=ROOT, env=dict(os.environ), timeout=120, check=False,
+        input=json.dumps(event), capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        env={**os.environ, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"},  # as Lambda sets it for a SnapStart init
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -101,3 +102,13 @@ def test_without_the_runtimes_hook_module_nothing_is_registered() -> None:
     script = "import sys; sys.modules['snapshot_restore_py'] = None; import skill.snapstart as s; print(s.REGISTERED)"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_an_on_demand_cold_start_registers_no_hooks() -> None:
+    script = "import sys; sys.path.insert(0, 'lambda'); import app; print('skill.snapstart' in sys.modules)"
+    env = {key: value for key, value in os.environ.items() if key != "AWS_LAMBDA_INITIALIZATION_TYPE"}
+    for init_type, loaded in ((None, "False"), ("on-demand", "False"), ("snap-start", "True")):
+        run_env = env if init_type is None else {**env, "AWS_LAMBDA_INITIALIZATION_TYPE": init_type}
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=run_env,
+                                timeout=60, check=True)  # fmt: skip
+        assert result.stdout.strip().splitlines()[-1] == loaded, init_type
