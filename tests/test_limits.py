@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from skill.content import load_content
-from skill.engine.script import Pause, Say, Sound
-from skill.speech.limits import SpeechLimitError, check_response, check_ssml
-from skill.speech.ssml import compose
+from skill.engine.script import Pause, Say, Segment, Sound
+from skill.speech.limits import (
+    MAX_REPROMPT_AUDIO_SECONDS,
+    MAX_SPEECH_AUDIO_SECONDS,
+    SpeechLimitError,
+    check_response,
+    check_ssml,
+)
+from skill.speech.ssml import _segment_ssml, compose
 
 CLIPS = {src: seconds for src, seconds in load_content("en-US").sounds.clips.values()}
 CHIME = "soundbank://soundlibrary/musical/amzn_sfx_bell_med_chime_02"
@@ -81,7 +89,7 @@ def test_an_open_session_needs_a_differently_worded_reprompt() -> None:
 
 def test_the_composer_splits_long_silences_and_escapes_text() -> None:
     content = load_content("en-US")
-    ssml = compose([Say("Tom & Jerry <3", 0), Pause(25), Sound("soft_chime")], content.voices, content.sounds, locale="en-US")
+    ssml = compose([Say("Tom & Jerry <3", 0), Pause(25), Sound("soft_chime")], content.voices, content.sounds)
     assert '<voice name="Joanna">Tom &amp; Jerry &lt;3</voice>' in ssml
     assert ssml.count("<break") == 3 and 'time="5000ms"' in ssml
     assert problems(ssml) == []
@@ -90,6 +98,35 @@ def test_the_composer_splits_long_silences_and_escapes_text() -> None:
 def test_the_composer_refuses_rather_than_emit_a_response_alexa_would_reject() -> None:
     content = load_content("en-US")
     with pytest.raises(SpeechLimitError):
-        compose([Pause(241)], content.voices, content.sounds, locale="en-US")
+        compose([Pause(241)], content.voices, content.sounds)
     with pytest.raises(SpeechLimitError):
-        compose([Pause(91)], content.voices, content.sounds, locale="en-US", reprompt=True)
+        compose([Pause(91)], content.voices, content.sounds, reprompt=True)
+
+
+def test_the_composers_counts_agree_with_the_ssml_read_back_for_any_script() -> None:
+    """The composer counts its limits instead of parsing what it wrote: it refuses exactly what the parser refuses."""
+    content = load_content("en-US")
+    clips = list(content.sounds.clips)
+    rng = random.Random(18)
+    refused = 0
+    for _ in range(400):
+        script: list[Segment] = []
+        for _ in range(rng.randint(1, 12)):
+            kind = rng.random()
+            if kind < 0.4:
+                script.append(Say("word " * rng.choice((1, 40, 400)), rng.choice((None, 0, 1))))
+            elif kind < 0.7:
+                script.append(Pause(rng.choice((0.25, 3, 9.5, 10, 25, 61.5))))
+            else:
+                script.append(Sound(rng.choice(clips)))
+        written = "<speak>" + " ".join(p for s in script for p in _segment_ssml(s, content.voices, content.sounds)) + "</speak>"
+        for reprompt in (False, True):
+            limit = MAX_REPROMPT_AUDIO_SECONDS if reprompt else MAX_SPEECH_AUDIO_SECONDS
+            try:
+                ssml = compose(script, content.voices, content.sounds, reprompt=reprompt)
+            except SpeechLimitError:
+                refused += 1
+                assert problems(written, max_audio_seconds=limit) != [], script
+                continue
+            assert ssml == written and problems(ssml, max_audio_seconds=limit) == [], script
+    assert 50 < refused < 750, "the scripts cover both sides of the limits"

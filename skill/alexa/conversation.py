@@ -156,8 +156,7 @@ class Conversation:
         # For a screen, if the device has one (skill.screen.ScreenResponse); a speaker ignores them.
         self.handler_input.attributes_manager.request_attributes.update({SCREEN_REPLY: reply, SCREEN_HOUSEHOLD: household})
         voices = self.content.voices[::-1] if household.voices_swapped else self.content.voices
-        locale = self.content.locale
-        speech = compose(reply.speech, voices, self.content.sounds, locale=locale)
+        speech = compose(reply.speech, voices, self.content.sounds)
         builder = self.handler_input.response_builder.speak(speech)
         if reply.ask_permission is not None:
             # Alexa asks the consent question itself and answers with a Connections.Response request;
@@ -169,7 +168,7 @@ class Conversation:
             builder.set_should_end_session(True)
             self._keep_in_session({})
         else:
-            reprompt = compose(reply.reprompt, voices, self.content.sounds, locale=locale, reprompt=True)
+            reprompt = compose(reply.reprompt, voices, self.content.sounds, reprompt=True)
             builder.ask(reprompt)
             self._keep_in_session({**reply.session, LAST_SPEECH: speech, LAST_REPROMPT: reprompt})
         return builder.response

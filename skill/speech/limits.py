@@ -1,4 +1,8 @@
-"""Alexa's limits on a response, checked in one place: by the composer before speaking and by the tests on every reply."""
+"""Alexa's limits on a response, in one place: counted by the composer before speaking, checked by the tests on every reply.
+
+The composer counts what it put in a response (`check_counts`); the tests read each response back as XML
+(`check_ssml`, `check_response`), so a composer that miscounted or wrote malformed SSML is caught there.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
-from xml.parsers.expat import ExpatError, ParserCreate
 
 from skill.speech.voices import voices_for_locale
 
@@ -42,6 +45,18 @@ def _break_seconds(value: str) -> float | None:
     return amount / 1000 if match.group(2) == "ms" else amount
 
 
+def check_counts(*, characters: int, audio_clips: int, audio_seconds: float, max_audio_seconds: float) -> list[str]:
+    """The limits a response's size and sound can break: its SSML's length, its clips, its seconds of breaks and audio."""
+    problems: list[str] = []
+    if characters > MAX_SSML_CHARACTERS:
+        problems.append(f"SSML is {characters} characters, over {MAX_SSML_CHARACTERS}")
+    if audio_clips > MAX_AUDIO_TAGS:
+        problems.append(f"{audio_clips} audio clips, over {MAX_AUDIO_TAGS}")
+    if audio_seconds > max_audio_seconds + 1e-6:
+        problems.append(f"{audio_seconds:.2f}s of breaks and audio, over {max_audio_seconds:g}s")
+    return problems
+
+
 def check_ssml(
     ssml: str,
     *,
@@ -51,12 +66,10 @@ def check_ssml(
 ) -> list[str]:
     """Every way `ssml` breaks Alexa's rules; an empty list when it is fine.
 
-    Read with expat itself, element by element: the composer checks every response it makes, and
-    xml.etree (with its path language) would add milliseconds to every cold start for nothing more.
+    Read with expat itself, element by element (xml.etree's path language is not needed here).
     """
-    problems: list[str] = []
-    if len(ssml) > MAX_SSML_CHARACTERS:
-        problems.append(f"SSML is {len(ssml)} characters, over {MAX_SSML_CHARACTERS}")
+    from xml.parsers.expat import ExpatError, ParserCreate  # the tests' check: no request of the skill needs it
+
     allowed_voices = voices_for_locale(locale)
     found: list[str] = []  # problems with elements: only reported when the whole SSML is well-formed
     voices: list[str | None] = []  # the voice in force at each open element
@@ -112,13 +125,12 @@ def check_ssml(
     try:
         parser.Parse(ssml, True)
     except ExpatError as error:
-        return [*problems, f"SSML is not well-formed: {error}"]
-    problems.extend(found)
-    if audio_tags > MAX_AUDIO_TAGS:
-        problems.append(f"{audio_tags} audio clips, over {MAX_AUDIO_TAGS}")
-    if audio_seconds > max_audio_seconds + 1e-6:
-        problems.append(f"{audio_seconds:.2f}s of breaks and audio, over {max_audio_seconds:g}s")
-    return problems
+        too_long = check_counts(characters=len(ssml), audio_clips=0, audio_seconds=0.0, max_audio_seconds=max_audio_seconds)
+        return [*too_long, f"SSML is not well-formed: {error}"]
+    counted = check_counts(
+        characters=len(ssml), audio_clips=audio_tags, audio_seconds=audio_seconds, max_audio_seconds=max_audio_seconds
+    )
+    return [*found, *counted]
 
 
 def check_response(envelope: Mapping[str, Any], *, locale: str, clip_seconds: Mapping[str, float]) -> list[str]:
