@@ -15,8 +15,9 @@ LOGGER_NAME = "our_rituals"
 _STANDARD_FIELDS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
-_MARKUP_ONWARD = re.compile(r"<.*", re.DOTALL)
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+# Compiled when first used (re caches them): few requests log free text from outside.
+_MARKUP_ONWARD = r"(?s)<.*"
+_QUOTED = r"'[^']*'|\"[^\"]*\""
 MAX_FREE_TEXT = 200
 
 
@@ -24,7 +25,7 @@ def redact(text: object) -> str | None:
     """Free text from outside (Alexa's error messages) without markup or quoted parts, which may echo what was said."""
     if text is None:
         return None
-    return _QUOTED.sub("'…'", _MARKUP_ONWARD.sub("…", str(text)))[:MAX_FREE_TEXT]
+    return re.sub(_QUOTED, "'…'", re.sub(_MARKUP_ONWARD, "…", str(text)))[:MAX_FREE_TEXT]
 
 
 def pseudonym(identifier: str | None) -> str | None:

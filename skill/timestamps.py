@@ -40,13 +40,3 @@ def _from_epoch(number: float) -> datetime | None:
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def iso_timestamp(value: Any) -> Any:
-    """`value` as the ISO 8601 text the SDK's model reads, when it is an epoch number; anything else unchanged."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return value
-    if isinstance(value, str) and not value.strip().isdigit():
-        return value
-    moment = alexa_time(value)
-    return moment.isoformat().replace("+00:00", "Z") if moment else value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, cast
@@ -24,7 +23,7 @@ from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households
 from skill.store import HouseholdStore, open_store
-from skill.timestamps import alexa_time, iso_timestamp
+from skill.timestamps import alexa_time
 
 
 class SkillIdMismatch(Exception):
@@ -32,46 +31,25 @@ class SkillIdMismatch(Exception):
 
 
 class AlexaSerializer(DefaultSerializer):
-    """The SDK's serializer, reading a request `timestamp` in epoch milliseconds (or seconds) as that instant.
+    """The SDK's serializer, reading Alexa's times with the standard library, epoch numbers included.
 
-    The SDK's model reads only ISO 8601 and refuses a whole request whose timestamp is a number; both entry
-    points deserialize through the skill's serializer, so this one place serves the Lambda and the web endpoint.
+    It replaces DefaultSerializer.__deserialize_datetime (name-mangled), which reads every date and time field
+    with dateutil's general parser: importing that costs each cold start about 3 ms, for timestamps Amazon
+    sends in ISO 8601. Some recorded requests carry epoch milliseconds instead, which the SDK refuses along
+    with the whole request; `alexa_time` reads both. Anything else still goes to the SDK's parser. Both entry
+    points deserialize through the skill's serializer; tests/test_request_shapes.py holds it to the SDK's
+    instants, and tests/test_bench.py to a launch without dateutil.
     """
 
-    def deserialize(self, payload: str | None, obj_type: Any) -> Any:
-        if obj_type is RequestEnvelope and isinstance(payload, str) and _EPOCH_TIMESTAMP.search(payload):
-            payload = _with_iso_timestamp(payload)
-        return super().deserialize(payload, obj_type)
-
-    # Replaces DefaultSerializer.__deserialize_datetime (name-mangled), which reads every date and time field
-    # with dateutil's general parser: importing it costs each cold start about 3 ms, for timestamps Amazon sends
-    # in ISO 8601, which the standard library reads. Anything else still goes to dateutil.
-    # tests/test_request_shapes.py holds both: the same instants, and no dateutil on a launch.
     def _DefaultSerializer__deserialize_datetime(self, payload: Any, obj_type: Any) -> Any:
         if obj_type is date:
             try:
                 return date.fromisoformat(payload)
             except (TypeError, ValueError):
                 pass
-        elif isinstance(payload, str) and (instant := alexa_time(payload)) is not None:
+        elif (instant := alexa_time(payload)) is not None:
             return instant
         return super()._DefaultSerializer__deserialize_datetime(payload, obj_type)  # type: ignore[misc]
-
-
-# `"timestamp": 1795375800000` or `"timestamp": "1795375800000"`: only then is the body parsed a second time.
-_EPOCH_TIMESTAMP = re.compile(r'"timestamp"\s*:\s*"?\d+"?\s*[,}]')
-
-
-def _with_iso_timestamp(payload: str) -> str:
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        return payload  # the SDK reports what it cannot read
-    request = data.get("request") if isinstance(data, dict) else None
-    if not isinstance(request, dict) or "timestamp" not in request:
-        return payload
-    request["timestamp"] = iso_timestamp(request["timestamp"])
-    return json.dumps(data)
 
 
 class KindSkill(CustomSkill):

@@ -16,7 +16,7 @@ EXPECTING_RESUME = "resume"  # we asked "would you like to continue?": a yes or 
 PENDING_NAME = "pending_name"  # the speaker's own name, given alone: the partner's is asked next
 PENDING_PARTNER = "pending_partner"  # the partner's name, given alone: the speaker's own is asked next
 
-_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$")
+_NAME = r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$"  # compiled when first used (re caches it): a launch never does
 
 
 def clean_name(raw: object) -> str | None:
@@ -27,7 +27,7 @@ def clean_name(raw: object) -> str | None:
     if not isinstance(raw, str):
         return None
     name = " ".join(raw.split())
-    if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
+    if not name or len(name) > MAX_NAME_LENGTH or not re.match(_NAME, name):
         return None
     # Each part starts with a capital ("mary-jane" -> "Mary-Jane"); letters inside a part are kept ("McKenzie").
     return re.sub(r"(^|[ -])(\w)", lambda m: m.group(1) + m.group(2).upper(), name)

@@ -29,7 +29,7 @@ _ALLOWED_TAGS = frozenset(
         "phoneme", "lang", "w", "amazon:effect", "amazon:emotion", "amazon:domain",
     }
 )
-_BREAK_TIME = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
+_BREAK_TIME = r"^(\d+(?:\.\d+)?)(ms|s)$"  # compiled when first used: only the tests read SSML back
 _CONVERSATIONAL_VOICES = frozenset({"Joanna", "Matthew"})
 
 
@@ -38,7 +38,7 @@ class SpeechLimitError(ValueError):
 
 
 def _break_seconds(value: str) -> float | None:
-    match = _BREAK_TIME.match(value.strip())
+    match = re.match(_BREAK_TIME, value.strip())
     if not match:
         return None
     amount = float(match.group(1))
