@@ -14,9 +14,7 @@ dataclass (`dataclass_transform`), so every construction is checked.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar, dataclass_transform
-
-R = TypeVar("R", bound="Record")
+from typing import Any, ClassVar, Self, dataclass_transform
 
 
 @dataclass_transform(frozen_default=True)
@@ -73,7 +71,7 @@ class Record(metaclass=_RecordType):
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, field) for field in self._fields)
 
-    def _replace(self: R, **changes: Any) -> R:
+    def _replace(self, **changes: Any) -> Self:
         """A copy with some fields changed, made (and checked) by the class's own constructor."""
         return type(self)(**{**dict(zip(self._fields, self._values())), **changes})
 
