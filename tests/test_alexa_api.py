@@ -137,6 +137,13 @@ def test_one_requests_calls_share_one_time_budget() -> None:
     assert budget.timeout() is None, "too little left to be worth a call"
 
 
+def test_a_budget_counts_from_when_the_request_began() -> None:
+    clock = FakeClock()
+    started = clock.now
+    clock.now += 2.5  # the request's own work, a write retried, before its first call
+    assert api.CallBudget(3.0, clock=clock, started=started).timeout() == pytest.approx(0.5)
+
+
 def test_a_spent_budget_makes_no_call_and_the_answer_is_a_plain_failure(alexa_api: AlexaApiStandIn) -> None:
     clock = FakeClock()
     budget = api.CallBudget(3.0, clock=clock)

@@ -188,6 +188,8 @@ NOT_ON_A_LAUNCH = (
     "pathlib",  # the content, the store and its journal join plain strings
     "pyexpat",  # the composer counts its limits; only the tests read SSML back as XML
     "skill.snapstart",  # SnapStart's hooks, for a SnapStart init only
+    "skill.alexa.api",  # Alexa's APIs: a launch calls none, though its request carries the token to
+    "skill.engine.alerts",
 )
 
 _COLD_LAUNCH = """

@@ -38,9 +38,15 @@ MIN_CALL_SECONDS = 0.25
 class CallBudget:
     """The time one request may still spend waiting on Alexa's APIs, shared by all of its calls."""
 
-    def __init__(self, seconds: float = REQUEST_BUDGET_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        seconds: float = REQUEST_BUDGET_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        started: float | None = None,
+    ) -> None:
+        """`started`: when the request began, on `clock` (now when not given)."""
         self._clock = clock
-        self._ends = clock() + seconds
+        self._ends = (clock() if started is None else started) + seconds
 
     def timeout(self) -> float | None:
         """The timeout for the next call, or None when too little is left to be worth a call."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -10,10 +11,8 @@ from typing import TYPE_CHECKING
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.alexa.api import CallBudget, RequestAlerts, device_time_zone
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
-from skill.engine.alerts import Alerts
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 from skill.household import Household
@@ -23,7 +22,12 @@ from skill.speech.ssml import compose
 from skill.state import Households, household_key, speaker_key
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ask_sdk_model.interfaces.connections import SendRequestDirective
+
+    from skill.alexa.api import CallBudget, RequestAlerts
+    from skill.engine.alerts import AlertResult, Alerts
 
 LAST_SPEECH = "_last_speech"
 LAST_REPROMPT = "_last_reprompt"
@@ -47,6 +51,31 @@ def ask_for_permission(scope: str) -> SendRequestDirective:
     )
 
 
+class AlertsOnFirstUse:
+    """This request's timers and reminders (the engine's Alerts port): the Alexa API client behind it is imported
+    and made when a ritual first sets one. Most requests set none, and a cold start then does without it."""
+
+    def __init__(self, api_endpoint: str, api_access_token: str, now: datetime, budget: Callable[[], CallBudget]) -> None:
+        self._endpoint, self._token, self._now, self._budget = api_endpoint, api_access_token, now, budget
+        self._alerts: RequestAlerts | None = None
+
+    def __repr__(self) -> str:
+        return "AlertsOnFirstUse(...)"  # never the token
+
+    def _made(self) -> RequestAlerts:
+        if self._alerts is None:
+            from skill.alexa.api import RequestAlerts
+
+            self._alerts = RequestAlerts(self._endpoint, self._token, self._now, self._budget())
+        return self._alerts
+
+    def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
+        return self._made().start_timer(seconds, label, announcement, locale)
+
+    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
+        return self._made().create_weekly_reminder(first, text, locale, time_zone)
+
+
 class Services:
     """What every handler shares; the store is opened on first use, never at import.
 
@@ -65,6 +94,7 @@ class Conversation:
     """The glue between one Alexa request and the engine."""
 
     def __init__(self, handler_input: HandlerInput, services: Services) -> None:
+        self.started = time.monotonic()  # Alexa's APIs share one time budget from here (api.CallBudget)
         self.handler_input = handler_input
         self.services = services
         self.facts: RequestFacts = read_facts(handler_input)
@@ -99,12 +129,14 @@ class Conversation:
         token = getattr(system, "api_access_token", None)
         if not endpoint or not token:
             return None
-        return RequestAlerts(endpoint, token, self.facts.now, self.api_budget)
+        return AlertsOnFirstUse(endpoint, token, self.facts.now, lambda: self.api_budget)
 
     @cached_property
     def api_budget(self) -> CallBudget:
         """What this request may spend waiting on Alexa's APIs, all of its calls together."""
-        return CallBudget()
+        from skill.alexa.api import CallBudget
+
+        return CallBudget(started=self.started)
 
     @cached_property
     def time_zone_lookup(self) -> Callable[[], str | None] | None:
@@ -120,6 +152,8 @@ class Conversation:
 
         def look_up() -> str | None:
             if not answers:
+                from skill.alexa.api import device_time_zone
+
                 answers.append(device_time_zone(endpoint, token, device_id, self.api_budget))
             return answers[0]
 

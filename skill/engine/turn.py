@@ -6,12 +6,14 @@ import random
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skill.content import Content, Section
-from skill.engine.alerts import Alerts
 from skill.household import Household
 from skill.record import Record
+
+if TYPE_CHECKING:
+    from skill.engine.alerts import Alerts  # the port a ritual sets timers through; its code is imported when used
 
 
 TIME_ZONE_RECHECK_SECONDS = 7 * 24 * 3600
