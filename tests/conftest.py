@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,9 @@ def load_lambda_app() -> ModuleType:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    # Its init freezes what the process holds, once per Lambda process; a test process loads it for each test,
+    # so thaw it again, or every earlier test's leftovers would stay frozen with it.
+    gc.unfreeze()
     return module
 
 
