@@ -200,7 +200,7 @@ def _summarise(measured: dict[str, cold.Samples], floor_label: str) -> dict[str,
     if p.window_cpu_ms and f.window_cpu_ms:
         summary["ratio_window_cpu"] = cold.paired_ratio(p.window_cpu_ms, f.window_cpu_ms)
     # The fastest runs are the least disturbed by anything else on the machine: the closest to the code's own cost.
-    summary["ratio_fastest_window"] = round(project["window_ms_min"] / floor["window_ms_min"], 2)
+    summary["ratio_fastest_window"] = round(project["window_ms_min"] / floor["window_ms_min"], 3)
     summary["rss_over_floor_mb"] = round(project["peak_rss_mb"] - floor["peak_rss_mb"], 1)
     if "bare" in summary:
         bare = summary["bare"]

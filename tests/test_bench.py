@@ -76,8 +76,8 @@ def test_the_window_is_init_plus_first_invoke_round_by_round_without_the_interpr
     summary = run._summarise({"project": project, "floor": floor}, "floor")
     assert summary["project"]["window_ms"] == 60 and summary["floor"]["window_ms"] == 45
     # The ratio is the median of the rounds' own ratios (60/45, 70/45, 60/50), not a ratio of medians.
-    assert summary["ratio_window"] == 1.33
-    assert summary["ratio_wall"] == round(sorted([90 / 80, 100 / 80, 95 / 85])[1], 2), "the old window, kept beside"
+    assert summary["ratio_window"] == 1.333
+    assert summary["ratio_wall"] == round(sorted([90 / 80, 100 / 80, 95 / 85])[1], 3), "the old window, kept beside"
     assert summary["rss_over_floor_mb"] == 4.0
 
 
@@ -264,3 +264,10 @@ def test_the_warm_summary_says_which_slow_requests_waited_and_which_the_schedule
     summary = warm.latency_summary(ms, [ms], [0.5] * 100, switches)
     assert summary["p99_ms"] == 6.0 and summary["p99_undisturbed_ms"] == 0.5
     assert summary["requests_preempted"] == 1 and summary["requests_that_waited"] == 1
+
+
+def test_a_target_is_judged_on_the_ratio_not_on_one_rounded_to_meet_it() -> None:
+    """0.8549 is not at most 0.85: the ratio is kept to three decimals before it is judged."""
+    assert cold.paired_ratio([85.49], [100.0]) == 0.855
+    results = {"production": {"ratio_window": cold.paired_ratio([85.49], [100.0])}}
+    assert run.verdicts(results)["production"]["init + first invoke at most 0.85x the floor with the adapter"]["met"] is False
