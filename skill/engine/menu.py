@@ -26,11 +26,6 @@ def examples(content: Content) -> dict[str, str]:
     return {name: str(said) for name, said in listed.items() if name in content.sections and name in ritual_names()}
 
 
-def offered(turn: Turn) -> list[str]:
-    """Every ritual a menu may offer, in menu order."""
-    return list(examples(turn.content))
-
-
 def _timely(turn: Turn) -> str | None:
     """The ritual that suits the couple's local hour (morning coffee in the morning, five magic minutes at bedtime)."""
     hour = turn.known_local_now.hour
@@ -65,7 +60,7 @@ def menu_choice(turn: Turn, limit: int = OFFER_EXAMPLES) -> list[str]:
 
     The rotation moves on once per request, so over a few menus every ritual is offered.
     """
-    every = offered(turn)
+    every = list(examples(turn.content))
     if not every:
         return []
     memory = turn.household.phrasing
