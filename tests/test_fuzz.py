@@ -264,6 +264,8 @@ _LAUNCH = {
        event=well_formed_requests())
 @example(document={"names": ["Maya" * 5000, "Sam"]}, event=_LAUNCH)
 @example(document={"names": ["Maya", {"first": "Sam"}], "rituals": [], "in_progress": {"ritual": "hug"}}, event=_LAUNCH)
+@example(document={"names": ["Maya", "Sam"], "time_zone": "America"}, event=_LAUNCH)  # a directory in tzdata
+@example(document={"names": ["Maya", "Sam"], "time_zone": "Europe/" + "x" * 300}, event=_LAUNCH)  # too long a file name
 def test_a_damaged_stored_household_never_breaks_an_answer(lambda_handler: Any, embedded_store: Path, document: dict[str, Any],
                                                            event: dict[str, Any]) -> None:
     """A household document from an older version, or damaged on disk, is read leniently: the couple gets the
