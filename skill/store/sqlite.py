@@ -22,12 +22,16 @@ CREATE TABLE IF NOT EXISTS households (
 _HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'households'"
 
 
+# How long a write waits for another's lock before the store counts as unavailable (Alexa waits 8 s in all).
+BUSY_TIMEOUT_SECONDS = 2.0
+
+
 class SQLiteStore:
     """A HouseholdStore in a local SQLite file; safe for the threads of one web service."""
 
-    def __init__(self, path: str | os.PathLike[str], timeout_seconds: float = 2.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], timeout_seconds: float | None = None) -> None:
         self._path = os.fspath(path)
-        self._timeout = timeout_seconds
+        self._timeout = BUSY_TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds
         self._local = threading.local()
         self._schema_lock = threading.Lock()
         self._schema_ready = False
