@@ -90,15 +90,17 @@ def _dialog(args: argparse.Namespace) -> int:
     import logging
     import time
 
-    from skill.alexa.skill import build_skill, invoke
-    from skill.cli.dialog import Dialog, lines_from
+    from skill.alexa.skill import build_skill, expected_skill_id, invoke
+    from skill.cli.dialog import LOCAL_SKILL_ID, Dialog, lines_from
     from skill.logs import get_logger
 
     # A person is reading the conversation here: only warnings and errors, not a JSON line per request.
     get_logger().setLevel(logging.INFO if args.verbose else logging.WARNING)
     skill = build_skill()
     sleep = (lambda _seconds: None) if args.fast else time.sleep
-    dialog = Dialog(lambda event: invoke(skill, event), locale=args.locale, household=args.household, speak=args.speak, sleep=sleep)
+    # With SKILL_ID set (as in the container) the handlers refuse any other skill's requests: speak as that skill.
+    dialog = Dialog(lambda event: invoke(skill, event), locale=args.locale, household=args.household, speak=args.speak,
+                    sleep=sleep, skill_id=expected_skill_id() or LOCAL_SKILL_ID)  # fmt: skip
     dialog.intro()
     for utterance in lines_from(sys.stdin, "    you: ", interactive=sys.stdin.isatty()):
         if utterance.strip().lower() in ("quit", "exit"):
@@ -141,6 +143,13 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _ask_package(args: argparse.Namespace) -> int:
+    from skill.deploy.project import ProjectNotFound, project_root
+
+    try:
+        project_root()  # the manifest and committed models live in the checkout, not in an installed package
+    except ProjectNotFound as error:
+        print(f"our-rituals ask-package: {error}", file=sys.stderr)
+        return 1
     from skill.deploy.ask_package import DEFAULT_PROFILE, Operator, PackageError, assemble, remembered
 
     before = remembered(args.out)  # an earlier run into the same folder: its choices are the defaults
