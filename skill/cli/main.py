@@ -155,7 +155,9 @@ def _ask_package(args: argparse.Namespace) -> int:
     before = remembered(args.out)  # an earlier run into the same folder: its choices are the defaults
     endpoint = args.endpoint or before.get("endpoint")
     contact = args.contact or before.get("contact")
-    missing = [option for option, value in (("--endpoint", endpoint), ("--contact", contact)) if not value]
+    name = args.operator_name or before.get("name")
+    missing = [option for option, value in (("--endpoint", endpoint), ("--contact", contact), ("--operator-name", name))
+               if not value]  # fmt: skip
     if args.repository:
         links = Operator.from_repository(contact or "", args.repository)
         privacy, terms = args.privacy_url or links.privacy_url, args.terms_url or links.terms_url
@@ -170,7 +172,7 @@ def _ask_package(args: argparse.Namespace) -> int:
         assembled = assemble(
             str(endpoint),
             args.out,
-            operator=Operator(str(contact), str(privacy), str(terms)),
+            operator=Operator(str(contact), str(privacy), str(terms), str(name)),
             skill_id=args.skill_id,
             profile=args.profile or before.get("profile") or DEFAULT_PROFILE,
         )
@@ -230,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     package.add_argument("--skill-id", help="the skill to update (amzn1.ask.skill...); without it, ask deploy creates one")
     package.add_argument("--profile", help="the ASK CLI profile `ask deploy -p` will use (default: default)")
     package.add_argument("--contact", help="how couples reach you, the operator: an email address or an https:// page")
+    package.add_argument("--operator-name", help="who runs this copy (you, or your organisation), as PRIVACY.md names them")
     package.add_argument("--repository", help="your public copy of this repository (https://github.com/you/our-rituals): "
                          "the privacy and terms links point at its PRIVACY.md and TERMS.md")  # fmt: skip
     package.add_argument("--privacy-url", help="your privacy policy, if not your repository's PRIVACY.md")
