@@ -23,11 +23,12 @@ import pytest
 from skill.content import load_content
 from skill.rituals.tonights_question import addressed_to, deck_order
 from skill.store import open_store
+from tests.concurrency_worker import PATIENT_SECONDS, store_time_limits
 from tests.conftest import ROOT
 from tests.conversation import START, Couple
 
 WRITERS = 16
-RUN_TIMEOUT_SECONDS = 240  # a bound so a stuck writer fails the test instead of hanging the suite
+RUN_TIMEOUT_SECONDS = 900  # a bound so a stuck writer fails the test instead of hanging the suite; no speed claim
 CONTENT = load_content("en-US")
 UNSAVED = CONTENT.section("saving").lines.variants("unsaved")
 CHECK_IN = CONTENT.section("check_in").lines
@@ -42,7 +43,15 @@ def store_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def home(store_kind: str, lambda_app: Any) -> Couple:
+def patient_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's time limits lifted in this process too (the test's own reads and the couple's first visit), as
+    each writer lifts them in its own (tests/concurrency_worker.py): before the Lambda app makes its client."""
+    for module, name in store_time_limits():
+        monkeypatch.setattr(module, name, PATIENT_SECONDS)
+
+
+@pytest.fixture
+def home(store_kind: str, patient_store: None, lambda_app: Any) -> Couple:
     """Maya and Sam, met, in the store under test."""
     couple = Couple(send=lambda event: lambda_app.handler(event, None), user_id=USER_ID)
     couple.meet("Maya", "Sam")
