@@ -98,3 +98,24 @@ def test_an_install_from_before_a_rename_updates_to_a_working_skill(history: tup
     assert (site / "skill" / "rituals" / "our_jar.py").is_file()
     heard = talk(venv, elsewhere)
     assert "Ana" in heard and not any(apology in heard for apology in APOLOGIES), heard[-2000:]
+
+
+@pytest.mark.parametrize("output", [
+    "build/lib/skill/rituals/jar.py",  # setuptools' build folder, from `pip install .`
+    "dist/our_rituals-0.1.0-py3-none-any.whl",
+    "our_rituals.egg-info/PKG-INFO",
+    ".build/lambda/app.py",  # `our-rituals bundle`
+    ".aws-sam/build/template.yaml",  # a stray `sam build`
+    "samconfig.toml",  # `sam deploy --guided`: the stack, region, skill id
+    "ask-project/our-rituals.json",  # `our-rituals ask-package`: contact, endpoint with the account id
+    "ask-project/.ask/ask-states.json",  # the skill id
+    "ask-project/skill-package/skill.json",  # the manifest with the function ARN
+    ".env",  # self-hosting's SKILL_ID and DOMAIN
+    "backups/our-rituals-2026-12-01.db",
+])  # fmt: skip
+def test_build_and_deploy_outputs_stay_out_of_a_public_fork(output: str) -> None:
+    """`git add -A` in the fork the README asks for must not publish ids, contacts or a stale build."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "--quiet", output], cwd=ROOT, timeout=60)
+    assert ignored.returncode == 0, f"{output} is not in .gitignore"
