@@ -50,7 +50,8 @@ def _one_of_its_subtypes(found: dict[str, Any], base: str) -> None:
         return
     choices = []
     for name, sub in subtypes.items():
-        flat = {"type": "object", "properties": dict(schema.get("properties", {})), "required": list(schema.get("required", []))}
+        flat: dict[str, Any] = {"type": "object", "properties": dict(schema.get("properties", {})),
+                                "required": list(schema.get("required", []))}  # fmt: skip
         for part in sub["allOf"]:
             if part != {"$ref": reference}:
                 flat["properties"].update(part.get("properties", {}))

@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,14 +54,14 @@ def image(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iter
     docker(env, "image", "rm", "--force", tag, check=False)
 
 
-def configured(env: dict[str, str], image: str) -> dict[str, object]:
+def configured(env: dict[str, str], image: str) -> dict[str, Any]:
     return json.loads(docker(env, "image", "inspect", image).stdout)[0]["Config"]
 
 
 @pytest.fixture
 def container(env: dict[str, str], image: str) -> Iterator[tuple[str, int]]:
     """The image's own command, on a free port of the host's network (no bridge here), with SKILL_ID set."""
-    command = list(configured(env, image)["Cmd"])  # type: ignore[arg-type]
+    command = list(configured(env, image)["Cmd"])
     port = free_port()
     command[command.index("--port") + 1] = str(port)
     command[command.index("--host") + 1] = "127.0.0.1"
@@ -91,7 +92,7 @@ def test_the_container_serves_as_its_own_user_and_the_operator_can_talk_to_it(en
     assert docker(env, "exec", name, "id", "-u").stdout.strip() == "10001"
 
     # The image's HEALTHCHECK command, asked of this container's port.
-    health = list(configured(env, docker(env, "inspect", "--format", "{{.Config.Image}}", name).stdout.strip())["Healthcheck"]["Test"])  # type: ignore[index]
+    health = list(configured(env, docker(env, "inspect", "--format", "{{.Config.Image}}", name).stdout.strip())["Healthcheck"]["Test"])
     assert health[0] == "CMD"
     probe = [part.replace("8080", str(port)) for part in health[1:]]
     assert docker(env, "exec", name, *probe, check=False).returncode == 0
