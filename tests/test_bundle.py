@@ -256,6 +256,26 @@ def test_in_the_bundle_the_web_stack_is_absent_and_everything_else_imports(bundl
     assert imported["skill.web"] == "missing skill.web", "the web endpoint is not in the function's bundle"
 
 
+def test_every_module_left_in_the_bundle_imports_from_it_alone(bundled: BundledFunction) -> None:
+    """Leaving skill/web, skill/cli and skill/deploy out cost the function nothing it imports."""
+    script = (
+        "import importlib, json, pkgutil, skill\n"
+        "failed = {}\n"
+        "for found in pkgutil.walk_packages(skill.__path__, 'skill.'):\n"
+        "    try:\n"
+        "        importlib.import_module(found.name)\n"
+        "    except ImportError as error:\n"
+        "        failed[found.name] = str(error)\n"
+        "print(json.dumps(failed))\n"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": f"{bundled.bundle}{os.pathsep}{bundled.runtime}",
+           "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(bundled.workdir)}  # fmt: skip
+    result = subprocess.run([bundled.python, "-S", "-c", script], capture_output=True, text=True, cwd=bundled.workdir,
+                            env=env, timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {}
+
+
 # -- what goes in, decided without pip ------------------------------------------------------------
 
 
