@@ -458,3 +458,38 @@ def test_security_md_names_a_test_for_every_attack_class_and_each_exists() -> No
     assert len(named) >= 10
     for path, test in named:
         assert re.search(rf"^def {test}\(", (ROOT / path).read_text(), re.M), f"{path}::{test} does not exist"
+
+
+# -- issue 28: the certificate fetch cannot stall the skill --------------------------------------------------
+
+
+def test_a_fetch_stuck_in_name_lookup_is_abandoned_at_the_deadline_and_stuck_fetches_are_bounded() -> None:
+    """A resolver that never answers: each request gives up at the deadline; once every download slot is held by
+    a stuck fetch, the next request is refused at once and starts no fetch; the URLs that failed are remembered."""
+    import threading
+    import time
+
+    release = threading.Event()
+    asked: list[str] = []
+
+    def stuck_in_name_lookup(url: str) -> bytes:
+        asked.append(url)
+        release.wait(30)
+        raise OSError("name lookup failed")
+
+    verifier = AlexaSignatureVerifier(fetch=stuck_in_name_lookup, trusted_roots=[alexa_certs.root_cert()], deadline_seconds=0.5)
+    body = launch()
+    try:
+        for number in range(signature.MAX_CONCURRENT_FETCHES):
+            url = f"https://s3.amazonaws.com/echo.api/stuck-{number}.pem"
+            started = time.monotonic()
+            with pytest.raises(AlexaVerificationError, match="too slow"):
+                verifier.verify({"SignatureCertChainUrl": url, "Signature-256": alexa_certs.sign_body(body)}, body, None)
+            assert time.monotonic() - started < 5, "given up at the deadline, not when the resolver answers"
+        with pytest.raises(AlexaVerificationError, match="at once"):
+            verifier.verify({"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}, body, None)
+        assert len(asked) == signature.MAX_CONCURRENT_FETCHES, "no fetch beyond the bound was started"
+        with pytest.raises(AlexaVerificationError, match="recently"):
+            verifier.verify({"SignatureCertChainUrl": asked[0], "Signature-256": alexa_certs.sign_body(body)}, body, None)
+    finally:
+        release.set()

@@ -1,0 +1,106 @@
+"""Issue 28, over the network: attackers who try to stall the production server for everyone else.
+
+Each test starts the real server (`skill.web.server.serve`, through tests/signed_server.py so it trusts the
+tests' certificate chain), attacks it from many connections, and meanwhile has a genuine couple talk to it.
+Alexa gives up on an answer after 8 s, so that is the line a good request must be answered within.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+
+from tests import alexa_certs
+from tests.conversation import Couple
+from tests.test_self_hosting import Server, couple_at, env_for, servers, start  # noqa: F401 (servers: a fixture)
+
+ALEXA_GIVES_UP_SECONDS = 8.0
+
+
+def signed_server(tmp_path: Path, servers: list[Server], *extra: str) -> Server:
+    chain, root = tmp_path / "chain.pem", tmp_path / "root.pem"
+    chain.write_bytes(alexa_certs.chain_pem())
+    root.write_bytes(alexa_certs.root_cert().public_bytes(serialization.Encoding.PEM))
+    server = start(["-m", "tests.signed_server", str(chain), str(root), *extra], env_for(tmp_path / "home.db"),
+                   listening="listening on")  # fmt: skip
+    servers.append(server)
+    return server
+
+
+def timed(say: Callable[[], object]) -> float:
+    started = time.monotonic()
+    say()
+    return time.monotonic() - started
+
+
+class Attack:
+    """`connections` attacker threads, each doing `one(connection)` about once a second until stopped."""
+
+    def __init__(self, url: str, connections: int, one: Callable[[http.client.HTTPConnection], int]) -> None:
+        self.address = urllib.parse.urlsplit(url)
+        self.one, self.stop = one, threading.Event()
+        self.statuses: list[int] = []
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(connections)]
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.address.hostname or "", self.address.port, timeout=60)
+
+    def _run(self) -> None:
+        connection = self._connect()
+        while not self.stop.is_set():
+            try:
+                self.statuses.append(self.one(connection))
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = self._connect()
+            self.stop.wait(1.0)
+        connection.close()
+
+    def __enter__(self) -> Attack:
+        for thread in self.threads:
+            thread.start()
+        time.sleep(3.0)  # long enough for every attacker to be under way, and for a stalled server to show it
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=70)
+
+
+def unsigned_launch_naming_a_fresh_certificate_url(connection: http.client.HTTPConnection) -> int:
+    """What anyone can send: a current, well-formed request, a random signature, a never-seen certificate URL."""
+    stranger = couple_at("http://unused", user="amzn1.ask.account.ATTACKER")
+    stranger.new_session()
+    body = json.dumps(stranger.envelope({"type": "LaunchRequest"}, new=True)).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "SignatureCertChainUrl": f"https://s3.amazonaws.com/echo.api/{os.urandom(8).hex()}.pem",
+        "Signature-256": base64.b64encode(os.urandom(256)).decode(),
+    }
+    connection.request("POST", "/alexa", body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def test_a_certificate_flood_over_a_slow_resolver_leaves_good_requests_answered_in_time(
+    tmp_path: Path, servers: list[Server]
+) -> None:
+    server = signed_server(tmp_path, servers, "--hostile-network")
+    couple: Couple = couple_at(server.url, signed=True)
+    couple.launch()  # Alexa's certificate, fetched once and cached until it expires
+    with Attack(server.url, 24, unsigned_launch_naming_a_fresh_certificate_url) as attack:
+        latencies = [timed(lambda: couple.intent("TonightsQuestionIntent", one_shot=True)) for _ in range(3)]
+    print(f"good requests under a 24-connection certificate flood: {', '.join(f'{s:.2f} s' for s in latencies)}")
+    assert attack.statuses and set(attack.statuses) == {400}, "every forged request refused, none a 500"
+    assert max(latencies) < ALEXA_GIVES_UP_SECONDS, f"a good request waited {max(latencies):.1f} s"
