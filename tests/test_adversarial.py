@@ -493,3 +493,43 @@ def test_a_fetch_stuck_in_name_lookup_is_abandoned_at_the_deadline_and_stuck_fet
             verifier.verify({"SignatureCertChainUrl": asked[0], "Signature-256": alexa_certs.sign_body(body)}, body, None)
     finally:
         release.set()
+
+
+# -- issue 28: bad input is a 400, never a 500, and never an ERROR line ---------------------------------------
+
+
+@pytest.fixture
+def error_lines() -> Iterator[list[logging.LogRecord]]:
+    """Every record at ERROR or above, from the skill's logger (Flask's app logger too) and the root."""
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    keep = Keep(level=logging.ERROR)
+    loggers = [logging.getLogger(), logging.getLogger("our_rituals")]
+    for each in loggers:
+        each.addHandler(keep)
+    try:
+        yield seen
+    finally:
+        for each in loggers:
+            each.removeHandler(keep)
+
+
+MALFORMED_TIMESTAMPS = ["²", "1" * 4301, 10**400, -(10**400), "٣٣٣", 1e308, "9" * 40, "2026-13-45T00:00:00Z", [], {"at": 1}, True]
+
+
+@pytest.mark.parametrize("verified", [True, False], ids=["verifying", "verification off"])
+@pytest.mark.parametrize("timestamp", MALFORMED_TIMESTAMPS, ids=lambda value: repr(value)[:12])
+def test_a_malformed_timestamp_is_a_400_and_no_error_line(timestamp: Any, verified: bool, error_lines: list[logging.LogRecord]) -> None:
+    from skill.web import create_app
+
+    event = json.loads(launch())
+    event["request"]["timestamp"] = timestamp
+    body = json.dumps(event).encode()
+    client = verified_app(alexa_certs.RecordingFetch()) if verified else create_app(verify_requests=False).test_client()
+    response = post(client, body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
+    assert response.status_code == 400 if verified else response.status_code in (200, 400)
+    assert not error_lines, [record.getMessage() for record in error_lines]

@@ -8,6 +8,7 @@ runs the checks that need it (the skill id) and dispatches to the same skill Lam
 from __future__ import annotations
 
 import json
+import logging
 import os
 from typing import Any
 
@@ -33,6 +34,14 @@ class SkillIdVerifier:
             raise AlexaVerificationError("request is for another skill")
 
 
+class _UnreadableEnvelopeIsNoError(logging.Filter):
+    """flask-ask-sdk logs an envelope its model cannot read as an ERROR with a traceback; `_answer` refuses it as a
+    400, like every other bad request, which are not logged: anyone could otherwise fill the disk with ERROR lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == "Skill dispatch exception" and "flask_ask_sdk" in record.pathname)
+
+
 def _verification_wanted(verify_requests: bool | None) -> bool:
     if verify_requests is not None:
         return verify_requests
@@ -46,6 +55,8 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     # whose tracebacks would print exception messages.
     log = get_logger()
     quiet_request_logging()
+    if not any(isinstance(each, _UnreadableEnvelopeIsNoError) for each in log.filters):
+        log.addFilter(_UnreadableEnvelopeIsNoError())
     # No static route: Flask would otherwise serve files from a "static" folder beside the code.
     app = Flask("our_rituals", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
