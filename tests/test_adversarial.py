@@ -533,3 +533,119 @@ def test_a_malformed_timestamp_is_a_400_and_no_error_line(timestamp: Any, verifi
     response = post(client, body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
     assert response.status_code == 400 if verified else response.status_code in (200, 400)
     assert not error_lines, [record.getMessage() for record in error_lines]
+
+
+# -- issue 28: backup and restore cannot be turned against the live file -------------------------------------
+
+
+def _cli(*args: str, stdin: bytes | None = None) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "skill.cli.main", *args], cwd=ROOT, env=dict(os.environ), input=stdin,
+                          capture_output=True, timeout=120)  # fmt: skip
+
+
+def test_a_backup_onto_the_live_file_is_refused_and_loses_nobody(embedded_store: Path) -> None:
+    couple = fresh_couple()
+    couple.meet("Maya", "Sam")
+    server = SQLiteStore(embedded_store)  # the running server, its connection open
+    refused = _cli("backup", str(embedded_store))
+    assert refused.returncode == 1 and "is the live household file" in refused.stderr.decode(), refused.stderr.decode()
+    neighbours = fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS")
+    neighbours.meet("Ana", "Leo")  # written after the attempted backup
+    server.purge_expired(0)
+    sqlite3.connect(embedded_store).execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    assert SQLiteStore(embedded_store).load(neighbours.key).document["names"] == ["Ana", "Leo"]
+    assert SQLiteStore(embedded_store).load(couple.key).document["names"] == ["Maya", "Sam"]
+
+
+def test_a_backup_onto_another_open_database_is_refused(embedded_store: Path, tmp_path: Path) -> None:
+    fresh_couple().meet("Maya", "Sam")
+    other = tmp_path / "someone-elses.db"
+    holder = sqlite3.connect(other, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("CREATE TABLE notes (text TEXT)")
+    try:
+        refused = _cli("backup", str(other))
+        assert refused.returncode == 1 and "is an open database" in refused.stderr.decode(), refused.stderr.decode()
+        assert holder.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+    finally:
+        holder.close()
+
+
+def _spoiled_backup(tmp_path: Path, spoil: str) -> Path:
+    """A backup of two households, then changed as someone handing it over might have."""
+    first, second = fresh_couple(), fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS")
+    first.meet("Maya", "Sam")
+    second.meet("Ana", "Leo")
+    made = tmp_path / "handed-over.db"
+    assert _cli("backup", str(made)).returncode == 0
+    with sqlite3.connect(made, isolation_level=None) as copy:
+        copy.executescript(spoil)
+    return made
+
+
+def test_a_restored_backup_brings_no_trigger_and_one_couple_cannot_delete_another(embedded_store: Path, tmp_path: Path) -> None:
+    made = _spoiled_backup(tmp_path, "CREATE TRIGGER wipe AFTER UPDATE ON households BEGIN "
+                                     "DELETE FROM households WHERE household_key != NEW.household_key; END")  # fmt: skip
+    restored = _cli("restore", str(made))
+    assert restored.returncode == 0, restored.stderr.decode()
+    live = sqlite3.connect(embedded_store)
+    assert [row[0] for row in live.execute("SELECT type FROM sqlite_master")] == ["table", "index"], "the skill's schema only"
+    live.close()
+    maya = fresh_couple()
+    maya.intent("SetNamesIntent", one_shot=True, first="Maya", second="Samuel")
+    maya.intent("AMAZON.YesIntent")
+    neighbours = SQLiteStore(embedded_store).load(fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS").key)
+    assert neighbours.document["names"] == ["Ana", "Leo"], "the neighbours' household is still there"
+
+
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        ("UPDATE households SET document = 'not json' WHERE rowid = 1", "not a JSON object"),
+        ("UPDATE households SET document = '[1, 2]' WHERE rowid = 1", "not a JSON object"),
+        ("UPDATE households SET version = 'one' WHERE rowid = 1", "proper version"),
+        ("ALTER TABLE households RENAME TO old; CREATE VIEW households AS SELECT * FROM old", "not a table"),
+    ],
+    ids=["document not JSON", "document not an object", "version not a number", "a view, not a table"],
+)
+def test_restore_checks_every_household_and_refuses_a_bad_one(embedded_store: Path, tmp_path: Path, spoil: str, said: str) -> None:
+    made = _spoiled_backup(tmp_path, spoil)
+    fresh_couple().intent("SetNamesIntent", one_shot=True, first="Rosa", second="Kim")
+    refused = _cli("restore", str(made))
+    assert refused.returncode == 1 and said in refused.stderr.decode(), refused.stderr.decode()
+
+
+def test_restore_refuses_a_table_without_a_primary_key_holding_one_household_twice(embedded_store: Path, tmp_path: Path) -> None:
+    made = tmp_path / "no-key.db"
+    with sqlite3.connect(made, isolation_level=None) as copy:
+        copy.execute("CREATE TABLE households (household_key TEXT, document TEXT NOT NULL, version INTEGER NOT NULL, "
+                     "expires_at INTEGER NOT NULL)")  # fmt: skip
+        for names in ('{"names":["Maya","Sam"]}', '{"names":["Eve","Mallory"]}'):
+            copy.execute("INSERT INTO households VALUES ('k', ?, 1, 9999999999)", (names,))
+    refused = _cli("restore", str(made))
+    assert refused.returncode == 1 and "one household twice" in refused.stderr.decode(), refused.stderr.decode()
+
+
+def test_restore_refuses_what_is_not_a_regular_file_of_bounded_size(embedded_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    refused = _cli("restore", "/dev/zero")
+    assert refused.returncode == 1 and "not a regular file" in refused.stderr.decode(), refused.stderr.decode()
+    from skill.store import backup
+
+    monkeypatch.setattr(backup, "MAX_RESTORE_BYTES", 8 * 1024 * 1024)  # the real bound, smaller, to spare the disk
+    with pytest.raises(backup.BackupError, match="larger than any household file"):
+        backup.restore(embedded_store, "-", stdin=_Endless())
+
+
+class _Endless(io.RawIOBase):
+    """Standard input fed from /dev/zero: it never ends."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        buffer[:] = bytes(len(buffer))
+        return len(buffer)
