@@ -649,3 +649,26 @@ class _Endless(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         buffer[:] = bytes(len(buffer))
         return len(buffer)
+
+
+# -- issue 28: what a couple asked to forget is gone from the file and its journal ----------------------------
+
+
+def test_after_forget_us_no_name_or_jar_text_is_left_in_the_database_or_its_wal(embedded_store: Path) -> None:
+    couple = fresh_couple()
+    couple.meet("Zephyrine", "Quillon")
+    couple.intent("AddToJarIntent", one_shot=True, question="what does the marmalade lighthouse dream of")
+    couple.intent("AMAZON.YesIntent")
+    neighbours = fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS")
+    neighbours.meet("Ana", "Leo")
+    reader = sqlite3.connect(embedded_store)  # another connection, as the server's other threads hold
+    reader.execute("SELECT COUNT(*) FROM households").fetchone()
+    assert b"marmalade lighthouse" in b"".join(path.read_bytes() for path in embedded_store.parent.iterdir()), "it was kept"
+    couple.intent("ForgetUsIntent", one_shot=True)
+    couple.intent("AMAZON.YesIntent")
+    neighbours.launch()
+    on_disk = b"".join(path.read_bytes() for path in embedded_store.parent.iterdir() if path.name.startswith(embedded_store.name))
+    for text in (b"Zephyrine", b"Quillon", b"marmalade lighthouse"):
+        assert text not in on_disk, f"{text!r} is still readable on disk"
+    assert b"Ana" in on_disk, "the grep reads what is stored"
+    reader.close()
