@@ -672,3 +672,32 @@ def test_after_forget_us_no_name_or_jar_text_is_left_in_the_database_or_its_wal(
         assert text not in on_disk, f"{text!r} is still readable on disk"
     assert b"Ana" in on_disk, "the grep reads what is stored"
     reader.close()
+
+
+# -- issue 28: a replayed request is answered, not applied again ---------------------------------------------
+
+
+def test_a_signed_request_replayed_within_its_window_is_answered_without_being_applied_twice(embedded_store: Path) -> None:
+    client = verified_app(alexa_certs.RecordingFetch())
+    sent: list[tuple[bytes, dict[str, str], dict[str, Any]]] = []
+
+    def send(event: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps(event).encode()
+        headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}
+        response = post(client, body, headers)
+        assert response.status_code == 200
+        sent.append((body, headers, response.get_json()))
+        return response.get_json()
+
+    couple = Couple(send=send)
+    couple.now = datetime.now(timezone.utc)
+    couple.meet("Maya", "Sam")
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    before = SQLiteStore(embedded_store).load(couple.key)
+    captured_body, captured_headers, first_answer = sent[-1]
+    for _ in range(3):  # someone who saw the request sends it again, byte for byte, within 150 s
+        replayed = post(client, captured_body, captured_headers)
+        assert replayed.status_code == 200 and "outputSpeech" in replayed.get_json()["response"]
+    after = SQLiteStore(embedded_store).load(couple.key)
+    assert after.version == before.version and after.document == before.document, "applied once, answered each time"
+    assert replayed.get_json() == first_answer, "the first answer, word for word"

@@ -17,7 +17,15 @@ from werkzeug.exceptions import InternalServerError
 
 from skill.alexa.skill import build_skill, envelope_skill_id, expected_skill_id
 from skill.logs import get_logger, quiet_request_logging
-from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
+from skill.web.replay import WAIT_SECONDS, AnsweredRequests
+from skill.web.signature import (
+    SKILL_EVENT_TOLERANCE,
+    SKILL_EVENT_TYPES,
+    TIMESTAMP_TOLERANCE,
+    AlexaSignatureVerifier,
+    AlexaTimestampVerifier,
+    AlexaVerificationError,
+)
 
 VERIFY_ENV = "OUR_RITUALS_VERIFY_REQUESTS"
 MAX_BODY_BYTES = 256 * 1024
@@ -68,10 +76,11 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
         log.warning("SKILL_ID is not set: signed requests for any Alexa skill will be answered")
     checks = [SkillIdVerifier(skill_id), *verifiers]
     adapter = _skill_adapter(app, skill_id, [c for c in checks if not getattr(c, "before_deserialization", False)])
+    answered = AnsweredRequests()
 
     @app.post("/alexa")
     def alexa() -> Any:
-        return _answer(adapter, checks, request)
+        return _answer(adapter, checks, request, answered)
 
     @app.get("/health")
     def health() -> Response:
@@ -95,11 +104,10 @@ def _skill_adapter(app: Flask, skill_id: str | None, verifiers: list[Any]) -> An
     return SkillAdapter(skill=build_skill(), skill_id=skill_id or "our-rituals", verifiers=verifiers, app=app)
 
 
-def _answer(adapter: Any, checks: list[Any], http_request: Any) -> Any:
+def _answer(adapter: Any, checks: list[Any], http_request: Any, answered: AnsweredRequests) -> Any:
     """One Alexa request, cheapest checks first: size, headers and certificate URL, then the JSON and its
-    timestamp, then the signature (the only step that may download), then ONE deserialization and the skill."""
-    from skill.alexa.handlers import DeletionDeferred
-
+    timestamp, then the signature (the only step that may download), then ONE deserialization and the skill.
+    A request id answered already within its window gets that answer again (skill/web/replay.py)."""
     length = http_request.content_length
     if length is not None and length > MAX_BODY_BYTES:
         return jsonify(error="request too large"), 413
@@ -117,6 +125,37 @@ def _answer(adapter: Any, checks: list[Any], http_request: Any) -> Any:
     for check in checks:
         if getattr(check, "before_deserialization", False):
             check.verify(headers, body, None)
+    request_id = data["request"].get("requestId")
+    if not isinstance(request_id, str) or not request_id:
+        return _dispatch(adapter)
+    first = answered.claim(request_id, _replay_window_seconds(data))
+    if first is not None:  # the same request again, within its window: its first answer, not a second application
+        first.done.wait(WAIT_SECONDS)
+        if first.status != 200:
+            return jsonify(error="try again later"), 503
+        return Response(first.body, status=200, mimetype="application/json")
+    try:
+        response = _dispatch(adapter)
+    except BaseException:
+        answered.release(request_id)
+        raise
+    if isinstance(response, Response) and response.status_code == 200:
+        answered.answered(request_id, 200, response.get_data())
+    else:
+        answered.release(request_id)
+    return response
+
+
+def _replay_window_seconds(data: dict[str, Any]) -> float:
+    """A request passes the timestamp check from `tolerance` before its timestamp to `tolerance` after."""
+    tolerance = SKILL_EVENT_TOLERANCE if data["request"].get("type") in SKILL_EVENT_TYPES else TIMESTAMP_TOLERANCE
+    return 2 * tolerance.total_seconds()
+
+
+def _dispatch(adapter: Any) -> Any:
+    """The skill's answer; a deferred deletion is a 503 and an envelope the SDK cannot read a 400."""
+    from skill.alexa.handlers import DeletionDeferred
+
     try:
         return adapter.dispatch_request()
     except DeletionDeferred:
