@@ -11,6 +11,7 @@ import base64
 import http.client
 import json
 import os
+import socket
 import threading
 import time
 import urllib.parse
@@ -103,4 +104,76 @@ def test_a_certificate_flood_over_a_slow_resolver_leaves_good_requests_answered_
         latencies = [timed(lambda: couple.intent("TonightsQuestionIntent", one_shot=True)) for _ in range(3)]
     print(f"good requests under a 24-connection certificate flood: {', '.join(f'{s:.2f} s' for s in latencies)}")
     assert attack.statuses and set(attack.statuses) == {400}, "every forged request refused, none a 500"
+    assert max(latencies) < ALEXA_GIVES_UP_SECONDS, f"a good request waited {max(latencies):.1f} s"
+
+
+def from_another_address(url: str) -> Couple:
+    """A genuine couple's requests, signed, from 127.0.0.2: another client than the attacker's 127.0.0.1."""
+    address = urllib.parse.urlsplit(url)
+
+    def send(event: dict[str, object]) -> dict[str, object]:
+        body = json.dumps(event).encode()
+        headers = {"Content-Type": "application/json", "SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
+                   "Signature-256": alexa_certs.sign_body(body)}  # fmt: skip
+        connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=20, source_address=("127.0.0.2", 0))
+        try:
+            connection.request("POST", "/alexa", body=body, headers=headers)
+            response = connection.getresponse()
+            assert response.status == 200, response.status
+            answer: dict[str, object] = json.loads(response.read())
+            return answer
+        finally:
+            connection.close()
+
+    couple = Couple(send=send)
+    couple.now = couple_at(url).now
+    return couple
+
+
+class Hoarder:
+    """One client holding connections open as cheaply as it can: slow headers, slow bodies, idle keep-alives."""
+
+    def __init__(self, url: str) -> None:
+        self.address = urllib.parse.urlsplit(url)
+        self.sockets: list[socket.socket] = []
+        self.stop = threading.Event()
+
+    def open(self, count: int, first_bytes: bytes) -> None:
+        for _ in range(count):
+            try:
+                each = socket.create_connection((self.address.hostname, self.address.port), timeout=5)
+                each.sendall(first_bytes)
+            except OSError:
+                continue  # refused or reset: the server keeps its door for others
+            self.sockets.append(each)
+
+    def drip(self) -> None:
+        """A byte now and then on every connection, so none of them is ever idle long."""
+        while not self.stop.wait(3.0):
+            for each in self.sockets:
+                try:
+                    each.send(b"x")
+                except OSError:
+                    pass
+
+    def __enter__(self) -> Hoarder:
+        self.open(99, b"POST /alexa HTTP/1.1\r\nHost: skill\r\nX-Slow: ")  # headers never finished
+        self.open(200, b"POST /alexa HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n{")
+        self.open(120, b"GET /health HTTP/1.1\r\nHost: skill\r\n\r\n")  # answered, then kept open and idle
+        threading.Thread(target=self.drip, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for each in self.sockets:
+            each.close()
+
+
+def test_one_client_holding_hundreds_of_connections_cannot_shut_out_another(tmp_path: Path, servers: list[Server]) -> None:
+    server = signed_server(tmp_path, servers)
+    couple = from_another_address(server.url)
+    with Hoarder(server.url) as hoarder:
+        latencies = [timed(lambda: couple.launch()) for _ in range(3)]
+        held = len(hoarder.sockets)
+    print(f"good requests while one client holds {held} connections: {', '.join(f'{s:.2f} s' for s in latencies)}")
     assert max(latencies) < ALEXA_GIVES_UP_SECONDS, f"a good request waited {max(latencies):.1f} s"
