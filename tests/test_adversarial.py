@@ -701,3 +701,90 @@ def test_a_signed_request_replayed_within_its_window_is_answered_without_being_a
     after = SQLiteStore(embedded_store).load(couple.key)
     assert after.version == before.version and after.document == before.document, "applied once, answered each time"
     assert replayed.get_json() == first_answer, "the first answer, word for word"
+
+
+# -- issue 28 (and 33): the backup recipes never leave an empty backup or delete good ones after a failure ----
+
+
+def _dated(folder: Path) -> list[str]:
+    return sorted(each.name for each in folder.iterdir() if re.fullmatch(r"our-rituals-\d{8}-\d{6}\.db", each.name))
+
+
+def _old_backups(folder: Path, count: int) -> None:
+    folder.mkdir(mode=0o755, exist_ok=True)
+    for day in range(count):
+        (folder / f"our-rituals-202601{day + 1:02d}-033000.db").write_bytes(b"a good old backup")
+
+
+def test_the_systemd_backup_keeps_the_30_newest_and_a_failed_one_deletes_nothing(
+    embedded_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "var-backups"
+    _old_backups(folder, 31)
+    fresh_couple().meet("Maya", "Sam")
+    for side in ("-wal", "-shm"):
+        Path(f"{embedded_store}{side}").unlink(missing_ok=True)
+    embedded_store.write_bytes(b"not a database " * 1000)  # a damaged household file: this backup fails
+    failed = _cli("backup", "--keep", "30", str(folder))
+    assert failed.returncode == 1 and len(_dated(folder)) == 31, "nothing deleted after a failed backup"
+    embedded_store.unlink()
+    fresh_couple().meet("Maya", "Sam")
+    assert failed.returncode == 1 and len(_dated(folder)) == 31, "nothing deleted after a failed backup"
+    made = _cli("backup", "--keep", "30", str(folder))
+    assert made.returncode == 0, made.stderr.decode()
+    kept = _dated(folder)
+    assert len(kept) == 30 and kept[0] == "our-rituals-20260103-033000.db", "the 30 newest, the new one among them"
+    assert "2 older backup(s) deleted" in made.stdout.decode()
+
+
+def _compose_checkout(tmp_path: Path, docker_says: str) -> tuple[Path, dict[str, str]]:
+    """A checkout with the recipe in it, and a `docker` on PATH that runs the backup here as the container would."""
+    import os
+
+    checkout = tmp_path / "checkout"
+    (checkout / "docs" / "self-hosting").mkdir(parents=True)
+    script = checkout / "docs" / "self-hosting" / "compose-backup.sh"
+    script.write_text((ROOT / "docs" / "self-hosting" / "compose-backup.sh").read_text())
+    script.chmod(0o755)
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    docker = bin_folder / "docker"
+    docker.write_text(f"#!/bin/sh\n{docker_says}\n")
+    docker.chmod(0o755)
+    import sys
+
+    env = {**os.environ, "PATH": f"{bin_folder}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
+    env["OUR_RITUALS_PYTHON"] = sys.executable
+    return script, env
+
+
+@pytest.mark.parametrize("docker_says", ["exit 1", "echo 'service \"skill\" is not running' >&2; exit 1", "exit 0"],
+                         ids=["backup failed", "container down", "nothing written"])  # fmt: skip
+def test_the_compose_recipe_after_a_failed_backup_leaves_no_empty_file_and_deletes_nothing(
+    tmp_path: Path, docker_says: str
+) -> None:
+    import subprocess
+
+    script, env = _compose_checkout(tmp_path, docker_says)
+    backups = script.parent.parent.parent / "backups"
+    _old_backups(backups, 31)
+    ran = subprocess.run([str(script)], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert ran.returncode != 0
+    assert len(_dated(backups)) == 31 and all(each.stat().st_size > 0 for each in backups.iterdir())
+    assert sorted(each.name for each in backups.iterdir()) == _dated(backups), "no partial file left behind"
+
+
+def test_the_compose_recipe_keeps_the_30_newest_in_a_private_folder(tmp_path: Path, embedded_store: Path) -> None:
+    import subprocess
+
+    fresh_couple().meet("Maya", "Sam")
+    script, env = _compose_checkout(tmp_path, '"$OUR_RITUALS_PYTHON" -m skill.cli.main backup -')
+    backups = script.parent.parent.parent / "backups"
+    _old_backups(backups, 31)  # a folder made earlier, readable by all
+    ran = subprocess.run([str(script)], cwd=tmp_path, env=env, capture_output=True, timeout=120)  # cron's folder is not the checkout
+    assert ran.returncode == 0, ran.stderr.decode()
+    kept = _dated(backups)
+    assert len(kept) == 30 and kept[0] == "our-rituals-20260103-033000.db"
+    newest = backups / kept[-1]
+    assert SQLiteStore(newest).load(fresh_couple().key).document["names"] == ["Maya", "Sam"]
+    assert oct(backups.stat().st_mode & 0o777) == "0o700" and oct(newest.stat().st_mode & 0o777) == "0o600"

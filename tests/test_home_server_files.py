@@ -343,11 +343,11 @@ def test_the_systemd_unit_runs_the_production_server_behind_the_hosts_caddy() ->
 def test_the_backup_timer_backs_up_daily_into_a_folder_of_dated_files() -> None:
     backup = unit("our-rituals-backup.service")["Service"]
     command = shlex.split(backup["ExecStart"][0])
-    assert command[1:] == ["backup", "/var/backups/our-rituals"]
+    assert command[1:] == ["backup", "--keep", "30", "/var/backups/our-rituals"]
     service = unit("our-rituals.service")["Service"]
     assert backup["Environment"] == [e for e in service["Environment"] if e.startswith("OUR_RITUALS_DB=")]
     assert backup["User"] == service["User"] and "/var/backups/our-rituals" in backup["ReadWritePaths"][0]
-    assert "-mtime +30 -delete" in backup["ExecStartPost"][0]
+    assert "ExecStartPost" not in backup, "pruning is the backup's own last step, only after a good backup"
     timer = unit("our-rituals-backup.timer")["Timer"]
     assert timer["OnCalendar"] == ["*-*-* 03:30:00"] and timer["Persistent"] == ["true"]
 

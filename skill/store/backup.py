@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -32,6 +33,7 @@ MAX_RESTORE_BYTES = 256 * 1024 * 1024
 MAX_KEY_CHARS = 200
 # What SQLite keeps beside an open database: a target with one of these is in use by something.
 SIDE_FILES = ("-wal", "-shm", "-journal")
+_DATED = re.compile(r"our-rituals-\d{8}-\d{6}\.db")
 
 
 class BackupError(Exception):
@@ -74,8 +76,12 @@ def check_household_file(path: Path) -> int:
         raise BackupError(f"{path} is not a readable SQLite database ({error})") from None
 
 
-def backup(live: Path, target: str) -> Done:
-    """Copy the live household file to `target` (a file, a folder for a dated file, or "-" for stdout)."""
+def backup(live: Path, target: str, keep: int | None = None) -> Done:
+    """Copy the live household file to `target` (a file, a folder for a dated file, or "-" for stdout).
+
+    With a folder and `keep`, the `keep` newest dated backups there are kept and older ones deleted, but only
+    after this backup was written and checked: a failed backup deletes nothing.
+    """
     if target == STDIO:
         with tempfile.TemporaryDirectory(prefix="our-rituals-") as folder:
             copied = Path(folder) / "backup.db"
@@ -85,9 +91,12 @@ def backup(live: Path, target: str) -> Done:
             sys.stdout.buffer.flush()
         return Done(f"Backed up {count} household(s) from {live} to standard output (integrity check: ok).")
     destination = Path(target)
-    if destination.is_dir():
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        destination = destination / f"our-rituals-{stamp}.db"
+    folder = destination if destination.is_dir() else None
+    if folder is not None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")  # UTC: the names sort in the order taken
+        destination = folder / f"our-rituals-{stamp}.db"
+    elif keep is not None:
+        raise BackupError(f"--keep needs a folder of dated backups, and {destination} is not one")
     _refuse_an_open_database(live, destination)
     partial = destination.with_name(destination.name + ".partial")
     try:
@@ -98,7 +107,18 @@ def backup(live: Path, target: str) -> Done:
     finally:
         partial.unlink(missing_ok=True)
     size = destination.stat().st_size
-    return Done(f"Backed up {count} household(s) from {live} to {destination} ({size:,} bytes, integrity check: ok).")
+    pruned = _keep_newest(folder, keep) if folder is not None and keep is not None else 0
+    note = f" {pruned} older backup(s) deleted, the {keep} newest kept." if pruned else ""
+    return Done(f"Backed up {count} household(s) from {live} to {destination} ({size:,} bytes, integrity check: ok).{note}")
+
+
+def _keep_newest(folder: Path, keep: int) -> int:
+    """Delete all but the `keep` newest dated backups in folder (by the UTC stamp in their names); returns how many."""
+    dated = sorted(each for each in folder.iterdir() if _DATED.fullmatch(each.name) and each.is_file())
+    old = dated[: max(0, len(dated) - max(1, keep))]
+    for each in old:
+        each.unlink(missing_ok=True)
+    return len(old)
 
 
 def _refuse_an_open_database(live: Path, destination: Path) -> None:
