@@ -183,7 +183,10 @@ def test_forget_us_during_an_outage_is_finished_when_the_store_is_back(outage: O
     couple.send = fresh_couple().send  # the same session, answered by an instance started during the outage
     said = couple.intent("AMAZON.YesIntent")
     outage.end()
-    assert said.text in FORGET.variants("not_forgotten"), f"they hear it is not done yet, and that it will be: {said.text}"
+    # SQLite: the deletion is journalled beside the database, so it will be done. DynamoDB without a deletion queue:
+    # only this instance's /tmp has it, which may not outlive the outage, so nothing is promised (see the SQS test).
+    promise = "not_forgotten" if outage.kind == "sqlite" else "not_noted"
+    assert said.text in FORGET.variants(promise), f"they hear it is not done yet, and what to expect: {said.text}"
     assert open_store().load(couple.key).document["names"] == ["Ines", "Tomas"]
     said = fresh_couple(user_id=couple.user_id).launch()  # their next visit: the deletion comes first
     assert "Ines" not in said.text and "first names" in said.text
