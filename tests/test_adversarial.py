@@ -791,3 +791,73 @@ def test_the_compose_recipe_keeps_the_30_newest_in_a_private_folder(tmp_path: Pa
     newest = backups / kept[-1]
     assert SQLiteStore(newest).load(fresh_couple().key).document["names"] == ["Maya", "Sam"]
     assert oct(backups.stat().st_mode & 0o777) == "0o700" and oct(newest.stat().st_mode & 0o777) == "0o600"
+
+
+# -- issue 28: a full disk is reported, and "forget us" is promised only once it is on disk ------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 16 MiB file system (tmpfs), so a full disk is the kernel's ENOSPC, not a mock."""
+    import subprocess
+
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a small tmpfs needs root (CAP_SYS_ADMIN): {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def _fill(folder: Path) -> None:
+    import os
+
+    descriptor = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while os.write(descriptor, b"\0" * 4096):
+            pass
+    except OSError:
+        pass  # ENOSPC: the disk is full
+    finally:
+        os.close(descriptor)
+
+
+def test_a_full_disk_is_reported_and_forget_us_is_not_acknowledged(small_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from skill.web import create_app
+
+    monkeypatch.setenv("OUR_RITUALS_DB", str(small_disk / "our-rituals.db"))
+    client = create_app(verify_requests=False).test_client()
+    couple = Couple(send=lambda event: client.post("/alexa", json=event).get_json())
+    couple.meet("Ines", "Tomas")
+    assert client.get("/health").status_code == 200
+    couple.intent("ForgetUsIntent", one_shot=True)
+    _fill(small_disk)
+    health = client.get("/health")
+    assert health.status_code == 503 and "full" in health.get_json()["problem"]
+    said = couple.intent("AMAZON.YesIntent")
+    assert said.text in FORGET.variants("not_noted"), f"no promise a restart would break: {said.text}"
+    (small_disk / "filler").unlink()  # the operator frees the disk and restarts the server
+    client = create_app(verify_requests=False).test_client()
+    assert client.get("/health").status_code == 200
+    couple.intent("ForgetUsIntent", one_shot=True)
+    assert couple.intent("AMAZON.YesIntent").text in FORGET.variants("forgotten")
+    assert SQLiteStore(small_disk / "our-rituals.db").load(couple.key).version == 0
+
+
+def test_health_says_so_when_the_store_cannot_be_written(web_client: Any, embedded_store: Path) -> None:
+    assert web_client.get("/health").get_json() == {"status": "ok"}
+    locker = sqlite3.connect(embedded_store, isolation_level=None, timeout=0)
+    locker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock (a stuck restore, a hand-run sqlite3)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(SQLiteStore, "__init__", _short_lock_wait(SQLiteStore.__init__))
+            from skill.web import create_app
+
+            answer = create_app(verify_requests=False).test_client().get("/health")
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert answer.status_code == 503 and answer.get_json()["problem"].startswith("the store cannot be")

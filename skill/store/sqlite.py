@@ -123,6 +123,18 @@ class SQLiteStore:
         except sqlite3.Error:
             pass  # the deletion itself is committed; only the wiping waits
 
+    def check_writable(self) -> None:
+        """Take the write lock and write a row, then roll back: /health's proof that a write can land now."""
+        try:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute("INSERT OR REPLACE INTO households VALUES ('health-check', '{}', 1, 0)")
+            finally:
+                connection.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot write the embedded store: {error}") from error
+
     def purge_expired(self, now: int) -> int:
         """Forget households untouched past the retention period; returns how many."""
         try:

@@ -82,9 +82,20 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     def alexa() -> Any:
         return _answer(adapter, checks, request, answered)
 
+    stores: list[Any] = []  # opened on the first health check: the app itself never needs a store of its own
+
     @app.get("/health")
-    def health() -> Response:
-        return jsonify(status="ok")
+    def health() -> Any:
+        from skill.store import open_store
+        from skill.web.health import store_problem
+
+        if not stores:
+            stores.append(open_store())
+        problem = store_problem(stores[0])
+        if problem is None:
+            return jsonify(status="ok")
+        log.warning("health check failed", extra={"problem": problem})
+        return jsonify(status="unavailable", problem=problem), 503
 
     return app
 
