@@ -254,7 +254,8 @@ def test_signed_requests_pass_through_caddy_unchanged(tmp_path: Path, servers: l
     text = text.replace(f"\n{DOMAIN} {{", f"\nhttp://127.0.0.1:{proxy_port} {{")
     text = text.replace("reverse_proxy 127.0.0.1:5000", "reverse_proxy " + skill.url.removeprefix("http://"))
     config = tmp_path / "Caddyfile"
-    config.write_text("{\n\tadmin off\n}\n\n" + text)  # no admin endpoint: several suites may share this machine
+    assert text.count("\n{\n\tservers {") == 1, "one global options block, with the server's timeouts"
+    config.write_text(text.replace("\n{\n\tservers {", "\n{\n\tadmin off\n\tservers {"))  # no admin endpoint: suites share this machine
     caddy_env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "caddy-data"), "XDG_CONFIG_HOME": str(tmp_path / "caddy-config")}
     proxy = subprocess.Popen([str(BIN / "caddy"), "run", "--config", str(config), "--adapter", "caddyfile"],
                              env=caddy_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
