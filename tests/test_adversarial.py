@@ -861,3 +861,35 @@ def test_health_says_so_when_the_store_cannot_be_written(web_client: Any, embedd
         locker.execute("ROLLBACK")
         locker.close()
     assert answer.status_code == 503 and answer.get_json()["problem"].startswith("the store cannot be")
+
+
+# -- issue 28: the containers run locked down, and their logs rotate -----------------------------------------
+
+
+def test_compose_runs_both_services_read_only_without_privileges_within_limits_and_rotates_their_logs() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    for name, service in services.items():
+        assert service["read_only"] is True, name
+        assert service["cap_drop"] == ["ALL"] and "no-new-privileges:true" in service["security_opt"], name
+        assert service["mem_limit"] and service["pids_limit"], name
+        options = service["logging"]["options"]
+        assert service["logging"]["driver"] == "json-file" and options["max-size"] and int(options["max-file"]) >= 2, name
+    assert "cap_add" not in services["skill"] and services["caddy"]["cap_add"] == ["NET_BIND_SERVICE"]
+
+
+def test_backup_and_restore_need_no_writable_tmp_as_in_the_read_only_container(
+    embedded_store: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import tempfile
+
+    from skill.store import backup
+
+    fresh_couple().meet("Maya", "Sam")
+    monkeypatch.setattr(tempfile, "tempdir", "/proc/no-writable-tmp")  # as in the container: only /data is writable
+    backup.backup(embedded_store, "-")
+    made = capsysbinary.readouterr().out
+    assert made.startswith(b"SQLite format 3")
+    assert "Restored 1 household(s)" in backup.restore(embedded_store, "-", stdin=io.BytesIO(made)).summary
+    assert not [each for each in embedded_store.parent.iterdir() if each.name.startswith(".our-rituals-")], "nothing left behind"

@@ -82,8 +82,11 @@ def backup(live: Path, target: str, keep: int | None = None) -> Done:
     With a folder and `keep`, the `keep` newest dated backups there are kept and older ones deleted, but only
     after this backup was written and checked: a failed backup deletes nothing.
     """
+    if not live.is_file():
+        raise BackupError(f"there is no household file at {live}")
     if target == STDIO:
-        with tempfile.TemporaryDirectory(prefix="our-rituals-") as folder:
+        # Beside the household file, not in /tmp: the container's root (and /tmp) may be read-only or small.
+        with tempfile.TemporaryDirectory(prefix=".our-rituals-backup-", dir=live.parent) as folder:
             copied = Path(folder) / "backup.db"
             count = _backup_to(live, copied)
             with copied.open("rb") as source:
@@ -158,7 +161,11 @@ def _backup_to(live: Path, destination: Path) -> int:
 
 def restore(live: Path, source: str, stdin: BinaryIO | None = None) -> Done:
     """Replace the live household file's contents with the checked rows of a backup (a file, or "-" for stdin)."""
-    with tempfile.TemporaryDirectory(prefix="our-rituals-") as folder:
+    try:
+        live.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise BackupError(f"cannot write the household file {live} ({error.strerror or error})") from None
+    with tempfile.TemporaryDirectory(prefix=".our-rituals-restore-", dir=live.parent) as folder:
         # Read into a private copy, so the file cannot change between the check and the restore.
         candidate = Path(folder) / "restore.db"
         named = "standard input" if source == STDIO else source
