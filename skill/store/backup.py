@@ -86,8 +86,8 @@ def backup(live: Path, target: str, keep: int | None = None) -> Done:
         raise BackupError(f"there is no household file at {live}")
     if target == STDIO:
         # Beside the household file, not in /tmp: the container's root (and /tmp) may be read-only or small.
-        with tempfile.TemporaryDirectory(prefix=".our-rituals-backup-", dir=live.parent) as folder:
-            copied = Path(folder) / "backup.db"
+        with tempfile.TemporaryDirectory(prefix=".our-rituals-backup-", dir=live.parent) as scratch:
+            copied = Path(scratch) / "backup.db"
             count = _backup_to(live, copied)
             with copied.open("rb") as source:
                 shutil.copyfileobj(source, sys.stdout.buffer)
