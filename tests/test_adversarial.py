@@ -893,3 +893,15 @@ def test_backup_and_restore_need_no_writable_tmp_as_in_the_read_only_container(
     assert made.startswith(b"SQLite format 3")
     assert "Restored 1 household(s)" in backup.restore(embedded_store, "-", stdin=io.BytesIO(made)).summary
     assert not [each for each in embedded_store.parent.iterdir() if each.name.startswith(".our-rituals-")], "nothing left behind"
+
+
+def test_the_image_installs_a_lock_that_is_pips_whole_resolution_of_the_dependencies() -> None:
+    """Every package the image installs is pinned, and the pins are complete and agree (pip resolves them again)."""
+    import subprocess
+    import sys
+
+    lines = [line for line in (ROOT / "requirements.lock").read_text().splitlines() if line and not line.startswith("#")]
+    assert lines and all(re.fullmatch(r"[a-z0-9._-]+==[0-9][0-9A-Za-z.+!-]*", line) for line in lines), lines
+    checked = subprocess.run([sys.executable, str(ROOT / "tools" / "lock_requirements.py"), "--check"], capture_output=True,
+                             text=True, timeout=600)  # fmt: skip
+    assert checked.returncode == 0, checked.stderr[-2000:]
