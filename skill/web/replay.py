@@ -15,8 +15,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# Far more requests than a household server sees in the longest window (1 h for skill events).
-MAX_REMEMBERED = 4096
+# Far more requests than a household server sees in one window (5 minutes; 2 hours for skill events); each
+# remembered answer is a few KiB.
+MAX_REMEMBERED = 1024
 # How long a replay waits for the first copy's answer: Alexa's own limit.
 WAIT_SECONDS = 8.0
 
