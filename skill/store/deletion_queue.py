@@ -76,9 +76,7 @@ def drain(event: dict[str, Any], context: Any) -> dict[str, Any]:
     With ReportBatchItemFailures (template.yaml), only the failed messages go back to the queue. A message that is
     not ours (no proper key) is dropped, not retried: it can never succeed.
     """
-    from skill.store import open_store
-
-    store = open_store()
+    store = _drain_store()
     failed: list[dict[str, str]] = []
     for record in event.get("Records", []):
         key = _household_key(record.get("body"))
@@ -93,6 +91,18 @@ def drain(event: dict[str, Any], context: Any) -> dict[str, Any]:
             continue
         get_logger().info("queued deletion done")
     return {"batchItemFailures": failed}
+
+
+_STORES: dict[str, Any] = {}  # the drain's store per table, made on first use and kept, as the skill's is
+
+
+def _drain_store() -> Any:
+    from skill.store import open_store
+
+    table = os.environ.get("SKILL_TABLE", "")
+    if table not in _STORES:
+        _STORES[table] = open_store()
+    return _STORES[table]
 
 
 def _household_key(body: Any) -> str | None:
