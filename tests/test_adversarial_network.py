@@ -226,3 +226,30 @@ def test_one_client_holding_hundreds_of_connections_cannot_shut_out_another(
     where = "behind Caddy" if behind_caddy else "directly"
     print(f"good requests while one client holds {held} connections, {where}: {', '.join(f'{s:.2f} s' for s in latencies)}")
     assert max(latencies) < ALEXA_GIVES_UP_SECONDS, f"a good request waited {max(latencies):.1f} s"
+
+
+def test_caddy_cuts_off_a_client_whose_headers_never_finish(tmp_path: Path, servers: list[Server]) -> None:
+    """The repository's Caddyfile gives a request's headers 5 s: a client dripping them is disconnected, not kept."""
+    server = signed_server(tmp_path, servers)
+    with caddy_in_front(tmp_path, server.url) as url:
+        address = urllib.parse.urlsplit(url)
+        with socket.create_connection((address.hostname, address.port), timeout=30) as slow:
+            slow.sendall(b"POST /alexa HTTP/1.1\r\nHost: skill\r\n")
+            started = time.monotonic()
+            try:
+                while slow.recv(4096):  # Caddy may answer 408 before it closes
+                    pass
+            except OSError:
+                pass  # reset: cut off too
+            waited = time.monotonic() - started
+    assert waited < 20, f"a client that never finished its headers was kept {waited:.0f} s"
+
+
+def test_the_compose_caddyfile_has_the_same_limits_as_the_one_tried_here() -> None:
+    def limits(path: Path) -> tuple[str, str]:
+        text = path.read_text()
+        options = text[text.index("\n{\n") : text.index("\n}\n") + 3]
+        proxy = text[text.index("\t\treverse_proxy") :].split("\n", 1)[1].split("\n\t\t}\n")[0]
+        return options, proxy
+
+    assert limits(ROOT / "Caddyfile") == limits(ROOT / "docs" / "self-hosting" / "Caddyfile")
