@@ -39,6 +39,14 @@ class Applied(Record, Generic[T]):
         return iter((self.result, self.saved))  # `reply, saved = households.attempt(...)`
 
 
+class DeletionWaiting(StoreUnavailable):
+    """The store could not delete now; `noted` is True when the deletion is kept where it outlives this process."""
+
+    def __init__(self, noted: bool) -> None:
+        super().__init__("deletion waiting")
+        self.noted = noted
+
+
 class Households:
     """Applies a change to one household: at most one read and one conditional write per request, in the common case."""
 
@@ -102,12 +110,18 @@ class Households:
         raise AssertionError("unreachable")
 
     def forget(self, household_key: str) -> None:
-        """Delete the household now; if the store cannot, remember to (durably, where we can) and raise."""
+        """Delete the household now; if the store cannot, remember to (durably, where we can) and raise
+        DeletionWaiting, which says whether the note outlives this process (a journal on disk, the deletion queue)."""
         try:
             self.store.delete(household_key)
-        except StoreUnavailable:
-            self.pending.add(household_key)
-            raise
+        except StoreUnavailable as error:
+            noted = self.pending.add(household_key)
+            from skill.store.deletion_queue import DeletionQueue  # only when a deletion failed
+
+            queue = DeletionQueue.from_environment()
+            if queue is not None:
+                noted = queue.send(household_key) or noted
+            raise DeletionWaiting(noted) from error
         self.pending.discard(household_key)
 
     def _retry_pending_deletions(self) -> None:

@@ -317,8 +317,12 @@ def the_function_in_template_yaml() -> dict[str, Any]:
 
     CloudFormationLoader.add_multi_constructor("!", tagged)
     template = yaml.load((ROOT / "template.yaml").read_text(encoding="utf-8"), CloudFormationLoader)
-    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 1, "one function answers requests and skill events"
+    every = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    functions = [r for r in every if "AlexaSkill" in {e["Type"] for e in r["Properties"].get("Events", {}).values()}]
+    assert len(functions) == 1, "one function answers requests and skill events (another drains the deletion queue)"
+    for other in every:  # the deletion drain runs from the same bundle, on the same platform
+        assert {k: other["Properties"][k] for k in ("CodeUri", "Runtime", "Architectures")} == {
+            k: functions[0]["Properties"][k] for k in ("CodeUri", "Runtime", "Architectures")}
     return {**(template.get("Globals") or {}).get("Function", {}), **functions[0]["Properties"]}
 
 

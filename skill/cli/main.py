@@ -63,7 +63,7 @@ def _backup(args: argparse.Namespace) -> int:
     if live is None:
         return 2
     try:
-        done = backup(live, args.path)
+        done = backup(live, args.path, keep=args.keep)
     except BackupError as error:
         print(f"No backup made: {error}.", file=sys.stderr)
         return 1
@@ -197,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     backup = commands.add_parser("backup", help="copy the household file (embedded SQLite) safely, even while serving")
     backup.add_argument("path", help="the backup file to write, a folder for a dated file in it, or - for standard output")
+    backup.add_argument("--keep", type=int, metavar="N", help="with a folder: after a good backup, keep the N newest dated "
+                        "backups there and delete older ones (a failed backup deletes nothing)")  # fmt: skip
     backup.set_defaults(run=_backup)
 
     restore = commands.add_parser("restore", help="replace the household file's contents with a checked backup")

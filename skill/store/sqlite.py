@@ -68,6 +68,8 @@ class SQLiteStore:
                 # In WAL mode NORMAL never corrupts the file and survives a crash of the service; only a power cut
                 # may lose the last few commits. FULL would fsync every write (several ms each, most of a request).
                 connection.execute("PRAGMA synchronous=NORMAL")
+                # Deleted text is overwritten with zeros, not left in free pages, whatever SQLite was built with.
+                connection.execute("PRAGMA secure_delete=ON")
             except (sqlite3.Error, OSError) as error:
                 raise StoreUnavailable(f"cannot open the embedded store: {error}") from error
             self._local.connection = connection
@@ -110,14 +112,40 @@ class SQLiteStore:
 
     def delete(self, household_key: str) -> None:
         try:
-            self._connection().execute("DELETE FROM households WHERE household_key = ?", (household_key,))
+            connection = self._connection()
+            connection.execute("DELETE FROM households WHERE household_key = ?", (household_key,))
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot delete from the embedded store: {error}") from error
+        self._wipe_the_journal(connection)
+
+    def _wipe_the_journal(self, connection: sqlite3.Connection) -> None:
+        """After a deletion, the -wal file still holds the household as it was written: a truncating checkpoint moves
+        the (zeroed) pages into the database and empties the -wal. It waits for readers as long as a write would;
+        if one still holds it, the next deletion or SQLite's own checkpoints overwrite those frames."""
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            pass  # the deletion itself is committed; only the wiping waits
+
+    def check_writable(self) -> None:
+        """Take the write lock and write a row, then roll back: /health's proof that a write can land now."""
+        try:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute("INSERT OR REPLACE INTO households VALUES ('health-check', '{}', 1, 0)")
+            finally:
+                connection.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot write the embedded store: {error}") from error
 
     def purge_expired(self, now: int) -> int:
         """Forget households untouched past the retention period; returns how many."""
         try:
-            cursor = self._connection().execute("DELETE FROM households WHERE expires_at < ?", (now,))
+            connection = self._connection()
+            cursor = connection.execute("DELETE FROM households WHERE expires_at < ?", (now,))
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot purge the embedded store: {error}") from error
+        if cursor.rowcount:
+            self._wipe_the_journal(connection)
         return cursor.rowcount
