@@ -1,15 +1,178 @@
-"""What the skill remembers about one couple, and how it is stored as a plain document."""
+"""What the skill remembers about one couple, and how it is stored: a small hot part, compact growing parts.
+
+A request reads the whole household (one read) and writes it back only when something changed. The stored
+document keeps what nearly every request touches (names, turn order, the ritual in progress, the time zone,
+voices) as plain fields, the wording memory as a short string of indexes, and each ritual's own state as its
+JSON text (compressed once it is large), kept as text until a request opens it. So a request's work is the same
+for a couple of two years as for a couple of two days: untouched rituals are neither parsed nor written anew,
+and what changed is found by comparing serialised forms, never by copying the household.
+"""
 
 from __future__ import annotations
 
-import copy
+import json
+from collections.abc import Iterator, MutableMapping
 from typing import Any, TypeGuard
+
+from skill.digest import sha256
 
 PARTNERS = (0, 1)
 # The longest first name kept (and spoken); the host refuses longer ones when they are said.
 MAX_NAME_LENGTH = 30
 # Recognised voices remembered per household (a partner may enrol again, on another account's Echo...).
 MAX_SPEAKERS = 4
+# Lines whose last wording is remembered, most recent first: a line not heard for this many others may repeat
+# its wording once, which nobody notices, and the memory stays a few hundred bytes for ever.
+MAX_WORDINGS = 96
+# The stored document's layout; documents without it are the first shape (everything as plain JSON).
+LAYOUT = 2
+# A ritual's state longer than this (as JSON) is stored compressed: a check-in history, a jar.
+COMPRESS_OVER = 320
+_COMPRESSED = "z:"
+_HOT_FIELDS = ("names", "voices_swapped", "next_first", "in_progress", "time_zone", "time_zone_checked", "speakers")
+_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def line_index(key: str) -> str:
+    """A line key ("check_in.intro") as four characters of its SHA-256: an index into the memory, not its text."""
+    number = int.from_bytes(sha256(key.encode("utf-8")).digest()[:3], "big")
+    return "".join(_DIGITS[(number >> shift) & 63] for shift in (18, 12, 6, 0))
+
+
+class WordingMemory(MutableMapping[str, int]):
+    """Which wording of each line was said last ("check_in.intro" -> 2), kept by index for the latest MAX_WORDINGS lines.
+
+    Stored as "ABCD2,EFGH0,...": four characters standing for the line key, then the number. Two keys sharing
+    an index (one chance in millions per pair) would at worst repeat a wording once.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: dict[str, int] | None = None) -> None:
+        self._entries: dict[str, int] = {} if entries is None else entries
+
+    @classmethod
+    def parse(cls, text: Any) -> WordingMemory:
+        entries: dict[str, int] = {}
+        if isinstance(text, str) and text:
+            for entry in text.split(","):
+                number = entry[4:]
+                if len(entry) > 4 and number.isdigit():
+                    entries[entry[:4]] = int(number)
+        return cls(entries)
+
+    @classmethod
+    def from_keys(cls, remembered: dict[str, Any]) -> WordingMemory:
+        """The first shape's memory ({"check_in.intro": 2, ...}), by index."""
+        memory = cls()
+        for key, value in remembered.items():
+            if isinstance(key, str) and type(value) is int and value >= 0:
+                memory[key] = value
+        return memory
+
+    def serialised(self) -> str:
+        entries = self._entries
+        if len(entries) > MAX_WORDINGS:
+            for stale in list(entries)[: len(entries) - MAX_WORDINGS]:
+                del entries[stale]
+        return ",".join(f"{index}{number}" for index, number in entries.items())
+
+    def __getitem__(self, key: str) -> int:
+        return self._entries[line_index(key)]
+
+    def __setitem__(self, key: str, value: int) -> None:
+        index = line_index(key)
+        self._entries.pop(index, None)  # the latest line goes last, so the oldest are forgotten first
+        self._entries[index] = int(value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._entries[line_index(key)]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and line_index(key) in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)  # the indexes: the keys themselves are not kept
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class RitualStates(MutableMapping[str, dict[str, Any]]):
+    """Each ritual's own state by ritual name, parsed the first time a request asks for it.
+
+    `stored` holds what was read (JSON text, or "z:" and compressed JSON); a ritual's state is parsed
+    when a request opens it, and only opened states are serialised again on the way out.
+    """
+
+    __slots__ = ("_stored", "_opened")
+
+    def __init__(self, stored: dict[str, str] | None = None, opened: dict[str, Any] | None = None) -> None:
+        self._stored: dict[str, str] = {} if stored is None else stored
+        self._opened: dict[str, Any] = {} if opened is None else opened
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        if name in self._opened:
+            return self._opened[name]  # type: ignore[no-any-return]
+        text = self._stored[name]
+        try:
+            state = json.loads(_unpacked(text))
+        except (ValueError, TypeError):
+            state = {}  # damaged: the ritual starts afresh rather than fail the request
+        self._opened[name] = state
+        return state  # type: ignore[no-any-return]
+
+    def __setitem__(self, name: str, state: dict[str, Any]) -> None:
+        self._opened[name] = state
+
+    def __delitem__(self, name: str) -> None:
+        found = self._stored.pop(name, None) is not None
+        if self._opened.pop(name, None) is None and not found:
+            raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._opened or name in self._stored
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._opened
+        yield from (name for name in self._stored if name not in self._opened)
+
+    def __len__(self) -> int:
+        return len(self._opened) + sum(1 for name in self._stored if name not in self._opened)
+
+    def serialised(self) -> dict[str, str]:
+        """Each ritual's stored text: as read when it was not opened or did not change, else packed anew."""
+        out: dict[str, str] = {}
+        for name in sorted(self):
+            if name not in self._opened:
+                out[name] = self._stored[name]
+                continue
+            text = _json(self._opened[name])
+            before = self._stored.get(name)
+            out[name] = before if before is not None and _unpacked(before) == text else _packed(text)
+        return out
+
+
+def _packed(text: str) -> str:
+    if len(text) <= COMPRESS_OVER:
+        return text
+    import base64
+    import zlib
+
+    return _COMPRESSED + base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+
+
+def _unpacked(text: str) -> str:
+    if not text.startswith(_COMPRESSED):
+        return text
+    import base64
+    import zlib
+
+    return zlib.decompress(base64.b64decode(text[len(_COMPRESSED) :])).decode("utf-8")
 
 
 class Household:
@@ -24,15 +187,15 @@ class Household:
     """
 
     __slots__ = ("names", "voices_swapped", "next_first", "phrasing", "rituals", "in_progress", "time_zone",
-                 "time_zone_checked", "speakers")  # fmt: skip
+                 "time_zone_checked", "speakers", "_as_read")  # fmt: skip
 
     def __init__(
         self,
         names: list[str] | None = None,
         voices_swapped: bool = False,
         next_first: int = 0,
-        phrasing: dict[str, int] | None = None,
-        rituals: dict[str, dict[str, Any]] | None = None,
+        phrasing: dict[str, int] | WordingMemory | None = None,
+        rituals: dict[str, dict[str, Any]] | RitualStates | None = None,
         in_progress: dict[str, Any] | None = None,
         time_zone: str | None = None,
         time_zone_checked: int = 0,
@@ -41,8 +204,12 @@ class Household:
         self.names: list[str] = [] if names is None else names
         self.voices_swapped = voices_swapped
         self.next_first = next_first
-        self.phrasing: dict[str, int] = {} if phrasing is None else phrasing
-        self.rituals: dict[str, dict[str, Any]] = {} if rituals is None else rituals
+        self.phrasing: WordingMemory = (
+            phrasing if isinstance(phrasing, WordingMemory) else WordingMemory.from_keys(phrasing or {})
+        )
+        self.rituals: MutableMapping[str, dict[str, Any]] = (
+            rituals if isinstance(rituals, RitualStates) else RitualStates(opened=dict(rituals or {}))
+        )
         self.in_progress = in_progress
         # The Echo's IANA time zone (Alexa Settings API) and when we last asked; None means UTC.
         self.time_zone = time_zone
@@ -50,6 +217,8 @@ class Household:
         # Which partner a recognised voice belongs to: a one-way hash of Alexa's personId -> partner index,
         # learnt when a recognised partner says "I'm Maya". Never the personId itself.
         self.speakers: dict[str, int] = {} if speakers is None else speakers
+        # The serialised hot part and wording memory as read: what `changed` compares against (None: nothing read).
+        self._as_read: tuple[str, str, dict[str, str]] | None = None
 
     @property
     def has_names(self) -> bool:
@@ -84,41 +253,82 @@ class Household:
         self.next_first = 1 - first
         return first
 
-    def to_document(self) -> dict[str, Any]:
+    def _hot(self) -> dict[str, Any]:
         return {
-            "names": list(self.names),
+            "names": self.names,
             "voices_swapped": self.voices_swapped,
             "next_first": self.next_first,
-            "phrasing": dict(self.phrasing),
-            "rituals": copy.deepcopy(self.rituals),
-            "in_progress": copy.deepcopy(self.in_progress),
+            "in_progress": self.in_progress,
             "time_zone": self.time_zone,
             "time_zone_checked": self.time_zone_checked,
-            "speakers": dict(self.speakers),
+            "speakers": self.speakers,
         }
+
+    def to_document(self) -> dict[str, Any]:
+        """The stored form: plain hot fields (shared with this household: store it, do not keep it), the wording
+        memory's indexes, each ritual's state as its text. `Household.copy` gives an independent household."""
+        return {
+            "layout": LAYOUT,
+            **self._hot(),
+            "words": self.phrasing.serialised(),
+            "rituals": self.rituals.serialised() if isinstance(self.rituals, RitualStates) else {},
+        }
+
+    def changed(self, document: dict[str, Any]) -> bool:
+        """Whether `document` (this household's `to_document()`) differs from what was read."""
+        if self._as_read is None:
+            return True
+        hot, words, rituals = self._as_read
+        return document["words"] != words or document["rituals"] != rituals or _json(self._hot()) != hot
+
+    def copy(self) -> Household:
+        """An independent household with the same contents (a trial run changes the copy only)."""
+        return Household.from_document(json.loads(json.dumps(self.to_document())))
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> Household:
-        """Rebuild from a stored document, tolerating missing or malformed fields."""
+        """Rebuild from a stored document (either layout), tolerating missing or malformed fields.
+
+        The household takes the document's objects as its own: the store parsed them for this request only.
+        """
         names = document.get("names")
         next_first = document.get("next_first")
-        phrasing = document.get("phrasing")
-        rituals = document.get("rituals")
         in_progress = document.get("in_progress")
         speakers = document.get("speakers")
-        return cls(
+        layout = document.get("layout")
+        rituals = document.get("rituals")
+        if layout == LAYOUT:
+            phrasing = WordingMemory.parse(document.get("words"))
+            rituals = rituals if isinstance(rituals, dict) else {}
+            stored = {str(k): v for k, v in rituals.items() if isinstance(v, str)}
+            # A state given as plain JSON (written by a tool, or by hand) is taken as it is.
+            opened = {str(k): v for k, v in rituals.items() if isinstance(v, dict)}
+            ritual_states = RitualStates(stored=stored, opened=opened)
+        else:  # the first layout: migrated on the way in, stored in the new one by the next write
+            old = document.get("phrasing")
+            phrasing = WordingMemory.from_keys(old if isinstance(old, dict) else {})
+            opened = {str(k): v for k, v in rituals.items() if isinstance(v, dict)} if isinstance(rituals, dict) else {}
+            ritual_states = RitualStates(opened=opened)
+        household = cls(
             names=list(names) if _plausible_names(names) else [],
             voices_swapped=bool(document.get("voices_swapped", False)),
             next_first=next_first if next_first in PARTNERS else 0,
-            phrasing={str(k): int(v) for k, v in phrasing.items() if isinstance(v, int)}
-            if isinstance(phrasing, dict)
-            else {},
-            rituals=copy.deepcopy(rituals) if isinstance(rituals, dict) else {},
-            in_progress=copy.deepcopy(in_progress) if _valid_progress(in_progress) else None,
+            phrasing=phrasing,
+            rituals=ritual_states,
+            in_progress=in_progress if _valid_progress(in_progress) else None,
             time_zone=document["time_zone"] if isinstance(document.get("time_zone"), str) else None,
             time_zone_checked=document["time_zone_checked"] if isinstance(document.get("time_zone_checked"), int) else 0,
             speakers=_valid_speakers(speakers),
         )
+        if layout == LAYOUT or not document:  # (nothing stored yet: a new household is stored once it changes)
+            household._as_read = (_json(household._hot()), phrasing.serialised(), ritual_states.serialised())
+        return household
+
+
+def readable(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored document with every ritual's state as plain JSON (for tools, tests and backups to read)."""
+    household = Household.from_document(json.loads(json.dumps(document)))
+    return {**household._hot(), "words": household.phrasing.serialised(), "rituals": dict(household.rituals.items())}
 
 
 def _plausible_names(value: Any) -> TypeGuard[list[str]]:

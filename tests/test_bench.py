@@ -167,7 +167,7 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
         read.append(os.path.basename(path))
         return original(path)
 
-    content_module.load_content.cache_clear()
+    content_module._content.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(content_module, "read_json", spy)
@@ -179,7 +179,7 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
         assert "host.json" in read, "the host's lines and its menu"
         assert "hug.json" not in read and "questions.json" not in read and "model.json" not in read
     finally:
-        content_module.load_content.cache_clear()
+        content_module._content.cache_clear()
 
 
 # What a cold launch for a couple already known must not load: each was on that path once, and cost it time.

@@ -15,7 +15,7 @@ from skill.content import load_content
 from skill.engine.script import Say
 from skill.engine.trend import change_since, clean_history, keep_recent, month_view, week_key
 from skill.engine.turn import Turn
-from skill.household import Household
+from skill.household import Household, line_index
 from skill.rituals import safety
 from skill.rituals.check_in import first_ring
 from skill.store.sqlite import SQLiteStore
@@ -306,7 +306,9 @@ def test_someone_who_does_not_feel_safe_hears_where_to_find_help(maya_and_sam: C
     assert "1-800-799-7233" in said.text and "National Domestic Violence Hotline" in said.text
     assert "911" in said.text
     assert said.ends_session and set(said.voices) == {None}, "the host speaks, gently, and the session ends"
-    assert not any(key.startswith("safety") for key in stored(maya_and_sam)["phrasing"]), "no trace is stored"
+    memory = stored(maya_and_sam)["words"]
+    safety_lines = {line_index(f"safety.{key}") for key in load_content("en-US").section("safety").lines._table}
+    assert not safety_lines & {entry[:4] for entry in memory.split(",")}, "no trace is stored"
     assert "safety" not in str(stored(maya_and_sam)["rituals"]), "not even in the menu's note of rituals tried"
 
 
