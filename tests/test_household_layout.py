@@ -1,0 +1,163 @@
+"""How a household is stored: a small hot part, bounded wording memory, ritual states kept as text until opened.
+
+A couple who has used the skill for years must cost a request what a new couple costs: these hold the layout
+that makes it so (the benchmark measures it: `python -m bench --longevity`), and that a household stored in the
+first layout still loads and carries on.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from skill import content as content_module
+from skill.content import SUPPORTED_LOCALES, load_content
+from skill.household import COMPRESS_OVER, LAYOUT, MAX_WORDINGS, Household, WordingMemory, line_index, readable
+from skill.rituals import tonights_question
+from skill.state import Households
+from skill.store.sqlite import SQLiteStore
+from tests.conversation import Couple
+
+NOW = 1_800_000_000
+
+# A household as the first layout stored it: every ritual's state and the wording memory as plain JSON, the
+# memory keyed by the line's text key, a tonight's question deck in its third round with no "after".
+FIRST_LAYOUT = {
+    "names": ["Maya", "Sam"],
+    "voices_swapped": True,
+    "next_first": 1,
+    "phrasing": {"hug.intro": 1, "menu.from": 4, "menu.at": 1795000000},
+    "rituals": {
+        "check_in": {"weeks": {"2026-W45": [7, 8], "2026-W46": [6, 8]}, "count": 9, "last": "2026-11-15"},
+        "tonights_question": {"decks": {"light": {"seed": 424242, "round": 2, "cursor": 0}}, "depth": "light"},
+        "host": {"tried": ["check_in", "hug", "tonights_question"]},
+    },
+    "in_progress": None,
+    "time_zone": None,
+    "time_zone_checked": 0,
+    "speakers": {},
+}
+
+
+def test_a_household_stored_in_the_first_layout_loads_carries_on_and_is_stored_anew(
+    couple: Couple, embedded_store: Path
+) -> None:
+    store = SQLiteStore(embedded_store)
+    store.save(couple.key, json.loads(json.dumps(FIRST_LAYOUT)), 0, NOW)
+    light = sorted(str(q["id"]) for q in load_content("en-US").section("questions").data["questions"] if q["depth"] == "light")
+    expected = tonights_question.deck_order(light, 424242, 2)[0]  # where the first layout's replay put round two
+
+    said = couple.intent("TonightsQuestionIntent", one_shot=True)
+
+    assert "Maya" in said.text or "Sam" in said.text, "the names were kept"
+    document = store.load(couple.key).document
+    assert document["layout"] == LAYOUT and "phrasing" not in document, "stored in the new layout by this write"
+    plain = readable(document)
+    assert plain["names"] == ["Maya", "Sam"] and plain["voices_swapped"] is True
+    assert plain["rituals"]["check_in"] == FIRST_LAYOUT["rituals"]["check_in"], "the check-in history is intact"
+    deck = plain["rituals"]["tonights_question"]["decks"]["light"]
+    assert (deck["round"], deck["cursor"]) == (2, 1) and plain["in_progress"]["state"]["question"] == expected
+    assert deck["after"] == tonights_question.deck_order(light, 424242, 1)[-1], "replayed once, then kept"
+    assert Household.from_document(document).phrasing.get("hug.intro") == 1, "the wording memory came across"
+
+
+def test_a_request_that_touches_one_ritual_leaves_every_other_part_as_it_was_stored(tmp_path: Path) -> None:
+    households = Households(SQLiteStore(tmp_path / "s.db"))
+    weeks = {f"20{25 + i // 52}-W{1 + i % 52:02d}": [7, 8] for i in range(60)}
+    households.apply("k", NOW, lambda h: h.rituals.__setitem__("check_in", {"weeks": weeks, "count": 60}))
+    before = SQLiteStore(tmp_path / "s.db").load("k").document
+    assert before["rituals"]["check_in"].startswith("z:"), "a long history is kept compressed"
+    assert len(before["rituals"]["check_in"]) < len(json.dumps(weeks)) / 2
+
+    households.apply("k", NOW, lambda h: h.ritual_state("hug").__setitem__("last", 1))
+    after = SQLiteStore(tmp_path / "s.db").load("k").document
+    assert after["rituals"]["check_in"] == before["rituals"]["check_in"], "not parsed, not packed again"
+    assert readable(after)["rituals"]["check_in"]["weeks"] == weeks
+
+
+def test_opening_a_ritual_without_changing_it_writes_nothing(tmp_path: Path) -> None:
+    class CountingStore(SQLiteStore):
+        saves = 0
+
+        def save(self, *args, **kwargs) -> int:  # noqa: ANN002, ANN003
+            CountingStore.saves += 1
+            return super().save(*args, **kwargs)
+
+    households = Households(CountingStore(tmp_path / "s.db"))
+    households.apply("k", NOW, lambda h: h.rituals.__setitem__("our_jar", {"questions": [{"id": "1", "text": "Why?" * 99}]}))
+    households.apply("k", NOW, lambda h: len(h.rituals["our_jar"]["questions"]) + len(h.phrasing))
+    households.apply("k", NOW, lambda h: h.in_progress)
+    assert CountingStore.saves == 1
+
+
+def test_the_wording_memory_is_indexes_of_a_few_bytes_and_bounded() -> None:
+    memory = WordingMemory()
+    for n in range(1000):
+        memory[f"ritual_{n % 40}.line_{n}"] = n % 5
+    text = memory.serialised()
+    entries = text.split(",")
+    assert len(entries) == MAX_WORDINGS and all(len(entry) == 5 for entry in entries), "four characters and a digit"
+    assert "line" not in text and "ritual" not in text, "an index, not the line's text"
+    parsed = WordingMemory.parse(text)
+    assert parsed["ritual_39.line_999"] == 4 and "ritual_0.line_0" not in parsed, "the latest kept, the oldest gone"
+    assert line_index("check_in.intro") == line_index("check_in.intro") != line_index("check_in.outro")
+
+
+def test_a_damaged_ritual_state_starts_that_ritual_afresh_and_leaves_the_rest() -> None:
+    document = {"layout": LAYOUT, "names": ["Maya", "Sam"], "words": "zz,ABCD7,x", "rituals": {"hug": "{not json", "host": '{"tried":["hug"]}'}}
+    household = Household.from_document(document)
+    assert household.rituals["hug"] == {} and household.rituals["host"] == {"tried": ["hug"]}
+    assert dict(household.phrasing._entries) == {"ABCD": 7}
+
+
+def test_placing_a_draw_never_replays_earlier_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many times they have been through the deck, one draw orders one round (constant work per draw)."""
+    shuffles: list[int] = []
+    original = tonights_question._raw_order
+    monkeypatch.setattr(tonights_question, "_raw_order", lambda ids, seed, round_: shuffles.append(round_) or original(ids, seed, round_))
+    content = load_content("en-US")
+    light = [str(q["id"]) for q in content.section("questions").data["questions"] if q["depth"] == "light"]
+    from skill.engine.turn import Turn
+
+    household = Household(names=["Maya", "Sam"])
+    household.rituals["tonights_question"] = {"decks": {"light": {"seed": 7, "round": 5000, "cursor": len(light) - 1, "after": light[0]}}}
+    import random
+    from datetime import datetime, timezone
+
+    turn = Turn(household, content, content.section("tonights_question"), datetime.now(timezone.utc), random.Random(1))
+    tonights_question.draw(turn, "light")  # the last question of round 5000
+    tonights_question.draw(turn, "light")  # round 5001 opens
+    assert shuffles == [5000, 5000, 5001], "one shuffle per round placed, never the rounds before"
+
+
+def test_the_content_cache_holds_only_the_locales_the_content_defines() -> None:
+    for n in range(300):
+        assert load_content(f"x{n}-ZZ").locale == "en-US"
+    assert content_module._content.cache_info().currsize <= len(SUPPORTED_LOCALES)
+
+
+def test_stress_map_ratings_are_kept_by_age_as_well_as_count(couple: Couple, embedded_store: Path, stored) -> None:
+    couple.meet("Maya", "Sam")
+    store = SQLiteStore(embedded_store)
+    snapshot = store.load(couple.key)
+    document = snapshot.document
+    today = couple.now.date()
+    old = [{"date": (today - timedelta(days=days)).isoformat(), "partner": 0, "rating": 5} for days in (1200, 800, 30)]
+    document["rituals"]["stress_map"] = {"ratings": old}
+    store.save(couple.key, document, snapshot.version, NOW)
+    couple.intent("StressMapIntent", one_shot=True)
+    couple.intent("RatingIntent", rating="6")
+    kept = [r["date"] for r in stored(couple)["rituals"]["stress_map"]["ratings"]]
+    assert kept == [(today - timedelta(days=30)).isoformat(), today.isoformat()], "older than two years: forgotten"
+
+
+def test_a_large_state_is_compressed_and_a_small_one_is_plain() -> None:
+    household = Household()
+    household.rituals["big"] = {"x": "y" * (COMPRESS_OVER + 10)}
+    household.rituals["small"] = {"x": 1}
+    stored = household.to_document()["rituals"]
+    assert stored["big"].startswith("z:") and stored["small"] == '{"x":1}'
+    assert Household.from_document(json.loads(json.dumps(household.to_document()))).rituals["big"]["x"] == "y" * (COMPRESS_OVER + 10)
