@@ -117,14 +117,14 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
 
     def __getitem__(self, name: str) -> dict[str, Any]:
         if name in self._opened:
-            return self._opened[name]  # type: ignore[no-any-return]
+            return self._opened[name]
         text = self._stored[name]
         try:
             state = json.loads(_unpacked(text))
         except (ValueError, TypeError):
             state = {}  # damaged: the ritual starts afresh rather than fail the request
         self._opened[name] = state
-        return state  # type: ignore[no-any-return]
+        return state
 
     def __setitem__(self, name: str, state: dict[str, Any]) -> None:
         self._opened[name] = state

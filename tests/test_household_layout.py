@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ NOW = 1_800_000_000
 
 # A household as the first layout stored it: every ritual's state and the wording memory as plain JSON, the
 # memory keyed by the line's text key, a tonight's question deck in its third round with no "after".
-FIRST_LAYOUT = {
+FIRST_LAYOUT: dict[str, Any] = {
     "names": ["Maya", "Sam"],
     "voices_swapped": True,
     "next_first": 1,
@@ -117,7 +118,11 @@ def test_placing_a_draw_never_replays_earlier_rounds(monkeypatch: pytest.MonkeyP
     """However many times they have been through the deck, one draw orders one round (constant work per draw)."""
     shuffles: list[int] = []
     original = tonights_question._raw_order
-    monkeypatch.setattr(tonights_question, "_raw_order", lambda ids, seed, round_: shuffles.append(round_) or original(ids, seed, round_))
+    def counted(ids: list[str], seed: int, round_: int) -> list[str]:
+        shuffles.append(round_)
+        return original(ids, seed, round_)
+
+    monkeypatch.setattr(tonights_question, "_raw_order", counted)
     content = load_content("en-US")
     light = [str(q["id"]) for q in content.section("questions").data["questions"] if q["depth"] == "light"]
     from skill.engine.turn import Turn

@@ -117,7 +117,7 @@ def _deck_state(turn: Turn, depth: str) -> dict[str, Any]:
     # "after" is a question id, or absent (round 0, or a deck stored before it was kept).
     if not valid:
         deck = decks[depth] = {"seed": turn.rng.randrange(2**31), "round": 0, "cursor": 0}
-    return deck  # type: ignore[no-any-return]
+    return deck  # type: ignore[return-value]
 
 
 def draw(turn: Turn, depth: str) -> tuple[str, bool]:
