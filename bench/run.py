@@ -617,9 +617,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", action="append", default=[], choices=("cold", "production", "warm", "dynamodb", "web"))
     parser.add_argument("--quick", action="store_true", help="few samples: a smoke run, not figures to quote")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--longevity", action="store_true", help="instead: two years of a daily couple (bench/longevity.py)")
+    parser.add_argument("--longevity-days", type=int, default=730, help="days the longevity couple lives")
+    parser.add_argument("--longevity-households", type=int, default=10_000, help="two-year-old households in its web run")
+    parser.add_argument("--longevity-web-seconds", type=float, default=10.0, help="seconds per side per web round")
+    parser.add_argument("--longevity-web-rounds", type=int, default=3, help="interleaved web rounds (median ratio)")
     args = parser.parse_args(argv)
     if args.quick:
         args.samples, args.runs, args.dynamodb_runs, args.web_requests, args.web_seconds = 3, 3, 2, 200, 5.0
+        args.longevity_days, args.longevity_households, args.longevity_web_seconds, args.longevity_web_rounds = 92, 500, 3.0, 1
+    if args.longevity:
+        from bench import longevity
+
+        return longevity.main(args)
     os.chdir(ROOT)
     results: dict[str, Any] = {"machine": machine(), "targets": {}}
     bundles: Bundles | None = None
