@@ -67,8 +67,10 @@ def live_one_day(couple: conversation.OfflineCouple, day: int, rng: random.Rando
         couple.now = morning + timedelta(hours=1)
         couple.intent("BreatheIntent", one_shot=True, breaths="3")
     couple.now = morning + timedelta(hours=13, minutes=rng.randrange(60))
-    if day % 7 == 0:  # Sunday evening: the weekly check-in, both numbers
-        conversation.run_ritual(couple, "CheckInIntent", frozenset({"DoneIntent", "RatingIntent"}), budget=8)
+    if day % 7 == 0:  # Sunday evening: the weekly check-in, hands-free, then a number each (one skipped now and then)
+        couple.intent("CheckInIntent", one_shot=True)
+        couple.intent("RatingIntent", rating=str(rng.randint(5, 9)))
+        couple.intent("RatingIntent", rating=str(rng.randint(5, 9)) if rng.random() < 0.9 else "skip")
         couple.later(minutes=20)
     if day % 15 == 3:  # twice a month one of them adds a question to their jar
         couple.intent("AddToJarIntent", one_shot=True, question=f"{rng.choice(JAR_QUESTIONS)} {rng.choice(('', 'now', 'lately'))}")

@@ -37,33 +37,49 @@ def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
+_LINE_INDEXES: dict[str, str] = {}  # bounded by the content's line keys
+
+
 def line_index(key: str) -> str:
     """A line key ("check_in.intro") as four characters of its SHA-256: an index into the memory, not its text."""
-    number = int.from_bytes(sha256(key.encode("utf-8")).digest()[:3], "big")
-    return "".join(_DIGITS[(number >> shift) & 63] for shift in (18, 12, 6, 0))
+    index = _LINE_INDEXES.get(key)
+    if index is None:
+        number = int.from_bytes(sha256(key.encode("utf-8")).digest()[:3], "big")
+        index = _LINE_INDEXES[key] = "".join(_DIGITS[(number >> shift) & 63] for shift in (18, 12, 6, 0))
+    return index
+
+
+_WELL_FORMED = None  # the pattern of a stored memory, compiled when first needed
 
 
 class WordingMemory(MutableMapping[str, int]):
     """Which wording of each line was said last ("check_in.intro" -> 2), kept by index for the latest MAX_WORDINGS lines.
 
-    Stored as "ABCD2,EFGH0,...": four characters standing for the line key, then the number. Two keys sharing
-    an index (one chance in millions per pair) would at worst repeat a wording once.
+    Stored as "ABCD2,EFGH0,...": four characters standing for the line key, then the number, oldest first. Two
+    keys sharing an index (one chance in millions per pair) would at worst repeat a wording once. Kept as that
+    text while a request runs (a lookup is a search in it, a change an edit of it), so a request neither parses
+    nor rebuilds the memory.
     """
 
-    __slots__ = ("_entries",)
+    __slots__ = ("_text", "_count")
 
-    def __init__(self, entries: dict[str, int] | None = None) -> None:
-        self._entries: dict[str, int] = {} if entries is None else entries
+    def __init__(self, text: str = "") -> None:
+        self._text = "," + text if text else ""  # each entry preceded by a comma, so a search finds whole entries
+        self._count = text.count(",") + 1 if text else 0
 
     @classmethod
     def parse(cls, text: Any) -> WordingMemory:
-        entries: dict[str, int] = {}
-        if isinstance(text, str) and text:
-            for entry in text.split(","):
-                number = entry[4:]
-                if len(entry) > 4 and number.isdigit():
-                    entries[entry[:4]] = int(number)
-        return cls(entries)
+        global _WELL_FORMED
+        if not isinstance(text, str) or not text:
+            return cls()
+        if _WELL_FORMED is None:
+            import re
+
+            _WELL_FORMED = re.compile(r"[0-9A-Za-z_-]{4}\d{1,12}(?:,[0-9A-Za-z_-]{4}\d{1,12})*")
+        if _WELL_FORMED.fullmatch(text):
+            return cls(text)
+        kept = [e for e in text.split(",") if len(e) > 4 and e[4:].isdigit() and len(e) <= 16 and e[:4].isascii()]
+        return cls(",".join(dict((e[:4], e) for e in kept).values()))  # damaged: what still reads, once per line
 
     @classmethod
     def from_keys(cls, remembered: dict[str, Any]) -> WordingMemory:
@@ -75,31 +91,53 @@ class WordingMemory(MutableMapping[str, int]):
         return memory
 
     def serialised(self) -> str:
-        entries = self._entries
-        if len(entries) > MAX_WORDINGS:
-            for stale in list(entries)[: len(entries) - MAX_WORDINGS]:
-                del entries[stale]
-        return ",".join(f"{index}{number}" for index, number in entries.items())
+        return self._text[1:]
+
+    def _find(self, index: str) -> tuple[int, int]:
+        """Where the entry of `index` starts (at its comma) and ends; (-1, -1) when there is none."""
+        start = self._text.find("," + index)
+        if start < 0:
+            return -1, -1
+        end = self._text.find(",", start + 1)
+        return start, len(self._text) if end < 0 else end
+
+    def get(self, key: str, default: Any = None) -> Any:
+        start, end = self._find(line_index(key))
+        return default if start < 0 else int(self._text[start + 5 : end])
 
     def __getitem__(self, key: str) -> int:
-        return self._entries[line_index(key)]
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return int(value)
 
     def __setitem__(self, key: str, value: int) -> None:
         index = line_index(key)
-        self._entries.pop(index, None)  # the latest line goes last, so the oldest are forgotten first
-        self._entries[index] = int(value)
+        start, end = self._find(index)
+        if start >= 0:  # the latest line goes last, so the oldest are forgotten first
+            self._text = self._text[:start] + self._text[end:]
+            self._count -= 1
+        self._text += f",{index}{int(value)}"
+        self._count += 1
+        while self._count > MAX_WORDINGS:
+            self._text = self._text[self._text.index(",", 1) :]
+            self._count -= 1
 
     def __delitem__(self, key: str) -> None:
-        del self._entries[line_index(key)]
+        start, end = self._find(line_index(key))
+        if start < 0:
+            raise KeyError(key)
+        self._text = self._text[:start] + self._text[end:]
+        self._count -= 1
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and line_index(key) in self._entries
+        return isinstance(key, str) and self._find(line_index(key))[0] >= 0
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)  # the indexes: the keys themselves are not kept
+        return iter([entry[:4] for entry in self._text[1:].split(",")] if self._text else [])  # indexes, not keys
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._count
 
 
 class RitualStates(MutableMapping[str, dict[str, Any]]):
@@ -125,6 +163,9 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
             state = {}  # damaged: the ritual starts afresh rather than fail the request
         self._opened[name] = state
         return state
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self._opened or name in self._stored else default
 
     def __setitem__(self, name: str, state: dict[str, Any]) -> None:
         self._opened[name] = state

@@ -76,7 +76,8 @@ def menu_choice(turn: Turn, limit: int = OFFER_EXAMPLES) -> list[str]:
     timely = _timely(turn)
     if timely in every and timely != turn.active_ritual():
         chosen.append(timely)
-    new = [name for name in rotation if name not in tried(turn) and name not in chosen]
+    done = tried(turn)
+    new = [name for name in rotation if name not in done and name not in chosen]
     chosen.extend(new[:1])
     chosen.extend(name for name in rotation if name not in chosen)
     picked = set(chosen[:limit])
