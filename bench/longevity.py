@@ -187,7 +187,7 @@ def two_years(
     rows: list[dict[str, Any]] = [quarter_row(0, couple, timed, stored_size, capacity)]
     for day in range(days):
         live_one_day(couple, day, rng)
-        if (day + 1) % QUARTER_DAYS == 0 or day + 1 == days:
+        if (day + 1) % QUARTER_DAYS == 0 or (day + 1 == days and days % QUARTER_DAYS > QUARTER_DAYS // 2):
             rows.append(quarter_row(day + 1, couple, timed, stored_size, capacity))
     return rows, couple
 

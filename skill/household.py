@@ -147,19 +147,20 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
     when a request opens it, and only opened states are serialised again on the way out.
     """
 
-    __slots__ = ("_stored", "_opened")
+    __slots__ = ("_stored", "_opened", "_read_as")
 
     def __init__(self, stored: dict[str, str] | None = None, opened: dict[str, Any] | None = None) -> None:
         self._stored: dict[str, str] = {} if stored is None else stored
         self._opened: dict[str, Any] = {} if opened is None else opened
+        self._read_as: dict[str, str] = {}  # an opened state's JSON as it was read (unpacked), to compare against
 
     def __getitem__(self, name: str) -> dict[str, Any]:
         if name in self._opened:
             return self._opened[name]
-        text = self._stored[name]
         try:
-            state = json.loads(_unpacked(text))
-        except (ValueError, TypeError):
+            text = self._read_as[name] = _unpacked(self._stored[name])
+            state = json.loads(text)
+        except (ValueError, TypeError, UnicodeDecodeError):
             state = {}  # damaged: the ritual starts afresh rather than fail the request
         self._opened[name] = state
         return state
@@ -193,8 +194,8 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
                 out[name] = self._stored[name]
                 continue
             text = _json(self._opened[name])
-            before = self._stored.get(name)
-            out[name] = before if before is not None and _unpacked(before) == text else _packed(text)
+            unchanged = name in self._stored and self._read_as.get(name) == text
+            out[name] = self._stored[name] if unchanged else _packed(text)
         return out
 
 
@@ -213,7 +214,10 @@ def _unpacked(text: str) -> str:
     import base64
     import zlib
 
-    return zlib.decompress(base64.b64decode(text[len(_COMPRESSED) :])).decode("utf-8")
+    try:
+        return zlib.decompress(base64.b64decode(text[len(_COMPRESSED) :])).decode("utf-8")
+    except zlib.error as error:
+        raise ValueError("damaged compressed state") from error
 
 
 class Household:

@@ -108,9 +108,9 @@ def test_the_wording_memory_is_indexes_of_a_few_bytes_and_bounded() -> None:
 
 
 def test_a_damaged_ritual_state_starts_that_ritual_afresh_and_leaves_the_rest() -> None:
-    document = {"layout": LAYOUT, "names": ["Maya", "Sam"], "words": "zz,ABCD7,x", "rituals": {"hug": "{not json", "host": '{"tried":["hug"]}'}}
+    document = {"layout": LAYOUT, "names": ["Maya", "Sam"], "words": "zz,ABCD7,x", "rituals": {"hug": "{not json", "jar": "z:bm90IHpsaWI=", "host": '{"tried":["hug"]}'}}
     household = Household.from_document(document)
-    assert household.rituals["hug"] == {} and household.rituals["host"] == {"tried": ["hug"]}
+    assert household.rituals["hug"] == {} == household.rituals["jar"] and household.rituals["host"] == {"tried": ["hug"]}
     assert household.phrasing.serialised() == "ABCD7", "what still reads is kept"
 
 
