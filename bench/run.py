@@ -368,8 +368,10 @@ def warm_dynamodb(runs: int) -> dict[str, Any]:
         create_table_from_template(admin, table)
 
         def peek(key: str) -> str | None:
+            """What is stored for the household (every attribute but its version and expiry), to see whether a request changed it."""
             item = admin.get_item(TableName=table, Key={"pk": {"S": key}}, ConsistentRead=True).get("Item")
-            return item["doc"]["S"] if item else None
+            kept = {k: v for k, v in (item or {}).items() if k not in ("version", "expires_at")}
+            return json.dumps(kept, sort_keys=True, default=repr) if item else None
 
         env: dict[str, str | None] = {
             "SKILL_TABLE": table,
@@ -403,7 +405,11 @@ def warm_dynamodb(runs: int) -> dict[str, Any]:
             "requests": report.requests,
             "weeks": report.weeks,
             "item_bytes": warm.dynamodb_item_bytes(item),
-            "document_bytes": len(item["doc"]["S"].encode("utf-8")),
+            "document_bytes": sum(
+                len(v["S"].encode("utf-8")) if "S" in v else len(v["B"])
+                for k, v in item.items()
+                if k == "doc" or k.startswith("r_")
+            ),
         },
     }
 

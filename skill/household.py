@@ -23,7 +23,7 @@ MAX_NAME_LENGTH = 30
 MAX_SPEAKERS = 4
 # Lines whose last wording is remembered, most recent first: a line not heard for this many others may repeat
 # its wording once, which nobody notices, and the memory stays a few hundred bytes for ever.
-MAX_WORDINGS = 96
+MAX_WORDINGS = 64
 # The stored document's layout; documents without it are the first shape (everything as plain JSON).
 LAYOUT = 2
 # A ritual's state longer than this (as JSON) is stored compressed: a check-in history, a jar.
@@ -149,8 +149,8 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
 
     __slots__ = ("_stored", "_opened", "_read_as")
 
-    def __init__(self, stored: dict[str, str] | None = None, opened: dict[str, Any] | None = None) -> None:
-        self._stored: dict[str, str] = {} if stored is None else stored
+    def __init__(self, stored: dict[str, str | bytes] | None = None, opened: dict[str, Any] | None = None) -> None:
+        self._stored: dict[str, str | bytes] = {} if stored is None else stored
         self._opened: dict[str, Any] = {} if opened is None else opened
         self._read_as: dict[str, str] = {}  # an opened state's JSON as it was read (unpacked), to compare against
 
@@ -186,9 +186,9 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
     def __len__(self) -> int:
         return len(self._opened) + sum(1 for name in self._stored if name not in self._opened)
 
-    def serialised(self) -> dict[str, str]:
+    def serialised(self) -> dict[str, str | bytes]:
         """Each ritual's stored text: as read when it was not opened or did not change, else packed anew."""
-        out: dict[str, str] = {}
+        out: dict[str, str | bytes] = {}
         for name in sorted(self):
             if name not in self._opened:
                 out[name] = self._stored[name]
@@ -208,14 +208,16 @@ def _packed(text: str) -> str:
     return _COMPRESSED + base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
 
 
-def _unpacked(text: str) -> str:
-    if not text.startswith(_COMPRESSED):
+def _unpacked(text: str | bytes) -> str:
+    """A stored state's JSON: as it is, or from compressed bytes (binary in DynamoDB, "z:" and base64 in JSON)."""
+    if isinstance(text, str) and not text.startswith(_COMPRESSED):
         return text
     import base64
     import zlib
 
     try:
-        return zlib.decompress(base64.b64decode(text[len(_COMPRESSED) :])).decode("utf-8")
+        packed = text if isinstance(text, bytes) else base64.b64decode(text[len(_COMPRESSED) :])
+        return zlib.decompress(packed).decode("utf-8")
     except zlib.error as error:
         raise ValueError("damaged compressed state") from error
 
@@ -263,7 +265,7 @@ class Household:
         # learnt when a recognised partner says "I'm Maya". Never the personId itself.
         self.speakers: dict[str, int] = {} if speakers is None else speakers
         # The serialised hot part and wording memory as read: what `changed` compares against (None: nothing read).
-        self._as_read: tuple[str, str, dict[str, str]] | None = None
+        self._as_read: tuple[str, str, dict[str, str | bytes]] | None = None
 
     @property
     def has_names(self) -> bool:
@@ -328,7 +330,11 @@ class Household:
 
     def copy(self) -> Household:
         """An independent household with the same contents (a trial run changes the copy only)."""
-        return Household.from_document(json.loads(json.dumps(self.to_document())))
+        document = self.to_document()
+        rituals = document.pop("rituals")
+        copied = json.loads(json.dumps(document))
+        copied["rituals"] = dict(rituals)  # text and bytes: immutable, shared safely
+        return Household.from_document(copied)
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> Household:
@@ -345,7 +351,7 @@ class Household:
         if layout == LAYOUT:
             phrasing = WordingMemory.parse(document.get("words"))
             rituals = rituals if isinstance(rituals, dict) else {}
-            stored = {str(k): v for k, v in rituals.items() if isinstance(v, str)}
+            stored = {str(k): v for k, v in rituals.items() if isinstance(v, (str, bytes))}
             # A state given as plain JSON (written by a tool, or by hand) is taken as it is.
             opened = {str(k): v for k, v in rituals.items() if isinstance(v, dict)}
             ritual_states = RitualStates(stored=stored, opened=opened)
@@ -372,7 +378,7 @@ class Household:
 
 def readable(document: dict[str, Any]) -> dict[str, Any]:
     """A stored document with every ritual's state as plain JSON (for tools, tests and backups to read)."""
-    household = Household.from_document(json.loads(json.dumps(document)))
+    household = Household.from_document(document)
     return {**household._hot(), "words": household.phrasing.serialised(), "rituals": dict(household.rituals.items())}
 
 
