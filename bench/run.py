@@ -1,6 +1,7 @@
 """Our Rituals against the floor (a hello-world skill on the same ask-sdk-core), side by side in one run.
 
-Run from the project root:  .venv/bin/python -m bench   (add --help for the knobs)
+Run from the project root:  .venv/bin/python -m bench   (add --help for the knobs; --longevity runs
+bench/longevity.py instead: two years of a daily couple, quarter by quarter)
 
 Prints two tables, the embedded store and the production path (DynamoDB), each with its targets and
 whether they are met, plus the web service's, and writes bench/results.json. Not part of the test
