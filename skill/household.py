@@ -168,6 +168,19 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
     def get(self, name: str, default: Any = None) -> Any:
         return self[name] if name in self._opened or name in self._stored else default
 
+    def peek(self, name: str) -> Any:
+        """A ritual's state to look at only (never to change): parsed, but not opened, so the request does not
+        serialise it again to see whether it changed. None when there is none (or it is damaged)."""
+        if name in self._opened:
+            return self._opened[name]
+        stored = self._stored.get(name)
+        if stored is None:
+            return None
+        try:
+            return json.loads(_unpacked(stored))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            return None
+
     def __setitem__(self, name: str, state: dict[str, Any]) -> None:
         self._opened[name] = state
 
@@ -286,6 +299,11 @@ class Household:
         self.speakers[speaker] = partner
         while len(self.speakers) > MAX_SPEAKERS:
             del self.speakers[next(iter(self.speakers))]
+
+    def peek_ritual(self, ritual: str) -> Any:
+        """What a ritual keeps, to read only: a look at the jar from tonight's question costs no re-serialising."""
+        rituals = self.rituals
+        return rituals.peek(ritual) if isinstance(rituals, RitualStates) else rituals.get(ritual)
 
     def ritual_state(self, ritual: str) -> dict[str, Any]:
         """What a ritual keeps of its own between visits (under `rituals`), made empty the first time."""

@@ -166,3 +166,14 @@ def test_a_large_state_is_compressed_and_a_small_one_is_plain() -> None:
     stored = household.to_document()["rituals"]
     assert stored["big"].startswith("z:") and stored["small"] == '{"x":1}'
     assert Household.from_document(json.loads(json.dumps(household.to_document()))).rituals["big"]["x"] == "y" * (COMPRESS_OVER + 10)
+
+
+def test_a_look_at_the_jar_from_tonights_question_does_not_open_it() -> None:
+    from skill.rituals import our_jar
+
+    household = Household()
+    household.rituals["our_jar"] = {"questions": [{"id": "1", "text": "Why?", "heard": 0}, {"id": "2", "text": "How?", "heard": 2}]}
+    stored = Household.from_document(json.loads(json.dumps(household.to_document())))
+    assert our_jar.unheard(stored) == 1
+    assert stored.rituals.serialised() is not None and "our_jar" not in stored.rituals._opened, "looked at, not opened"
+    assert not stored.changed(stored.to_document())

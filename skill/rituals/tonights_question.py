@@ -68,7 +68,7 @@ def _question_text(turn: Turn, question_id: str) -> str | None:
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
     """What this couple told us not to assume ("we don't live together", "we're new"): see our_situation."""
-    state = turn.household.rituals.get("our_situation")
+    state = turn.household.peek_ritual("our_situation")
     skipped = state.get("skip") if isinstance(state, dict) else None
     return frozenset(skipped) & frozenset(ASSUMPTIONS) if isinstance(skipped, list) else frozenset()
 
