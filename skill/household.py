@@ -49,9 +49,6 @@ def line_index(key: str) -> str:
     return index
 
 
-_WELL_FORMED = None  # the pattern of a stored memory, compiled when first needed
-
-
 class WordingMemory(MutableMapping[str, int]):
     """Which wording of each line was said last ("check_in.intro" -> 2), kept by index for the latest MAX_WORDINGS lines.
 
@@ -69,17 +66,10 @@ class WordingMemory(MutableMapping[str, int]):
 
     @classmethod
     def parse(cls, text: Any) -> WordingMemory:
-        global _WELL_FORMED
-        if not isinstance(text, str) or not text:
+        """The stored memory; a damaged one keeps what still reads (a lookup of a damaged entry finds nothing)."""
+        if not isinstance(text, str) or not text or len(text) > MAX_WORDINGS * 18:
             return cls()
-        if _WELL_FORMED is None:
-            import re
-
-            _WELL_FORMED = re.compile(r"[0-9A-Za-z_-]{4}\d{1,12}(?:,[0-9A-Za-z_-]{4}\d{1,12})*")
-        if _WELL_FORMED.fullmatch(text):
-            return cls(text)
-        kept = [e for e in text.split(",") if len(e) > 4 and e[4:].isdigit() and len(e) <= 16 and e[:4].isascii()]
-        return cls(",".join(dict((e[:4], e) for e in kept).values()))  # damaged: what still reads, once per line
+        return cls(text if text.isascii() else "")
 
     @classmethod
     def from_keys(cls, remembered: dict[str, Any]) -> WordingMemory:
@@ -103,7 +93,8 @@ class WordingMemory(MutableMapping[str, int]):
 
     def get(self, key: str, default: Any = None) -> Any:
         start, end = self._find(line_index(key))
-        return default if start < 0 else int(self._text[start + 5 : end])
+        number = self._text[start + 5 : end]
+        return int(number) if start >= 0 and number.isdigit() and len(number) <= 12 else default
 
     def __getitem__(self, key: str) -> int:
         value = self.get(key)
@@ -201,12 +192,9 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
 
     def serialised(self) -> dict[str, str | bytes]:
         """Each ritual's stored text: as read when it was not opened or did not change, else packed anew."""
-        out: dict[str, str | bytes] = {}
-        for name in sorted(self):
-            if name not in self._opened:
-                out[name] = self._stored[name]
-                continue
-            text = _json(self._opened[name])
+        out = {name: text for name, text in self._stored.items() if name not in self._opened}
+        for name, state in self._opened.items():
+            text = _json(state)
             unchanged = name in self._stored and self._read_as.get(name) == text
             out[name] = self._stored[name] if unchanged else _packed(text)
         return out

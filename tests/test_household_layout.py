@@ -108,10 +108,14 @@ def test_the_wording_memory_is_indexes_of_a_few_bytes_and_bounded() -> None:
 
 
 def test_a_damaged_ritual_state_starts_that_ritual_afresh_and_leaves_the_rest() -> None:
-    document = {"layout": LAYOUT, "names": ["Maya", "Sam"], "words": "zz,ABCD7,x", "rituals": {"hug": "{not json", "jar": "z:bm90IHpsaWI=", "host": '{"tried":["hug"]}'}}
+    hug = line_index("hug.intro")
+    document = {"layout": LAYOUT, "names": ["Maya", "Sam"], "words": f"zz,{hug}x7,ABCD7,x", "rituals": {"hug": "{not json", "jar": "z:bm90IHpsaWI=", "host": '{"tried":["hug"]}'}}
     household = Household.from_document(document)
     assert household.rituals["hug"] == {} == household.rituals["jar"] and household.rituals["host"] == {"tried": ["hug"]}
-    assert household.phrasing.serialised() == "ABCD7", "what still reads is kept"
+    assert household.phrasing.get("hug.intro") is None, "a damaged entry reads as nothing remembered"
+    household.phrasing["hug.intro"] = 2
+    assert household.phrasing["hug.intro"] == 2 and household.phrasing.serialised().endswith(f",ABCD7,x,{hug}2")
+    assert len(Household.from_document({**document, "words": "é1,ABCD7"}).phrasing) == 0, "unreadable: started afresh"
 
 
 def test_placing_a_draw_never_replays_earlier_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
