@@ -183,12 +183,17 @@ class RitualStates(MutableMapping[str, dict[str, Any]]):
     def __contains__(self, name: object) -> bool:
         return name in self._opened or name in self._stored
 
+    def _names(self) -> list[str]:
+        """Every ritual with a state, in a stable order (a copy: the loop may change the states)."""
+        names = list(self._stored)
+        names += [name for name in self._opened if name not in self._stored]
+        return names
+
     def __iter__(self) -> Iterator[str]:
-        yield from self._opened
-        yield from (name for name in self._stored if name not in self._opened)
+        return iter(self._names())
 
     def __len__(self) -> int:
-        return len(self._opened) + sum(1 for name in self._stored if name not in self._opened)
+        return len(self._names())
 
     def serialised(self) -> dict[str, str | bytes]:
         """Each ritual's stored text: as read when it was not opened or did not change, else packed anew."""
