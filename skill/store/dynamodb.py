@@ -121,7 +121,7 @@ def _ritual_value(state: Any) -> dict[str, Any]:
     """A ritual's stored state as an attribute: compressed bytes as binary, JSON text as a string."""
     if isinstance(state, bytes):
         return {"B": state}
-    text = str(state)
+    text = state if isinstance(state, str) else json.dumps(state, separators=(",", ":"), sort_keys=True)
     if text.startswith(_COMPRESSED):
         import base64
 
