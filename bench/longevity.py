@@ -16,7 +16,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -268,7 +267,11 @@ def on_sqlite(days: int, scratch: Path) -> tuple[dict[str, Any], dict[str, Any]]
         store = SQLiteStore(database)
 
         def document_size(key: str) -> int:
-            return len(json.dumps(store.load(key).document, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+            """The household's row and its ritual states' rows, as stored (text as UTF-8, blobs as bytes)."""
+            document = dict(store.load(key).document)
+            parts = document.pop("rituals", {})
+            hot = len(json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+            return hot + sum(len(v) if isinstance(v, bytes) else len(str(v).encode("utf-8")) for v in parts.values())
 
         rows, couple = two_years(project.handler, document_size, None, days)
         document = store.load(couple.key).document
@@ -283,17 +286,15 @@ def web_user(index: int) -> str:
 
 
 def seed_households(database: Path, document: dict[str, Any], households: int) -> None:
+    """`households` copies of one stored household, each under its own couple's key, written as the store writes."""
     from skill.state import household_key
     from skill.store.sqlite import SQLiteStore
 
-    SQLiteStore(database).load("create the schema")
-    body = json.dumps(document, separators=(",", ":"), sort_keys=True)
-    expires = int(time.time()) + 300 * 86400
-    with sqlite3.connect(database) as connection:
-        connection.executemany(
-            "INSERT OR REPLACE INTO households (household_key, document, version, expires_at) VALUES (?, ?, 1, ?)",
-            ((household_key(web_user(i)), body, expires) for i in range(households)),
-        )
+    store = SQLiteStore(database)
+    now = int(time.time())
+    for index in range(households):
+        store.save(household_key(web_user(index)), document, 0, now)
+    store._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextmanager
