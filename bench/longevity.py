@@ -268,10 +268,7 @@ def on_sqlite(days: int, scratch: Path) -> tuple[dict[str, Any], dict[str, Any]]
 
         def document_size(key: str) -> int:
             """The household's row and its ritual states' rows, as stored (text as UTF-8, blobs as bytes)."""
-            document = dict(store.load(key).document)
-            parts = document.pop("rituals", {})
-            hot = len(json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-            return hot + sum(len(v) if isinstance(v, bytes) else len(str(v).encode("utf-8")) for v in parts.values())
+            return warm.stored_document_bytes(store.load(key).document)
 
         rows, couple = two_years(project.handler, document_size, None, days)
         document = store.load(couple.key).document

@@ -348,13 +348,12 @@ def warm_embedded(runs: int) -> dict[str, Any]:
             from skill.store.sqlite import SQLiteStore
 
             document = SQLiteStore(Path(scratch) / "rituals.db").load(year_couple.key).document
-    stored = json.dumps(document, separators=(",", ":"), sort_keys=True)
     return {
         "project": warm.latency_summary(all_ms, per_run, cpu_ms, switches),
         "floor": warm.latency_summary(floor_ms, floor_runs, floor_cpu_ms, floor_switches),
         "turns": conversation.TURNS,
         "evening": evening,
-        "year": {"requests": report.requests, "weeks": report.weeks, "document_bytes": len(stored.encode("utf-8"))},
+        "year": {"requests": report.requests, "weeks": report.weeks, "document_bytes": warm.stored_document_bytes(document)},
     }
 
 
