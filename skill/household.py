@@ -21,15 +21,14 @@ PARTNERS = (0, 1)
 MAX_NAME_LENGTH = 30
 # Recognised voices remembered per household (a partner may enrol again, on another account's Echo...).
 MAX_SPEAKERS = 4
-# Lines whose last wording is remembered, most recent first: a line not heard for this many others may repeat
-# its wording once, which nobody notices, and the memory stays a few hundred bytes for ever.
+# How many lines' last wordings are remembered (the latest heard): a line not heard for this many others may
+# repeat its wording once, which nobody notices, and the memory stays a few hundred bytes for ever.
 MAX_WORDINGS = 64
 # The stored document's layout; documents without it are the first shape (everything as plain JSON).
 LAYOUT = 2
 # A ritual's state longer than this (as JSON) is stored compressed: a check-in history, a jar.
 COMPRESS_OVER = 320
 _COMPRESSED = "z:"
-_HOT_FIELDS = ("names", "voices_swapped", "next_first", "in_progress", "time_zone", "time_zone_checked", "speakers")
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
@@ -270,7 +269,8 @@ class Household:
         # Which partner a recognised voice belongs to: a one-way hash of Alexa's personId -> partner index,
         # learnt when a recognised partner says "I'm Maya". Never the personId itself.
         self.speakers: dict[str, int] = {} if speakers is None else speakers
-        # The serialised hot part and wording memory as read: what `changed` compares against (None: nothing read).
+        # The hot part, wording memory and ritual texts as read, serialised: what `changed` compares against
+        # (None: read from the first layout, so any write stores the new one).
         self._as_read: tuple[str, str, dict[str, str | bytes]] | None = None
 
     @property
@@ -329,7 +329,9 @@ class Household:
             "layout": LAYOUT,
             **self._hot(),
             "words": self.phrasing.serialised(),
-            "rituals": self.rituals.serialised() if isinstance(self.rituals, RitualStates) else {},
+            "rituals": self.rituals.serialised()
+            if isinstance(self.rituals, RitualStates)
+            else {name: _packed(_json(state)) for name, state in self.rituals.items()},
         }
 
     def changed(self, document: dict[str, Any]) -> bool:
