@@ -124,8 +124,12 @@ def _ritual_value(state: Any) -> dict[str, Any]:
     text = state if isinstance(state, str) else json.dumps(state, separators=(",", ":"), sort_keys=True)
     if text.startswith(_COMPRESSED):
         import base64
+        import binascii
 
-        return {"B": base64.b64decode(text[len(_COMPRESSED) :])}
+        try:
+            return {"B": base64.b64decode(text[len(_COMPRESSED) :], validate=True)}
+        except binascii.Error:
+            pass  # not ours: kept as it came, and read as a damaged state
     return {"S": text}
 
 

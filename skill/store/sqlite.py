@@ -192,7 +192,11 @@ def _stored_body(body: Any) -> str | bytes:
     if isinstance(body, str):
         if body.startswith(_COMPRESSED):
             import base64
+            import binascii
 
-            return base64.b64decode(body[len(_COMPRESSED) :])
+            try:
+                return base64.b64decode(body[len(_COMPRESSED) :], validate=True)
+            except binascii.Error:
+                return body  # not ours: kept as it came, and read as a damaged state
         return body
     return json.dumps(body, separators=(",", ":"), sort_keys=True)  # a plain state, as a tool may write one
