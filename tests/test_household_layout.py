@@ -222,3 +222,15 @@ def test_a_database_of_the_first_layout_opens_and_its_households_load(tmp_path: 
     Households(store).apply("k", NOW, lambda h: h.take_first_turn())
     stored = store.load("k")
     assert stored.version == 4 and stored.document["layout"] == LAYOUT and readable(stored.document)["rituals"]["check_in"]["count"] == 9
+
+
+def test_an_old_file_restored_under_a_running_service_gets_its_ritual_table(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "live.db"
+    store = SQLiteStore(path)
+    Households(store).apply("k", NOW, lambda h: h.rituals.update(check_in={"count": 1}))
+    with sqlite3.connect(path) as connection:  # as a restore of a file from before household_parts leaves it
+        connection.execute("DROP TABLE household_parts")
+        connection.execute("UPDATE households SET document = ?", (json.dumps(FIRST_LAYOUT),))
+    assert Household.from_document(store.load("k").document).rituals["check_in"]["count"] == 9

@@ -98,7 +98,16 @@ class SQLiteStore:
     def load(self, household_key: str) -> Snapshot:
         """One SELECT (one consistent snapshot): the household's row and its ritual states' rows."""
         try:
-            rows = self._connection().execute(_LOAD, (household_key,)).fetchall()
+            connection = self._connection()
+            try:
+                rows = connection.execute(_LOAD, (household_key,)).fetchall()
+            except sqlite3.OperationalError as error:
+                if "no such table" not in str(error):
+                    raise
+                # A backup from before household_parts was restored under a running service: add what it lacks.
+                connection.execute(_SCHEMA)
+                connection.executescript(_PARTS_SCHEMA)
+                rows = connection.execute(_LOAD, (household_key,)).fetchall()
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot read the embedded store: {error}") from error
         household = next((row for row in rows if row[0] is not None), None)
