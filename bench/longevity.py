@@ -107,6 +107,9 @@ class Capacity:
     """Asks DynamoDB for the capacity of each call the skill's own client makes, and adds it up."""
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self.reads = self.writes = 0
         self.read_units = self.write_units = 0.0
         self.max_reads = self.max_writes = 0
@@ -143,7 +146,7 @@ class Capacity:
             "max_reads_per_request": self.max_reads,
             "max_writes_per_request": self.max_writes,
         }
-        self.__init__()  # type: ignore[misc]
+        self._reset()
         return summary
 
 
