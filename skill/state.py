@@ -79,11 +79,11 @@ class Households:
             return Applied(result, household.to_document() == Household().to_document())
         deadline = time.monotonic() + WRITE_BUDGET_SECONDS
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            # The household owns what the store parsed; what changed is found by comparing serialised forms.
             household = Household.from_document(snapshot.document)
-            original = household.to_document()  # a deep copy, taken before the change: one rebuild, not two
             result = change(household)
             document = household.to_document()
-            if document == original:
+            if not household.changed(document):
                 return Applied(result, True)
             try:
                 self.store.save(household_key, document, snapshot.version, now)

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from skill.content import load_content
+from skill.household import readable
 from skill.rituals.tonights_question import addressed_to, deck_order
 from skill.store import open_store
 from tests.concurrency_worker import PATIENT_SECONDS, store_time_limits
@@ -141,7 +142,7 @@ def test_sixteen_echos_drawing_questions_hear_each_question_once_and_every_draw_
     asked = [asked_in(text, light) for text in texts]
     assert len(asked) == WRITERS * per_writer
     assert len(set(asked)) == len(asked), "no question was heard twice: no draw was lost"
-    deck = open_store().load(home.key).document["rituals"]["tonights_question"]["decks"]["light"]
+    deck = readable(open_store().load(home.key).document)["rituals"]["tonights_question"]["decks"]["light"]
     assert (deck["round"], deck["cursor"]) == (0, len(asked)), "the deck's place counts every draw"
     assert set(asked) == set(deck_order(sorted(light), deck["seed"], 0)[: len(asked)])
 
@@ -162,7 +163,7 @@ def test_sixteen_echos_handing_over_one_check_in_move_it_on_exactly_once_each_st
     assert len([text for text in heard if says(text, "thanks_both")]) == 1, "the check-in finished once"
     document = open_store().load(home.key).document
     assert document.get("in_progress") is None, "nothing left in progress"
-    stored = document["rituals"]["check_in"]
+    stored = readable(document)["rituals"]["check_in"]
     assert stored["count"] == 1 and stored["weeks"] == {} and "partial" not in stored, "one check-in, no number"
 
 
@@ -181,7 +182,7 @@ def test_sixteen_echos_giving_ratings_at_once_keep_both_ratings_of_one_check_in(
     first = [writer for writer, texts in enumerate(heard) if says(texts[0], "rating_second")]
     finished = [writer for writer, texts in enumerate(heard) if says(texts[0], "thanks_both")]
     assert len(first) == 1 and len(finished) == 1, "one rating each, then the check-in finished once"
-    stored = open_store().load(home.key).document["rituals"]["check_in"]
+    stored = readable(open_store().load(home.key).document)["rituals"]["check_in"]
     expected = [0, 0]
     expected[progress["first"]] = rating(first[0])
     expected[1 - progress["first"]] = rating(finished[0])
