@@ -596,13 +596,45 @@ def test_a_restored_backup_brings_no_trigger_and_one_couple_cannot_delete_anothe
     restored = _cli("restore", str(made))
     assert restored.returncode == 0, restored.stderr.decode()
     live = sqlite3.connect(embedded_store)
-    assert [row[0] for row in live.execute("SELECT type FROM sqlite_master")] == ["table", "index"], "the skill's schema only"
+    schema = sorted(live.execute("SELECT type, name FROM sqlite_master"))
     live.close()
+    assert ("trigger", "wipe") not in schema
+    assert schema == _skill_schema(tmp_path), "the skill's schema only"
     maya = fresh_couple()
     maya.intent("SetNamesIntent", one_shot=True, first="Maya", second="Samuel")
     maya.intent("AMAZON.YesIntent")
     neighbours = SQLiteStore(embedded_store).load(fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS").key)
     assert neighbours.document["names"] == ["Ana", "Leo"], "the neighbours' household is still there"
+
+
+def _skill_schema(tmp_path: Path) -> list[tuple[str, str]]:
+    """What the skill itself makes in a new household file."""
+    made = tmp_path / "made-by-the-skill.db"
+    SQLiteStore(made).load("nobody")
+    with sqlite3.connect(made) as fresh:
+        return sorted(fresh.execute("SELECT type, name FROM sqlite_master"))
+
+
+def test_a_restored_backup_keeps_each_rituals_state(embedded_store: Path, tmp_path: Path) -> None:
+    couple = fresh_couple()
+    couple.meet("Maya", "Sam")
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    with sqlite3.connect(embedded_store) as live:
+        kept = sorted(live.execute("SELECT household_key, part, body FROM household_parts"))
+    assert kept, "tonight's question keeps its state in a row of its own"
+    made = tmp_path / "tonight.db"
+    assert _cli("backup", str(made)).returncode == 0
+    fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS").meet("Ana", "Leo")
+    restored = _cli("restore", str(made))
+    assert restored.returncode == 0, restored.stderr.decode()
+    with sqlite3.connect(embedded_store) as live:
+        assert sorted(live.execute("SELECT household_key, part, body FROM household_parts")) == kept
+
+
+def test_restore_refuses_a_rituals_state_that_belongs_to_no_household(embedded_store: Path, tmp_path: Path) -> None:
+    made = _spoiled_backup(tmp_path, "INSERT INTO household_parts VALUES ('nobody', 'hug', '{}')")
+    refused = _cli("restore", str(made))
+    assert refused.returncode == 1 and "belongs to no household" in refused.stderr.decode(), refused.stderr.decode()
 
 
 @pytest.mark.parametrize(

@@ -181,11 +181,11 @@ def restore(live: Path, source: str, stdin: BinaryIO | None = None) -> Done:
             raise BackupError(f"cannot read {source} ({error.strerror or error})") from None
         try:
             check_household_file(candidate)
-            rows = _checked_rows(candidate)
+            rows, parts = _checked_rows(candidate)
         except BackupError as error:
             raise BackupError(str(error).replace(str(candidate), named)) from None
         fresh = Path(folder) / "fresh.db"
-        _write_fresh(fresh, rows)
+        _write_fresh(fresh, rows, parts)
         try:
             live.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.close(os.open(live, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
@@ -232,10 +232,12 @@ def _copy_bounded(given: BinaryIO, candidate: Path, named: str) -> None:
 
 
 Row = tuple[str, str, int, int]
+Part = tuple[str, str, str | bytes]  # household key, ritual, its state (skill/store/sqlite.py's household_parts)
 
 
-def _checked_rows(candidate: Path) -> list[Row]:
-    """Every household of the backup, each checked as the skill will read it; the first bad one refuses the lot."""
+def _checked_rows(candidate: Path) -> tuple[list[Row], list[Part]]:
+    """Every household of the backup and its ritual states, each checked as the skill will read it; the first bad one
+    refuses the lot."""
     connection = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True, isolation_level=None)
     try:
         connection.execute("PRAGMA trusted_schema=OFF")
@@ -243,6 +245,11 @@ def _checked_rows(candidate: Path) -> list[Row]:
         if kind is None or kind[0] != "table":
             raise BackupError(f"{candidate} is not an Our Rituals household file (households is not a table)")
         found = connection.execute("SELECT household_key, document, version, expires_at FROM households").fetchall()
+        parts_kind = connection.execute("SELECT type FROM sqlite_master WHERE name = 'household_parts'").fetchone()
+        if parts_kind is not None and parts_kind[0] != "table":
+            raise BackupError(f"{candidate} is not an Our Rituals household file (household_parts is not a table)")
+        found_parts = [] if parts_kind is None else connection.execute(
+            "SELECT household_key, part, body FROM household_parts").fetchall()
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{candidate} is not a readable SQLite database ({error})") from None
     finally:
@@ -264,19 +271,30 @@ def _checked_rows(candidate: Path) -> list[Row]:
         if type(version) is not int or version < 1 or type(expires_at) is not int:
             raise BackupError(f"{candidate} has a household (row {number}) without a proper version or expiry")
         rows.append((key, document, version, expires_at))
-    return rows
+    parts: list[Part] = []
+    for number, (key, part, body) in enumerate(found_parts, start=1):
+        if key not in seen:
+            raise BackupError(f"{candidate} has a ritual's state (row {number}) that belongs to no household")
+        if not isinstance(part, str) or not part or len(part) > MAX_KEY_CHARS or not part.isprintable():
+            raise BackupError(f"{candidate} has a ritual's state (row {number}) without a proper name")
+        if not isinstance(body, str | bytes):
+            raise BackupError(f"{candidate} has a ritual's state (row {number}) that is neither text nor bytes")
+        parts.append((key, part, body))
+    return rows, parts
 
 
-def _write_fresh(fresh: Path, rows: list[Row]) -> None:
-    """A new file with the skill's own schema and nothing else, holding `rows`."""
-    from skill.store.sqlite import _SCHEMA
+def _write_fresh(fresh: Path, rows: list[Row], parts: list[Part]) -> None:
+    """A new file with the skill's own schema and nothing else, holding `rows` and their ritual states."""
+    from skill.store.sqlite import _PARTS_SCHEMA, _SCHEMA
 
     os.close(os.open(fresh, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     connection = sqlite3.connect(fresh, isolation_level=None)
     try:
         connection.execute(_SCHEMA)
+        connection.executescript(_PARTS_SCHEMA)
         connection.execute("BEGIN")
         connection.executemany("INSERT INTO households (household_key, document, version, expires_at) VALUES (?, ?, ?, ?)", rows)
+        connection.executemany("INSERT INTO household_parts (household_key, part, body) VALUES (?, ?, ?)", parts)
         connection.execute("COMMIT")
     finally:
         connection.close()
