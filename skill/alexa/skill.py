@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from datetime import date
 from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
@@ -18,38 +16,16 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa import handlers
 from skill.alexa.conversation import Services
+from skill.alexa.serializer import AlexaSerializer
 from skill import screen
 from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households
 from skill.store import HouseholdStore, open_store
-from skill.timestamps import alexa_time
 
 
 class SkillIdMismatch(Exception):
     """The request was meant for another skill."""
-
-
-class AlexaSerializer(DefaultSerializer):
-    """The SDK's serializer, reading Alexa's times with the standard library, epoch numbers included.
-
-    It replaces DefaultSerializer.__deserialize_datetime (name-mangled), which reads every date and time field
-    with dateutil's general parser: importing that costs each cold start about 3 ms, for timestamps Amazon
-    sends in ISO 8601. Some recorded requests carry epoch milliseconds instead, which the SDK refuses along
-    with the whole request; `alexa_time` reads both. Anything else still goes to the SDK's parser. Both entry
-    points deserialize through the skill's serializer; tests/test_request_shapes.py holds it to the SDK's
-    instants, and tests/test_bench.py to a launch without dateutil.
-    """
-
-    def _DefaultSerializer__deserialize_datetime(self, payload: Any, obj_type: Any) -> Any:
-        if obj_type is date:
-            try:
-                return date.fromisoformat(payload)
-            except (TypeError, ValueError):
-                pass
-        elif (instant := alexa_time(payload)) is not None:
-            return instant
-        return super()._DefaultSerializer__deserialize_datetime(payload, obj_type)  # type: ignore[misc]
 
 
 class KindSkill(CustomSkill):
