@@ -143,3 +143,37 @@ def test_the_stand_in_for_certvalidator_refuses_every_certificate() -> None:
     certvalidator = sys.modules["certvalidator"]
     with pytest.raises(certvalidator.errors.ValidationError):
         certvalidator.CertificateValidator(alexa_certs.good_chain().leaf)
+
+
+def test_a_copy_of_a_request_still_running_waits_for_its_answer_and_a_refused_one_is_applied_again() -> None:
+    """The replay memory's signal: copies waiting on the first get its answer once it is known (each of them);
+    a copy of a request that was not answered in a way that counts is let through."""
+    import threading
+
+    from skill.web.replay import AnsweredRequests
+
+    answered = AnsweredRequests()
+    assert answered.claim("req-1", 300) is None, "the first copy is applied"
+    got: list[tuple[bool, int, bytes]] = []
+
+    def replay() -> None:
+        first = answered.claim("req-1", 300)
+        assert first is not None
+        got.append((first.done.wait(5), first.status, first.body))
+
+    waiting = [threading.Thread(target=replay) for _ in range(3)]
+    for thread in waiting:
+        thread.start()
+    answered.answered("req-1", 200, b'{"answer": 1}')
+    for thread in waiting:
+        thread.join(10)
+    assert got == [(True, 200, b'{"answer": 1}')] * 3
+    known = answered.claim("req-1", 300)
+    assert known is not None and known.done.wait(0) and known.done.is_set()
+
+    assert answered.claim("req-2", 300) is None
+    pending = answered.claim("req-2", 300)
+    assert pending is not None and not pending.done.wait(0.01), "not answered yet: the wait times out"
+    answered.release("req-2")
+    assert pending.done.wait(0) and pending.status == 0, "released: the waiting copy is refused, to come again"
+    assert answered.claim("req-2", 300) is None, "and a later copy is applied"

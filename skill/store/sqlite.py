@@ -128,16 +128,26 @@ class SQLiteStore:
         return Snapshot(document=document, version=int(household[1]))
 
     def save(self, household_key: str, document: dict[str, Any], expected_version: int, now: int) -> int:
-        """The household's row, conditional on its version, and the ritual states that changed, in one transaction."""
+        """The household's row, conditional on its version, and the ritual states that changed, in one transaction.
+
+        Most requests change no ritual state: their write is the one conditional statement, which SQLite makes a
+        transaction of its own, rather than BEGIN, the statement and COMMIT (three round trips into SQLite)."""
         new_version = expected_version + 1
         rituals = document.get("rituals")
         separate = document.get("layout") == LAYOUT and isinstance(rituals, dict)
         hot = {k: v for k, v in document.items() if k != "rituals"} if separate else document
         body = json.dumps(hot, separators=(",", ":"), sort_keys=True)
         expires_at = now + RETENTION_SECONDS
+        parts: dict[str, str | bytes] = {}
+        writes: _PartWrites | None = None
+        if separate:
+            assert isinstance(rituals, dict)
+            parts = {str(k): _stored_body(v) for k, v in rituals.items()}
+            writes = self._part_writes(household_key, expected_version, parts)
         try:
             connection = self._connection()
-            connection.execute("BEGIN IMMEDIATE")
+            if writes is not None and writes.any():
+                connection.execute("BEGIN IMMEDIATE")
             try:
                 if expected_version == 0:
                     cursor = connection.execute(
@@ -152,13 +162,12 @@ class SQLiteStore:
                         (body, new_version, expires_at, household_key, expected_version),
                     )
                 if cursor.rowcount != 1:
-                    connection.execute("ROLLBACK")
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
                     raise VersionConflict(household_key)
-                if separate:
-                    assert isinstance(rituals, dict)
-                    parts = {str(k): _stored_body(v) for k, v in rituals.items()}
-                    self._write_parts(connection, household_key, expected_version, parts)
-                connection.execute("COMMIT")
+                if writes is not None and writes.any():
+                    writes.run(connection)
+                    connection.execute("COMMIT")
                 if separate:
                     self._local.parts_read = (household_key, new_version, parts)
             except sqlite3.Error:
@@ -169,21 +178,15 @@ class SQLiteStore:
             raise StoreUnavailable(f"cannot write the embedded store: {error}") from error
         return new_version
 
-    def _write_parts(self, connection: sqlite3.Connection, household_key: str, version: int, parts: dict[str, str | bytes]) -> None:
-        """Write the ritual states that differ from what this thread read of the household at `version` (the one
-        the write is conditional on), all of them if it read none."""
+    def _part_writes(self, household_key: str, version: int, parts: dict[str, str | bytes]) -> _PartWrites:
+        """The ritual states that differ from what this thread read of the household at `version` (the one the
+        write is conditional on); all of them, after clearing the old ones, if it read none."""
         read: tuple[str, int, dict[str, Any]] | None = getattr(self._local, "parts_read", None)
         if read is None or read[:2] != (household_key, version):
-            connection.execute("DELETE FROM household_parts WHERE household_key = ?", (household_key,))
-            before: dict[str, Any] = {}
-        else:
-            before = read[2]
-        changed = [(household_key, name, body) for name, body in parts.items() if before.get(name) != body]
-        if changed:
-            connection.executemany("INSERT OR REPLACE INTO household_parts (household_key, part, body) VALUES (?, ?, ?)", changed)
-        gone = [(household_key, name) for name in before if name not in parts]
-        if gone:
-            connection.executemany("DELETE FROM household_parts WHERE household_key = ? AND part = ?", gone)
+            return _PartWrites(household_key, clear=True, changed=list(parts.items()), gone=[])
+        before = read[2]
+        changed = [(name, body) for name, body in parts.items() if before.get(name) != body]
+        return _PartWrites(household_key, clear=False, changed=changed, gone=[name for name in before if name not in parts])
 
     def delete(self, household_key: str) -> None:
         try:
@@ -224,6 +227,29 @@ class SQLiteStore:
         if cursor.rowcount:
             self._wipe_the_journal(connection)
         return cursor.rowcount
+
+
+class _PartWrites:
+    """What a save writes to household_parts: clear the household's rows first (when it read none), then each
+    changed state, and remove the states that are gone."""
+
+    __slots__ = ("household_key", "clear", "changed", "gone")
+
+    def __init__(self, household_key: str, *, clear: bool, changed: list[tuple[str, str | bytes]], gone: list[str]) -> None:
+        self.household_key, self.clear, self.changed, self.gone = household_key, clear, changed, gone
+
+    def any(self) -> bool:
+        return self.clear or bool(self.changed) or bool(self.gone)
+
+    def run(self, connection: sqlite3.Connection) -> None:
+        key = self.household_key
+        if self.clear:
+            connection.execute("DELETE FROM household_parts WHERE household_key = ?", (key,))
+        if self.changed:
+            connection.executemany("INSERT OR REPLACE INTO household_parts (household_key, part, body) VALUES (?, ?, ?)",
+                                   [(key, name, body) for name, body in self.changed])  # fmt: skip
+        if self.gone:
+            connection.executemany("DELETE FROM household_parts WHERE household_key = ? AND part = ?", [(key, name) for name in self.gone])
 
 
 def _stored_body(body: Any) -> str | bytes:

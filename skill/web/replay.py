@@ -13,7 +13,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 # Far more requests than a household server sees in one window (5 minutes; 2 hours for skill events); each
 # remembered answer is a few KiB.
@@ -22,14 +21,47 @@ MAX_REMEMBERED = 1024
 WAIT_SECONDS = 8.0
 
 
-@dataclass
 class Answer:
-    """The first answer to a request id; `done` is set once it is known."""
+    """The first answer to a request id; `done` is set once it is known.
 
-    expires: float
-    done: threading.Event = field(default_factory=threading.Event)
-    status: int = 0
-    body: bytes = b""
+    A plain class with a lock for its signal: every request makes one, and threading.Event (a Condition over a
+    lock, built in Python) costs several times as much to make, for the rare replay that waits on it.
+    """
+
+    __slots__ = ("expires", "done", "status", "body")
+
+    def __init__(self, expires: float) -> None:
+        self.expires = expires
+        self.done = _Signal()
+        self.status = 0
+        self.body = b""
+
+
+class _Signal:
+    """Set once, by the request that owns the answer; `wait` returns as soon as it is set, for any number of waiters."""
+
+    __slots__ = ("_unset", "_set")
+
+    def __init__(self) -> None:
+        self._set = False
+        self._unset = threading.Lock()
+        self._unset.acquire()  # held until set
+
+    def set(self) -> None:
+        if not self._set:
+            self._set = True
+            self._unset.release()
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, timeout: float) -> bool:
+        if self._set:
+            return True
+        if self._unset.acquire(timeout=timeout):
+            self._unset.release()  # for the next waiter
+            return True
+        return False
 
 
 class AnsweredRequests:
