@@ -35,21 +35,40 @@ def pseudonym(identifier: str | None) -> str | None:
     return sha256_hex(identifier)[:16]
 
 
+# One encoder for every line (json.dumps with an argument builds a new one each call); the same text as
+# json.dumps(entry, default=str).
+_ENCODE = json.JSONEncoder(default=str).encode
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: level, message, logger, time, and any `extra` fields."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._stamp: tuple[int, str] = (-1, "")  # a second and its text, replaced whole (threads share it)
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "time": self._time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
         }
-        entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD_FIELDS})
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD_FIELDS:
+                entry[key] = value
         if record.exc_info and record.exc_info[0] is not None:
             entry["error"] = record.exc_info[0].__name__
             entry["where"] = _where(record.exc_info[2])
-        return json.dumps(entry, default=str)
+        return _ENCODE(entry)
+
+    def _time(self, created: float) -> str:
+        """The record's second in UTC, written once per second (a request line a second at least, on a busy server)."""
+        second = int(created)
+        stamp = self._stamp
+        if stamp[0] != second:
+            stamp = self._stamp = (second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)))
+        return stamp[1]
 
 
 def _where(tb: Any) -> list[str]:
@@ -87,9 +106,12 @@ def quiet_request_logging() -> None:
             library.setLevel(logging.INFO)
 
 
+_LOGGER = logging.getLogger(LOGGER_NAME)  # the same object for the life of the process, fetched without logging's lock
+
+
 def get_logger() -> logging.Logger:
     """The skill's logger, writing JSON to stderr (configured once, idempotent)."""
-    logger = logging.getLogger(LOGGER_NAME)
+    logger = _LOGGER
     if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
         quiet_request_logging()
         handler = _StderrHandler()
