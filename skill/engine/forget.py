@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from skill.engine.host import EXPECTING, menu
+from skill.engine.host import menu
 from skill.engine.script import Reply, host
+from skill.engine.session_keys import ASKED_FORGET, EXPECTING
 from skill.engine.turn import Turn
 
 SECTION = "forget"
 # The session remembers the question, so only a yes to *this* question erases anything.
-EXPECTING_FORGET = "forget"
+EXPECTING_FORGET = ASKED_FORGET
 
 
 def ask(turn: Turn) -> Reply:
@@ -21,6 +22,13 @@ def ask(turn: Turn) -> Reply:
         reprompt=(host(turn.line("ask_again")),),
         session={EXPECTING: EXPECTING_FORGET},
     )
+
+
+def ask_again(turn: Turn) -> Reply:
+    """The question once more, shorter, when something else came in between (help, "repeat", a stray word)."""
+    said = turn.line("ask_again")
+    other = next((w for w in turn.section.lines.variants("ask_again") if w != said), said)
+    return Reply(speech=(host(said),), reprompt=(host(other),), session={EXPECTING: EXPECTING_FORGET})
 
 
 def is_pending(session: Mapping[str, Any] | None) -> bool:
