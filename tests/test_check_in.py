@@ -310,14 +310,16 @@ def test_someone_who_does_not_feel_safe_hears_where_to_find_help(maya_and_sam: C
     assert "safety" not in str(stored(maya_and_sam)["rituals"]), "not even in the menu's note of rituals tried"
 
 
-def test_safety_is_heard_in_the_middle_of_a_check_in_and_sets_it_aside(maya_and_sam: Couple, stored) -> None:
+def test_safety_is_heard_in_the_middle_of_a_check_in_and_the_place_is_kept(maya_and_sam: Couple, stored) -> None:
+    """Care comes first and never erases the place (skill.engine.router, rule 2): the check-in is still there."""
     maya_and_sam.intent("CheckInIntent", one_shot=True)
+    before = stored(maya_and_sam)["in_progress"]
     said = maya_and_sam.intent("SafetyIntent")
     assert "1-800-799-7233" in said.text and said.ends_session
-    assert stored(maya_and_sam)["in_progress"] is None
+    assert stored(maya_and_sam)["in_progress"] == before
     said = maya_and_sam.launch()
     offers = HOST.variants("offer_resume")
-    assert not any(offer.format(ritual=SETTINGS["title"]) in said.text for offer in offers), "the check-in is not offered back"
+    assert any(offer.format(ritual=SETTINGS["title"]) in said.text for offer in offers), "the check-in can be continued"
 
 
 @pytest.mark.parametrize("locale", ["en-GB", "en-CA", "en-AU", "en-IN"])

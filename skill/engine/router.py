@@ -18,7 +18,8 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
 7. **on purpose**: a ritual's own intent, names, "I'm Maya", "swap our voices": what was asked for. Starting
    another ritual lets a pending question go; names that turn out to be talk fall through to 9.
 8. **ask again**: while a holding question waits (names, rename, forget), anything else (a number, "next",
-   "I'm done") asks it again: it is not an answer.
+   "I'm done") asks it again: it is not an answer. A stray word asks any waiting question again, the resume
+   offer too (the kept turn must not start unheard).
 9. **follow-up**: an intent the ritual in progress answers ("continue", "I'm done", "next", a rating...), or
    a yes or no to the resume offer.
 10. **off script**: anything else: the pending question again; mid-ritual, the ritual says where they are;
@@ -41,6 +42,7 @@ YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
 HELP = "AMAZON.HelpIntent"
 REPEAT = "AMAZON.RepeatIntent"
+FALLBACK = "AMAZON.FallbackIntent"
 RESUME = "AMAZON.ResumeIntent"
 START_OVER = "AMAZON.StartOverIntent"
 FORGET_US = "ForgetUsIntent"
@@ -86,7 +88,7 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
         return HELPING
     if intent in registry() or intent in HOST_INTENTS:
         return ON_PURPOSE
-    if asked in pending.HOLDING:
+    if asked in pending.HOLDING or (asked is not None and intent == FALLBACK):
         return ASK_AGAIN
     if intent in follow_up_intents():
         return FOLLOW_UP

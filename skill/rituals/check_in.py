@@ -214,6 +214,8 @@ class CheckIn(TurnTaking):
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress()
         if isinstance(state, dict) and state.get("step") == CARE:
+            if intent == HEARD_SOMETHING:  # a stray word is not a no: the offer again
+                return self._care_offer(turn, [])
             return self._care_answer(turn, intent)
         if not _valid_progress(state):
             return self._begin(turn)
