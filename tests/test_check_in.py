@@ -401,7 +401,7 @@ def test_remind_us_every_sunday_at_seven(at_home: Couple, alexa_api: AlexaApiSta
     text = sent[0].body["alertInfo"]["spokenInfo"]["content"][0]["text"]
     assert text in LINES.variants("reminder_text")
     assert sent[0].body == {
-        "requestTime": "2026-11-22T19:30:00.000",
+        "requestTime": at_home.answer_started.strftime("%Y-%m-%dT%H:%M:%S.000"),
         "trigger": {
             "type": "SCHEDULED_ABSOLUTE",
             # It is Sunday 19:30 already, so the first one rings next Sunday.

@@ -12,7 +12,7 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
-from skill.engine import forget, host
+from skill.engine import forget
 
 # skill.engine.router (and the names, place and pending modules it brings) is imported by the handlers that
 # use it: a launch, the first request of most cold starts, needs none of them.
@@ -35,7 +35,9 @@ class LaunchHandler(_Handler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.launch)
+        from skill.engine import router
+
+        return self.conversation(handler_input).respond(router.launch)
 
 
 class PermissionAnswerHandler(_Handler):

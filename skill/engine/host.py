@@ -256,6 +256,16 @@ def goodbye(turn: Turn) -> Reply:
     return Reply(speech=(host(turn.host_line("goodbye")),), end_session=True)
 
 
+def finished(turn: Turn) -> Reply:
+    """ "We're finished": nothing more is played. A place worth keeping is kept, and they hear how to come back;
+    otherwise the ritual ends, and they hear that it has."""
+    found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
+    if found is not None:
+        title = found[1].section.settings.get("title", found[1].section_name)
+        return Reply(speech=(host(turn.host_line("finished_kept", ritual=title)),), end_session=True)
+    return Reply(speech=(host(turn.host_line("finished")),), end_session=True)
+
+
 def _drop_place_not_worth_keeping(turn: Turn) -> bool:
     """Ends a ritual's kept place when it says there is nothing to come back to (a question already answered
     by both, an offer of a hug); True when it did."""

@@ -2,13 +2,15 @@
 
 Every intent request goes through `rule` (which rule wins) and `route` (the answer). The order, first match wins:
 
-1. **leave**: Stop, Cancel, NavigateHome, Pause. Goodbye; a ritual in progress keeps its place; a pending
-   question is let go.
+1. **leave**: Stop, Cancel, NavigateHome, Pause, and "we're finished" (`FinishedIntent`, never "my turn is
+   over"). Said while a ritual's answer plays, the place becomes the turn that was playing; then goodbye,
+   the place kept (or, with nothing to come back to, the ritual ended, saying so); never more of the ritual.
+   A pending question is let go.
 2. **care**: a request for care (`CARE_INTENTS`; issue 26 adds distress and help-to-be-safe). Answered
    first, whatever was pending, and it never erases the place: the ritual in progress is still there to
    continue, and the pending-question record stays in the session.
 3. **answer**: a yes or no while one of the host's questions waits (skill.engine.pending): the question's
-   owner answers it. A yes to "shall I forget everything?" is **erase**, which the adapter carries out (it
+   owner answers it; to the launch's "would you like to continue?", "continue" and "next" are a yes. A yes to "shall I forget everything?" is **erase**, which the adapter carries out (it
    is the one answer that needs the store), then `forget.forgotten`; a no is **not erased**, answered
    without reading or writing the household (`forget.kept`), so that a no changes nothing stored.
 4. **forget us**: the question that asks it (needs nothing stored: the adapter answers without the household).
@@ -49,7 +51,9 @@ FORGET_US = "ForgetUsIntent"
 SET_NAMES = "SetNamesIntent"
 MY_NAME = "MyNameIntent"
 SWAP_VOICES = "SwapVoicesIntent"
-LEAVING = frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent"})
+NEXT = "AMAZON.NextIntent"
+FINISHED = "FinishedIntent"  # "we're finished": never "my turn is over" (DoneIntent)
+LEAVING = frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", FINISHED})
 # The care slot: requests for care are answered before anything else and never erase the place.
 CARE_INTENTS = frozenset({"SafetyIntent", "CounsellingIntent"})
 HOST_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
@@ -76,6 +80,8 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
         return LEAVE
     if intent in CARE_INTENTS:
         return CARE
+    if asked == ASKED_RESUME and intent in (RESUME, NEXT):
+        return ANSWER
     if intent in (YES, NO) and asked in (ASKED_FORGET, ASKED_RENAME, ASKED_RESUME):
         if asked == ASKED_FORGET:
             return ERASE if intent == YES else NOT_ERASED
@@ -100,7 +106,8 @@ def route(turn: Turn, intent: str) -> Reply:
     `AGAIN` itself; their answers here are what they say without a store)."""
     chosen = rule(intent, turn.session)
     if chosen == LEAVE:
-        return host.goodbye(turn)
+        _pin_place(turn)
+        return host.finished(turn) if intent == FINISHED else host.goodbye(turn)
     if chosen == CARE:
         return _care(turn, intent)
     if chosen in (ANSWER, ERASE, NOT_ERASED):
@@ -120,7 +127,22 @@ def route(turn: Turn, intent: str) -> Reply:
     return off_script(turn)
 
 
+def launch(turn: Turn) -> Reply:
+    """ "Open our rituals": a launch while a ritual's answer plays is an interruption too (its place is pinned)."""
+    _pin_place(turn)
+    return host.launch(turn)
+
+
 # -- the rules -----------------------------------------------------------------------------------------------
+def _pin_place(turn: Turn) -> None:
+    """A ritual whose answer was playing when this request came keeps the turn that was playing as its place."""
+    found = in_progress(turn)
+    pin = getattr(found[0], "pin", None) if found is not None else None
+    if found is not None and callable(pin):
+        pin(found[1])
+
+
+
 def _care(turn: Turn, intent: str) -> Reply:
     """A request for care: its own answer; the ritual in progress and the pending question are kept."""
     kept = turn.household.in_progress
@@ -148,6 +170,8 @@ def _answer(turn: Turn, intent: str) -> Reply:
     if intent == NO:
         return host.something_else(turn)
     ritual, ritual_turn = found
+    if intent == NEXT:  # "next" to "would you like to continue?": go on from the place, as "continue" does
+        intent = RESUME
     if isinstance(ritual, SteppedRitual):
         return ritual.resume(ritual_turn)
     return place.keep_place(turn) or host.nothing_to_resume(turn)

@@ -235,10 +235,11 @@ class TonightsQuestion(TurnTaking):
         if intent == TIRED:
             return self._ask(turn, DEPTHS[0], pace=pace, ack="tired")
         if state.get("step") == OFFER:
-            playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
-            if playing is None or intent not in (TAKE_OUR_TIME, KEEP_TIME):
+            playing = interrupted_at(turn.now.timestamp(), state.get("stretch"))
+            if playing is None:
                 return self._at_offer(turn, state, intent, depth)
-            state.pop("step", None)  # they interrupted the answers: back to the turn that was playing
+            # They interrupted the answers ("your turn" 20 s into Maya's): back to the turn that was playing.
+            state.pop("step", None)
         return self._proceed(turn, state, intent)
 
     def _at_offer(self, turn: Turn, state: dict[str, Any], intent: str, depth: str) -> Reply:
@@ -276,7 +277,7 @@ class TonightsQuestion(TurnTaking):
         state = self._state(turn)
         if state is None or state.get("step") != OFFER:
             return True
-        return WAITING in turn.session and interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
+        return interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
 
     def help(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
