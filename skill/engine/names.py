@@ -78,15 +78,21 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply | None
 def my_name(turn: Turn, name: str | None) -> Reply | None:
     """ "I'm Maya": during introductions, the speaker's own name; afterwards, which partner is speaking.
 
-    Never a rename. Mid-ritual it is taken as talk (partners say each other's names): the ritual keeps its
-    place and nobody is greeted or linked (None: the router answers it as a stray word).
+    Never a rename. Mid-ritual, a voice Alexa recognised that names itself as one of them is linked (the ritual
+    then says where they are); anything else is taken as talk (partners say each other's names): the ritual
+    keeps its place and nobody is greeted or linked (None: the router answers it as a stray word).
     """
     if not turn.household.has_names:
         return _introductions(turn, plausible_name(turn, name), None)
     said = plausible_name(turn, name)
+    partner = _partner_named(turn, said) if said else None
+    if partner is not None and turn.speaker is not None and turn.active_ritual():
+        # A voice Alexa recognised, naming itself as one of them: linked, whatever waits, and the ritual goes on.
+        turn.household.recognise(turn.speaker, partner)
+        lead = (host.host(turn.host_line("speaker_recognised", name=turn.name(partner))),)
+        return place.keep_place(turn, lead)
     if said is None or turn.active_ritual():
         return None
-    partner = _partner_named(turn, said)
     if partner is None:
         return _hint(turn)
     return host.introduce_speaker(turn, partner)

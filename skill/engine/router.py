@@ -26,6 +26,9 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
    a yes or no to the resume offer.
 10. **off script**: anything else: the pending question again; mid-ritual, the ritual says where they are;
     otherwise the host's kind fallback.
+
+Nothing understood twice in a row (Alexa's fallback, or words that fit no rule) closes the session gently,
+as Alexa's design guidance asks: the place and the ritual stay for another time.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from skill.engine import forget, host, names, pending, place
 from skill.engine.menu import note_tried
 from skill.engine.ritual import AsksPermission, SteppedRitual, follow_up_intents, in_progress, registry
 from skill.engine.script import Reply
-from skill.engine.session_keys import ASKED_FORGET, ASKED_RENAME, ASKED_RESUME
+from skill.engine.session_keys import ASKED_FORGET, ASKED_RENAME, ASKED_RESUME, MISSES
 from skill.engine.turn import Turn
 
 YES = "AMAZON.YesIntent"
@@ -103,8 +106,16 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
 
 def route(turn: Turn, intent: str) -> Reply:
     """The engine's answer to `intent` (the adapter carries out `ERASE`, `NOT_ERASED`, `ASK_FORGET` and
-    `AGAIN` itself; their answers here are what they say without a store)."""
+    `AGAIN` itself; their answers here are what they say without a store). Two misses in a row (nothing
+    understood) close the session gently, the place and any pending question kept for a later session."""
     chosen = rule(intent, turn.session)
+    reply = _answer_by_rule(turn, intent, chosen)
+    if intent == FALLBACK or chosen == OFF_SCRIPT:
+        return _missed(turn, reply)
+    return reply
+
+
+def _answer_by_rule(turn: Turn, intent: str, chosen: str) -> Reply:
     if chosen == LEAVE:
         _pin_place(turn)
         return host.finished(turn) if intent == FINISHED else host.goodbye(turn)
@@ -134,6 +145,19 @@ def launch(turn: Turn) -> Reply:
 
 
 # -- the rules -----------------------------------------------------------------------------------------------
+def _missed(turn: Turn, reply: Reply) -> Reply:
+    """Nothing understood: the answer, counted; the second miss in a row closes the session gently instead."""
+    before = turn.session.get(MISSES)
+    misses = (before if isinstance(before, int) and before > 0 else 0) + 1
+    if reply.end_session or reply.ask_permission is not None:
+        return reply
+    if misses < 2:
+        return reply._replace(session={**reply.session, MISSES: misses})
+    closing = host.goodbye(turn)
+    return closing._replace(speech=(host.host(turn.host_line("misses_goodbye")), *closing.speech))
+
+
+
 def _pin_place(turn: Turn) -> None:
     """A ritual whose answer was playing when this request came keeps the turn that was playing as its place."""
     found = in_progress(turn)
@@ -181,8 +205,9 @@ def _on_purpose(turn: Turn, intent: str) -> Reply | None:
     """What was asked for by name; None when it turned out to be talk (a "name" that is not one)."""
     if intent == SET_NAMES:
         return names.set_names(turn.for_section(names.SECTION), turn.slots.get("first"), turn.slots.get("second"))
-    if intent == MY_NAME:
-        return names.my_name(turn.for_section(names.SECTION), turn.slots.get("own"))
+    if intent == MY_NAME:  # "I'm Maya" links a recognised voice, and any question waiting is asked again
+        said = names.my_name(turn.for_section(names.SECTION), turn.slots.get("own"))
+        return pending.after(said, turn) if said is not None and pending.kind(turn.session) in pending.HOLDING else said
     if intent == SWAP_VOICES:
         return place.swap_voices(turn)
     ritual = registry()[intent]

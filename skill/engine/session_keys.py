@@ -20,3 +20,6 @@ PENDING_RITUAL = "pending_ritual"  # the ritual (intent and slots) asked for bef
 # Every key that belongs to the record, whatever its kind: carried together, so a question asked again
 # after help, "repeat" or a stray word can still be answered.
 RECORD_KEYS = (EXPECTING, RENAME_TO, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL)
+
+# How many requests in a row were not understood: after two, the session closes gently (Alexa's guidance).
+MISSES = "misses"
