@@ -182,8 +182,9 @@ class Couple:
     session_open: bool = False
     history: list[Said] = field(default_factory=list)
     # The kitchen clock: each answer takes as long to play as it would in a kitchen, so the next request is
-    # sent when the couple would really say it (after it), unless a test barges in (`barge_in`).
-    kitchen_clock: bool = True
+    # sent when the couple would really say it (after it), unless a test barges in (`barge_in`). Off, the
+    # clock moves only when a test moves it (`later`), and a request at the same second follows the answer.
+    kitchen_clock: bool = False
     answer_started: datetime = START
 
     # -- time and sessions ---------------------------------------------------------------

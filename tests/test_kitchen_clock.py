@@ -79,6 +79,7 @@ def heard(said: Said, key: str, **values: str) -> bool:
 
 def one_answer(couple: Couple, ritual: str) -> Said:
     intent, second = ONE_ANSWER[ritual]
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = couple.intent(intent, one_shot=True)
     if second:

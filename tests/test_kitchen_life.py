@@ -24,6 +24,7 @@ def host_said(text: str, key: str) -> bool:
 
 # -- the apology loop -------------------------------------------------------------------------------------
 def test_two_misses_in_a_row_close_the_session_gently(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = couple.launch()
     said = couple.intent("AMAZON.FallbackIntent")  # "what do you want for dinner"
@@ -33,6 +34,7 @@ def test_two_misses_in_a_row_close_the_session_gently(couple: Couple, stored: An
 
 
 def test_an_understood_request_in_between_starts_the_count_again(couple: Couple) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     couple.launch()
     couple.intent("AMAZON.FallbackIntent")
@@ -43,6 +45,7 @@ def test_an_understood_request_in_between_starts_the_count_again(couple: Couple)
 
 
 def test_two_misses_while_a_question_waits_keep_the_place_for_later(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     open_mode(couple, "RoseThornBudIntent")
     couple.later(hours=1).launch()  # would you like to continue?
@@ -54,6 +57,7 @@ def test_two_misses_while_a_question_waits_keep_the_place_for_later(couple: Coup
 
 # -- "I'm Maya" whatever waits -------------------------------------------------------------------------------
 def test_im_maya_links_the_voice_while_another_question_waits(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     couple.intent("TonightsQuestionIntent", one_shot=True)  # ... "another question?" goes unanswered
     couple.person_id = MAYA_VOICE
@@ -63,6 +67,7 @@ def test_im_maya_links_the_voice_while_another_question_waits(couple: Couple, st
 
 
 def test_im_maya_links_the_voice_while_new_names_wait_and_the_question_survives(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     couple.intent("SetNamesIntent", one_shot=True, first="Ana", second="Leo")
     couple.person_id = MAYA_VOICE
@@ -73,6 +78,7 @@ def test_im_maya_links_the_voice_while_new_names_wait_and_the_question_survives(
 
 
 def test_without_a_recognised_voice_im_maya_mid_ritual_is_talk(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     couple.intent("TonightsQuestionIntent", one_shot=True)
     couple.intent("MyNameIntent", own="Maya")
@@ -81,6 +87,7 @@ def test_without_a_recognised_voice_im_maya_mid_ritual_is_talk(couple: Couple, s
 
 # -- "open our rituals", then next or continue --------------------------------------------------------------
 def test_after_open_our_rituals_next_goes_on_from_the_place(couple: Couple) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = open_mode(couple, "RoseThornBudIntent")
     first = said.voices[-1] if said.voices[-1] else next(v for v in said.voices if v)
@@ -91,6 +98,7 @@ def test_after_open_our_rituals_next_goes_on_from_the_place(couple: Couple) -> N
 
 
 def test_after_open_our_rituals_continue_replays_the_paused_turn_with_the_one_shot(couple: Couple) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = open_mode(couple, "RoseThornBudIntent")
     speaking = [v for v in said.voices if v in (MAYA, SAM)][0]

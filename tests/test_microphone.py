@@ -209,7 +209,7 @@ def test_the_menu_suggests_something_not_tried_yet(couple: Couple) -> None:
     meet(couple)
     for intent in ("HugIntent", "BreatheIntent", "MorningCoffeeIntent"):
         couple.intent(intent, one_shot=True)
-    said = couple.later(minutes=1).launch()
+    said = couple.later(minutes=10).launch()  # once the morning coffee has played
     offered = menu_examples(said)
     assert len(offered) == 3
     assert any(example not in ("a hug", "breathe together", "morning coffee") for example in offered)

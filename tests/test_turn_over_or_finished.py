@@ -22,6 +22,7 @@ def said_host(text: str, key: str) -> bool:
 
 
 def test_your_turn_twenty_seconds_into_mayas_answer_hands_over_to_sam(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = couple.intent("TonightsQuestionIntent", one_shot=True)
     maya_starts = next(start for start, line in said.timeline() if line.voice == MAYA)
@@ -32,6 +33,7 @@ def test_your_turn_twenty_seconds_into_mayas_answer_hands_over_to_sam(couple: Co
 
 
 def test_im_done_forty_seconds_into_the_first_share_keeps_sams_share_and_both_numbers(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = couple.intent("CheckInIntent", one_shot=True)
     first = next(line.voice for line in said.lines if line.voice)
@@ -45,6 +47,7 @@ def test_im_done_forty_seconds_into_the_first_share_keeps_sams_share_and_both_nu
 
 
 def test_we_are_done_at_the_stress_maps_number_keeps_the_place_and_plays_nothing(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     couple.intent("StressMapIntent", one_shot=True)  # both speak, then a number is asked
     before = stored(couple)["in_progress"]["state"]
@@ -56,6 +59,7 @@ def test_we_are_done_at_the_stress_maps_number_keeps_the_place_and_plays_nothing
 
 
 def test_we_are_done_at_the_thirty_six_questions_next_point_plays_no_more_questions(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     couple.intent("ThirtySixQuestionsIntent", one_shot=True)
     before = stored(couple)["in_progress"]["state"]["cursor"]
@@ -65,6 +69,7 @@ def test_we_are_done_at_the_thirty_six_questions_next_point_plays_no_more_questi
 
 
 def test_we_are_done_at_the_gentle_starts_half_way_point_keeps_the_second_half(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = couple.intent("GentleStartIntent", one_shot=True)
     assert not said.ends_session, "half-way: it waits for next"
@@ -75,6 +80,7 @@ def test_we_are_done_at_the_gentle_starts_half_way_point_keeps_the_second_half(c
 
 
 def test_we_are_done_after_both_answered_tonights_question_ends_it_and_says_so(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     couple.intent("TonightsQuestionIntent", one_shot=True)
     said = couple.intent("FinishedIntent")  # to "another question?"

@@ -17,6 +17,7 @@ from skill.engine import host, place
 from skill.engine.script import Reply, Segment
 from skill.engine.session_keys import ASKED_RENAME, EXPECTING, PENDING_RITUAL, RENAME_TO
 from skill.engine.turn import Turn
+from skill.engine.turns import TALKING
 
 SECTION = "names"
 EXPECTING_RENAME = ASKED_RENAME  # we said new names back and asked "shall I?": a yes or no answers us
@@ -86,7 +87,7 @@ def my_name(turn: Turn, name: str | None) -> Reply | None:
         return _introductions(turn, plausible_name(turn, name), None)
     said = plausible_name(turn, name)
     partner = _partner_named(turn, said) if said else None
-    if partner is not None and turn.speaker is not None and turn.active_ritual():
+    if partner is not None and turn.speaker is not None and turn.active_ritual() and not _someone_talking(turn):
         # A voice Alexa recognised, naming itself as one of them: linked, whatever waits, and the ritual goes on.
         turn.household.recognise(turn.speaker, partner)
         lead = (host.host(turn.host_line("speaker_recognised", name=turn.name(partner))),)
@@ -156,6 +157,13 @@ def _names_when_known(turn: Turn, own: str | None, partners: str | None, *, give
     if partner is None or turn.active_ritual():
         return None
     return host.introduce_speaker(turn, partner if given[0] else 1 - partner)
+
+
+def _someone_talking(turn: Turn) -> bool:
+    """A partner has the floor in an open turn: names said now are talk (partners say each other's names)."""
+    progress = turn.household.in_progress
+    state = progress.get("state") if isinstance(progress, dict) else None
+    return isinstance(state, dict) and state.get("waiting") == TALKING
 
 
 def _partner_named(turn: Turn, name: str) -> int | None:

@@ -57,6 +57,8 @@ PACED_SECONDS = MAX_SPEECH_AUDIO_SECONDS - 5
 # A ritual played to its end in one answer keeps its place while that answer plays, and this long after:
 # "Alexa, tell our rituals pause" a few seconds after the estimated end still finds where they were.
 PLAYED_GRACE_SECONDS = 30.0
+# A request this soon after an answer was sent cannot have interrupted it: the Echo has hardly begun to speak.
+EARLIEST_BARGE_IN_SECONDS = 2.0
 # Roughly how fast Alexa speaks, in characters a second: to tell where in a paced response a couple
 # interrupted it ("Alexa, let's take our time" half-way through a turn).
 SPOKEN_CHARS_PER_SECOND = 16.0  # a little fast on purpose: a request just after the end is not taken for an interruption
@@ -89,7 +91,7 @@ def interrupted_at(now: float, stretch: Any) -> int | None:
     if not isinstance(ends, list) or not all(isinstance(end, (int, float)) for end in ends):
         return None
     elapsed = now - float(stretch["at"])
-    if elapsed < 0:
+    if elapsed < EARLIEST_BARGE_IN_SECONDS:
         return None
     return next((index for index, end in enumerate(ends) if elapsed < end), None)
 
