@@ -15,10 +15,15 @@ SECTION = "forget"
 EXPECTING_FORGET = ASKED_FORGET
 
 
+FORGET_ME = "ForgetMeIntent"
+
+
 def ask(turn: Turn) -> Reply:
-    """Explain exactly what "forget us" erases, and that it cannot be undone; wait for a yes or no."""
+    """Explain exactly what "forget us" erases, and that it cannot be undone; wait for a yes or no.
+
+    "Forget me", said by one partner, hears that what is kept is the couple's, so it is both of them or neither."""
     return Reply(
-        speech=(host(turn.line("ask")),),
+        speech=(host(turn.line("ask_me" if turn.intent == FORGET_ME else "ask")),),
         reprompt=(host(turn.line("ask_again")),),
         session={EXPECTING: EXPECTING_FORGET},
     )

@@ -13,7 +13,7 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
    owner answers it; to the launch's "would you like to continue?", "continue" and "next" are a yes. A yes to "shall I forget everything?" is **erase**, which the adapter carries out (it
    is the one answer that needs the store), then `forget.forgotten`; a no is **not erased**, answered
    without reading or writing the household (`forget.kept`), so that a no changes nothing stored.
-4. **forget us**: the question that asks it (needs nothing stored: the adapter answers without the household).
+4. **forget us** (or "forget me"): the question that asks it (needs nothing stored: the adapter answers without the household).
 5. **repeat**: while a question waits, the last thing said, word for word, the question with it (the adapter
    keeps it); else the ritual's current prompt; else the last thing said.
 6. **help**: help for where they are (the ritual's own help, its place, or the menu), then the pending question again.
@@ -38,7 +38,7 @@ from typing import Any
 
 from skill.engine import forget, host, names, pending, place
 from skill.engine.menu import note_tried
-from skill.engine.ritual import AsksPermission, SteppedRitual, follow_up_intents, in_progress, registry
+from skill.engine.ritual import AsksPermission, Ritual, SteppedRitual, follow_up_intents, in_progress, registry
 from skill.engine.script import Reply
 from skill.engine.session_keys import ASKED_FORGET, ASKED_RENAME, ASKED_RESUME, MISSES
 from skill.engine.turn import Turn
@@ -51,6 +51,7 @@ FALLBACK = "AMAZON.FallbackIntent"
 RESUME = "AMAZON.ResumeIntent"
 START_OVER = "AMAZON.StartOverIntent"
 FORGET_US = "ForgetUsIntent"
+FORGET_ME = forget.FORGET_ME  # one partner: the question says it is both of them or neither
 SET_NAMES = "SetNamesIntent"
 MY_NAME = "MyNameIntent"
 SWAP_VOICES = "SwapVoicesIntent"
@@ -89,7 +90,7 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
         if asked == ASKED_FORGET:
             return ERASE if intent == YES else NOT_ERASED
         return ANSWER
-    if intent == FORGET_US:
+    if intent in (FORGET_US, FORGET_ME):
         return ASK_FORGET
     if intent == REPEAT:
         return AGAIN
@@ -201,7 +202,15 @@ def _answer(turn: Turn, intent: str) -> Reply:
     return place.keep_place(turn) or host.nothing_to_resume(turn)
 
 
-def _on_purpose(turn: Turn, intent: str) -> Reply | None:
+def _started_by(intent: str) -> Ritual | None:
+    """The ritual that a follow-up of its own also starts when nothing is in progress (its `also_starts`)."""
+    for ritual in registry().values():
+        if intent in getattr(ritual, "also_starts", frozenset()):
+            return ritual
+    return None
+
+
+def _on_purpose(turn: Turn, intent: str, chosen: Ritual | None = None) -> Reply | None:
     """What was asked for by name; None when it turned out to be talk (a "name" that is not one)."""
     if intent == SET_NAMES:
         return names.set_names(turn.for_section(names.SECTION), turn.slots.get("first"), turn.slots.get("second"))
@@ -211,7 +220,7 @@ def _on_purpose(turn: Turn, intent: str) -> Reply | None:
         return pending.after(said, turn) if said is not None and asks_again else said
     if intent == SWAP_VOICES:
         return place.swap_voices(turn)
-    ritual = registry()[intent]
+    ritual = chosen or registry()[intent]
     ritual_turn = turn.for_section(ritual.name)
     note_tried(ritual_turn, ritual.name)  # menus then suggest what they have not tried yet
     return place.start_ritual(ritual_turn, ritual)
@@ -238,6 +247,9 @@ def _follow_up(turn: Turn, intent: str) -> Reply:
         kept = place.keep_place(turn)
         if kept is not None:
             return kept
+    starts = _started_by(intent)
+    if starts is not None:  # "another question" with nothing in progress: the ritual it belongs to begins
+        return _on_purpose(turn._replace(intent=intent), intent, starts) or host.fallback(turn)
     if intent == RESUME:
         return host.nothing_to_resume(turn)
     if intent == YES:

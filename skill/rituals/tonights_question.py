@@ -175,6 +175,8 @@ class TonightsQuestion(TurnTaking):
     name = NAME
     intents = frozenset({"TonightsQuestionIntent"})
     follow_ups = FOLLOW_UPS | {ANOTHER, LIGHTER, DEEPER, TIRED}
+    # With nothing in progress, "another question" or "a deeper question" starts one (skill.engine.router).
+    also_starts = frozenset({ANOTHER, LIGHTER, DEEPER})
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
@@ -194,9 +196,10 @@ class TonightsQuestion(TurnTaking):
     def start(self, turn: Turn) -> Reply:
         previous = self._state(turn)
         pace = pace_from_slot(turn) or (previous or {}).get("pace") or self._setting(turn, "default_pace")
-        return self._ask(
-            turn, _depth_from_slot(turn) or _usual_depth(turn), pace=str(pace), announce_pace=True, jar_hint=True
-        )
+        depth = _depth_from_slot(turn) or _usual_depth(turn)
+        if turn.intent in (LIGHTER, DEEPER):  # "a deeper question": one step from their usual depth
+            depth = _shift(_usual_depth(turn), -1 if turn.intent == LIGHTER else 1)
+        return self._ask(turn, depth, pace=str(pace), announce_pace=True, jar_hint=True)
 
     def ask_own(self, turn: Turn, entry_id: str) -> Reply:
         """A question from the couple's own jar (skill/rituals/our_jar.py), answered in turn like any other.
