@@ -105,3 +105,33 @@ def test_after_open_our_rituals_continue_replays_the_paused_turn_with_the_one_sh
     couple.later(hours=2).launch()
     said = couple.intent("AMAZON.ResumeIntent")
     assert speaking in said.voices and "Alexa, tell our rituals next" in said.text
+
+
+# -- words that go where they are meant ------------------------------------------------------------------------
+def test_good_morning_starts_morning_coffee_only_in_the_morning(couple: Couple, stored: Any) -> None:
+    from datetime import datetime, timezone
+
+    couple.meet("Maya", "Sam")
+    couple.now = datetime(2026, 11, 23, 20, 30, tzinfo=timezone.utc)  # 8:30 pm (UTC: no time zone known)
+    said = couple.intent("GoodMorningIntent", one_shot=True)
+    assert not said.ends_session and said.timed_seconds() == 0 and not [v for v in said.voices if v], said.text
+    assert stored(couple)["in_progress"] is None
+    couple.now = datetime(2026, 11, 24, 7, 45, tzinfo=timezone.utc)
+    said = couple.intent("GoodMorningIntent", one_shot=True)
+    assert said.timed_seconds() > 60 and MAYA in said.voices and SAM in said.voices, "morning coffee, in the morning"
+
+
+def test_a_question_from_the_jar_is_one_of_theirs(couple: Couple) -> None:
+    couple.meet("Maya", "Sam")
+    couple.intent("AddToJarIntent", one_shot=True, question="what song makes you dance")
+    couple.intent("AMAZON.YesIntent")
+    said = couple.intent("JarQuestionIntent", one_shot=True)  # "a question from the jar" (tests/test_matcher.py)
+    assert "What song makes you dance?" in said.text
+
+
+def test_forget_me_says_it_is_both_of_you_and_what_that_erases(couple: Couple, stored: Any) -> None:
+    couple.meet("Maya", "Sam")
+    said = couple.intent("ForgetMeIntent", one_shot=True)
+    assert "both" in said.text and "names" in said.text and "check-ins" in said.text and said.text.endswith("Yes or no?")
+    said = couple.intent("AMAZON.NoIntent")
+    assert stored(couple)["names"] == ["Maya", "Sam"]
