@@ -202,6 +202,14 @@ def _answer(turn: Turn, intent: str) -> Reply:
     return place.keep_place(turn) or host.nothing_to_resume(turn)
 
 
+def _set_aside(turn: Turn, starting: Ritual) -> None:
+    """Another ritual starts: the one in progress may keep its place aside (the check-in does, for its hours)."""
+    found = in_progress(turn)
+    set_aside = getattr(found[0], "set_aside", None) if found is not None else None
+    if found is not None and found[0].name != starting.name and callable(set_aside):
+        set_aside(found[1])
+
+
 def _started_by(intent: str) -> Ritual | None:
     """The ritual that a follow-up of its own also starts when nothing is in progress (its `also_starts`)."""
     for ritual in registry().values():
@@ -222,6 +230,7 @@ def _on_purpose(turn: Turn, intent: str, chosen: Ritual | None = None) -> Reply 
         return place.swap_voices(turn)
     ritual = chosen or registry()[intent]
     ritual_turn = turn.for_section(ritual.name)
+    _set_aside(turn, ritual)
     note_tried(ritual_turn, ritual.name)  # menus then suggest what they have not tried yet
     return place.start_ritual(ritual_turn, ritual)
 

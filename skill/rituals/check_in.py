@@ -5,7 +5,8 @@ Three intents start it: the check-in itself, "how have we been doing?" (the hist
 started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for by voice consent).
 Durable state, under household.rituals["check_in"]:
     {"weeks": {"2026-W47": [7, 8], ...}, "count": 12, "last": "2026-11-22",
-     "reminder": {"day": 6, "time": "19:00"}, "refused_on": "...", "told_how": true, "care_on": "..."}
+     "reminder": {"day": 6, "time": "19:00"}, "refused_on": "...", "told_how": true, "care_on": "...",
+     "partial": {"2026-W48": [3, null]}, "unfinished": {"state": {...}, "until": epoch seconds}}
 Ratings are in partner order; only the latest `history_weeks` weeks are kept; `count` never resets.
 """
 
@@ -142,6 +143,16 @@ def _partial(turn: Turn) -> dict[str, list[int | None]]:
     }
 
 
+def _partial_line(turn: Turn, when: str, given: list[int | None]) -> str:
+    """A check-in where one or both passed on a number: what was said, and that someone passed (never who said what
+    they did not)."""
+    said = [(partner, rating) for partner, rating in enumerate(given) if rating is not None]
+    if not said:
+        return turn.line("history_last_both_passed", when=when)
+    partner, rating = said[0]
+    return turn.line("history_last_one_passed", when=when, name=turn.name(partner), rating=_number(turn, rating))
+
+
 def _recent_keys(turn: Turn, weeks: dict[str, Any]) -> list[str]:
     keep = int(turn.section.settings["history_weeks"])
     return sorted(weeks, key=lambda k: week_monday(k) or date.min)[-keep:]
@@ -161,6 +172,7 @@ def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
 
 # -- the check-in, step by step --------------------------------------------------------------------
 CARE = "care"  # after a hard week: "would you like a long hug now?"
+UNFINISHED = "unfinished"  # a half-finished check-in set aside while another ritual runs: {"state", "until"}
 
 
 def _valid_progress(state: dict[str, Any] | None) -> bool:
@@ -241,6 +253,27 @@ class CheckIn(TurnTaking):
     def repeat(self, turn: Turn) -> Reply | None:
         return self.help(turn) if (turn.progress() or {}).get("step") == CARE else super().repeat(turn)
 
+    def set_aside(self, turn: Turn) -> None:
+        """Another ritual starts mid-check-in: the half-finished check-in is kept for `keep_hours`, and the next
+        "our weekly check-in" picks it up where it stopped (called by skill.engine.router)."""
+        state = self._state(turn)
+        if state is None or (state["cursor"] == 0 and state["ratings"] == [None, None]):
+            return
+        state.pop("stretch", None)
+        until = int(turn.now.timestamp() + float(self._setting(turn, "keep_hours")) * 3600)
+        _state(turn)[UNFINISHED] = {"state": state, "until": until}
+
+    def _taken_up(self, turn: Turn) -> Reply | None:
+        """The half-finished check-in set aside, picked up again, if it is still kept and of this week."""
+        kept = _state(turn).pop(UNFINISHED, None)
+        if not isinstance(kept, dict) or not isinstance(kept.get("until"), int) or kept["until"] <= turn.now.timestamp():
+            return None
+        state = kept.get("state")
+        if not _valid_progress(state) or state["week"] != week_key(turn.local_now.date()):
+            return None
+        turn.keep_progress(dict(state), hours=float(self._setting(turn, "keep_hours")))
+        return self.resume(turn)
+
     def place_kept(self, turn: Turn) -> bool:
         """Stopping at "would you like a long hug now?" leaves nothing to come back to."""
         return (turn.progress() or {}).get("step") != CARE
@@ -251,6 +284,9 @@ class CheckIn(TurnTaking):
 
     # -- the steps ---------------------------------------------------------------------------------
     def _begin(self, turn: Turn) -> Reply:
+        taken_up = self._taken_up(turn)
+        if taken_up is not None:
+            return taken_up
         week = week_key(turn.local_now.date())
         weeks = _weeks(turn)
         lead: list[Segment] = []
@@ -291,7 +327,7 @@ class CheckIn(TurnTaking):
         partial.pop(week, None)
         if given[0] is not None and given[1] is not None:
             weeks[week] = (int(given[0]), int(given[1]))
-        elif any(r is not None for r in given):
+        else:  # a number passed by (or both): kept apart from the trend, and told by "how have we been doing?"
             partial[week] = given
         weeks = keep_recent(weeks, int(turn.section.settings["history_weeks"]))
         durable["weeks"] = {k: list(v) for k, v in weeks.items()}
@@ -345,7 +381,9 @@ class CheckIn(TurnTaking):
     def _history(self, turn: Turn) -> Reply:
         """The last check-in, how it moved, the month if recent, and how many so far; nothing new begins."""
         weeks = _weeks(turn)
-        latest = next(reversed(weeks), None)
+        partial = _partial(turn)
+        every = sorted({*weeks, *partial}, key=lambda k: week_monday(k) or date.min)
+        latest = every[-1] if every else None
         if latest is None:
             return Reply(speech=(host(turn.line("history_none")),), end_session=True)
         ago = weeks_apart(latest, week_key(turn.local_now.date()))
@@ -355,11 +393,17 @@ class CheckIn(TurnTaking):
             when = turn.line("when_last_week")
         else:
             when = turn.line("when_weeks_ago", count=_number(turn, ago))
-        rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
-        speech: list[Segment] = [host(turn.line("history_last", when=when, **rated))]
-        speech += _trend(turn, weeks, latest, since="since_before")
-        if ago <= 1:
-            speech += _month(turn, weeks, latest)
+        speech: list[Segment]
+        if latest in weeks:
+            rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
+            speech = [host(turn.line("history_last", when=when, **rated))]
+            speech += _trend(turn, weeks, latest, since="since_before")
+            if ago <= 1:
+                speech += _month(turn, weeks, latest)
+        else:  # the latest check-in had a number passed by: told as it was, never hidden behind an older one
+            speech = [host(_partial_line(turn, when, partial[latest]))]
+            if ago <= 1 and weeks:
+                speech += _month(turn, weeks, next(reversed(weeks)))
         count = max(_count(turn), 1)
         if count == 1:
             speech.append(host(turn.line("history_count_one")))
