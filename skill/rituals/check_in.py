@@ -269,7 +269,7 @@ class CheckIn(TurnTaking):
         if not isinstance(kept, dict) or not isinstance(kept.get("until"), int) or kept["until"] <= turn.now.timestamp():
             return None
         state = kept.get("state")
-        if not _valid_progress(state) or state["week"] != week_key(turn.local_now.date()):
+        if not isinstance(state, dict) or not _valid_progress(state) or state["week"] != week_key(turn.local_now.date()):
             return None
         turn.keep_progress(dict(state), hours=float(self._setting(turn, "keep_hours")))
         return self.resume(turn)
