@@ -72,8 +72,10 @@ class AlertsOnFirstUse:
     def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
         return self._made().start_timer(seconds, label, announcement, locale)
 
-    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        return self._made().create_weekly_reminder(first, text, locale, time_zone)
+    def create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        return self._made().create_weekly_reminder(first, text, locale, time_zone, replacing)
 
 
 class Services:

@@ -5,7 +5,7 @@ Three intents start it: the check-in itself, "how have we been doing?" (the hist
 started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for by voice consent).
 Durable state, under household.rituals["check_in"]:
     {"weeks": {"2026-W47": [7, 8], ...}, "count": 12, "last": "2026-11-22",
-     "reminder": {"day": 6, "time": "19:00"}, "refused_on": "...", "told_how": true, "care_on": "...",
+     "reminder": {"day": 6, "time": "19:00", "token": "<the Reminders API's alertToken>"}, "refused_on": "...", "told_how": true, "care_on": "...",
      "partial": {"2026-W48": [3, null]}, "unfinished": {"state": {...}, "until": epoch seconds}}
 Ratings are in partner order; only the latest `history_weeks` weeks are kept; `count` never resets.
 """
@@ -414,7 +414,14 @@ class CheckIn(TurnTaking):
 
     # -- "remind us every Sunday at 7" -------------------------------------------------------------
     def _remind(self, turn: Turn, asked: dict[str, Any]) -> Reply:
-        """Set the weekly reminder; without permission, Alexa asks for it by voice (not again soon after a no)."""
+        """Set the weekly reminder; without permission, Alexa asks for it by voice (not again soon after a no).
+
+        A day or time heard but not understood ("someday", "25:00") is asked for again, never guessed."""
+        if _unreadable(turn, asked):
+            return Reply(
+                speech=(host(turn.line("reminder_unclear")),),
+                reprompt=(host(turn.line("reminder_unclear_again")),),
+            )
         day, clock = _reminder_when(turn, asked)
         result = _create_reminder(turn, asked)
         if result.status is AlertStatus.PERMISSION_MISSING and not _refused_recently(turn):
@@ -454,12 +461,18 @@ class CheckIn(TurnTaking):
         speech: list[Segment] = []
         if result.created and isinstance(asked, dict):
             day, clock = _reminder_when(turn, asked)
+            before = _reminder_token(turn)
             had_one = "reminder" in durable
             durable["reminder"] = {"day": _weekday(turn, asked), "time": _clock(turn, asked)}
+            if result.token:
+                durable["reminder"]["token"] = result.token
             durable.pop("refused_on", None)
-            speech.append(host(turn.line("reminder_set", day=day, time=clock)))
-            if had_one:
-                speech.append(host(turn.line("reminder_earlier")))
+            if before is not None and result.token == before:  # the one weekly reminder, changed
+                speech.append(host(turn.line("reminder_changed", day=day, time=clock)))
+            else:
+                speech.append(host(turn.line("reminder_set", day=day, time=clock)))
+                if had_one and before is None:  # made before we kept its token: we cannot change that one
+                    speech.append(host(turn.line("reminder_earlier")))
         elif result.status is AlertStatus.PERMISSION_MISSING:
             speech.append(host(turn.line("reminder_denied" if denied else "reminder_unallowed")))
             if not durable.get("told_how"):
@@ -522,7 +535,30 @@ def _create_reminder(turn: Turn, asked: dict[str, Any]) -> AlertResult:
     hour, minute = (int(part) for part in _clock(turn, asked).split(":"))
     ring = first_ring(turn.local_now, _weekday(turn, asked), time(hour, minute))
     text = turn.line("reminder_text")
-    return turn.alerts.create_weekly_reminder(ring, text, turn.content.locale, turn.household.time_zone)
+    replacing = _reminder_token(turn)
+    return turn.alerts.create_weekly_reminder(ring, text, turn.content.locale, turn.household.time_zone, replacing)
+
+
+def _reminder_token(turn: Turn) -> str | None:
+    """The Reminders API's id of the weekly reminder we made, so asking again changes it rather than adds one."""
+    kept = _state(turn).get("reminder")
+    token = kept.get("token") if isinstance(kept, dict) else None
+    return token if isinstance(token, str) and 0 < len(token) <= 200 and token.replace("-", "").isalnum() else None
+
+
+def _unreadable(turn: Turn, asked: dict[str, Any]) -> bool:
+    """A day or a time was heard, but is not one we can read: better asked again than a guessed Sunday at 7."""
+    day, clock = asked.get("day"), asked.get("time")
+    names = [str(name).lower() for name in turn.section.settings["weekdays"]]
+    if isinstance(day, str) and day.strip():
+        heard = " ".join(day.lower().split())
+        if heard not in names and heard.removesuffix("s") not in names:
+            return True
+    if isinstance(clock, str) and clock.strip():
+        heard = turn.section.settings["parts_of_day"].get(clock.strip().upper(), clock.strip().upper())
+        if not _CLOCK.match(heard):
+            return True
+    return False
 
 
 def _refused_recently(turn: Turn) -> bool:
