@@ -113,11 +113,11 @@ def test_good_morning_starts_morning_coffee_only_in_the_morning(couple: Couple, 
 
     couple.meet("Maya", "Sam")
     couple.now = datetime(2026, 11, 23, 20, 30, tzinfo=timezone.utc)  # 8:30 pm (UTC: no time zone known)
-    said = couple.intent("GoodMorningIntent", one_shot=True)
+    said = couple.intent("MorningGreetingIntent", one_shot=True)
     assert not said.ends_session and said.timed_seconds() == 0 and not [v for v in said.voices if v], said.text
     assert stored(couple)["in_progress"] is None
     couple.now = datetime(2026, 11, 24, 7, 45, tzinfo=timezone.utc)
-    said = couple.intent("GoodMorningIntent", one_shot=True)
+    said = couple.intent("MorningGreetingIntent", one_shot=True)
     assert said.timed_seconds() > 60 and MAYA in said.voices and SAM in said.voices, "morning coffee, in the morning"
 
 

@@ -122,7 +122,9 @@ def _answer_by_rule(turn: Turn, intent: str, chosen: str) -> Reply:
         return host.finished(turn) if intent == FINISHED else host.goodbye(turn)
     if chosen == CARE:
         return _care(turn, intent)
-    if chosen in (ANSWER, ERASE, NOT_ERASED):
+    if chosen == ERASE:  # only the adapter can erase: never claim here that anything was
+        return forget.not_forgotten(turn.for_section(forget.SECTION))
+    if chosen in (ANSWER, NOT_ERASED):
         return _answer(turn, intent)
     if chosen == ASK_FORGET:
         return forget.ask(turn.for_section(forget.SECTION))
@@ -184,9 +186,8 @@ def _care(turn: Turn, intent: str) -> Reply:
 def _answer(turn: Turn, intent: str) -> Reply:
     """A yes or no to the host's own question."""
     asked = pending.kind(turn.session)
-    if asked == ASKED_FORGET:
-        forget_turn = turn.for_section(forget.SECTION)
-        return forget.forgotten(forget_turn) if intent == YES else forget.kept(forget_turn)
+    if asked == ASKED_FORGET:  # a no (a yes is the adapter's: rule ERASE)
+        return forget.kept(turn.for_section(forget.SECTION))
     if asked == ASKED_RENAME:
         return names.rename_answered(turn.for_section(names.SECTION), intent == YES)
     found = in_progress(turn)  # the resume offer

@@ -18,7 +18,7 @@ NAME = "morning_coffee"
 # Runs remembered; a couple rarely has more than a couple of coffees a day.
 KEPT_RUNS = 4
 # "Good morning" starts morning coffee only in the morning (the host's hours for suggesting it).
-GOOD_MORNING = "GoodMorningIntent"
+GOOD_MORNING = "MorningGreetingIntent"
 
 
 def _recent(turn: Turn) -> list[dict[str, Any]]:
