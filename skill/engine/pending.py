@@ -55,6 +55,12 @@ def ask_again(turn: Turn) -> Reply | None:
 
 def after(lead: Reply, turn: Turn) -> Reply:
     """`lead` (help, say), then the pending question again; `lead` as it is when no question waits."""
+    if kind(turn.session) == ASKED_NAMES:  # after help, the names are asked for, not "I didn't catch them"
+        return Reply(
+            speech=(*lead.speech, host.host(turn.host_line("ask_names_again"))),
+            reprompt=(host.host(turn.host_line("names_not_caught")),),
+            session=record(turn.session),
+        )
     again = ask_again(turn)
     if again is None:
         return lead
