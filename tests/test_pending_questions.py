@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from skill.content import load_content
+from tests.alexa_api_standin import AlexaApiStandIn
 from tests.conversation import Couple, Said
 
 Reach = Callable[[Couple], Said]
@@ -103,6 +104,27 @@ def introduced(couple: Couple, stored: Any) -> None:
     assert stored(couple)["names"] == ["Maya", "Sam"]
 
 
+@pytest.fixture(autouse=True)
+def reminders_api(alexa_api: AlexaApiStandIn) -> AlexaApiStandIn:
+    """Alexa's Reminders API, as a local stand-in, for the question that sets a reminder."""
+    STAND_IN[:] = [alexa_api]
+    return alexa_api
+
+
+STAND_IN: list[AlexaApiStandIn] = []
+
+
+def reminder_day(couple: Couple) -> Said:
+    couple.meet("Maya", "Sam")
+    couple.api_endpoint = STAND_IN[0].url
+    return couple.intent("CheckInReminderIntent", one_shot=True, day="someday")  # which day and time, then?
+
+
+def reminder_set(couple: Couple, stored: Any) -> None:
+    couple.intent("CheckInReminderIntent", day="Sunday", time="19:00")  # "every Sunday at 7 PM"
+    assert stored(couple)["rituals"]["check_in"]["reminder"]["day"] == 6
+
+
 QUESTIONS: dict[str, tuple[Reach, Answer]] = {
     "rename": (rename, renamed),
     "forget": (forget_us, forgotten),
@@ -110,8 +132,9 @@ QUESTIONS: dict[str, tuple[Reach, Answer]] = {
     "jar keep": (jar_keep, jar_kept),
     "care offer": (care_offer, hugging),
     "names": (introductions, introduced),
+    "set a reminder": (reminder_day, reminder_set),
 }
-HOST_QUESTIONS = ("rename", "forget", "names")
+HOST_QUESTIONS = ("rename", "forget", "names", "set a reminder")
 
 HELP = ("AMAZON.HelpIntent", {})
 REPEAT = ("AMAZON.RepeatIntent", {})

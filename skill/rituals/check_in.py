@@ -18,6 +18,7 @@ from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
 from skill.engine.script import Reply, Segment, host
+from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
     change_since,
@@ -421,6 +422,7 @@ class CheckIn(TurnTaking):
             return Reply(
                 speech=(host(turn.line("reminder_unclear")),),
                 reprompt=(host(turn.line("reminder_unclear_again")),),
+                session=asking(NAME, "reminder_unclear_again"),  # help or a stray word asks it again
             )
         day, clock = _reminder_when(turn, asked)
         result = _create_reminder(turn, asked)
