@@ -21,7 +21,6 @@ from skill.engine.turns import (
     PACES,
     RATING,
     TAKE_OUR_TIME,
-    WAITING,
     Step,
     TurnTaking,
     interrupted_at,
