@@ -85,3 +85,15 @@ def test_we_are_done_after_both_answered_tonights_question_ends_it_and_says_so(c
     couple.intent("TonightsQuestionIntent", one_shot=True)
     said = couple.intent("FinishedIntent")  # to "another question?"
     assert said.ends_session and said_host(said.text, "finished") and stored(couple)["in_progress"] is None
+
+
+def test_your_turn_during_the_thirty_six_questions_timed_answers_hands_over_not_on(couple: Couple, stored: Any) -> None:
+    couple.kitchen_clock = True
+    couple.meet("Maya", "Sam")
+    said = couple.intent("ThirtySixQuestionsIntent", one_shot=True)
+    timeline = [(start, line.voice) for start, line in said.timeline() if line.voice]
+    first_start, first_voice = timeline[0]
+    said = couple.into_answer(seconds=first_start + 15).intent("DoneIntent")  # "Alexa, your turn"
+    voices = [v for v in said.voices if v]
+    assert voices and voices[0] != first_voice, f"the other partner answers next: {said.text}"
+    assert stored(couple)["in_progress"]["ritual"] == "thirty_six"
