@@ -160,14 +160,12 @@ def _missed(turn: Turn, reply: Reply) -> Reply:
     return closing._replace(speech=(host.host(turn.host_line("misses_goodbye")), *closing.speech))
 
 
-
 def _pin_place(turn: Turn) -> None:
     """A ritual whose answer was playing when this request came keeps the turn that was playing as its place."""
     found = in_progress(turn)
     pin = getattr(found[0], "pin", None) if found is not None else None
     if found is not None and callable(pin):
         pin(found[1])
-
 
 
 def _care(turn: Turn, intent: str) -> Reply:
