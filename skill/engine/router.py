@@ -123,7 +123,7 @@ def _answer_by_rule(turn: Turn, intent: str, chosen: str) -> Reply:
     if chosen == CARE:
         return _care(turn, intent)
     if chosen == ERASE:  # only the adapter can erase: never claim here that anything was
-        return forget.not_forgotten(turn.for_section(forget.SECTION))
+        return forget.not_noted(turn.for_section(forget.SECTION))
     if chosen in (ANSWER, NOT_ERASED):
         return _answer(turn, intent)
     if chosen == ASK_FORGET:

@@ -5,9 +5,11 @@ Three intents start it: the check-in itself, "how have we been doing?" (the hist
 started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for by voice consent).
 Durable state, under household.rituals["check_in"]:
     {"weeks": {"2026-W47": [7, 8], ...}, "count": 12, "last": "2026-11-22",
-     "reminder": {"day": 6, "time": "19:00", "token": "<the Reminders API's alertToken>"}, "refused_on": "...", "told_how": true, "care_on": "...",
-     "partial": {"2026-W48": [3, null]}, "unfinished": {"state": {...}, "until": epoch seconds}}
-Ratings are in partner order; only the latest `history_weeks` weeks are kept; `count` never resets.
+     "reminder": {"day": 6, "time": "19:00", "token": "<the Reminders API's alertToken>"}, "refused_on": "...",
+     "told_how": true, "care_on": "...", "partial": {"2026-W48": [3, null]},
+     "unfinished": {"state": {...}, "until": epoch seconds}}
+Ratings are in partner order; only the latest `history_weeks` weeks are kept, none older than that many weeks
+(weeks with a number skipped, or both, under "partial", the same); `count` never resets.
 """
 
 from __future__ import annotations
@@ -152,11 +154,6 @@ def _partial_line(turn: Turn, when: str, given: list[int | None]) -> str:
         return turn.line("history_last_both_passed", when=when)
     partner, rating = said[0]
     return turn.line("history_last_one_passed", when=when, name=turn.name(partner), rating=_number(turn, rating))
-
-
-def _recent_keys(turn: Turn, weeks: dict[str, Any]) -> list[str]:
-    keep = int(turn.section.settings["history_weeks"])
-    return sorted(weeks, key=lambda k: week_monday(k) or date.min)[-keep:]
 
 
 def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
@@ -330,10 +327,12 @@ class CheckIn(TurnTaking):
             weeks[week] = (int(given[0]), int(given[1]))
         else:  # a number passed by (or both): kept apart from the trend, and told by "how have we been doing?"
             partial[week] = given
-        weeks = keep_recent(weeks, int(turn.section.settings["history_weeks"]))
+        keep, today = int(turn.section.settings["history_weeks"]), turn.local_now.date()
+        weeks = keep_recent(weeks, keep, today)
         durable["weeks"] = {k: list(v) for k, v in weeks.items()}
+        partial = keep_recent(partial, keep, today)  # by age as well as count, like the full weeks
         if partial:
-            durable["partial"] = {k: v for k, v in partial.items() if k in _recent_keys(turn, partial)}
+            durable["partial"] = partial
         else:
             durable.pop("partial", None)
         durable.update(count=count, last=turn.local_now.date().isoformat())
