@@ -84,7 +84,7 @@ class Said:
 
     def timed_seconds(self) -> float:
         """Seconds of breaks and sound clips in the speech (what a timed ritual holds for)."""
-        clips = {src: seconds for src, seconds in load_content(self.locale).sounds.clips.values()}
+        clips = dict(load_content(self.locale).sounds.clips.values())
         total = 0.0
         for tag, attrs in _tags(self.ssml):
             if tag == "break":
@@ -194,7 +194,7 @@ class Couple:
         problems = check_response(
             said.envelope,
             locale=self.locale,
-            clip_seconds={src: s for src, s in load_content(self.locale).sounds.clips.values()},
+            clip_seconds=dict(load_content(self.locale).sounds.clips.values()),
         )
         assert not problems, f"response breaks Alexa's limits: {problems}\n{said.envelope}"
         self.attributes = said.session_attributes

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from cryptography import x509
 
+from skill.web import create_app
 from skill.web.server import serve
 from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
-from skill.web import create_app
 
 
 def main(argv: list[str]) -> int:

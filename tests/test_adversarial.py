@@ -21,12 +21,12 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 
 from skill import state
-from skill.web import signature
 from skill.content import load_content
-from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 from skill.state import household_key, speaker_key
 from skill.store import open_store
 from skill.store.sqlite import SQLiteStore
+from skill.web import signature
+from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 from tests import alexa_certs
 from tests.conftest import ROOT, load_lambda_app
 from tests.conversation import SKILL_ID, Couple
@@ -191,6 +191,7 @@ def test_forget_us_during_an_outage_is_finished_when_the_store_is_back(outage: O
     assert open_store().load(couple.key).version == 1
 
 
+@pytest.mark.slow
 def test_over_the_web_a_deferred_deletion_is_a_503_so_alexa_may_retry(web_client: Any, embedded_store: Path) -> None:
     couple = Couple(send=lambda event: web_client.post("/alexa", json=event).get_json())
     couple.meet("Maya", "Sam")
@@ -339,6 +340,7 @@ def test_certificates_looser_than_alexas_rule_are_refused(chain: Callable[[], al
         verifier.verify(signed, body, None)
 
 
+@pytest.mark.slow
 def test_the_certificate_download_has_one_deadline_for_all_of_it() -> None:
     """A host dripping one byte every 0.2 s would take minutes; the download gives up at its deadline."""
     with alexa_certs.CertServer("drip") as server:

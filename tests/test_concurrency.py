@@ -12,8 +12,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from skill.content import load_content
 from skill.rituals.tonights_question import addressed_to, deck_order
 from skill.store import open_store
 from tests.conftest import ROOT
-from tests.conversation import START, Couple
+from tests.conversation import Couple
 
 WRITERS = 16
 RUN_TIMEOUT_SECONDS = 240  # a bound so a stuck writer fails the test instead of hanging the suite
@@ -65,7 +65,7 @@ def all_at_once(tmp_path: Path, couple: Couple, requests: Callable[[int], list[l
             subprocess.Popen(
                 [sys.executable, "-m", "tests.concurrency_worker", json.dumps(job)],
                 cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
+            )
         )
     try:
         for process in processes:

@@ -232,7 +232,7 @@ def test_the_caddyfile_serves_the_domain_over_https_and_proxies_only_the_skill()
     assert upstreams == [f"skill:{one('EXPOSE')}"] and "skill" in compose()["services"]
 
 
-def test_signed_requests_pass_through_caddy_unchanged(tmp_path: Path, servers: list[Server]) -> None:
+def test_signed_requests_pass_through_caddy_unchanged(tmp_path: Path, servers: list[Server]) -> None:  # noqa: F811
     """The host Caddyfile run by Caddy itself, in front of the production server: Alexa's signature still
     verifies on the far side, and Caddy serves nothing but the skill. Only the site address (plain HTTP on a
     free loopback port, as no certificate can be had here) and the upstream's port are changed."""
@@ -335,7 +335,7 @@ def test_the_systemd_unit_runs_the_production_server_behind_the_hosts_caddy() ->
     assert service["ProtectSystem"] == ["strict"] and service["CapabilityBoundingSet"] == [""]
     assert unit("our-rituals.service")["Install"]["WantedBy"] == ["multi-user.target"]
 
-    listen, hosts, paths, upstreams, statuses = routes_of(adapted(UNITS / "Caddyfile", {}))
+    listen, hosts, paths, upstreams, _statuses = routes_of(adapted(UNITS / "Caddyfile", {}))
     assert listen == [":443"] and hosts == [DOMAIN] and sorted(paths) == ["/alexa", "/health"]
     assert upstreams == [f"127.0.0.1:{port}"]
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skill.engine.script import Reply, Say, host, to_partner
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
+
+if TYPE_CHECKING:
+    from skill.engine.ritual import Ritual  # imported where used, like in_progress below
 
 EXPECTING = "expecting"
 EXPECTING_NAMES = "names"
@@ -202,7 +205,7 @@ def swap_voices(turn: Turn) -> Reply:
     )
 
 
-def _ritual_in_progress(turn: Turn) -> tuple[Any, Turn] | None:
+def _ritual_in_progress(turn: Turn) -> tuple[Ritual, Turn] | None:
     """The ritual the couple is in the middle of (with a turn answering from its content), if any."""
     from skill.engine.ritual import in_progress
 
@@ -211,10 +214,12 @@ def _ritual_in_progress(turn: Turn) -> tuple[Any, Turn] | None:
 
 def help_reply(turn: Turn) -> Reply:
     """Inside a ritual: which one, whose turn, what they can say. Otherwise the menu."""
+    from skill.engine.ritual import Helps
+
     found = _ritual_in_progress(turn)
-    if found is not None and hasattr(found[0], "help"):
+    if found is not None and isinstance(found[0], Helps):
         reply = found[0].help(found[1])
-        if isinstance(reply, Reply):
+        if reply is not None:
             return reply
     kept = _kept_place(turn)
     if kept is not None:
@@ -258,9 +263,10 @@ def goodbye(turn: Turn) -> Reply:
 def _drop_place_not_worth_keeping(turn: Turn) -> bool:
     """Ends a ritual's kept place when it says there is nothing to come back to (a question already answered
     by both, an offer of a hug); True when it did."""
+    from skill.engine.ritual import KeepsPlaceWhen
+
     found = _ritual_in_progress(turn)
-    kept = getattr(found[0], "place_kept", None) if found is not None else None
-    if found is not None and callable(kept) and not kept(found[1]):
+    if found is not None and isinstance(found[0], KeepsPlaceWhen) and not found[0].place_kept(found[1]):
         turn.end_progress()
         return True
     return False
@@ -268,11 +274,11 @@ def _drop_place_not_worth_keeping(turn: Turn) -> bool:
 
 def current_prompt(turn: Turn) -> Reply | None:
     """ "Repeat" inside a ritual: its current prompt again (the question, the sentence stem); None elsewhere."""
+    from skill.engine.ritual import Repeats
+
     found = _ritual_in_progress(turn)
-    if found is not None and hasattr(found[0], "repeat"):
-        reply = found[0].repeat(found[1]._replace(repeating=True))
-        if isinstance(reply, Reply):
-            return reply
+    if found is not None and isinstance(found[0], Repeats):
+        return found[0].repeat(found[1]._replace(repeating=True))
     return None
 
 

@@ -56,6 +56,49 @@ class AsksPermission(Protocol):
         ...
 
 
+# -- optional abilities: a ritual has one by implementing its method; the engine asks with isinstance ----------
+@runtime_checkable
+class Helps(Protocol):
+    """A ritual with its own help mid-way: which ritual, whose turn, what they can say (None: the host's help)."""
+
+    def help(self, turn: Turn) -> Reply | None: ...
+
+
+@runtime_checkable
+class Repeats(Protocol):
+    """A ritual that says its current prompt again on "repeat" (`turn.repeating` is set; None: nothing to repeat)."""
+
+    def repeat(self, turn: Turn) -> Reply | None: ...
+
+
+@runtime_checkable
+class KeepsPlaceWhen(Protocol):
+    """A ritual whose place is sometimes not worth keeping (a question both have answered, an offer of a hug):
+    False drops it on stop, and a later launch does not offer to continue."""
+
+    def place_kept(self, turn: Turn) -> bool: ...
+
+
+@runtime_checkable
+class AsksOwnQuestions(Protocol):
+    """A ritual that asks a question of the couple's own (an entry of their jar), in turn.
+
+    The jar finds it here, through the registry: the jar's owner is read by the asker, never the other way.
+    """
+
+    name: str
+
+    def ask_own(self, turn: Turn, entry_id: str) -> Reply: ...
+
+
+def asker_of_own_questions() -> AsksOwnQuestions:
+    """The ritual that asks the couple's own questions (tonight's question)."""
+    found = next((r for r in rituals_in_menu_order() if isinstance(r, AsksOwnQuestions)), None)
+    if found is None:
+        raise LookupError("no ritual asks a couple's own questions")
+    return found
+
+
 @cache
 def registry() -> dict[str, Ritual]:
     """Every ritual in `skill.rituals`, keyed by the intent names that start it.

@@ -88,7 +88,7 @@ def interrupted_at(now: float, stretch: Any) -> int | None:
     return next((index for index, end in enumerate(ends) if elapsed < end), None)
 
 
-def open_hand_over(turn: Turn, partner: int | None, following: int | None | str) -> list[Segment]:
+def open_hand_over(turn: Turn, partner: int | None, following: int | str | None) -> list[Segment]:
     """The one hand-over phrase for an open turn, naming who goes next; the session then ends.
 
     `partner` speaks now (None: both together); `following` is who goes next (a partner, None for both,
@@ -369,7 +369,7 @@ class TurnTaking:
 
     def _hand_over_hint(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> list[Segment]:
         cursor = state["cursor"]
-        following: int | None | str = "end"
+        following: int | str | None = "end"
         if cursor + 1 < len(steps):
             following = self._partner(state, steps[cursor + 1])
         return open_hand_over(turn, self._partner(state, steps[cursor]), following)

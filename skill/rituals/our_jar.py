@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from skill.engine.host import menu
+from skill.engine.ritual import asker_of_own_questions
 from skill.engine.script import Reply, Segment, host
 from skill.engine.turn import Turn
 
@@ -173,9 +174,8 @@ class Jar:
         entry = min(jar["questions"], key=lambda e: e["heard"])
         entry["heard"] += 1
         turn.household.rituals[NAME] = jar
-        from skill.rituals.tonights_question import RITUAL as tonights_question
-
-        return tonights_question.ask_own(turn.for_section("tonights_question"), entry["id"])
+        asker = asker_of_own_questions()  # tonight's question, which reads the jar: found, not imported
+        return asker.ask_own(turn.for_section(asker.name), entry["id"])
 
     def _list(self, turn: Turn) -> Reply:
         entries = _jar(turn.household)["questions"]

@@ -6,6 +6,7 @@ screens, and a screen can only show what the couple also hears.
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -118,7 +119,7 @@ def hug(reply: Reply, content: Content, text: ScreenText) -> View:
 # -- breathing: the circle grows with each in-cue and its pause, and shrinks with each out-cue and its pause --
 def breathe(reply: Reply, content: Content, text: ScreenText) -> View:
     lines = content.section("breathe").lines
-    cues = {**{cue: "in" for cue in lines.variants("in_cue")}, **{cue: "out" for cue in lines.variants("out_cue")}}
+    cues = {**dict.fromkeys(lines.variants("in_cue"), "in"), **dict.fromkeys(lines.variants("out_cue"), "out")}
     beats = _beats(reply, content, text)
     phases: list[dict[str, Any]] = []
     for index, beat in enumerate(beats):
@@ -178,16 +179,17 @@ def question(reply: Reply, household: Household, content: Content, text: ScreenT
     speakers: list[int] = []
     for beat in beats:
         said = beat.segment
-        if isinstance(said, Say) and said.partner is not None and said.text in prompts:
-            if not speakers or speakers[-1] != said.partner:
-                phases.append(phase(said.partner, beat.start_ms if phases else 0))
-                speakers.append(said.partner)
+        if not (isinstance(said, Say) and said.partner is not None and said.text in prompts):
+            continue
+        if not speakers or speakers[-1] != said.partner:
+            phases.append(phase(said.partner, beat.start_ms if phases else 0))
+            speakers.append(said.partner)
     if state.get("step") == "offer":
         held = [beat.end_ms for beat in beats if isinstance(beat.segment, (Pause, Sound))]
         phases.append(phase(None, max(held) if phases and held else 0))
     elif not phases:
         phases.append(phase(first if int(state["cursor"]) == 0 else 1 - first, 0))
-    for earlier, later in zip(phases, phases[1:]):
+    for earlier, later in itertools.pairwise(phases):
         earlier["endMs"] = later["startMs"]
     jar = str(state.get("question", "")).startswith("jar:")
     depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -45,10 +46,8 @@ class SQLiteStore:
                     # A couple's names are theirs: a new folder and file are readable by their owner only
                     # (SQLite gives the -wal and -shm files the database file's permissions).
                     os.makedirs(os.path.dirname(os.path.abspath(self._path)), mode=0o700, exist_ok=True)
-                    try:
+                    with contextlib.suppress(FileExistsError):
                         os.close(os.open(self._path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-                    except FileExistsError:
-                        pass
                 connection = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
                 # Switching to WAL needs the file to itself: do it (and the schema) once per store, not per thread.
                 with self._schema_lock:

@@ -1,0 +1,43 @@
+"""The house rules that can be checked are checked: docs/ARCHITECTURE.md's import rules, and ruff's lint."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    """A tool installed with the test extras, next to this Python (or on the PATH)."""
+    found = BIN / name if (BIN / name).exists() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+    return str(found)
+
+
+def test_every_import_rule_of_the_architecture_page_holds() -> None:
+    """The contracts in pyproject.toml ([tool.importlinter]), one per rule of "what each may import"."""
+    command = [_tool("lint-imports"), "--no-logo", "--cache-dir", ".cache/import-linter", "pyproject.toml"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_contracts_name_every_room_of_the_tree() -> None:
+    """A new folder under skill/ gets a rule too: every subpackage appears in some contract."""
+    config = (ROOT / "pyproject.toml").read_text()
+    rooms = sorted(p.parent.name for p in (ROOT / "skill").glob("*/__init__.py") if p.parent.name != "content")
+    assert [room for room in rooms if f'"skill.{room}"' not in config] == []
+
+
+def test_ruff_finds_nothing() -> None:
+    """The lint rules in pyproject.toml ([tool.ruff.lint]) over the code, the tests, the benchmark and the tools."""
+    command = [_tool("ruff"), "check", "--no-cache", "skill", "lambda", "tests", "bench", "tools"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
