@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from skill.engine.script import Pause, Reply, Say, Segment, Sound, host, to_partner
+from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, host, to_partner
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
@@ -310,7 +310,7 @@ class TurnTaking:
         state.pop("stretch", None)
         if state.get("waiting") == NEXT_PART and 0 < state["cursor"] <= len(steps):
             heard = steps[state["cursor"] - 1]
-            return self._wait_for_next_part(turn, state, self.prompt(turn, state, heard), key="next_part_again")
+            return self._wait_for_next_part(turn, state, self._prompt(turn, state, heard), key="next_part_again")
         if state["cursor"] >= len(steps):
             return None
         return self._render(turn, state, [])
@@ -319,6 +319,17 @@ class TurnTaking:
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         """The line that opens a step; a ritual may add to it (tonight's question reads the question)."""
         return [self._say(turn, state, step, step.key)]
+
+    def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
+        """What a screen shows while the ritual waits: each prompt in the reply (marked PROMPT) as it is said,
+        and a hint for what the couple says next. A ritual may show something else (tonight's question does)."""
+        hint = {"waiting": state.get("waiting"), "open": state.get("pace") == OPEN or "step" in state}
+        return View("turns", {"ritual": self.name, **hint})
+
+    def _prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+        """The step's prompt, its lines to a partner marked as prompts for a screen."""
+        said = self.prompt(turn, state, step)
+        return [s._replace(mark=PROMPT) if isinstance(s, Say) and s.partner is not None else s for s in said]
 
     def _render(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
         """Whatever comes next from the cursor: the close, a rating question, an open turn or a paced stretch."""
@@ -348,7 +359,7 @@ class TurnTaking:
         speech = list(lead)
         ends: list[float] = []
         for step in ahead[:count]:
-            speech.extend(self.prompt(turn, state, step))
+            speech.extend(self._prompt(turn, state, step))
             speech.extend(timed_hold(min(step.hold, PACED_SECONDS), turn.content.sounds, clip if step.cue else None))
             ends.append(round(spoken_seconds(speech, turn.content.sounds), 1))
         state["stretch"] = {"at": int(turn.now.timestamp()), "from": state["cursor"], "ends": ends}
@@ -364,7 +375,7 @@ class TurnTaking:
         """One prompt, and the one hand-over phrase naming who is next; the session ends while they talk."""
         state.pop("stretch", None)
         step = steps[state["cursor"]]
-        speech = [*lead, *self.prompt(turn, state, step), *self._hand_over_hint(turn, state, steps)]
+        speech = [*lead, *self._prompt(turn, state, step), *self._hand_over_hint(turn, state, steps)]
         return self._talk(turn, state, speech)
 
     def _hand_over_hint(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> list[Segment]:
@@ -378,13 +389,13 @@ class TurnTaking:
         """Someone talks as long as they like: the place is kept and the microphone closed."""
         state["waiting"] = TALKING
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, view=self.view(turn, state))
 
     def _ask_rating(
         self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment], *, key: str | None = None
     ) -> Reply:
         """The partner named, in their voice, asked for a number from one to ten (or to skip it)."""
-        asked = self.prompt(turn, state, step) if key is None else [self._say(turn, state, step, key)]
+        asked = self._prompt(turn, state, step) if key is None else [self._say(turn, state, step, key)]
         speech = [*lead, *asked]
         return self._wait(turn, state, RATING_ASKED, speech, (self._say(turn, state, step, "rating_reprompt"),))
 
@@ -440,7 +451,7 @@ class TurnTaking:
     ) -> Reply:
         state["waiting"] = waiting
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting})
+        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting}, view=self.view(turn, state))
 
     def _later(self, turn: Turn, state: dict[str, Any]) -> Reply:
         """Not now: the place stays kept (its expiry renewed) and the session ends."""
@@ -451,7 +462,8 @@ class TurnTaking:
         """The last turn is over: a closing line, and nothing left to continue."""
         if turn.active_ritual() == self.name:
             turn.end_progress()
-        return Reply(speech=(*speech, host(turn.line("closing"))), end_session=True)
+        view = self.view(turn, state) if state is not None else None  # the last prompts, in a hands-free round
+        return Reply(speech=(*speech, host(turn.line("closing"))), end_session=True, view=view)
 
     # -- small helpers ---------------------------------------------------------------------------------
     def _partner(self, state: dict[str, Any], step: Step) -> int | None:

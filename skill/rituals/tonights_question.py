@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.digest import sha256_hex
-from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.script import Reply, Segment, View, host, to_partner
 from skill.engine.turn import Turn
 from skill.engine.turns import (
     FOLLOW_UPS,
@@ -218,6 +218,17 @@ class TonightsQuestion(TurnTaking):
         """The question of `state` as `partner` hears it (a name slot holds the other's name); None if it is gone."""
         text = _question_text(turn, str(state.get("question")))
         return None if text is None else addressed_to(text, turn.name(1 - partner))
+
+    def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
+        """The question as each partner hears it, its depth, and whose turn (the prompts are marked in the speech)."""
+        words = [self.question_words(turn, state, partner) for partner in (0, 1)]
+        if words[0] is None or words[1] is None:
+            return None  # the question is gone (their jar emptied): nothing true to show
+        jar = str(state.get("question", "")).startswith(JAR_PREFIX)
+        depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
+        shown = {"first": int(state["first"]), "cursor": int(state["cursor"]), "offer": state.get("step") == OFFER}
+        level = 0 if jar else DEPTHS.index(depth) + 1  # 0: their own jar's question
+        return View("question", {"words": words, "depth": None if jar else depth, "level": level, "pace": state.get("pace"), **shown})
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
