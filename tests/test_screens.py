@@ -452,3 +452,26 @@ def test_a_touch_with_odd_arguments_is_ignored(screen_couple: ScreenCouple) -> N
     for arguments in ({"start": "HugIntent"}, "start", None, ["start", 7]):
         said = screen_couple.request({"type": "Alexa.Presentation.APL.UserEvent", "token": "t", "arguments": arguments})
         assert said.is_empty, arguments
+
+
+# -- what a screen shows is the reply's view, never its words ----------------------------------------------------------
+def test_a_reused_wording_changes_nothing_on_screen() -> None:
+    """The hug's closing line over a pause and the check-in's thanks, said by something else: still the menu."""
+    from datetime import datetime, timezone
+
+    from skill.engine.script import Pause, Reply, host
+    from skill.household import Household
+    from skill.screen.views import choose
+
+    hug_closing = CONTENT.section("hug").lines.variants("closing")[0]
+    thanks = CONTENT.section("check_in").lines.variants("thanks_both")[0]
+    reply = Reply(speech=(host(thanks), Pause(5), host(hug_closing)), reprompt=(host("And now?"),))
+    shown = choose(reply, Household(names=["Maya", "Sam"]), CONTENT, screen_text("en-US"), datetime.now(timezone.utc))
+    assert shown is not None and shown.document == "menu"
+
+
+def test_no_screen_module_reads_a_ritual_or_its_words() -> None:
+    """Views come from the reply; the screen code never looks up a ritual's lines or its stored state."""
+    source = "\n".join(path.read_text() for path in Path(skill.screen.__file__).parent.glob("*.py"))
+    for reads in (".variants(", ".rituals", "in_progress", "ritual_named", "question_words", "steps("):
+        assert reads not in source, reads

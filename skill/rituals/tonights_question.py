@@ -27,6 +27,7 @@ from skill.engine.turns import (
     interrupted_at,
     pace_from_slot,
 )
+from skill.rituals import our_jar, our_situation  # read through their owners' functions, never their storage
 
 NAME = "tonights_question"
 DEPTHS = ("light", "deeper", "deepest")
@@ -60,17 +61,13 @@ def _questions(turn: Turn) -> list[Mapping[str, Any]]:
 def _question_text(turn: Turn, question_id: str) -> str | None:
     """The question's words, or None when the deck (or their jar) no longer has it."""
     if question_id.startswith(JAR_PREFIX):
-        from skill.rituals import our_jar as jar
-
-        return jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
+        return our_jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
     return next((str(q["text"]) for q in _questions(turn) if q["id"] == question_id), None)
 
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
-    """What this couple told us not to assume ("we don't live together", "we're new"): see our_situation."""
-    state = turn.household.rituals.get("our_situation")
-    skipped = state.get("skip") if isinstance(state, dict) else None
-    return frozenset(skipped) & frozenset(ASSUMPTIONS) if isinstance(skipped, list) else frozenset()
+    """What this couple told us not to assume ("we don't live together", "we're new"), as our_situation keeps it."""
+    return frozenset(our_situation.skipped(turn)) & frozenset(ASSUMPTIONS)
 
 
 def addressed_to(question: str, other: str) -> str:
@@ -154,11 +151,7 @@ def _usual_depth(turn: Turn) -> str:
 
 def _jar_unheard(turn: Turn) -> bool:
     """Whether the couple's own jar holds a question they have not been asked yet."""
-    if "our_jar" not in turn.household.rituals:
-        return False
-    from skill.rituals import our_jar as jar
-
-    return jar.unheard(turn.household) > 0
+    return our_jar.unheard(turn.household) > 0
 
 
 def _shift(depth: str, step: int) -> str:

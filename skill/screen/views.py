@@ -18,6 +18,7 @@ from skill.engine.menu import examples
 from skill.engine.ritual import registry
 from skill.engine.script import BREATHE_IN, BREATHE_OUT, PROMPT, Pause, Reply, Say, Sound
 from skill.engine.trend import clean_history, week_key, weeks_apart
+from skill.engine.turn import active_ritual
 from skill.household import Household
 from skill.record import Record
 from skill.screen.documents import ScreenText
@@ -54,7 +55,7 @@ def choose(reply: Reply, household: Household, content: Content, text: ScreenTex
         if render is None:
             raise ValueError(f"no screen renders the view {reply.view.name!r}")
         return render(Scene(reply, reply.view.data, household, content, text, now))
-    if reply.end_session or _in_progress(household, now):
+    if reply.end_session or active_ritual(household, now) is not None:
         return None  # nothing new to show ("thanks", "still talking", a host's word mid-way): the screen keeps its own
     if reply.session.get(EXPECTING) == EXPECTING_NAMES:
         return None  # the first meeting: nothing to touch yet
@@ -85,11 +86,6 @@ def _title(content: Content, section: str) -> str:
 def _beats(scene: Scene) -> list[Beat]:
     rate = float(scene.text.settings["speech_words_per_minute"])
     return timeline(scene.reply.speech, scene.content.sounds, rate, int(scene.text.settings["sentence_pause_ms"]))
-
-
-def _in_progress(household: Household, now: datetime) -> bool:
-    progress = household.in_progress
-    return bool(progress and progress.get("expires_at", 0) > now.timestamp())
 
 
 def _prompts(beats: list[Beat]) -> list[tuple[str, int, Beat]]:
