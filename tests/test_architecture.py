@@ -41,3 +41,16 @@ def test_ruff_finds_nothing() -> None:
     command = [_tool("ruff"), "check", "--no-cache", "skill", "lambda", "tests", "bench", "tools"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_values_on_the_request_path_are_records() -> None:
+    """One way to declare a value where a request runs: Record (skill/record.py says why); the operator's tools
+    and the terminal, never loaded by a request, may use dataclasses."""
+    off_path = ("skill/cli/", "skill/deploy/")
+    found = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted((ROOT / "skill").rglob("*.py"))
+        if not path.relative_to(ROOT).as_posix().startswith(off_path)
+        and any(word in path.read_text() for word in ("import dataclass", "NamedTuple"))
+    ]
+    assert found == []

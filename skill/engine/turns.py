@@ -19,12 +19,12 @@ own content file may override any of them by using the same key.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, host, to_partner
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
+from skill.record import Record
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
 SECTION = "turns"
@@ -118,8 +118,7 @@ def own_or_shared_line(turn: Turn, key: str, **values: Any) -> str:
     return turn.for_section(SECTION).line(key, **values)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Record):
     """One turn: the line that opens it (in the ritual's content), who speaks, and how long a paced hold lasts.
 
     `speaker` is 0 for whoever goes first this run, 1 for the other, None for both together (the host asks).
