@@ -54,3 +54,25 @@ def test_values_on_the_request_path_are_records() -> None:
         and any(word in path.read_text() for word in ("import dataclass", "NamedTuple"))
     ]
     assert found == []
+
+
+def _sources() -> dict[str, str]:
+    return {p.relative_to(ROOT).as_posix(): p.read_text() for p in sorted((ROOT / "skill").rglob("*.py"))}
+
+
+def test_intent_names_are_declared_once() -> None:
+    """skill/intents.py holds every intent name the code compares with (a ritual's starting intents aside)."""
+    import re
+
+    declared = re.compile(r"^[A-Z_]+ = \"(AMAZON\.\w+|\w+Intent)\"", re.M)
+    found = {path: declared.findall(text) for path, text in _sources().items() if path != "skill/intents.py"}
+    assert {path: names for path, names in found.items() if names} == {}
+
+
+def test_session_keys_are_declared_once() -> None:
+    """skill/engine/session_keys.py holds every session key: nobody spells one out where it is used."""
+    import re
+
+    spelled = re.compile(r"session(?:\.get\(|\[|=\{\*?\*?\w*,? ?)\s*\"")
+    found = {path: spelled.findall(text) for path, text in _sources().items()}
+    assert {path: uses for path, uses in found.items() if uses} == {}

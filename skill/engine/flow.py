@@ -6,9 +6,7 @@ from skill.engine import host, names, place
 from skill.engine.ritual import AsksPermission, SteppedRitual, in_progress
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
-
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
+from skill.intents import NO, RESUME, START_OVER, YES
 
 
 def follow_up(turn: Turn, intent: str) -> Reply:
@@ -29,11 +27,11 @@ def follow_up(turn: Turn, intent: str) -> Reply:
         ritual, ritual_turn = found
         if resume_offered and intent == NO:  # our own question, whatever a no would mean to the ritual mid-way
             return host.something_else(turn)
-        if intent == "AMAZON.StartOverIntent":
+        if intent == START_OVER:
             return ritual.start(ritual_turn)
         if isinstance(ritual, SteppedRitual):
             # "Continue", a yes to our "would you like to continue?", or a yes the ritual has no meaning for.
-            if intent == "AMAZON.ResumeIntent" or (intent == YES and (resume_offered or YES not in ritual.follow_ups)):
+            if intent == RESUME or (intent == YES and (resume_offered or YES not in ritual.follow_ups)):
                 return ritual.resume(ritual_turn)
             if intent in ritual.follow_ups:
                 return ritual.proceed(ritual_turn, intent)
@@ -41,7 +39,7 @@ def follow_up(turn: Turn, intent: str) -> Reply:
         kept = place.keep_place(turn)
         if kept is not None:
             return kept
-    if intent == "AMAZON.ResumeIntent":
+    if intent == RESUME:
         return host.nothing_to_resume(turn)
     if turn.session.get(host.EXPECTING) == host.EXPECTING_NAMES:
         return host.fallback(turn)  # still waiting for their names: ask again

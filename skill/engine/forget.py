@@ -7,11 +7,10 @@ from typing import Any
 
 from skill.engine.host import EXPECTING, menu
 from skill.engine.script import Reply, host
+from skill.engine.session_keys import EXPECTING_FORGET  # only a yes to *this* question erases anything
 from skill.engine.turn import Turn
 
 SECTION = "forget"
-# The session remembers the question, so only a yes to *this* question erases anything.
-EXPECTING_FORGET = "forget"
 
 
 def ask(turn: Turn) -> Reply:

@@ -6,18 +6,14 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from skill.engine.menu import OFFER_EXAMPLES
 from skill.engine.script import Reply, Say, host, to_partner
+from skill.engine.session_keys import EXPECTING, EXPECTING_NAMES, EXPECTING_RESUME, PENDING_NAME, PENDING_PARTNER
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
 
 if TYPE_CHECKING:
     from skill.engine.ritual import Ritual  # imported where used, like in_progress below
-
-EXPECTING = "expecting"
-EXPECTING_NAMES = "names"
-EXPECTING_RESUME = "resume"  # we asked "would you like to continue?": a yes or no answers us, not the ritual
-PENDING_NAME = "pending_name"  # the speaker's own name, given alone: the partner's is asked next
-PENDING_PARTNER = "pending_partner"  # the partner's name, given alone: the speaker's own is asked next
 
 _NAME = r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$"  # compiled when first used (re caches it): a launch never does
 
@@ -36,15 +32,18 @@ def clean_name(raw: object) -> str | None:
     return re.sub(r"(^|[ -])(\w)", lambda m: m.group(1) + m.group(2).upper(), name)
 
 
-def _spoken_list(turn: Turn, items: list[str]) -> str:
-    joiner = turn.content.section("host").settings.get("list_or", "or")
+def spoken_list(items: list[str], joiner: str) -> str:
+    """Items as said aloud: "a, b or c" (`joiner` is the content's word: "or", "and")."""
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
 
 
-# Spoken menus stay short: a few examples when offering, a few more in help.
-OFFER_EXAMPLES = 3
+def _spoken_list(turn: Turn, items: list[str]) -> str:
+    return spoken_list(items, str(turn.content.section("host").settings.get("list_or", "or")))
+
+
+# Spoken menus stay short: a few examples when offering (OFFER_EXAMPLES, the menu's own), a few more in help.
 HELP_EXAMPLES = 6
 
 

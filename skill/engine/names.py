@@ -15,11 +15,11 @@ from typing import Any
 
 from skill.engine import host, place
 from skill.engine.script import Reply, Segment
+from skill.engine.session_keys import EXPECTING_RENAME, RENAME_TO
 from skill.engine.turn import Turn
 
 SECTION = "names"
-EXPECTING_RENAME = "rename"  # we said new names back and asked "shall I?": a yes or no answers us
-RENAME_TO = "rename_to"
+
 _SLOT = re.compile(r"\{\w+\}")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 

@@ -15,14 +15,14 @@ from typing import Any
 from skill.engine import host
 from skill.engine.ritual import Ritual, SteppedRitual, in_progress, registry
 from skill.engine.script import Reply, Say, Segment
+from skill.engine.session_keys import PENDING_RITUAL
 from skill.engine.turn import Turn
 from skill.household import Household
 
-# What a ritual hears when Alexa caught something that is not for it: each stepped ritual answers it by
-# saying where they are (still your turn, the number we wait for...), without moving on.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
-# Session key: the ritual (intent and slots) asked for before introductions, started once both names are known.
-PENDING_RITUAL = "pending_ritual"
+# What a ritual hears when Alexa caught something that is not for it (HEARD_SOMETHING): each stepped ritual
+# answers it by saying where they are (still your turn, the number we wait for...), without moving on.
+from skill.intents import HEARD_SOMETHING
+
 _PROBE_NAMES = ("\x00first\x00", "\x00second\x00")
 
 

@@ -7,6 +7,7 @@ import os
 from functools import cache
 from typing import Protocol, runtime_checkable
 
+from skill import intents
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
@@ -177,4 +178,4 @@ def follow_up_intents() -> frozenset[str]:
 
 # "Continue" resumes and "start over" restarts whatever ritual is in progress; a yes or no that no ritual
 # asked for answers the host's own question (see flow.follow_up).
-ALWAYS_FOLLOW_UPS = frozenset({"AMAZON.ResumeIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"})
+ALWAYS_FOLLOW_UPS = frozenset({intents.RESUME, intents.START_OVER, intents.YES, intents.NO})

@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, host, to_partner
+from skill.engine.session_keys import TURNS_WAITING
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
+from skill.intents import DONE, HEARD_SOMETHING, KEEP_TIME, NEXT, NO, RATING, SKIP, TAKE_OUR_TIME, YES
 from skill.record import Record
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
@@ -32,24 +34,15 @@ PACED, OPEN = "paced", "open"
 PACES = (PACED, OPEN)
 PACE_SLOT, PACE_TYPE = "pace", "RITUAL_PACE"
 
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-RATING = "RatingIntent"
-TAKE_OUR_TIME = "TakeOurTimeIntent"
-KEEP_TIME = "KeepTimeIntent"
-SKIP = "SkipIntent"  # "skip", "pass", "we'd rather not": a rating is optional
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-# While someone talks, Alexa may catch a snatch of it: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
+# While someone talks, Alexa may catch a snatch of it (HEARD_SOMETHING): a gentle nudge beats the whole menu.
 FOLLOW_UPS = frozenset({DONE, NEXT, RATING, SKIP, TAKE_OUR_TIME, KEEP_TIME, YES, NO, HEARD_SOMETHING})
 # Everything that passes a rating by: nobody has to give a number in front of the other.
 SKIPS = frozenset({SKIP, NEXT, DONE})
 
 # What a ritual in progress waits for: someone talking (open pace), a rating, or "next" between two paced parts.
 TALKING, RATING_ASKED, NEXT_PART = "talking", "rating", "next_part"
-# Session key: set while this session's last reply came from a turn-taking ritual (a "yes" then means something).
-WAITING = "turns_waiting"
+# Set while this session's last reply came from a turn-taking ritual (a "yes" then means something).
+WAITING = TURNS_WAITING
 
 # A paced response holds at most this long: Alexa's 240 s, less a little room for the composer's rounding.
 PACED_SECONDS = MAX_SPEECH_AUDIO_SECONDS - 5

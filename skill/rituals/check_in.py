@@ -30,16 +30,12 @@ from skill.engine.trend import (
 )
 from skill.engine.turn import Turn
 from skill.engine.turns import FOLLOW_UPS, PACED, PACES, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.intents import CHECK_IN
+from skill.intents import CHECK_IN_HISTORY as HISTORY
+from skill.intents import CHECK_IN_REMINDER as REMINDER
+from skill.intents import HUG as HUG_INTENT
 
 NAME = "check_in"
-CHECK_IN = "CheckInIntent"
-HISTORY = "CheckInHistoryIntent"
-REMINDER = "CheckInReminderIntent"
-RATING = "RatingIntent"
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-# While someone shares, Alexa may catch a snatch of what they say: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -347,7 +343,7 @@ class CheckIn(TurnTaking):
             from skill.rituals.hug import RITUAL as HUG  # only here: the hug is offered after a hard week
 
             seconds = str(turn.section.settings["care_hug_seconds"])
-            hug_turn = turn.for_section(HUG.name)._replace(slots={"seconds": seconds}, intent="HugIntent")
+            hug_turn = turn.for_section(HUG.name)._replace(slots={"seconds": seconds}, intent=HUG_INTENT)
             return HUG.start(hug_turn)
         return Reply(speech=(host(turn.line("care_declined")),), end_session=True)
 

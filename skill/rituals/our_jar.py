@@ -17,19 +17,18 @@ from typing import Any
 from skill.engine.host import menu
 from skill.engine.ritual import asker_of_own_questions
 from skill.engine.script import Reply, Segment, host
+from skill.engine.session_keys import JAR_PENDING
 from skill.engine.turn import Turn
+from skill.intents import ADD_TO_JAR as ADD
+from skill.intents import EMPTY_JAR as EMPTY
+from skill.intents import HEARD_SOMETHING, NO, YES
+from skill.intents import JAR_LIST as LIST
+from skill.intents import JAR_QUESTION as DRAW
 
 NAME = "our_jar"
-ADD = "AddToJarIntent"
-DRAW = "JarQuestionIntent"
-LIST = "JarListIntent"
-EMPTY = "EmptyJarIntent"
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 SLOT = "question"
 # The question waiting for its yes, in the session only.
-PENDING = "jar_pending"
+PENDING = JAR_PENDING
 
 _UNWANTED = re.compile(r"[^\w\s'’,.?!;:-]")
 _QUESTION_WORDS = frozenset(

@@ -27,22 +27,17 @@ from skill.engine.turns import (
     interrupted_at,
     pace_from_slot,
 )
+from skill.intents import ANOTHER_QUESTION as ANOTHER
+from skill.intents import DEEPER_QUESTION as DEEPER
+from skill.intents import HEARD_SOMETHING, NEXT, YES
+from skill.intents import LIGHTER_QUESTION as LIGHTER
+from skill.intents import TIRED_TONIGHT as TIRED
 from skill.rituals import our_jar, our_situation  # read through their owners' functions, never their storage
 
 NAME = "tonights_question"
 DEPTHS = ("light", "deeper", "deepest")
 DEPTH_TYPE = "QUESTION_DEPTH"
-
-ANOTHER = "AnotherQuestionIntent"
-LIGHTER = "LighterQuestionIntent"
-DEEPER = "DeeperQuestionIntent"
-TIRED = "TiredTonightIntent"
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-# While someone answers, Alexa may catch a snatch of their answer: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
+# While someone answers, Alexa may catch a snatch of their answer (HEARD_SOMETHING): a nudge beats the whole menu.
 
 
 # The one placeholder a deck question may hold: the name of the partner who is NOT answering
