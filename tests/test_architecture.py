@@ -76,3 +76,17 @@ def test_session_keys_are_declared_once() -> None:
     spelled = re.compile(r"session(?:\.get\(|\[|=\{\*?\*?\w*,? ?)\s*\"")
     found = {path: spelled.findall(text) for path, text in _sources().items()}
     assert {path: uses for path, uses in found.items() if uses} == {}
+
+
+def test_a_ritual_touches_only_its_own_storage() -> None:
+    """household.rituals[<name>] is read and written by the module <name> alone; others call its functions."""
+    import re
+
+    access = re.compile(r"\.(?:rituals(?:\.get\(|\[|\.pop\(|\.setdefault\()|ritual_state\()\s*([^,\])]+)")
+    strangers = {}
+    for path in sorted((ROOT / "skill" / "rituals").glob("*.py")):
+        own = {"NAME", "self.name", f'"{path.stem}"'}
+        keys = set(access.findall(path.read_text())) - own
+        if keys:
+            strangers[path.name] = sorted(keys)
+    assert strangers == {}
