@@ -28,7 +28,8 @@ full:  ## the whole suite, as CI runs it (.ci/run): includes DynamoDB Local, che
 slow:  ## only the slow tests
 	$(PYTHON) -m pytest -q -m slow
 
-bench:  ## the performance harness (bench/README.md): cold start, memory, latency against the targets
+bench:  ## the performance harness (python -m bench): cold start, memory, latency against the README's targets
+	$(PYTHON) -m pip install -q -r bench/requirements.txt
 	$(PYTHON) -m bench
 
 models:  ## regenerate interaction_models/ from the content (commit the result)
