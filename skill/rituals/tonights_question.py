@@ -37,7 +37,6 @@ from skill.rituals import our_jar, our_situation  # read through their owners' f
 NAME = "tonights_question"
 DEPTHS = ("light", "deeper", "deepest")
 DEPTH_TYPE = "QUESTION_DEPTH"
-# While someone answers, Alexa may catch a snatch of their answer (HEARD_SOMETHING): a nudge beats the whole menu.
 
 
 # The one placeholder a deck question may hold: the name of the partner who is NOT answering
