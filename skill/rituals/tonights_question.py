@@ -61,7 +61,7 @@ def _question_text(turn: Turn, question_id: str) -> str | None:
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
     """What this couple told us not to assume ("we don't live together", "we're new"), as our_situation keeps it."""
-    return frozenset(our_situation.skipped(turn)) & frozenset(ASSUMPTIONS)
+    return our_situation.skipped(turn.household) & frozenset(ASSUMPTIONS)
 
 
 def addressed_to(question: str, other: str) -> str:
