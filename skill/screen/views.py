@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from skill.content import Content
-from skill.engine.host import EXPECTING, EXPECTING_NAMES
 from skill.engine.menu import examples
 from skill.engine.ritual import registry
 from skill.engine.script import BREATHE_IN, BREATHE_OUT, PROMPT, Pause, Reply, Say, Sound
+from skill.engine.session_keys import EXPECTING, EXPECTING_NAMES
 from skill.engine.trend import clean_history, week_key, weeks_apart
 from skill.engine.turn import active_ritual
 from skill.household import Household
