@@ -24,12 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # `make full`): whole modules that start processes, servers, npm or Java tools, or sweep every case...
 SLOW_MODULES = frozenset(
     {
+        "test_adversarial",  # hardening: restores, backups, lock files and outages, many in subprocesses
+        "test_adversarial_network",  # the production server in a subprocess, stalled by attackers on purpose
+        "test_ask_cli",  # the ASK CLI, installed from npm
         "test_ask_package",  # the ASK CLI project, assembled by the our-rituals command in subprocesses
         "test_bench",  # runs the benchmark harness and builds bundles
         "test_bundle",  # builds the Lambda bundle and runs it in a Lambda-like runtime
         "test_checkov",  # checkov over the template and Dockerfile: minutes
         "test_concurrency",  # several processes writing at once
+        "test_deletion_queue",  # an SQS server (moto) and DynamoDB Local
         "test_deploy_rehearsal",  # the whole deployment against DynamoDB Local
+        "test_docker_image",  # the image built and run by a real Docker daemon
         "test_faults",  # store faults on DynamoDB Local
         "test_fuzz",  # hypothesis: many generated requests
         "test_home_server_files",  # hadolint, caddy, docker
@@ -37,10 +42,13 @@ SLOW_MODULES = frozenset(
         "test_load",  # many requests, to watch memory
         "test_off_script_sweep",  # every intent at every waiting point of every ritual, through two surfaces
         "test_self_hosting",  # waitress and backups in subprocesses
+        "test_smapi_schema",  # the ASK CLI's SMAPI schema, from the npm package ask-smapi-model
         "test_snapstart",  # SnapStart restore in a subprocess, on DynamoDB Local
         "test_store_dynamodb",  # DynamoDB Local
+        "test_store_listing",  # the ASK project built by the our-rituals command in subprocesses
         "test_template",  # cfn-lint
         "test_typing",  # mypy (`make types` runs it on its own)
+        "test_update_rehearsal",  # a fresh venv, pip and git, updating across the project's history
     }
 )
 # ...and single tests that need DynamoDB Local (as a fixture, or a fixture's "dynamodb" parameter) or npm's tools.
@@ -96,9 +104,11 @@ def couple(lambda_app: ModuleType) -> Couple:
 
 @pytest.fixture
 def stored(embedded_store: Path) -> Any:
-    """Reads what the embedded store holds for a couple: stored(couple) -> document dict."""
+    """Reads what the embedded store holds for a couple, each ritual's state as plain JSON: stored(couple) -> dict."""
+    from skill.household import readable
+
     store = SQLiteStore(embedded_store)
-    return lambda couple: store.load(couple.key).document
+    return lambda couple: readable(store.load(couple.key).document)
 
 
 @pytest.fixture

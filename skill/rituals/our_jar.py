@@ -80,8 +80,16 @@ class JarState(Record):
 
 
 def read(household: Household) -> JarState:
-    """The jar's stored state, repaired if damaged (an unusable entry is dropped, never spoken)."""
-    state = household.rituals.get(NAME)
+    """The jar's stored state, opened to change, repaired if damaged (an unusable entry is dropped, never spoken)."""
+    return _parsed(household.rituals.get(NAME))
+
+
+def peek(household: Household) -> JarState:
+    """The jar to look at only: not opened, so a request that only looks does not write it again."""
+    return _parsed(household.peek_ritual(NAME))
+
+
+def _parsed(state: Any) -> JarState:
     raw = state.get("questions") if isinstance(state, dict) else None
     entries = tuple(
         Entry(e["id"], e["text"], e["heard"] if isinstance(e.get("heard"), int) and e["heard"] >= 0 else 0)
@@ -102,12 +110,12 @@ def write(household: Household, jar: JarState) -> None:
 
 def text_of(household: Household, entry_id: str) -> str | None:
     """A jar question's words, or None when it is no longer in the jar."""
-    return next((e.text for e in read(household).questions if e.id == entry_id), None)
+    return next((e.text for e in peek(household).questions if e.id == entry_id), None)
 
 
 def unheard(household: Household) -> int:
-    """How many jar questions the couple has not been asked yet."""
-    return sum(1 for e in read(household).questions if e.heard == 0)
+    """How many jar questions the couple has not been asked yet (a look only: the jar is not opened to change)."""
+    return sum(1 for e in peek(household).questions if e.heard == 0)
 
 
 class Jar:

@@ -24,8 +24,11 @@ def _fact(turn: Turn) -> str | None:
 
 
 def skipped(household: Household) -> frozenset[str]:
-    """The assumptions this couple asked us not to make, as stored: {"skip": [sorted assumptions]}."""
-    state = household.rituals.get(NAME)
+    """The assumptions this couple asked us not to make, as stored: {"skip": [sorted assumptions]}.
+
+    A look only (the state is not opened to change): tonight's question asks this on every draw.
+    """
+    state = household.peek_ritual(NAME)
     skip = state.get("skip") if isinstance(state, dict) else None
     return frozenset(str(s) for s in skip) if isinstance(skip, list) else frozenset()
 
