@@ -184,6 +184,32 @@ def test_each_fixture_is_read_and_written_as_the_sdks_own_serializer_does(name: 
         assert json.dumps(ours.serialize(envelope)) == json.dumps(sdk.serialize(envelope))
 
 
+@pytest.mark.parametrize("name", ["launch_person_unit_viewport", "intent_depth_er_success_match", "skill_disabled"])
+def test_reading_a_request_imports_no_model_the_sdks_own_reading_does_not(name: str) -> None:
+    """A model class is resolved (its module imported) only when a request has a value of it, as the SDK does: a
+    cold start pays for no model module the request does not use."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from ask_sdk_model import RequestEnvelope\n"
+        "from ask_sdk_core.serialize import DefaultSerializer\n"
+        "from skill.alexa.serializer import AlexaSerializer\n"
+        "serializer = AlexaSerializer() if sys.argv[2] == 'ours' else DefaultSerializer()\n"
+        "before = set(sys.modules)\n"
+        "serializer.deserialize(open(sys.argv[1]).read(), RequestEnvelope)\n"
+        "print(json.dumps(sorted(m for m in set(sys.modules) - before if m.startswith('ask_sdk_model'))))\n"
+    )
+    body = FIXTURES / f"{name}.json"
+    imported = {
+        side: json.loads(subprocess.run([sys.executable, "-c", script, str(body), side], capture_output=True, text=True,
+                                        check=True, cwd=FIXTURES.parent.parent).stdout)
+        for side in ("ours", "sdk")
+    }  # fmt: skip
+    assert set(imported["ours"]) <= set(imported["sdk"]), sorted(set(imported["ours"]) - set(imported["sdk"]))
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -68,8 +68,8 @@ class AlexaSerializer(DefaultSerializer):
         sdk: Read = lambda payload: self._DefaultSerializer__deserialize(payload, obj_type)  # type: ignore[attr-defined]  # noqa: E731
         if isinstance(obj_type, str):
             if obj_type.startswith("list[") and obj_type.endswith("]") and "," not in obj_type:
-                item = self._reader(obj_type[5:-1].strip())
-                return lambda payload: None if payload is None else [item(each) for each in payload]
+                item = obj_type[5:-1].strip()  # resolved when an item comes, as the SDK does: no import for an empty list
+                return lambda payload: None if payload is None else [self._reader(item)(each) for each in payload]
             if obj_type.startswith(("list[", "dict(")):
                 return sdk  # a dict, or a list of mixed types: rare, and read as the SDK reads them
             if obj_type in self.NATIVE_TYPES_MAPPING:
@@ -114,20 +114,17 @@ class AlexaSerializer(DefaultSerializer):
         types = cls.deserialized_types
         fields = [(attribute, key, types[attribute]) for attribute, key in attribute_map.items()]
         known = frozenset(attribute_map.values())
-        # Each field's reader is found on first use, so a model that refers to itself is planned without recursion.
-        planned: list[tuple[tuple[str, str, Read], ...]] = []
 
         def read(payload: Any) -> Any:
             if type(payload) is not dict:
                 return sdk(payload)  # the SDK reads (or refuses) a model given as anything but an object
-            plan = planned[0] if planned else None
-            if plan is None:
-                plan = tuple((attribute, key, self._reader(kind)) for attribute, key, kind in fields)
-                planned[:] = [plan]  # whole, at once: another thread sees no plan or all of it
             model = cls()
-            for attribute, key, reader in plan:
+            for attribute, key, kind in fields:
                 if key in payload:
-                    setattr(model, attribute, reader(payload[key]))
+                    # A field's type is resolved (its module imported) only when a payload has a value for it, as the
+                    # SDK does: a cold start imports no model the request does not use.
+                    value = payload[key]
+                    setattr(model, attribute, None if value is None else self._reader(kind)(value))
             for key in payload:
                 if key not in known:
                     setattr(model, key, payload[key])
