@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -52,7 +53,8 @@ class SetNamesHandler(_Handler):
         conversation = self.conversation(handler_input)
         slots = conversation.facts.slots
         return conversation.respond(
-            lambda turn: names.set_names(turn, slots.get("first"), slots.get("second")), section=names.SECTION
+            lambda turn: _care_first(turn, slots.values()) or names.set_names(turn, slots.get("first"), slots.get("second")),
+            section=names.SECTION,
         )
 
 
@@ -67,7 +69,31 @@ class MyNameHandler(_Handler):
 
         conversation = self.conversation(handler_input)
         said = conversation.facts.slots.get("own")
-        return conversation.respond(lambda turn: names.my_name(turn, said), section=names.SECTION)
+        return conversation.respond(lambda turn: _care_first(turn, [said]) or names.my_name(turn, said), section=names.SECTION)
+
+
+def _care_first(turn: Turn, heard: Iterable[object]) -> Reply | None:
+    """A disclosure or distress Alexa heard inside a name carrier ("my partner is violent") is answered with care."""
+    from skill.engine import care
+
+    need = care.need_in_slots(turn, heard)
+    return care.answer(turn, need) if need else None
+
+
+class CareHandler(_Handler):
+    """Distress and a safety disclosure (skill.engine.care), heard at any moment; the ritual keeps its place."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        from skill.engine import care
+
+        return _intent_name(handler_input) in care.INTENTS
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.engine import care
+
+        conversation = self.conversation(handler_input)
+        need = conversation.facts.intent or ""
+        return conversation.respond(lambda turn: care.answer(turn, need))
 
 
 class SwapVoicesHandler(_Handler):
@@ -307,8 +333,9 @@ def apology_line(locale: str | None) -> str:
     return content.section("host").lines.variants("apology")[0]
 
 
-# Asking for help to be safe is logged without the household: not even a pseudonym links it to a home.
-UNLINKED_INTENTS = frozenset({"SafetyIntent"})
+# Distress and a safety disclosure are logged like any other request, under the intent a stray word is logged
+# with: on a home server the partner who runs it must not read in the logs that either was said.
+LOGGED_AS = {"SafetyIntent": "AMAZON.FallbackIntent", "DistressIntent": "AMAZON.FallbackIntent"}
 
 
 class RequestLog:
@@ -325,7 +352,8 @@ class RequestLog:
         if not isinstance(started, float):  # before() did not run
             started = time.perf_counter()
         intent = getattr(getattr(request, "intent", None), "name", None)
-        linked_user = system.user if system and intent not in UNLINKED_INTENTS else None
+        intent = LOGGED_AS.get(intent, intent) if intent else intent
+        linked_user = system.user if system else None
         get_logger().info(
             "request handled",
             extra={

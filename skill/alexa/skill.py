@@ -102,6 +102,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     builder = SkillBuilder()
     for handler_class in (
         handlers.LaunchHandler,
+        handlers.CareHandler,  # first among intents: distress or a disclosure is answered whatever else waits
         handlers.SetNamesHandler,
         handlers.MyNameHandler,
         handlers.SwapVoicesHandler,
