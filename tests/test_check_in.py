@@ -4,7 +4,6 @@ a weekly Alexa reminder (tested against a local stand-in for the Alexa API on 12
 
 from __future__ import annotations
 
-import random
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,7 @@ from typing import Any
 import pytest
 
 from skill.content import load_content
-from skill.engine.script import Say
 from skill.engine.trend import change_since, clean_history, keep_recent, month_view, week_key
-from skill.engine.turn import Turn
-from skill.household import Household
-from skill.rituals import safety
 from skill.rituals.check_in import first_ring
 from skill.store.sqlite import SQLiteStore
 from tests.alexa_api_standin import AlexaApiStandIn, consent_answer
@@ -298,56 +293,6 @@ def test_the_counsellor_is_not_a_weekly_refrain(maya_and_sam: Couple) -> None:
     assert not said_one_of(said, "care_counsellor")
     said = check_in(maya_and_sam.later(days=28), 3, 6)
     assert said_one_of(said, "care_counsellor")
-
-
-# -- safety --------------------------------------------------------------------------------------------
-def test_someone_who_does_not_feel_safe_hears_where_to_find_help(maya_and_sam: Couple, stored) -> None:
-    said = maya_and_sam.intent("SafetyIntent", one_shot=True)  # "Alexa, tell our rituals I don't feel safe"
-    assert "1-800-799-7233" in said.text and "National Domestic Violence Hotline" in said.text
-    assert "911" in said.text
-    assert said.ends_session and set(said.voices) == {None}, "the host speaks, gently, and the session ends"
-    assert not any(key.startswith("safety") for key in stored(maya_and_sam)["phrasing"]), "no trace is stored"
-    assert "safety" not in str(stored(maya_and_sam)["rituals"]), "not even in the menu's note of rituals tried"
-
-
-def test_safety_is_heard_in_the_middle_of_a_check_in_and_sets_it_aside(maya_and_sam: Couple, stored) -> None:
-    maya_and_sam.intent("CheckInIntent", one_shot=True)
-    said = maya_and_sam.intent("SafetyIntent")
-    assert "1-800-799-7233" in said.text and said.ends_session
-    assert stored(maya_and_sam)["in_progress"] is None
-    said = maya_and_sam.launch()
-    offers = HOST.variants("offer_resume")
-    assert not any(offer.format(ritual=SETTINGS["title"]) in said.text for offer in offers), "the check-in is not offered back"
-
-
-@pytest.mark.parametrize("locale", ["en-GB", "en-CA", "en-AU", "en-IN"])
-def test_each_locale_hears_its_own_pointer_never_the_us_one(lambda_app, locale: str) -> None:
-    local = Couple(send=lambda event: lambda_app.handler(event, None), locale=locale)
-    settings = load_content(locale).section("safety").settings
-    said = local.intent("SafetyIntent", one_shot=True)
-    assert "1-800-799-7233" not in said.text and said.ends_session
-    assert (settings["emergency_number"] or "local emergency number") in said.text
-    if settings["helpline_phone"]:
-        assert settings["helpline_phone"] in said.text
-    else:
-        assert said.text.count("helpline") == 1, "a generic pointer to a local helpline"
-
-
-def test_without_a_known_helpline_or_number_the_pointer_is_generic() -> None:
-    """What a locale hears before anyone has filled in its helpline: nothing wrong, nothing foreign."""
-    content = load_content("en-US")
-    section = content.section("safety")._replace(settings={"helpline_name": "", "helpline_phone": "", "emergency_number": ""})
-    household = Household(names=["Maya", "Sam"])
-    turn = Turn(household, content, section, datetime(2026, 11, 22, 19, 30, tzinfo=timezone.utc), random.Random(1))
-    reply = safety.RITUAL.start(turn)
-    spoken = " ".join(segment.text for segment in reply.speech if isinstance(segment, Say))
-    assert "local emergency number" in spoken and "helpline near you" in spoken
-    assert "911" not in spoken and "1-800" not in spoken and reply.end_session
-
-
-def test_safety_is_never_offered_in_a_menu(maya_and_sam: Couple) -> None:
-    said = maya_and_sam.intent("AMAZON.HelpIntent", one_shot=True)
-    assert "safe" not in said.text.lower()
 
 
 # -- "how have we been doing?" -------------------------------------------------------------------------
