@@ -48,7 +48,7 @@ HELP_EXAMPLES = 6
 def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
     """A few rituals on offer, as examples the couple can say ("a hug", "breathe together"...).
 
-    A ritual not on the host's menu list (a safety pointer, say) is never offered.
+    A ritual not on the host's menu list (counselling, say) is never offered.
     """
     from skill.engine.menu import examples, menu_choice
 
