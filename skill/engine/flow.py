@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.engine import care, host, names, place
+from skill.engine import care, first_names, host, names, place
 from skill.engine.ritual import AsksPermission, SteppedRitual, in_progress
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
@@ -19,6 +19,8 @@ def follow_up(turn: Turn, intent: str) -> Reply:
     """
     if names.is_rename_pending(turn.session) and intent in (YES, NO):
         return names.rename_answered(turn.for_section(names.SECTION), intent == YES)
+    if first_names.is_confirm_pending(turn.session) and intent in (YES, NO):
+        return names.confirm_answered(turn, intent == YES)
     if care.is_pause_offered(turn.session) and intent in (YES, NO):
         return care.pause_answered(turn, intent == YES)
     if intent == place.HEARD_SOMETHING:  # a stray word while our own yes-or-no question waits: that question again

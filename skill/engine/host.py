@@ -124,7 +124,7 @@ def set_names(
     own_name = clean_name(turn.session.get(PENDING_NAME))
     partners_name = clean_name(turn.session.get(PENDING_PARTNER))
     extra = dict(session_extra or {})
-    if own_name and not second:
+    if own_name and not second and (first or "").casefold() != own_name.casefold():  # not "Maya and Maya"
         first, second = own_name, first
     elif own_name and not first:  # "I'm Priya", then "my partner is Jordan"
         first = own_name

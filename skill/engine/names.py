@@ -13,7 +13,7 @@ import re
 from functools import cache
 from typing import Any
 
-from skill.engine import host, place
+from skill.engine import first_names, host, place
 from skill.engine.script import Reply, Segment
 from skill.engine.turn import Turn
 
@@ -67,10 +67,10 @@ def plausible_name(turn: Turn, raw: object) -> str | None:
 # -- what the handlers call ---------------------------------------------------------------------------------
 def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
     """SetNamesIntent: introductions, or (names stored) a clear request to change them, which waits for a yes."""
+    if not turn.household.has_names:
+        return first_names.introduce(turn, first, second, _introductions)
     own, partners = plausible_name(turn, first), plausible_name(turn, second)
-    if turn.household.has_names:
-        return _names_when_known(turn, own, partners, given=(bool(first), bool(second)))
-    return _introductions(turn, own, partners)
+    return _names_when_known(turn, own, partners, given=(bool(first), bool(second)))
 
 
 def my_name(turn: Turn, name: str | None) -> Reply:
@@ -80,7 +80,7 @@ def my_name(turn: Turn, name: str | None) -> Reply:
     place and nobody is greeted or linked.
     """
     if not turn.household.has_names:
-        return _introductions(turn, plausible_name(turn, name), None)
+        return first_names.introduce(turn, name, None, _introductions)
     said = plausible_name(turn, name)
     if said is None or turn.active_ritual():
         return place.off_script(turn)
@@ -104,6 +104,11 @@ def rename_answered(turn: Turn, yes: bool) -> Reply:
     else:
         lead = (host.host(turn.line("names_kept")),)
     return place.keep_place(turn, lead) or _with_offer(turn, lead)
+
+
+def confirm_answered(turn: Turn, yes: bool) -> Reply:
+    """A yes or no to "Did I hear Deep?" at the first meeting (skill.engine.first_names)."""
+    return first_names.confirm_answered(turn, yes, _introductions)
 
 
 def is_rename_pending(session: Any) -> bool:

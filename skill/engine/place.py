@@ -57,11 +57,13 @@ def own_question_again(turn: Turn) -> Reply | None:
     hold the session for a yes or no; a "thank you" in between must not drop the question (a later "no" would
     then answer something else) nor start the kept turn unheard. None when no such question waits.
     """
-    from skill.engine import care, forget, names  # names uses this module: imported here, not at the top
+    from skill.engine import care, first_names, forget, names  # names uses this module: imported here, not at the top
 
     expecting = turn.session.get(host.EXPECTING)
     if expecting == care.EXPECTING_PAUSE:
         return care.pause_offer_again(turn)
+    if expecting == first_names.EXPECTING_CONFIRM:
+        return first_names.ask_again(turn)
     if expecting == forget.EXPECTING_FORGET:
         section = turn.for_section(forget.SECTION)
         said = section.line("ask_again")
