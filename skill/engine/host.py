@@ -247,7 +247,16 @@ def which_one(turn: Turn) -> Reply:
 
 
 def goodbye(turn: Turn) -> Reply:
-    """Stop, cancel, pause: inside a ritual, the place is kept and they hear how to come back."""
+    """Stop, cancel, pause: inside a ritual, the place is kept and they hear how to come back.
+
+    "Hold on" or "wait" (Alexa's pause) at a ritual's own question (`hold_on`) asks it again instead.
+    """
+    if turn.intent == "AMAZON.PauseIntent":
+        waiting = _ritual_in_progress(turn)
+        hold_on = getattr(waiting[0], "hold_on", None) if waiting is not None else None
+        asked = hold_on(waiting[1]) if waiting is not None and callable(hold_on) else None
+        if isinstance(asked, Reply):
+            return asked
     found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
     if found is not None:
         title = found[1].section.settings.get("title", found[1].section_name)

@@ -281,7 +281,8 @@ def _check_in_just_finished(reply: Reply, household: Household, content: Content
     Whether the session then ends or stays open for the offer of a long hug after a hard week, the chart is
     what they see; a check-in that stored no week yet has no chart to show.
     """
-    thanks = set(content.section("check_in").lines.variants("thanks_both"))
+    lines = content.section("check_in").lines  # the thanks, or after a hard week the one acknowledgement instead
+    thanks = {w for key in ("thanks_both", "care_low", "care_low_both", "care_low_apart", "care_apart") for w in lines.variants(key)}
     if not any(isinstance(segment, Say) and segment.text in thanks for segment in reply.speech):
         return False
     state = household.rituals.get("check_in")
