@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 LAST_SPEECH = "_last_speech"
 LAST_REPROMPT = "_last_reprompt"
+TOLD = "told_"
 
 Produce = Callable[[Turn], Reply]
 
@@ -204,7 +205,9 @@ class Conversation:
         else:
             reprompt = compose(reply.reprompt, voices, self.content.sounds, reprompt=True)
             builder.ask(reprompt)
-            self._keep_in_session({**reply.session, LAST_SPEECH: speech, LAST_REPROMPT: reprompt})
+            # What this session has been told ("told_..." keys) stays known for the rest of it, whatever replies next.
+            told = {k: v for k, v in self.facts.session.items() if k.startswith(TOLD)}
+            self._keep_in_session({**told, **reply.session, LAST_SPEECH: speech, LAST_REPROMPT: reprompt})
         return builder.response
 
     def _keep_in_session(self, attributes: dict[str, object]) -> None:
