@@ -1,5 +1,6 @@
 """The care sweep: at every point where a ritual waits for the couple, each of these help, distress and disclosure
-phrases (heard through the en-US model, as Alexa would pass it on), through the Lambda handler and POST /alexa.
+phrases, heard through the en-US model by virtual-alexa (Alexa's kind of utterance matcher, tests/virtual_alexa.py)
+and sent as it heard them, through the Lambda handler and POST /alexa.
 
 After each: the right one of the three answers; the ritual's place, its counts and the names exactly as they
 were (nothing at all is stored); every number inside telephone markup. The waiting points are found as the
@@ -8,16 +9,18 @@ off-script sweep finds them (tests/test_off_script_sweep.py).
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from skill.content import load_content
+from skill.content import SUPPORTED_LOCALES, load_content
 from skill.store.sqlite import SQLiteStore
 from tests.alexa_api_standin import AlexaApiStandIn
 from tests.care_support import hear, telephone_numbers
 from tests.conversation import Couple, Said
 from tests.test_off_script_sweep import Sweep, place, starts, waiting_points
+from tests.virtual_alexa import hear_all
 
 HELP = [
     "I need help", "I need some help", "help me", "help us", "we need help", "can you help me", "can you help us",
@@ -27,7 +30,7 @@ HELP = [
 DISTRESS = [
     "I'm not okay", "I am not okay", "I'm not ok", "I'm really not okay", "I can't do this", "I can't do this anymore",
     "I can't cope", "I'm overwhelmed", "I feel overwhelmed", "I'm falling apart", "it's all too much",
-    "I'm struggling", "I don't want to be here anymore", "I need someone to talk to",
+    "I'm struggling", "I don't want to be here anymore", "I need someone to listen",
 ]
 SAFETY = [
     "I don't feel safe", "I'm not safe here", "I'm not safe at home", "I'm in danger", "I'm scared",
@@ -45,10 +48,22 @@ CRISIS, ABUSE, EMERGENCY = (str(CARE.settings[k]) for k in ("crisis_phone", "abu
 ACCUSATIONS = ("hurt", "hit", "violent", "abus", "threat", "scare", "control", "yell")
 
 
-def test_the_sweep_has_enough_phrases_and_each_is_heard_as_its_need() -> None:
+@cache
+def heard_by_virtual_alexa(locale: str) -> dict[str, tuple[str, dict[str, str]]]:
+    return hear_all(locale, [phrase for _, phrase in PHRASES])
+
+
+def test_the_sweep_has_enough_phrases_and_each_is_heard_as_its_need_by_both_matchers() -> None:
     assert len(PHRASES) >= 40 and len(SAFETY) >= 20
     misheard = {p: hear("en-US", p) for need, p in PHRASES if hear("en-US", p)[0] != EXPECTED_INTENT[need]}
     assert not misheard, misheard
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_virtual_alexa_hears_each_phrase_as_its_need_never_as_a_name(locale: str) -> None:
+    heard = heard_by_virtual_alexa(locale)
+    misheard = {p: heard[p] for need, p in PHRASES if heard[p][0] != EXPECTED_INTENT[need]}
+    assert not misheard, f"{locale}: {misheard}"
 
 
 def problems_with(need: str, said: Said) -> list[str]:
@@ -89,7 +104,7 @@ def test_help_distress_and_disclosures_at_every_waiting_point(
     couple.meet("Maya", "Sam")
     sweep = Sweep(couple, SQLiteStore(embedded_store))
     points = waiting_points(sweep, ritual_name, intent, slots)
-    heard = {phrase: hear("en-US", phrase) for _, phrase in PHRASES}
+    heard = heard_by_virtual_alexa("en-US")
     problems: list[str] = []
     for point in points:
         for need, phrase in PHRASES:
