@@ -170,3 +170,18 @@ def test_every_care_sample_is_heard_as_itself_never_as_a_name(locale: str) -> No
                 match = carrier.match(sample)
                 if match:
                     assert care.need_in_slots(turn, match.groups()) == need, f"{sample!r} through {carrier.pattern}"
+
+
+def test_help_while_our_own_question_waits_asks_it_again(couple: Couple) -> None:
+    """In context: at the first meeting, how to give names; at "Did I hear Deep?", that question; at the offer to
+    pause, that offer."""
+    said = couple.launch()
+    said = say(couple, "I need help")
+    assert "we are Maya and Sam" in said.text and said.session_attributes.get("expecting") == "names"
+    say(couple, "we are Bonnie and Deep")
+    said = say(couple, "how does this work")
+    assert "Deep" in said.text and said.session_attributes.get("expecting") == "confirm_name"
+    say(couple, "yes")
+    say(couple, "I'm not okay")
+    said = say(couple, "help me")
+    assert said.text == one_line("pause_offer_again")

@@ -210,7 +210,19 @@ def _ritual_in_progress(turn: Turn) -> tuple[Any, Turn] | None:
 
 
 def help_reply(turn: Turn) -> Reply:
-    """Inside a ritual: which one, whose turn, what they can say. Otherwise the menu."""
+    """Our own question, if one waits ("Did I hear Deep?", "your first names?"); inside a ritual: which one, whose
+    turn, what they can say. Otherwise the menu."""
+    from skill.engine.place import own_question_again  # place builds on this module
+
+    waiting = own_question_again(turn)
+    if waiting is not None:
+        return waiting
+    if turn.session.get(EXPECTING) == EXPECTING_NAMES:
+        return Reply(
+            speech=(host(turn.host_line("ask_names_again")),),
+            reprompt=(host(turn.host_line("first_meeting")),),
+            session=dict(turn.session),
+        )
     found = _ritual_in_progress(turn)
     if found is not None and hasattr(found[0], "help"):
         reply = found[0].help(found[1])
