@@ -1,10 +1,10 @@
 """Is it a first name? At the first meeting a maintained list decides, or the couple does ("Did I hear Deep?").
 
 Real Alexa fills a name slot with whatever it heard: "confused", "late", "thinking". A value is taken straight
-away only when every word of it is on the first-names list (`first_names.json`, derived from the PyPI package
-`names`, see its settings for source and licence, plus the locale's `also_first_names`) and none is a word of the
-interaction model's own samples. Any other plausible value (Deep, Happy, Free, an English word) is said back and
-kept only after a yes; a value that cannot be a name ("thank you", "seven") is refused, and the couple hears which
+away only when every word of it is on the first-names list (`first_names.json`, derived from the PyPI packages
+`names` and `indian-names`, see its settings for sources and licences, plus the locale's `also_first_names`) and
+none is a word of the interaction model's own samples. Any other plausible value (Deep, Happy, Free, an English
+word) is said back and kept only after a yes; a value that cannot be a name ("thank you", "seven") is refused, and the couple hears which
 name was not understood. Names given later, to rename, already wait for a yes (skill.engine.names).
 """
 
@@ -22,7 +22,7 @@ from skill.engine.turn import Turn
 SECTION = "names"
 EXPECTING_CONFIRM = "confirm_name"  # we said a name back ("Did I hear Deep?"): a yes or no answers us
 HEARD = "heard_names"  # the two names as heard so far, and which of them are sure
-_CARRIED = (host.PENDING_NAME, host.PENDING_PARTNER, "pending_ritual")
+_CARRIED = (host.PENDING_NAME, host.PENDING_PARTNER, "pending_ritual")  # place.PENDING_RITUAL (place imports names)
 
 Proceed = Callable[[Turn, "str | None", "str | None"], Reply]
 
@@ -94,8 +94,11 @@ def _next(turn: Turn, heard: dict[str, Any], missed: list[bool], proceed: Procee
     if sorry:
         lead.append(host.host(section.line("name_not_kept")))
     elif any(missed) and reply.session.get(host.EXPECTING) == host.EXPECTING_NAMES:
-        key = "name_not_caught_partner" if missed[1] and not missed[0] else "name_not_caught_own"
-        if not all(missed) or any(heard["names"]):
+        # One name is known and the other was not a name: say which was missed (with none known, the host's
+        # "I didn't catch your names" says it already).
+        known = any(heard["names"]) or any(key in carried for key in (host.PENDING_NAME, host.PENDING_PARTNER))
+        if known:
+            key = "name_not_caught_partner" if missed[1] and not missed[0] else "name_not_caught_own"
             lead.append(host.host(section.line(key)))
     return reply._replace(speech=(*lead, *reply.speech)) if lead else reply
 
