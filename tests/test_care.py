@@ -185,3 +185,13 @@ def test_help_while_our_own_question_waits_asks_it_again(couple: Couple) -> None
     say(couple, "I'm not okay")
     said = say(couple, "help me")
     assert said.text == one_line("pause_offer_again")
+
+
+def test_distress_at_the_first_meeting_then_no_goes_back_to_the_names(couple: Couple, stored) -> None:
+    couple.launch()
+    said = say(couple, "I'm overwhelmed")
+    assert telephone_numbers(said.ssml) == ["988"] and one_line("pause_offer") in said.text
+    said = say(couple, "no")
+    assert said.text.startswith(one_line("going_on_free")) and said.session_attributes.get("expecting") == "names"
+    say(couple, "we are Maya and Sam")
+    assert stored(couple)["names"] == ["Maya", "Sam"]

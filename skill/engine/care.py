@@ -75,6 +75,9 @@ def pause_answered(turn: Turn, yes: bool) -> Reply:
     kept = place.keep_place(turn, (host.host(care.line("going_on")),))
     if kept is not None:
         return kept
+    if not turn.household.has_names:  # still at the first meeting: back to the names
+        asked = host.ask_for_names(turn)
+        return asked._replace(speech=(host.host(care.line("going_on_free")), host.host(turn.host_line("ask_names_again"))))
     examples = host.menu(turn)
     return Reply(
         speech=(host.host(care.line("going_on_free")), host.host(turn.host_line("offer_again", examples=examples))),
