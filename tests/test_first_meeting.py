@@ -193,3 +193,11 @@ def test_the_first_names_list_is_from_a_licensed_package_with_its_attribution() 
     assert "names" in section.settings["source"] and len(section.data["names"]) > 5000
     assert {"maya", "sam", "bonnie", "honey", "love", "priya", "arjun"} <= set(section.data["names"])
     assert not {"violent", "confused", "deep", "late"} & set(section.data["names"])
+
+
+def test_a_partner_named_deep_can_say_im_deep_later(couple: Couple, stored) -> None:
+    couple.meet("Bonnie", "Deep")  # "Did I hear Deep?" Yes.
+    assert stored(couple)["names"] == ["Bonnie", "Deep"]
+    couple.person_id = "amzn1.ask.person.DEEP"
+    said = couple.intent("MyNameIntent", one_shot=True, own="Deep")
+    assert "Deep" in said.text and stored(couple)["speakers"], "the voice is now known as Deep's"

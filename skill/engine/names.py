@@ -82,6 +82,9 @@ def my_name(turn: Turn, name: str | None) -> Reply:
     if not turn.household.has_names:
         return first_names.introduce(turn, name, None, _introductions)
     said = plausible_name(turn, name)
+    own = host.clean_name(name)
+    if said is None and own is not None and _partner_named(turn, own) is not None:
+        said = own  # one of their own names is theirs, even when it is also a word ("I'm Deep")
     if said is None or turn.active_ritual():
         return place.off_script(turn)
     partner = _partner_named(turn, said)
