@@ -195,3 +195,15 @@ def test_distress_at_the_first_meeting_then_no_goes_back_to_the_names(couple: Co
     assert said.text.startswith(one_line("going_on_free")) and said.session_attributes.get("expecting") == "names"
     say(couple, "we are Maya and Sam")
     assert stored(couple)["names"] == ["Maya", "Sam"]
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_virtual_alexa_hears_every_care_sample_as_itself_never_in_a_name_slot(locale: str) -> None:
+    from skill.engine import care
+    from tests.virtual_alexa import hear_all
+
+    intents = {i["name"]: i for i in build_model(locale)["interactionModel"]["languageModel"]["intents"]}
+    samples = {sample: need for need in care.INTENTS for sample in intents[need]["samples"]}
+    heard = hear_all(locale, list(samples))
+    misheard = {sample: heard[sample] for sample, need in samples.items() if heard[sample][0] != need}
+    assert not misheard, f"{locale}: {misheard}"
