@@ -207,3 +207,15 @@ def test_virtual_alexa_hears_every_care_sample_as_itself_never_in_a_name_slot(lo
     heard = hear_all(locale, list(samples))
     misheard = {sample: heard[sample] for sample, need in samples.items() if heard[sample][0] != need}
     assert not misheard, f"{locale}: {misheard}"
+
+
+def test_im_not_okay_after_a_hard_check_in_gets_the_crisis_line_not_the_abuse_script(couple: Couple) -> None:
+    """Heard: "I'm not okay" during a hard check-in got the domestic-abuse script and no crisis line."""
+    in_check_in(couple)
+    couple.intent("RatingIntent", rating="2")
+    offer = couple.intent("RatingIntent", rating="2")
+    assert "hug" in offer.text and not offer.ends_session
+    said = say(couple, "I'm not okay")
+    assert telephone_numbers(said.ssml) == ["988"] and "Domestic" not in said.text
+    said = say(couple, "no")
+    assert said.text.startswith(one_line("going_on")) and "hug" in said.text, "back to the offer of a long hug"
