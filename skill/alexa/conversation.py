@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
 from skill.engine.script import Reply
+from skill.engine.session_keys import LAST_REPROMPT, LAST_SPEECH, TOLD
 from skill.engine.turn import Turn
 from skill.household import Household
 from skill.screen import HOUSEHOLD as SCREEN_HOUSEHOLD
@@ -29,9 +30,6 @@ if TYPE_CHECKING:
     from skill.alexa.api import CallBudget, RequestAlerts
     from skill.engine.alerts import AlertResult, Alerts
 
-LAST_SPEECH = "_last_speech"
-LAST_REPROMPT = "_last_reprompt"
-TOLD = "told_"
 
 Produce = Callable[[Turn], Reply]
 
@@ -73,8 +71,10 @@ class AlertsOnFirstUse:
     def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
         return self._made().start_timer(seconds, label, announcement, locale)
 
-    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        return self._made().create_weekly_reminder(first, text, locale, time_zone)
+    def create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        return self._made().create_weekly_reminder(first, text, locale, time_zone, replacing)
 
 
 class Services:

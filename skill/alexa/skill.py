@@ -16,9 +16,9 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
 from ask_sdk_model.ui import SsmlOutputSpeech
 
+from skill import screen
 from skill.alexa import handlers
 from skill.alexa.conversation import Services
-from skill import screen
 from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households
@@ -102,20 +102,9 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     builder = SkillBuilder()
     for handler_class in (
         handlers.LaunchHandler,
-        handlers.CareHandler,  # first among intents: distress or a disclosure is answered whatever else waits
-        handlers.SetNamesHandler,
-        handlers.MyNameHandler,
-        handlers.SwapVoicesHandler,
-        handlers.ForgetAnswerHandler,  # before rituals and follow-ups: a pending "shall I forget you?" owns Yes/No
-        handlers.ForgetUsHandler,
         handlers.SkillDisabledHandler,
-        handlers.RitualHandler,
-        handlers.FollowUpHandler,
         handlers.PermissionAnswerHandler,
-        handlers.HelpHandler,
-        handlers.GoodbyeHandler,
-        handlers.RepeatHandler,
-        handlers.FallbackHandler,
+        handlers.IntentHandler,  # every intent: the order in which they are answered is skill.engine.router's
     ):
         builder.add_request_handler(handler_class(services))
     builder.add_request_handler(handlers.SessionEndedHandler())

@@ -19,13 +19,13 @@ from collections.abc import Iterable
 
 from skill.engine import host
 from skill.engine.script import Reply, Say, Segment, phone_number
+from skill.engine.session_keys import ASKED_PAUSE
 from skill.engine.turn import Turn
+from skill.intents import DISTRESS, SAFETY
 
 SECTION = "care"
-SAFETY = "SafetyIntent"
-DISTRESS = "DistressIntent"
 INTENTS = frozenset({SAFETY, DISTRESS})
-EXPECTING_PAUSE = "pause"  # we offered to pause: a yes or no answers us
+EXPECTING_PAUSE = ASKED_PAUSE  # we offered to pause: a yes or no answers us
 _NUMBER = "\x00{}\x00"
 
 

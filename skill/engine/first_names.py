@@ -17,12 +17,13 @@ from typing import Any
 from skill.content import load_content
 from skill.engine import host
 from skill.engine.script import Reply, Segment
+from skill.engine.session_keys import ASKED_NAME, HEARD_NAMES, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL
 from skill.engine.turn import Turn
 
 SECTION = "names"
-EXPECTING_CONFIRM = "confirm_name"  # we said a name back ("Did I hear Deep?"): a yes or no answers us
-HEARD = "heard_names"  # the two names as heard so far, and which of them are sure
-_CARRIED = (host.PENDING_NAME, host.PENDING_PARTNER, "pending_ritual")  # place.PENDING_RITUAL (place imports names)
+EXPECTING_CONFIRM = ASKED_NAME  # we said a name back ("Did I hear Deep?"): a yes or no answers us
+HEARD = HEARD_NAMES  # the two names as heard so far, and which of them are sure
+_CARRIED = (PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL)
 
 Proceed = Callable[[Turn, "str | None", "str | None"], Reply]
 
