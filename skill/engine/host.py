@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from skill.engine.menu import OFFER_EXAMPLES
 from skill.engine.script import Reply, Say, host, to_partner
 from skill.engine.session_keys import ASKED_NAMES, ASKED_RESUME, EXPECTING, PENDING_NAME, PENDING_PARTNER
-from skill.intents import PAUSE
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
+from skill.intents import PAUSE
 
 EXPECTING_NAMES = ASKED_NAMES
 EXPECTING_RESUME = ASKED_RESUME

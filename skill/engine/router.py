@@ -298,7 +298,7 @@ def _follow_up(turn: Turn, intent: str) -> Reply:
 def help_reply(turn: Turn) -> Reply:
     """Help for where they are: while names, a rename or forgetting waits, the menu's help and the question again;
     else the ritual's own help or its place (the resume offer again); otherwise the menu."""
-    if pending.kind(turn.session) in pending.HOLDING:
+    if pending.kind(turn.session) in (*pending.HOLDING, ASKED_PAUSE):  # the offer to pause after distress too
         return pending.after(host.help_reply(turn), turn)
     return host.ritual_help(turn) or place.keep_place(turn) or host.help_reply(turn)
 

@@ -34,7 +34,7 @@ from skill.engine.trend import (
 )
 from skill.engine.turn import Turn
 from skill.engine.turns import FOLLOW_UPS, NO, PACED, PACES, SKIP, WAITING, YES, Step, TurnTaking, pace_from_slot
-from skill.intents import CHECK_IN, DONE, HEARD_SOMETHING
+from skill.intents import CHECK_IN, DONE
 from skill.intents import CHECK_IN_HISTORY as HISTORY
 from skill.intents import CHECK_IN_REMINDER as REMINDER
 from skill.intents import HUG as HUG_INTENT
@@ -241,9 +241,7 @@ class CheckIn(TurnTaking):
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress()
         if isinstance(state, dict) and state.get("step") == CARE:
-            if intent == HEARD_SOMETHING:  # a stray word is not a no: the offer again
-                return self._care_offer(turn, [])
-            return self._care_answer(turn, intent)
+            return self._care_answer(turn, intent)  # a stray word is not a no: the offer again, once
         if not _valid_progress(state):
             return self._begin(turn)
         assert state is not None

@@ -12,6 +12,7 @@ from typing import Any
 
 from skill.digest import sha256_hex
 from skill.engine.script import Reply, Segment, View, host, to_partner
+from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.engine.turn import Turn
 from skill.engine.turns import (
     FOLLOW_UPS,
@@ -27,7 +28,6 @@ from skill.engine.turns import (
     interrupted_at,
     pace_from_slot,
 )
-from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.intents import ANOTHER_QUESTION as ANOTHER
 from skill.intents import DEEPER_QUESTION as DEEPER
 from skill.intents import HEARD_SOMETHING, NEXT, YES
