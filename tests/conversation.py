@@ -307,7 +307,9 @@ class Couple:
     def meet(self, first: str = "Maya", second: str = "Sam") -> None:
         """The first meeting, done: both names given."""
         self.launch()
-        self.intent("SetNamesIntent", first=first, second=second)
+        said = self.intent("SetNamesIntent", first=first, second=second)
+        while said.session_attributes.get("expecting") == "confirm_name":  # "Did I hear Priya?" Yes.
+            said = self.intent("AMAZON.YesIntent")
         self.session_open = False
 
     @property

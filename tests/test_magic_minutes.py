@@ -244,3 +244,15 @@ def test_a_reply_that_asks_for_a_permission_has_no_reprompt() -> None:
         Reply(speech=(host("May I?"),), reprompt=(host("May I, please?"),), ask_permission=TIMERS_SCOPE)
     with pytest.raises(ValueError, match="needs a reprompt"):
         Reply(speech=(host("Still there?"),))
+
+
+def test_no_lead_in_mentions_children_and_each_keeps_the_idea() -> None:
+    """A childless or bereaved couple heard "no kids' logistics" every bedtime; the idea is no logistics or work."""
+    import re
+
+    from skill.content import SUPPORTED_LOCALES, load_content
+
+    for locale in SUPPORTED_LOCALES:
+        for line in load_content(locale).section("magic_minutes").lines.variants("lead_in"):
+            assert not re.search(r"\b(kid|kids|child|children|children's|parent|parenting|baby|school)\b", line, re.I), line
+            assert re.search(r"\bwork\b", line) and re.search(r"plans|schedules|to-do|logistics|errands|chores", line), line

@@ -97,7 +97,7 @@ def test_the_menu_shows_a_tile_per_ritual_on_offer(screen_couple: ScreenCouple) 
     assert name == "menu" and data["couple"] == "Maya & Sam"
     intents = [tile["intent"] for tile in data["tiles"]]
     assert intents[:3] == ["HugIntent", "BreatheIntent", "TonightsQuestionIntent"], "in the spoken menu's order"
-    assert "CheckInIntent" in intents and "SafetyIntent" not in intents, "the safety pointer is never a tile"
+    assert "CheckInIntent" in intents and "SafetyIntent" not in intents, "care is never a tile"
     assert all(tile["title"] and tile["say"] for tile in data["tiles"])
     assert not said.ends_session
 

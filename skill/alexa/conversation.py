@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
 from skill.engine.script import Reply
-from skill.engine.session_keys import LAST_REPROMPT, LAST_SPEECH
+from skill.engine.session_keys import LAST_REPROMPT, LAST_SPEECH, TOLD
 from skill.engine.turn import Turn
 from skill.household import Household
 from skill.screen import HOUSEHOLD as SCREEN_HOUSEHOLD
@@ -205,7 +205,9 @@ class Conversation:
         else:
             reprompt = compose(reply.reprompt, voices, self.content.sounds, reprompt=True)
             builder.ask(reprompt)
-            self._keep_in_session({**reply.session, LAST_SPEECH: speech, LAST_REPROMPT: reprompt})
+            # What this session has been told ("told_..." keys) stays known for the rest of it, whatever replies next.
+            told = {k: v for k, v in self.facts.session.items() if k.startswith(TOLD)}
+            self._keep_in_session({**told, **reply.session, LAST_SPEECH: speech, LAST_REPROMPT: reprompt})
         return builder.response
 
     def _keep_in_session(self, attributes: dict[str, object]) -> None:

@@ -20,7 +20,7 @@ def examples(content: Content) -> dict[str, str]:
     """Every ritual a menu may offer, in menu order, with the words a couple says for it ("a hug").
 
     One list in the host's content (`settings.menu`), so a menu reads one file, not every ritual's. A ritual
-    not on it (a safety pointer, say) is never offered; a name there that is not a ritual is left out.
+    not on it (counselling, say) is never offered; a name there that is not a ritual is left out.
     """
     known = _EXAMPLES.get(content.locale)
     if known is not None and known[0] is content:
@@ -52,7 +52,7 @@ def tried(turn: Turn) -> set[str]:
 
 
 def note_tried(turn: Turn, name: str) -> None:
-    """Remember that the couple started a ritual a menu offers; nothing for any other (the safety pointer leaves no trace)."""
+    """Remember that the couple started a ritual a menu offers; nothing for any other."""
     if name not in examples(turn.content):
         return
     note = turn.household.rituals.get("host")

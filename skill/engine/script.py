@@ -23,6 +23,8 @@ class Say(Record):
     text: str
     partner: int | None = None
     mark: str | None = None
+    # A phone number, spoken digit by digit the way Alexa reads numbers to dial (SSML say-as telephone).
+    telephone: bool = False
 
 
 class Pause(Record):
@@ -95,3 +97,8 @@ def host(text: str) -> Say:
 
 def to_partner(partner: int, text: str, mark: str | None = None) -> Say:
     return Say(text, partner, mark)
+
+
+def phone_number(number: str) -> Say:
+    """A number to call, read by the host as a telephone number."""
+    return Say(number, None, telephone=True)
