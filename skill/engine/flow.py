@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from skill.engine import host, names, place
-from skill.engine.ritual import AsksPermission, SteppedRitual, in_progress
+from skill.engine.ritual import AsksPermission, SteppedRitual, in_progress, ritual_named
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
+# Said mid-repair they have their own answers (skill/rituals/repair.py); elsewhere, these.
+BREAK = "BreakIntent"
+KEEPS_HAPPENING = "KeepsHappeningIntent"
 
 
 def follow_up(turn: Turn, intent: str) -> Reply:
@@ -37,12 +40,20 @@ def follow_up(turn: Turn, intent: str) -> Reply:
                 return ritual.resume(ritual_turn)
             if intent in ritual.follow_ups:
                 return ritual.proceed(ritual_turn, intent)
+        if intent == BREAK:  # "we need a break" in any ritual: the place is kept, as with "pause"
+            return host.goodbye(turn)
         # Anything else the ritual has no use for keeps its place, and says where they are.
         kept = place.keep_place(turn)
         if kept is not None:
             return kept
     if intent == "AMAZON.ResumeIntent":
         return host.nothing_to_resume(turn)
+    if intent == BREAK:
+        return host.goodbye(turn)
+    if intent == KEEPS_HAPPENING:  # the same fight again, outside a repair: the counselling answer
+        counselling = ritual_named("counselling")
+        if counselling is not None:
+            return counselling.start(turn.for_section(counselling.name))
     if turn.session.get(host.EXPECTING) == host.EXPECTING_NAMES:
         return host.fallback(turn)  # still waiting for their names: ask again
     if intent == YES:
