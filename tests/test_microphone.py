@@ -86,7 +86,7 @@ def test_a_part_for_both_together_names_both(couple: Couple) -> None:
     meet(couple)
     open_mode(couple, "GentleStartIntent")
     said = None
-    for _ in range(6):
+    for _ in range(10):  # each half: soften, reflect, impact, a request and its answer
         said = couple.intent("AMAZON.NextIntent", one_shot=True)
     assert said is not None and says(said, "gentle_start", "experiment")
     assert says(said, "turns", "take_time_both") and then(said, "then_next", other="Maya")

@@ -34,7 +34,8 @@ SLOT_VALUES: tuple[str | None, ...] = (None, "7", "three", "thank you", "Priya",
 RENAME_QUESTION = load_content("en-US").section("names").lines.variants("rename_confirm")[0].split("{")[0]
 MAX_POINTS = 6  # waiting points followed per way of starting a ritual
 PAUSED = load_content("en-US").section("host").lines.variants("paused")
-LEAVING = frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent"})
+# "We need a break" leaves like "pause" in every ritual but a repair, which answers it as its own.
+LEAVING = frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", "BreakIntent"})
 
 
 def model_intents() -> list[tuple[str, list[str]]]:
