@@ -30,6 +30,7 @@ from skill.engine.trend import (
 )
 from skill.engine.turn import Turn
 from skill.engine.turns import FOLLOW_UPS, PACED, PACES, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.rituals.roadblock import check_in_answer, check_in_question
 
 NAME = "check_in"
 CHECK_IN = "CheckInIntent"
@@ -197,7 +198,7 @@ class CheckIn(TurnTaking):
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         line = self._say(turn, state, step, step.key)
         if step.key == "rating_first":
-            return [host(turn.line("rating_intro")), line]
+            return [host(turn.line("rating_intro")), *check_in_question(turn), line]
         return [line]
 
     def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
@@ -304,6 +305,8 @@ class CheckIn(TurnTaking):
             ratings: Ratings = weeks[week]
             speech += _trend(turn, weeks, week)
             speech += _month(turn, weeks, week)
+            change = change_since(weeks, week, within=int(turn.section.settings["compare_within_weeks"]))
+            speech += check_in_answer(turn, change.deltas if change is not None else None)
             care = _care(turn, ratings)
         else:
             speech.append(host(turn.line("less_to_go_on")))
