@@ -56,9 +56,21 @@ class Household:
         return len(self.names) == 2
 
     def drop_expired_progress(self, now: float) -> None:
-        """Forget a ritual left unfinished once its expiry has passed: its place is no longer worth keeping."""
+        """Forget a ritual left unfinished once its expiry has passed: its place is no longer worth keeping.
+
+        Also words a couple asked to keep for a while (a Sunday share's appreciations): a ritual keeps them in
+        a `kept` list, each with its own `expires_at`, and they are deleted here once it has passed.
+        """
         if self.in_progress and self.in_progress["expires_at"] <= now:
             self.in_progress = None
+        for state in self.rituals.values():
+            kept = state.get("kept") if isinstance(state, dict) else None
+            if isinstance(kept, list):
+                state["kept"] = [
+                    entry
+                    for entry in kept
+                    if not (isinstance(entry, dict) and isinstance(entry.get("expires_at"), (int, float)) and entry["expires_at"] <= now)
+                ]
 
     def partner_speaking(self, speaker: str | None) -> int | None:
         """The partner whose recognised voice this is, if they told us."""
