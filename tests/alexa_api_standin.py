@@ -37,6 +37,7 @@ ERRORS = {
     400: {"code": "INVALID_TIMER_LABEL", "message": "A timer with this label already exists."},
     401: {"code": "UNAUTHORIZED", "message": "The access token is invalid or the user has not granted permission."},
     403: {"code": "FORBIDDEN", "message": "The user has not granted permission to this skill."},
+    404: {"code": "NOT_FOUND", "message": "The reminder does not exist."},
     500: {"code": "INTERNAL_SERVER_ERROR", "message": "Internal error."},
     504: {"code": "DEVICE_OFFLINE", "message": "Device offline."},
 }
@@ -67,7 +68,7 @@ def consent_answer(status: str | None, *, code: str = "200", scope: str = TIMERS
 
 
 class AlexaApiStandIn:
-    """An HTTP server on 127.0.0.1 (a free port) answering POSTs with `status`, or hanging when `hang`."""
+    """An HTTP server on 127.0.0.1 (a free port) answering POST, PUT and DELETE with `status`, or hanging when `hang`."""
 
     def __init__(self, status: int = 200, *, hang: bool = False) -> None:
         self.status = status
@@ -81,7 +82,7 @@ class AlexaApiStandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                standin.received.append(Received("POST", self.path, headers, json.loads(raw or b"null")))
+                standin.received.append(Received(self.command, self.path, headers, json.loads(raw or b"null")))
                 if standin.hang:
                     standin._release.wait(timeout=30)  # never answers while the test waits
                     return
@@ -95,6 +96,19 @@ class AlexaApiStandIn:
                 if 300 <= status < 400:
                     self.send_header("Location", f"{standin.url}/moved{self.path}")
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_PUT(self) -> None:  # noqa: N802 (a reminder changed: answers with the reminder, as documented)
+                self.do_POST()
+
+            def do_DELETE(self) -> None:  # noqa: N802 (a reminder deleted: an empty 200, as documented)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                standin.received.append(Received("DELETE", self.path, headers, None))
+                status = standin.status
+                data = b"" if 200 <= status < 300 else json.dumps(ERRORS.get(status, {"code": "ERROR"})).encode()
+                self.send_response(status)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

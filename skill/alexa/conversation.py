@@ -75,6 +75,17 @@ class AlertsOnFirstUse:
     def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
         return self._made().create_weekly_reminder(first, text, locale, time_zone)
 
+    def create_reminder(self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None) -> AlertResult:
+        return self._made().create_reminder(first, rule, text, locale, time_zone)
+
+    def update_reminder(
+        self, alert_id: str, first: datetime, rule: str, text: str, locale: str, time_zone: str | None
+    ) -> AlertResult:
+        return self._made().update_reminder(alert_id, first, rule, text, locale, time_zone)
+
+    def delete_reminder(self, alert_id: str) -> AlertResult:
+        return self._made().delete_reminder(alert_id)
+
 
 class Services:
     """What every handler shares; the store is opened on first use, never at import.
