@@ -72,6 +72,7 @@ class AlexaApiStandIn:
 
     def __init__(self, status: int = 200, *, hang: bool = False) -> None:
         self.status = status
+        self.by_method: dict[str, int] = {}  # a status for one method only ({"PUT": 404}: a reminder gone)
         self.hang = hang
         self.received: list[Received] = []
         self._release = threading.Event()
@@ -86,7 +87,7 @@ class AlexaApiStandIn:
                 if standin.hang:
                     standin._release.wait(timeout=30)  # never answers while the test waits
                     return
-                status = standin.status
+                status = standin.by_method.get(self.command, standin.status)
                 if 200 <= status < 300:
                     body = REMINDER_CREATED if self.path.startswith("/v1/alerts/reminders") else TIMER_CREATED
                 else:
@@ -106,7 +107,7 @@ class AlexaApiStandIn:
             def do_DELETE(self) -> None:  # noqa: N802 (a reminder deleted: an empty 200, as documented)
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 standin.received.append(Received("DELETE", self.path, headers, None))
-                status = standin.status
+                status = standin.by_method.get(self.command, standin.status)
                 data = b"" if 200 <= status < 300 else json.dumps(ERRORS.get(status, {"code": "ERROR"})).encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(data)))
