@@ -86,6 +86,23 @@ def first_ring(now: datetime, days: list[int], at: time) -> datetime:
     raise ValueError("no weekday given")
 
 
+def keep_one_reminder(turn: Turn, durable: dict[str, Any], ring: datetime, rule: str, text: str) -> AlertResult:
+    """Change the couple's reminder whose id `durable` keeps (or make it again if it is gone), else create one.
+
+    The monthly look-ahead's reminder is kept the same way (skill/rituals/monthly.py)."""
+    if turn.alerts is None:
+        return AlertResult(AlertStatus.FAILED)
+    locale, zone = turn.content.locale, turn.household.time_zone
+    alert_id = durable.get("alert_id")
+    if isinstance(alert_id, str):
+        changed = turn.alerts.update_reminder(alert_id, ring, rule, text, locale, zone)
+        if changed.status is not AlertStatus.NOT_FOUND:
+            return changed._replace(alert_id=changed.alert_id or alert_id)
+        for gone in ("alert_id", "days", "time"):
+            durable.pop(gone, None)
+    return turn.alerts.create_reminder(ring, rule, text, locale, zone)
+
+
 class MiddayNudge:
     name = NAME
     intents = frozenset({SET, CANCEL})
@@ -124,21 +141,9 @@ class MiddayNudge:
         return self._said(turn, asked, result)
 
     def _send(self, turn: Turn, asked: dict[str, Any]) -> AlertResult:
-        """Change the couple's reminder if they have one (or make it again if it is gone), else create it."""
-        if turn.alerts is None:
-            return AlertResult(AlertStatus.FAILED)
         hour, minute = (int(part) for part in asked["time"].split(":"))
         ring = first_ring(turn.local_now, asked["days"], time(hour, minute))
-        rule = days_rule(asked["days"], hour, minute)
-        text, locale, zone = turn.line("reminder_text"), turn.content.locale, turn.household.time_zone
-        alert_id = _state(turn).get("alert_id")
-        if isinstance(alert_id, str):
-            changed = turn.alerts.update_reminder(alert_id, ring, rule, text, locale, zone)
-            if changed.status is not AlertStatus.NOT_FOUND:
-                return changed._replace(alert_id=changed.alert_id or alert_id)
-            for gone in ("alert_id", "days", "time"):
-                _state(turn).pop(gone, None)
-        return turn.alerts.create_reminder(ring, rule, text, locale, zone)
+        return keep_one_reminder(turn, _state(turn), ring, days_rule(asked["days"], hour, minute), turn.line("reminder_text"))
 
     def _said(self, turn: Turn, asked: dict[str, Any], result: AlertResult) -> Reply:
         """What became of it, said plainly; only a reminder Alexa made is remembered."""
