@@ -64,6 +64,17 @@ class Monthly(TurnTaking):
             return self._remind(turn, self._clock(turn))
         return super().start(turn)
 
+    def proceed(self, turn: Turn, intent: str) -> Reply:
+        return self._reminder_pending(turn) or super().proceed(turn, intent)
+
+    def resume(self, turn: Turn) -> Reply:
+        return self._reminder_pending(turn) or super().resume(turn)
+
+    def _reminder_pending(self, turn: Turn) -> Reply | None:
+        """While Alexa's answer to the permission question is awaited, anything else asks for the reminder again."""
+        clock = (turn.progress() or {}).get("reminder_at")
+        return self._remind(turn, clock) if isinstance(clock, str) and _CLOCK.match(clock) else None
+
     def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
         durable = turn.household.ritual_state(NAME)
         today = turn.local_now.date().isoformat()
