@@ -124,7 +124,7 @@ class MiddayNudge:
             _state(turn)["refused_on"] = turn.now.date().isoformat()
             return Reply(speech=(host(turn.line("denied")),), end_session=True)
         _state(turn).pop("refused_on", None)
-        if not _sound(asked):
+        if not isinstance(asked, dict) or not _sound(asked):
             return Reply(speech=(host(turn.line("lost")),), end_session=True)
         result = self._send(turn, asked)
         if result.status is AlertStatus.PERMISSION_MISSING:
