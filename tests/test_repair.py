@@ -72,7 +72,7 @@ def test_we_need_a_break_keeps_the_place_for_eight_hours_and_continue_picks_up_a
     assert kept["expires_at"] == int(both.now.timestamp()) + 8 * 3600
 
     said = both.later(hours=7).intent("AMAZON.ResumeIntent", one_shot=True)
-    assert says(said, SECTION, "resume", ritual="making up after a fight")
+    assert says(said, SECTION, "resume", ritual="the repair talk")
     assert steps(said) == [(SAM, "listen_back"), (SAM, "take_time")], "the same turn, in Sam's voice"
 
 
@@ -81,7 +81,7 @@ def test_after_eight_hours_the_place_is_gone_and_continue_offers_something_else(
     open_mode(both, "RepairIntent")
     both.later(minutes=2).intent("BreakIntent", one_shot=True)
     said = both.later(hours=8, minutes=1).intent("AMAZON.ResumeIntent", one_shot=True)
-    assert not steps(said) and not says(said, SECTION, "resume", ritual="making up after a fight")
+    assert not steps(said) and not says(said, SECTION, "resume", ritual="the repair talk")
 
 
 def test_a_break_while_a_paced_stretch_plays_keeps_the_turn_they_were_in(both: Couple, stored) -> None:
@@ -113,7 +113,7 @@ def test_help_and_repeat_in_the_middle_say_whose_turn_it_is(both: Couple) -> Non
     meet(both)
     both.intent("RepairIntent", one_shot=True)
     said = both.later(minutes=4).intent("AMAZON.HelpIntent")
-    assert says(said, SECTION, "help_turn", ritual="making up after a fight", name="Sam")
+    assert says(said, SECTION, "help_turn", ritual="the repair talk", name="Sam")
     said = both.intent("AMAZON.RepeatIntent")
     assert says(said, SECTION, "next_part_again")
 

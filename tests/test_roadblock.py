@@ -28,7 +28,7 @@ def test_the_list_is_read_a_listed_one_is_kept_by_name_only_and_a_fitting_ritual
     assert says(said, SECTION, "ask") and not said.ends_session and said.reprompt != said.text
 
     said = both.resolved("RoadblockIntent", "roadblock", "we're too busy", "no_time")  # "it's no time"
-    assert says(said, SECTION, "chosen", roadblock="No time") and says(said, SECTION, "remembered")
+    assert says(said, SECTION, "chosen", roadblock="no time") and says(said, SECTION, "remembered")
     assert says(said, SECTION, "offer", ritual="a hug") and not said.ends_session
     assert stored(both)["rituals"][SECTION] == {"chosen": "no_time", "on": "2026-11-22"}
 

@@ -21,7 +21,7 @@ def shown_to(lambda_app: ModuleType) -> ScreenCouple:
 
 @pytest.mark.parametrize(
     ("intent", "title", "prompts"),
-    [("RepairIntent", "Making up after a fight", 2), ("FeelingsNeedsIntent", "Feelings, needs and a request", 4),
+    [("RepairIntent", "The repair talk", 2), ("FeelingsNeedsIntent", "Feelings, needs and a request", 4),
      ("HighLowIntent", "High and low", 2), ("MonthlyIntent", "Your monthly look ahead", 4),
      ("RitualReviewIntent", "The ritual review", 4)],
 )  # fmt: skip

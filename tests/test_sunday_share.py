@@ -121,3 +121,10 @@ def test_a_recognised_voice_needs_no_from_and_a_new_note_replaces_the_waiting_on
     said = both.intent("AMAZON.YesIntent")
     assert says(said, SECTION, "replaced", name="Sam", other="Maya")
     assert [n["text"] for n in kept(stored, both)] == ["Thank you for today."]
+
+
+def test_hearing_again_before_sunday_keeps_the_surprise(both: Couple) -> None:
+    meet(both)
+    leave(both, FROM_MAYA, "Maya")
+    said = both.intent("HearShareIntent", one_shot=True, giver="Maya")
+    assert says(said, SECTION, "waiting_for_sunday", name="Maya") and FROM_MAYA not in said.text

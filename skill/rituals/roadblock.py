@@ -138,7 +138,7 @@ class Roadblock:
     def _chosen(self, turn: Turn, roadblock: str) -> Reply:
         words = _spoken(turn, roadblock) or roadblock
         turn.household.rituals[NAME] = {"chosen": roadblock, "on": turn.local_now.date().isoformat()}
-        lead: list[Segment] = [host(_capital(turn.line("chosen", roadblock=words))), host(turn.line("remembered"))]
+        lead: list[Segment] = [host(turn.line("chosen", roadblock=words)), host(turn.line("remembered"))]
         if roadblock == OLD_HURTS:
             lead.append(host(turn.line("old_hurts_care")))
         fits = str(turn.section.settings["fits"][roadblock])
@@ -167,10 +167,6 @@ class Roadblock:
 
     def _keep(self, turn: Turn, state: dict[str, Any]) -> None:
         turn.keep_progress(state, hours=float(turn.section.settings["choosing_minutes"]) / 60)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 RITUAL = Roadblock()

@@ -204,6 +204,9 @@ class SundayShare:
         giver = self._named(turn)
         shared = [n for n in share[KEPT] if n.get("played_on") is not None and giver in (None, n["giver"])]
         if not shared:
+            waiting = [n for n in share[KEPT] if giver in (None, n["giver"])]
+            if waiting:  # not played yet: it stays a surprise until the share day
+                return self._done(turn, [host(turn.line("waiting_for_sunday", name=turn.name(waiting[0]["giver"])))])
             key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
             return self._done(turn, [host(turn.line(key, **values))])
         speech: list[Segment] = [host(turn.line("again_intro"))]
