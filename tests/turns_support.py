@@ -90,4 +90,4 @@ def menu_examples(said: Said | str) -> list[str]:
     import re
 
     text = said if isinstance(said, str) else said.text
-    return re.findall(r"(?<!\w)'([a-z][a-z' -]*?)'(?=[,.? ])", text)  # an opening quote never follows a letter ("There's")
+    return re.findall(r"(?<!\w)'([a-z][A-Za-z' -]*?)'(?=[,.? ])", text)  # an opening quote never follows a letter ("There's")
