@@ -128,3 +128,10 @@ def test_hearing_again_before_sunday_keeps_the_surprise(both: Couple) -> None:
     leave(both, FROM_MAYA, "Maya")
     said = both.intent("HearShareIntent", one_shot=True, giver="Maya")
     assert says(said, SECTION, "waiting_for_sunday", name="Maya") and FROM_MAYA not in said.text
+
+
+def test_a_note_left_in_the_middle_of_a_ritual_puts_the_ritual_back(both: Couple, stored) -> None:
+    meet(both)
+    both.resolved("RoseThornBudIntent", "pace", "let's take our time", "open", one_shot=True)
+    leave(both, FROM_SAM, "Sam")
+    assert stored(both)["in_progress"]["ritual"] == "rose_thorn_bud", "the rose, thorn, bud still waits"

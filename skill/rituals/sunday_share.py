@@ -33,6 +33,14 @@ KEPT = "kept"  # the list Household.drop_expired_progress prunes by each entry's
 PENDING = "share_pending"  # session only: the words waiting for their yes
 ASKING_FROM, CONFIRMING, DELETING = "from", "confirm", "delete"
 WEEK_SECONDS = 7 * 24 * 3600
+# The shorter wording a question is asked again with, in the reprompt.
+_ASKED_AGAIN = {
+    "ask_from": "ask_from_again",
+    "not_one_of_you": "ask_from_again",
+    "ask_delete": "ask_delete_again",
+    "ask_delete_all": "ask_delete_again",
+    "heard": "confirm_again",
+}
 
 _UNWANTED = re.compile(r"[^\w\s'’,.?!;:-]")
 
@@ -113,11 +121,11 @@ class SundayShare:
         pending = turn.session.get(PENDING)
         step = state.get("step")
         if step == DELETING:
-            return self._ask(turn, "ask_delete_again", state)
+            return self._ask(turn, "ask_delete_again")
         if step == ASKING_FROM and isinstance(pending, str):
-            return self._ask(turn, "ask_from_again", state, pending)
+            return self._ask(turn, "ask_from_again", pending)
         if step == CONFIRMING and isinstance(pending, str):
-            return self._ask(turn, "confirm_again", state, pending)
+            return self._ask(turn, "confirm_again", pending)
         return self._finish(turn, state, [host(turn.line("lost"))])
 
     def help(self, turn: Turn) -> Reply:
@@ -137,7 +145,8 @@ class SundayShare:
             return self._done(turn, [host(turn.line("too_long" if problem == "too_long" else "how_to_add"))])
         giver = turn.household.partner_speaking(turn.speaker)
         if giver is None:
-            return self._ask(turn, "ask_from", self._hold(turn, {"step": ASKING_FROM}), text)
+            self._hold(turn, {"step": ASKING_FROM})
+            return self._ask(turn, "ask_from", text)
         return self._read_back(turn, giver, text)
 
     def _from(self, turn: Turn, state: dict[str, Any]) -> Reply:
@@ -146,17 +155,12 @@ class SundayShare:
             return self._finish(turn, state, [host(turn.line("lost"))])
         giver = self._named(turn)
         if giver is None:
-            return self._ask(turn, "not_one_of_you", state, pending)
+            return self._ask(turn, "not_one_of_you", pending)
         return self._read_back(turn, giver, pending)
 
     def _read_back(self, turn: Turn, giver: int, text: str) -> Reply:
-        state = self._hold(turn, {"step": CONFIRMING, "giver": giver})
-        values = {"name": turn.name(giver), "other": turn.name(1 - giver), "question": text}
-        return Reply(
-            speech=(host(turn.line("heard", **values)),),
-            reprompt=(host(turn.line("confirm_again")),),
-            session={PENDING: text},
-        )
+        self._hold(turn, {"step": CONFIRMING, "giver": giver})
+        return self._ask(turn, "heard", text, name=turn.name(giver), other=turn.name(1 - giver), question=text)
 
     def _keep(self, turn: Turn, state: dict[str, Any]) -> Reply:
         text, _ = clean_note(turn.session.get(PENDING), int(turn.section.settings["max_characters"]))
@@ -220,10 +224,10 @@ class SundayShare:
         if not any(giver in (None, n["giver"]) for n in share[KEPT]):
             key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
             return self._done(turn, [host(turn.line(key, **values))])
-        state = self._hold(turn, {"step": DELETING, "giver": giver})
+        self._hold(turn, {"step": DELETING, "giver": giver})
         if giver is None:
-            return self._ask(turn, "ask_delete_all", state)
-        return self._ask(turn, "ask_delete", state, name=turn.name(giver))
+            return self._ask(turn, "ask_delete_all")
+        return self._ask(turn, "ask_delete", name=turn.name(giver))
 
     def _delete(self, turn: Turn, state: dict[str, Any]) -> Reply:
         share = _share(turn)
@@ -257,21 +261,18 @@ class SundayShare:
         wanted = said.strip().lower()
         return next((index for index, name in enumerate(turn.household.names) if name.lower() == wanted), None)
 
-    def _hold(self, turn: Turn, state: dict[str, Any]) -> dict[str, Any]:
+    def _hold(self, turn: Turn, state: dict[str, Any]) -> None:
         """Wait for an answer; a ritual they were in the middle of is put back afterwards."""
         previous = turn.household.in_progress if turn.active_ritual() not in (None, NAME) else None
         if turn.active_ritual() == NAME:
             previous = (turn.progress() or {}).get("was")
-        state = {**state, "was": previous}
-        turn.keep_progress(state, hours=float(turn.section.settings["confirm_hours"]))
-        return state
+        turn.keep_progress({**state, "was": previous}, hours=float(turn.section.settings["confirm_hours"]))
 
-    def _ask(self, turn: Turn, key: str, state: dict[str, Any], pending: str | None = None, **values: Any) -> Reply:
-        again = {"ask_from": "ask_from_again", "not_one_of_you": "ask_from_again", "ask_delete": "ask_delete_again"}
-        reprompt = again.get(key, "ask_delete_again" if state.get("step") == DELETING else key)
+    def _ask(self, turn: Turn, key: str, pending: str | None = None, **values: Any) -> Reply:
+        """A question that waits for its answer; the words waiting for their yes ride in the session."""
         return Reply(
             speech=(host(turn.line(key, **values)),),
-            reprompt=(host(turn.line(reprompt)),),
+            reprompt=(host(turn.line(_ASKED_AGAIN.get(key, key))),),
             session={PENDING: pending} if pending is not None else {},
         )
 
