@@ -135,3 +135,13 @@ def test_a_note_left_in_the_middle_of_a_ritual_puts_the_ritual_back(both: Couple
     both.resolved("RoseThornBudIntent", "pace", "let's take our time", "open", one_shot=True)
     leave(both, FROM_SAM, "Sam")
     assert stored(both)["in_progress"]["ritual"] == "rose_thorn_bud", "the rose, thorn, bud still waits"
+
+
+def test_on_a_sunday_afternoon_the_menu_suggests_the_sunday_share(both: Couple) -> None:
+    from tests.turns_support import menu_examples
+
+    meet(both)
+    both.now = both.now.replace(hour=14)  # Sunday, two in the afternoon (the household's clock: UTC here)
+    assert "our Sunday share" in menu_examples(both.launch())
+    both.later(days=1)  # Monday afternoon: breathing together suits the hour
+    assert "breathe together" in menu_examples(both.launch())
