@@ -47,3 +47,10 @@ def test_questions_for_a_walk_show_each_partners_question(shown_to: ScreenCouple
 def test_the_invitation_offers_the_menu_screen_while_it_waits_for_a_choice(shown_to: ScreenCouple) -> None:
     said = shown_to.intent("InvitationIntent", one_shot=True)
     assert no_screen(said) or screen(said)[0] == "menu"
+
+
+def test_the_gentle_starts_request_and_answer_are_shown_like_its_other_steps(shown_to: ScreenCouple) -> None:
+    said = shown_to.intent("GentleStartIntent", one_shot=True)
+    _, data = screen(said)
+    partner_lines = [line.text for line in said.lines if line.voice is not None][-5:]  # after the breaths
+    assert [p["text"] for p in data["prompts"]] == partner_lines, "soften, reflect, impact, the request, its answer"

@@ -22,6 +22,8 @@ from skill.rituals.feelings_needs import NAME as FEELINGS_NEEDS
 class GentleStart(TurnTaking):
     name = "gentle_start"
     intents = frozenset({"GentleStartIntent"})
+    # Steps worded in another ritual's content (the screen reads them from there too).
+    borrowed_lines = {ASK: FEELINGS_NEEDS, ANSWER: FEELINGS_NEEDS}
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         seconds = {key: float(value) for key, value in turn.section.settings["seconds"].items()}
@@ -42,8 +44,8 @@ class GentleStart(TurnTaking):
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         """The request and its answer are worded as in the feelings-needs-request ritual."""
-        if step.key in (ASK, ANSWER):
-            return [self._say(turn.for_section(FEELINGS_NEEDS), state, step, step.key)]
+        if step.key in self.borrowed_lines:
+            return [self._say(turn.for_section(self.borrowed_lines[step.key]), state, step, step.key)]
         return super().prompt(turn, state, step)
 
     def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:

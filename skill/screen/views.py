@@ -221,8 +221,9 @@ def _prompt_texts(household: Household, content: Content, name: str, now: dateti
     shared = content.section("turns").lines
     own = content.section(name).lines
     texts: set[str] = set()
+    borrowed = getattr(ritual, "borrowed_lines", {})  # a step worded in another ritual's content
     for key in keys:
-        lines = own if key in own else shared if key in shared else None
+        lines = content.section(borrowed[key]).lines if key in borrowed else own if key in own else shared if key in shared else None
         if lines is None:
             continue
         for wording in lines.variants(key):
