@@ -118,13 +118,14 @@ def _send(
     import urllib.request
 
     log = get_logger()
+    logged = path if path.count("/") <= 3 else path.rsplit("/", 1)[0]  # a reminder's id is not logged
     url = _url(api_endpoint, path)
     if url is None:
-        log.warning("alexa api endpoint refused", extra={"api": path})
+        log.warning("alexa api endpoint refused", extra={"api": logged})
         return AlertResult(AlertStatus.FAILED)
     timeout = (budget or CallBudget()).timeout()
     if timeout is None:
-        log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": path})
+        log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": logged})
         return AlertResult(AlertStatus.FAILED)
     headers = {"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"}
     if body is not None:
@@ -145,10 +146,10 @@ def _send(
         error.close()
     except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
         # TimeoutError is an OSError; the message may hold the address, so only the kind is logged.
-        log.warning("alexa api unreachable", extra={"api": path, "error_type": type(error).__name__})
+        log.warning("alexa api unreachable", extra={"api": logged, "error_type": type(error).__name__})
         return AlertResult(AlertStatus.FAILED)
     outcome = _outcome(status, method)
-    log.info("alexa api answered", extra={"api": path if path.count("/") <= 3 else path.rsplit("/", 1)[0], "status": status, "outcome": outcome.value})
+    log.info("alexa api answered", extra={"api": logged, "status": status, "outcome": outcome.value})
     return AlertResult(outcome, status, alert_id)
 
 
