@@ -145,3 +145,17 @@ def test_on_a_sunday_afternoon_the_menu_suggests_the_sunday_share(both: Couple) 
     assert "our Sunday share" in menu_examples(both.launch())
     both.later(days=1)  # Monday afternoon: breathing together suits the hour
     assert "breathe together" in menu_examples(both.launch())
+
+
+def test_words_kept_for_a_while_are_dropped_once_their_time_has_passed_and_nothing_else_is() -> None:
+    from skill.household import Household
+
+    household = Household()
+    household.rituals["sunday_share"] = {
+        "kept": [{"text": "old", "expires_at": 100}, {"text": "new", "expires_at": 300}, "not a note"],
+        "keep_weeks": 4,
+    }
+    household.rituals["our_jar"] = {"questions": [{"id": "1", "text": "Kept?", "heard": 0}]}
+    household.drop_expired_progress(200)
+    assert household.rituals["sunday_share"] == {"kept": [{"text": "new", "expires_at": 300}, "not a note"], "keep_weeks": 4}
+    assert household.rituals["our_jar"]["questions"][0]["text"] == "Kept?", "only entries with their own expiry"
