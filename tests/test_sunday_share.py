@@ -155,7 +155,19 @@ def test_words_kept_for_a_while_are_dropped_once_their_time_has_passed_and_nothi
         "kept": [{"text": "old", "expires_at": 100}, {"text": "new", "expires_at": 300}, "not a note"],
         "keep_weeks": 4,
     }
-    household.rituals["our_jar"] = {"questions": [{"id": "1", "text": "Kept?", "heard": 0}]}
+    household.rituals["our_jar"] = {"kept": [{"text": "Kept?", "expires_at": 100}]}  # not a ritual whose words expire
     household.drop_expired_progress(200)
     assert household.rituals["sunday_share"] == {"kept": [{"text": "new", "expires_at": 300}, "not a note"], "keep_weeks": 4}
-    assert household.rituals["our_jar"]["questions"][0]["text"] == "Kept?", "only entries with their own expiry"
+    assert household.rituals["our_jar"]["kept"][0]["text"] == "Kept?"
+
+
+def test_a_share_with_nothing_expired_is_neither_opened_nor_written_again() -> None:
+    from skill.household import Household
+
+    household = Household()
+    household.rituals["sunday_share"] = {"kept": [{"giver": 0, "text": "Thank you.", "expires_at": 300}]}
+    stored = Household.from_document(household.to_document())
+    stored.drop_expired_progress(200)
+    assert not stored.changed(stored.to_document()), "looked at, not opened"
+    stored.drop_expired_progress(400)
+    assert stored.changed(stored.to_document()) and stored.rituals["sunday_share"]["kept"] == []
