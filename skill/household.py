@@ -297,8 +297,7 @@ class Household:
         for name in WORDS_KEPT_FOR_A_WHILE:
             if name not in self.rituals:
                 continue
-            rituals = self.rituals
-            state = rituals.peek(name) if isinstance(rituals, RitualStates) else rituals.get(name)
+            state = self.peek_ritual(name)
             kept = state.get("kept") if isinstance(state, dict) else None
             if isinstance(kept, list) and any(_expired(entry, now) for entry in kept):
                 opened = self.rituals[name]

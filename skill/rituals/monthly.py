@@ -25,7 +25,7 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 def runs(household: Any) -> list[str]:
     """The days of the last look aheads, oldest first (for the monthly review)."""
-    state = household.rituals.get(NAME)
+    state = household.peek_ritual(NAME)
     stored = state.get("runs") if isinstance(state, dict) else None
     return [day for day in stored if isinstance(day, str)] if isinstance(stored, list) else []
 
@@ -89,7 +89,7 @@ class Monthly(TurnTaking):
         match = _CLOCK.match(heard)
         if match:
             return f"{int(match.group(1)):02d}:{match.group(2)}"
-        stored = turn.household.rituals.get(NAME)
+        stored = turn.household.peek_ritual(NAME)
         reminder = stored.get("reminder") if isinstance(stored, dict) else None
         kept = reminder.get("time") if isinstance(reminder, dict) else None
         return kept if isinstance(kept, str) and _CLOCK.match(kept) else str(settings["reminder_default_time"])

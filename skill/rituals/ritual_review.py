@@ -21,7 +21,7 @@ NAME = "ritual_review"
 
 def _days_in(household: Any, ritual: str, list_key: str, date_key: str | None) -> list[str]:
     """Days found in one ritual's stored list: the entries themselves, or one field of each."""
-    state = household.rituals.get(ritual)
+    state = household.peek_ritual(ritual)  # read only: not written again
     entries = state.get(list_key) if isinstance(state, dict) else None
     if not isinstance(entries, list):
         return []
@@ -42,7 +42,7 @@ def used_this_month(turn: Turn) -> list[tuple[str, int]]:
         return (seen.year, seen.month) == (today.year, today.month)
 
     household = turn.household
-    check_in = household.rituals.get("check_in")
+    check_in = household.peek_ritual("check_in")
     weeks = check_in.get("weeks") if isinstance(check_in, dict) else None
     mondays = [week_monday(key) for key in weeks] if isinstance(weeks, dict) else []
     traces = {

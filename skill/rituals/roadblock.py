@@ -29,7 +29,7 @@ OLD_HURTS = "old_hurts"
 
 def chosen(turn: Turn) -> tuple[str, date] | None:
     """The listed roadblock chosen last and the day, if any and still sound."""
-    stored = turn.household.rituals.get(NAME)
+    stored = turn.household.peek_ritual(NAME)  # read at every check-in: looked at, not opened
     if not isinstance(stored, dict) or not isinstance(stored.get("chosen"), str):
         return None
     try:

@@ -77,7 +77,7 @@ def _share(turn: Turn) -> dict[str, Any]:
 
 
 def keep_weeks(turn: Turn) -> int:
-    chosen = (turn.household.rituals.get(NAME) or {}).get("keep_weeks")
+    chosen = (turn.household.peek_ritual(NAME) or {}).get("keep_weeks")
     settings = turn.content.section(NAME).settings
     low, high = int(settings["min_keep_weeks"]), int(settings["max_keep_weeks"])
     return chosen if isinstance(chosen, int) and low <= chosen <= high else int(settings["keep_weeks"])
