@@ -37,7 +37,6 @@ ERRORS = {
     400: {"code": "INVALID_TIMER_LABEL", "message": "A timer with this label already exists."},
     401: {"code": "UNAUTHORIZED", "message": "The access token is invalid or the user has not granted permission."},
     403: {"code": "FORBIDDEN", "message": "The user has not granted permission to this skill."},
-    404: {"code": "NOT_FOUND", "message": "The reminder does not exist."},
     500: {"code": "INTERNAL_SERVER_ERROR", "message": "Internal error."},
     504: {"code": "DEVICE_OFFLINE", "message": "Device offline."},
 }
@@ -72,9 +71,11 @@ class AlexaApiStandIn:
 
     def __init__(self, status: int = 200, *, hang: bool = False) -> None:
         self.status = status
-        self.by_method: dict[str, int] = {}  # a status for one method only ({"PUT": 404}: a reminder gone)
+        self.by_method: dict[str, int] = {}  # a status for one method only ({"DELETE": 500}: Alexa failing a delete)
         self.hang = hang
         self.received: list[Received] = []
+        self.reminders: list[str] = []  # the alert tokens of the reminders there are, which a PUT may change
+        self.reminders_made = 0
         self._release = threading.Event()
         standin = self
 
@@ -83,13 +84,19 @@ class AlexaApiStandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                standin.received.append(Received(self.command, self.path, headers, json.loads(raw or b"null")))
+                standin.received.append(Received("POST", self.path, headers, json.loads(raw or b"null")))
                 if standin.hang:
                     standin._release.wait(timeout=30)  # never answers while the test waits
                     return
-                status = standin.by_method.get(self.command, standin.status)
-                if 200 <= status < 300:
-                    body = REMINDER_CREATED if self.path.startswith("/v1/alerts/reminders") else TIMER_CREATED
+                status = standin.by_method.get("POST", standin.status)
+                if 200 <= status < 300 and self.path.startswith("/v1/alerts/reminders"):
+                    made = standin.reminders_made
+                    token = f"{REMINDER_CREATED['alertToken']}-{made}" if made else str(REMINDER_CREATED["alertToken"])
+                    standin.reminders_made += 1
+                    standin.reminders.append(token)
+                    body = {**REMINDER_CREATED, "alertToken": token, "href": f"/v1/alerts/reminders/{token}"}
+                elif 200 <= status < 300:
+                    body = TIMER_CREATED
                 else:
                     body = ERRORS.get(status, {"code": "ERROR", "message": "Error."})
                 data = json.dumps(body).encode()
@@ -101,14 +108,30 @@ class AlexaApiStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_PUT(self) -> None:  # noqa: N802 (a reminder changed: answers with the reminder, as documented)
-                self.do_POST()
+            def do_PUT(self) -> None:  # noqa: N802 (http.server's naming): a reminder changed
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                standin.received.append(Received("PUT", self.path, headers, json.loads(raw or b"null")))
+                token = self.path.rsplit("/", 1)[-1]
+                known = token in standin.reminders
+                status = standin.by_method.get("PUT", standin.status) if known else 404
+                body = {**REMINDER_CREATED, "alertToken": token, "version": "2"} if 200 <= status < 300 else ERRORS.get(status, {"code": "NOT_FOUND", "message": "Not found."})
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
-            def do_DELETE(self) -> None:  # noqa: N802 (a reminder deleted: an empty 200, as documented)
+            def do_DELETE(self) -> None:  # noqa: N802 (http.server's naming): a reminder deleted, an empty 200
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 standin.received.append(Received("DELETE", self.path, headers, None))
-                status = standin.by_method.get(self.command, standin.status)
-                data = b"" if 200 <= status < 300 else json.dumps(ERRORS.get(status, {"code": "ERROR"})).encode()
+                token = self.path.rsplit("/", 1)[-1]
+                status = standin.by_method.get("DELETE", standin.status) if token in standin.reminders else 404
+                if 200 <= status < 300:
+                    standin.reminders.remove(token)
+                data = b"" if 200 <= status < 300 else json.dumps(ERRORS.get(status, {"code": "NOT_FOUND"})).encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

@@ -164,7 +164,8 @@ def test_sixteen_echos_handing_over_one_check_in_move_it_on_exactly_once_each_st
     document = open_store().load(home.key).document
     assert document.get("in_progress") is None, "nothing left in progress"
     stored = readable(document)["rituals"]["check_in"]
-    assert stored["count"] == 1 and stored["weeks"] == {} and "partial" not in stored, "one check-in, no number"
+    assert stored["count"] == 1 and stored["weeks"] == {}, "one check-in, no number"
+    assert list(stored["partial"].values()) == [[None, None]], "kept as a week where both passed, to be told"
 
 
 def test_sixteen_echos_giving_ratings_at_once_keep_both_ratings_of_one_check_in(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conversation import Couple, Said
 from tests.surfaces import both  # noqa: F401  (the fixture)
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "feelings_needs"
 
@@ -23,7 +23,7 @@ def test_paced_each_asks_and_the_other_says_it_back_and_answers_in_one_timed_str
     assert said.timed_seconds() >= 200
     assert says(said, SECTION, "closing") and said.ends_session
     document = stored(both)
-    assert document["in_progress"] is None and SECTION not in document["rituals"]
+    assert finished(document) and SECTION not in document["rituals"]
 
 
 def test_open_each_turn_waits_for_next_and_the_answer_names_yes_no_or_not_that_but_this(both: Couple) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from skill.content import load_content
 from tests.conversation import Couple, Said
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
+from tests.turns_support import MAYA, SAM, meet, open_mode, says, script, finished
 
 SECTION = "gentle_start"
 BREATHE = load_content("en-US").section("breathe").lines
@@ -48,7 +48,7 @@ def test_paced_it_breathes_first_then_says_plainly_it_needs_three_parts_and_swap
     assert says(said, SECTION, "experiment"), "together, one small experiment for the week"
     assert steps(said) == APPRECIATIONS
     assert says(said, SECTION, "closing") and said.ends_session
-    assert stored(couple)["in_progress"] is None
+    assert finished(stored(couple))
 
 
 def test_when_alexa_stops_listening_at_the_pause_the_second_half_continues_hours_later(couple: Couple) -> None:

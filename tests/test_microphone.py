@@ -116,7 +116,7 @@ def test_take_our_time_mid_way_through_a_paced_question_opens_the_turn_that_was_
     meet(couple)
     said = couple.intent("TonightsQuestionIntent", one_shot=True)
     hold = float(TQ.settings["answer_seconds"]["light"])
-    said = couple.later(seconds=hold + 20).intent("TakeOurTimeIntent")  # during Sam's answer
+    said = couple.into_answer(seconds=hold + 20).intent("TakeOurTimeIntent")  # during Sam's answer
     assert says(said, "tonights_question", "now_open") and said.ends_session
     assert said.by_voice(SAM) and not said.by_voice(MAYA) and then(said, "then_end")
     said = couple.later(minutes=5).intent("AMAZON.NextIntent", one_shot=True)
@@ -134,7 +134,7 @@ def test_take_our_time_mid_check_in_and_keep_time_brings_the_clock_back(couple: 
     meet(couple)
     couple.intent("CheckInIntent", one_shot=True)
     share = float(CHECK_IN.settings["share_seconds"])
-    said = couple.later(seconds=share / 2).intent("TakeOurTimeIntent")  # during Maya's sharing
+    said = couple.into_answer(seconds=share / 2).intent("TakeOurTimeIntent")  # during Maya's sharing
     assert says(said, "check_in", "now_open") and said.ends_session and said.by_voice(MAYA) and not said.by_voice(SAM)
     said = couple.later(minutes=5).intent("KeepTimeIntent", one_shot=True)  # "Alexa, tell our rituals to keep time for us"
     assert says(said, "check_in", "now_paced") and [v for v in said.voices if v][:2] == [MAYA, SAM]
@@ -210,7 +210,7 @@ def test_the_menu_suggests_something_not_tried_yet(couple: Couple) -> None:
     meet(couple)
     for intent in ("HugIntent", "BreatheIntent", "MorningCoffeeIntent"):
         couple.intent(intent, one_shot=True)
-    said = couple.later(minutes=1).launch()
+    said = couple.later(minutes=10).launch()  # once the morning coffee has played
     offered = menu_examples(said)
     assert len(offered) == 3
     assert any(example not in ("a hug", "breathe together", "morning coffee") for example in offered)

@@ -46,7 +46,7 @@ def test_set_changed_and_cancelled_by_voice_one_reminder_all_along(at_home: Coup
     assert trigger["recurrence"]["startDateTime"] == "2026-11-23T12:00:00.000", "the coming Monday at noon"
     text = created.body["alertInfo"]["spokenInfo"]["content"][0]
     assert text["locale"] == "en-US" and "check-in" in text["text"]
-    assert nudge(stored, at_home) == {"alert_id": TOKEN, "days": [0, 2, 4], "time": "12:00"}
+    assert nudge(stored, at_home) == {"token": TOKEN, "days": [0, 2, 4], "time": "12:00"}
 
     # "move our midday nudge to Tuesday and Thursday": the same reminder, changed
     said = at_home.later(days=2).intent("MiddayNudgeIntent", one_shot=True, day_one="tuesday", day_two="thursday")
@@ -61,7 +61,7 @@ def test_set_changed_and_cancelled_by_voice_one_reminder_all_along(at_home: Coup
     said = at_home.intent("MiddayNudgeIntent", one_shot=True, clock="13:00")
     assert says(said, SECTION, "changed", day="Tuesday and Thursday", time="1 PM")
     assert sent(alexa_api)[-1].method == "PUT"
-    assert nudge(stored, at_home) == {"alert_id": TOKEN, "days": [1, 3], "time": "13:00"}
+    assert nudge(stored, at_home) == {"token": TOKEN, "days": [1, 3], "time": "13:00"}
 
     # "cancel our midday nudge"
     said = at_home.intent("CancelMiddayNudgeIntent", one_shot=True)
@@ -83,27 +83,30 @@ def test_without_days_it_is_monday_wednesday_and_friday_at_noon(at_home: Couple,
 
 def test_a_reminder_deleted_in_the_alexa_app_is_made_again_when_changed(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
     at_home.intent("MiddayNudgeIntent", one_shot=True)
-    alexa_api.by_method["PUT"] = 404  # the couple deleted it in the Alexa app meanwhile
+    alexa_api.reminders.clear()  # the couple deleted it in the Alexa app meanwhile
     said = at_home.intent("MiddayNudgeIntent", one_shot=True, clock="12:30")
     assert [r.method for r in sent(alexa_api)] == ["POST", "PUT", "POST"]
     assert says(said, SECTION, "set", day="Monday, Wednesday and Friday", time="12:30 PM")
-    assert nudge(stored, at_home) == {"alert_id": TOKEN, "days": [0, 2, 4], "time": "12:30"}
-
-
-def test_when_it_is_gone_and_cannot_be_made_again_nothing_is_claimed(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
-    at_home.intent("MiddayNudgeIntent", one_shot=True)
-    alexa_api.by_method.update(PUT=404, POST=500)
-    said = at_home.intent("MiddayNudgeIntent", one_shot=True, clock="12:30")
-    assert says(said, SECTION, "failed") and not (nudge(stored, at_home) or {}).get("alert_id")
+    assert nudge(stored, at_home) == {"token": f"{TOKEN}-1", "days": [0, 2, 4], "time": "12:30"}
     said = at_home.intent("CancelMiddayNudgeIntent", one_shot=True)
-    assert says(said, SECTION, "none_to_cancel")
+    assert says(said, SECTION, "cancelled") and alexa_api.reminders == []
+
+
+def test_when_it_is_gone_and_cannot_be_made_again_nothing_new_is_claimed(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+    at_home.intent("MiddayNudgeIntent", one_shot=True)
+    alexa_api.reminders.clear()
+    alexa_api.by_method["POST"] = 500
+    said = at_home.intent("MiddayNudgeIntent", one_shot=True, clock="12:30")
+    assert says(said, SECTION, "failed") and nudge(stored, at_home)["time"] == "12:00", "the old days and time, unchanged"
+    said = at_home.intent("CancelMiddayNudgeIntent", one_shot=True)  # the one it knew is gone: nothing left to cancel
+    assert says(said, SECTION, "cancelled") and nudge(stored, at_home) is None
 
 
 def test_a_cancel_alexa_cannot_carry_out_keeps_the_reminder_known(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
     at_home.intent("MiddayNudgeIntent", one_shot=True)
     alexa_api.by_method["DELETE"] = 500
     said = at_home.intent("CancelMiddayNudgeIntent", one_shot=True)
-    assert says(said, SECTION, "cancel_failed") and nudge(stored, at_home)["alert_id"] == TOKEN
+    assert says(said, SECTION, "cancel_failed") and nudge(stored, at_home)["token"] == TOKEN
 
 
 def test_without_permission_alexa_asks_and_a_yes_sets_it(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:

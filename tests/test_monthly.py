@@ -67,7 +67,7 @@ def test_remind_us_every_month_sets_one_reminder_and_asking_again_changes_it(
     assert says(said, SECTION, "reminder_changed", time="8:30 PM")
     last = [r for r in alexa_api.received if r.path.startswith("/v1/alerts/reminders")][-1]
     assert (last.method, last.path) == ("PUT", f"/v1/alerts/reminders/{REMINDER_CREATED['alertToken']}")
-    assert stored(both)["rituals"][SECTION]["reminder"] == {"alert_id": REMINDER_CREATED["alertToken"], "time": "20:30"}
+    assert stored(both)["rituals"][SECTION]["reminder"] == {"token": REMINDER_CREATED["alertToken"], "time": "20:30"}
 
 
 # -- is our ritual working? ------------------------------------------------------------------------------------

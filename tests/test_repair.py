@@ -11,7 +11,7 @@ import json
 from skill.content import CONTENT_DIR, SUPPORTED_LOCALES, load_content
 from tests.conversation import Couple, Said
 from tests.surfaces import both  # noqa: F401  (the fixture)
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "repair"
 CONTENT = load_content("en-US")
@@ -52,7 +52,7 @@ def test_paced_it_breathes_first_then_each_is_heard_and_heard_back_then_sorry_th
     said = both.later(minutes=4).intent("AMAZON.NextIntent")
     assert says(said, SECTION, "differently") and says(said, SECTION, "closing") and said.ends_session
     document = stored(both)
-    assert document["in_progress"] is None
+    assert finished(document)
     assert SECTION not in document["rituals"], "nothing said in a repair is kept"
 
 

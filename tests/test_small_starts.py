@@ -6,7 +6,7 @@ from __future__ import annotations
 from skill.content import load_content
 from tests.conversation import Couple
 from tests.surfaces import both  # noqa: F401  (the fixture)
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 CONTENT = load_content("en-US")
 WALK = CONTENT.section("walk_and_talk").lines
@@ -20,7 +20,7 @@ def test_high_and_low_is_one_timed_minute_one_turn_each(both: Couple, stored) ->
     assert script(said, "high_low") == [(MAYA, "high_low"), (SAM, "high_low")]
     assert said.timed_seconds() >= 60 and len(said.tags("audio")) == 1, "thirty seconds each, one chime between"
     assert says(said, "high_low", "closing") and said.ends_session
-    assert stored(both)["in_progress"] is None
+    assert finished(stored(both))
 
 
 def test_high_and_low_at_our_own_pace_hands_over_by_voice(both: Couple) -> None:

@@ -13,7 +13,7 @@ from skill.engine.turns import FOLLOW_UPS, PACED_SECONDS, RATING_ASKED, WAITING,
 from skill.interaction_model import build_model
 from skill.cli.nlu import Understanding, addressed
 from tests.conversation import Couple
-from tests.turns_support import MAYA, SAM, meet, offers, open_mode, says, script
+from tests.turns_support import MAYA, SAM, finished, meet, offers, open_mode, says, script
 
 RITUALS = {
     "morning_coffee": "MorningCoffeeIntent",
@@ -216,7 +216,7 @@ def hear(sentence: str) -> tuple[str, dict[str, str]]:
         ("I'm done", "DoneIntent", {}),
         ("your turn", "DoneIntent", {}),
         ("next please", "DoneIntent", {}),
-        ("we're done", "DoneIntent", {}),
+        ("we're done", "FinishedIntent", {}),  # "we're finished" is not "my turn is over"
         ("tell our rituals I'm done", "DoneIntent", {}),
         ("seven", "RatingIntent", {"rating": "7"}),
         ("i'd say a six", "RatingIntent", {"rating": "6"}),
@@ -246,7 +246,7 @@ def test_every_ritual_runs_to_its_end_in_both_paces_in_every_locale(couple: Coup
     for intent in [*RITUALS.values(), "TonightsQuestionIntent", "CheckInIntent"]:
         for pace, start in (("paced", lambda: couple.intent(intent, one_shot=True)), ("open", lambda: open_mode(couple, intent))):
             said, replies, one_shots = start(), 1, 0
-            while stored(couple)["in_progress"] is not None:
+            while not finished(stored(couple)):
                 assert {voice for voice in said.voices if voice} <= voices
                 waiting = said.session_attributes.get(WAITING)
                 if said.ends_session:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from skill.engine.alerts import REMINDERS_SCOPE, TIMERS_SCOPE, AlertResult, AlertStatus, weekly_rule
 from skill.logs import get_logger
@@ -84,84 +84,72 @@ def _url(api_endpoint: str, path: str) -> str | None:
     return api_endpoint.rstrip("/") + path
 
 
-def _outcome(status: int, method: str = "POST") -> AlertStatus:
+def _outcome(status: int) -> AlertStatus:
     if 200 <= status < 300:
         return AlertStatus.CREATED
     if status in (401, 403):
         return AlertStatus.PERMISSION_MISSING
     if status == 400:
         return AlertStatus.BAD_REQUEST
-    if status == 404 and method != "POST":  # the reminder to change or delete is gone
-        return AlertStatus.NOT_FOUND
     return AlertStatus.FAILED
 
 
 def _post(
-    api_endpoint: str, api_access_token: str, path: str, body: dict[str, Any], budget: CallBudget | None = None
-) -> AlertResult:
-    """POST `body` as JSON with the request's bearer token; log the status code only."""
-    return _send("POST", api_endpoint, api_access_token, path, body, budget)
-
-
-def _send(
-    method: str,
     api_endpoint: str,
     api_access_token: str,
     path: str,
     body: dict[str, Any] | None,
     budget: CallBudget | None = None,
+    *,
+    method: str = "POST",
 ) -> AlertResult:
-    """`method` with `body` as JSON (if any) and the request's bearer token; log the status code only.
-
-    A reminder's answer carries its alertToken, kept in the result to change or delete it later."""
+    """POST (or PUT) `body` as JSON with the request's bearer token; log the status code only. The alert's
+    token, when the API gives one, comes back with the result."""
     import http.client
     import urllib.error
     import urllib.request
 
     log = get_logger()
-    logged = path if path.count("/") <= 3 else path.rsplit("/", 1)[0]  # a reminder's id is not logged
+    shown = path if method == "POST" else path.rsplit("/", 1)[0] + "/{id}"  # an alert's id is not logged
     url = _url(api_endpoint, path)
     if url is None:
-        log.warning("alexa api endpoint refused", extra={"api": logged})
+        log.warning("alexa api endpoint refused", extra={"api": shown})
         return AlertResult(AlertStatus.FAILED)
     timeout = (budget or CallBudget()).timeout()
     if timeout is None:
-        log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": logged})
+        log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": shown})
         return AlertResult(AlertStatus.FAILED)
     headers = {"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"}
-    if body is not None:
+    if body is not None:  # a DELETE has none
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode("utf-8") if body is not None else None,
-        method=method,
-        headers=headers,
+        url, data=json.dumps(body).encode("utf-8") if body is not None else None, method=method, headers=headers
     )
-    alert_id: str | None = None
+    token: str | None = None
     try:
         with _opener().open(request, timeout=timeout) as response:
             status = response.status
-            alert_id = _alert_token(response.read(64 * 1024))
+            token = _alert_token(response.read(64 * 1024))
     except urllib.error.HTTPError as error:
         status = error.code
         error.close()
     except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
         # TimeoutError is an OSError; the message may hold the address, so only the kind is logged.
-        log.warning("alexa api unreachable", extra={"api": logged, "error_type": type(error).__name__})
+        log.warning("alexa api unreachable", extra={"api": shown, "error_type": type(error).__name__})
         return AlertResult(AlertStatus.FAILED)
-    outcome = _outcome(status, method)
-    log.info("alexa api answered", extra={"api": logged, "status": status, "outcome": outcome.value})
-    return AlertResult(outcome, status, alert_id)
+    outcome = _outcome(status)
+    log.info("alexa api answered", extra={"api": shown, "status": status, "outcome": outcome.value})
+    return AlertResult(outcome, status, token)
 
 
 def _alert_token(raw: bytes) -> str | None:
-    """The alertToken of a reminder the API answered with, if the answer is one."""
+    """The alertToken of an API answer, if it is one we can keep (a short plain string)."""
     try:
         answer = json.loads(raw or b"null")
     except ValueError:
         return None
     token = answer.get("alertToken") if isinstance(answer, dict) else None
-    return token if isinstance(token, str) and token else None
+    return token if isinstance(token, str) and 0 < len(token) <= 200 and token.replace("-", "").isalnum() else None
 
 
 def _iso_duration(seconds: int) -> str:
@@ -238,8 +226,13 @@ def create_reminder(
     locale: str,
     time_zone: str | None = None,
     budget: CallBudget | None = None,
+    replacing: str | None = None,
 ) -> AlertResult:
-    """POST /v1/alerts/reminders: a recurring spoken reminder (created from inside a skill session)."""
+    """POST /v1/alerts/reminders: a recurring spoken reminder (created from inside a skill session).
+
+    With `replacing`, PUT /v1/alerts/reminders/{alertToken} changes that reminder instead; if the API no longer
+    has it (404: deleted in the Alexa app), a new one is made.
+    """
     body = reminder_body(
         request_time=request_time,
         start=start,
@@ -248,43 +241,16 @@ def create_reminder(
         locale=locale,
         time_zone=time_zone,
     )
+    if replacing:
+        changed = _post(api_endpoint, api_access_token, f"{REMINDERS_PATH}/{replacing}", body, budget, method="PUT")
+        if changed.http_status != 404:
+            return changed if changed.token or not changed.created else changed._replace(token=replacing)
     return _post(api_endpoint, api_access_token, REMINDERS_PATH, body, budget)
 
 
-def update_reminder(
-    api_endpoint: str,
-    api_access_token: str,
-    alert_id: str,
-    *,
-    request_time: datetime,
-    start: datetime,
-    recurrence_rule: str,
-    text: str,
-    locale: str,
-    time_zone: str | None = None,
-    budget: CallBudget | None = None,
-) -> AlertResult:
-    """PUT /v1/alerts/reminders/{alertToken}: the whole reminder, as when it was created, with its new times."""
-    body = reminder_body(
-        request_time=request_time,
-        start=start,
-        recurrence_rule=recurrence_rule,
-        text=text,
-        locale=locale,
-        time_zone=time_zone,
-    )
-    return _send("PUT", api_endpoint, api_access_token, _reminder_path(alert_id), body, budget)
-
-
-def delete_reminder(
-    api_endpoint: str, api_access_token: str, alert_id: str, *, budget: CallBudget | None = None
-) -> AlertResult:
-    """DELETE /v1/alerts/reminders/{alertToken}."""
-    return _send("DELETE", api_endpoint, api_access_token, _reminder_path(alert_id), None, budget)
-
-
-def _reminder_path(alert_id: str) -> str:
-    return REMINDERS_PATH + "/" + quote(alert_id, safe="")
+def delete_reminder(api_endpoint: str, api_access_token: str, token: str, *, budget: CallBudget | None = None) -> AlertResult:
+    """DELETE /v1/alerts/reminders/{alertToken} (404: it was gone already)."""
+    return _post(api_endpoint, api_access_token, f"{REMINDERS_PATH}/{token}", None, budget, method="DELETE")
 
 
 class RequestAlerts:
@@ -315,56 +281,29 @@ class RequestAlerts:
             )
         return self._done[key]
 
-    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        key = ("reminder", first, text, locale, time_zone)
-        if key not in self._done:
-            self._done[key] = self._create_weekly_reminder(first, text, locale, time_zone)
-        return self._done[key]
-
-    def create_reminder(self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        key = ("reminder by rule", first, rule, text, locale, time_zone)
-        if key not in self._done:
-            zone = _zone(time_zone)
-            self._done[key] = create_reminder(
-                self._endpoint,
-                self._token,
-                request_time=self._now.astimezone(zone) if zone else self._now,
-                start=first.astimezone(zone) if zone and first.tzinfo else first,
-                recurrence_rule=rule,
-                text=text,
-                locale=locale,
-                time_zone=time_zone if zone else None,
-                budget=self._budget,
-            )
-        return self._done[key]
-
-    def update_reminder(
-        self, alert_id: str, first: datetime, rule: str, text: str, locale: str, time_zone: str | None
+    def create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
     ) -> AlertResult:
-        key = ("update", alert_id, first, rule, text, locale, time_zone)
+        return self.create_reminder(first, None, text, locale, time_zone, replacing)
+
+    def create_reminder(
+        self, first: datetime, rule: str | None, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        """A reminder by `rule` (None: every week at `first`'s weekday and time)."""
+        key = ("reminder", first, rule, text, locale, time_zone, replacing)
         if key not in self._done:
-            zone = _zone(time_zone)
-            self._done[key] = update_reminder(
-                self._endpoint,
-                self._token,
-                alert_id,
-                request_time=self._now.astimezone(zone) if zone else self._now,
-                start=first.astimezone(zone) if zone and first.tzinfo else first,
-                recurrence_rule=rule,
-                text=text,
-                locale=locale,
-                time_zone=time_zone if zone else None,
-                budget=self._budget,
-            )
+            self._done[key] = self._create_reminder(first, rule, text, locale, time_zone, replacing)
         return self._done[key]
 
-    def delete_reminder(self, alert_id: str) -> AlertResult:
-        key = ("delete", alert_id)
+    def delete_reminder(self, token: str) -> AlertResult:
+        key = ("delete reminder", token)
         if key not in self._done:
-            self._done[key] = delete_reminder(self._endpoint, self._token, alert_id, budget=self._budget)
+            self._done[key] = delete_reminder(self._endpoint, self._token, token, budget=self._budget)
         return self._done[key]
 
-    def _create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
+    def _create_reminder(
+        self, first: datetime, rule: str | None, text: str, locale: str, time_zone: str | None, replacing: str | None
+    ) -> AlertResult:
         zone = _zone(time_zone)
         request_time = self._now.astimezone(zone) if zone else self._now
         start = first.astimezone(zone) if zone and first.tzinfo else first
@@ -373,11 +312,12 @@ class RequestAlerts:
             self._token,
             request_time=request_time,
             start=start,
-            recurrence_rule=weekly_rule(start),
+            recurrence_rule=rule or weekly_rule(start),
             text=text,
             locale=locale,
             time_zone=time_zone if zone else None,
             budget=self._budget,
+            replacing=replacing,
         )
 
 

@@ -72,19 +72,18 @@ class AlertsOnFirstUse:
     def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
         return self._made().start_timer(seconds, label, announcement, locale)
 
-    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        return self._made().create_weekly_reminder(first, text, locale, time_zone)
-
-    def create_reminder(self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        return self._made().create_reminder(first, rule, text, locale, time_zone)
-
-    def update_reminder(
-        self, alert_id: str, first: datetime, rule: str, text: str, locale: str, time_zone: str | None
+    def create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
     ) -> AlertResult:
-        return self._made().update_reminder(alert_id, first, rule, text, locale, time_zone)
+        return self._made().create_weekly_reminder(first, text, locale, time_zone, replacing)
 
-    def delete_reminder(self, alert_id: str) -> AlertResult:
-        return self._made().delete_reminder(alert_id)
+    def create_reminder(
+        self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        return self._made().create_reminder(first, rule, text, locale, time_zone, replacing)
+
+    def delete_reminder(self, token: str) -> AlertResult:
+        return self._made().delete_reminder(token)
 
 
 class Services:

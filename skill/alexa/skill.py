@@ -102,19 +102,9 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     builder = SkillBuilder()
     for handler_class in (
         handlers.LaunchHandler,
-        handlers.SetNamesHandler,
-        handlers.MyNameHandler,
-        handlers.SwapVoicesHandler,
-        handlers.ForgetAnswerHandler,  # before rituals and follow-ups: a pending "shall I forget you?" owns Yes/No
-        handlers.ForgetUsHandler,
         handlers.SkillDisabledHandler,
-        handlers.RitualHandler,
-        handlers.FollowUpHandler,
         handlers.PermissionAnswerHandler,
-        handlers.HelpHandler,
-        handlers.GoodbyeHandler,
-        handlers.RepeatHandler,
-        handlers.FallbackHandler,
+        handlers.IntentHandler,  # every intent: the order in which they are answered is skill.engine.router's
     ):
         builder.add_request_handler(handler_class(services))
     builder.add_request_handler(handlers.SessionEndedHandler())

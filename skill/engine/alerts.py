@@ -21,7 +21,6 @@ class AlertStatus(Enum):
     PERMISSION_MISSING = "permission_missing"  # the couple has not allowed it (401/403)
     BAD_REQUEST = "bad_request"  # we asked for something the API refused (400), e.g. a duplicate label
     FAILED = "failed"  # the service failed or did not answer in time
-    NOT_FOUND = "not_found"  # no such reminder (404): deleted meanwhile, for instance in the Alexa app
 
 
 class AlertResult(Record):
@@ -29,7 +28,8 @@ class AlertResult(Record):
 
     status: AlertStatus
     http_status: int | None = None
-    alert_id: str | None = None  # a created reminder's alertToken, to change or delete it later
+    # The reminder's id with the Reminders API (its alertToken), to change that reminder later rather than add one.
+    token: str | None = None
 
     @property
     def created(self) -> bool:
@@ -43,25 +43,25 @@ class Alerts(Protocol):
         """A timer of `seconds` that speaks `announcement` when it ends; `label` must be unique among our timers."""
         ...
 
-    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
+    def create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
         """A reminder that speaks `text` every week at the weekday and wall-clock time of `first` (local time).
 
-        `time_zone` is an IANA name ("Europe/London"); None lets Alexa use the device's own zone.
+        `time_zone` is an IANA name ("Europe/London"); None lets Alexa use the device's own zone. `replacing` is
+        the token of the reminder made before: that one is changed (a couple has one weekly reminder, not two),
+        or, if it is gone (deleted in the Alexa app), a new one is made.
         """
         ...
 
-    def create_reminder(self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        """A reminder from `first` (local time), repeating by the RFC 5545 `rule`; the result carries its id."""
-        ...
-
-    def update_reminder(
-        self, alert_id: str, first: datetime, rule: str, text: str, locale: str, time_zone: str | None
+    def create_reminder(
+        self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None, replacing: str | None = None
     ) -> AlertResult:
-        """The reminder `alert_id`, changed to ring from `first` by `rule`; NOT_FOUND when it is gone."""
+        """A reminder from `first` (local time), repeating by the RFC 5545 `rule`; `replacing` as above."""
         ...
 
-    def delete_reminder(self, alert_id: str) -> AlertResult:
-        """The reminder `alert_id`, deleted; NOT_FOUND when it was gone already."""
+    def delete_reminder(self, token: str) -> AlertResult:
+        """The reminder `token`, deleted (an `http_status` of 404: it was gone already)."""
         ...
 
 

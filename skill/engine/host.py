@@ -10,11 +10,10 @@ from skill.engine.script import Reply, Say, host, to_partner
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
 
-EXPECTING = "expecting"
-EXPECTING_NAMES = "names"
-EXPECTING_RESUME = "resume"  # we asked "would you like to continue?": a yes or no answers us, not the ritual
-PENDING_NAME = "pending_name"  # the speaker's own name, given alone: the partner's is asked next
-PENDING_PARTNER = "pending_partner"  # the partner's name, given alone: the speaker's own is asked next
+from skill.engine.session_keys import ASKED_NAMES, ASKED_RESUME, EXPECTING, PENDING_NAME, PENDING_PARTNER
+
+EXPECTING_NAMES = ASKED_NAMES
+EXPECTING_RESUME = ASKED_RESUME
 
 _NAME = r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$"  # compiled when first used (re caches it): a launch never does
 
@@ -209,16 +208,18 @@ def _ritual_in_progress(turn: Turn) -> tuple[Any, Turn] | None:
     return in_progress(turn)
 
 
-def help_reply(turn: Turn) -> Reply:
-    """Inside a ritual: which one, whose turn, what they can say. Otherwise the menu."""
+def ritual_help(turn: Turn) -> Reply | None:
+    """Inside a ritual with words of its own for help: which one, whose turn, what they can say."""
     found = _ritual_in_progress(turn)
     if found is not None and hasattr(found[0], "help"):
         reply = found[0].help(found[1])
         if isinstance(reply, Reply):
             return reply
-    kept = _kept_place(turn)
-    if kept is not None:
-        return kept
+    return None
+
+
+def help_reply(turn: Turn) -> Reply:
+    """Help outside a ritual: the menu (skill.engine.router decides when a ritual's place answers instead)."""
     return Reply(
         speech=(host(turn.host_line("help", examples=_menu(turn, HELP_EXAMPLES))),),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
@@ -255,6 +256,16 @@ def goodbye(turn: Turn) -> Reply:
     return Reply(speech=(host(turn.host_line("goodbye")),), end_session=True)
 
 
+def finished(turn: Turn) -> Reply:
+    """ "We're finished": nothing more is played. A place worth keeping is kept, and they hear how to come back;
+    otherwise the ritual ends, and they hear that it has."""
+    found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
+    if found is not None:
+        title = found[1].section.settings.get("title", found[1].section_name)
+        return Reply(speech=(host(turn.host_line("finished_kept", ritual=title)),), end_session=True)
+    return Reply(speech=(host(turn.host_line("finished")),), end_session=True)
+
+
 def _drop_place_not_worth_keeping(turn: Turn) -> bool:
     """Ends a ritual's kept place when it says there is nothing to come back to (a question already answered
     by both, an offer of a hug); True when it did."""
@@ -286,12 +297,4 @@ def nothing_to_resume(turn: Turn) -> Reply:
 
 
 def nothing_to_repeat(turn: Turn) -> Reply:
-    return _kept_place(turn) or _menu_reply(turn, "nothing_to_repeat")
-
-
-def _kept_place(turn: Turn) -> Reply | None:
-    """A ritual kept for later that has no words of its own for this (one waiting for Alexa's answer to a
-    permission question, say): where they are and the offer to continue; None when no ritual is kept."""
-    from skill.engine.place import keep_place  # place builds on this module
-
-    return keep_place(turn)
+    return _menu_reply(turn, "nothing_to_repeat")

@@ -5,9 +5,11 @@ Three intents start it: the check-in itself, "how have we been doing?" (the hist
 started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for by voice consent).
 Durable state, under household.rituals["check_in"]:
     {"weeks": {"2026-W47": [7, 8], ...}, "count": 12, "last": "2026-11-22",
-     "reminder": {"day": 6, "time": "19:00"}, "refused_on": "...", "told_how": true, "care_on": "..."}
+     "reminder": {"day": 6, "time": "19:00", "token": "<the Reminders API's alertToken>"}, "refused_on": "...",
+     "told_how": true, "care_on": "...", "partial": {"2026-W48": [3, null]},
+     "unfinished": {"state": {...}, "until": epoch seconds}}
 Ratings are in partner order; only the latest `history_weeks` weeks are kept, none older than that many weeks
-(weeks with a number skipped, under "partial", the same); `count` never resets.
+(weeks with a number skipped, or both, under "partial", the same); `count` never resets.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
 from skill.engine.script import Reply, Segment, host
+from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
     change_since,
@@ -144,6 +147,16 @@ def _partial(turn: Turn) -> dict[str, list[int | None]]:
     }
 
 
+def _partial_line(turn: Turn, when: str, given: list[int | None]) -> str:
+    """A check-in where one or both passed on a number: what was said, and that someone passed (never who said what
+    they did not)."""
+    said = [(partner, rating) for partner, rating in enumerate(given) if rating is not None]
+    if not said:
+        return turn.line("history_last_both_passed", when=when)
+    partner, rating = said[0]
+    return turn.line("history_last_one_passed", when=when, name=turn.name(partner), rating=_number(turn, rating))
+
+
 def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
     """Every few months of check-ins, counselling as a routine tune-up (not only after a hard week)."""
     every = int(turn.section.settings["tune_up_every_check_ins"])
@@ -158,6 +171,7 @@ def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
 
 # -- the check-in, step by step --------------------------------------------------------------------
 CARE = "care"  # after a hard week: "would you like a long hug now?"
+UNFINISHED = "unfinished"  # a half-finished check-in set aside while another ritual runs: {"state", "until"}
 
 
 def _valid_progress(state: dict[str, Any] | None) -> bool:
@@ -211,6 +225,8 @@ class CheckIn(TurnTaking):
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress()
         if isinstance(state, dict) and state.get("step") == CARE:
+            if intent == HEARD_SOMETHING:  # a stray word is not a no: the offer again
+                return self._care_offer(turn, [])
             return self._care_answer(turn, intent)
         if not _valid_progress(state):
             return self._begin(turn)
@@ -236,6 +252,27 @@ class CheckIn(TurnTaking):
     def repeat(self, turn: Turn) -> Reply | None:
         return self.help(turn) if (turn.progress() or {}).get("step") == CARE else super().repeat(turn)
 
+    def set_aside(self, turn: Turn) -> None:
+        """Another ritual starts mid-check-in: the half-finished check-in is kept for `keep_hours`, and the next
+        "our weekly check-in" picks it up where it stopped (called by skill.engine.router)."""
+        state = self._state(turn)
+        if state is None or (state["cursor"] == 0 and state["ratings"] == [None, None]):
+            return
+        state.pop("stretch", None)
+        until = int(turn.now.timestamp() + float(self._setting(turn, "keep_hours")) * 3600)
+        _state(turn)[UNFINISHED] = {"state": state, "until": until}
+
+    def _taken_up(self, turn: Turn) -> Reply | None:
+        """The half-finished check-in set aside, picked up again, if it is still kept and of this week."""
+        kept = _state(turn).pop(UNFINISHED, None)
+        if not isinstance(kept, dict) or not isinstance(kept.get("until"), int) or kept["until"] <= turn.now.timestamp():
+            return None
+        state = kept.get("state")
+        if not isinstance(state, dict) or not _valid_progress(state) or state["week"] != week_key(turn.local_now.date()):
+            return None
+        turn.keep_progress(dict(state), hours=float(self._setting(turn, "keep_hours")))
+        return self.resume(turn)
+
     def place_kept(self, turn: Turn) -> bool:
         """Stopping at "would you like a long hug now?" leaves nothing to come back to."""
         return (turn.progress() or {}).get("step") != CARE
@@ -246,6 +283,9 @@ class CheckIn(TurnTaking):
 
     # -- the steps ---------------------------------------------------------------------------------
     def _begin(self, turn: Turn) -> Reply:
+        taken_up = self._taken_up(turn)
+        if taken_up is not None:
+            return taken_up
         week = week_key(turn.local_now.date())
         weeks = _weeks(turn)
         lead: list[Segment] = []
@@ -286,7 +326,7 @@ class CheckIn(TurnTaking):
         partial.pop(week, None)
         if given[0] is not None and given[1] is not None:
             weeks[week] = (int(given[0]), int(given[1]))
-        elif any(r is not None for r in given):
+        else:  # a number passed by (or both): kept apart from the trend, and told by "how have we been doing?"
             partial[week] = given
         keep, today = int(turn.section.settings["history_weeks"]), turn.local_now.date()
         weeks = keep_recent(weeks, keep, today)
@@ -344,7 +384,9 @@ class CheckIn(TurnTaking):
     def _history(self, turn: Turn) -> Reply:
         """The last check-in, how it moved, the month if recent, and how many so far; nothing new begins."""
         weeks = _weeks(turn)
-        latest = next(reversed(weeks), None)
+        partial = _partial(turn)
+        every = sorted({*weeks, *partial}, key=lambda k: week_monday(k) or date.min)
+        latest = every[-1] if every else None
         if latest is None:
             return Reply(speech=(host(turn.line("history_none")),), end_session=True)
         ago = weeks_apart(latest, week_key(turn.local_now.date()))
@@ -354,11 +396,17 @@ class CheckIn(TurnTaking):
             when = turn.line("when_last_week")
         else:
             when = turn.line("when_weeks_ago", count=_number(turn, ago))
-        rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
-        speech: list[Segment] = [host(turn.line("history_last", when=when, **rated))]
-        speech += _trend(turn, weeks, latest, since="since_before")
-        if ago <= 1:
-            speech += _month(turn, weeks, latest)
+        speech: list[Segment]
+        if latest in weeks:
+            rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
+            speech = [host(turn.line("history_last", when=when, **rated))]
+            speech += _trend(turn, weeks, latest, since="since_before")
+            if ago <= 1:
+                speech += _month(turn, weeks, latest)
+        else:  # the latest check-in had a number passed by: told as it was, never hidden behind an older one
+            speech = [host(_partial_line(turn, when, partial[latest]))]
+            if ago <= 1 and weeks:
+                speech += _month(turn, weeks, next(reversed(weeks)))
         count = max(_count(turn), 1)
         if count == 1:
             speech.append(host(turn.line("history_count_one")))
@@ -369,7 +417,15 @@ class CheckIn(TurnTaking):
 
     # -- "remind us every Sunday at 7" -------------------------------------------------------------
     def _remind(self, turn: Turn, asked: dict[str, Any]) -> Reply:
-        """Set the weekly reminder; without permission, Alexa asks for it by voice (not again soon after a no)."""
+        """Set the weekly reminder; without permission, Alexa asks for it by voice (not again soon after a no).
+
+        A day or time heard but not understood ("someday", "25:00") is asked for again, never guessed."""
+        if _unreadable(turn, asked):
+            return Reply(
+                speech=(host(turn.line("reminder_unclear")),),
+                reprompt=(host(turn.line("reminder_unclear_again")),),
+                session=asking(NAME, "reminder_unclear_again"),  # help or a stray word asks it again
+            )
         day, clock = _reminder_when(turn, asked)
         result = _create_reminder(turn, asked)
         if result.status is AlertStatus.PERMISSION_MISSING and not _refused_recently(turn):
@@ -409,12 +465,18 @@ class CheckIn(TurnTaking):
         speech: list[Segment] = []
         if result.created and isinstance(asked, dict):
             day, clock = _reminder_when(turn, asked)
+            before = _reminder_token(turn)
             had_one = "reminder" in durable
             durable["reminder"] = {"day": _weekday(turn, asked), "time": _clock(turn, asked)}
+            if result.token:
+                durable["reminder"]["token"] = result.token
             durable.pop("refused_on", None)
-            speech.append(host(turn.line("reminder_set", day=day, time=clock)))
-            if had_one:
-                speech.append(host(turn.line("reminder_earlier")))
+            if before is not None and result.token == before:  # the one weekly reminder, changed
+                speech.append(host(turn.line("reminder_changed", day=day, time=clock)))
+            else:
+                speech.append(host(turn.line("reminder_set", day=day, time=clock)))
+                if had_one and before is None:  # made before we kept its token: we cannot change that one
+                    speech.append(host(turn.line("reminder_earlier")))
         elif result.status is AlertStatus.PERMISSION_MISSING:
             speech.append(host(turn.line("reminder_denied" if denied else "reminder_unallowed")))
             if not durable.get("told_how"):
@@ -477,7 +539,30 @@ def _create_reminder(turn: Turn, asked: dict[str, Any]) -> AlertResult:
     hour, minute = (int(part) for part in _clock(turn, asked).split(":"))
     ring = first_ring(turn.local_now, _weekday(turn, asked), time(hour, minute))
     text = turn.line("reminder_text")
-    return turn.alerts.create_weekly_reminder(ring, text, turn.content.locale, turn.household.time_zone)
+    replacing = _reminder_token(turn)
+    return turn.alerts.create_weekly_reminder(ring, text, turn.content.locale, turn.household.time_zone, replacing)
+
+
+def _reminder_token(turn: Turn) -> str | None:
+    """The Reminders API's id of the weekly reminder we made, so asking again changes it rather than adds one."""
+    kept = _state(turn).get("reminder")
+    token = kept.get("token") if isinstance(kept, dict) else None
+    return token if isinstance(token, str) and 0 < len(token) <= 200 and token.replace("-", "").isalnum() else None
+
+
+def _unreadable(turn: Turn, asked: dict[str, Any]) -> bool:
+    """A day or a time was heard, but is not one we can read: better asked again than a guessed Sunday at 7."""
+    day, clock = asked.get("day"), asked.get("time")
+    names = [str(name).lower() for name in turn.section.settings["weekdays"]]
+    if isinstance(day, str) and day.strip():
+        heard = " ".join(day.lower().split())
+        if heard not in names and heard.removesuffix("s") not in names:
+            return True
+    if isinstance(clock, str) and clock.strip():
+        heard = turn.section.settings["parts_of_day"].get(clock.strip().upper(), clock.strip().upper())
+        if not _CLOCK.match(heard):
+            return True
+    return False
 
 
 def _refused_recently(turn: Turn) -> bool:

@@ -1,12 +1,12 @@
 """The midday nudge: "remind us at midday on Monday, Wednesday and Friday" sets one recurring Alexa reminder
 (the Reminders API's recurrence rule) whose words prompt the couple to send each other a quick check-in.
 
-One set per couple: its alertToken is kept, so asking again ("move our midday nudge to Tuesday and Thursday",
+One set per couple: its token is kept, so asking again ("move our midday nudge to Tuesday and Thursday",
 "change our midday nudge to one o'clock") changes that reminder, and "cancel our midday nudge" deletes it.
-A reminder deleted meanwhile in the Alexa app is simply made again. Without permission for reminders, Alexa
+A reminder deleted meanwhile in the Alexa app is simply made again (skill.alexa.api.create_reminder). Without permission for reminders, Alexa
 asks for it by voice (not again for `ask_again_days` after a no).
 
-Stored under household.rituals["midday_nudge"]: {"alert_id": str, "days": [0, 2, 4], "time": "12:00"},
+Stored under household.rituals["midday_nudge"]: {"token": the reminder's alertToken, "days": [0, 2, 4], "time": "12:00"},
 plus "refused_on" after a no to the permission question; nothing else.
 """
 
@@ -87,20 +87,14 @@ def first_ring(now: datetime, days: list[int], at: time) -> datetime:
 
 
 def keep_one_reminder(turn: Turn, durable: dict[str, Any], ring: datetime, rule: str, text: str) -> AlertResult:
-    """Change the couple's reminder whose id `durable` keeps (or make it again if it is gone), else create one.
+    """Change the couple's reminder whose token `durable` keeps (made again if it is gone), else create one.
 
-    The monthly look-ahead's reminder is kept the same way (skill/rituals/monthly.py)."""
+    The monthly look ahead's reminder is kept the same way (skill/rituals/monthly.py)."""
     if turn.alerts is None:
         return AlertResult(AlertStatus.FAILED)
-    locale, zone = turn.content.locale, turn.household.time_zone
-    alert_id = durable.get("alert_id")
-    if isinstance(alert_id, str):
-        changed = turn.alerts.update_reminder(alert_id, ring, rule, text, locale, zone)
-        if changed.status is not AlertStatus.NOT_FOUND:
-            return changed._replace(alert_id=changed.alert_id or alert_id)
-        for gone in ("alert_id", "days", "time"):
-            durable.pop(gone, None)
-    return turn.alerts.create_reminder(ring, rule, text, locale, zone)
+    token = durable.get("token")
+    replacing = token if isinstance(token, str) else None
+    return turn.alerts.create_reminder(ring, rule, text, turn.content.locale, turn.household.time_zone, replacing)
 
 
 class MiddayNudge:
@@ -148,9 +142,9 @@ class MiddayNudge:
     def _said(self, turn: Turn, asked: dict[str, Any], result: AlertResult) -> Reply:
         """What became of it, said plainly; only a reminder Alexa made is remembered."""
         durable = _state(turn)
-        if result.created and result.alert_id:
-            changed = isinstance(durable.get("alert_id"), str)
-            durable.update(alert_id=result.alert_id, days=list(asked["days"]), time=asked["time"])
+        if result.created and result.token:
+            changed = durable.get("token") == result.token  # the same reminder, changed
+            durable.update(token=result.token, days=list(asked["days"]), time=asked["time"])
             key = "changed" if changed else "set"
             return Reply(
                 speech=(host(turn.line(key, **_spoken(turn, asked))), host(turn.line("how_to_change"))),
@@ -162,11 +156,11 @@ class MiddayNudge:
 
     def _cancel(self, turn: Turn) -> Reply:
         durable = _state(turn)
-        alert_id = durable.get("alert_id")
-        if not isinstance(alert_id, str):
+        token = durable.get("token")
+        if not isinstance(token, str):
             return Reply(speech=(host(turn.line("none_to_cancel")),), end_session=True)
-        result = turn.alerts.delete_reminder(alert_id) if turn.alerts is not None else AlertResult(AlertStatus.FAILED)
-        if result.created or result.status is AlertStatus.NOT_FOUND:
+        result = turn.alerts.delete_reminder(token) if turn.alerts is not None else AlertResult(AlertStatus.FAILED)
+        if result.created or result.http_status == 404:  # deleted now, or already (in the Alexa app)
             turn.household.rituals.pop(NAME, None)
             return Reply(speech=(host(turn.line("cancelled")),), end_session=True)
         return Reply(speech=(host(turn.line("cancel_failed")),), end_session=True)

@@ -3,7 +3,7 @@ each answered by both in turn, who starts alternating; and "remind us every mont
 first of each month, kept and changed like the midday nudge's (skill/rituals/midday_nudge.py).
 
 Stored under household.rituals["monthly"]: {"runs": ["YYYY-MM-DD", ...] (the last `runs_kept`, for the
-monthly review), "reminder": {"alert_id": str, "time": "HH:MM"}, "refused_on": "YYYY-MM-DD"}; nothing said.
+monthly review), "reminder": {"token": the reminder's alertToken, "time": "HH:MM"}, "refused_on": "YYYY-MM-DD"}; nothing said.
 """
 
 from __future__ import annotations
@@ -133,9 +133,9 @@ class Monthly(TurnTaking):
     def _reminded(self, turn: Turn, clock: str, result: AlertResult) -> Reply:
         reminder = self._reminder(turn)
         speech: list[Segment]
-        if result.created and result.alert_id:
-            key = "reminder_changed" if isinstance(reminder.get("alert_id"), str) else "reminder_set"
-            reminder.update(alert_id=result.alert_id, time=clock)
+        if result.created and result.token:
+            key = "reminder_changed" if reminder.get("token") == result.token else "reminder_set"
+            reminder.update(token=result.token, time=clock)
             speech = [host(turn.line(key, time=self._spoken(turn, clock)))]
         elif result.status is AlertStatus.PERMISSION_MISSING:
             speech = [host(turn.line("reminder_unallowed"))]

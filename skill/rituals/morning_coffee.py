@@ -9,12 +9,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from skill.engine.host import menu
+from skill.engine.script import Reply, host
 from skill.engine.turn import Turn
 from skill.engine.turns import Step, TurnTaking
 
 NAME = "morning_coffee"
 # Runs remembered; a couple rarely has more than a couple of coffees a day.
 KEPT_RUNS = 4
+# "Good morning" starts morning coffee only in the morning (the host's hours for suggesting it).
+GOOD_MORNING = "MorningGreetingIntent"
 
 
 def _recent(turn: Turn) -> list[dict[str, Any]]:
@@ -54,7 +58,17 @@ def choose_prompts(turn: Turn) -> list[str]:
 
 class MorningCoffee(TurnTaking):
     name = NAME
-    intents = frozenset({"MorningCoffeeIntent"})
+    intents = frozenset({"MorningCoffeeIntent", GOOD_MORNING})
+
+    def start(self, turn: Turn) -> Reply:
+        """A three-minute ritual is not what "good morning" at 8:30 pm asks for: then a greeting and the menu."""
+        if turn.intent == GOOD_MORNING and not _morning(turn):
+            examples = menu(turn)
+            return Reply(
+                speech=(host(turn.line("not_morning", examples=examples)),),
+                reprompt=(host(turn.line("not_morning_again", examples=examples)),),
+            )
+        return super().start(turn)
 
     def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
         state["prompts"] = choose_prompts(turn)
@@ -66,6 +80,13 @@ class MorningCoffee(TurnTaking):
             prompts = kinds[:2]  # content changed since this run began: any two prompts will do
         seconds = float(turn.section.settings["turn_seconds"])
         return [Step(prompts[0], 0, seconds, part=0, cue=True), Step(prompts[1], 1, seconds, part=1, cue=True)]
+
+
+def _morning(turn: Turn) -> bool:
+    """Whether it is morning on the couple's clock: the hours in which the host suggests morning coffee."""
+    hour = turn.local_now.hour
+    slots = turn.content.section("host").settings.get("suggest_by_hour", [])
+    return any(slot["ritual"] == NAME and int(slot["from"]) <= hour < int(slot["to"]) for slot in slots)
 
 
 RITUAL = MorningCoffee()

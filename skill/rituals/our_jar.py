@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from skill.engine.host import menu
+from skill.engine.ritual import ritual_named
 from skill.engine.script import Reply, Segment, host
 from skill.engine.turn import Turn
 
@@ -180,9 +181,10 @@ class Jar:
         entry = min(jar["questions"], key=lambda e: e["heard"])
         entry["heard"] += 1
         turn.household.rituals[NAME] = jar
-        from skill.rituals.tonights_question import RITUAL as tonights_question
-
-        return tonights_question.ask_own(turn.for_section("tonights_question"), entry["id"])
+        # Tonight's question reads this jar: found through the registry, so the two modules do not import each other.
+        asker: Any = ritual_named("tonights_question")
+        reply: Reply = asker.ask_own(turn.for_section("tonights_question"), entry["id"])
+        return reply
 
     def _list(self, turn: Turn) -> Reply:
         entries = _jar(turn.household)["questions"]

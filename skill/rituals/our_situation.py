@@ -15,11 +15,22 @@ from skill.engine.turn import Turn
 NAME = "our_situation"
 SLOT = "fact"
 SLOT_TYPE = "ABOUT_US"
+# "We live apart", "we're new"...: one intent per fact, with plain samples. A bare carrier ("we {fact}") would
+# take "we want to check in" or "we're done" (tests/test_matcher.py); the slot stays for anchored phrasings
+# ("remember that we {fact}").
+FACT_INTENTS = {
+    "LivingApartIntent": "apart",
+    "LivingTogetherIntent": "together",
+    "NewCoupleIntent": "new",
+    "LongTogetherIntent": "long",
+    "NoFamilyQuestionsIntent": "no_family",
+    "FamilyQuestionsIntent": "family_ok",
+}
 
 
 def _fact(turn: Turn) -> str | None:
-    """The fact's value id: as Alexa resolved it, or a word we know as one of its synonyms."""
-    return turn.slot_value_id(SLOT, SLOT_TYPE)
+    """The fact's value id: from the intent that names it, or the slot as Alexa resolved it (or a synonym heard)."""
+    return FACT_INTENTS.get(turn.intent or "") or turn.slot_value_id(SLOT, SLOT_TYPE)
 
 
 def skipped(turn: Turn) -> set[str]:
@@ -30,7 +41,7 @@ def skipped(turn: Turn) -> set[str]:
 
 class AboutUs:
     name = NAME
-    intents = frozenset({"AboutUsIntent"})
+    intents = frozenset({"AboutUsIntent", *FACT_INTENTS})
 
     def start(self, turn: Turn) -> Reply:
         fact = _fact(turn)

@@ -39,7 +39,6 @@ from skill.engine.turns import (
     PACES,
     SKIP,
     TAKE_OUR_TIME,
-    WAITING,
     YES,
     Step,
     TurnTaking,
@@ -138,11 +137,10 @@ class ThirtySix(TurnTaking):
         if state is None:
             return self.start(turn)
         step = state.get("step")
-        if step in (BETWEEN, GAZE) and intent in (TAKE_OUR_TIME, KEEP_TIME):
-            playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
-            if playing is not None:  # they interrupted the timed answers: back to the turn that was playing
-                state.pop("step", None)
-                return self._proceed(turn, state, intent)
+        if step in (BETWEEN, GAZE) and interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None:
+            # They interrupted the timed answers ("take our time", "your turn"): back to the turn that was playing.
+            state.pop("step", None)
+            return self._proceed(turn, state, intent)
         if step == BETWEEN:
             return self._between(turn, state, intent)
         if step in (GAZE, ASKING):  # ASKING: Alexa's consent question went unanswered

@@ -21,7 +21,6 @@ from skill.engine.turns import (
     PACES,
     RATING,
     TAKE_OUR_TIME,
-    WAITING,
     Step,
     TurnTaking,
     interrupted_at,
@@ -187,6 +186,8 @@ class TonightsQuestion(TurnTaking):
     name = NAME
     intents = frozenset({"TonightsQuestionIntent"})
     follow_ups = FOLLOW_UPS | {ANOTHER, LIGHTER, DEEPER, TIRED}
+    # With nothing in progress, "another question" or "a deeper question" starts one (skill.engine.router).
+    also_starts = frozenset({ANOTHER, LIGHTER, DEEPER})
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
@@ -206,9 +207,10 @@ class TonightsQuestion(TurnTaking):
     def start(self, turn: Turn) -> Reply:
         previous = self._state(turn)
         pace = pace_from_slot(turn) or (previous or {}).get("pace") or self._setting(turn, "default_pace")
-        return self._ask(
-            turn, _depth_from_slot(turn) or _usual_depth(turn), pace=str(pace), announce_pace=True, jar_hint=True
-        )
+        depth = _depth_from_slot(turn) or _usual_depth(turn)
+        if turn.intent in (LIGHTER, DEEPER):  # "a deeper question": one step from their usual depth
+            depth = _shift(_usual_depth(turn), -1 if turn.intent == LIGHTER else 1)
+        return self._ask(turn, depth, pace=str(pace), announce_pace=True, jar_hint=True)
 
     def ask_own(self, turn: Turn, entry_id: str) -> Reply:
         """A question from the couple's own jar (skill/rituals/our_jar.py), answered in turn like any other.
@@ -247,10 +249,11 @@ class TonightsQuestion(TurnTaking):
         if intent == TIRED:
             return self._ask(turn, DEPTHS[0], pace=pace, ack="tired")
         if state.get("step") == OFFER:
-            playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
-            if playing is None or intent not in (TAKE_OUR_TIME, KEEP_TIME):
+            playing = interrupted_at(turn.now.timestamp(), state.get("stretch"))
+            if playing is None:
                 return self._at_offer(turn, state, intent, depth)
-            state.pop("step", None)  # they interrupted the answers: back to the turn that was playing
+            # They interrupted the answers ("your turn" 20 s into Maya's): back to the turn that was playing.
+            state.pop("step", None)
         return self._proceed(turn, state, intent)
 
     def _at_offer(self, turn: Turn, state: dict[str, Any], intent: str, depth: str) -> Reply:
@@ -288,7 +291,7 @@ class TonightsQuestion(TurnTaking):
         state = self._state(turn)
         if state is None or state.get("step") != OFFER:
             return True
-        return WAITING in turn.session and interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
+        return interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
 
     def help(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
