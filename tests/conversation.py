@@ -89,7 +89,7 @@ class Said:
 
     def timeline(self) -> list[tuple[float, Line]]:
         """When each line starts, in seconds from the start of the answer (words at Alexa's pace, breaks, clips)."""
-        clips = {src: seconds for src, seconds in load_content(self.locale).sounds.clips.values()}
+        clips = dict(load_content(self.locale).sounds.clips.values())
         starts: list[tuple[float, Line]] = []
         clock = 0.0
 
@@ -120,7 +120,7 @@ class Said:
 
     def timed_seconds(self) -> float:
         """Seconds of breaks and sound clips in the speech (what a timed ritual holds for)."""
-        clips = {src: seconds for src, seconds in load_content(self.locale).sounds.clips.values()}
+        clips = dict(load_content(self.locale).sounds.clips.values())
         total = 0.0
         for tag, attrs in _tags(self.ssml):
             if tag == "break":
@@ -236,7 +236,7 @@ class Couple:
         problems = check_response(
             said.envelope,
             locale=self.locale,
-            clip_seconds={src: s for src, s in load_content(self.locale).sounds.clips.values()},
+            clip_seconds=dict(load_content(self.locale).sounds.clips.values()),
         )
         assert not problems, f"response breaks Alexa's limits: {problems}\n{said.envelope}"
         self.attributes = said.session_attributes

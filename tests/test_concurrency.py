@@ -14,8 +14,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ from skill.rituals.tonights_question import addressed_to, deck_order
 from skill.store import open_store
 from tests.concurrency_worker import PATIENT_SECONDS, store_time_limits
 from tests.conftest import ROOT
-from tests.conversation import START, Couple
+from tests.conversation import Couple
 
 WRITERS = 16
 RUN_TIMEOUT_SECONDS = 900  # a bound so a stuck writer fails the test instead of hanging the suite; no speed claim
@@ -77,7 +77,7 @@ def all_at_once(tmp_path: Path, couple: Couple, requests: Callable[[int], list[l
             subprocess.Popen(
                 [sys.executable, "-m", "tests.concurrency_worker", json.dumps(job)],
                 cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
+            )
         )
     try:
         for process in processes:

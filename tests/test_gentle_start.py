@@ -7,7 +7,7 @@ import pytest
 
 from skill.content import load_content
 from tests.conversation import Couple, Said
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script, finished
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "gentle_start"
 BREATHE = load_content("en-US").section("breathe").lines
@@ -19,7 +19,7 @@ APPRECIATIONS = [(MAYA, "appreciate"), (SAM, "appreciate")]
 
 def breath_cues(said: Said) -> list[tuple[str | None, str]]:
     """(voice, in|out) for each breathing cue, borrowed from the breathing ritual's content."""
-    kinds = {text: "in" for text in BREATHE.variants("in_cue")} | {text: "out" for text in BREATHE.variants("out_cue")}
+    kinds = dict.fromkeys(BREATHE.variants("in_cue"), "in") | dict.fromkeys(BREATHE.variants("out_cue"), "out")
     return [(line.voice, kinds[line.text]) for line in said.lines if line.text in kinds]
 
 

@@ -101,7 +101,7 @@ def test_after_open_our_rituals_continue_replays_the_paused_turn_with_the_one_sh
     couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = open_mode(couple, "RoseThornBudIntent")
-    speaking = [v for v in said.voices if v in (MAYA, SAM)][0]
+    speaking = next(v for v in said.voices if v in (MAYA, SAM))
     couple.later(hours=2).launch()
     said = couple.intent("AMAZON.ResumeIntent")
     assert speaking in said.voices and "Alexa, tell our rituals next" in said.text

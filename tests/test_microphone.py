@@ -7,6 +7,7 @@ talks, and "Alexa, tell our rituals next" (a one-shot, in a new session) hands t
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def test_paced_by_default_a_chime_at_every_change_of_speaker_and_the_next_named_
     said = couple.intent(intent, one_shot=True)
     assert ONE_SHOT_PHRASE not in said.text and "say: your turn" not in said.text.lower()
     voices = [voice for voice in said.voices if voice]
-    changes = sum(1 for a, b in zip(voices, voices[1:]) if a != b)
+    changes = sum(1 for a, b in itertools.pairwise(voices) if a != b)
     assert changes >= 1 and len(said.tags("audio")) >= changes, "a chime at every change of speaker"
     first_sam = said.voices.index(SAM)
     assert "Sam" in said.lines[first_sam].text, "Sam is named, in his own voice, when his turn comes"
@@ -250,7 +251,7 @@ def test_counselling_is_offered_as_a_routine_tune_up_every_few_months(couple: Co
     meet(couple)
     every = int(CHECK_IN.settings["tune_up_every_check_ins"])
     tune_ups = []
-    for week in range(every):
+    for _week in range(every):
         said = finish_check_in(couple.later(days=7), 8, 8)
         tune_ups.append(says(said, "check_in", "tune_up"))
     assert tune_ups == [False] * (every - 1) + [True], "the twelfth check-in, on a good week"

@@ -55,7 +55,7 @@ def probes() -> Iterator[tuple[str, dict[str, str | None]]]:
     for name, slots in model_intents():
         yield name, {}
         for value in SLOT_VALUES[1:] if slots else ():
-            yield name, {slot: value for slot in slots}
+            yield name, dict.fromkeys(slots, value)
 
 
 @dataclass
@@ -238,4 +238,4 @@ def test_the_sweep_covers_every_intent_of_the_model() -> None:
     probed = {name for name, _ in probes()}
     declared = {name for name, _ in model_intents()}
     assert probed == declared and len(declared) >= 30
-    assert "SetNamesIntent" in probed and "MyNameIntent" in probed and ALWAYS_FOLLOW_UPS <= probed
+    assert "SetNamesIntent" in probed and "MyNameIntent" in probed and probed >= ALWAYS_FOLLOW_UPS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conversation import Couple
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script, finished
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "rose_thorn_bud"
 MAYA_ALL = [(MAYA, "rose"), (MAYA, "thorn"), (MAYA, "bud")]

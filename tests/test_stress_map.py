@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conversation import Couple
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script, finished
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "stress_map"
 TODAY = "2026-11-22"  # the harness's Alexa clock

@@ -12,7 +12,7 @@ from skill.content import CONTENT_DIR, load_content
 from skill.engine.ritual import SteppedRitual, ritual_named
 from skill.engine.turns import FOLLOW_UPS, RATING_ASKED, WAITING
 from tests.conversation import Couple
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script, finished
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "three_dates"
 INTENT = "ThreeDatesIntent"
@@ -226,7 +226,7 @@ def test_nothing_they_decide_is_stored_only_the_place_and_the_week(couple: Coupl
 def test_it_is_a_turn_taking_ritual_answering_the_shared_follow_ups() -> None:
     ritual = ritual_named(SECTION)
     assert isinstance(ritual, SteppedRitual) and ritual.intents == {INTENT}
-    assert FOLLOW_UPS <= ritual.follow_ups
+    assert ritual.follow_ups >= FOLLOW_UPS
 
 
 def test_the_settings_a_menu_and_a_paced_plan_need() -> None:

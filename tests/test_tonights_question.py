@@ -222,6 +222,7 @@ def _evenings(couples: list[Couple], nights: int, draw: Callable[[Couple], Said]
     return heard
 
 
+@pytest.mark.slow
 def test_the_whole_light_deck_before_any_repeat_across_sessions_devices_and_households(lambda_app, stored) -> None:
     def send(event: dict[str, Any]) -> dict[str, Any]:
         return lambda_app.handler(event, None)

@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
 from skill.engine.script import Reply
+from skill.engine.session_keys import LAST_REPROMPT, LAST_SPEECH
 from skill.engine.turn import Turn
 from skill.household import Household
 from skill.screen import HOUSEHOLD as SCREEN_HOUSEHOLD
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from skill.alexa.api import CallBudget, RequestAlerts
     from skill.engine.alerts import AlertResult, Alerts
 
-LAST_SPEECH = "_last_speech"
-LAST_REPROMPT = "_last_reprompt"
 
 Produce = Callable[[Turn], Reply]
 

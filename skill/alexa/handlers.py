@@ -10,6 +10,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
+from skill import intents
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
 from skill.engine import forget
@@ -186,7 +187,7 @@ def apology_line(locale: str | None) -> str:
 
 
 # Asking for help to be safe is logged without the household: not even a pseudonym links it to a home.
-UNLINKED_INTENTS = frozenset({"SafetyIntent"})
+UNLINKED_INTENTS = frozenset({intents.SAFETY})
 
 
 class RequestLog:

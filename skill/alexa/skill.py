@@ -16,9 +16,9 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
 from ask_sdk_model.ui import SsmlOutputSpeech
 
+from skill import screen
 from skill.alexa import handlers
 from skill.alexa.conversation import Services
-from skill import screen
 from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households

@@ -9,13 +9,13 @@ from skill.engine.host import menu
 from skill.engine.script import Reply, host
 from skill.engine.session_keys import ASKED_FORGET, EXPECTING
 from skill.engine.turn import Turn
+from skill.intents import FORGET_ME
 
 SECTION = "forget"
 # The session remembers the question, so only a yes to *this* question erases anything.
 EXPECTING_FORGET = ASKED_FORGET
 
 
-FORGET_ME = "ForgetMeIntent"
 
 
 def ask(turn: Turn) -> Reply:

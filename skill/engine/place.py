@@ -17,10 +17,10 @@ from skill.engine.ritual import Ritual, SteppedRitual, in_progress, registry
 from skill.engine.script import Reply, Say, Segment
 from skill.engine.session_keys import ASKED_RESUME, EXPECTING, PENDING_RITUAL
 from skill.engine.turn import Turn
+from skill.intents import HEARD_SOMETHING
 
 # What a ritual hears when Alexa caught something that is not for it: each stepped ritual answers it by
 # saying where they are (still your turn, the number we wait for...), without moving on.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 _PROBE_NAMES = ("\x00first\x00", "\x00second\x00")
 
 

@@ -43,24 +43,32 @@ from skill.engine.ritual import AsksPermission, Ritual, SteppedRitual, follow_up
 from skill.engine.script import Reply
 from skill.engine.session_keys import ASKED_FORGET, ASKED_RENAME, ASKED_RESUME, MISSES
 from skill.engine.turn import Turn
+from skill.intents import (
+    CANCEL,
+    COUNSELLING,
+    FINISHED,
+    FORGET_ME,
+    FORGET_US,
+    HELP,
+    MY_NAME,
+    NAVIGATE_HOME,
+    NEXT,
+    NO,
+    PAUSE,
+    REPEAT,
+    RESUME,
+    SAFETY,
+    SET_NAMES,
+    START_OVER,
+    STOP,
+    SWAP_VOICES,
+    YES,
+)
+from skill.intents import HEARD_SOMETHING as FALLBACK
 
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-HELP = "AMAZON.HelpIntent"
-REPEAT = "AMAZON.RepeatIntent"
-FALLBACK = "AMAZON.FallbackIntent"
-RESUME = "AMAZON.ResumeIntent"
-START_OVER = "AMAZON.StartOverIntent"
-FORGET_US = "ForgetUsIntent"
-FORGET_ME = forget.FORGET_ME  # one partner: the question says it is both of them or neither
-SET_NAMES = "SetNamesIntent"
-MY_NAME = "MyNameIntent"
-SWAP_VOICES = "SwapVoicesIntent"
-NEXT = "AMAZON.NextIntent"
-FINISHED = "FinishedIntent"  # "we're finished": never "my turn is over" (DoneIntent)
-LEAVING = frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", FINISHED})
+LEAVING = frozenset({STOP, CANCEL, NAVIGATE_HOME, PAUSE, FINISHED})
 # The care slot: requests for care are answered before anything else and never erase the place.
-CARE_INTENTS = frozenset({"SafetyIntent", "CounsellingIntent"})
+CARE_INTENTS = frozenset({SAFETY, COUNSELLING})
 HOST_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
 # A repair's follow-ups (skill/rituals/repair.py), with their meaning anywhere else (see `_follow_up`).
 BREAK = "BreakIntent"

@@ -31,3 +31,12 @@ MISSES = "misses"
 def asking(section: str, line: str) -> dict[str, str]:
     """The record of a question a ritual asks outside its kept place, asked again by `line` of `section`."""
     return {EXPECTING: ASKED_LINE, ASK_SECTION: section, ASK_LINE: line}
+
+# Set while this session's last reply came from a turn-taking ritual: what it waits for (skill.engine.turns).
+TURNS_WAITING = "turns_waiting"
+# A question for the couple's jar, read back and waiting for a yes (skill.rituals.our_jar).
+JAR_PENDING = "jar_pending"
+
+# For "repeat": the last speech and reprompt, as sent (skill/alexa/conversation.py).
+LAST_SPEECH = "_last_speech"
+LAST_REPROMPT = "_last_reprompt"

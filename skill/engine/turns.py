@@ -19,12 +19,14 @@ own content file may override any of them by using the same key.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from skill.engine.script import Pause, Reply, Say, Segment, Sound, host, to_partner
+from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, host, to_partner
+from skill.engine.session_keys import TURNS_WAITING
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
+from skill.intents import DONE, HEARD_SOMETHING, KEEP_TIME, NEXT, NO, RATING, SKIP, TAKE_OUR_TIME, YES
+from skill.record import Record
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
 SECTION = "turns"
@@ -32,16 +34,7 @@ PACED, OPEN = "paced", "open"
 PACES = (PACED, OPEN)
 PACE_SLOT, PACE_TYPE = "pace", "RITUAL_PACE"
 
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-RATING = "RatingIntent"
-TAKE_OUR_TIME = "TakeOurTimeIntent"
-KEEP_TIME = "KeepTimeIntent"
-SKIP = "SkipIntent"  # "skip", "pass", "we'd rather not": a rating is optional
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-# While someone talks, Alexa may catch a snatch of it: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
+# While someone talks, Alexa may catch a snatch of it (HEARD_SOMETHING): a gentle nudge beats the whole menu.
 FOLLOW_UPS = frozenset({DONE, NEXT, RATING, SKIP, TAKE_OUR_TIME, KEEP_TIME, YES, NO, HEARD_SOMETHING})
 # Everything that passes a rating by: nobody has to give a number in front of the other.
 SKIPS = frozenset({SKIP, NEXT, DONE})
@@ -49,8 +42,8 @@ SKIPS = frozenset({SKIP, NEXT, DONE})
 # What a ritual in progress waits for: someone talking (open pace), a rating, or "next" between two paced parts.
 TALKING, RATING_ASKED, NEXT_PART = "talking", "rating", "next_part"
 PLAYING = "playing"  # the last turns went into one answer, still playing: interrupted, it is a place again
-# Session key: set while this session's last reply came from a turn-taking ritual (a "yes" then means something).
-WAITING = "turns_waiting"
+# Set while this session's last reply came from a turn-taking ritual (a "yes" then means something).
+WAITING = TURNS_WAITING
 
 # A paced response holds at most this long: Alexa's 240 s, less a little room for the composer's rounding.
 PACED_SECONDS = MAX_SPEECH_AUDIO_SECONDS - 5
@@ -96,7 +89,7 @@ def interrupted_at(now: float, stretch: Any) -> int | None:
     return next((index for index, end in enumerate(ends) if elapsed < end), None)
 
 
-def open_hand_over(turn: Turn, partner: int | None, following: int | None | str) -> list[Segment]:
+def open_hand_over(turn: Turn, partner: int | None, following: int | str | None) -> list[Segment]:
     """The one hand-over phrase for an open turn, naming who goes next; the session then ends.
 
     `partner` speaks now (None: both together); `following` is who goes next (a partner, None for both,
@@ -126,8 +119,7 @@ def own_or_shared_line(turn: Turn, key: str, **values: Any) -> str:
     return turn.for_section(SECTION).line(key, **values)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Record):
     """One turn: the line that opens it (in the ritual's content), who speaks, and how long a paced hold lasts.
 
     `speaker` is 0 for whoever goes first this run, 1 for the other, None for both together (the host asks).
@@ -320,7 +312,7 @@ class TurnTaking:
         state.pop("stretch", None)
         if state.get("waiting") == NEXT_PART and 0 < state["cursor"] <= len(steps):
             heard = steps[state["cursor"] - 1]
-            return self._wait_for_next_part(turn, state, self.prompt(turn, state, heard), key="next_part_again")
+            return self._wait_for_next_part(turn, state, self._prompt(turn, state, heard), key="next_part_again")
         if state["cursor"] >= len(steps):
             return None
         return self._render(turn, state, [])
@@ -329,6 +321,17 @@ class TurnTaking:
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         """The line that opens a step; a ritual may add to it (tonight's question reads the question)."""
         return [self._say(turn, state, step, step.key)]
+
+    def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
+        """What a screen shows while the ritual waits: each prompt in the reply (marked PROMPT) as it is said,
+        and a hint for what the couple says next. A ritual may show something else (tonight's question does)."""
+        hint = {"waiting": state.get("waiting"), "open": state.get("pace") == OPEN or "step" in state}
+        return View("turns", {"ritual": self.name, **hint})
+
+    def _prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+        """The step's prompt, its lines to a partner marked as prompts for a screen."""
+        said = self.prompt(turn, state, step)
+        return [s._replace(mark=PROMPT) if isinstance(s, Say) and s.partner is not None else s for s in said]
 
     def _render(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
         """Whatever comes next from the cursor: the close, a rating question, an open turn or a paced stretch."""
@@ -360,7 +363,7 @@ class TurnTaking:
         ends: list[float] = []
         for step in ahead[:count]:
             starts.append(round(spoken_seconds(speech, turn.content.sounds), 1))
-            speech.extend(self.prompt(turn, state, step))
+            speech.extend(self._prompt(turn, state, step))
             speech.extend(timed_hold(min(step.hold, PACED_SECONDS), turn.content.sounds, clip if step.cue else None))
             ends.append(round(spoken_seconds(speech, turn.content.sounds), 1))
         state["stretch"] = {"at": int(turn.now.timestamp()), "from": state["cursor"], "starts": starts, "ends": ends}
@@ -376,12 +379,12 @@ class TurnTaking:
         """One prompt, and the one hand-over phrase naming who is next; the session ends while they talk."""
         state.pop("stretch", None)
         step = steps[state["cursor"]]
-        speech = [*lead, *self.prompt(turn, state, step), *self._hand_over_hint(turn, state, steps)]
+        speech = [*lead, *self._prompt(turn, state, step), *self._hand_over_hint(turn, state, steps)]
         return self._talk(turn, state, speech)
 
     def _hand_over_hint(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> list[Segment]:
         cursor = state["cursor"]
-        following: int | None | str = "end"
+        following: int | str | None = "end"
         if cursor + 1 < len(steps):
             following = self._partner(state, steps[cursor + 1])
         return open_hand_over(turn, self._partner(state, steps[cursor]), following)
@@ -390,13 +393,13 @@ class TurnTaking:
         """Someone talks as long as they like: the place is kept and the microphone closed."""
         state["waiting"] = TALKING
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, view=self.view(turn, state))
 
     def _ask_rating(
         self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment], *, key: str | None = None
     ) -> Reply:
         """The partner named, in their voice, asked for a number from one to ten (or to skip it)."""
-        asked = self.prompt(turn, state, step) if key is None else [self._say(turn, state, step, key)]
+        asked = self._prompt(turn, state, step) if key is None else [self._say(turn, state, step, key)]
         speech = [*lead, *asked]
         return self._wait(turn, state, RATING_ASKED, speech, (self._say(turn, state, step, "rating_reprompt"),))
 
@@ -452,7 +455,7 @@ class TurnTaking:
     ) -> Reply:
         state["waiting"] = waiting
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting})
+        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting}, view=self.view(turn, state))
 
     def _later(self, turn: Turn, state: dict[str, Any]) -> Reply:
         """Not now: the place stays kept (its expiry renewed) and the session ends."""
@@ -498,7 +501,8 @@ class TurnTaking:
         """The last turn is over: a closing line, and nothing left to continue."""
         if turn.active_ritual() == self.name:
             turn.end_progress()
-        return Reply(speech=(*speech, host(turn.line("closing"))), end_session=True)
+        view = self.view(turn, state) if state is not None else None  # the last prompts, in a hands-free round
+        return Reply(speech=(*speech, host(turn.line("closing"))), end_session=True, view=view)
 
     # -- small helpers ---------------------------------------------------------------------------------
     def _partner(self, state: dict[str, Any], step: Step) -> int | None:

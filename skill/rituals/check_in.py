@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.script import Reply, Segment, host
+from skill.engine.script import Reply, Segment, View, host
 from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
@@ -34,17 +34,13 @@ from skill.engine.trend import (
 )
 from skill.engine.turn import Turn
 from skill.engine.turns import FOLLOW_UPS, PACED, PACES, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.intents import CHECK_IN, HEARD_SOMETHING
+from skill.intents import CHECK_IN_HISTORY as HISTORY
+from skill.intents import CHECK_IN_REMINDER as REMINDER
+from skill.intents import HUG as HUG_INTENT
 from skill.rituals.roadblock import check_in_answer, check_in_question
 
 NAME = "check_in"
-CHECK_IN = "CheckInIntent"
-HISTORY = "CheckInHistoryIntent"
-REMINDER = "CheckInReminderIntent"
-RATING = "RatingIntent"
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-# While someone shares, Alexa may catch a snatch of what they say: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -87,8 +83,11 @@ def _closing(turn: Turn, count: int) -> str:
     return turn.line("closing_count", count=count)
 
 
-def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = None) -> list[Segment]:
-    """Each partner's move since the check-in before (if it was recent), in one or two short sentences."""
+def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = None) -> list[str]:
+    """Each partner's move since the check-in before (if it was recent), in one or two short sentences.
+
+    The one wording of the trend: spoken by the check-in, and shown under the chart (see `_shown`).
+    """
     change = change_since(weeks, key, within=int(turn.section.settings["compare_within_weeks"]))
     if change is None:
         return []
@@ -96,22 +95,28 @@ def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = 
     first, second = change.deltas
     if first == second:
         kind = "up" if first > 0 else "down" if first < 0 else "same"
-        return [host(turn.line(f"trend_both_{kind}", count=_number(turn, abs(first)), since=since_words))]
-    lines: list[Segment] = []
+        return [turn.line(f"trend_both_{kind}", count=_number(turn, abs(first)), since=since_words)]
+    lines: list[str] = []
     for partner, delta in enumerate(change.deltas):
         kind = "up" if delta > 0 else "down" if delta < 0 else "same"
         key_name = f"trend_one_{kind}" if partner == 0 else f"trend_also_{kind}"
         values = {"name": turn.name(partner), "count": _number(turn, abs(delta)), "since": since_words}
-        lines.append(host(turn.line(key_name, **values)))
+        lines.append(turn.line(key_name, **values))
     return lines
 
 
-def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[Segment]:
+def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[str]:
+    """The month's direction, when there are enough recent weeks to tell one."""
     view = month_view(weeks, key, span=int(turn.section.settings["month_weeks"]))
     if view is None:
         return []
     ratings = {"rating": _number(turn, view.around[0]), "other_rating": _number(turn, view.around[1])}
-    return [host(turn.line(f"month_{view.kind}", **ratings))]
+    return [turn.line(f"month_{view.kind}", **ratings)]
+
+
+def _shown(weeks: dict[str, Ratings], trend: list[str], month: list[str]) -> View:
+    """The chart of the weeks, with the trend beneath in the words just spoken: the month's, else the change."""
+    return View("history", {"weeks": {k: list(v) for k, v in weeks.items()}, "trend": " ".join(month or trend)})
 
 
 def _care(turn: Turn, ratings: tuple[int | None, int | None]) -> list[Segment]:
@@ -339,10 +344,12 @@ class CheckIn(TurnTaking):
         durable.update(count=count, last=turn.local_now.date().isoformat())
         speech: list[Segment] = [*lead, host(turn.line("thanks_both"))]
         care: list[Segment] = []
+        trend: list[str] = []
+        month: list[str] = []
         if week in weeks:
             ratings: Ratings = weeks[week]
-            speech += _trend(turn, weeks, week)
-            speech += _month(turn, weeks, week)
+            trend, month = _trend(turn, weeks, week), _month(turn, weeks, week)
+            speech += [host(line) for line in (*trend, *month)]
             change = change_since(weeks, week, within=int(turn.section.settings["compare_within_weeks"]))
             speech += check_in_answer(turn, change.deltas if change is not None else None)
             care = _care(turn, ratings)
@@ -354,12 +361,13 @@ class CheckIn(TurnTaking):
         speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
         if count == 1 and not again_this_week and "reminder" not in durable:
             speech.append(host(turn.line("reminder_hint")))
+        shown = _shown(weeks, trend, month)
         if care:
             turn.keep_progress({"step": CARE}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
-            return self._care_offer(turn, speech)
+            return self._care_offer(turn, speech)._replace(view=shown)
         turn.end_progress()
         speech.append(host(turn.line("goodbye")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, view=shown)
 
     def _care_offer(self, turn: Turn, speech: list[Segment]) -> Reply:
         """Something to do together right now, and the microphone open for the answer."""
@@ -376,7 +384,7 @@ class CheckIn(TurnTaking):
             from skill.rituals.hug import RITUAL as HUG  # only here: the hug is offered after a hard week
 
             seconds = str(turn.section.settings["care_hug_seconds"])
-            hug_turn = turn.for_section(HUG.name)._replace(slots={"seconds": seconds}, intent="HugIntent")
+            hug_turn = turn.for_section(HUG.name)._replace(slots={"seconds": seconds}, intent=HUG_INTENT)
             return HUG.start(hug_turn)
         return Reply(speech=(host(turn.line("care_declined")),), end_session=True)
 
@@ -388,7 +396,7 @@ class CheckIn(TurnTaking):
         every = sorted({*weeks, *partial}, key=lambda k: week_monday(k) or date.min)
         latest = every[-1] if every else None
         if latest is None:
-            return Reply(speech=(host(turn.line("history_none")),), end_session=True)
+            return Reply(speech=(host(turn.line("history_none")),), end_session=True, view=_shown(weeks, [], []))
         ago = weeks_apart(latest, week_key(turn.local_now.date()))
         if ago <= 0:
             when = turn.line("when_this_week")
@@ -397,23 +405,26 @@ class CheckIn(TurnTaking):
         else:
             when = turn.line("when_weeks_ago", count=_number(turn, ago))
         speech: list[Segment]
+        trend: list[str] = []
+        month: list[str] = []
         if latest in weeks:
             rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
             speech = [host(turn.line("history_last", when=when, **rated))]
-            speech += _trend(turn, weeks, latest, since="since_before")
+            trend = _trend(turn, weeks, latest, since="since_before")
             if ago <= 1:
-                speech += _month(turn, weeks, latest)
+                month = _month(turn, weeks, latest)
         else:  # the latest check-in had a number passed by: told as it was, never hidden behind an older one
             speech = [host(_partial_line(turn, when, partial[latest]))]
             if ago <= 1 and weeks:
-                speech += _month(turn, weeks, next(reversed(weeks)))
+                month = _month(turn, weeks, next(reversed(weeks)))
+        speech += [host(line) for line in (*trend, *month)]
         count = max(_count(turn), 1)
         if count == 1:
             speech.append(host(turn.line("history_count_one")))
         else:
             speech.append(host(turn.line("history_count", count=_number(turn, count))))
         speech.append(host(turn.line("history_close")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, view=_shown(weeks, trend, month))
 
     # -- "remind us every Sunday at 7" -------------------------------------------------------------
     def _remind(self, turn: Turn, asked: dict[str, Any]) -> Reply:

@@ -13,46 +13,58 @@ from skill.engine.host import menu
 from skill.engine.script import Reply, host
 from skill.engine.turn import Turn
 from skill.engine.turns import Step, TurnTaking
+from skill.household import Household
+from skill.intents import MORNING_GREETING as GOOD_MORNING
+from skill.record import Record
 
 NAME = "morning_coffee"
 # Runs remembered; a couple rarely has more than a couple of coffees a day.
 KEPT_RUNS = 4
 # "Good morning" starts morning coffee only in the morning (the host's hours for suggesting it).
-GOOD_MORNING = "MorningGreetingIntent"
 
 
-def _recent(turn: Turn) -> list[dict[str, Any]]:
-    """The last runs' prompt kinds with their dates, tolerating anything malformed in storage."""
-    state = turn.household.rituals.get(NAME)
+class Run(Record):
+    """One morning's coffee: its date (YYYY-MM-DD) and the prompt kinds it asked."""
+
+    date: str
+    prompts: tuple[str, ...]
+
+
+def recent_runs(household: Household) -> list[Run]:
+    """The last runs, oldest first, tolerating anything malformed in storage."""
+    state = household.rituals.get(NAME)
     runs = state.get("recent") if isinstance(state, dict) else None
-    if not isinstance(runs, list):
-        return []
     return [
-        run
-        for run in runs
+        Run(run["date"], tuple(str(p) for p in run["prompts"]))
+        for run in (runs if isinstance(runs, list) else [])
         if isinstance(run, dict) and isinstance(run.get("date"), str) and isinstance(run.get("prompts"), list)
     ]
+
+
+def keep_runs(household: Household, runs: list[Run]) -> None:
+    """Store the last KEPT_RUNS runs, beside anything else of the ritual's."""
+    state = household.rituals.get(NAME)
+    state = state if isinstance(state, dict) else {}
+    state["recent"] = [{"date": run.date, "prompts": list(run.prompts)} for run in runs[-KEPT_RUNS:]]
+    household.rituals[NAME] = state
 
 
 def choose_prompts(turn: Turn) -> list[str]:
     """Two different prompt kinds, none heard today or yesterday (else none from the last run), and remember them."""
     kinds = [kind for kind in turn.section.settings["prompts"] if kind in turn.section.lines]
     today = turn.now.date()
-    recent = _recent(turn)
+    recent = recent_runs(turn.household)
 
     def heard_on_or_after(day: date) -> set[str]:
-        return {str(p) for run in recent if run["date"] >= day.isoformat() for p in run["prompts"]}
+        return {p for run in recent if run.date >= day.isoformat() for p in run.prompts}
 
-    last_run = {str(p) for p in (recent[-1]["prompts"] if recent else [])}
+    last_run = set(recent[-1].prompts if recent else ())
     for heard in (heard_on_or_after(today - timedelta(days=1)), last_run, set()):
         fresh = [kind for kind in kinds if kind not in heard]
         if len(fresh) >= 2:
             break
     chosen = turn.rng.sample(fresh, 2)
-    state = turn.household.rituals.get(NAME)
-    state = state if isinstance(state, dict) else {}
-    state["recent"] = [*recent, {"date": today.isoformat(), "prompts": chosen}][-KEPT_RUNS:]
-    turn.household.rituals[NAME] = state
+    keep_runs(turn.household, [*recent, Run(today.isoformat(), tuple(chosen))])
     return chosen
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from skill.engine.host import menu
 from skill.engine.script import Reply, host
 from skill.engine.turn import Turn
+from skill.household import Household
 
 NAME = "our_situation"
 SLOT = "fact"
@@ -33,10 +34,22 @@ def _fact(turn: Turn) -> str | None:
     return FACT_INTENTS.get(turn.intent or "") or turn.slot_value_id(SLOT, SLOT_TYPE)
 
 
-def skipped(turn: Turn) -> set[str]:
-    state = turn.household.rituals.get(NAME)
+def skipped(household: Household) -> frozenset[str]:
+    """The assumptions this couple asked us not to make, as stored: {"skip": [sorted assumptions]}.
+
+    A look only (the state is not opened to change): tonight's question asks this on every draw.
+    """
+    state = household.peek_ritual(NAME)
     skip = state.get("skip") if isinstance(state, dict) else None
-    return {str(s) for s in skip} if isinstance(skip, list) else set()
+    return frozenset(str(s) for s in skip) if isinstance(skip, list) else frozenset()
+
+
+def keep_skipped(household: Household, skip: frozenset[str]) -> None:
+    """Store what to skip; nothing at all when nothing is skipped."""
+    if skip:
+        household.rituals[NAME] = {"skip": sorted(skip)}
+    else:
+        household.rituals.pop(NAME, None)
 
 
 class AboutUs:
@@ -49,15 +62,9 @@ class AboutUs:
         if fact is None:
             return Reply(speech=(host(turn.line("not_caught")),), reprompt=(host(turn.line("next", examples=examples)),))
         setting: dict[str, Any] = turn.section.settings["facts"][fact]
-        skip = skipped(turn)
-        if setting["skip"]:
-            skip.add(str(setting["assumption"]))
-        else:
-            skip.discard(str(setting["assumption"]))
-        if skip:
-            turn.household.rituals[NAME] = {"skip": sorted(skip)}
-        else:
-            turn.household.rituals.pop(NAME, None)
+        assumption = str(setting["assumption"])
+        skip = skipped(turn.household)
+        keep_skipped(turn.household, skip | {assumption} if setting["skip"] else skip - {assumption})
         return Reply(
             speech=(host(turn.line(f"noted_{fact}")), host(turn.line("next", examples=examples))),
             reprompt=(host(turn.host_line("offer_again", examples=examples)),),

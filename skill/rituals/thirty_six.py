@@ -46,6 +46,7 @@ from skill.engine.turns import (
     pace_from_slot,
     timed_total,
 )
+from skill.intents import START_OVER
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
 NAME = "thirty_six"
@@ -53,7 +54,6 @@ SETS = (1, 2, 3)
 PER_SET = 12
 # The one placeholder a question may hold: the name of the partner who is NOT answering.
 PARTNER_SLOT = "{partner}"
-START_OVER = "AMAZON.StartOverIntent"
 
 # Where a set stands once its answers are done.
 BETWEEN, GAZE, ASKING = "between", "gaze", "asking"

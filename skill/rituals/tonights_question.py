@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.digest import sha256_hex
-from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.script import Reply, Segment, View, host, to_partner
 from skill.engine.turn import Turn
 from skill.engine.turns import (
     FOLLOW_UPS,
@@ -26,21 +26,16 @@ from skill.engine.turns import (
     interrupted_at,
     pace_from_slot,
 )
+from skill.intents import ANOTHER_QUESTION as ANOTHER
+from skill.intents import DEEPER_QUESTION as DEEPER
+from skill.intents import HEARD_SOMETHING, NEXT, YES
+from skill.intents import LIGHTER_QUESTION as LIGHTER
+from skill.intents import TIRED_TONIGHT as TIRED
+from skill.rituals import our_jar, our_situation  # read through their owners' functions, never their storage
 
 NAME = "tonights_question"
 DEPTHS = ("light", "deeper", "deepest")
 DEPTH_TYPE = "QUESTION_DEPTH"
-
-ANOTHER = "AnotherQuestionIntent"
-LIGHTER = "LighterQuestionIntent"
-DEEPER = "DeeperQuestionIntent"
-TIRED = "TiredTonightIntent"
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-# While someone answers, Alexa may catch a snatch of their answer: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
 
 # The one placeholder a deck question may hold: the name of the partner who is NOT answering
@@ -59,17 +54,13 @@ def _questions(turn: Turn) -> list[Mapping[str, Any]]:
 def _question_text(turn: Turn, question_id: str) -> str | None:
     """The question's words, or None when the deck (or their jar) no longer has it."""
     if question_id.startswith(JAR_PREFIX):
-        from skill.rituals import our_jar as jar
-
-        return jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
+        return our_jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
     return next((str(q["text"]) for q in _questions(turn) if q["id"] == question_id), None)
 
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
-    """What this couple told us not to assume ("we don't live together", "we're new"): see our_situation."""
-    state = turn.household.peek_ritual("our_situation")
-    skipped = state.get("skip") if isinstance(state, dict) else None
-    return frozenset(skipped) & frozenset(ASSUMPTIONS) if isinstance(skipped, list) else frozenset()
+    """What this couple told us not to assume ("we don't live together", "we're new"), as our_situation keeps it."""
+    return our_situation.skipped(turn.household) & frozenset(ASSUMPTIONS)
 
 
 def addressed_to(question: str, other: str) -> str:
@@ -165,11 +156,7 @@ def _usual_depth(turn: Turn) -> str:
 
 def _jar_unheard(turn: Turn) -> bool:
     """Whether the couple's own jar holds a question they have not been asked yet."""
-    if "our_jar" not in turn.household.rituals:
-        return False
-    from skill.rituals import our_jar as jar
-
-    return jar.unheard(turn.household) > 0
+    return our_jar.unheard(turn.household) > 0
 
 
 def _shift(depth: str, step: int) -> str:
@@ -232,6 +219,17 @@ class TonightsQuestion(TurnTaking):
         """The question of `state` as `partner` hears it (a name slot holds the other's name); None if it is gone."""
         text = _question_text(turn, str(state.get("question")))
         return None if text is None else addressed_to(text, turn.name(1 - partner))
+
+    def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
+        """The question as each partner hears it, its depth, and whose turn (the prompts are marked in the speech)."""
+        words = [self.question_words(turn, state, partner) for partner in (0, 1)]
+        if words[0] is None or words[1] is None:
+            return None  # the question is gone (their jar emptied): nothing true to show
+        jar = str(state.get("question", "")).startswith(JAR_PREFIX)
+        depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
+        shown = {"first": int(state["first"]), "cursor": int(state["cursor"]), "offer": state.get("step") == OFFER}
+        level = 0 if jar else DEPTHS.index(depth) + 1  # 0: their own jar's question
+        return View("question", {"words": words, "depth": None if jar else depth, "level": level, "pace": state.get("pace"), **shown})
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
