@@ -27,6 +27,7 @@ PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count"
 # The weekly check-in's ratings, trend and reminder, and the care answers' numbers.
 PLACEHOLDERS |= {"rating", "other_rating", "ordinal", "since", "when", "day", "time", "helpline", "phone", "emergency"}
 PLACEHOLDERS |= {"question", "questions"}  # the couple's own jar
+PLACEHOLDERS |= {"roadblock"}  # the roadblock the couple named, in its listed words
 
 
 class ContentError(ValueError):

@@ -67,10 +67,11 @@ def consent_answer(status: str | None, *, code: str = "200", scope: str = TIMERS
 
 
 class AlexaApiStandIn:
-    """An HTTP server on 127.0.0.1 (a free port) answering POSTs with `status`, or hanging when `hang`."""
+    """An HTTP server on 127.0.0.1 (a free port) answering POST, PUT and DELETE with `status`, or hanging when `hang`."""
 
     def __init__(self, status: int = 200, *, hang: bool = False) -> None:
         self.status = status
+        self.by_method: dict[str, int] = {}  # a status for one method only ({"DELETE": 500}: Alexa failing a delete)
         self.hang = hang
         self.received: list[Received] = []
         self.reminders: list[str] = []  # the alert tokens of the reminders there are, which a PUT may change
@@ -87,7 +88,7 @@ class AlexaApiStandIn:
                 if standin.hang:
                     standin._release.wait(timeout=30)  # never answers while the test waits
                     return
-                status = standin.status
+                status = standin.by_method.get("POST", standin.status)
                 if 200 <= status < 300 and self.path.startswith("/v1/alerts/reminders"):
                     made = standin.reminders_made
                     token = f"{REMINDER_CREATED['alertToken']}-{made}" if made else str(REMINDER_CREATED["alertToken"])
@@ -114,11 +115,24 @@ class AlexaApiStandIn:
                 standin.received.append(Received("PUT", self.path, headers, json.loads(raw or b"null")))
                 token = self.path.rsplit("/", 1)[-1]
                 known = token in standin.reminders
-                status = standin.status if known else 404
+                status = standin.by_method.get("PUT", standin.status) if known else 404
                 body = {**REMINDER_CREATED, "alertToken": token, "version": "2"} if 200 <= status < 300 else ERRORS.get(status, {"code": "NOT_FOUND", "message": "Not found."})
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_DELETE(self) -> None:  # noqa: N802 (http.server's naming): a reminder deleted, an empty 200
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                standin.received.append(Received("DELETE", self.path, headers, None))
+                token = self.path.rsplit("/", 1)[-1]
+                status = standin.by_method.get("DELETE", standin.status) if token in standin.reminders else 404
+                if 200 <= status < 300:
+                    standin.reminders.remove(token)
+                data = b"" if 200 <= status < 300 else json.dumps(ERRORS.get(status, {"code": "NOT_FOUND"})).encode()
+                self.send_response(status)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

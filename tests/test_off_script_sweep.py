@@ -37,8 +37,10 @@ RENAME_QUESTION = load_content("en-US").section("names").lines.variants("rename_
 MAX_POINTS = 6  # waiting points followed per way of starting a ritual
 HOST_LINES = load_content("en-US").section("host").lines
 PAUSED = [*HOST_LINES.variants("paused"), *HOST_LINES.variants("finished_kept")]
+# "We need a break" leaves like "pause" in every ritual but a repair, which answers it as its own.
 LEAVING = frozenset(
-    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", "FinishedIntent"}
+    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", "FinishedIntent",
+     "BreakIntent"}
 )
 
 

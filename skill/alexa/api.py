@@ -98,7 +98,7 @@ def _post(
     api_endpoint: str,
     api_access_token: str,
     path: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | None,
     budget: CallBudget | None = None,
     *,
     method: str = "POST",
@@ -119,15 +119,11 @@ def _post(
     if timeout is None:
         log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": shown})
         return AlertResult(AlertStatus.FAILED)
+    headers = {"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"}
+    if body is not None:  # a DELETE has none
+        headers["Content-Type"] = "application/json"
     request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode("utf-8"),
-        method=method,
-        headers={
-            "Authorization": f"Bearer {api_access_token}",
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        },
+        url, data=json.dumps(body).encode("utf-8") if body is not None else None, method=method, headers=headers
     )
     token: str | None = None
     try:
@@ -252,6 +248,11 @@ def create_reminder(
     return _post(api_endpoint, api_access_token, REMINDERS_PATH, body, budget)
 
 
+def delete_reminder(api_endpoint: str, api_access_token: str, token: str, *, budget: CallBudget | None = None) -> AlertResult:
+    """DELETE /v1/alerts/reminders/{alertToken} (404: it was gone already)."""
+    return _post(api_endpoint, api_access_token, f"{REMINDERS_PATH}/{token}", None, budget, method="DELETE")
+
+
 class RequestAlerts:
     """The engine's Alerts port for one Alexa request: its API endpoint, its token, its time."""
 
@@ -283,13 +284,25 @@ class RequestAlerts:
     def create_weekly_reminder(
         self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
     ) -> AlertResult:
-        key = ("reminder", first, text, locale, time_zone, replacing)
+        return self.create_reminder(first, None, text, locale, time_zone, replacing)
+
+    def create_reminder(
+        self, first: datetime, rule: str | None, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        """A reminder by `rule` (None: every week at `first`'s weekday and time)."""
+        key = ("reminder", first, rule, text, locale, time_zone, replacing)
         if key not in self._done:
-            self._done[key] = self._create_weekly_reminder(first, text, locale, time_zone, replacing)
+            self._done[key] = self._create_reminder(first, rule, text, locale, time_zone, replacing)
         return self._done[key]
 
-    def _create_weekly_reminder(
-        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None
+    def delete_reminder(self, token: str) -> AlertResult:
+        key = ("delete reminder", token)
+        if key not in self._done:
+            self._done[key] = delete_reminder(self._endpoint, self._token, token, budget=self._budget)
+        return self._done[key]
+
+    def _create_reminder(
+        self, first: datetime, rule: str | None, text: str, locale: str, time_zone: str | None, replacing: str | None
     ) -> AlertResult:
         zone = _zone(time_zone)
         request_time = self._now.astimezone(zone) if zone else self._now
@@ -299,7 +312,7 @@ class RequestAlerts:
             self._token,
             request_time=request_time,
             start=start,
-            recurrence_rule=weekly_rule(start),
+            recurrence_rule=rule or weekly_rule(start),
             text=text,
             locale=locale,
             time_zone=time_zone if zone else None,

@@ -76,6 +76,14 @@ class AlertsOnFirstUse:
     ) -> AlertResult:
         return self._made().create_weekly_reminder(first, text, locale, time_zone, replacing)
 
+    def create_reminder(
+        self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        return self._made().create_reminder(first, rule, text, locale, time_zone, replacing)
+
+    def delete_reminder(self, token: str) -> AlertResult:
+        return self._made().delete_reminder(token)
+
 
 class Services:
     """What every handler shares; the store is opened on first use, never at import.

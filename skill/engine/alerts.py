@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Protocol
@@ -53,8 +54,27 @@ class Alerts(Protocol):
         """
         ...
 
+    def create_reminder(
+        self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        """A reminder from `first` (local time), repeating by the RFC 5545 `rule`; `replacing` as above."""
+        ...
+
+    def delete_reminder(self, token: str) -> AlertResult:
+        """The reminder `token`, deleted (an `http_status` of 404: it was gone already)."""
+        ...
+
 
 def weekly_rule(first: datetime) -> str:
     """An RFC 5545 rule for "every week at this weekday and time", as the Reminders API takes it."""
     day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[first.weekday()]
     return f"FREQ=WEEKLY;BYDAY={day};BYHOUR={first.hour};BYMINUTE={first.minute};BYSECOND=0;INTERVAL=1"
+
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def days_rule(days: Sequence[int], hour: int, minute: int) -> str:
+    """An RFC 5545 rule for "every week on these weekdays (Monday 0) at this time": MO,WE,FR at 12:00."""
+    codes = ",".join(WEEKDAY_CODES[day] for day in sorted(set(days)))
+    return f"FREQ=WEEKLY;BYDAY={codes};BYHOUR={hour};BYMINUTE={minute};BYSECOND=0;INTERVAL=1"

@@ -36,10 +36,13 @@ _EXAMPLES: dict[str, tuple[Content, dict[str, str]]] = {}
 
 
 def _timely(turn: Turn) -> str | None:
-    """The ritual that suits the couple's local hour (morning coffee in the morning, five magic minutes at bedtime)."""
-    hour = turn.known_local_now.hour
+    """The ritual that suits the couple's local hour (morning coffee in the morning, five magic minutes at bedtime);
+    a slot with a `weekday` (Monday 0) suits that day only (the Sunday share on a Sunday)."""
+    now = turn.known_local_now
     for slot in turn.content.section("host").settings.get("suggest_by_hour", []):
-        if int(slot["from"]) <= hour < int(slot["to"]) and slot["ritual"] in turn.content.sections:
+        if "weekday" in slot and int(slot["weekday"]) != now.weekday():
+            continue
+        if int(slot["from"]) <= now.hour < int(slot["to"]) and slot["ritual"] in turn.content.sections:
             return str(slot["ritual"])
     return None
 

@@ -23,7 +23,8 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
    "I'm done") asks it again: it is not an answer. A stray word asks any waiting question again, the resume
    offer too (the kept turn must not start unheard).
 9. **follow-up**: an intent the ritual in progress answers ("continue", "I'm done", "next", a rating...), or
-   a yes or no to the resume offer.
+   a yes or no to the resume offer. "We need a break" is the repair's own; in any other ritual it is a pause,
+   and "it keeps happening" outside a repair is the counselling answer.
 10. **off script**: anything else: the pending question again; mid-ritual, the ritual says where they are;
     otherwise the host's kind fallback.
 
@@ -70,6 +71,9 @@ LEAVING = frozenset({STOP, CANCEL, NAVIGATE_HOME, PAUSE, FINISHED})
 # The care slot: requests for care are answered before anything else and never erase the place.
 CARE_INTENTS = frozenset({SAFETY, DISTRESS, COUNSELLING})
 HOST_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
+# A repair's follow-ups (skill/rituals/repair.py), with their meaning anywhere else (see `_follow_up`).
+BREAK = "BreakIntent"
+KEEPS_HAPPENING = "KeepsHappeningIntent"
 
 # The rules, in order (see the module's docstring).
 LEAVE = "leave"
@@ -278,6 +282,8 @@ def _follow_up(turn: Turn, intent: str) -> Reply:
                 return ritual.resume(ritual_turn)
             if intent in ritual.follow_ups:
                 return ritual.proceed(ritual_turn, intent)
+        if intent == BREAK:  # "we need a break" in any other ritual: a pause, the place kept
+            return _answer_by_rule(turn, intent, LEAVE)
         # Anything else the ritual has no use for keeps its place, and says where they are.
         kept = place.keep_place(turn)
         if kept is not None:
@@ -287,6 +293,10 @@ def _follow_up(turn: Turn, intent: str) -> Reply:
         return _on_purpose(turn._replace(intent=intent), intent, starts) or host.fallback(turn)
     if intent == RESUME:
         return host.nothing_to_resume(turn)
+    if intent == BREAK:
+        return host.goodbye(turn)
+    if intent == KEEPS_HAPPENING:  # the same fight again, outside a repair: the counselling answer, as care
+        return _care(turn, "CounsellingIntent")
     if intent == YES:
         return host.which_one(turn)
     if intent == NO:

@@ -38,6 +38,7 @@ from skill.intents import CHECK_IN, DONE
 from skill.intents import CHECK_IN_HISTORY as HISTORY
 from skill.intents import CHECK_IN_REMINDER as REMINDER
 from skill.intents import HUG as HUG_INTENT
+from skill.rituals.roadblock import check_in_answer, check_in_question
 
 NAME = "check_in"
 
@@ -224,7 +225,7 @@ class CheckIn(TurnTaking):
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         line = self._say(turn, state, step, step.key)
         if step.key == "rating_first":
-            return [host(turn.line("rating_intro")), line]
+            return [host(turn.line("rating_intro")), *check_in_question(turn), line]
         return [line]
 
     def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
@@ -361,6 +362,8 @@ class CheckIn(TurnTaking):
         if week in weeks:
             trend, month = _trend(turn, weeks, week), _month(turn, weeks, week)
             speech += [host(line) for line in (*trend, *month)]
+            change = change_since(weeks, week, within=int(turn.section.settings["compare_within_weeks"]))
+            speech += check_in_answer(turn, change.deltas if change is not None else None)
         else:
             speech.append(host(turn.line("less_to_go_on")))
         speech += _tune_up(turn, count, False)
