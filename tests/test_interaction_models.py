@@ -22,6 +22,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
+from skill import intents as intents_module
 from skill.alexa import handlers
 from skill.alexa.skill import build_skill
 from skill.cli.nlu import Understanding, addressed
@@ -157,9 +158,10 @@ FALLBACK = f"router {router.OFF_SCRIPT}"
 
 @cache
 def intents_named_in_code() -> frozenset[str]:
-    """Intent names the code acts on: those rituals start or follow up, and those the Alexa handlers name."""
+    """Intent names the code acts on: those rituals start or follow up, and those the Alexa handlers and the router
+    name (spelled there, or declared once in skill/intents.py, where every name the code compares with lives)."""
     names = set(registry()) | set(follow_up_intents())
-    for module in (handlers, router):
+    for module in (handlers, router, intents_module):
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
         names |= {
             node.value
