@@ -22,7 +22,6 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
-from skill import intents as intents_module
 from skill.alexa import handlers
 from skill.alexa.skill import build_skill
 from skill.cli.nlu import Understanding, addressed
@@ -158,16 +157,24 @@ FALLBACK = f"router {router.OFF_SCRIPT}"
 
 @cache
 def intents_named_in_code() -> frozenset[str]:
-    """Intent names the code acts on: those rituals start or follow up, and those the Alexa handlers and the router
-    name (spelled there, or declared once in skill/intents.py, where every name the code compares with lives)."""
+    """Intent names the code acts on: those rituals start or follow up, and those the Alexa handlers name."""
+    from skill import intents
+
+    declared = {name: value for name, value in vars(intents).items() if isinstance(value, str) and _INTENT_NAME.fullmatch(value)}
     names = set(registry()) | set(follow_up_intents())
-    for module in (handlers, router, intents_module):
+    for module in (handlers, router):
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
-        names |= {
-            node.value
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _INTENT_NAME.fullmatch(node.value)
-        }
+        # A name from skill/intents.py counts as that intent's name, however it is imported (`as` included).
+        aliases = {alias.asname or alias.name: alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                   and node.module == "skill.intents" for alias in node.names}  # fmt: skip
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _INTENT_NAME.fullmatch(node.value):
+                names.add(node.value)
+            elif isinstance(node, ast.Name) and aliases.get(node.id) in declared:
+                names.add(declared[aliases[node.id]])
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "intents":
+                if node.attr in declared:
+                    names.add(declared[node.attr])
     return frozenset(names)
 
 
