@@ -155,8 +155,9 @@ def test_the_manifest_declares_exactly_what_the_code_declares(project: Path) -> 
     # SkillDisabled (disabling the skill erases the household).
     assert set(permissions) == {PERSON_ID_SCOPE, TIMERS, REMINDERS}
     assert events == ["SKILL_DISABLED"]
-    # APL (the Echo Show screens): without it Alexa never says that a device has a screen.
-    assert interfaces == ["ALEXA_PRESENTATION_APL"]
+    # APL (the Echo Show screens): without it Alexa never says that a device has a screen. Name-free requests
+    # ("Alexa, give us tonight's question"): without it Alexa never asks whether we can fulfil one.
+    assert interfaces == ["ALEXA_PRESENTATION_APL", "CAN_FULFILL_INTENT_REQUEST"]
 
 
 def test_every_alexa_scope_named_in_the_code_is_declared(project: Path) -> None:

@@ -17,6 +17,7 @@ from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa import handlers
+from skill.alexa.can_fulfill import CanFulfillHandler
 from skill.alexa.conversation import Services
 from skill import screen
 from skill.logs import get_logger
@@ -117,6 +118,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
         handlers.FallbackHandler,
     ):
         builder.add_request_handler(handler_class(services))
+    builder.add_request_handler(CanFulfillHandler())  # name-free: answers, never acts
     builder.add_request_handler(handlers.SessionEndedHandler())
     builder.add_request_handler(handlers.OtherRequestHandler())
     builder.add_exception_handler(handlers.ApologyHandler())
