@@ -98,6 +98,7 @@ class Conversation:
         self.handler_input = handler_input
         self.services = services
         self.facts: RequestFacts = read_facts(handler_input)
+        self.section: str | None = None  # the content section this request's reply speaks from
         self.content: Content = load_content(self.facts.locale or "")
 
     def _turn(self, household: Household, section: str) -> Turn:
@@ -161,6 +162,7 @@ class Conversation:
 
     def respond(self, produce: Produce, *, section: str = "host", remember: bool = True) -> Response:
         """Run `produce` on this couple's household (stored when `remember`) and render what it says."""
+        self.section = section
         final: dict[str, Household] = {}
 
         def change(household: Household) -> Reply:
@@ -192,6 +194,10 @@ class Conversation:
         voices = self.content.voices[::-1] if household.voices_swapped else self.content.voices
         speech = compose(reply.speech, voices, self.content.sounds)
         builder = self.handler_input.response_builder.speak(speech)
+        from skill.alexa.cards import card_for
+
+        if (card := card_for(reply, household, self.section)) is not None:
+            builder.set_card(card)
         if reply.ask_permission is not None:
             # Alexa asks the consent question itself and answers with a Connections.Response request;
             # the ritual kept its place in the household, so nothing here depends on session attributes.

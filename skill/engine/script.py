@@ -29,6 +29,17 @@ class Sound(Record):
 Segment = Say | Pause | Sound
 
 
+class Card(Record):
+    """Something to revisit in the Alexa app (a home card): tonight's question, the check-in's numbers.
+
+    Only a ritual that means to leave one sets it; a care or safety answer never does (skill/alexa/cards.py
+    drops one on those all the same), and a couple who said "no cards" never gets one.
+    """
+
+    title: str
+    text: str
+
+
 class Reply(Record):
     """One response: what to say, what to say if nobody answers, and whether the session ends.
 
@@ -44,6 +55,7 @@ class Reply(Record):
     # A permission scope to ask the couple for by voice after `speech`; Alexa asks the question itself
     # and answers later with the outcome (see Ritual `on_permission`), so such a reply has no reprompt.
     ask_permission: str | None
+    card: Card | None
 
     def __init__(
         self,
@@ -52,13 +64,14 @@ class Reply(Record):
         end_session: bool = False,
         session: dict[str, Any] | None = None,
         ask_permission: str | None = None,
+        card: Card | None = None,
     ) -> None:
         if ask_permission is not None:
             if reprompt:
                 raise ValueError("a reply that asks for a permission hands the microphone to Alexa: no reprompt")
         elif not end_session and not reprompt:
             raise ValueError("a reply that keeps the session open needs a reprompt")
-        super().__init__(speech, reprompt, end_session, {} if session is None else session, ask_permission)
+        super().__init__(speech, reprompt, end_session, {} if session is None else session, ask_permission, card)
 
 
 def host(text: str) -> Say:

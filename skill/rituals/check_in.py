@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.script import Reply, Segment, host
+from skill.engine.script import Card, Reply, Say, Segment, host
 from skill.engine.trend import (
     Ratings,
     change_since,
@@ -99,6 +99,16 @@ def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = 
         values = {"name": turn.name(partner), "count": _number(turn, abs(delta)), "since": since_words}
         lines.append(host(turn.line(key_name, **values)))
     return lines
+
+
+def _card(turn: Turn, given: list[int | None], trend: list[Segment]) -> Card:
+    """This week's numbers and how they moved, to see again in the Alexa app (never after a care answer)."""
+    numbers = [
+        turn.line("card_number", name=turn.name(partner), rating=rating if rating is not None else turn.line("card_skipped"))
+        for partner, rating in enumerate(given)
+    ]
+    moved = [segment.text for segment in trend if isinstance(segment, Say)]
+    return Card(turn.line("card_title"), "\n".join([*numbers, *moved]))
 
 
 def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[Segment]:
@@ -300,15 +310,17 @@ class CheckIn(TurnTaking):
         durable.update(count=count, last=turn.local_now.date().isoformat())
         speech: list[Segment] = [*lead, host(turn.line("thanks_both"))]
         care: list[Segment] = []
+        trend: list[Segment] = []
         if week in weeks:
             ratings: Ratings = weeks[week]
-            speech += _trend(turn, weeks, week)
-            speech += _month(turn, weeks, week)
+            trend = [*_trend(turn, weeks, week), *_month(turn, weeks, week)]
+            speech += trend
             care = _care(turn, ratings)
         else:
             speech.append(host(turn.line("less_to_go_on")))
             care = _care(turn, (given[0], given[1]))
         speech += care
+        card = None if care else _card(turn, given, trend)
         speech += _tune_up(turn, count, bool(care))
         speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
         if count == 1 and not again_this_week and "reminder" not in durable:
@@ -318,7 +330,7 @@ class CheckIn(TurnTaking):
             return self._care_offer(turn, speech)
         turn.end_progress()
         speech.append(host(turn.line("goodbye")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, card=card)
 
     def _care_offer(self, turn: Turn, speech: list[Segment]) -> Reply:
         """Something to do together right now, and the microphone open for the answer."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.digest import sha256_hex
-from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.script import Card, Reply, Segment, host, to_partner
 from skill.engine.turn import Turn
 from skill.engine.turns import (
     FOLLOW_UPS,
@@ -212,7 +212,7 @@ class TonightsQuestion(TurnTaking):
             lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
-        return self._render(turn, state, lead)
+        return self._with_card(turn, state, self._render(turn, state, lead), "card_title_jar")
 
     def question_words(self, turn: Turn, state: dict[str, Any], partner: int) -> str | None:
         """The question of `state` as `partner` hears it (a name slot holds the other's name); None if it is gone."""
@@ -309,7 +309,14 @@ class TonightsQuestion(TurnTaking):
             lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": question_id, "depth": depth}
-        return self._render(turn, state, lead)
+        return self._with_card(turn, state, self._render(turn, state, lead), "card_title")
+
+    def _with_card(self, turn: Turn, state: dict[str, Any], reply: Reply, title: str) -> Reply:
+        """The question on a card in the Alexa app, as the first to answer hears it, to come back to later."""
+        words = self.question_words(turn, state, int(state["first"]))
+        if words is None:
+            return reply
+        return reply._replace(card=Card(turn.line(title), words))
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
         """Both have answered: would they like another?"""

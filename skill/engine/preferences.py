@@ -1,0 +1,57 @@
+"""What a couple told us they would rather not have: cards in the Alexa app, a sound bed, a routine offer.
+
+Kept under household.rituals["preferences"], a few booleans and a date, nothing said freely:
+    {"cards": false, "music": false, "routine_offer": "2026-11-22" (when it was made, once)}
+Absent means the default: cards and the sound bed on, no routine offered yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skill.household import Household
+
+SECTION = "preferences"
+CARDS, MUSIC, ROUTINE_OFFER = "cards", "music", "routine_offer"
+
+
+def _state(household: Household) -> dict[str, Any]:
+    return household.ritual_state(SECTION)
+
+
+def _read(household: Household) -> dict[str, Any]:
+    """The stored preferences without making an empty entry (a read must not change the household)."""
+    state = household.rituals.get(SECTION)
+    return state if isinstance(state, dict) else {}
+
+
+def cards_on(household: Household) -> bool:
+    return _read(household).get(CARDS) is not False
+
+
+def music_on(household: Household) -> bool:
+    return _read(household).get(MUSIC) is not False
+
+
+def set_cards(household: Household, on: bool) -> None:
+    _set(household, CARDS, on)
+
+
+def set_music(household: Household, on: bool) -> None:
+    _set(household, MUSIC, on)
+
+
+def _set(household: Household, key: str, on: bool) -> None:
+    state = _state(household)
+    if on:
+        state.pop(key, None)  # the default again: nothing to keep
+    else:
+        state[key] = False
+
+
+def routine_offered(household: Household) -> bool:
+    return isinstance(_read(household).get(ROUTINE_OFFER), str)
+
+
+def note_routine_offered(household: Household, day: str) -> None:
+    _state(household)[ROUTINE_OFFER] = day
