@@ -27,6 +27,8 @@ PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count"
 # The weekly check-in's ratings, trend and reminder, and the safety pointer's helpline.
 PLACEHOLDERS |= {"rating", "other_rating", "ordinal", "since", "when", "day", "time", "helpline", "phone", "emergency"}
 PLACEHOLDERS |= {"question", "questions"}  # the couple's own jar
+# Alexa fills in the skill's own name when a timer that hands back asks to bring the couple back (Timers API).
+PLACEHOLDERS |= {"continueWithSkillName"}
 
 
 class ContentError(ValueError):

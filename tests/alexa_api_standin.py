@@ -69,9 +69,11 @@ def consent_answer(status: str | None, *, code: str = "200", scope: str = TIMERS
 class AlexaApiStandIn:
     """An HTTP server on 127.0.0.1 (a free port) answering POSTs with `status`, or hanging when `hang`."""
 
-    def __init__(self, status: int = 200, *, hang: bool = False) -> None:
+    def __init__(self, status: int = 200, *, hang: bool = False, refuse_launch_task: bool = False) -> None:
         self.status = status
         self.hang = hang
+        # As Alexa answers where a timer may not launch a task: 400 to a LAUNCH_TASK timer, the status to others.
+        self.refuse_launch_task = refuse_launch_task
         self.received: list[Received] = []
         self._release = threading.Event()
         standin = self
@@ -86,6 +88,10 @@ class AlexaApiStandIn:
                     standin._release.wait(timeout=30)  # never answers while the test waits
                     return
                 status = standin.status
+                body = standin.received[-1].body
+                operation = ((body or {}).get("triggeringBehavior") or {}).get("operation") or {} if isinstance(body, dict) else {}
+                if standin.refuse_launch_task and operation.get("type") == "LAUNCH_TASK":
+                    status = 400
                 if 200 <= status < 300:
                     body = REMINDER_CREATED if self.path.startswith("/v1/alerts/reminders") else TIMER_CREATED
                 else:

@@ -160,6 +160,18 @@ def test_the_manifest_declares_exactly_what_the_code_declares(project: Path) -> 
     assert interfaces == ["ALEXA_PRESENTATION_APL", "CAN_FULFILL_INTENT_REQUEST"]
 
 
+def test_the_manifest_lists_every_task_the_skill_handles_and_the_package_holds_each_definition(project: Path) -> None:
+    from skill.alexa.tasks import MANIFEST_TASKS
+
+    manifest = read(project / "skill-package" / "skill.json")["manifest"]
+    listed = {(task["name"], task["version"]) for task in manifest["apis"]["custom"]["tasks"]}
+    assert listed == set(MANIFEST_TASKS)
+    assert {"MorningCoffee", "Hug", "MagicMinutes", "TonightsQuestion", "WeeklyCheckIn", "CloseRitual"} == {n for n, _ in listed}
+    for name, version in listed:
+        copied = project / "skill-package" / "tasks" / f"{name}.{version}.json"
+        assert copied.read_text() == (ROOT / "skill-package" / "tasks" / copied.name).read_text()
+
+
 def test_every_alexa_scope_named_in_the_code_is_declared(project: Path) -> None:
     """A scope written anywhere in the skill (a ritual, an API call, the request reader) is in the manifest."""
     named = {

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.interfaces.connections import SendRequestDirective
 
     from skill.alexa.api import CallBudget, RequestAlerts
-    from skill.engine.alerts import AlertResult, Alerts
+    from skill.engine.alerts import AlertResult, Alerts, HandBack
 
 LAST_SPEECH = "_last_speech"
 LAST_REPROMPT = "_last_reprompt"
@@ -55,8 +55,16 @@ class AlertsOnFirstUse:
     """This request's timers and reminders (the engine's Alerts port): the Alexa API client behind it is imported
     and made when a ritual first sets one. Most requests set none, and a cold start then does without it."""
 
-    def __init__(self, api_endpoint: str, api_access_token: str, now: datetime, budget: Callable[[], CallBudget]) -> None:
+    def __init__(
+        self,
+        api_endpoint: str,
+        api_access_token: str,
+        now: datetime,
+        budget: Callable[[], CallBudget],
+        skill_id: str | None = None,
+    ) -> None:
         self._endpoint, self._token, self._now, self._budget = api_endpoint, api_access_token, now, budget
+        self._skill_id = skill_id
         self._alerts: RequestAlerts | None = None
 
     def __repr__(self) -> str:
@@ -66,11 +74,13 @@ class AlertsOnFirstUse:
         if self._alerts is None:
             from skill.alexa.api import RequestAlerts
 
-            self._alerts = RequestAlerts(self._endpoint, self._token, self._now, self._budget())
+            self._alerts = RequestAlerts(self._endpoint, self._token, self._now, self._budget(), self._skill_id)
         return self._alerts
 
-    def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
-        return self._made().start_timer(seconds, label, announcement, locale)
+    def start_timer(
+        self, seconds: int, label: str, announcement: str, locale: str, hand_back: HandBack | None = None
+    ) -> AlertResult:
+        return self._made().start_timer(seconds, label, announcement, locale, hand_back)
 
     def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
         return self._made().create_weekly_reminder(first, text, locale, time_zone)
@@ -130,7 +140,9 @@ class Conversation:
         token = getattr(system, "api_access_token", None)
         if not endpoint or not token:
             return None
-        return AlertsOnFirstUse(endpoint, token, self.facts.now, lambda: self.api_budget)
+        application = getattr(system, "application", None)
+        skill_id = getattr(application, "application_id", None)
+        return AlertsOnFirstUse(endpoint, token, self.facts.now, lambda: self.api_budget, skill_id)
 
     @cached_property
     def api_budget(self) -> CallBudget:

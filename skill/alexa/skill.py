@@ -18,6 +18,7 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa import handlers
 from skill.alexa.can_fulfill import CanFulfillHandler
+from skill.alexa.tasks import TaskLaunchHandler
 from skill.alexa.conversation import Services
 from skill import screen
 from skill.logs import get_logger
@@ -102,6 +103,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     services = Services(open_households=lambda: Households(open_store_fn()))
     builder = SkillBuilder()
     for handler_class in (
+        TaskLaunchHandler,  # before the plain launch: a launch that carries one of our tasks
         handlers.LaunchHandler,
         handlers.SetNamesHandler,
         handlers.MyNameHandler,
