@@ -128,6 +128,12 @@ class Conversation:
             look_up_time_zone=self.time_zone_lookup,
         )
 
+    @property
+    def skill_id(self) -> str | None:
+        envelope = self.handler_input.request_envelope
+        system = envelope.context.system if envelope.context else None
+        return getattr(getattr(system, "application", None), "application_id", None)
+
     @cached_property
     def alerts(self) -> Alerts | None:
         """Timers and reminders through the Alexa APIs with this request's endpoint and token, if it has them.
@@ -140,9 +146,7 @@ class Conversation:
         token = getattr(system, "api_access_token", None)
         if not endpoint or not token:
             return None
-        application = getattr(system, "application", None)
-        skill_id = getattr(application, "application_id", None)
-        return AlertsOnFirstUse(endpoint, token, self.facts.now, lambda: self.api_budget, skill_id)
+        return AlertsOnFirstUse(endpoint, token, self.facts.now, lambda: self.api_budget, self.skill_id)
 
     @cached_property
     def api_budget(self) -> CallBudget:
@@ -210,6 +214,13 @@ class Conversation:
 
         if (card := card_for(reply, household, self.section)) is not None:
             builder.set_card(card)
+        if reply.offer_routine is not None and self.skill_id and self.facts.locale:
+            # Alexa asks the couple itself and resumes the session with the answer (skill/alexa/routines.py).
+            from skill.alexa.routines import offer_directive
+
+            builder.add_directive(offer_directive(reply.offer_routine, self.skill_id, self.facts.locale, self.content))
+            self._keep_in_session({})
+            return builder.response
         if reply.ask_permission is not None:
             # Alexa asks the consent question itself and answers with a Connections.Response request;
             # the ritual kept its place in the household, so nothing here depends on session attributes.

@@ -18,6 +18,7 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.alexa import handlers
 from skill.alexa.can_fulfill import CanFulfillHandler
+from skill.alexa.routines import RoutineAnswerHandler
 from skill.alexa.tasks import TaskLaunchHandler
 from skill.alexa.conversation import Services
 from skill import screen
@@ -114,6 +115,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
         handlers.RitualHandler,
         handlers.FollowUpHandler,
         handlers.PermissionAnswerHandler,
+        RoutineAnswerHandler,  # Alexa's answer to a routine offer (SessionResumedRequest)
         handlers.HelpHandler,
         handlers.GoodbyeHandler,
         handlers.RepeatHandler,

@@ -1,8 +1,8 @@
-"""What a couple told us they would rather not have: cards in the Alexa app, a sound bed, a routine offer.
+"""What a couple told us they would rather not have: cards in the Alexa app, a sound bed.
 
-Kept under household.rituals["preferences"], a few booleans and a date, nothing said freely:
-    {"cards": false, "music": false, "routine_offer": "2026-11-22" (when it was made, once)}
-Absent means the default: cards and the sound bed on, no routine offered yet.
+Kept under household.rituals["preferences"], a few booleans, nothing said freely:
+    {"cards": false, "music": false, "routines": {...} (skill/engine/routine_offer.py)}
+Absent means the default: cards and the sound bed on.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from skill.household import Household
 
 SECTION = "preferences"
-CARDS, MUSIC, ROUTINE_OFFER = "cards", "music", "routine_offer"
+CARDS, MUSIC = "cards", "music"
 
 
 def _state(household: Household) -> dict[str, Any]:
@@ -47,11 +47,3 @@ def _set(household: Household, key: str, on: bool) -> None:
         state.pop(key, None)  # the default again: nothing to keep
     else:
         state[key] = False
-
-
-def routine_offered(household: Household) -> bool:
-    return isinstance(_read(household).get(ROUTINE_OFFER), str)
-
-
-def note_routine_offered(household: Household, day: str) -> None:
-    _state(household)[ROUTINE_OFFER] = day

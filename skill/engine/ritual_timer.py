@@ -98,7 +98,9 @@ class RitualTimer(NamedTuple):
         for partner in (0, 1):
             speech.append(to_partner(partner, turn.line("closing_partner", other=turn.name(1 - partner))))
         speech.append(host(turn.line("closing_goodnight")))
-        return Reply(speech=tuple(speech), end_session=True)
+        from skill.engine import routine_offer
+
+        return routine_offer.after(turn, self.ritual, Reply(speech=tuple(speech), end_session=True))
 
     def refused_recently(self, turn: Turn) -> bool:
         try:

@@ -56,6 +56,8 @@ class Reply(Record):
     # and answers later with the outcome (see Ritual `on_permission`), so such a reply has no reprompt.
     ask_permission: str | None
     card: Card | None
+    # A ritual whose Alexa routine to offer after `speech` (skill/engine/routine_offer.py); Alexa asks itself.
+    offer_routine: str | None
 
     def __init__(
         self,
@@ -65,13 +67,14 @@ class Reply(Record):
         session: dict[str, Any] | None = None,
         ask_permission: str | None = None,
         card: Card | None = None,
+        offer_routine: str | None = None,
     ) -> None:
         if ask_permission is not None:
             if reprompt:
                 raise ValueError("a reply that asks for a permission hands the microphone to Alexa: no reprompt")
         elif not end_session and not reprompt:
             raise ValueError("a reply that keeps the session open needs a reprompt")
-        super().__init__(speech, reprompt, end_session, {} if session is None else session, ask_permission, card)
+        super().__init__(speech, reprompt, end_session, {} if session is None else session, ask_permission, card, offer_routine)
 
 
 def host(text: str) -> Say:
