@@ -33,6 +33,9 @@ REMINDER_CREATED = {
     "version": "1",
     "href": "/v1/alerts/reminders/ab94a4ba-4b8c-4c5c-9b5d-6a2b7c1b4b1e",
 }
+# Login with Amazon's answer to a client-credentials request, and the Data Store API's to a command.
+LWA_TOKEN = {"access_token": "Atc|skill-token", "scope": "alexa::datastore", "token_type": "bearer", "expires_in": 3600}
+DATASTORE_QUEUED = {"queuedResultId": "4a7d3b3e-9c1f-4d0f-8c34-6a2a36b9a3b1", "results": []}
 ERRORS = {
     400: {"code": "INVALID_TIMER_LABEL", "message": "A timer with this label already exists."},
     401: {"code": "UNAUTHORIZED", "message": "The access token is invalid or the user has not granted permission."},
@@ -83,7 +86,13 @@ class AlexaApiStandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                standin.received.append(Received("POST", self.path, headers, json.loads(raw or b"null")))
+                try:
+                    body = json.loads(raw or b"null")
+                except ValueError:  # Login with Amazon's token request is a form, not JSON
+                    from urllib.parse import parse_qs
+
+                    body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                standin.received.append(Received("POST", self.path, headers, body))
                 if standin.hang:
                     standin._release.wait(timeout=30)  # never answers while the test waits
                     return
@@ -94,6 +103,10 @@ class AlexaApiStandIn:
                     status = 400
                 if 200 <= status < 300:
                     body = REMINDER_CREATED if self.path.startswith("/v1/alerts/reminders") else TIMER_CREATED
+                    if self.path.startswith("/auth/o2/token"):
+                        body = LWA_TOKEN
+                    elif self.path.startswith("/v1/datastore/"):
+                        body = DATASTORE_QUEUED
                 else:
                     body = ERRORS.get(status, {"code": "ERROR", "message": "Error."})
                 data = json.dumps(body).encode()

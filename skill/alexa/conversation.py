@@ -181,10 +181,14 @@ class Conversation:
         self.section = section
         final: dict[str, Household] = {}
 
+        widget_due: list[dict[str, object] | None] = [None]
+
         def change(household: Household) -> Reply:
             final["household"] = household
             household.drop_expired_progress(self.facts.now.timestamp())
-            return produce(self._turn(household, section))
+            reply = produce(self._turn(household, section))
+            widget_due[0] = self._widget_due(household)
+            return reply
 
         if remember and self.facts.user_id:
             reply, saved = self.services.households.attempt(
@@ -192,9 +196,28 @@ class Conversation:
             )
             if not saved:
                 reply = self.unsaved(reply)
+            elif widget_due[0] is not None:
+                self._push_widget(widget_due[0])
         else:
             reply = change(Household())
         return self.render(reply, final["household"])
+
+    def _widget_due(self, household: Household) -> dict[str, object] | None:
+        """What the couple's Echo Show widget should show now, if they have one and it shows something else."""
+        if "widget" not in household.rituals:
+            return None  # most couples: nothing more is imported or computed
+        from skill.alexa.widget import due
+        from skill.engine.turn import _zone
+
+        return due(household, self.content, self.facts.now.astimezone(_zone(household.time_zone)).date())
+
+    def _push_widget(self, data: dict[str, object]) -> None:
+        """The widget's data store gets what changed, once the household is stored."""
+        from skill.alexa.widget import push
+
+        envelope = self.handler_input.request_envelope
+        system = envelope.context.system if envelope.context else None
+        push(getattr(system, "api_endpoint", None), self.facts.user_id, data, self.api_budget)
 
     def unsaved(self, reply: Reply) -> Reply:
         """The change could not be stored: the couple hears so first, never led to believe it was kept."""

@@ -20,6 +20,7 @@ from skill.alexa import handlers
 from skill.alexa.can_fulfill import CanFulfillHandler
 from skill.alexa.routines import RoutineAnswerHandler
 from skill.alexa.tasks import TaskLaunchHandler
+from skill.alexa.widget import WidgetEventHandler
 from skill.alexa.conversation import Services
 from skill import screen
 from skill.logs import get_logger
@@ -116,6 +117,7 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
         handlers.FollowUpHandler,
         handlers.PermissionAnswerHandler,
         RoutineAnswerHandler,  # Alexa's answer to a routine offer (SessionResumedRequest)
+        WidgetEventHandler,  # the Echo Show widget installed or removed (Alexa.DataStore.*)
         handlers.HelpHandler,
         handlers.GoodbyeHandler,
         handlers.RepeatHandler,

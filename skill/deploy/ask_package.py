@@ -107,6 +107,17 @@ def tasks_by_code() -> list[tuple[str, str]]:
     return sorted(tasks)
 
 
+def interface_fields() -> dict[str, dict[str, Any]]:
+    """What an interface needs beside its type (the widget's package id, the data store extension), as the
+    modules that rely on it declare it (`MANIFEST_INTERFACE_FIELDS`)."""
+    required_by_code()
+    fields: dict[str, dict[str, Any]] = {}
+    for name, module in sorted(sys.modules.items()):
+        if name == "skill" or name.startswith("skill."):
+            fields.update(getattr(module, "MANIFEST_INTERFACE_FIELDS", {}))
+    return fields
+
+
 def task_file(name: str, version: str, manifest_path: Path = MANIFEST) -> Path:
     """A task's OpenAPI definition, beside the manifest as the skill package lays it out."""
     return manifest_path.parent / "tasks" / f"{name}.{version}.json"
@@ -157,7 +168,8 @@ def manifest_for(
         links["privacyPolicyUrl"] = operator.privacy_url
         links["termsOfUseUrl"] = operator.terms_url
     permissions, events, interfaces = required_by_code()
-    body["apis"]["custom"]["interfaces"] = [{"type": name} for name in interfaces]
+    fields = interface_fields()
+    body["apis"]["custom"]["interfaces"] = [{"type": name, **fields.get(name, {})} for name in interfaces]
     body["apis"]["custom"]["tasks"] = [{"name": name, "version": version} for name, version in tasks_by_code()]
     body["permissions"] = [{"name": name} for name in permissions]
     body["apis"]["custom"]["endpoint"] = {"uri": endpoint}

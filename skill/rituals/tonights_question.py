@@ -97,7 +97,8 @@ def deck_order(ids: list[str], seed: int, round_: int) -> list[str]:
 
 
 def _state(turn: Turn) -> dict[str, Any]:
-    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor"}}, "depth": last depth}."""
+    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor"}}, "depth": last depth,
+    "last": {"question": id, "on": "YYYY-MM-DD"} (the one asked last, for the widget)}."""
     return turn.household.ritual_state(NAME)
 
 
@@ -316,6 +317,8 @@ class TonightsQuestion(TurnTaking):
         words = self.question_words(turn, state, int(state["first"]))
         if words is None:
             return reply
+        # Tonight's question, remembered with the day it was asked: the Echo Show widget shows it until tomorrow.
+        _state(turn)["last"] = {"question": str(state["question"]), "on": turn.known_local_now.date().isoformat()}
         return reply._replace(card=Card(turn.line(title), words))
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
