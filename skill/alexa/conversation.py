@@ -232,7 +232,14 @@ class Conversation:
         self.handler_input.attributes_manager.request_attributes.update({SCREEN_REPLY: reply, SCREEN_HOUSEHOLD: household})
         voices = self.content.voices[::-1] if household.voices_swapped else self.content.voices
         speech = compose(reply.speech, voices, self.content.sounds)
-        builder = self.handler_input.response_builder.speak(speech)
+        from skill.alexa.sound_bed import bed_for
+
+        builder = self.handler_input.response_builder
+        bed = bed_for(reply, household, self.section, self.content, speech)
+        if bed is not None:
+            builder.add_directive(bed)  # the same speech, over a soft sound bed (APL for audio)
+        else:
+            builder.speak(speech)
         from skill.alexa.cards import card_for
 
         if (card := card_for(reply, household, self.section)) is not None:
