@@ -189,3 +189,10 @@ def test_without_the_timer_permission_nothing_changes(couple: Couple) -> None:
         said = couple.intent("MagicMinutesIntent", one_shot=True)
     assert len(api.received) == 1
     assert said.response["directives"][0]["type"] == "Connections.SendRequest"
+
+
+def test_the_closing_task_is_named_alike_where_the_timer_sets_it_and_where_it_is_handled() -> None:
+    from skill.alexa import tasks
+    from skill.engine import ritual_timer
+
+    assert (tasks.CLOSING_TASK, tasks.CLOSING_TASK_VERSION) == (ritual_timer.CLOSING_TASK, ritual_timer.CLOSING_TASK_VERSION)

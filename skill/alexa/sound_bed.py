@@ -13,7 +13,9 @@ import math
 from functools import cache
 from typing import Any
 
-from skill.content import CONTENT_DIR, Content, read_json
+import os
+
+from skill.content import CONTENT_FOLDER, Content, read_json
 from skill.engine import preferences
 from skill.engine.script import Pause, Reply, Say, Sound
 from skill.household import Household
@@ -25,7 +27,7 @@ NEVER = frozenset({"safety", "counselling"})
 
 @cache
 def document() -> dict[str, Any]:
-    return read_json(CONTENT_DIR / "apla" / "sound_bed.json")
+    return read_json(os.path.join(CONTENT_FOLDER, "apla", "sound_bed.json"))  # a plain path: no pathlib on a launch
 
 
 def ritual_of(section: str | None, household: Household) -> str | None:

@@ -18,14 +18,15 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import LaunchRequest, Response
 
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+
 from skill.alexa.conversation import Conversation, Services
-from skill.engine.ritual_timer import CLOSING_TASK, CLOSING_TASK_VERSION
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
-
 VERSION = "1"
+# The task a ritual's timer launches (named in skill/engine/ritual_timer.py, which a launch does not load).
+CLOSING_TASK, CLOSING_TASK_VERSION = "CloseRitual", "1"
 # Routine actions: the task, the intent it stands for, and the input properties it takes (as the intent's slots).
 ROUTINE_TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "MorningCoffee": ("MorningCoffeeIntent", ("pace",)),
