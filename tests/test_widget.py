@@ -185,3 +185,15 @@ def test_other_data_store_requests_get_an_empty_answer(couple: Couple, request_b
     couple.session_open = False
     assert couple.request(request_body).is_empty
     assert stored(couple) == {}
+
+
+def test_touching_the_widget_before_tonights_question_asks_for_one(lambda_app: Any) -> None:
+    """A touch sends the same arguments as a menu tile, so it is the couple saying "tonight's question"."""
+    presentation = json.loads((PACKAGE / "presentations" / "default.tpl").read_text())
+    [press] = presentation["document"]["mainTemplate"]["items"][0]["onPress"]
+    assert press["type"] == "SendEvent" and press["when"] == "${!shown.hasQuestion}"
+    couple = Couple(send=lambda event: lambda_app.handler(event, None))
+    couple.meet("Maya", "Sam")
+    couple.session_open = False
+    said = couple.request({"type": "Alexa.Presentation.APL.UserEvent", "token": "", "arguments": press["arguments"], "source": {"type": "TouchWrapper", "handler": "Press", "id": ""}})
+    assert said.response.get("card", {}).get("title") == "Tonight's question"
