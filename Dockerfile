@@ -2,14 +2,23 @@
 # Built and started by compose.yaml, behind Caddy for HTTPS. Alone: docker build -t our-rituals . &&
 #   docker run -e SKILL_ID=amzn1.ask.skill... -v our-rituals:/data -p 127.0.0.1:8080:8080 our-rituals
 
-FROM python:3.12-slim AS build
-WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY skill ./skill
-RUN python -m venv /opt/our-rituals \
- && /opt/our-rituals/bin/pip install --no-cache-dir --disable-pip-version-check .
+# The official Python image, pinned by the digest Docker Hub publishes for python:3.12-slim (taken from public
+# references on the day it was pinned; no registry could be asked where this was written). To re-pin:
+#   docker pull python:3.12-slim && docker inspect --format '{{index .RepoDigests 0}}' python:3.12-slim
+# A build against a base made locally (no registry) passes --build-arg PYTHON_IMAGE=python:3.12-slim.
+ARG PYTHON_IMAGE=python:3.12-slim@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea
 
-FROM python:3.12-slim
+FROM ${PYTHON_IMAGE} AS build
+WORKDIR /src
+COPY requirements.lock pyproject.toml README.md ./
+COPY skill ./skill
+# Exactly the locked versions, then the skill without its dependencies, so nothing unpinned comes in.
+RUN python -m venv /opt/our-rituals \
+ && /opt/our-rituals/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps -r requirements.lock \
+ && /opt/our-rituals/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps . \
+ && /opt/our-rituals/bin/pip check
+
+FROM ${PYTHON_IMAGE}
 ENV PATH=/opt/our-rituals/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -1,6 +1,7 @@
 """Our Rituals against the floor (a hello-world skill on the same ask-sdk-core), side by side in one run.
 
-Run from the project root:  .venv/bin/python -m bench   (add --help for the knobs)
+Run from the project root:  .venv/bin/python -m bench   (add --help for the knobs; --longevity runs
+bench/longevity.py instead: two years of a daily couple, quarter by quarter)
 
 Prints two tables, the embedded store and the production path (DynamoDB), each with its targets and
 whether they are met, plus the web service's, and writes bench/results.json. Not part of the test
@@ -347,13 +348,12 @@ def warm_embedded(runs: int) -> dict[str, Any]:
             from skill.store.sqlite import SQLiteStore
 
             document = SQLiteStore(Path(scratch) / "rituals.db").load(year_couple.key).document
-    stored = json.dumps(document, separators=(",", ":"), sort_keys=True)
     return {
         "project": warm.latency_summary(all_ms, per_run, cpu_ms, switches),
         "floor": warm.latency_summary(floor_ms, floor_runs, floor_cpu_ms, floor_switches),
         "turns": conversation.TURNS,
         "evening": evening,
-        "year": {"requests": report.requests, "weeks": report.weeks, "document_bytes": len(stored.encode("utf-8"))},
+        "year": {"requests": report.requests, "weeks": report.weeks, "document_bytes": warm.stored_document_bytes(document)},
     }
 
 
@@ -368,8 +368,10 @@ def warm_dynamodb(runs: int) -> dict[str, Any]:
         create_table_from_template(admin, table)
 
         def peek(key: str) -> str | None:
+            """What is stored for the household (every attribute but its version and expiry), to see whether a request changed it."""
             item = admin.get_item(TableName=table, Key={"pk": {"S": key}}, ConsistentRead=True).get("Item")
-            return item["doc"]["S"] if item else None
+            kept = {k: v for k, v in (item or {}).items() if k not in ("version", "expires_at")}
+            return json.dumps(kept, sort_keys=True, default=repr) if item else None
 
         env: dict[str, str | None] = {
             "SKILL_TABLE": table,
@@ -403,7 +405,11 @@ def warm_dynamodb(runs: int) -> dict[str, Any]:
             "requests": report.requests,
             "weeks": report.weeks,
             "item_bytes": warm.dynamodb_item_bytes(item),
-            "document_bytes": len(item["doc"]["S"].encode("utf-8")),
+            "document_bytes": sum(
+                len(v["S"].encode("utf-8")) if "S" in v else len(v["B"])
+                for k, v in item.items()
+                if k == "doc" or k.startswith("r_")
+            ),
         },
     }
 
@@ -617,9 +623,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", action="append", default=[], choices=("cold", "production", "warm", "dynamodb", "web"))
     parser.add_argument("--quick", action="store_true", help="few samples: a smoke run, not figures to quote")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--longevity", action="store_true", help="instead: two years of a daily couple (bench/longevity.py)")
+    parser.add_argument("--longevity-days", type=int, default=730, help="days the longevity couple lives")
+    parser.add_argument("--longevity-households", type=int, default=10_000, help="two-year-old households in its web run")
+    parser.add_argument("--longevity-web-seconds", type=float, default=10.0, help="seconds per side per web round")
+    parser.add_argument("--longevity-web-rounds", type=int, default=3, help="interleaved web rounds (median ratio)")
     args = parser.parse_args(argv)
     if args.quick:
         args.samples, args.runs, args.dynamodb_runs, args.web_requests, args.web_seconds = 3, 3, 2, 200, 5.0
+        args.longevity_days, args.longevity_households, args.longevity_web_seconds, args.longevity_web_rounds = 92, 500, 3.0, 1
+    if args.longevity:
+        from bench import longevity
+
+        return longevity.main(args)
     os.chdir(ROOT)
     results: dict[str, Any] = {"machine": machine(), "targets": {}}
     bundles: Bundles | None = None

@@ -319,3 +319,13 @@ def _by_request(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def stored_document_bytes(document: dict[str, Any]) -> int:
+    """A household as the embedded store keeps it: its row's JSON, and each ritual state's text or blob."""
+    hot = {k: v for k, v in document.items() if k != "rituals"}
+    parts = document.get("rituals", {}) if document.get("layout") == 2 else {}
+    if not document.get("layout") == 2:
+        hot = document
+    size = len(json.dumps(hot, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+    return size + sum(len(v) if isinstance(v, bytes) else len(str(v).encode("utf-8")) for v in parts.values())

@@ -245,10 +245,16 @@ def supported_locale(locale: str | None) -> str:
     return locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
 
 
-@cache
 def load_content(locale: str) -> Content:
-    """A supported locale's content (once per process): its voices and sounds now, each file when first read."""
-    locale = supported_locale(locale)
+    """The content of the request's locale, or the default's when we do not support it."""
+    return _content(supported_locale(locale))
+
+
+@cache
+def _content(locale: str) -> Content:
+    """A supported locale's content (once per process, so the cache holds at most one per supported locale): its
+    voices and sounds now, each file when first read. Keyed by the supported locale, never by what a request
+    said: made-up locales must not each keep a copy."""
     voices = tuple(_merged_file(locale, "voices").get("voices", ()))
     allowed = voices_for_locale(locale)
     if len(voices) != 2 or voices[0] == voices[1] or not set(voices) <= allowed:

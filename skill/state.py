@@ -39,6 +39,14 @@ class Applied(Record, Generic[T]):
         return iter((self.result, self.saved))  # `reply, saved = households.attempt(...)`
 
 
+class DeletionWaiting(StoreUnavailable):
+    """The store could not delete now; `noted` is True when the deletion is kept where it outlives this process."""
+
+    def __init__(self, noted: bool) -> None:
+        super().__init__("deletion waiting")
+        self.noted = noted
+
+
 class Households:
     """Applies a change to one household: at most one read and one conditional write per request, in the common case."""
 
@@ -71,11 +79,11 @@ class Households:
             return Applied(result, household.to_document() == Household().to_document())
         deadline = time.monotonic() + WRITE_BUDGET_SECONDS
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            # The household owns what the store parsed; what changed is found by comparing serialised forms.
             household = Household.from_document(snapshot.document)
-            original = household.to_document()  # a deep copy, taken before the change: one rebuild, not two
             result = change(household)
             document = household.to_document()
-            if document == original:
+            if not household.changed(document):
                 return Applied(result, True)
             try:
                 self.store.save(household_key, document, snapshot.version, now)
@@ -102,12 +110,18 @@ class Households:
         raise AssertionError("unreachable")
 
     def forget(self, household_key: str) -> None:
-        """Delete the household now; if the store cannot, remember to (durably, where we can) and raise."""
+        """Delete the household now; if the store cannot, remember to (durably, where we can) and raise
+        DeletionWaiting, which says whether the note outlives this process (a journal on disk, the deletion queue)."""
         try:
             self.store.delete(household_key)
-        except StoreUnavailable:
-            self.pending.add(household_key)
-            raise
+        except StoreUnavailable as error:
+            noted = self.pending.add(household_key)
+            from skill.store.deletion_queue import DeletionQueue  # only when a deletion failed
+
+            queue = DeletionQueue.from_environment()
+            if queue is not None:
+                noted = queue.send(household_key) or noted
+            raise DeletionWaiting(noted) from error
         self.pending.discard(household_key)
 
     def _retry_pending_deletions(self) -> None:

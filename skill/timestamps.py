@@ -12,6 +12,8 @@ from typing import Any
 
 # Below this, an epoch number is seconds; above, milliseconds (1e11 s is the year 5138; 1e11 ms is 1973).
 _MILLISECONDS_FROM = 10**11
+# No instant a datetime can hold needs more digits (year 9999 is about 2.5e14 ms); longer is not a time.
+_MAX_EPOCH_DIGITS = 16
 
 
 def alexa_time(value: Any) -> datetime | None:
@@ -22,8 +24,8 @@ def alexa_time(value: Any) -> datetime | None:
         return None
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():
-            return _from_epoch(int(text))
+        if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, and no number to int()
+            return _from_epoch(int(text)) if len(text) <= _MAX_EPOCH_DIGITS else None
         try:
             parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
         except ValueError:
@@ -35,8 +37,8 @@ def alexa_time(value: Any) -> datetime | None:
 
 
 def _from_epoch(number: float) -> datetime | None:
-    seconds = number / 1000 if abs(number) >= _MILLISECONDS_FROM else number
     try:
+        seconds = number / 1000 if abs(number) >= _MILLISECONDS_FROM else number  # a huge int overflows the division
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
         return None

@@ -55,9 +55,11 @@ def couple(lambda_app: ModuleType) -> Couple:
 
 @pytest.fixture
 def stored(embedded_store: Path) -> Any:
-    """Reads what the embedded store holds for a couple: stored(couple) -> document dict."""
+    """Reads what the embedded store holds for a couple, each ritual's state as plain JSON: stored(couple) -> dict."""
+    from skill.household import readable
+
     store = SQLiteStore(embedded_store)
-    return lambda couple: store.load(couple.key).document
+    return lambda couple: readable(store.load(couple.key).document)
 
 
 @pytest.fixture

@@ -183,7 +183,10 @@ def test_forget_us_during_an_outage_is_finished_when_the_store_is_back(outage: O
     couple.send = fresh_couple().send  # the same session, answered by an instance started during the outage
     said = couple.intent("AMAZON.YesIntent")
     outage.end()
-    assert said.text in FORGET.variants("not_forgotten"), f"they hear it is not done yet, and that it will be: {said.text}"
+    # SQLite: the deletion is journalled beside the database, so it will be done. DynamoDB without a deletion queue:
+    # only this instance's /tmp has it, which may not outlive the outage, so nothing is promised (see the SQS test).
+    promise = "not_forgotten" if outage.kind == "sqlite" else "not_noted"
+    assert said.text in FORGET.variants(promise), f"they hear it is not done yet, and what to expect: {said.text}"
     assert open_store().load(couple.key).document["names"] == ["Ines", "Tomas"]
     said = fresh_couple(user_id=couple.user_id).launch()  # their next visit: the deletion comes first
     assert "Ines" not in said.text and "first names" in said.text
@@ -458,3 +461,479 @@ def test_security_md_names_a_test_for_every_attack_class_and_each_exists() -> No
     assert len(named) >= 10
     for path, test in named:
         assert re.search(rf"^def {test}\(", (ROOT / path).read_text(), re.M), f"{path}::{test} does not exist"
+
+
+# -- issue 28: the certificate fetch cannot stall the skill --------------------------------------------------
+
+
+def test_a_fetch_stuck_in_name_lookup_is_abandoned_at_the_deadline_and_stuck_fetches_are_bounded() -> None:
+    """A resolver that never answers: each request gives up at the deadline; once every download slot is held by
+    a stuck fetch, the next request is refused at once and starts no fetch; the URLs that failed are remembered."""
+    import threading
+    import time
+
+    release = threading.Event()
+    asked: list[str] = []
+
+    def stuck_in_name_lookup(url: str) -> bytes:
+        asked.append(url)
+        release.wait(30)
+        raise OSError("name lookup failed")
+
+    verifier = AlexaSignatureVerifier(fetch=stuck_in_name_lookup, trusted_roots=[alexa_certs.root_cert()], deadline_seconds=0.5)
+    body = launch()
+    try:
+        for number in range(signature.MAX_CONCURRENT_FETCHES):
+            url = f"https://s3.amazonaws.com/echo.api/stuck-{number}.pem"
+            started = time.monotonic()
+            with pytest.raises(AlexaVerificationError, match="too slow"):
+                verifier.verify({"SignatureCertChainUrl": url, "Signature-256": alexa_certs.sign_body(body)}, body, None)
+            assert time.monotonic() - started < 5, "given up at the deadline, not when the resolver answers"
+        with pytest.raises(AlexaVerificationError, match="at once"):
+            verifier.verify({"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}, body, None)
+        assert len(asked) == signature.MAX_CONCURRENT_FETCHES, "no fetch beyond the bound was started"
+        with pytest.raises(AlexaVerificationError, match="recently"):
+            verifier.verify({"SignatureCertChainUrl": asked[0], "Signature-256": alexa_certs.sign_body(body)}, body, None)
+    finally:
+        release.set()
+
+
+# -- issue 28: bad input is a 400, never a 500, and never an ERROR line ---------------------------------------
+
+
+@pytest.fixture
+def error_lines() -> Iterator[list[logging.LogRecord]]:
+    """Every record at ERROR or above, from the skill's logger (Flask's app logger too) and the root."""
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    keep = Keep(level=logging.ERROR)
+    loggers = [logging.getLogger(), logging.getLogger("our_rituals")]
+    for each in loggers:
+        each.addHandler(keep)
+    try:
+        yield seen
+    finally:
+        for each in loggers:
+            each.removeHandler(keep)
+
+
+MALFORMED_TIMESTAMPS = ["²", "1" * 4301, 10**400, -(10**400), "٣٣٣", 1e308, "9" * 40, "2026-13-45T00:00:00Z", [], {"at": 1}, True]
+
+
+@pytest.mark.parametrize("verified", [True, False], ids=["verifying", "verification off"])
+@pytest.mark.parametrize("timestamp", MALFORMED_TIMESTAMPS, ids=lambda value: repr(value)[:12])
+def test_a_malformed_timestamp_is_a_400_and_no_error_line(timestamp: Any, verified: bool, error_lines: list[logging.LogRecord]) -> None:
+    from skill.web import create_app
+
+    event = json.loads(launch())
+    event["request"]["timestamp"] = timestamp
+    body = json.dumps(event).encode()
+    client = verified_app(alexa_certs.RecordingFetch()) if verified else create_app(verify_requests=False).test_client()
+    response = post(client, body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
+    assert response.status_code == 400 if verified else response.status_code in (200, 400)
+    assert not error_lines, [record.getMessage() for record in error_lines]
+
+
+# -- issue 28: backup and restore cannot be turned against the live file -------------------------------------
+
+
+def _cli(*args: str, stdin: bytes | None = None) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "skill.cli.main", *args], cwd=ROOT, env=dict(os.environ), input=stdin,
+                          capture_output=True, timeout=120)  # fmt: skip
+
+
+def test_a_backup_onto_the_live_file_is_refused_and_loses_nobody(embedded_store: Path) -> None:
+    couple = fresh_couple()
+    couple.meet("Maya", "Sam")
+    server = SQLiteStore(embedded_store)  # the running server, its connection open
+    refused = _cli("backup", str(embedded_store))
+    assert refused.returncode == 1 and "is the live household file" in refused.stderr.decode(), refused.stderr.decode()
+    neighbours = fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS")
+    neighbours.meet("Ana", "Leo")  # written after the attempted backup
+    server.purge_expired(0)
+    sqlite3.connect(embedded_store).execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    assert SQLiteStore(embedded_store).load(neighbours.key).document["names"] == ["Ana", "Leo"]
+    assert SQLiteStore(embedded_store).load(couple.key).document["names"] == ["Maya", "Sam"]
+
+
+def test_a_backup_onto_another_open_database_is_refused(embedded_store: Path, tmp_path: Path) -> None:
+    fresh_couple().meet("Maya", "Sam")
+    other = tmp_path / "someone-elses.db"
+    holder = sqlite3.connect(other, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("CREATE TABLE notes (text TEXT)")
+    try:
+        refused = _cli("backup", str(other))
+        assert refused.returncode == 1 and "is an open database" in refused.stderr.decode(), refused.stderr.decode()
+        assert holder.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+    finally:
+        holder.close()
+
+
+def _spoiled_backup(tmp_path: Path, spoil: str) -> Path:
+    """A backup of two households, then changed as someone handing it over might have."""
+    first, second = fresh_couple(), fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS")
+    first.meet("Maya", "Sam")
+    second.meet("Ana", "Leo")
+    made = tmp_path / "handed-over.db"
+    assert _cli("backup", str(made)).returncode == 0
+    with sqlite3.connect(made, isolation_level=None) as copy:
+        copy.executescript(spoil)
+    return made
+
+
+def test_a_restored_backup_brings_no_trigger_and_one_couple_cannot_delete_another(embedded_store: Path, tmp_path: Path) -> None:
+    made = _spoiled_backup(tmp_path, "CREATE TRIGGER wipe AFTER UPDATE ON households BEGIN "
+                                     "DELETE FROM households WHERE household_key != NEW.household_key; END")  # fmt: skip
+    restored = _cli("restore", str(made))
+    assert restored.returncode == 0, restored.stderr.decode()
+    live = sqlite3.connect(embedded_store)
+    schema = sorted(live.execute("SELECT type, name FROM sqlite_master"))
+    live.close()
+    assert ("trigger", "wipe") not in schema
+    assert schema == _skill_schema(tmp_path), "the skill's schema only"
+    maya = fresh_couple()
+    maya.intent("SetNamesIntent", one_shot=True, first="Maya", second="Samuel")
+    maya.intent("AMAZON.YesIntent")
+    neighbours = SQLiteStore(embedded_store).load(fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS").key)
+    assert neighbours.document["names"] == ["Ana", "Leo"], "the neighbours' household is still there"
+
+
+def _skill_schema(tmp_path: Path) -> list[tuple[str, str]]:
+    """What the skill itself makes in a new household file."""
+    made = tmp_path / "made-by-the-skill.db"
+    SQLiteStore(made).load("nobody")
+    with sqlite3.connect(made) as fresh:
+        return sorted(fresh.execute("SELECT type, name FROM sqlite_master"))
+
+
+def test_a_restored_backup_keeps_each_rituals_state(embedded_store: Path, tmp_path: Path) -> None:
+    couple = fresh_couple()
+    couple.meet("Maya", "Sam")
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    with sqlite3.connect(embedded_store) as live:
+        kept = sorted(live.execute("SELECT household_key, part, body FROM household_parts"))
+    assert kept, "tonight's question keeps its state in a row of its own"
+    made = tmp_path / "tonight.db"
+    assert _cli("backup", str(made)).returncode == 0
+    fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS").meet("Ana", "Leo")
+    restored = _cli("restore", str(made))
+    assert restored.returncode == 0, restored.stderr.decode()
+    with sqlite3.connect(embedded_store) as live:
+        assert sorted(live.execute("SELECT household_key, part, body FROM household_parts")) == kept
+
+
+def test_restore_refuses_a_rituals_state_that_belongs_to_no_household(embedded_store: Path, tmp_path: Path) -> None:
+    made = _spoiled_backup(tmp_path, "INSERT INTO household_parts VALUES ('nobody', 'hug', '{}')")
+    refused = _cli("restore", str(made))
+    assert refused.returncode == 1 and "belongs to no household" in refused.stderr.decode(), refused.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        ("UPDATE households SET document = 'not json' WHERE rowid = 1", "not a JSON object"),
+        ("UPDATE households SET document = '[1, 2]' WHERE rowid = 1", "not a JSON object"),
+        ("UPDATE households SET version = 'one' WHERE rowid = 1", "proper version"),
+        ("ALTER TABLE households RENAME TO old; CREATE VIEW households AS SELECT * FROM old", "not a table"),
+    ],
+    ids=["document not JSON", "document not an object", "version not a number", "a view, not a table"],
+)
+def test_restore_checks_every_household_and_refuses_a_bad_one(embedded_store: Path, tmp_path: Path, spoil: str, said: str) -> None:
+    made = _spoiled_backup(tmp_path, spoil)
+    fresh_couple().intent("SetNamesIntent", one_shot=True, first="Rosa", second="Kim")
+    refused = _cli("restore", str(made))
+    assert refused.returncode == 1 and said in refused.stderr.decode(), refused.stderr.decode()
+
+
+def test_restore_refuses_a_table_without_a_primary_key_holding_one_household_twice(embedded_store: Path, tmp_path: Path) -> None:
+    made = tmp_path / "no-key.db"
+    with sqlite3.connect(made, isolation_level=None) as copy:
+        copy.execute("CREATE TABLE households (household_key TEXT, document TEXT NOT NULL, version INTEGER NOT NULL, "
+                     "expires_at INTEGER NOT NULL)")  # fmt: skip
+        for names in ('{"names":["Maya","Sam"]}', '{"names":["Eve","Mallory"]}'):
+            copy.execute("INSERT INTO households VALUES ('k', ?, 1, 9999999999)", (names,))
+    refused = _cli("restore", str(made))
+    assert refused.returncode == 1 and "one household twice" in refused.stderr.decode(), refused.stderr.decode()
+
+
+def test_restore_refuses_what_is_not_a_regular_file_of_bounded_size(embedded_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    refused = _cli("restore", "/dev/zero")
+    assert refused.returncode == 1 and "not a regular file" in refused.stderr.decode(), refused.stderr.decode()
+    from skill.store import backup
+
+    monkeypatch.setattr(backup, "MAX_RESTORE_BYTES", 8 * 1024 * 1024)  # the real bound, smaller, to spare the disk
+    with pytest.raises(backup.BackupError, match="larger than any household file"):
+        backup.restore(embedded_store, "-", stdin=_Endless())
+
+
+class _Endless(io.RawIOBase):
+    """Standard input fed from /dev/zero: it never ends."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        buffer[:] = bytes(len(buffer))
+        return len(buffer)
+
+
+# -- issue 28: what a couple asked to forget is gone from the file and its journal ----------------------------
+
+
+def test_after_forget_us_no_name_or_jar_text_is_left_in_the_database_or_its_wal(embedded_store: Path) -> None:
+    couple = fresh_couple()
+    couple.meet("Zephyrine", "Quillon")
+    couple.intent("AddToJarIntent", one_shot=True, question="what does the marmalade lighthouse dream of")
+    couple.intent("AMAZON.YesIntent")
+    neighbours = fresh_couple(user_id="amzn1.ask.account.THE-NEIGHBOURS")
+    neighbours.meet("Ana", "Leo")
+    reader = sqlite3.connect(embedded_store)  # another connection, as the server's other threads hold
+    reader.execute("SELECT COUNT(*) FROM households").fetchone()
+    assert b"marmalade lighthouse" in b"".join(path.read_bytes() for path in embedded_store.parent.iterdir()), "it was kept"
+    couple.intent("ForgetUsIntent", one_shot=True)
+    couple.intent("AMAZON.YesIntent")
+    neighbours.launch()
+    on_disk = b"".join(path.read_bytes() for path in embedded_store.parent.iterdir() if path.name.startswith(embedded_store.name))
+    for text in (b"Zephyrine", b"Quillon", b"marmalade lighthouse"):
+        assert text not in on_disk, f"{text!r} is still readable on disk"
+    assert b"Ana" in on_disk, "the grep reads what is stored"
+    reader.close()
+
+
+# -- issue 28: a replayed request is answered, not applied again ---------------------------------------------
+
+
+def test_a_signed_request_replayed_within_its_window_is_answered_without_being_applied_twice(embedded_store: Path) -> None:
+    client = verified_app(alexa_certs.RecordingFetch())
+    sent: list[tuple[bytes, dict[str, str], dict[str, Any]]] = []
+
+    def send(event: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps(event).encode()
+        headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}
+        response = post(client, body, headers)
+        assert response.status_code == 200
+        sent.append((body, headers, response.get_json()))
+        return response.get_json()
+
+    couple = Couple(send=send)
+    couple.now = datetime.now(timezone.utc)
+    couple.meet("Maya", "Sam")
+    couple.intent("TonightsQuestionIntent", one_shot=True)
+    before = SQLiteStore(embedded_store).load(couple.key)
+    captured_body, captured_headers, first_answer = sent[-1]
+    for _ in range(3):  # someone who saw the request sends it again, byte for byte, within 150 s
+        replayed = post(client, captured_body, captured_headers)
+        assert replayed.status_code == 200 and "outputSpeech" in replayed.get_json()["response"]
+    after = SQLiteStore(embedded_store).load(couple.key)
+    assert after.version == before.version and after.document == before.document, "applied once, answered each time"
+    assert replayed.get_json() == first_answer, "the first answer, word for word"
+
+
+# -- issue 28 (and 33): the backup recipes never leave an empty backup or delete good ones after a failure ----
+
+
+def _dated(folder: Path) -> list[str]:
+    return sorted(each.name for each in folder.iterdir() if re.fullmatch(r"our-rituals-\d{8}-\d{6}\.db", each.name))
+
+
+def _old_backups(folder: Path, count: int) -> None:
+    folder.mkdir(mode=0o755, exist_ok=True)
+    for day in range(count):
+        (folder / f"our-rituals-202601{day + 1:02d}-033000.db").write_bytes(b"a good old backup")
+
+
+def test_the_systemd_backup_keeps_the_30_newest_and_a_failed_one_deletes_nothing(
+    embedded_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "var-backups"
+    _old_backups(folder, 31)
+    fresh_couple().meet("Maya", "Sam")
+    for side in ("-wal", "-shm"):
+        Path(f"{embedded_store}{side}").unlink(missing_ok=True)
+    embedded_store.write_bytes(b"not a database " * 1000)  # a damaged household file: this backup fails
+    failed = _cli("backup", "--keep", "30", str(folder))
+    assert failed.returncode == 1 and len(_dated(folder)) == 31, "nothing deleted after a failed backup"
+    embedded_store.unlink()
+    fresh_couple().meet("Maya", "Sam")
+    assert failed.returncode == 1 and len(_dated(folder)) == 31, "nothing deleted after a failed backup"
+    made = _cli("backup", "--keep", "30", str(folder))
+    assert made.returncode == 0, made.stderr.decode()
+    kept = _dated(folder)
+    assert len(kept) == 30 and kept[0] == "our-rituals-20260103-033000.db", "the 30 newest, the new one among them"
+    assert "2 older backup(s) deleted" in made.stdout.decode()
+
+
+def _compose_checkout(tmp_path: Path, docker_says: str) -> tuple[Path, dict[str, str]]:
+    """A checkout with the recipe in it, and a `docker` on PATH that runs the backup here as the container would."""
+    import os
+
+    checkout = tmp_path / "checkout"
+    (checkout / "docs" / "self-hosting").mkdir(parents=True)
+    script = checkout / "docs" / "self-hosting" / "compose-backup.sh"
+    script.write_text((ROOT / "docs" / "self-hosting" / "compose-backup.sh").read_text())
+    script.chmod(0o755)
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    docker = bin_folder / "docker"
+    docker.write_text(f"#!/bin/sh\n{docker_says}\n")
+    docker.chmod(0o755)
+    import sys
+
+    env = {**os.environ, "PATH": f"{bin_folder}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
+    env["OUR_RITUALS_PYTHON"] = sys.executable
+    return script, env
+
+
+@pytest.mark.parametrize("docker_says", ["exit 1", "echo 'service \"skill\" is not running' >&2; exit 1", "exit 0"],
+                         ids=["backup failed", "container down", "nothing written"])  # fmt: skip
+def test_the_compose_recipe_after_a_failed_backup_leaves_no_empty_file_and_deletes_nothing(
+    tmp_path: Path, docker_says: str
+) -> None:
+    import subprocess
+
+    script, env = _compose_checkout(tmp_path, docker_says)
+    backups = script.parent.parent.parent / "backups"
+    _old_backups(backups, 31)
+    ran = subprocess.run([str(script)], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert ran.returncode != 0
+    assert len(_dated(backups)) == 31 and all(each.stat().st_size > 0 for each in backups.iterdir())
+    assert sorted(each.name for each in backups.iterdir()) == _dated(backups), "no partial file left behind"
+
+
+def test_the_compose_recipe_keeps_the_30_newest_in_a_private_folder(tmp_path: Path, embedded_store: Path) -> None:
+    import subprocess
+
+    fresh_couple().meet("Maya", "Sam")
+    script, env = _compose_checkout(tmp_path, '"$OUR_RITUALS_PYTHON" -m skill.cli.main backup -')
+    backups = script.parent.parent.parent / "backups"
+    _old_backups(backups, 31)  # a folder made earlier, readable by all
+    ran = subprocess.run([str(script)], cwd=tmp_path, env=env, capture_output=True, timeout=120)  # cron's folder is not the checkout
+    assert ran.returncode == 0, ran.stderr.decode()
+    kept = _dated(backups)
+    assert len(kept) == 30 and kept[0] == "our-rituals-20260103-033000.db"
+    newest = backups / kept[-1]
+    assert SQLiteStore(newest).load(fresh_couple().key).document["names"] == ["Maya", "Sam"]
+    assert oct(backups.stat().st_mode & 0o777) == "0o700" and oct(newest.stat().st_mode & 0o777) == "0o600"
+
+
+# -- issue 28: a full disk is reported, and "forget us" is promised only once it is on disk ------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 16 MiB file system (tmpfs), so a full disk is the kernel's ENOSPC, not a mock."""
+    import subprocess
+
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a small tmpfs needs root (CAP_SYS_ADMIN): {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def _fill(folder: Path) -> None:
+    import os
+
+    descriptor = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while os.write(descriptor, b"\0" * 4096):
+            pass
+    except OSError:
+        pass  # ENOSPC: the disk is full
+    finally:
+        os.close(descriptor)
+
+
+def test_a_full_disk_is_reported_and_forget_us_is_not_acknowledged(small_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from skill.web import create_app
+
+    monkeypatch.setenv("OUR_RITUALS_DB", str(small_disk / "our-rituals.db"))
+    client = create_app(verify_requests=False).test_client()
+    couple = Couple(send=lambda event: client.post("/alexa", json=event).get_json())
+    couple.meet("Ines", "Tomas")
+    assert client.get("/health").status_code == 200
+    couple.intent("ForgetUsIntent", one_shot=True)
+    _fill(small_disk)
+    health = client.get("/health")
+    assert health.status_code == 503 and "full" in health.get_json()["problem"]
+    said = couple.intent("AMAZON.YesIntent")
+    assert said.text in FORGET.variants("not_noted"), f"no promise a restart would break: {said.text}"
+    (small_disk / "filler").unlink()  # the operator frees the disk and restarts the server
+    client = create_app(verify_requests=False).test_client()
+    assert client.get("/health").status_code == 200
+    couple.intent("ForgetUsIntent", one_shot=True)
+    assert couple.intent("AMAZON.YesIntent").text in FORGET.variants("forgotten")
+    assert SQLiteStore(small_disk / "our-rituals.db").load(couple.key).version == 0
+
+
+def test_health_says_so_when_the_store_cannot_be_written(web_client: Any, embedded_store: Path) -> None:
+    assert web_client.get("/health").get_json() == {"status": "ok"}
+    locker = sqlite3.connect(embedded_store, isolation_level=None, timeout=0)
+    locker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock (a stuck restore, a hand-run sqlite3)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(SQLiteStore, "__init__", _short_lock_wait(SQLiteStore.__init__))
+            from skill.web import create_app
+
+            answer = create_app(verify_requests=False).test_client().get("/health")
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert answer.status_code == 503 and answer.get_json()["problem"].startswith("the store cannot be")
+
+
+# -- issue 28: the containers run locked down, and their logs rotate -----------------------------------------
+
+
+def test_compose_runs_both_services_read_only_without_privileges_within_limits_and_rotates_their_logs() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    for name, service in services.items():
+        assert service["read_only"] is True, name
+        assert service["cap_drop"] == ["ALL"] and "no-new-privileges:true" in service["security_opt"], name
+        assert service["mem_limit"] and service["pids_limit"], name
+        options = service["logging"]["options"]
+        assert service["logging"]["driver"] == "json-file" and options["max-size"] and int(options["max-file"]) >= 2, name
+    assert "cap_add" not in services["skill"] and services["caddy"]["cap_add"] == ["NET_BIND_SERVICE"]
+
+
+def test_backup_and_restore_need_no_writable_tmp_as_in_the_read_only_container(
+    embedded_store: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import tempfile
+
+    from skill.store import backup
+
+    fresh_couple().meet("Maya", "Sam")
+    monkeypatch.setattr(tempfile, "tempdir", "/proc/no-writable-tmp")  # as in the container: only /data is writable
+    backup.backup(embedded_store, "-")
+    made = capsysbinary.readouterr().out
+    assert made.startswith(b"SQLite format 3")
+    assert "Restored 1 household(s)" in backup.restore(embedded_store, "-", stdin=io.BytesIO(made)).summary
+    assert not [each for each in embedded_store.parent.iterdir() if each.name.startswith(".our-rituals-")], "nothing left behind"
+
+
+def test_the_image_installs_a_lock_that_is_pips_whole_resolution_of_the_dependencies() -> None:
+    """Every package the image installs is pinned, and the pins are complete and agree (pip resolves them again)."""
+    import subprocess
+    import sys
+
+    lines = [line for line in (ROOT / "requirements.lock").read_text().splitlines() if line and not line.startswith("#")]
+    assert lines and all(re.fullmatch(r"[a-z0-9._-]+==[0-9][0-9A-Za-z.+!-]*", line) for line in lines), lines
+    checked = subprocess.run([sys.executable, str(ROOT / "tools" / "lock_requirements.py"), "--check"], capture_output=True,
+                             text=True, timeout=600)  # fmt: skip
+    assert checked.returncode == 0, checked.stderr[-2000:]

@@ -23,7 +23,7 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:our-rituals-SkillFunction-
 SKILL_ID = "amzn1.ask.skill.0f5e6a3c-2b7d-4c1e-9a8f-1d2c3b4a5e6f"
 CONTACT = "rituals@example.org"
 REPOSITORY = "https://github.com/maya-and-sam/our-rituals"
-OPERATOR = ("--contact", CONTACT, "--repository", REPOSITORY)
+OPERATOR = ("--contact", CONTACT, "--repository", REPOSITORY, "--operator-name", "Maya and Sam Example")
 
 # The manifest's category enumeration, as Amazon documents it for skill.json.
 CATEGORIES = frozenset(
@@ -283,9 +283,12 @@ def test_without_a_contact_or_links_nothing_is_assembled(tmp_path: Path) -> None
     result = ask_package("--endpoint", ARN, "--out", str(out))
     assert result.returncode == 1
     assert "--contact" in result.stderr and "--repository (or --privacy-url and --terms-url)" in result.stderr
-    result = ask_package("--endpoint", ARN, "--out", str(out), "--contact", "call us", "--repository", REPOSITORY)
+    assert "--operator-name" in result.stderr
+    result = ask_package("--endpoint", ARN, "--out", str(out), "--contact", "call us", "--repository", REPOSITORY,
+                         "--operator-name", "Maya Example")  # fmt: skip
     assert result.returncode == 1 and "not a contact couples can use" in result.stderr
-    result = ask_package("--endpoint", ARN, "--out", str(out), "--contact", CONTACT, "--repository", "http://example.org/x")
+    result = ask_package("--endpoint", ARN, "--out", str(out), "--contact", CONTACT, "--repository", "http://example.org/x",
+                         "--operator-name", "Maya Example")  # fmt: skip
     assert result.returncode == 1 and "not an https:// address" in result.stderr
     assert not out.exists()
 
@@ -293,7 +296,8 @@ def test_without_a_contact_or_links_nothing_is_assembled(tmp_path: Path) -> None
 def test_an_operator_may_host_the_policy_elsewhere(tmp_path: Path) -> None:
     out = tmp_path / "ask-project"
     result = ask_package("--endpoint", ARN, "--out", str(out), "--contact", "https://rituals.example.org/contact",
-                         "--privacy-url", "https://rituals.example.org/privacy", "--terms-url", "https://rituals.example.org/terms")  # fmt: skip
+                         "--privacy-url", "https://rituals.example.org/privacy", "--terms-url", "https://rituals.example.org/terms",
+                         "--operator-name", "Rituals Example Ltd")  # fmt: skip
     assert result.returncode == 0, result.stderr
     links = read(out / "skill-package" / "skill.json")["manifest"]["privacyAndCompliance"]["locales"]["en-US"]
     assert links == {"privacyPolicyUrl": "https://rituals.example.org/privacy", "termsOfUseUrl": "https://rituals.example.org/terms"}

@@ -167,7 +167,7 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
         read.append(os.path.basename(path))
         return original(path)
 
-    content_module.load_content.cache_clear()
+    content_module._content.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(content_module, "read_json", spy)
@@ -179,7 +179,7 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
         assert "host.json" in read, "the host's lines and its menu"
         assert "hug.json" not in read and "questions.json" not in read and "model.json" not in read
     finally:
-        content_module.load_content.cache_clear()
+        content_module._content.cache_clear()
 
 
 # What a cold launch for a couple already known must not load: each was on that path once, and cost it time.
@@ -271,3 +271,43 @@ def test_a_target_is_judged_on_the_ratio_not_on_one_rounded_to_meet_it() -> None
     assert cold.paired_ratio([85.49], [100.0]) == 0.855
     results = {"production": {"ratio_window": cold.paired_ratio([85.49], [100.0])}}
     assert run.verdicts(results)["production"]["init + first invoke at most 0.85x the floor with the adapter"]["met"] is False
+
+
+# -- the longevity run (python -m bench --longevity) ---------------------------------------------------------------
+def test_longevity_adds_up_dynamodbs_own_capacity_per_call_and_the_calls_per_request() -> None:
+    from bench.longevity import Capacity
+
+    capacity = Capacity()
+    params: dict[str, Any] = {}
+    capacity.add_parameter(params)
+    assert params == {"ReturnConsumedCapacity": "TOTAL"}
+    for name, units in (("GetItem", 1.0), ("PutItem", 2.0)):
+        capacity.after_call(parsed={"ConsumedCapacity": {"CapacityUnits": units}}, model=SimpleNamespace(name=name))
+    capacity.request_done()
+    capacity.after_call(parsed={"ConsumedCapacity": {"CapacityUnits": 1.0}}, model=SimpleNamespace(name="GetItem"))
+    capacity.request_done()
+    summary = capacity.take()
+    assert summary["read_units_per_read"] == 1.0 and summary["write_units_per_write"] == 2.0
+    assert (summary["max_reads_per_request"], summary["max_writes_per_request"], summary["requests"]) == (1, 1, 2)
+    assert capacity.take()["requests"] == 0, "each quarter counts afresh"
+
+
+def test_longevity_judges_the_second_year_and_reports_a_missed_target_as_missed() -> None:
+    from bench.longevity import report, verdicts
+
+    def quarter(day: int, wcu: float, ratio: float) -> dict[str, Any]:
+        calls = {"requests": 10, "reads": 10, "writes": 8, "read_units_per_read": 1.0, "write_units_per_write": wcu,
+                 "max_reads_per_request": 1, "max_writes_per_request": 1}  # fmt: skip
+        return {"day": day, "bytes": 1500, "calls": calls, "cpu_ms": 0.5, "new_cpu_ms": 0.5, "cpu_ratio": ratio}
+
+    results: dict[str, Any] = {
+        "dynamodb": {"quarters": [quarter(0, 1.0, 1.0), quarter(364, 9.0, 1.0), quarter(728, 2.0, 1.1)]},
+        "sqlite": {"quarters": [quarter(0, 0, 1.0), quarter(728, 0, 1.3)]},
+        "web": {"households": 10, "connections": 4, "project_rps": [80.0], "hello_rps": [100.0], "project_new_couples_rps": [90.0], "ratio": 0.8},
+    }
+    results["targets"] = checks = verdicts(results)
+    assert checks["write_units_per_write_second_year"] == {"value": 2.0, "target": 2.0, "met": True}, "the first year is not judged"
+    assert not checks["cpu_ratio_two_years_sqlite"]["met"] and checks["cpu_ratio_two_years_dynamodb"]["met"]
+    assert checks["web_ratio"]["met"]
+    printed = report(results)
+    assert "| cpu_ratio_two_years_sqlite | 1.3 | 1.2 | MISSED |" in printed and "day 728 (quarter 8)" in printed

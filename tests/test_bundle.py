@@ -70,8 +70,16 @@ def test_the_bundle_holds_the_entry_point_and_the_skill_with_its_content(built: 
     assert (built.path / "app.py").read_text() == (ROOT / "lambda" / "app.py").read_text()
     content = {p.relative_to(ROOT / "skill") for p in (ROOT / "skill" / "content").rglob("*.json")}
     assert content and content == {p.relative_to(built.path / "skill") for p in (built.path / "skill" / "content").rglob("*.json")}
-    modules = {p.relative_to(ROOT) for p in (ROOT / "skill").rglob("*.py")}
+    modules = {p.relative_to(ROOT) for p in (ROOT / "skill").rglob("*.py")
+               if p.relative_to(ROOT / "skill").parts[0] not in ("web", "cli", "deploy")}  # fmt: skip
     assert modules == {p.relative_to(built.path) for p in (built.path / "skill").rglob("*.py")}
+
+
+def test_only_what_the_function_imports_goes_in(built: Built) -> None:
+    """Not the web endpoint, the command line or the operator's tools, and no dependency's test suite."""
+    assert not [part for part in ("web", "cli", "deploy") if (built.path / "skill" / part).exists()]
+    assert not [p for p in built.path.rglob("*") if p.is_dir() and p.name in ("tests", "test")]
+    assert (built.path / "certifi" / "cacert.pem").is_file(), "certifi itself stays: requests verifies with it"
 
 
 def test_boto3_the_web_stack_and_tests_are_left_out(built: Built) -> None:
@@ -245,7 +253,27 @@ def test_in_the_bundle_the_web_stack_is_absent_and_everything_else_imports(bundl
     for name in ("app", "requests", "charset_normalizer", "ask_sdk_core.api_client", "skill.store.sqlite", "boto3"):
         assert imported[name] == "ok", (name, imported[name])
     assert imported["flask"] == "missing flask" and imported["cryptography"] == "missing cryptography"
-    assert imported["skill.web"] == "missing flask", "the web endpoint needs flask, the function never does"
+    assert imported["skill.web"] == "missing skill.web", "the web endpoint is not in the function's bundle"
+
+
+def test_every_module_left_in_the_bundle_imports_from_it_alone(bundled: BundledFunction) -> None:
+    """Leaving skill/web, skill/cli and skill/deploy out cost the function nothing it imports."""
+    script = (
+        "import importlib, json, pkgutil, skill\n"
+        "failed = {}\n"
+        "for found in pkgutil.walk_packages(skill.__path__, 'skill.'):\n"
+        "    try:\n"
+        "        importlib.import_module(found.name)\n"
+        "    except ImportError as error:\n"
+        "        failed[found.name] = str(error)\n"
+        "print(json.dumps(failed))\n"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": f"{bundled.bundle}{os.pathsep}{bundled.runtime}",
+           "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(bundled.workdir)}  # fmt: skip
+    result = subprocess.run([bundled.python, "-S", "-c", script], capture_output=True, text=True, cwd=bundled.workdir,
+                            env=env, timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {}
 
 
 # -- what goes in, decided without pip ------------------------------------------------------------
@@ -289,8 +317,12 @@ def the_function_in_template_yaml() -> dict[str, Any]:
 
     CloudFormationLoader.add_multi_constructor("!", tagged)
     template = yaml.load((ROOT / "template.yaml").read_text(encoding="utf-8"), CloudFormationLoader)
-    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 1, "one function answers requests and skill events"
+    every = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    functions = [r for r in every if "AlexaSkill" in {e["Type"] for e in r["Properties"].get("Events", {}).values()}]
+    assert len(functions) == 1, "one function answers requests and skill events (another drains the deletion queue)"
+    for other in every:  # the deletion drain runs from the same bundle, on the same platform
+        assert {k: other["Properties"][k] for k in ("CodeUri", "Runtime", "Architectures")} == {
+            k: functions[0]["Properties"][k] for k in ("CodeUri", "Runtime", "Architectures")}
     return {**(template.get("Globals") or {}).get("Function", {}), **functions[0]["Properties"]}
 
 

@@ -15,7 +15,7 @@ from skill.content import load_content
 from skill.engine.script import Say
 from skill.engine.trend import change_since, clean_history, keep_recent, month_view, week_key
 from skill.engine.turn import Turn
-from skill.household import Household
+from skill.household import Household, line_index
 from skill.rituals import safety
 from skill.rituals.check_in import first_ring
 from skill.store.sqlite import SQLiteStore
@@ -195,13 +195,15 @@ def test_the_history_stays_small_however_long_they_keep_going(maya_and_sam: Coup
     store = SQLiteStore(embedded_store)
     snapshot = store.load(maya_and_sam.key)
     document = dict(snapshot.document)
-    weeks = {week_key(date(2025, 9, 1) + timedelta(weeks=i)): [7, 7] for i in range(60)}
-    document["rituals"] = {"check_in": {"weeks": weeks, "count": 70, "last": "2026-10-20"}}
+    weeks = {week_key(date(2026, 11, 16) - timedelta(weeks=60 - i)): [7, 7] for i in range(60)}  # up to last week
+    partial = {"2024-W10": [6, None], "2026-W40": [None, 8]}  # a number skipped, two years ago and this autumn
+    document["rituals"] = {"check_in": {"weeks": weeks, "partial": partial, "count": 70, "last": "2026-10-20"}}
     store.save(maya_and_sam.key, document, snapshot.version, int(maya_and_sam.now.timestamp()))
 
     said = check_in(maya_and_sam, 8, 8)
     state = stored(maya_and_sam)["rituals"]["check_in"]
-    assert len(state["weeks"]) == 60 and FIRST_WEEK in state["weeks"] and "2025-W36" not in state["weeks"]
+    assert len(state["weeks"]) == 60 and FIRST_WEEK in state["weeks"] and "2025-W39" not in state["weeks"]
+    assert state["partial"] == {"2026-W40": [None, 8]}, "a skipped week is kept by age too, not only by count"
     assert state["count"] == 71
     assert said_one_of(said, "closing_count", count=71)
 
@@ -306,7 +308,9 @@ def test_someone_who_does_not_feel_safe_hears_where_to_find_help(maya_and_sam: C
     assert "1-800-799-7233" in said.text and "National Domestic Violence Hotline" in said.text
     assert "911" in said.text
     assert said.ends_session and set(said.voices) == {None}, "the host speaks, gently, and the session ends"
-    assert not any(key.startswith("safety") for key in stored(maya_and_sam)["phrasing"]), "no trace is stored"
+    memory = stored(maya_and_sam)["words"]
+    safety_lines = {line_index(f"safety.{key}") for key in load_content("en-US").section("safety").lines._table}
+    assert not safety_lines & {entry[:4] for entry in memory.split(",")}, "no trace is stored"
     assert "safety" not in str(stored(maya_and_sam)["rituals"]), "not even in the menu's note of rituals tried"
 
 

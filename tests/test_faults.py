@@ -36,8 +36,12 @@ from tests.conftest import load_lambda_app
 from tests.conversation import Couple, Said
 from tests.dynamodb_local import free_port
 
-# Alexa waits 8 s for an answer. A generous bound, not a timing claim: a stalled call would take far longer.
-ALEXA_WAITS_SECONDS = 8.0
+# Alexa waits 8 s for an answer; what keeps us inside it are the limits each outside call is given, and those are
+# checked where they are set (tests/test_store_dynamodb.py: 1 s, two attempts; tests/test_alexa_api.py: 3 s
+# for all of a request's API calls). Here the clock only catches a call made without its limit: it would
+# wait for the stand-ins to let go (30 s) or botocore's default (60 s). Not Alexa's 8 s, which a loaded
+# machine can miss for reasons that are not the skill's (the brief: no timed assertions in tests).
+STALLED_SECONDS = 25.0
 APOLOGIES = set(load_content("en-US").section("host").lines.variants("apology"))
 UNKIND_WORDS = ("error", "database", "store", "exception", "dynamo", "sqlite", "throttl", "timeout", "sorry")
 
@@ -55,7 +59,7 @@ def timed(step: Callable[[], Said]) -> Said:
     started = time.monotonic()
     said = step()
     elapsed = time.monotonic() - started
-    assert elapsed < ALEXA_WAITS_SECONDS, f"the couple waited {elapsed:.1f}s"
+    assert elapsed < STALLED_SECONDS, f"the couple waited {elapsed:.1f}s: a call without its time limit"
     return said
 
 

@@ -259,11 +259,14 @@ _LAUNCH = {
 
 @FUZZ
 @given(document=st.dictionaries(st.sampled_from(["names", "voices_swapped", "next_first", "phrasing", "rituals", "in_progress",
-                                                  "time_zone", "time_zone_checked", "speakers"]) | st.text(max_size=8),
+                                                  "time_zone", "time_zone_checked", "speakers", "layout", "words"]) | st.text(max_size=8),
                                  json_values, max_size=8),
        event=well_formed_requests())
 @example(document={"names": ["Maya" * 5000, "Sam"]}, event=_LAUNCH)
 @example(document={"names": ["Maya", {"first": "Sam"}], "rituals": [], "in_progress": {"ritual": "hug"}}, event=_LAUNCH)
+@example(document={"names": ["Maya", "Sam"], "time_zone": "America"}, event=_LAUNCH)  # a directory in tzdata
+@example(document={"names": ["Maya", "Sam"], "time_zone": "Europe/" + "x" * 300}, event=_LAUNCH)  # too long a file name
+@example(document={"layout": 2, "words": "é,,x", "rituals": {"host": "{not json", "our_jar": "z:!!", "hug": 7}}, event=_LAUNCH)
 def test_a_damaged_stored_household_never_breaks_an_answer(lambda_handler: Any, embedded_store: Path, document: dict[str, Any],
                                                            event: dict[str, Any]) -> None:
     """A household document from an older version, or damaged on disk, is read leniently: the couple gets the

@@ -92,7 +92,7 @@ def test_bundle_builds_from_the_checkout_and_removes_a_stale_sam_build(installed
 def test_ask_package_uses_the_checkouts_manifest_and_models(installed: Installed, tmp_path: Path) -> None:
     out = tmp_path / "ask-project"
     result = installed.run("ask-package", "--endpoint", ARN, "--out", str(out), "--contact", "us@example.org",
-                           "--repository", "https://github.com/maya-and-sam/our-rituals")  # fmt: skip
+                           "--repository", "https://github.com/maya-and-sam/our-rituals", "--operator-name", "Maya Example")  # fmt: skip
     assert result.returncode == 0, result.stderr
     models = sorted(p.name for p in (out / "skill-package" / "interactionModels" / "custom").glob("*.json"))
     assert models == sorted(p.name for p in (ROOT / "interaction_models").glob("*.json"))
@@ -101,7 +101,9 @@ def test_ask_package_uses_the_checkouts_manifest_and_models(installed: Installed
 
 
 def test_outside_a_checkout_the_commands_say_where_to_run_them(installed: Installed, tmp_path: Path) -> None:
-    for command in (("models", "--check"), ("bundle", "--no-compile")):
+    ask_package = ("ask-package", "--out", str(tmp_path / "ask-project"), "--endpoint", ARN, "--contact", "us@example.org",
+                   "--repository", "https://github.com/maya-and-sam/our-rituals", "--operator-name", "Maya Example")  # fmt: skip
+    for command in (("models", "--check"), ("bundle", "--no-compile"), ask_package):
         result = installed.run(*command, cwd=tmp_path)
         assert result.returncode == 1, command
         assert "run this command inside the project" in result.stderr and "Traceback" not in result.stderr

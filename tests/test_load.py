@@ -18,6 +18,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from skill.content import load_content
+from skill.household import readable
 from skill.speech.limits import check_response
 from skill.store.sqlite import SQLiteStore
 from tests.conversation import Couple, Said
@@ -114,7 +115,7 @@ def test_many_echos_at_once_every_answer_right_and_nothing_lost(server: tuple[st
         else:
             assert "soundbank://" in ssml and "<break" in ssml, "the hug is held, then a chime"
     store = SQLiteStore(embedded_store)
-    deck = store.load(Couple(send=lambda e: e, user_id="amzn1.ask.account.SHARED-HOUSEHOLD").key).document
+    deck = readable(store.load(Couple(send=lambda e: e, user_id="amzn1.ask.account.SHARED-HOUSEHOLD").key).document)
     light = deck["rituals"]["tonights_question"]["decks"]["light"]
     deck_size = sum(1 for q in load_content("en-US").section("questions").data["questions"] if q["depth"] == "light")
     assert light["round"] * deck_size + light["cursor"] == SHARED_HOUSEHOLD_REQUESTS, "every draw was kept: none lost"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from skill.content import load_content
+from skill.household import readable
 from skill.store.sqlite import SQLiteStore
 from tests.conversation import Couple, Said
 
@@ -90,7 +91,7 @@ def test_the_jar_holds_a_bounded_number_of_questions(couple: Couple, embedded_st
     store.save(couple.key, document, snapshot.version, 0)
     said = couple.intent("AddToJarIntent", one_shot=True, question="one question too many")
     assert said_one_of(said, LINES, "full", count=MAX_QUESTIONS)
-    assert len(store.load(couple.key).document["rituals"]["our_jar"]["questions"]) == MAX_QUESTIONS
+    assert len(readable(store.load(couple.key).document)["rituals"]["our_jar"]["questions"]) == MAX_QUESTIONS
 
 
 # -- drawing ---------------------------------------------------------------------------------------

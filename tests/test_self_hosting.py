@@ -34,7 +34,7 @@ from tests.conversation import Couple
 
 ROOT = Path(__file__).resolve().parent.parent
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
-START_TIMEOUT = 60  # seconds: a cold interpreter on a busy 2-core machine
+START_TIMEOUT = 180  # seconds, a bound for a server that never starts: a cold interpreter on a loaded 2-core machine
 STOP_TIMEOUT = 30
 
 

@@ -213,13 +213,27 @@ def test_chain_is_fetched_once_per_url() -> None:
     assert fetch.urls == [CERT_URL, other]
 
 
-def test_refused_chains_are_not_cached() -> None:
+def test_refused_chains_are_not_cached_and_their_url_is_refused_unasked_for_a_while() -> None:
+    clock = [NOW]
     fetch = alexa_certs.RecordingFetch(alexa_certs.untrusted_chain().pem())
-    verifier = make_verifier(fetch)
-    for _ in range(2):
+    verifier = make_verifier(fetch, clock=lambda: clock[0])
+    for _ in range(3):
         with pytest.raises(AlexaVerificationError):
             verifier.verify(headers(), BODY.decode(), None)
-    assert fetch.urls == [CERT_URL, CERT_URL]
+    assert fetch.urls == [CERT_URL], "a URL that failed is not fetched again at once"
+    clock[0] = NOW + timedelta(seconds=signature.REFUSED_URL_SECONDS + 1)
+    with pytest.raises(AlexaVerificationError, match="rejected"):
+        verifier.verify(headers(), BODY.decode(), None)
+    assert fetch.urls == [CERT_URL, CERT_URL], "after a while it is tried again"
+
+
+def test_the_refused_url_memory_is_bounded() -> None:
+    fetch = alexa_certs.RecordingFetch(alexa_certs.untrusted_chain().pem())
+    verifier = make_verifier(fetch)
+    for number in range(2 * signature.MAX_REFUSED_URLS):
+        with pytest.raises(AlexaVerificationError):
+            verifier.verify(headers(url=CERT_URL.replace("-12", f"-{number}")), BODY.decode(), None)
+    assert len(verifier._refused) == signature.MAX_REFUSED_URLS  # noqa: SLF001 (the bound is the point)
 
 
 def test_cached_chain_is_dropped_once_the_leaf_expires() -> None:

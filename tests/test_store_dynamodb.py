@@ -119,9 +119,36 @@ def test_a_year_of_history_stays_small(store: DynamoDBStore, dynamodb_table: str
     household.rituals["check_in"] = {"weeks": {f"2026-W{w:02d}": [7, 8] for w in range(1, 53)}, "count": 52}
     household.rituals["tonights_question"] = {"decks": {d: {"seed": 123456789, "round": 3, "cursor": 40} for d in ("light", "deeper", "deepest")}}
     store.save("k", household.to_document(), 0, NOW)
-    item = store.client.get_item(TableName=dynamodb_table, Key={"pk": {"S": "k"}})["Item"]
-    size = len(json.dumps(item))
-    assert size < 10_000, size
+    answer = store.client.get_item(
+        TableName=dynamodb_table, Key={"pk": {"S": "k"}}, ConsistentRead=True, ReturnConsumedCapacity="TOTAL"
+    )
+    item = answer["Item"]
+    size = sum(len(name) + (len(value["B"]) if "B" in value else len(value.get("S", value.get("N", "")))) for name, value in item.items())
+    assert size < 1024, f"{size} bytes: one write unit, one read unit"
+    assert answer["ConsumedCapacity"]["CapacityUnits"] == 1.0
+    assert "B" in item["r_check_in"] and "S" in item["r_tonights_question"], "a long history compressed, as bytes"
+    again = Household.from_document(store.load("k").document)
+    assert again.rituals["check_in"] == household.rituals["check_in"] and again.phrasing["ritual3.line2"] == 2
+
+
+def test_an_item_of_the_first_layout_loads_and_is_stored_in_the_new_one(store: DynamoDBStore, dynamodb_table: str) -> None:
+    first = {"names": ["Maya", "Sam"], "next_first": 1, "phrasing": {"hug.intro": 1},
+             "rituals": {"check_in": {"weeks": {"2026-W45": [7, 8]}, "count": 3}}, "in_progress": None}  # fmt: skip
+    store.client.put_item(
+        TableName=dynamodb_table,
+        Item={"pk": {"S": "old"}, "doc": {"S": json.dumps(first)}, "version": {"N": "7"}, "expires_at": {"N": str(NOW)}},
+    )
+    snapshot = store.load("old")
+    household = Household.from_document(snapshot.document)
+    assert household.names == ["Maya", "Sam"] and household.rituals["check_in"]["count"] == 3
+    assert household.phrasing["hug.intro"] == 1
+    assert household.changed(household.to_document()), "stored again in the new layout by the next write"
+    store.save("old", household.to_document(), snapshot.version, NOW)
+    item = store.client.get_item(TableName=dynamodb_table, Key={"pk": {"S": "old"}}, ConsistentRead=True)["Item"]
+    assert json.loads(item["doc"]["S"])["layout"] == 2 and "rituals" not in json.loads(item["doc"]["S"])
+    assert json.loads(item["r_check_in"]["S"]) == first["rituals"]["check_in"]
+    reread = Household.from_document(store.load("old").document)
+    assert reread.rituals["check_in"]["count"] == 3 and not reread.changed(reread.to_document())
 
 
 def test_a_stopped_server_is_reported_as_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:

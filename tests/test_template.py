@@ -60,3 +60,33 @@ def test_snapstart_is_an_option_off_by_default_on_the_alias_alexa_calls() -> Non
     # AlexaSkill trigger to the alias; the skill's endpoint is the alias too.
     assert function["AutoPublishAlias"] == "live"
     assert declared["Outputs"]["FunctionArn"]["Value"] == {"Ref": "RitualsFunction.Alias"}
+
+
+def test_deletions_the_table_cannot_take_wait_in_a_queue_drained_by_a_least_privilege_function() -> None:
+    import importlib
+
+    from skill.store.deletion_queue import QUEUE_ENV
+
+    resources = template()["Resources"]
+    table = resources["RitualsTable"]["Properties"]
+    assert table["DeletionProtectionEnabled"] is True
+    queue = resources["DeletionQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"GetAtt": "DeletionDeadLetterQueue.Arn"}
+    assert queue["MessageRetentionPeriod"] == 1209600 and queue["SqsManagedSseEnabled"] is True
+    skill = resources["RitualsFunction"]["Properties"]
+    assert skill["Environment"]["Variables"][QUEUE_ENV] == {"Ref": "DeletionQueue"}
+    sending = skill["Policies"][0]["Statement"][1]
+    assert sending["Action"] == ["sqs:SendMessage"] and sending["Resource"] == {"GetAtt": "DeletionQueue.Arn"}
+    drain = resources["DeletionDrainFunction"]["Properties"]
+    module, function = drain["Handler"].rsplit(".", 1)
+    assert callable(getattr(importlib.import_module(module), function)), "the handler is in the bundle's skill package"
+    assert drain["Environment"]["Variables"] == {"SKILL_TABLE": {"Ref": "TableName"}}
+    deleting, reading = drain["Policies"][0]["Statement"]
+    assert deleting["Action"] == ["dynamodb:DeleteItem"], "the drain may delete households, nothing else"
+    assert deleting["Resource"] == skill["Policies"][0]["Statement"][0]["Resource"]
+    assert sorted(reading["Action"]) == ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                         "sqs:ReceiveMessage"]  # fmt: skip
+    assert reading["Resource"] == {"GetAtt": "DeletionQueue.Arn"}
+    trigger = drain["Events"]["Deletions"]["Properties"]
+    assert trigger["Queue"] == {"GetAtt": "DeletionQueue.Arn"} and trigger["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert queue["VisibilityTimeout"] >= 6 * drain["Timeout"], "AWS's advice for a Lambda trigger"

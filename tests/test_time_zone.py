@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from skill.content import load_content
 from skill.engine.turn import Turn
 from skill.household import Household
+from skill.time_zones import zone_named
 from tests.conversation import Couple
+
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 class SettingsApi:
@@ -100,3 +108,53 @@ def test_an_unreachable_api_means_no_zone_not_an_error(couple: Couple) -> None:
 
     assert device_time_zone("http://127.0.0.1:9", "t", "d") is None
     assert device_time_zone("ftp://example.com", "t", "d") is None
+
+
+# ZoneInfo reads a name as a path under its tzpath and the tzdata package: a name that is a directory there
+# raised IsADirectoryError, and an over-long one OSError(ENAMETOOLONG), neither of them "not found".
+NOT_ZONES = ["America", "Europe/", "Europe/" + "x" * 300, "x" * 300, "../etc/passwd", "/etc/localtime", "Europe/Paris\x00", "", None]
+
+
+@pytest.mark.parametrize("name", NOT_ZONES)
+def test_a_stored_name_that_is_no_zone_means_utc_not_an_error(name: str | None) -> None:
+    now = datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)
+    household = Household(time_zone=name, time_zone_checked=int(now.timestamp()))
+    assert turn_at(now, household, None).local_now.utcoffset().total_seconds() == 0
+    assert turn_at(now, household, lambda: name).known_local_now == now
+
+
+def test_a_directory_in_the_time_zone_path_is_no_zone(tmp_path: Path) -> None:
+    """The same on a machine whose zone files are a directory tree (the system's, not the tzdata package)."""
+    import zoneinfo
+
+    (tmp_path / "America").mkdir()
+    zoneinfo.reset_tzpath([str(tmp_path)])
+    try:
+        assert zone_named("America") is None and zone_named("America/" + "x" * 300) is None
+    finally:
+        zoneinfo.reset_tzpath()
+
+
+def _pythons_from_3_11() -> list[str]:
+    """This interpreter and every other Python 3.11+ on the PATH or under pyenv that starts."""
+    found = {sys.executable} | {path for name in ("python3", "python3.11", "python3.12", "python3.13", "python3.14")
+                                if (path := shutil.which(name))}  # fmt: skip
+    found |= {str(path) for path in Path.home().glob(".pyenv/versions/3.*/bin/python3")}
+    asks = "import sys; print(sys.version_info >= (3, 11))"
+    return sorted(path for path in found
+                  if subprocess.run([path, "-c", asks], capture_output=True, text=True).stdout.strip() == "True")  # fmt: skip
+
+
+def test_every_python_here_reads_a_name_that_is_no_zone_as_none() -> None:
+    """CI runs on the machine's python3; where another Python 3.11+ is installed, the same answer there."""
+    import tzdata
+
+    path = os.pathsep.join([str(REPOSITORY), str(Path(tzdata.__file__).parent.parent)])
+    check = ("from skill.time_zones import zone_named\n"
+             f"assert [zone_named(n) for n in {NOT_ZONES!r}] == [None] * {len(NOT_ZONES)}\n"
+             "assert str(zone_named('Europe/London')) == 'Europe/London'\n")  # fmt: skip
+    pythons = _pythons_from_3_11()
+    for python in pythons:
+        result = subprocess.run([python, "-I", "-c", f"import sys; sys.path[:0] = {path.split(os.pathsep)!r}\n" + check],
+                                capture_output=True, text=True)  # fmt: skip
+        assert result.returncode == 0, (python, result.stderr)

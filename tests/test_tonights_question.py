@@ -251,7 +251,8 @@ def test_the_whole_light_deck_before_any_repeat_across_sessions_devices_and_hous
     assert renewed != one[-1], "a new round never opens with the question that closed the last one"
     deck = stored(kitchen)["rituals"]["tonights_question"]["decks"]["light"]
     assert deck["round"] == 1 and deck["cursor"] == 1
-    assert set(deck) == {"seed", "round", "cursor"}, "a seed and a place, not the whole order"
+    assert set(deck) == {"seed", "round", "cursor", "after"}, "a seed and a place, not the whole order"
+    assert deck["after"] == DECK["light"][one[-1]], "the question that closed the last round, so no draw replays earlier rounds"
 
 
 def test_changing_depth_does_not_disturb_the_other_decks(couple: Couple, stored) -> None:

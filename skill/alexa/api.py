@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from skill.engine.alerts import REMINDERS_SCOPE, TIMERS_SCOPE, AlertResult, AlertStatus, HandBack, weekly_rule
 from skill.logs import get_logger
+from skill.time_zones import zone_named
 
 if TYPE_CHECKING:
     import urllib.request
@@ -316,15 +317,10 @@ class RequestAlerts:
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only reminders need it; kept off the cold start
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    zone = zone_named(name)
+    if name and zone is None:
         get_logger().warning("unknown time zone for a reminder")
-        return None
+    return zone
 
 
 def device_time_zone(

@@ -22,7 +22,7 @@ from skill.engine.script import Reply
 from skill.engine.turn import Turn
 from skill.logs import get_logger, pseudonym, redact
 from skill.speech.ssml import escape
-from skill.state import household_key
+from skill.state import DeletionWaiting, household_key
 from skill.store import StoreUnavailable
 
 
@@ -141,17 +141,19 @@ class PermissionAnswerHandler(_Handler):
         return self.conversation(handler_input).respond(lambda turn: flow.permission_answered(turn, accepted))
 
 
-def _forget_household(services: Services, user_id: str | None) -> bool:
-    """Delete everything stored for this Alexa user's household; False when the store could not."""
+def _forget_household(services: Services, user_id: str | None) -> str:
+    """Delete everything stored for this Alexa user's household: "done"; or, when the store could not, "noted"
+    (kept where it outlives this process, to be done later) or "not_noted" (nobody may be promised it)."""
     if not user_id:
-        return True  # nothing can be stored without a user id
+        return "done"  # nothing can be stored without a user id
     try:
         services.households.forget(household_key(user_id))
     except StoreUnavailable as error:
-        get_logger().error("household not forgotten: store unavailable", extra={"store_error": type(error).__name__})
-        return False
+        noted = isinstance(error, DeletionWaiting) and error.noted
+        get_logger().error("household not forgotten: store unavailable", extra={"store_error": type(error).__name__, "noted": noted})
+        return "noted" if noted else "not_noted"
     get_logger().info("household forgotten", extra={"household": pseudonym(user_id)})
-    return True
+    return "done"
 
 
 class ForgetUsHandler(_Handler):
@@ -177,8 +179,8 @@ class ForgetAnswerHandler(_Handler):
         conversation = self.conversation(handler_input)
         if conversation.facts.intent != "AMAZON.YesIntent":
             return conversation.respond(forget.kept, section=forget.SECTION, remember=False)
-        erased = _forget_household(self.services, conversation.facts.user_id)
-        answer = forget.forgotten if erased else forget.not_forgotten
+        outcome = _forget_household(self.services, conversation.facts.user_id)
+        answer = {"done": forget.forgotten, "noted": forget.not_forgotten}.get(outcome, forget.not_noted)
         return conversation.respond(answer, section=forget.SECTION, remember=False)
 
 
@@ -199,7 +201,7 @@ class SkillDisabledHandler(_Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         # Deleted whatever userInformationPersistenceStatus says: the couple removed the skill.
         system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
-        if not _forget_household(self.services, system.user.user_id if system and system.user else None):
+        if _forget_household(self.services, system.user.user_id if system and system.user else None) != "done":
             raise DeletionDeferred("household deletion deferred")
         return handler_input.response_builder.response
 

@@ -92,8 +92,10 @@ class Dialog:
         sleep: Callable[[float], None] = time.sleep,
         speak: bool = False,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        skill_id: str = LOCAL_SKILL_ID,
     ) -> None:
         self.invoke = invoke
+        self.skill_id = skill_id  # the skill the requests are for: the one the handlers expect (SKILL_ID), if set
         self.content: Content = load_content(locale)
         self.locale = self.content.locale
         settings = self.content.section("dialog").settings
@@ -151,7 +153,7 @@ class Dialog:
     def _send(self, request: dict[str, Any], *, new: bool) -> list[Spoken]:
         now = self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
         system = {
-            "application": {"applicationId": LOCAL_SKILL_ID},
+            "application": {"applicationId": self.skill_id},
             "user": {"userId": self.user_id},
             # No apiEndpoint or token: offline, so timers and reminders take their graceful path.
             "device": {"deviceId": "amzn1.ask.device.terminal", "supportedInterfaces": {}},
@@ -161,7 +163,7 @@ class Dialog:
             "session": {
                 "new": new,
                 "sessionId": self.session.id,
-                "application": {"applicationId": LOCAL_SKILL_ID},
+                "application": {"applicationId": self.skill_id},
                 "user": {"userId": self.user_id},
                 "attributes": self.session.attributes,
             },

@@ -63,7 +63,7 @@ def _backup(args: argparse.Namespace) -> int:
     if live is None:
         return 2
     try:
-        done = backup(live, args.path)
+        done = backup(live, args.path, keep=args.keep)
     except BackupError as error:
         print(f"No backup made: {error}.", file=sys.stderr)
         return 1
@@ -90,15 +90,17 @@ def _dialog(args: argparse.Namespace) -> int:
     import logging
     import time
 
-    from skill.alexa.skill import build_skill, invoke
-    from skill.cli.dialog import Dialog, lines_from
+    from skill.alexa.skill import build_skill, expected_skill_id, invoke
+    from skill.cli.dialog import LOCAL_SKILL_ID, Dialog, lines_from
     from skill.logs import get_logger
 
     # A person is reading the conversation here: only warnings and errors, not a JSON line per request.
     get_logger().setLevel(logging.INFO if args.verbose else logging.WARNING)
     skill = build_skill()
     sleep = (lambda _seconds: None) if args.fast else time.sleep
-    dialog = Dialog(lambda event: invoke(skill, event), locale=args.locale, household=args.household, speak=args.speak, sleep=sleep)
+    # With SKILL_ID set (as in the container) the handlers refuse any other skill's requests: speak as that skill.
+    dialog = Dialog(lambda event: invoke(skill, event), locale=args.locale, household=args.household, speak=args.speak,
+                    sleep=sleep, skill_id=expected_skill_id() or LOCAL_SKILL_ID)  # fmt: skip
     dialog.intro()
     for utterance in lines_from(sys.stdin, "    you: ", interactive=sys.stdin.isatty()):
         if utterance.strip().lower() in ("quit", "exit"):
@@ -141,12 +143,21 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _ask_package(args: argparse.Namespace) -> int:
+    from skill.deploy.project import ProjectNotFound, project_root
+
+    try:
+        project_root()  # the manifest and committed models live in the checkout, not in an installed package
+    except ProjectNotFound as error:
+        print(f"our-rituals ask-package: {error}", file=sys.stderr)
+        return 1
     from skill.deploy.ask_package import DEFAULT_PROFILE, Operator, PackageError, assemble, remembered
 
     before = remembered(args.out)  # an earlier run into the same folder: its choices are the defaults
     endpoint = args.endpoint or before.get("endpoint")
     contact = args.contact or before.get("contact")
-    missing = [option for option, value in (("--endpoint", endpoint), ("--contact", contact)) if not value]
+    name = args.operator_name or before.get("name")
+    missing = [option for option, value in (("--endpoint", endpoint), ("--contact", contact), ("--operator-name", name))
+               if not value]  # fmt: skip
     if args.repository:
         links = Operator.from_repository(contact or "", args.repository)
         privacy, terms = args.privacy_url or links.privacy_url, args.terms_url or links.terms_url
@@ -161,7 +172,7 @@ def _ask_package(args: argparse.Namespace) -> int:
         assembled = assemble(
             str(endpoint),
             args.out,
-            operator=Operator(str(contact), str(privacy), str(terms)),
+            operator=Operator(str(contact), str(privacy), str(terms), str(name)),
             skill_id=args.skill_id,
             profile=args.profile or before.get("profile") or DEFAULT_PROFILE,
         )
@@ -186,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     backup = commands.add_parser("backup", help="copy the household file (embedded SQLite) safely, even while serving")
     backup.add_argument("path", help="the backup file to write, a folder for a dated file in it, or - for standard output")
+    backup.add_argument("--keep", type=int, metavar="N", help="with a folder: after a good backup, keep the N newest dated "
+                        "backups there and delete older ones (a failed backup deletes nothing)")  # fmt: skip
     backup.set_defaults(run=_backup)
 
     restore = commands.add_parser("restore", help="replace the household file's contents with a checked backup")
@@ -221,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     package.add_argument("--skill-id", help="the skill to update (amzn1.ask.skill...); without it, ask deploy creates one")
     package.add_argument("--profile", help="the ASK CLI profile `ask deploy -p` will use (default: default)")
     package.add_argument("--contact", help="how couples reach you, the operator: an email address or an https:// page")
+    package.add_argument("--operator-name", help="who runs this copy (you, or your organisation), as PRIVACY.md names them")
     package.add_argument("--repository", help="your public copy of this repository (https://github.com/you/our-rituals): "
                          "the privacy and terms links point at its PRIVACY.md and TERMS.md")  # fmt: skip
     package.add_argument("--privacy-url", help="your privacy policy, if not your repository's PRIVACY.md")

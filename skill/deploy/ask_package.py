@@ -26,6 +26,7 @@ from typing import Any
 
 from skill.deploy.models import MODELS_DIR, stale_models
 from skill.deploy.project import find_project
+from skill.deploy.store_listing import ListingError, copy_icons, icons_named, write_privacy_policy
 
 ROOT = find_project() or Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "skill-package" / "skill.json"
@@ -52,14 +53,17 @@ class Operator:
     contact: str
     privacy_url: str
     terms_url: str
+    name: str = ""  # who runs this copy, as the privacy policy names them (store_listing.write_privacy_policy)
 
     @classmethod
-    def from_repository(cls, contact: str, repository: str, branch: str = "main") -> Operator:
+    def from_repository(cls, contact: str, repository: str, branch: str = "main", name: str = "") -> Operator:
         """Links to PRIVACY.md and TERMS.md of the operator's public copy of this repository (as GitHub shows them)."""
         base = repository.rstrip("/").removesuffix(".git")
-        return cls(contact, f"{base}/blob/{branch}/PRIVACY.md", f"{base}/blob/{branch}/TERMS.md")
+        return cls(contact, f"{base}/blob/{branch}/PRIVACY.md", f"{base}/blob/{branch}/TERMS.md", name)
 
     def check(self) -> None:
+        if not self.name.strip() or "{" in self.name or len(self.name) > 100:
+            raise PackageError("give the operator's name (--operator-name): the privacy policy says who runs this copy")
         if not (_EMAIL.match(self.contact) or _HTTPS.match(self.contact)):
             raise PackageError(f"{self.contact!r} is not a contact couples can use (an email address or an https:// page)")
         for what, url in (("privacy policy", self.privacy_url), ("terms of use", self.terms_url)):
@@ -134,6 +138,8 @@ class Assembled:
         lines = [f"ASK CLI project in {self.out}: skill-package/ with {', '.join(self.locales)}."]
         if self.left_out:
             lines.append(f"Not deployed (no interaction model yet): {', '.join(self.left_out)}.")
+        lines.append(f"Your privacy policy, naming you: {self.out / 'PRIVACY.md'}; publish it where the listing's privacy "
+                     "link points (in your fork: copy it over PRIVACY.md, commit and push).")
         deploy = "ask deploy" if self.profile == DEFAULT_PROFILE else f"ask deploy -p {self.profile}"
         lines.append(f"Next: cd {self.out} && {deploy}")
         return "\n".join(lines)
@@ -242,9 +248,16 @@ def assemble(
     states = _skill_states(out, skill_id, profile)
     resources = _resources(out, profile)
 
+    try:
+        icons = icons_named(manifest)
+    except ListingError as error:
+        raise PackageError(str(error)) from None
+
     package = out / "skill-package"
     shutil.rmtree(package, ignore_errors=True)  # no model of a locale since dropped survives
     _write_json(package / "skill.json", manifest)
+    copy_icons(icons, package)
+    write_privacy_policy(out, operator.name, operator.contact)
     for locale in locales:
         target = package / "interactionModels" / "custom" / f"{locale}.json"
         target.parent.mkdir(parents=True, exist_ok=True)

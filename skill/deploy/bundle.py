@@ -3,7 +3,8 @@
 No Docker: pip fetches wheels for the function's platform (`--platform`, `--only-binary`), so the
 bundle is the same whichever machine builds it. boto3 and what botocore imports are left to the
 Lambda runtime, and the web-only stack (flask-ask-sdk, cryptography) stays out: lambda/app.py
-never imports skill.web.
+never imports skill.web. Nor do skill.web, skill.cli and skill.deploy themselves go in, nor any
+dependency's own tests: the bundle holds what the function imports.
 """
 
 from __future__ import annotations
@@ -193,6 +194,10 @@ def byte_compile(directory: Path, python: str) -> None:
         raise BundleError(f"byte-compiling failed:\n{(result.stdout + result.stderr).strip()[-3000:]}")
 
 
+# Parts of the skill package the function never imports: the web endpoint, the command line, these operator tools.
+NOT_IN_THE_FUNCTION = ("web", "cli", "deploy")
+
+
 def _copy_sources(stage: Path, project: Path) -> None:
     app = project / "lambda" / "app.py"
     package = project / "skill"
@@ -202,6 +207,15 @@ def _copy_sources(stage: Path, project: Path) -> None:
     shutil.copytree(
         package, stage / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests", "test_*.py")
     )
+    for part in NOT_IN_THE_FUNCTION:
+        shutil.rmtree(stage / "skill" / part)
+
+
+def _remove_tests(stage: Path) -> None:
+    """A dependency's own test suite (certifi ships one) is nothing the function imports."""
+    for folder in sorted(stage.glob("*/tests")) + sorted(stage.glob("*/test")):
+        if folder.is_dir() and (folder.parent / "__init__.py").is_file():
+            shutil.rmtree(folder)
 
 
 def _measure(directory: Path) -> tuple[int, int, int]:
@@ -281,6 +295,7 @@ def build(
             *_platform_args(platform, python_version), *pins,
         )  # fmt: skip
         shutil.rmtree(stage / "bin", ignore_errors=True)  # console scripts: nothing the function runs
+        _remove_tests(stage)
         _copy_sources(stage, project)
         if compiler:
             byte_compile(stage, compiler)

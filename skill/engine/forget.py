@@ -34,8 +34,14 @@ def forgotten(turn: Turn) -> Reply:
 
 
 def not_forgotten(turn: Turn) -> Reply:
-    """Said when the store could not erase anything: honest, nothing technical, and nothing claimed."""
+    """Said when the store could not erase anything but the deletion is noted where it will be finished: honest,
+    nothing technical, and nothing claimed."""
     return Reply(speech=(host(turn.line("not_forgotten")),), end_session=True)
+
+
+def not_noted(turn: Turn) -> Reply:
+    """Said when nothing could be erased and not even noted for later (a full disk): no promise, ask again."""
+    return Reply(speech=(host(turn.line("not_noted")),), end_session=True)
 
 
 def kept(turn: Turn) -> Reply:

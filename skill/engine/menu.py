@@ -22,8 +22,17 @@ def examples(content: Content) -> dict[str, str]:
     One list in the host's content (`settings.menu`), so a menu reads one file, not every ritual's. A ritual
     not on it (a safety pointer, say) is never offered; a name there that is not a ritual is left out.
     """
+    known = _EXAMPLES.get(content.locale)
+    if known is not None and known[0] is content:
+        return known[1]
     listed = content.section("host").settings.get("menu", {})
-    return {name: str(said) for name, said in listed.items() if name in content.sections and name in ritual_names()}
+    said = {name: str(said) for name, said in listed.items() if name in content.sections and name in ritual_names()}
+    _EXAMPLES[content.locale] = (content, said)
+    return said
+
+
+# Each locale's examples, worked out once for its content (every launch and help asks, twice).
+_EXAMPLES: dict[str, tuple[Content, dict[str, str]]] = {}
 
 
 def _timely(turn: Turn) -> str | None:
@@ -76,7 +85,8 @@ def menu_choice(turn: Turn, limit: int = OFFER_EXAMPLES) -> list[str]:
     timely = _timely(turn)
     if timely in every and timely != turn.active_ritual():
         chosen.append(timely)
-    new = [name for name in rotation if name not in tried(turn) and name not in chosen]
+    done = tried(turn)
+    new = [name for name in rotation if name not in done and name not in chosen]
     chosen.extend(new[:1])
     chosen.extend(name for name in rotation if name not in chosen)
     picked = set(chosen[:limit])

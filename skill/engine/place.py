@@ -16,7 +16,6 @@ from skill.engine import host
 from skill.engine.ritual import Ritual, SteppedRitual, in_progress, registry
 from skill.engine.script import Reply, Say, Segment
 from skill.engine.turn import Turn
-from skill.household import Household
 
 # What a ritual hears when Alexa caught something that is not for it: each stepped ritual answers it by
 # saying where they are (still your turn, the number we wait for...), without moving on.
@@ -111,7 +110,7 @@ def start_ritual(turn: Turn, ritual: Ritual) -> Reply:
 def _speaks_names(turn: Turn, ritual: Ritual) -> bool:
     """Whether the ritual's first reply would say a name: tried on a copy of the household, with stand-in names,
     no Alexa APIs and its own randomness, so nothing is stored, set or used up."""
-    probe = Household.from_document(turn.household.to_document())
+    probe = turn.household.copy()
     probe.names = list(_PROBE_NAMES)
     probe_turn = turn._replace(household=probe, rng=random.Random(0), alerts=None, look_up_time_zone=None)
     reply = ritual.start(probe_turn)

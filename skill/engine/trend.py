@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, TypeVar
 
 RATING_MIN = 1
 RATING_MAX = 10
 
 Ratings = tuple[int, int]
+T = TypeVar("T")
 
 
 def week_key(day: date) -> str:
@@ -61,10 +62,13 @@ def clean_history(raw: Any) -> dict[str, Ratings]:
     return dict(sorted(weeks.items(), key=lambda item: week_monday(item[0]) or date.min))
 
 
-def keep_recent(weeks: Mapping[str, Ratings], keep: int) -> dict[str, Ratings]:
-    """Only the latest `keep` weeks, so the household's item stays small however long they keep checking in."""
-    ordered = sorted(weeks.items(), key=lambda item: week_monday(item[0]) or date.min)
-    return dict(ordered[-keep:]) if keep > 0 else {}
+def keep_recent(weeks: Mapping[str, T], keep: int, today: date | None = None) -> dict[str, T]:
+    """Only the latest `keep` weeks, and (given `today`) none older than `keep` weeks, so the household's item
+    stays small however long they keep checking in, and an old week does not linger after a long pause."""
+    oldest = today - timedelta(weeks=keep) if today is not None else date.min
+    dated = [(week_monday(key), key, value) for key, value in weeks.items()]
+    ordered = sorted((monday, key, value) for monday, key, value in dated if monday is not None and monday > oldest)
+    return {key: value for _, key, value in ordered[-keep:]} if keep > 0 else {}
 
 
 @dataclass(frozen=True)

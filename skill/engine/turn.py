@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from skill.content import Content, Section
 from skill.household import Household
 from skill.record import Record
+from skill.time_zones import zone_named
 
 if TYPE_CHECKING:
     from skill.engine.alerts import Alerts  # the port a ritual sets timers through; its code is imported when used
@@ -20,15 +21,8 @@ TIME_ZONE_RECHECK_SECONDS = 7 * 24 * 3600
 
 
 def _zone(name: str | None) -> Any:
-    """A tzinfo for an IANA name; UTC when unknown (zoneinfo is imported only when a zone is known)."""
-    if not name:
-        return timezone.utc
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+    """A tzinfo for an IANA name; UTC when there is none or it names no zone."""
+    return zone_named(name) or timezone.utc
 
 
 def _spoken(text: str) -> str:

@@ -6,7 +6,8 @@ started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for b
 Durable state, under household.rituals["check_in"]:
     {"weeks": {"2026-W47": [7, 8], ...}, "count": 12, "last": "2026-11-22",
      "reminder": {"day": 6, "time": "19:00"}, "refused_on": "...", "told_how": true, "care_on": "..."}
-Ratings are in partner order; only the latest `history_weeks` weeks are kept; `count` never resets.
+Ratings are in partner order; only the latest `history_weeks` weeks are kept, none older than that many weeks
+(weeks with a number skipped, under "partial", the same); `count` never resets.
 """
 
 from __future__ import annotations
@@ -150,11 +151,6 @@ def _partial(turn: Turn) -> dict[str, list[int | None]]:
         for k, v in raw.items()
         if isinstance(k, str) and week_monday(k) is not None and isinstance(v, list) and len(v) == 2
     }
-
-
-def _recent_keys(turn: Turn, weeks: dict[str, Any]) -> list[str]:
-    keep = int(turn.section.settings["history_weeks"])
-    return sorted(weeks, key=lambda k: week_monday(k) or date.min)[-keep:]
 
 
 def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
@@ -301,10 +297,12 @@ class CheckIn(TurnTaking):
             weeks[week] = (int(given[0]), int(given[1]))
         elif any(r is not None for r in given):
             partial[week] = given
-        weeks = keep_recent(weeks, int(turn.section.settings["history_weeks"]))
+        keep, today = int(turn.section.settings["history_weeks"]), turn.local_now.date()
+        weeks = keep_recent(weeks, keep, today)
         durable["weeks"] = {k: list(v) for k, v in weeks.items()}
+        partial = keep_recent(partial, keep, today)  # by age as well as count, like the full weeks
         if partial:
-            durable["partial"] = {k: v for k, v in partial.items() if k in _recent_keys(turn, partial)}
+            durable["partial"] = partial
         else:
             durable.pop("partial", None)
         durable.update(count=count, last=turn.local_now.date().isoformat())

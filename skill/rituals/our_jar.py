@@ -93,8 +93,15 @@ def text_of(household: Any, entry_id: str) -> str | None:
 
 
 def unheard(household: Any) -> int:
-    """How many jar questions the couple has not been asked yet."""
-    return sum(1 for e in questions(household) if e["heard"] == 0)
+    """How many jar questions the couple has not been asked yet (a look only: the jar is not opened to change)."""
+    state = household.peek_ritual(NAME)
+    entries = state.get("questions") if isinstance(state, dict) else None
+    return sum(
+        1
+        for e in (entries if isinstance(entries, list) else [])
+        if isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("text"), str) and e["text"].strip()
+        and not (isinstance(e.get("heard"), int) and e["heard"] > 0)
+    )  # fmt: skip
 
 
 class Jar:

@@ -2,10 +2,12 @@
 
 Only the ratings are remembered, under household.rituals["stress_map"]:
 {"ratings": [{"date": "YYYY-MM-DD", "partner": 0 or 1, "rating": 1-10}, ...]}; the stressors never are.
+At most `ratings_kept` ratings, none older than `ratings_kept_days`.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from skill.engine.turn import Turn
@@ -46,7 +48,8 @@ class StressMap(TurnTaking):
     def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
         """Keep the rating with today's date; a second rating the same day replaces the first."""
         today = turn.now.date().isoformat()
-        kept = [r for r in ratings(turn) if not (r["date"] == today and r["partner"] == partner)]
+        oldest = (turn.now.date() - timedelta(days=int(turn.section.settings["ratings_kept_days"]))).isoformat()
+        kept = [r for r in ratings(turn) if r["date"] > oldest and not (r["date"] == today and r["partner"] == partner)]
         kept.append({"date": today, "partner": partner, "rating": rating})
         durable = turn.household.rituals.get(NAME)
         durable = durable if isinstance(durable, dict) else {}

@@ -1,7 +1,7 @@
 """Tonight's question: one question from the deck at a depth, both partners answer in turn, never a repeat too soon.
 
 Each depth's deck is drawn in a per-household order that is derived, not stored: the ids sorted by a
-hash of (seed, round, id). The household keeps only {"seed", "round", "cursor"} per depth, so the
+hash of (seed, round, id). The household keeps only {"seed", "round", "cursor", "after"} per depth, so the
 same couple never hears a question twice until that depth is used up, on any device, in any session.
 """
 
@@ -68,7 +68,7 @@ def _question_text(turn: Turn, question_id: str) -> str | None:
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
     """What this couple told us not to assume ("we don't live together", "we're new"): see our_situation."""
-    state = turn.household.rituals.get("our_situation")
+    state = turn.household.peek_ritual("our_situation")
     skipped = state.get("skip") if isinstance(state, dict) else None
     return frozenset(skipped) & frozenset(ASSUMPTIONS) if isinstance(skipped, list) else frozenset()
 
@@ -82,27 +82,32 @@ def _raw_order(ids: list[str], seed: int, round_: int) -> list[str]:
     return sorted(ids, key=lambda qid: sha256_hex(f"{seed}:{round_}:{qid}"))
 
 
-def deck_order(ids: list[str], seed: int, round_: int) -> list[str]:
+def deck_order(ids: list[str], seed: int, round_: int, after: str | None = None) -> list[str]:
     """The order of one round of a deck: a shuffle fixed by (seed, round), stable across Python versions.
 
-    A round never opens with the question that closed the round before it.
+    A round never opens with the question that closed the round before it (`after`). Without `after`, it is
+    found by replaying the earlier rounds: only for a deck stored before the deck kept it (see `draw`).
     """
-    order = _raw_order(ids, seed, 0)
-    for later in range(1, round_ + 1):
-        previous_last = order[-1]
-        order = _raw_order(ids, seed, later)
-        if len(order) > 1 and order[0] == previous_last:
-            order.append(order.pop(0))
+    if after is None and round_ > 0:
+        after = deck_order(ids, seed, 0)[-1]
+        for later in range(1, round_):
+            after = deck_order(ids, seed, later, after)[-1]
+    order = _raw_order(ids, seed, round_)
+    if len(order) > 1 and order[0] == after:
+        order.append(order.pop(0))
     return order
 
 
 def _state(turn: Turn) -> dict[str, Any]:
-    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor"}}, "depth": last depth,
-    "last": {"question": id, "on": "YYYY-MM-DD"} (the one asked last, for the widget)}."""
+    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor", "after"}}, "depth": last depth,
+    "last": {"question": id, "on": "YYYY-MM-DD"} (the one asked last, for the widget)}.
+
+    "after" is the question that closed the round before this one, so placing a draw never replays earlier rounds.
+    """
     return turn.household.ritual_state(NAME)
 
 
-def _deck_state(turn: Turn, depth: str) -> dict[str, int]:
+def _deck_state(turn: Turn, depth: str) -> dict[str, Any]:
     state = _state(turn)
     decks = state.get("decks")
     if not isinstance(decks, dict):
@@ -110,6 +115,7 @@ def _deck_state(turn: Turn, depth: str) -> dict[str, int]:
     deck = decks.get(depth)
     fields = ("seed", "round", "cursor")
     valid = isinstance(deck, dict) and all(isinstance(deck.get(k), int) and deck[k] >= 0 for k in fields)
+    # "after" is a question id, or absent (round 0, or a deck stored before it was kept).
     if not valid:
         deck = decks[depth] = {"seed": turn.rng.randrange(2**31), "round": 0, "cursor": 0}
     return deck  # type: ignore[return-value]
@@ -127,15 +133,21 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
     allowed = {str(q["id"]) for q in at_depth if not skipped & set(q.get("assumes", ()))} or set(ids)
     deck = _deck_state(turn, depth)
     renewed = False
+    after = deck.get("after")
+    if not isinstance(after, str):
+        # Round 0 has none; a deck stored before "after" was kept replays its rounds once, then keeps it.
+        after = deck_order(ids, deck["seed"], deck["round"] - 1)[-1] if deck["round"] > 0 else None
     while True:
-        order = deck_order(ids, deck["seed"], deck["round"])
+        order = deck_order(ids, deck["seed"], deck["round"], after)
         while deck["cursor"] < len(order) and order[deck["cursor"]] not in allowed:
             deck["cursor"] += 1
         if deck["cursor"] < len(order):
             break
         renewed = True
-        deck["round"] += 1
-        deck["cursor"] = 0
+        after = order[-1]
+        deck.update(round=deck["round"] + 1, cursor=0, after=after)
+    if after is not None:
+        deck["after"] = after
     question_id = order[deck["cursor"]]
     deck["cursor"] += 1
     _state(turn)["depth"] = depth

@@ -1,4 +1,11 @@
-"""The production store: one DynamoDB item per household, written conditionally on a version number."""
+"""The production store: one DynamoDB item per household, written conditionally on a version number.
+
+The item: `pk`, `version`, `expires_at`, `doc` (the household's hot fields and wording memory, JSON), and one
+attribute per ritual, `r_<ritual>`: its state's JSON as a string, or as compressed bytes once it is large
+(skill/household.py decides), so nothing is escaped or base64-encoded and the item stays as small as it can:
+DynamoDB bills a write by the whole item's size, a read by it too. A household stored in the first layout
+(everything in `doc`) still loads; its next write stores the new one.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +26,8 @@ MAX_ATTEMPTS = 2
 # The item layout; template.yaml's RitualsTable declares the same key and TTL attribute.
 KEY_ATTRIBUTE = "pk"
 TTL_ATTRIBUTE = "expires_at"
+RITUAL_PREFIX = "r_"
+_COMPRESSED = "z:"  # how skill/household.py marks a compressed state in a JSON document (base64 after it)
 
 
 class DynamoDBStore:
@@ -55,12 +64,18 @@ class DynamoDBStore:
     def save(self, household_key: str, document: dict[str, Any], expected_version: int, now: int) -> int:
         """One conditional PutItem: it only lands if nobody wrote since `expected_version` was read."""
         new_version = expected_version + 1
+        rituals = document.get("rituals")
+        separate = document.get("layout") == 2 and isinstance(rituals, dict)
+        hot = {k: v for k, v in document.items() if k != "rituals"} if separate else document
         item = {
             KEY_ATTRIBUTE: {"S": household_key},
-            "doc": {"S": json.dumps(document, separators=(",", ":"), sort_keys=True)},
+            "doc": {"S": json.dumps(hot, separators=(",", ":"), sort_keys=True)},
             "version": {"N": str(new_version)},
             TTL_ATTRIBUTE: {"N": str(now + RETENTION_SECONDS)},
         }
+        if separate:
+            assert isinstance(rituals, dict)
+            item.update({RITUAL_PREFIX + name: _ritual_value(state) for name, state in rituals.items()})
         condition: dict[str, Any] = (
             {"ConditionExpression": f"attribute_not_exists({KEY_ATTRIBUTE})"}
             if expected_version == 0
@@ -92,7 +107,30 @@ def _snapshot(item: dict[str, Any] | None) -> Snapshot | None:
     """A stored item as a Snapshot; None when there is no (readable) item."""
     if not item or "doc" not in item or "version" not in item:
         return None
-    return Snapshot(document=json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
+    document = json.loads(item["doc"]["S"])
+    if isinstance(document, dict) and document.get("layout") == 2:
+        document["rituals"] = {
+            name[len(RITUAL_PREFIX) :]: value["B"] if "B" in value else value.get("S", "")
+            for name, value in item.items()
+            if name.startswith(RITUAL_PREFIX)
+        }
+    return Snapshot(document=document, version=int(item["version"]["N"]))
+
+
+def _ritual_value(state: Any) -> dict[str, Any]:
+    """A ritual's stored state as an attribute: compressed bytes as binary, JSON text as a string."""
+    if isinstance(state, bytes):
+        return {"B": state}
+    text = state if isinstance(state, str) else json.dumps(state, separators=(",", ":"), sort_keys=True)
+    if text.startswith(_COMPRESSED):
+        import base64
+        import binascii
+
+        try:
+            return {"B": base64.b64decode(text[len(_COMPRESSED) :], validate=True)}
+        except binascii.Error:
+            pass  # not ours: kept as it came, and read as a damaged state
+    return {"S": text}
 
 
 def _make_client() -> Any:

@@ -20,8 +20,10 @@ SUFFIX = ".pending-deletions"
 class PendingDeletions:
     """A durable set of household keys still to delete (memory, and a file when there is one)."""
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, *, outlives_the_process: bool = True) -> None:
         self.path = path
+        # A journal beside the database outlives a restart; one in a Lambda's /tmp dies with its instance.
+        self.outlives_the_process = outlives_the_process and path is not None
         self._memory: set[str] = set()
         self._lock = threading.Lock()
 
@@ -36,25 +38,32 @@ class PendingDeletions:
             import tempfile  # only for a DynamoDB table: the embedded store's launch path does without it (~2 ms)
 
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in table)
-            return cls(os.path.join(tempfile.gettempdir(), f"our-rituals-{safe}{SUFFIX}"))
+            return cls(os.path.join(tempfile.gettempdir(), f"our-rituals-{safe}{SUFFIX}"), outlives_the_process=False)
         return cls(None)
 
-    def add(self, household_key: str) -> None:
-        """Remember a deletion to retry; in memory always, in the journal file when it can be written."""
+    def add(self, household_key: str) -> bool:
+        """Remember a deletion to retry; in memory always, in the journal file when it can be written.
+
+        True when the note outlives this process (written to a journal beside the database); False when it is in
+        memory only (a full disk, say) or in a journal that dies with the instance, so nobody is promised it."""
         with self._lock:
             self._memory.add(household_key)
         if self.path is None:
-            return
+            return False
         try:
             with self._locked_file() as file:
                 keys = _read(file)
                 if household_key not in keys:
                     file.seek(0, os.SEEK_END)
                     file.write(household_key + "\n")
+                    file.flush()
+                    os.fsync(file.fileno())  # on disk before the couple hears it will be done
         except OSError:
             from skill.logs import get_logger
 
-            get_logger().error("pending deletion kept in memory only: its journal cannot be written")
+            get_logger().error("pending deletion kept in memory only: its journal cannot be written (disk full?)")
+            return False
+        return self.outlives_the_process
 
     def waiting(self) -> list[str]:
         """The keys still to delete (cheap when there are none: one failed open)."""

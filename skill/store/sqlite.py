@@ -1,4 +1,10 @@
-"""The embedded store: one SQLite file, one row per household."""
+"""The embedded store: one SQLite file, one row per household, and a row per ritual state.
+
+`households` holds what most requests change (the hot fields and the wording memory, JSON) with the version a
+write is conditional on; `household_parts` holds each ritual's state (skill/household.py's layout), written
+only when it changed, in the same transaction as the household's row, so a request of a two-year-old couple
+writes as little as a new couple's. A household of the first layout (everything in `document`) still loads.
+"""
 
 from __future__ import annotations
 
@@ -19,15 +25,38 @@ CREATE TABLE IF NOT EXISTS households (
     expires_at INTEGER NOT NULL
 )
 """
-_HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'households'"
+_PARTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS household_parts (
+    household_key TEXT NOT NULL,
+    part TEXT NOT NULL,
+    body NOT NULL,
+    PRIMARY KEY (household_key, part)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS household_parts_go_with_their_household AFTER DELETE ON households
+BEGIN
+    DELETE FROM household_parts WHERE household_key = old.household_key;
+END;
+"""
+_HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'household_parts'"
+LAYOUT = 2  # skill/household.py's: a document of this layout keeps its ritual states in household_parts
+# The household's row first, then its ritual states' rows: one statement, so one consistent snapshot.
+_LOAD = (
+    "SELECT document, version, NULL, NULL FROM households WHERE household_key = ?1 "
+    "UNION ALL SELECT NULL, NULL, part, body FROM household_parts WHERE household_key = ?1"
+)
+_COMPRESSED = "z:"  # skill/household.py's mark of a compressed state in JSON (base64 after it): stored as a blob
+
+
+# How long a write waits for another's lock before the store counts as unavailable (Alexa waits 8 s in all).
+BUSY_TIMEOUT_SECONDS = 2.0
 
 
 class SQLiteStore:
     """A HouseholdStore in a local SQLite file; safe for the threads of one web service."""
 
-    def __init__(self, path: str | os.PathLike[str], timeout_seconds: float = 2.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], timeout_seconds: float | None = None) -> None:
         self._path = os.fspath(path)
-        self._timeout = timeout_seconds
+        self._timeout = BUSY_TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds
         self._local = threading.local()
         self._schema_lock = threading.Lock()
         self._schema_ready = False
@@ -58,62 +87,157 @@ class SQLiteStore:
                         # of every cold start): look first.
                         if connection.execute(_HAS_TABLE).fetchone() is None:
                             connection.execute(_SCHEMA)
+                            connection.executescript(_PARTS_SCHEMA)
                         # Housekeeping, not a ritual's "now": households untouched past retention go.
                         connection.execute("DELETE FROM households WHERE expires_at < ?", (int(time.time()),))
                         self._schema_ready = True
                 # In WAL mode NORMAL never corrupts the file and survives a crash of the service; only a power cut
                 # may lose the last few commits. FULL would fsync every write (several ms each, most of a request).
                 connection.execute("PRAGMA synchronous=NORMAL")
+                # Deleted text is overwritten with zeros, not left in free pages, whatever SQLite was built with.
+                connection.execute("PRAGMA secure_delete=ON")
             except (sqlite3.Error, OSError) as error:
                 raise StoreUnavailable(f"cannot open the embedded store: {error}") from error
             self._local.connection = connection
         return connection
 
     def load(self, household_key: str) -> Snapshot:
+        """One SELECT (one consistent snapshot): the household's row and its ritual states' rows."""
         try:
-            row = self._connection().execute(
-                "SELECT document, version FROM households WHERE household_key = ?", (household_key,)
-            ).fetchone()
+            connection = self._connection()
+            try:
+                rows = connection.execute(_LOAD, (household_key,)).fetchall()
+            except sqlite3.OperationalError as error:
+                if "no such table" not in str(error):
+                    raise
+                # A backup from before household_parts was restored under a running service: add what it lacks.
+                connection.execute(_SCHEMA)
+                connection.executescript(_PARTS_SCHEMA)
+                rows = connection.execute(_LOAD, (household_key,)).fetchall()
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot read the embedded store: {error}") from error
-        if row is None:
+        household = next((row for row in rows if row[0] is not None), None)
+        if household is None:
             return Snapshot({})
-        return Snapshot(document=json.loads(row[0]), version=int(row[1]))
+        document = json.loads(household[0])
+        if isinstance(document, dict) and document.get("layout") == LAYOUT:
+            parts = {str(row[2]): row[3] for row in rows if row[0] is None}
+            document["rituals"] = dict(parts)
+            # What the next save of this household, at this version, compares with.
+            self._local.parts_read = (household_key, int(household[1]), parts)
+        return Snapshot(document=document, version=int(household[1]))
 
     def save(self, household_key: str, document: dict[str, Any], expected_version: int, now: int) -> int:
+        """The household's row, conditional on its version, and the ritual states that changed, in one transaction."""
         new_version = expected_version + 1
-        body = json.dumps(document, separators=(",", ":"), sort_keys=True)
+        rituals = document.get("rituals")
+        separate = document.get("layout") == LAYOUT and isinstance(rituals, dict)
+        hot = {k: v for k, v in document.items() if k != "rituals"} if separate else document
+        body = json.dumps(hot, separators=(",", ":"), sort_keys=True)
         expires_at = now + RETENTION_SECONDS
         try:
             connection = self._connection()
-            if expected_version == 0:
-                cursor = connection.execute(
-                    "INSERT OR IGNORE INTO households (household_key, document, version, expires_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (household_key, body, new_version, expires_at),
-                )
-            else:
-                cursor = connection.execute(
-                    "UPDATE households SET document = ?, version = ?, expires_at = ? "
-                    "WHERE household_key = ? AND version = ?",
-                    (body, new_version, expires_at, household_key, expected_version),
-                )
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if expected_version == 0:
+                    cursor = connection.execute(
+                        "INSERT OR IGNORE INTO households (household_key, document, version, expires_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (household_key, body, new_version, expires_at),
+                    )
+                else:
+                    cursor = connection.execute(
+                        "UPDATE households SET document = ?, version = ?, expires_at = ? "
+                        "WHERE household_key = ? AND version = ?",
+                        (body, new_version, expires_at, household_key, expected_version),
+                    )
+                if cursor.rowcount != 1:
+                    connection.execute("ROLLBACK")
+                    raise VersionConflict(household_key)
+                if separate:
+                    assert isinstance(rituals, dict)
+                    parts = {str(k): _stored_body(v) for k, v in rituals.items()}
+                    self._write_parts(connection, household_key, expected_version, parts)
+                connection.execute("COMMIT")
+                if separate:
+                    self._local.parts_read = (household_key, new_version, parts)
+            except sqlite3.Error:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot write the embedded store: {error}") from error
-        if cursor.rowcount != 1:
-            raise VersionConflict(household_key)
         return new_version
+
+    def _write_parts(self, connection: sqlite3.Connection, household_key: str, version: int, parts: dict[str, str | bytes]) -> None:
+        """Write the ritual states that differ from what this thread read of the household at `version` (the one
+        the write is conditional on), all of them if it read none."""
+        read: tuple[str, int, dict[str, Any]] | None = getattr(self._local, "parts_read", None)
+        if read is None or read[:2] != (household_key, version):
+            connection.execute("DELETE FROM household_parts WHERE household_key = ?", (household_key,))
+            before: dict[str, Any] = {}
+        else:
+            before = read[2]
+        changed = [(household_key, name, body) for name, body in parts.items() if before.get(name) != body]
+        if changed:
+            connection.executemany("INSERT OR REPLACE INTO household_parts (household_key, part, body) VALUES (?, ?, ?)", changed)
+        gone = [(household_key, name) for name in before if name not in parts]
+        if gone:
+            connection.executemany("DELETE FROM household_parts WHERE household_key = ? AND part = ?", gone)
 
     def delete(self, household_key: str) -> None:
         try:
-            self._connection().execute("DELETE FROM households WHERE household_key = ?", (household_key,))
+            connection = self._connection()
+            connection.execute("DELETE FROM households WHERE household_key = ?", (household_key,))
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot delete from the embedded store: {error}") from error
+        self._wipe_the_journal(connection)
+
+    def _wipe_the_journal(self, connection: sqlite3.Connection) -> None:
+        """After a deletion, the -wal file still holds the household as it was written: a truncating checkpoint moves
+        the (zeroed) pages into the database and empties the -wal. It waits for readers as long as a write would;
+        if one still holds it, the next deletion or SQLite's own checkpoints overwrite those frames."""
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            pass  # the deletion itself is committed; only the wiping waits
+
+    def check_writable(self) -> None:
+        """Take the write lock and write a row, then roll back: /health's proof that a write can land now."""
+        try:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute("INSERT OR REPLACE INTO households VALUES ('health-check', '{}', 1, 0)")
+            finally:
+                connection.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot write the embedded store: {error}") from error
 
     def purge_expired(self, now: int) -> int:
         """Forget households untouched past the retention period; returns how many."""
         try:
-            cursor = self._connection().execute("DELETE FROM households WHERE expires_at < ?", (now,))
+            connection = self._connection()
+            cursor = connection.execute("DELETE FROM households WHERE expires_at < ?", (now,))
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot purge the embedded store: {error}") from error
+        if cursor.rowcount:
+            self._wipe_the_journal(connection)
         return cursor.rowcount
+
+
+def _stored_body(body: Any) -> str | bytes:
+    """A ritual state as the table keeps it: JSON text, or compressed bytes as a blob (no base64)."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        if body.startswith(_COMPRESSED):
+            import base64
+            import binascii
+
+            try:
+                return base64.b64decode(body[len(_COMPRESSED) :], validate=True)
+            except binascii.Error:
+                return body  # not ours: kept as it came, and read as a damaged state
+        return body
+    return json.dumps(body, separators=(",", ":"), sort_keys=True)  # a plain state, as a tool may write one

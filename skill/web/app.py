@@ -8,6 +8,7 @@ runs the checks that need it (the skill id) and dispatches to the same skill Lam
 from __future__ import annotations
 
 import json
+import logging
 import os
 from typing import Any
 
@@ -16,7 +17,15 @@ from werkzeug.exceptions import InternalServerError
 
 from skill.alexa.skill import build_skill, envelope_skill_id, expected_skill_id
 from skill.logs import get_logger, quiet_request_logging
-from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
+from skill.web.replay import WAIT_SECONDS, AnsweredRequests
+from skill.web.signature import (
+    SKILL_EVENT_TOLERANCE,
+    SKILL_EVENT_TYPES,
+    TIMESTAMP_TOLERANCE,
+    AlexaSignatureVerifier,
+    AlexaTimestampVerifier,
+    AlexaVerificationError,
+)
 
 VERIFY_ENV = "OUR_RITUALS_VERIFY_REQUESTS"
 MAX_BODY_BYTES = 256 * 1024
@@ -33,6 +42,14 @@ class SkillIdVerifier:
             raise AlexaVerificationError("request is for another skill")
 
 
+class _UnreadableEnvelopeIsNoError(logging.Filter):
+    """flask-ask-sdk logs an envelope its model cannot read as an ERROR with a traceback; `_answer` refuses it as a
+    400, like every other bad request, which are not logged: anyone could otherwise fill the disk with ERROR lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == "Skill dispatch exception" and "flask_ask_sdk" in record.pathname)
+
+
 def _verification_wanted(verify_requests: bool | None) -> bool:
     if verify_requests is not None:
         return verify_requests
@@ -46,6 +63,8 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     # whose tracebacks would print exception messages.
     log = get_logger()
     quiet_request_logging()
+    if not any(isinstance(each, _UnreadableEnvelopeIsNoError) for each in log.filters):
+        log.addFilter(_UnreadableEnvelopeIsNoError())
     # No static route: Flask would otherwise serve files from a "static" folder beside the code.
     app = Flask("our_rituals", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -57,14 +76,26 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
         log.warning("SKILL_ID is not set: signed requests for any Alexa skill will be answered")
     checks = [SkillIdVerifier(skill_id), *verifiers]
     adapter = _skill_adapter(app, skill_id, [c for c in checks if not getattr(c, "before_deserialization", False)])
+    answered = AnsweredRequests()
 
     @app.post("/alexa")
     def alexa() -> Any:
-        return _answer(adapter, checks, request)
+        return _answer(adapter, checks, request, answered)
+
+    stores: list[Any] = []  # opened on the first health check: the app itself never needs a store of its own
 
     @app.get("/health")
-    def health() -> Response:
-        return jsonify(status="ok")
+    def health() -> Any:
+        from skill.store import open_store
+        from skill.web.health import store_problem
+
+        if not stores:
+            stores.append(open_store())
+        problem = store_problem(stores[0])
+        if problem is None:
+            return jsonify(status="ok")
+        log.warning("health check failed", extra={"problem": problem})
+        return jsonify(status="unavailable", problem=problem), 503
 
     return app
 
@@ -84,11 +115,10 @@ def _skill_adapter(app: Flask, skill_id: str | None, verifiers: list[Any]) -> An
     return SkillAdapter(skill=build_skill(), skill_id=skill_id or "our-rituals", verifiers=verifiers, app=app)
 
 
-def _answer(adapter: Any, checks: list[Any], http_request: Any) -> Any:
+def _answer(adapter: Any, checks: list[Any], http_request: Any, answered: AnsweredRequests) -> Any:
     """One Alexa request, cheapest checks first: size, headers and certificate URL, then the JSON and its
-    timestamp, then the signature (the only step that may download), then ONE deserialization and the skill."""
-    from skill.alexa.handlers import DeletionDeferred
-
+    timestamp, then the signature (the only step that may download), then ONE deserialization and the skill.
+    A request id answered already within its window gets that answer again (skill/web/replay.py)."""
     length = http_request.content_length
     if length is not None and length > MAX_BODY_BYTES:
         return jsonify(error="request too large"), 413
@@ -106,6 +136,37 @@ def _answer(adapter: Any, checks: list[Any], http_request: Any) -> Any:
     for check in checks:
         if getattr(check, "before_deserialization", False):
             check.verify(headers, body, None)
+    request_id = data["request"].get("requestId")
+    if not isinstance(request_id, str) or not request_id:
+        return _dispatch(adapter)
+    first = answered.claim(request_id, _replay_window_seconds(data))
+    if first is not None:  # the same request again, within its window: its first answer, not a second application
+        first.done.wait(WAIT_SECONDS)
+        if first.status != 200:
+            return jsonify(error="try again later"), 503
+        return Response(first.body, status=200, mimetype="application/json")
+    try:
+        response = _dispatch(adapter)
+    except BaseException:
+        answered.release(request_id)
+        raise
+    if isinstance(response, Response) and response.status_code == 200:
+        answered.answered(request_id, 200, response.get_data())
+    else:
+        answered.release(request_id)
+    return response
+
+
+def _replay_window_seconds(data: dict[str, Any]) -> float:
+    """A request passes the timestamp check from `tolerance` before its timestamp to `tolerance` after."""
+    tolerance = SKILL_EVENT_TOLERANCE if data["request"].get("type") in SKILL_EVENT_TYPES else TIMESTAMP_TOLERANCE
+    return 2 * tolerance.total_seconds()
+
+
+def _dispatch(adapter: Any) -> Any:
+    """The skill's answer; a deferred deletion is a 503 and an envelope the SDK cannot read a 400."""
+    from skill.alexa.handlers import DeletionDeferred
+
     try:
         return adapter.dispatch_request()
     except DeletionDeferred:

@@ -25,6 +25,17 @@ DEFAULT_THREADS = 4
 GRACE_SECONDS = 8.0
 # How long the server's loop sleeps in a poll when nothing happens; a stop signal also wakes it at once.
 POLL_SECONDS = 1.0
+# Connections held open at once, by everyone together (waitress's default is 100, which 99 idle sockets
+# from one stranger would fill). Each costs a file descriptor and a few KiB, not a thread.
+CONNECTION_LIMIT = 500
+# Connections held open at once from one address: well above what Alexa (or the Caddy in front) needs, well below
+# CONNECTION_LIMIT, so one greedy or slow client cannot take the server from everyone else.
+CONNECTIONS_PER_CLIENT = 32
+# A connection with no complete request that has been silent this long is closed (waitress's default: 120 s).
+# An Alexa request arrives whole in well under a second; an idle keep-alive connection is reopened when needed.
+CHANNEL_TIMEOUT_SECONDS = 15
+# How often waitress looks for such connections.
+CLEANUP_INTERVAL_SECONDS = 5
 
 
 def serve(
@@ -50,8 +61,12 @@ def serve(
     _log_like_the_skill()
     socket_map: dict[int, Any] = {}
     # A body larger than any Alexa request is refused (413) as it arrives, before waitress spools it to disk.
-    server = create_server(app, map=socket_map, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES)
+    server = create_server(app, map=socket_map, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES,
+                           connection_limit=CONNECTION_LIMIT, channel_timeout=CHANNEL_TIMEOUT_SECONDS,
+                           cleanup_interval=CLEANUP_INTERVAL_SECONDS)  # fmt: skip
     listeners = [each for each in socket_map.values() if isinstance(each, BaseWSGIServer)]
+    for listener in listeners:
+        _cap_connections_per_client(listener, CONNECTIONS_PER_CLIENT)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -92,6 +107,28 @@ def serve(
     print(f"Our Rituals stopped cleanly: every request it had received was answered ({in_flight} in flight at the stop).",
           file=out, flush=True)  # fmt: skip
     return 0
+
+
+def _cap_connections_per_client(listener: Any, cap: int) -> None:
+    """Waitress has no per-client limit: a connection from an address that already holds `cap` is closed at once."""
+    from waitress.channel import HTTPChannel
+
+    make_channel = listener.channel_class
+
+    def channel_or_refusal(server: Any, connection: Any, address: Any, adjustments: Any, map: dict[int, Any]) -> Any:  # noqa: A002
+        client = _client_of(address)
+        held = sum(1 for each in map.values() if isinstance(each, HTTPChannel) and _client_of(each.addr) == client)
+        if client is not None and held >= cap:
+            connection.close()
+            return None
+        return make_channel(server, connection, address, adjustments, map=map)
+
+    listener.channel_class = channel_or_refusal
+
+
+def _client_of(address: Any) -> str | None:
+    """The client's IP address (None for a Unix socket, whose peers are all local)."""
+    return address[0] if isinstance(address, tuple) and address else None
 
 
 def _log_like_the_skill() -> None:

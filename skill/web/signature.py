@@ -16,6 +16,7 @@ import functools
 import posixpath
 import re
 import threading
+import time
 import urllib.parse
 import urllib.request
 import warnings
@@ -39,10 +40,15 @@ CERT_URL_HOST = "s3.amazonaws.com"
 CERT_URL_PATH_PREFIX = "/echo.api/"
 CERT_URL_PORT = 443
 ECHO_API_DOMAIN = "echo-api.amazon.com"
-FETCH_DEADLINE_SECONDS = 2.0  # the whole download, connect to last byte
+# One deadline for the whole download as the request sees it: name lookup, connect, TLS, headers, last byte.
+FETCH_DEADLINE_SECONDS = 2.0
+# Downloads under way at once (including any still stuck past their deadline); another is refused at once, so
+# requests naming unknown certificate URLs can hold at most this many of the server's threads.
+MAX_CONCURRENT_FETCHES = 2
 MIN_RSA_BITS = 2048
 # An RSA signature is as long as its key: 2048 to 8192 bits. Anything else is refused before any download.
 SIGNATURE_BYTES = range(MIN_RSA_BITS // 8, 8192 // 8 + 1)
+# A URL whose chain failed (unreachable, too slow, not Amazon's) is refused without a download for a while.
 MAX_REFUSED_URLS = 64
 REFUSED_URL_SECONDS = 60.0
 MAX_CHAIN_BYTES = 64 * 1024
@@ -73,6 +79,10 @@ class AlexaVerificationError(BadRequest):
     """A request failed Alexa verification; a BadRequest (not an AskSdkException) so it always becomes HTTP 400."""
 
 
+class _Busy(AlexaVerificationError):
+    """Every download slot is taken: refused now, but the URL is not held against later requests."""
+
+
 def utc_now() -> datetime:
     """Return the current aware UTC time; the default clock of both verifiers."""
     return datetime.now(timezone.utc)
@@ -85,7 +95,6 @@ def fetch_url(url: str, *, connect: Callable[[str, float], Any] | None = None, d
     redirect is refused rather than followed. `connect(host, timeout)` makes the connection (tests: plain HTTP).
     """
     import http.client
-    import time
 
     started = time.monotonic()
 
@@ -206,6 +215,8 @@ class AlexaSignatureVerifier:
         trusted_roots: Sequence[x509.Certificate] | None = None,
         clock: Clock = utc_now,
         max_cached: int = MAX_CACHED_CHAINS,
+        deadline_seconds: float = FETCH_DEADLINE_SECONDS,
+        max_fetches: int = MAX_CONCURRENT_FETCHES,
     ) -> None:
         """Inject the chain downloader, trust anchors (default: certifi) and clock so tests stay offline."""
         self._fetch = fetch
@@ -213,6 +224,9 @@ class AlexaSignatureVerifier:
         self._clock = clock
         self._max_cached = max(1, max_cached)
         self._cache: dict[str, list[x509.Certificate]] = {}
+        self._refused: dict[str, datetime] = {}  # URL -> until when it is refused without a download
+        self._deadline = deadline_seconds
+        self._fetch_slots = threading.BoundedSemaphore(max(1, max_fetches))
         self._lock = threading.Lock()
 
     # The web endpoint runs verify() on the raw body, before deserializing it (see skill.web).
@@ -242,8 +256,17 @@ class AlexaSignatureVerifier:
                 del self._cache[url]
                 chain = None
         if chain is None:
-            chain = self._download(url)
-        self._validate(chain, now)
+            self._check_not_refused(url)
+            try:
+                chain = self._download(url)
+                self._validate(chain, now)
+            except _Busy:
+                raise
+            except AlexaVerificationError:
+                self._remember_refusal(url)
+                raise
+        else:
+            self._validate(chain, now)
         with self._lock:
             self._cache.pop(url, None)
             while len(self._cache) >= self._max_cached:
@@ -251,12 +274,52 @@ class AlexaSignatureVerifier:
             self._cache[url] = chain
         return chain[0]
 
+    def _check_not_refused(self, url: str) -> None:
+        now = self._clock()
+        with self._lock:
+            until = self._refused.get(url)
+            if until is not None and until > now:
+                raise AlexaVerificationError("certificate URL failed recently")
+            self._refused.pop(url, None)
+
+    def _remember_refusal(self, url: str) -> None:
+        with self._lock:
+            self._refused.pop(url, None)
+            while len(self._refused) >= MAX_REFUSED_URLS:
+                del self._refused[next(iter(self._refused))]
+            self._refused[url] = self._clock() + timedelta(seconds=REFUSED_URL_SECONDS)
+
     def _download(self, url: str) -> list[x509.Certificate]:
-        """Fetch and parse the PEM chain; any network or parse failure is a refusal, not a 500."""
+        """Fetch and parse the PEM chain; any network or parse failure is a refusal, not a 500.
+
+        The fetch runs on its own thread and the request waits for it at most the deadline, whatever the fetch is
+        stuck in (a resolver that does not answer cannot be given a timeout). A fetch left behind keeps its slot
+        until it really ends, so stuck fetches are bounded too: with every slot taken, the request is refused at once.
+        """
+        if not self._fetch_slots.acquire(blocking=False):
+            raise _Busy("too many certificate downloads at once")
+        outcome: dict[str, Any] = {}
+        finished = threading.Event()
+
+        def run() -> None:
+            try:
+                outcome["pem"] = self._fetch(url)
+            except BaseException as error:  # noqa: BLE001 (reported to the waiting request below)
+                outcome["error"] = error
+            finally:
+                finished.set()
+                self._fetch_slots.release()
+
+        threading.Thread(target=run, name="certificate-fetch", daemon=True).start()
+        if not finished.wait(self._deadline):
+            raise AlexaVerificationError("certificate download too slow")
+        error = outcome.get("error")
+        if isinstance(error, AlexaVerificationError):
+            raise error
+        if error is not None:
+            raise AlexaVerificationError(f"certificate chain unavailable ({type(error).__name__})") from None
         try:
-            chain = x509.load_pem_x509_certificates(self._fetch(url))
-        except AlexaVerificationError:
-            raise
+            chain = x509.load_pem_x509_certificates(outcome["pem"])
         except Exception as error:
             raise AlexaVerificationError(f"certificate chain unavailable ({type(error).__name__})") from None
         if not chain:
