@@ -56,7 +56,9 @@ def test_asking_changes_nothing_for_a_couple_we_know_or_one_we_do_not(surface: s
     couple: Couple = request.getfixturevalue(surface)
     stranger = Couple(send=couple.send, user_id="amzn1.ask.account.NEVER-MET")
     can_fulfill(stranger, "TonightsQuestionIntent", depth="deeper")
-    assert stored(stranger) == {}  # no household was made for them
+    from skill.store.sqlite import SQLiteStore
+
+    assert SQLiteStore(embedded_store).load(stranger.key).document == {}, "no household was made for them"
     couple.meet()
     couple.intent("TonightsQuestionIntent", one_shot=True)
     before = stored(couple)

@@ -181,10 +181,12 @@ def test_a_data_store_that_refuses_costs_the_couple_nothing(couple: Couple, monk
         {"type": "Alexa.DataStore.Error", "error": {"type": "DEVICE_UNAVAILABLE", "content": {"target": {"type": "USER", "id": "x"}, "commands": []}}},
     ],
 )
-def test_other_data_store_requests_get_an_empty_answer(couple: Couple, request_body: dict[str, Any], stored) -> None:
+def test_other_data_store_requests_get_an_empty_answer(couple: Couple, request_body: dict[str, Any], embedded_store: Path) -> None:
+    from skill.store.sqlite import SQLiteStore
+
     couple.session_open = False
     assert couple.request(request_body).is_empty
-    assert stored(couple) == {}
+    assert SQLiteStore(embedded_store).load(couple.key).document == {}, "nothing stored"
 
 
 def test_touching_the_widget_before_tonights_question_asks_for_one(lambda_app: Any) -> None:

@@ -41,7 +41,7 @@ REMOVED = "Alexa.DataStore.PackageManager.UsagesRemoved"
 
 
 def installed(household: Household) -> bool:
-    state = household.rituals.get(STATE)
+    state = household.peek_ritual(STATE)
     return isinstance(state, dict) and bool(state.get("instances"))
 
 

@@ -21,7 +21,7 @@ def _state(household: Household) -> dict[str, Any]:
 
 def _read(household: Household) -> dict[str, Any]:
     """The stored preferences without making an empty entry (a read must not change the household)."""
-    state = household.rituals.get(SECTION)
+    state = household.peek_ritual(SECTION)  # looked at, not opened: nothing to write back
     return state if isinstance(state, dict) else {}
 
 

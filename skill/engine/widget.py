@@ -18,7 +18,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 def _question(household: Household, content: Content, today: date) -> str | None:
-    state = household.rituals.get("tonights_question")
+    state = household.peek_ritual("tonights_question")
     last = state.get("last") if isinstance(state, dict) else None
     if not isinstance(last, dict) or last.get("on") != today.isoformat():
         return None
@@ -46,7 +46,7 @@ def _jar_count(household: Household) -> int:
 
 def _next_check_in(household: Household, today: date) -> int | None:
     """The weekday (0 Monday) of the next check-in: their reminder's day, else a week after the last one."""
-    state = household.rituals.get("check_in")
+    state = household.peek_ritual("check_in")
     if not isinstance(state, dict):
         return None
     reminder = state.get("reminder")
