@@ -86,7 +86,7 @@ def lambda_runtime(python: str) -> Path:
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
             continue
-        source = Path(list(spec.submodule_search_locations)[0])
+        source = Path(next(iter(spec.submodule_search_locations)))
         data = [d for d in RUNTIME_DATA if d.startswith(f"{name}/")]
         shutil.copytree(
             source, runtime / name,
@@ -139,7 +139,7 @@ def build_bundles() -> Bundles:
             spec = importlib.util.find_spec("ask_sdk_dynamodb")
             if spec is None or not spec.submodule_search_locations:
                 raise RuntimeError("ask-sdk-dynamodb-persistence-adapter is not installed: pip install -r bench/requirements.txt")
-            adapter = Path(list(spec.submodule_search_locations)[0])
+            adapter = Path(next(iter(spec.submodule_search_locations)))
             shutil.copytree(adapter, floor / "ask_sdk_dynamodb", ignore=shutil.ignore_patterns("__pycache__"))
         byte_compile(floor, python)
         floors[name] = floor

@@ -325,7 +325,7 @@ def stored_document_bytes(document: dict[str, Any]) -> int:
     """A household as the embedded store keeps it: its row's JSON, and each ritual state's text or blob."""
     hot = {k: v for k, v in document.items() if k != "rituals"}
     parts = document.get("rituals", {}) if document.get("layout") == 2 else {}
-    if not document.get("layout") == 2:
+    if document.get("layout") != 2:
         hot = document
     size = len(json.dumps(hot, separators=(",", ":"), sort_keys=True).encode("utf-8"))
     return size + sum(len(v) if isinstance(v, bytes) else len(str(v).encode("utf-8")) for v in parts.values())

@@ -78,6 +78,8 @@ class AlexaApiStandIn:
         # As Alexa answers where a timer may not launch a task: 400 to a LAUNCH_TASK timer, the status to others.
         self.refuse_launch_task = refuse_launch_task
         self.received: list[Received] = []
+        self.reminders: list[str] = []  # the alert tokens of the reminders there are, which a PUT may change
+        self.reminders_made = 0
         self._release = threading.Event()
         standin = self
 
@@ -101,18 +103,40 @@ class AlexaApiStandIn:
                 operation = ((body or {}).get("triggeringBehavior") or {}).get("operation") or {} if isinstance(body, dict) else {}
                 if standin.refuse_launch_task and operation.get("type") == "LAUNCH_TASK":
                     status = 400
-                if 200 <= status < 300:
-                    body = REMINDER_CREATED if self.path.startswith("/v1/alerts/reminders") else TIMER_CREATED
-                    if self.path.startswith("/auth/o2/token"):
-                        body = LWA_TOKEN
-                    elif self.path.startswith("/v1/datastore/"):
-                        body = DATASTORE_QUEUED
+                if 200 <= status < 300 and self.path.startswith("/v1/alerts/reminders"):
+                    made = standin.reminders_made
+                    token = f"{REMINDER_CREATED['alertToken']}-{made}" if made else str(REMINDER_CREATED["alertToken"])
+                    standin.reminders_made += 1
+                    standin.reminders.append(token)
+                    body = {**REMINDER_CREATED, "alertToken": token, "href": f"/v1/alerts/reminders/{token}"}
+                elif 200 <= status < 300 and self.path.startswith("/auth/o2/token"):
+                    body = LWA_TOKEN
+                elif 200 <= status < 300 and self.path.startswith("/v1/datastore/"):
+                    body = DATASTORE_QUEUED
+                elif 200 <= status < 300:
+                    body = TIMER_CREATED
                 else:
                     body = ERRORS.get(status, {"code": "ERROR", "message": "Error."})
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 if 300 <= status < 400:
                     self.send_header("Location", f"{standin.url}/moved{self.path}")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_PUT(self) -> None:  # noqa: N802 (http.server's naming): a reminder changed
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                standin.received.append(Received("PUT", self.path, headers, json.loads(raw or b"null")))
+                token = self.path.rsplit("/", 1)[-1]
+                known = token in standin.reminders
+                status = standin.status if known else 404
+                body = {**REMINDER_CREATED, "alertToken": token, "version": "2"} if 200 <= status < 300 else ERRORS.get(status, {"code": "NOT_FOUND", "message": "Not found."})
+                data = json.dumps(body).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

@@ -16,7 +16,6 @@ from typing import Any
 from tests.conftest import load_lambda_app
 from tests.conversation import Couple
 
-
 # Alexa's deadlines (a write's retries within 4.5 s, a DynamoDB call within 1 s, a SQLite lock within 2 s) are
 # the product's answer to a couple waiting 8 s; they are not what this test is about. On a loaded 2-core
 # machine sixteen processes and DynamoDB Local can take longer than that for reasons that are not the

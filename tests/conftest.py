@@ -14,10 +14,59 @@ import pytest
 from skill.store.sqlite import SQLiteStore
 from tests.alexa_api_standin import AlexaApiStandIn
 from tests.conversation import Couple
+
 # One DynamoDB Local for the whole session: fixtures imported into each test module would start one per module.
 from tests.dynamodb_local import dynamodb_local, dynamodb_table  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The slow parts, left out of the fast loop (`pytest -m "not slow"`, `make fast`) and run by the full suite (CI,
+# `make full`): whole modules that start processes, servers, npm or Java tools, or sweep every case...
+SLOW_MODULES = frozenset(
+    {
+        "test_adversarial",  # hardening: restores, backups, lock files and outages, many in subprocesses
+        "test_adversarial_network",  # the production server in a subprocess, stalled by attackers on purpose
+        "test_ask_cli",  # the ASK CLI, installed from npm
+        "test_ask_package",  # the ASK CLI project, assembled by the our-rituals command in subprocesses
+        "test_bench",  # runs the benchmark harness and builds bundles
+        "test_bundle",  # builds the Lambda bundle and runs it in a Lambda-like runtime
+        "test_checkov",  # checkov over the template and Dockerfile: minutes
+        "test_concurrency",  # several processes writing at once
+        "test_deletion_queue",  # an SQS server (moto) and DynamoDB Local
+        "test_deploy_rehearsal",  # the whole deployment against DynamoDB Local
+        "test_docker_image",  # the image built and run by a real Docker daemon
+        "test_faults",  # store faults on DynamoDB Local
+        "test_fuzz",  # hypothesis: many generated requests
+        "test_home_server_files",  # hadolint, caddy, docker
+        "test_install",  # a fresh venv and a pip install
+        "test_load",  # many requests, to watch memory
+        "test_off_script_sweep",  # every intent at every waiting point of every ritual, through two surfaces
+        "test_self_hosting",  # waitress and backups in subprocesses
+        "test_smapi_schema",  # the ASK CLI's SMAPI schema, from the npm package ask-smapi-model
+        "test_snapstart",  # SnapStart restore in a subprocess, on DynamoDB Local
+        "test_store_dynamodb",  # DynamoDB Local
+        "test_store_listing",  # the ASK project built by the our-rituals command in subprocesses
+        "test_template",  # cfn-lint
+        "test_typing",  # mypy (`make types` runs it on its own)
+        "test_update_rehearsal",  # a fresh venv, pip and git, updating across the project's history
+    }
+)
+# ...and single tests that need DynamoDB Local (as a fixture, or a fixture's "dynamodb" parameter) or npm's tools.
+SLOW_FIXTURES = frozenset({"dynamodb_local", "dynamodb_table"})
+SLOW_PARAMETERS = frozenset({"dynamodb"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks the slow parts `slow`, from the lists above; a test may also say `@pytest.mark.slow` itself."""
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2] if isinstance(item, pytest.Function) else ""
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if (
+            module in SLOW_MODULES
+            or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or SLOW_PARAMETERS & {value for value in params.values() if isinstance(value, str)}
+        ):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

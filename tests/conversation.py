@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from skill.content import load_content
+from skill.engine.turns import SPOKEN_CHARS_PER_SECOND
 from skill.speech.limits import check_response
 from skill.state import household_key
 
@@ -93,9 +94,44 @@ class Said:
     def session_attributes(self) -> dict[str, Any]:
         return self.envelope.get("sessionAttributes") or {}
 
+    def playing_seconds(self) -> float:
+        """About how long the answer plays in a kitchen: its breaks and clips, and its words at Alexa's pace."""
+        return self.timed_seconds() + sum(len(line.text) for line in self.lines) / SPOKEN_CHARS_PER_SECOND
+
+    def timeline(self) -> list[tuple[float, Line]]:
+        """When each line starts, in seconds from the start of the answer (words at Alexa's pace, breaks, clips)."""
+        clips = dict(load_content(self.locale).sounds.clips.values())
+        starts: list[tuple[float, Line]] = []
+        clock = 0.0
+
+        def walk(element: ET.Element, voice: str | None) -> None:
+            nonlocal clock
+            if element.tag == "voice":
+                voice = element.get("name")
+            elif element.tag == "break":
+                value = element.attrib["time"]
+                clock += float(value[:-2]) / 1000 if value.endswith("ms") else float(value[:-1])
+            elif element.tag == "audio":
+                clock += clips[element.attrib["src"]]
+            say(element.text, voice)
+            for child in element:
+                walk(child, voice)
+                say(child.tail, voice)
+
+        def say(text: str | None, voice: str | None) -> None:
+            nonlocal clock
+            if text and text.strip():
+                line = Line(voice, " ".join(text.split()))
+                starts.append((clock, line))
+                clock += len(line.text) / SPOKEN_CHARS_PER_SECOND
+
+        if self.ssml:
+            walk(_parse(self.ssml), None)
+        return starts
+
     def timed_seconds(self) -> float:
         """Seconds of breaks and sound clips in the speech (what a timed ritual holds for)."""
-        clips = {src: seconds for src, seconds in load_content(self.locale).sounds.clips.values()}
+        clips = dict(load_content(self.locale).sounds.clips.values())
         total = 0.0
         for tag, attrs in _tags(self.ssml):
             if tag == "break":
@@ -156,6 +192,11 @@ class Couple:
     attributes: dict[str, Any] = field(default_factory=dict)
     session_open: bool = False
     history: list[Said] = field(default_factory=list)
+    # The kitchen clock: each answer takes as long to play as it would in a kitchen, so the next request is
+    # sent when the couple would really say it (after it), unless a test barges in (`barge_in`). Off, the
+    # clock moves only when a test moves it (`later`), and a request at the same second follows the answer.
+    kitchen_clock: bool = False
+    answer_started: datetime = START
 
     # -- time and sessions ---------------------------------------------------------------
     def later(self, **delta: float) -> Couple:
@@ -201,11 +242,12 @@ class Couple:
         new = not self.session_open
         if new:
             self.new_session()
+        self.answer_started = self.now
         said = Said(self.send(self.envelope(request, new=new)), self.locale)
         problems = check_response(
             said.envelope,
             locale=self.locale,
-            clip_seconds={src: s for src, s in load_content(self.locale).sounds.clips.values()},
+            clip_seconds=dict(load_content(self.locale).sounds.clips.values()),
         )
         if said.sound_bed is not None:  # its speech is held to the same limits as outputSpeech
             assert "outputSpeech" not in said.response, "the bed's speech would be said twice"
@@ -219,7 +261,20 @@ class Couple:
         if said.ends_session or said.is_empty:
             self.session_open = False
         self.history.append(said)
+        if self.kitchen_clock:
+            self.now += timedelta(seconds=round(said.playing_seconds() + 0.5))
         return said
+
+    def into_answer(self, **delta: float) -> Couple:
+        """Set the clock this long after the last answer began to play: a barge-in at that point."""
+        self.now = self.answer_started + timedelta(**delta)
+        return self
+
+    def barge_in(self, fraction: float) -> Couple:
+        """Set the clock `fraction` of the way into the last answer: "Alexa, ..." said while it plays."""
+        played = self.history[-1].playing_seconds()
+        self.now = self.answer_started + timedelta(seconds=int(played * fraction))
+        return self
 
     def launch(self) -> Said:
         self.session_open = False

@@ -23,9 +23,9 @@ from typing import Any
 
 from cryptography import x509
 
+from skill.web import create_app
 from skill.web.server import serve
 from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, fetch_url
-from skill.web import create_app
 
 GOOD_CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 RESOLVER_SECONDS = 5.0  # as seen on a resolver an attacker slowed down

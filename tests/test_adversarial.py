@@ -21,12 +21,12 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 
 from skill import state
-from skill.web import signature
 from skill.content import load_content
-from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 from skill.state import household_key, speaker_key
 from skill.store import open_store
 from skill.store.sqlite import SQLiteStore
+from skill.web import signature
+from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier, AlexaVerificationError
 from tests import alexa_certs
 from tests.conftest import ROOT, load_lambda_app
 from tests.conversation import SKILL_ID, Couple, Said

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from cryptography.hazmat.primitives import serialization
 
 from tests import alexa_certs
@@ -194,10 +193,8 @@ class Hoarder:
         """A byte now and then on every connection, so none of them is ever idle long."""
         while not self.stop.wait(3.0):
             for each in self.sockets:
-                try:
+                with contextlib.suppress(OSError):
                     each.send(b"x")
-                except OSError:
-                    pass
 
     def __enter__(self) -> Hoarder:
         self.open(99, b"POST /alexa HTTP/1.1\r\nHost: skill\r\nX-Slow: ")  # headers never finished

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from skill.content import SUPPORTED_LOCALES
 from skill.cli.dialog import Dialog
+from skill.content import SUPPORTED_LOCALES
 from skill.deploy.models import MODELS_DIR
 from tests.alexa_api_standin import AlexaApiStandIn
 from tests.conversation import Couple

@@ -90,6 +90,7 @@ def test_numbers_are_heard_like_amazon_number(words: str, digits: str) -> None:
     assert spoken_number(words) == digits
 
 
+@pytest.mark.slow
 def test_dialog_command_reads_a_piped_transcript(tmp_path: Path) -> None:
     result = run_cli("dialog", "--fast", stdin="open our rituals\nwe are Ana and Leo\nquit\n",
                      env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db")})
@@ -100,6 +101,7 @@ def test_dialog_command_reads_a_piped_transcript(tmp_path: Path) -> None:
     assert "Ana and Leo" in again.stdout, "the embedded store remembered them"
 
 
+@pytest.mark.slow
 def test_dialog_with_skill_id_set_talks_as_that_skill(tmp_path: Path) -> None:
     """SKILL_ID is set in the container and in a Lambda-like shell; the offline dialog speaks as that skill."""
     result = run_cli("dialog", "--fast", stdin="open our rituals\nwe are Ana and Leo\nquit\n",
@@ -108,12 +110,14 @@ def test_dialog_with_skill_id_set_talks_as_that_skill(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and "Ana and Leo" in result.stdout
 
 
+@pytest.mark.slow
 def test_speak_without_espeak_says_how_to_install_it(tmp_path: Path) -> None:
     result = run_cli("dialog", "--fast", "--speak", stdin="quit\n",
                      env_extra={"PATH": str(tmp_path), "OUR_RITUALS_DB": str(tmp_path / "cli.db")})
     assert result.returncode == 0 and "espeak-ng" in result.stdout and "apt-get install espeak-ng" in result.stdout
 
 
+@pytest.mark.slow
 def test_speak_uses_two_distinct_espeak_voices(tmp_path: Path) -> None:
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
@@ -134,6 +138,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_serve_answers_alexa_requests_on_localhost(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "OUR_RITUALS_DB": str(tmp_path / "serve.db")}
@@ -168,6 +173,7 @@ def test_serve_answers_alexa_requests_on_localhost(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_serve_says_where_the_households_live(tmp_path: Path) -> None:
     """With SKILL_TABLE set the service keeps households in DynamoDB, and its first line says so, not the SQLite file."""
     env = {**os.environ, "OUR_RITUALS_DB": str(tmp_path / "unused.db"), "SKILL_TABLE": "our-rituals-households"}

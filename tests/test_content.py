@@ -105,7 +105,7 @@ def test_every_placeholder_is_one_the_code_fills(locale: str) -> None:
 def test_every_wording_can_be_spoken_within_alexas_limits(locale: str) -> None:
     """Each wording, names and numbers filled in, composed for the host and for a partner's voice."""
     content = load_content(locale)
-    clips = {src: seconds for src, seconds in content.sounds.clips.values()}
+    clips = dict(content.sounds.clips.values())
     problems = {}
     for section, key, wording in wordings(locale):
         text = wording.format_map(_StandIns(STAND_INS))

@@ -143,6 +143,7 @@ def test_every_question_keeps_the_rules_in_every_locale(locale: str) -> None:
     assert not broken
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", LOCALES)
 def test_no_two_questions_ask_nearly_the_same_thing(locale: str) -> None:
     texts = [q["text"] for q in deck(locale)]

@@ -8,6 +8,7 @@ queue, the rest are deleted; a message received maxReceiveCount times moves to t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -73,19 +74,15 @@ class CutOffProxy:
             pass
         finally:
             for each in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     each.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         self.is_cut = True
         with self.lock:
             for each in self.open:
-                try:
+                with contextlib.suppress(OSError):
                     each.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
             self.open.clear()
 
     def restore(self) -> None:

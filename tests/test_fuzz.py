@@ -362,8 +362,8 @@ def test_forged_signatures_are_always_400(verified_client: Any, cert_url: str, s
 @pytest.fixture
 def verified_client() -> Any:
     """The web service with real verifiers, trusting only the local test root and never fetching from the network."""
-    from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
     from skill.web import create_app
+    from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
 
     verifier = AlexaSignatureVerifier(fetch=lambda url: alexa_certs.chain_pem(), trusted_roots=[alexa_certs.root_cert()])
     return create_app(verifiers=[verifier, AlexaTimestampVerifier()]).test_client()

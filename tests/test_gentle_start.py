@@ -6,7 +6,7 @@ import pytest
 
 from skill.content import load_content
 from tests.conversation import Couple, Said
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "gentle_start"
 BREATHE = load_content("en-US").section("breathe").lines
@@ -17,7 +17,7 @@ APPRECIATIONS = [(MAYA, "appreciate"), (SAM, "appreciate")]
 
 def breath_cues(said: Said) -> list[tuple[str | None, str]]:
     """(voice, in|out) for each breathing cue, borrowed from the breathing ritual's content."""
-    kinds = {text: "in" for text in BREATHE.variants("in_cue")} | {text: "out" for text in BREATHE.variants("out_cue")}
+    kinds = dict.fromkeys(BREATHE.variants("in_cue"), "in") | dict.fromkeys(BREATHE.variants("out_cue"), "out")
     return [(line.voice, kinds[line.text]) for line in said.lines if line.text in kinds]
 
 
@@ -42,7 +42,7 @@ def test_paced_it_breathes_first_then_says_plainly_it_needs_two_parts_and_swaps_
     assert says(said, SECTION, "experiment"), "together, one small experiment for the week"
     assert steps(said)[3:] == APPRECIATIONS
     assert says(said, SECTION, "closing") and said.ends_session
-    assert stored(couple)["in_progress"] is None
+    assert finished(stored(couple))
 
 
 def test_when_alexa_stops_listening_at_the_pause_the_second_half_continues_hours_later(couple: Couple) -> None:

@@ -144,7 +144,7 @@ def test_emptying_a_jar_of_one_question_says_one_question(couple: Couple) -> Non
     meet(couple)
     couple.intent("AddToJarIntent", one_shot=True, question="what made you smile today")
     couple.intent("AMAZON.YesIntent")
-    for seed in range(6):  # the wordings rotate
+    for _seed in range(6):  # the wordings rotate
         said = couple.intent("EmptyJarIntent", one_shot=True)
         assert not re.search(r"\b1 (of your )?questions\b|\ball 1\b", said.text, flags=re.IGNORECASE), said.text
         assert not said.ends_session

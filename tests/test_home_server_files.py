@@ -155,7 +155,7 @@ def docker_answers() -> bool:
 @pytest.mark.skipif(not docker_answers(), reason="no Docker daemon on this machine (the image is built only where one runs)")
 def test_the_image_builds_and_becomes_healthy(tmp_path: Path) -> None:
     tag = "our-rituals:suite"
-    pinned = base_image([args for word, args in instructions() if word == "FROM"][0])
+    pinned = base_image(next(args for word, args in instructions() if word == "FROM"))
     local_base = pinned.split("@")[0]
     # No registry here: a base built locally under the plain tag stands in for the digest-pinned one.
     have_pinned = subprocess.run(["docker", "image", "inspect", pinned], capture_output=True).returncode == 0
@@ -251,7 +251,7 @@ def test_the_caddyfile_serves_the_domain_over_https_and_proxies_only_the_skill()
     assert upstreams == [f"skill:{one('EXPOSE')}"] and "skill" in compose()["services"]
 
 
-def test_signed_requests_pass_through_caddy_unchanged(tmp_path: Path, servers: list[Server]) -> None:
+def test_signed_requests_pass_through_caddy_unchanged(tmp_path: Path, servers: list[Server]) -> None:  # noqa: F811
     """The host Caddyfile run by Caddy itself, in front of the production server: Alexa's signature still
     verifies on the far side, and Caddy serves nothing but the skill. Only the site address (plain HTTP on a
     free loopback port, as no certificate can be had here) and the upstream's port are changed."""
@@ -355,7 +355,7 @@ def test_the_systemd_unit_runs_the_production_server_behind_the_hosts_caddy() ->
     assert service["ProtectSystem"] == ["strict"] and service["CapabilityBoundingSet"] == [""]
     assert unit("our-rituals.service")["Install"]["WantedBy"] == ["multi-user.target"]
 
-    listen, hosts, paths, upstreams, statuses = routes_of(adapted(UNITS / "Caddyfile", {}))
+    listen, hosts, paths, upstreams, _statuses = routes_of(adapted(UNITS / "Caddyfile", {}))
     assert listen == [":443"] and hosts == [DOMAIN] and sorted(paths) == ["/alexa", "/health"]
     assert upstreams == [f"127.0.0.1:{port}"]
 

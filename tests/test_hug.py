@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.conversation import Couple
@@ -51,4 +53,4 @@ def test_a_hug_works_before_the_couple_has_introduced_themselves(couple: Couple,
 
 def test_the_closing_line_varies_from_one_hug_to_the_next(couple: Couple) -> None:
     closings = [couple.intent("HugIntent", one_shot=True).lines[-1].text for _ in range(6)]
-    assert all(a != b for a, b in zip(closings, closings[1:]))
+    assert all(a != b for a, b in itertools.pairwise(closings))

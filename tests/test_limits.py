@@ -17,7 +17,7 @@ from skill.speech.limits import (
 )
 from skill.speech.ssml import _segment_ssml, compose
 
-CLIPS = {src: seconds for src, seconds in load_content("en-US").sounds.clips.values()}
+CLIPS = dict(load_content("en-US").sounds.clips.values())
 CHIME = "soundbank://soundlibrary/musical/amzn_sfx_bell_med_chime_02"
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from skill.alexa.skill import build_skill, invoke
-from skill.content import SUPPORTED_LOCALES, load_content
 from skill.cli.dialog import Dialog
+from skill.content import SUPPORTED_LOCALES, load_content
 from tests.conversation import Couple
 
 

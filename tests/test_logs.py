@@ -135,6 +135,7 @@ def test_a_failed_request_still_has_its_request_line_and_names_nobody(
     assert "Maya" not in json.dumps(entries) and USER_ID not in json.dumps(entries)
 
 
+@pytest.mark.slow
 def test_a_fresh_web_process_logs_only_json() -> None:
     """Flask adds its own plain-text handler (full tracebacks) unless ours is in place before the app logs anything."""
     script = (

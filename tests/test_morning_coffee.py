@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conversation import Couple
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "morning_coffee"
 
@@ -22,7 +22,7 @@ def test_paced_one_prompt_each_in_their_own_voice_with_a_chime_between_then_good
     assert maya_prompt != sam_prompt, "a different prompt each"
     assert len(said.tags("audio")) == 2 and said.tags("break"), "a quiet hold and a soft chime after each turn"
     assert says(said, SECTION, "closing") and said.ends_session
-    assert stored(couple)["in_progress"] is None, "nothing left to continue"
+    assert finished(stored(couple)), "nothing left to continue"
 
 
 def test_open_mode_waits_for_each_partner_to_hand_over(couple: Couple, stored) -> None:
@@ -41,7 +41,7 @@ def test_open_mode_waits_for_each_partner_to_hand_over(couple: Couple, stored) -
 
     said = couple.intent("DoneIntent")  # Sam: "I'm done"
     assert says(said, SECTION, "closing") and said.ends_session
-    assert stored(couple)["in_progress"] is None
+    assert finished(stored(couple))
 
 
 def test_no_prompt_is_heard_two_mornings_running(couple: Couple, stored) -> None:

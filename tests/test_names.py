@@ -47,7 +47,7 @@ def test_no_sample_is_made_only_of_name_slots(locale: str) -> None:
     for intent in model_language(locale)["intents"]:
         name_slots = {slot["name"] for slot in intent.get("slots", []) if slot["type"] == "AMAZON.FirstName"}
         for sample in intent.get("samples", []):
-            rest = re.sub(r"\{(\w+)\}", lambda m: "" if m.group(1) in name_slots else m.group(0), sample)
+            rest = re.sub(r"\{(\w+)\}", lambda m, name_slots=name_slots: "" if m.group(1) in name_slots else m.group(0), sample)
             assert rest.replace("and", "").replace("it's", "").strip(), f"{locale} {intent['name']}: {sample!r}"
 
 

@@ -110,7 +110,7 @@ def test_one_from_our_jar_is_answered_in_turn_and_unheard_ones_come_first(couple
 
     said = couple.intent("JarQuestionIntent")
     assert "Which film should we watch again?" in said.text and not said_one_of(said, TURNS, "paced_intro")
-    assert [line.voice for line in said.lines if line.voice is not None][0] == "Matthew", "who answers first alternates"
+    assert next(line.voice for line in said.lines if line.voice is not None) == "Matthew", "who answers first alternates"
     assert [q["heard"] for q in jar_of(stored, couple)] == [1, 1]
     assert said_one_of(said, TONIGHT, "offer") and not said_one_of(said, TONIGHT, "offer_jar"), "nothing unheard is left"
 

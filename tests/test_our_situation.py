@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from skill.content import load_content
 from tests.conversation import Couple, Said
 
@@ -19,6 +21,7 @@ def asked(said: Said) -> dict[str, Any]:
     return found[0]
 
 
+@pytest.mark.slow
 def test_we_dont_live_together_and_were_new_are_never_assumed_again(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
     said = couple.resolved("AboutUsIntent", "fact", "don't live together", "apart", one_shot=True)

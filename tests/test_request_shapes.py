@@ -23,9 +23,9 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
 from skill.content import load_content
-from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
 from skill.speech.limits import check_response
 from skill.timestamps import alexa_time
+from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
 from tests import alexa_certs
 from tests.alexa_api_standin import AlexaApiStandIn, consent_answer
 from tests.conversation import Couple
@@ -33,7 +33,7 @@ from tests.conversation import Couple
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 APOLOGIES = set(load_content("en-US").section("host").lines.variants("apology"))
-CLIPS = {src: seconds for src, seconds in load_content("en-US").sounds.clips.values()}
+CLIPS = dict(load_content("en-US").sounds.clips.values())
 SERIALIZER = DefaultSerializer()
 # Requests that must never be answered with speech (Alexa's rules for them).
 SILENT_TYPES = ("SessionEndedRequest", "System.ExceptionEncountered", "AlexaSkillEvent.", "AudioPlayer.", "PlaybackController.", "Alexa.DataStore.", "CanFulfillIntentRequest")

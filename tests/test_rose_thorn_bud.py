@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conversation import Couple
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "rose_thorn_bud"
 MAYA_ALL = [(MAYA, "rose"), (MAYA, "thorn"), (MAYA, "bud")]
@@ -17,7 +17,7 @@ def test_paced_each_names_a_rose_a_thorn_and_a_bud_in_one_hands_free_response(co
     assert script(said, SECTION) == MAYA_ALL + SAM_ALL
     assert len(said.tags("audio")) == 2, "a soft chime when the turn changes hands, and at the end"
     assert says(said, SECTION, "closing") and said.ends_session
-    assert stored(couple)["in_progress"] is None
+    assert finished(stored(couple))
 
 
 def test_the_next_round_starts_with_the_other_partner(couple: Couple) -> None:

@@ -143,7 +143,7 @@ def test_the_breathing_circle_follows_each_cue_and_its_pause(screen_couple: Scre
     lengths = {"in": settings["inhale_seconds"] * 1000, "out": settings["exhale_seconds"] * 1000}
     cues = said.lines[1:7]  # after the lead-in: in-cue, out-cue, three times, alternating voices
     assert [line.voice for line in cues] == [cues[0].voice, cues[1].voice] * 3 and cues[0].voice != cues[1].voice
-    for phase, following in zip(phases, phases[1:]):
+    for phase, following in itertools.pairwise(phases):
         assert phase["endMs"] == following["startMs"], "one breath flows into the next"
     for phase in phases:
         held = phase["endMs"] - phase["startMs"]
@@ -241,7 +241,7 @@ def test_a_paced_round_shows_each_prompt_when_it_is_said(screen_couple: ScreenCo
     assert [p["colour"] for p in shown] == [colour[line.voice] for line in partner_lines[:6]]
     starts = [p["startMs"] for p in shown]
     assert starts == sorted(starts) and starts[0] == 0
-    assert all(p["endMs"] == q["startMs"] for p, q in zip(shown, shown[1:]))
+    assert all(p["endMs"] == q["startMs"] for p, q in itertools.pairwise(shown))
 
 
 def test_an_open_round_shows_the_one_prompt_and_how_to_hand_over(screen_couple: ScreenCouple) -> None:
@@ -366,12 +366,14 @@ def test_a_screen_adds_only_its_document_to_the_same_evening(lambda_app: ModuleT
     assert {token.removeprefix("our-rituals.") for token in shown} == set(DOCUMENTS), "every document shown once or more"
 
 
+@pytest.mark.slow
 # -- checked, not hoped ------------------------------------------------------------------------------------------------
 def test_every_document_passes_amazons_apl_validator() -> None:
     findings = validate([document(name) for name in DOCUMENTS])
     assert {name: found for name, found in zip(DOCUMENTS, findings) if found} == {}
 
 
+@pytest.mark.slow
 def test_the_validator_does_find_mistakes() -> None:
     """The validator is really consulted: a document with a property APL does not have is reported."""
     broken = json.loads(json.dumps(document("question")))
@@ -452,3 +454,26 @@ def test_a_touch_with_odd_arguments_is_ignored(screen_couple: ScreenCouple) -> N
     for arguments in ({"start": "HugIntent"}, "start", None, ["start", 7]):
         said = screen_couple.request({"type": "Alexa.Presentation.APL.UserEvent", "token": "t", "arguments": arguments})
         assert said.is_empty, arguments
+
+
+# -- what a screen shows is the reply's view, never its words ----------------------------------------------------------
+def test_a_reused_wording_changes_nothing_on_screen() -> None:
+    """The hug's closing line over a pause and the check-in's thanks, said by something else: still the menu."""
+    from datetime import datetime, timezone
+
+    from skill.engine.script import Pause, Reply, host
+    from skill.household import Household
+    from skill.screen.views import choose
+
+    hug_closing = CONTENT.section("hug").lines.variants("closing")[0]
+    thanks = CONTENT.section("check_in").lines.variants("thanks_both")[0]
+    reply = Reply(speech=(host(thanks), Pause(5), host(hug_closing)), reprompt=(host("And now?"),))
+    shown = choose(reply, Household(names=["Maya", "Sam"]), CONTENT, screen_text("en-US"), datetime.now(timezone.utc))
+    assert shown is not None and shown.document == "menu"
+
+
+def test_no_screen_module_reads_a_ritual_or_its_words() -> None:
+    """Views come from the reply; the screen code never looks up a ritual's lines or its stored state."""
+    source = "\n".join(path.read_text() for path in Path(skill.screen.__file__).parent.glob("*.py"))
+    for reads in (".variants(", ".rituals", "in_progress", "ritual_named", "question_words", "steps("):
+        assert reads not in source, reads

@@ -100,7 +100,7 @@ def test_two_echos_writing_at_once_lose_no_update(tmp_path: Path) -> None:
 
     def bump(worker: int) -> None:
         for step in range(10):
-            households.apply("k", NOW, lambda h: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1))
+            households.apply("k", NOW, lambda h, step=step: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1))
 
     threads = [threading.Thread(target=bump, args=(n,)) for n in range(2)]
     for thread in threads:

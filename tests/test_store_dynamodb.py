@@ -104,7 +104,7 @@ def test_two_echos_through_the_skills_own_retry_lose_nothing(store: DynamoDBStor
 
     def echo(worker: int) -> None:
         for step in range(10):
-            households.apply("home", NOW, lambda h: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1))
+            households.apply("home", NOW, lambda h, step=step: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1))
 
     threads = [threading.Thread(target=echo, args=(n,)) for n in range(2)]
     for thread in threads:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conversation import Couple
-from tests.turns_support import MAYA, SAM, meet, open_mode, says, script
+from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "stress_map"
 TODAY = "2026-11-22"  # the harness's Alexa clock
@@ -32,7 +32,7 @@ def test_paced_each_names_rates_and_finds_one_point_and_only_the_numbers_are_kep
     assert document["rituals"][SECTION] == {
         "ratings": [{"date": TODAY, "partner": 0, "rating": 7}, {"date": TODAY, "partner": 1, "rating": 4}]
     }
-    assert document["in_progress"] is None
+    assert finished(document)
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_after_the_expiry_continue_has_nothing_to_pick_up(couple: Couple, stored
     assert not script(said, SECTION) and not said.ends_session, "a kind host answer with examples"
     said = couple.intent("RatingIntent", rating="6")
     assert not script(said, SECTION)
-    assert SECTION not in stored(couple)["rituals"] and stored(couple)["in_progress"] is None
+    assert SECTION not in stored(couple)["rituals"] and finished(stored(couple))
 
 
 def test_ratings_are_dated_by_alexas_clock_and_a_second_map_the_same_day_replaces_that_partners_number(

@@ -184,7 +184,7 @@ def test_take_our_time_mid_way_opens_the_answer_that_was_playing_and_keep_time_b
     couple.meet("Maya", "Sam")
     couple.intent("ThirtySixQuestionsIntent", one_shot=True)
     ends = stored(couple)["in_progress"]["state"]["stretch"]["ends"]
-    said = couple.later(seconds=(ends[0] + ends[1]) / 2).intent("TakeOurTimeIntent")  # while Sam answers question one
+    said = couple.into_answer(seconds=(ends[0] + ends[1]) / 2).intent("TakeOurTimeIntent")  # while Sam answers question one
     assert says(said, "turns", "now_open") and said.ends_session and ONE_SHOT_PHRASE in said.text
     assert any(SETS[1][0] in line for line in said.by_voice(SAM)) and not said.by_voice(MAYA)
     assert stored(couple)["in_progress"]["state"]["cursor"] == 1
@@ -395,7 +395,7 @@ def test_take_our_time_while_the_last_answers_play_opens_the_answer_that_was_pla
 ) -> None:
     couple, _ = at_the_gaze
     ends = stored(couple)["in_progress"]["state"]["stretch"]["ends"]
-    said = couple.later(seconds=ends[0] + 10).intent("TakeOurTimeIntent")  # while Maya answers the last question
+    said = couple.into_answer(seconds=ends[0] + 10).intent("TakeOurTimeIntent")  # while Maya answers the last question
     assert says(said, "turns", "now_open") and any(spoken(SETS[3][11], "Sam") in line for line in said.by_voice(MAYA))
     assert said.ends_session and says(said, "thirty_six", "then_end") and not said_one_of(said, "gaze_ready")
 

@@ -222,6 +222,7 @@ def _evenings(couples: list[Couple], nights: int, draw: Callable[[Couple], Said]
     return heard
 
 
+@pytest.mark.slow
 def test_the_whole_light_deck_before_any_repeat_across_sessions_devices_and_households(lambda_app, stored) -> None:
     def send(event: dict[str, Any]) -> dict[str, Any]:
         return lambda_app.handler(event, None)
@@ -334,6 +335,6 @@ def test_a_session_that_timed_out_at_another_question_is_not_offered_again_at_la
 def test_stop_while_the_answers_are_still_playing_keeps_the_place(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
     couple.intent("TonightsQuestionIntent", one_shot=True)
-    said = couple.later(seconds=10).intent("AMAZON.StopIntent")  # Maya is still answering
+    said = couple.into_answer(seconds=40).intent("AMAZON.StopIntent")  # Maya is still answering
     assert said.ends_session and said_host(said, "paused")
     assert stored(couple)["in_progress"]["ritual"] == "tonights_question"

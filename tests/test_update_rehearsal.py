@@ -41,7 +41,7 @@ def as_rehearsed(command: str, new: str, venv: Path) -> str:
     """The README's command for this test: `git pull` to this commit, the test's venv, no sudo, no service."""
     steps = [step.strip() for step in command.split("&&")]
     assert steps[0] == "git pull" and "systemctl restart" in steps[-1]
-    steps = [f"git checkout -q {new}"] + steps[1:-1]
+    steps = [f"git checkout -q {new}", *steps[1:-1]]
     return " && ".join(step.replace("sudo ", "").replace("/opt/our-rituals", str(venv)) for step in steps)
 
 

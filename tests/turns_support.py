@@ -91,3 +91,10 @@ def menu_examples(said: Said | str) -> list[str]:
 
     text = said if isinstance(said, str) else said.text
     return re.findall(r"(?<!\w)'([a-z][a-z' -]*?)'(?=[,.? ])", text)  # an opening quote never follows a letter ("There's")
+
+
+def finished(document: dict[str, Any]) -> bool:
+    """Nothing left to continue: no place, or only that of an answer played to its end (kept while it plays, so a
+    couple can still stop or slow it at the turn that was playing; see skill.engine.turns)."""
+    progress = document.get("in_progress")
+    return progress is None or progress["state"].get("waiting") == "playing"

@@ -95,45 +95,65 @@ def _outcome(status: int) -> AlertStatus:
 
 
 def _post(
-    api_endpoint: str, api_access_token: str, path: str, body: dict[str, Any], budget: CallBudget | None = None
+    api_endpoint: str,
+    api_access_token: str,
+    path: str,
+    body: dict[str, Any],
+    budget: CallBudget | None = None,
+    *,
+    method: str = "POST",
 ) -> AlertResult:
-    """POST `body` as JSON with the request's bearer token; log the status code only."""
+    """POST (or PUT) `body` as JSON with the request's bearer token; log the status code only. The alert's
+    token, when the API gives one, comes back with the result."""
     import http.client
     import urllib.error
     import urllib.request
 
     log = get_logger()
+    shown = path if method == "POST" else path.rsplit("/", 1)[0] + "/{id}"  # an alert's id is not logged
     url = _url(api_endpoint, path)
     if url is None:
-        log.warning("alexa api endpoint refused", extra={"api": path})
+        log.warning("alexa api endpoint refused", extra={"api": shown})
         return AlertResult(AlertStatus.FAILED)
     timeout = (budget or CallBudget()).timeout()
     if timeout is None:
-        log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": path})
+        log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": shown})
         return AlertResult(AlertStatus.FAILED)
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode("utf-8"),
-        method="POST",
+        method=method,
         headers={
             "Authorization": f"Bearer {api_access_token}",
             "Content-Type": "application/json",
             "Accept": "application/json",
         },
     )
+    token: str | None = None
     try:
         with _opener().open(request, timeout=timeout) as response:
             status = response.status
+            token = _alert_token(response.read(64 * 1024))
     except urllib.error.HTTPError as error:
         status = error.code
         error.close()
     except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
         # TimeoutError is an OSError; the message may hold the address, so only the kind is logged.
-        log.warning("alexa api unreachable", extra={"api": path, "error_type": type(error).__name__})
+        log.warning("alexa api unreachable", extra={"api": shown, "error_type": type(error).__name__})
         return AlertResult(AlertStatus.FAILED)
     outcome = _outcome(status)
-    log.info("alexa api answered", extra={"api": path, "status": status, "outcome": outcome.value})
-    return AlertResult(outcome, status)
+    log.info("alexa api answered", extra={"api": shown, "status": status, "outcome": outcome.value})
+    return AlertResult(outcome, status, token)
+
+
+def _alert_token(raw: bytes) -> str | None:
+    """The alertToken of an API answer, if it is one we can keep (a short plain string)."""
+    try:
+        answer = json.loads(raw or b"null")
+    except ValueError:
+        return None
+    token = answer.get("alertToken") if isinstance(answer, dict) else None
+    return token if isinstance(token, str) and 0 < len(token) <= 200 and token.replace("-", "").isalnum() else None
 
 
 def _iso_duration(seconds: int) -> str:
@@ -225,8 +245,13 @@ def create_reminder(
     locale: str,
     time_zone: str | None = None,
     budget: CallBudget | None = None,
+    replacing: str | None = None,
 ) -> AlertResult:
-    """POST /v1/alerts/reminders: a recurring spoken reminder (created from inside a skill session)."""
+    """POST /v1/alerts/reminders: a recurring spoken reminder (created from inside a skill session).
+
+    With `replacing`, PUT /v1/alerts/reminders/{alertToken} changes that reminder instead; if the API no longer
+    has it (404: deleted in the Alexa app), a new one is made.
+    """
     body = reminder_body(
         request_time=request_time,
         start=start,
@@ -235,6 +260,10 @@ def create_reminder(
         locale=locale,
         time_zone=time_zone,
     )
+    if replacing:
+        changed = _post(api_endpoint, api_access_token, f"{REMINDERS_PATH}/{replacing}", body, budget, method="PUT")
+        if changed.http_status != 404:
+            return changed if changed.token or not changed.created else changed._replace(token=replacing)
     return _post(api_endpoint, api_access_token, REMINDERS_PATH, body, budget)
 
 
@@ -293,13 +322,17 @@ class RequestAlerts:
             result = create(None)
         return result
 
-    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        key = ("reminder", first, text, locale, time_zone)
+    def create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        key = ("reminder", first, text, locale, time_zone, replacing)
         if key not in self._done:
-            self._done[key] = self._create_weekly_reminder(first, text, locale, time_zone)
+            self._done[key] = self._create_weekly_reminder(first, text, locale, time_zone, replacing)
         return self._done[key]
 
-    def _create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
+    def _create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None
+    ) -> AlertResult:
         zone = _zone(time_zone)
         request_time = self._now.astimezone(zone) if zone else self._now
         start = first.astimezone(zone) if zone and first.tzinfo else first
@@ -313,6 +346,7 @@ class RequestAlerts:
             locale=locale,
             time_zone=time_zone if zone else None,
             budget=self._budget,
+            replacing=replacing,
         )
 
 

@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
 from skill.engine.script import Reply
+from skill.engine.session_keys import LAST_REPROMPT, LAST_SPEECH
 from skill.engine.turn import Turn
 from skill.household import Household
 from skill.screen import HOUSEHOLD as SCREEN_HOUSEHOLD
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from skill.alexa.api import CallBudget, RequestAlerts
     from skill.engine.alerts import AlertResult, Alerts, HandBack
 
-LAST_SPEECH = "_last_speech"
-LAST_REPROMPT = "_last_reprompt"
 
 Produce = Callable[[Turn], Reply]
 
@@ -82,8 +81,10 @@ class AlertsOnFirstUse:
     ) -> AlertResult:
         return self._made().start_timer(seconds, label, announcement, locale, hand_back)
 
-    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
-        return self._made().create_weekly_reminder(first, text, locale, time_zone)
+    def create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        return self._made().create_weekly_reminder(first, text, locale, time_zone, replacing)
 
 
 class Services:

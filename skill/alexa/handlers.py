@@ -6,20 +6,17 @@ import time
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
+from skill import intents
 from skill.alexa.conversation import Conversation, Services
 from skill.content import DEFAULT_LOCALE, ContentError, load_content
-from skill.engine import forget, host
+from skill.engine import forget
 
-# skill.engine.names, .place and .flow (with the code they bring) are imported by the handlers that use them:
-# a launch, the first request of most cold starts, needs none of them.
-from skill.engine.menu import note_tried
-from skill.engine.ritual import follow_up_intents, registry
-from skill.engine.script import Reply
-from skill.engine.turn import Turn
+# skill.engine.router (and the names, place and pending modules it brings) is imported by the handlers that
+# use it: a launch, the first request of most cold starts, needs none of them.
 from skill.logs import get_logger, pseudonym, redact
 from skill.speech.ssml import escape
 from skill.state import DeletionWaiting, household_key
@@ -39,86 +36,9 @@ class LaunchHandler(_Handler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.launch)
+        from skill.engine import router
 
-
-class SetNamesHandler(_Handler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("SetNamesIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.engine import names
-
-        conversation = self.conversation(handler_input)
-        slots = conversation.facts.slots
-        return conversation.respond(
-            lambda turn: names.set_names(turn, slots.get("first"), slots.get("second")), section=names.SECTION
-        )
-
-
-class MyNameHandler(_Handler):
-    """ "I'm Maya": introductions, or which partner is speaking; never a rename."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("MyNameIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.engine import names
-
-        conversation = self.conversation(handler_input)
-        said = conversation.facts.slots.get("own")
-        return conversation.respond(lambda turn: names.my_name(turn, said), section=names.SECTION)
-
-
-class SwapVoicesHandler(_Handler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("SwapVoicesIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.engine import place
-
-        return self.conversation(handler_input).respond(place.swap_voices)
-
-
-def _intent_name(handler_input: HandlerInput) -> str | None:
-    """The intent of an IntentRequest, else None (the SDK types both the request and its intent as optional)."""
-    request = handler_input.request_envelope.request
-    if isinstance(request, IntentRequest) and request.intent is not None:
-        return request.intent.name
-    return None
-
-
-class RitualHandler(_Handler):
-    """Starts whichever ritual claims the intent (see skill.engine.ritual.registry)."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return _intent_name(handler_input) in registry()
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.engine import place
-
-        conversation = self.conversation(handler_input)
-        ritual = registry()[conversation.facts.intent or ""]
-
-        def start(turn: Turn) -> Reply:
-            note_tried(turn, ritual.name)  # menus then suggest what they have not tried yet
-            return place.start_ritual(turn, ritual)
-
-        return conversation.respond(start, section=ritual.name)
-
-
-class FollowUpHandler(_Handler):
-    """Intents that belong to the ritual in progress ("continue", "I'm done", "next", a rating...)."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return _intent_name(handler_input) in follow_up_intents()
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.engine import flow
-
-        conversation = self.conversation(handler_input)
-        intent = conversation.facts.intent or ""
-        return conversation.respond(lambda turn: flow.follow_up(turn, intent))
+        return self.conversation(handler_input).respond(router.launch)
 
 
 class PermissionAnswerHandler(_Handler):
@@ -129,7 +49,7 @@ class PermissionAnswerHandler(_Handler):
         return is_request_type("Connections.Response")(handler_input) and getattr(request, "name", None) == "AskFor"
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.engine import flow
+        from skill.engine import router
 
         request = handler_input.request_envelope.request
         code = str(getattr(getattr(request, "status", None), "code", "") or "")
@@ -138,7 +58,7 @@ class PermissionAnswerHandler(_Handler):
         # ACCEPTED, DENIED or NOT_ANSWERED; an error status (4xx/5xx) means Alexa could not ask at all.
         accepted = code.startswith("2") and consent == "ACCEPTED"
         get_logger().info("permission answered", extra={"status_code": code, "consent": consent})
-        return self.conversation(handler_input).respond(lambda turn: flow.permission_answered(turn, accepted))
+        return self.conversation(handler_input).respond(lambda turn: router.permission_answered(turn, accepted))
 
 
 def _forget_household(services: Services, user_id: str | None) -> str:
@@ -154,34 +74,6 @@ def _forget_household(services: Services, user_id: str | None) -> str:
         return "noted" if noted else "not_noted"
     get_logger().info("household forgotten", extra={"household": pseudonym(user_id)})
     return "done"
-
-
-class ForgetUsHandler(_Handler):
-    """A couple said "forget us": say what would be erased and ask for a yes; nothing is deleted yet."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("ForgetUsIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(forget.ask, section=forget.SECTION, remember=False)
-
-
-class ForgetAnswerHandler(_Handler):
-    """Yes or No to "shall I forget you?", and only while that question is pending in this session."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        session = handler_input.request_envelope.session
-        return (
-            is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(handler_input)
-        ) and forget.is_pending(session.attributes if session else None)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        conversation = self.conversation(handler_input)
-        if conversation.facts.intent != "AMAZON.YesIntent":
-            return conversation.respond(forget.kept, section=forget.SECTION, remember=False)
-        outcome = _forget_household(self.services, conversation.facts.user_id)
-        answer = {"done": forget.forgotten, "noted": forget.not_forgotten}.get(outcome, forget.not_noted)
-        return conversation.respond(answer, section=forget.SECTION, remember=False)
 
 
 class DeletionDeferred(Exception):
@@ -206,45 +98,30 @@ class SkillDisabledHandler(_Handler):
         return handler_input.response_builder.response
 
 
-class HelpHandler(_Handler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.HelpIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.help_reply)
-
-
-class GoodbyeHandler(_Handler):
-    """Stop, Cancel, NavigateHome and Pause all end the session warmly; a ritual in progress keeps its place."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(
-            is_intent_name(name)(handler_input)
-            for name in ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent")
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).respond(host.goodbye)
-
-
-class RepeatHandler(_Handler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.RepeatIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return self.conversation(handler_input).repeat(host.nothing_to_repeat, current=host.current_prompt)
-
-
-class FallbackHandler(_Handler):
-    """Fallback, and any intent nobody else handles: mid-ritual, the ritual's place; else a kind nudge toward what works."""
+class IntentHandler(_Handler):
+    """Every intent: skill.engine.router says which rule answers it, in its one order; this handler carries out
+    the rules that need the adapter (erasing the household, asking and answering without it) and "repeat"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.engine import place
+        from skill.engine import router
 
-        return self.conversation(handler_input).respond(place.off_script)
+        conversation = self.conversation(handler_input)
+        intent = conversation.facts.intent or ""
+        chosen = router.rule(intent, conversation.facts.session)
+        if chosen == router.ERASE:
+            outcome = _forget_household(self.services, conversation.facts.user_id)
+            answer = {"done": forget.forgotten, "noted": forget.not_forgotten}.get(outcome, forget.not_noted)
+            return conversation.respond(answer, section=forget.SECTION, remember=False)
+        if chosen == router.ASK_FORGET:  # nothing stored is needed to ask, so nothing is read
+            return conversation.respond(forget.ask, section=forget.SECTION, remember=False)
+        if chosen == router.NOT_ERASED:  # a no changes nothing stored, not even which wording was heard
+            return conversation.respond(forget.kept, section=forget.SECTION, remember=False)
+        if chosen == router.AGAIN:
+            return conversation.repeat(router.nothing_to_repeat, current=router.repeat_current)
+        return conversation.respond(lambda turn: router.route(turn, intent))
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -310,7 +187,7 @@ def apology_line(locale: str | None) -> str:
 
 
 # Asking for help to be safe is logged without the household: not even a pseudonym links it to a home.
-UNLINKED_INTENTS = frozenset({"SafetyIntent"})
+UNLINKED_INTENTS = frozenset({intents.SAFETY})
 
 
 class RequestLog:

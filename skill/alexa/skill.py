@@ -16,13 +16,13 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
 from ask_sdk_model.ui import SsmlOutputSpeech
 
+from skill import screen
 from skill.alexa import handlers
 from skill.alexa.can_fulfill import CanFulfillHandler
 from skill.alexa.routines import RoutineAnswerHandler
 from skill.alexa.tasks import TaskLaunchHandler
 from skill.alexa.widget import WidgetEventHandler
 from skill.alexa.conversation import Services
-from skill import screen
 from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households
@@ -107,21 +107,11 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     for handler_class in (
         TaskLaunchHandler,  # before the plain launch: a launch that carries one of our tasks
         handlers.LaunchHandler,
-        handlers.SetNamesHandler,
-        handlers.MyNameHandler,
-        handlers.SwapVoicesHandler,
-        handlers.ForgetAnswerHandler,  # before rituals and follow-ups: a pending "shall I forget you?" owns Yes/No
-        handlers.ForgetUsHandler,
         handlers.SkillDisabledHandler,
-        handlers.RitualHandler,
-        handlers.FollowUpHandler,
         handlers.PermissionAnswerHandler,
         RoutineAnswerHandler,  # Alexa's answer to a routine offer (SessionResumedRequest)
         WidgetEventHandler,  # the Echo Show widget installed or removed (Alexa.DataStore.*)
-        handlers.HelpHandler,
-        handlers.GoodbyeHandler,
-        handlers.RepeatHandler,
-        handlers.FallbackHandler,
+        handlers.IntentHandler,  # every intent: the order in which they are answered is skill.engine.router's
     ):
         builder.add_request_handler(handler_class(services))
     builder.add_request_handler(CanFulfillHandler())  # name-free: answers, never acts

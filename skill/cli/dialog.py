@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
+from skill.cli.nlu import Understanding, addressed
 from skill.content import Content, load_content
 from skill.interaction_model import build_model
-from skill.cli.nlu import Understanding, addressed
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.our-rituals-local"
 ESPEAK_VOICES = ("en-us+f3", "en-us+m3")
@@ -183,7 +183,7 @@ class Dialog:
         return spoken
 
     def _show(self, ssml: str) -> list[Spoken]:
-        clip_seconds = {src: seconds for src, seconds in self.content.sounds.clips.values()}
+        clip_seconds = dict(self.content.sounds.clips.values())
         pieces = read_ssml(ssml, clip_seconds)
         for piece in pieces:
             if piece.kind == "line":

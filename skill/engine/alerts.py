@@ -27,6 +27,8 @@ class AlertResult(Record):
 
     status: AlertStatus
     http_status: int | None = None
+    # The reminder's id with the Reminders API (its alertToken), to change that reminder later rather than add one.
+    token: str | None = None
 
     @property
     def created(self) -> bool:
@@ -60,10 +62,14 @@ class Alerts(Protocol):
         """
         ...
 
-    def create_weekly_reminder(self, first: datetime, text: str, locale: str, time_zone: str | None) -> AlertResult:
+    def create_weekly_reminder(
+        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
         """A reminder that speaks `text` every week at the weekday and wall-clock time of `first` (local time).
 
-        `time_zone` is an IANA name ("Europe/London"); None lets Alexa use the device's own zone.
+        `time_zone` is an IANA name ("Europe/London"); None lets Alexa use the device's own zone. `replacing` is
+        the token of the reminder made before: that one is changed (a couple has one weekly reminder, not two),
+        or, if it is gone (deleted in the Alexa app), a new one is made.
         """
         ...
 

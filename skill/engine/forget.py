@@ -5,22 +5,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from skill.engine.host import EXPECTING, menu
+from skill.engine.host import menu
 from skill.engine.script import Reply, host
+from skill.engine.session_keys import ASKED_FORGET, EXPECTING
 from skill.engine.turn import Turn
+from skill.intents import FORGET_ME
 
 SECTION = "forget"
 # The session remembers the question, so only a yes to *this* question erases anything.
-EXPECTING_FORGET = "forget"
+EXPECTING_FORGET = ASKED_FORGET
+
+
 
 
 def ask(turn: Turn) -> Reply:
-    """Explain exactly what "forget us" erases, and that it cannot be undone; wait for a yes or no."""
+    """Explain exactly what "forget us" erases, and that it cannot be undone; wait for a yes or no.
+
+    "Forget me", said by one partner, hears that what is kept is the couple's, so it is both of them or neither."""
     return Reply(
-        speech=(host(turn.line("ask")),),
+        speech=(host(turn.line("ask_me" if turn.intent == FORGET_ME else "ask")),),
         reprompt=(host(turn.line("ask_again")),),
         session={EXPECTING: EXPECTING_FORGET},
     )
+
+
+def ask_again(turn: Turn) -> Reply:
+    """The question once more, shorter, when something else came in between (help, "repeat", a stray word)."""
+    said = turn.line("ask_again")
+    other = next((w for w in turn.section.lines.variants("ask_again") if w != said), said)
+    return Reply(speech=(host(said),), reprompt=(host(other),), session={EXPECTING: EXPECTING_FORGET})
 
 
 def is_pending(session: Mapping[str, Any] | None) -> bool:

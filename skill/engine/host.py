@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from skill.engine.menu import OFFER_EXAMPLES
 from skill.engine.script import Reply, Say, host, to_partner
+from skill.engine.session_keys import ASKED_NAMES, ASKED_RESUME, EXPECTING, PENDING_NAME, PENDING_PARTNER
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
 
-EXPECTING = "expecting"
-EXPECTING_NAMES = "names"
-EXPECTING_RESUME = "resume"  # we asked "would you like to continue?": a yes or no answers us, not the ritual
-PENDING_NAME = "pending_name"  # the speaker's own name, given alone: the partner's is asked next
-PENDING_PARTNER = "pending_partner"  # the partner's name, given alone: the speaker's own is asked next
+EXPECTING_NAMES = ASKED_NAMES
+EXPECTING_RESUME = ASKED_RESUME
+
+if TYPE_CHECKING:
+    from skill.engine.ritual import Ritual  # imported where used, like in_progress below
 
 _NAME = r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$"  # compiled when first used (re caches it): a launch never does
 
@@ -33,15 +35,18 @@ def clean_name(raw: object) -> str | None:
     return re.sub(r"(^|[ -])(\w)", lambda m: m.group(1) + m.group(2).upper(), name)
 
 
-def _spoken_list(turn: Turn, items: list[str]) -> str:
-    joiner = turn.content.section("host").settings.get("list_or", "or")
+def spoken_list(items: list[str], joiner: str) -> str:
+    """Items as said aloud: "a, b or c" (`joiner` is the content's word: "or", "and")."""
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
 
 
-# Spoken menus stay short: a few examples when offering, a few more in help.
-OFFER_EXAMPLES = 3
+def _spoken_list(turn: Turn, items: list[str]) -> str:
+    return spoken_list(items, str(turn.content.section("host").settings.get("list_or", "or")))
+
+
+# Spoken menus stay short: a few examples when offering (OFFER_EXAMPLES, the menu's own), a few more in help.
 HELP_EXAMPLES = 6
 
 
@@ -202,23 +207,27 @@ def swap_voices(turn: Turn) -> Reply:
     )
 
 
-def _ritual_in_progress(turn: Turn) -> tuple[Any, Turn] | None:
+def _ritual_in_progress(turn: Turn) -> tuple[Ritual, Turn] | None:
     """The ritual the couple is in the middle of (with a turn answering from its content), if any."""
     from skill.engine.ritual import in_progress
 
     return in_progress(turn)
 
 
-def help_reply(turn: Turn) -> Reply:
-    """Inside a ritual: which one, whose turn, what they can say. Otherwise the menu."""
+def ritual_help(turn: Turn) -> Reply | None:
+    """Inside a ritual with words of its own for help: which one, whose turn, what they can say."""
+    from skill.engine.ritual import Helps
+
     found = _ritual_in_progress(turn)
-    if found is not None and hasattr(found[0], "help"):
+    if found is not None and isinstance(found[0], Helps):
         reply = found[0].help(found[1])
-        if isinstance(reply, Reply):
+        if reply is not None:
             return reply
-    kept = _kept_place(turn)
-    if kept is not None:
-        return kept
+    return None
+
+
+def help_reply(turn: Turn) -> Reply:
+    """Help outside a ritual: the menu (skill.engine.router decides when a ritual's place answers instead)."""
     return Reply(
         speech=(host(turn.host_line("help", examples=_menu(turn, HELP_EXAMPLES))),),
         reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
@@ -255,12 +264,23 @@ def goodbye(turn: Turn) -> Reply:
     return Reply(speech=(host(turn.host_line("goodbye")),), end_session=True)
 
 
+def finished(turn: Turn) -> Reply:
+    """ "We're finished": nothing more is played. A place worth keeping is kept, and they hear how to come back;
+    otherwise the ritual ends, and they hear that it has."""
+    found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
+    if found is not None:
+        title = found[1].section.settings.get("title", found[1].section_name)
+        return Reply(speech=(host(turn.host_line("finished_kept", ritual=title)),), end_session=True)
+    return Reply(speech=(host(turn.host_line("finished")),), end_session=True)
+
+
 def _drop_place_not_worth_keeping(turn: Turn) -> bool:
     """Ends a ritual's kept place when it says there is nothing to come back to (a question already answered
     by both, an offer of a hug); True when it did."""
+    from skill.engine.ritual import KeepsPlaceWhen
+
     found = _ritual_in_progress(turn)
-    kept = getattr(found[0], "place_kept", None) if found is not None else None
-    if found is not None and callable(kept) and not kept(found[1]):
+    if found is not None and isinstance(found[0], KeepsPlaceWhen) and not found[0].place_kept(found[1]):
         turn.end_progress()
         return True
     return False
@@ -268,11 +288,11 @@ def _drop_place_not_worth_keeping(turn: Turn) -> bool:
 
 def current_prompt(turn: Turn) -> Reply | None:
     """ "Repeat" inside a ritual: its current prompt again (the question, the sentence stem); None elsewhere."""
+    from skill.engine.ritual import Repeats
+
     found = _ritual_in_progress(turn)
-    if found is not None and hasattr(found[0], "repeat"):
-        reply = found[0].repeat(found[1]._replace(repeating=True))
-        if isinstance(reply, Reply):
-            return reply
+    if found is not None and isinstance(found[0], Repeats):
+        return found[0].repeat(found[1]._replace(repeating=True))
     return None
 
 
@@ -286,12 +306,4 @@ def nothing_to_resume(turn: Turn) -> Reply:
 
 
 def nothing_to_repeat(turn: Turn) -> Reply:
-    return _kept_place(turn) or _menu_reply(turn, "nothing_to_repeat")
-
-
-def _kept_place(turn: Turn) -> Reply | None:
-    """A ritual kept for later that has no words of its own for this (one waiting for Alexa's answer to a
-    permission question, say): where they are and the offer to continue; None when no ritual is kept."""
-    from skill.engine.place import keep_place  # place builds on this module
-
-    return keep_place(turn)
+    return _menu_reply(turn, "nothing_to_repeat")

@@ -15,11 +15,12 @@ from typing import Any
 
 from skill.engine import host, place
 from skill.engine.script import Reply, Segment
+from skill.engine.session_keys import ASKED_RENAME, EXPECTING, PENDING_RITUAL, RENAME_TO
 from skill.engine.turn import Turn
+from skill.engine.turns import TALKING
 
 SECTION = "names"
-EXPECTING_RENAME = "rename"  # we said new names back and asked "shall I?": a yes or no answers us
-RENAME_TO = "rename_to"
+EXPECTING_RENAME = ASKED_RENAME  # we said new names back and asked "shall I?": a yes or no answers us
 _SLOT = re.compile(r"\{\w+\}")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
@@ -65,26 +66,34 @@ def plausible_name(turn: Turn, raw: object) -> str | None:
 
 
 # -- what the handlers call ---------------------------------------------------------------------------------
-def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
-    """SetNamesIntent: introductions, or (names stored) a clear request to change them, which waits for a yes."""
+def set_names(turn: Turn, first: str | None, second: str | None) -> Reply | None:
+    """SetNamesIntent: introductions, or (names stored) a clear request to change them, which waits for a yes.
+
+    None when what was heard is talk rather than names (the router answers it as a stray word)."""
     own, partners = plausible_name(turn, first), plausible_name(turn, second)
     if turn.household.has_names:
         return _names_when_known(turn, own, partners, given=(bool(first), bool(second)))
     return _introductions(turn, own, partners)
 
 
-def my_name(turn: Turn, name: str | None) -> Reply:
+def my_name(turn: Turn, name: str | None) -> Reply | None:
     """ "I'm Maya": during introductions, the speaker's own name; afterwards, which partner is speaking.
 
-    Never a rename. Mid-ritual it is taken as talk (partners say each other's names): the ritual keeps its
-    place and nobody is greeted or linked.
+    Never a rename. Mid-ritual, a voice Alexa recognised that names itself as one of them is linked (the ritual
+    then says where they are); anything else is taken as talk (partners say each other's names): the ritual
+    keeps its place and nobody is greeted or linked (None: the router answers it as a stray word).
     """
     if not turn.household.has_names:
         return _introductions(turn, plausible_name(turn, name), None)
     said = plausible_name(turn, name)
+    partner = _partner_named(turn, said) if said else None
+    if partner is not None and turn.speaker is not None and turn.active_ritual() and not _someone_talking(turn):
+        # A voice Alexa recognised, naming itself as one of them: linked, whatever waits, and the ritual goes on.
+        turn.household.recognise(turn.speaker, partner)
+        lead = (host.host(turn.host_line("speaker_recognised", name=turn.name(partner))),)
+        return place.keep_place(turn, lead)
     if said is None or turn.active_ritual():
-        return place.off_script(turn)
-    partner = _partner_named(turn, said)
+        return None
     if partner is None:
         return _hint(turn)
     return host.introduce_speaker(turn, partner)
@@ -106,20 +115,32 @@ def rename_answered(turn: Turn, yes: bool) -> Reply:
     return place.keep_place(turn, lead) or _with_offer(turn, lead)
 
 
+def rename_again(turn: Turn) -> Reply | None:
+    """ "Shall I call you Ana and Leo?" once more, from the pending-question record; None when it is unreadable."""
+    wanted = turn.session.get(RENAME_TO)
+    if not (isinstance(wanted, list) and len(wanted) == 2 and all(isinstance(n, str) for n in wanted)):
+        return None
+    return Reply(
+        speech=(host.host(turn.line("rename_confirm", name=wanted[0], other=wanted[1])),),
+        reprompt=(host.host(turn.line("rename_confirm_again", name=wanted[0], other=wanted[1])),),
+        session={EXPECTING: EXPECTING_RENAME, RENAME_TO: wanted},
+    )
+
+
 def is_rename_pending(session: Any) -> bool:
-    return isinstance(session, dict) and session.get(host.EXPECTING) == EXPECTING_RENAME
+    return isinstance(session, dict) and session.get(EXPECTING) == EXPECTING_RENAME
 
 
 # -- the paths --------------------------------------------------------------------------------------------
 def _introductions(turn: Turn, own: str | None, partners: str | None) -> Reply:
     """No names stored yet: take them as they come; once both are known, start any ritual they asked for first."""
     pending = place.pending_ritual(turn)
-    extra = {place.PENDING_RITUAL: turn.session[place.PENDING_RITUAL]} if pending else {}
+    extra = {PENDING_RITUAL: turn.session[PENDING_RITUAL]} if pending else {}
     then = (lambda t: place.start_pending(t, pending)) if pending else None
     return host.set_names(turn, own, partners, session_extra=extra, then=then)
 
 
-def _names_when_known(turn: Turn, own: str | None, partners: str | None, *, given: tuple[bool, bool]) -> Reply:
+def _names_when_known(turn: Turn, own: str | None, partners: str | None, *, given: tuple[bool, bool]) -> Reply | None:
     if own and partners:
         if [own.casefold(), partners.casefold()] == [n.casefold() for n in turn.household.names]:
             lead = (host.host(turn.line("names_unchanged")),)
@@ -128,14 +149,21 @@ def _names_when_known(turn: Turn, own: str | None, partners: str | None, *, give
         return Reply(
             speech=(host.host(turn.line("rename_confirm", name=own, other=partners)),),
             reprompt=(host.host(turn.line("rename_confirm_again", name=own, other=partners)),),
-            session={host.EXPECTING: EXPECTING_RENAME, RENAME_TO: list(names.values())},
+            session={EXPECTING: EXPECTING_RENAME, RENAME_TO: list(names.values())},
         )
     # One name alone: "my partner is Sam" says who is speaking, outside a ritual and when Sam is one of them.
     only = own if given == (True, False) else partners if given == (False, True) else None
     partner = _partner_named(turn, only) if only else None
     if partner is None or turn.active_ritual():
-        return place.off_script(turn)
+        return None
     return host.introduce_speaker(turn, partner if given[0] else 1 - partner)
+
+
+def _someone_talking(turn: Turn) -> bool:
+    """A partner has the floor in an open turn: names said now are talk (partners say each other's names)."""
+    progress = turn.household.in_progress
+    state = progress.get("state") if isinstance(progress, dict) else None
+    return isinstance(state, dict) and state.get("waiting") == TALKING
 
 
 def _partner_named(turn: Turn, name: str) -> int | None:

@@ -2,7 +2,7 @@
 
 Only leaving on purpose (stop, cancel, another ritual, forget us) moves them away from it; anything else
 (an intent the ritual has no use for, a name, a swap of voices) is answered, and then the ritual's own
-words say whose turn it is and what to say next. Also: a ritual asked for before introductions asks for
+words say whose turn it is and what to say next. Which request goes where is skill.engine.router's to say. Also: a ritual asked for before introductions asks for
 the names first, and starts as soon as both are known.
 """
 
@@ -15,13 +15,12 @@ from typing import Any
 from skill.engine import host
 from skill.engine.ritual import Ritual, SteppedRitual, in_progress, registry
 from skill.engine.script import Reply, Say, Segment
+from skill.engine.session_keys import ASKED_RESUME, EXPECTING, PENDING_RITUAL
 from skill.engine.turn import Turn
+from skill.intents import HEARD_SOMETHING
 
 # What a ritual hears when Alexa caught something that is not for it: each stepped ritual answers it by
 # saying where they are (still your turn, the number we wait for...), without moving on.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
-# Session key: the ritual (intent and slots) asked for before introductions, started once both names are known.
-PENDING_RITUAL = "pending_ritual"
 _PROBE_NAMES = ("\x00first\x00", "\x00second\x00")
 
 
@@ -38,51 +37,22 @@ def keep_place(turn: Turn, lead: tuple[Segment, ...] = ()) -> Reply | None:
         reply = Reply(
             speech=(host.host(turn.host_line("offer_resume", ritual=title)),),
             reprompt=(host.host(turn.host_line("offer_resume_again", ritual=title)),),
-            session={host.EXPECTING: host.EXPECTING_RESUME},
+            session={EXPECTING: ASKED_RESUME},
         )
     return reply._replace(speech=(*lead, *reply.speech))
 
 
-def off_script(turn: Turn) -> Reply:
-    """Something the moment has no use for: our own pending question again; mid-ritual, the ritual's place;
-    otherwise the host's kind fallback."""
-    return own_question_again(turn) or keep_place(turn) or host.fallback(turn)
-
-
-def own_question_again(turn: Turn) -> Reply | None:
-    """The host's own yes-or-no question, asked again when a stray word arrives while it waits.
-
-    "Shall I forget you?", "shall I call you Ana and Leo?" and the launch's "would you like to continue?" each
-    hold the session for a yes or no; a "thank you" in between must not drop the question (a later "no" would
-    then answer something else) nor start the kept turn unheard. None when no such question waits.
-    """
-    from skill.engine import forget, names  # names uses this module: imported here, not at the top
-
-    expecting = turn.session.get(host.EXPECTING)
-    if expecting == forget.EXPECTING_FORGET:
-        section = turn.for_section(forget.SECTION)
-        said = section.line("ask_again")
-        other = next((w for w in section.section.lines.variants("ask_again") if w != said), said)
-        return Reply(speech=(host.host(said),), reprompt=(host.host(other),), session={host.EXPECTING: expecting})
-    if expecting == names.EXPECTING_RENAME:
-        wanted = turn.session.get(names.RENAME_TO)
-        if isinstance(wanted, list) and len(wanted) == 2 and all(isinstance(n, str) for n in wanted):
-            section = turn.for_section(names.SECTION)
-            return Reply(
-                speech=(host.host(section.line("rename_confirm", name=wanted[0], other=wanted[1])),),
-                reprompt=(host.host(section.line("rename_confirm_again", name=wanted[0], other=wanted[1])),),
-                session={host.EXPECTING: expecting, names.RENAME_TO: wanted},
-            )
-        return None
+def resume_offer(turn: Turn) -> Reply | None:
+    """ "Would you like to continue?" for the ritual kept for later; None when none is kept."""
     active = turn.active_ritual()
-    if expecting == host.EXPECTING_RESUME and active:
-        title = turn.for_section(active).section.settings.get("title", active)
-        return Reply(
-            speech=(host.host(turn.host_line("offer_resume", ritual=title)),),
-            reprompt=(host.host(turn.host_line("offer_resume_again", ritual=title)),),
-            session={host.EXPECTING: expecting},
-        )
-    return None
+    if not active:
+        return None
+    title = turn.for_section(active).section.settings.get("title", active)
+    return Reply(
+        speech=(host.host(turn.host_line("offer_resume", ritual=title)),),
+        reprompt=(host.host(turn.host_line("offer_resume_again", ritual=title)),),
+        session={EXPECTING: ASKED_RESUME},
+    )
 
 
 def swap_voices(turn: Turn) -> Reply:

@@ -7,6 +7,7 @@ import os
 from functools import cache
 from typing import Protocol, runtime_checkable
 
+from skill import intents
 from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
@@ -54,6 +55,49 @@ class AsksPermission(Protocol):
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
         """Carry on once Alexa reports the couple's answer (not answered and errors count as not accepted)."""
         ...
+
+
+# -- optional abilities: a ritual has one by implementing its method; the engine asks with isinstance ----------
+@runtime_checkable
+class Helps(Protocol):
+    """A ritual with its own help mid-way: which ritual, whose turn, what they can say (None: the host's help)."""
+
+    def help(self, turn: Turn) -> Reply | None: ...
+
+
+@runtime_checkable
+class Repeats(Protocol):
+    """A ritual that says its current prompt again on "repeat" (`turn.repeating` is set; None: nothing to repeat)."""
+
+    def repeat(self, turn: Turn) -> Reply | None: ...
+
+
+@runtime_checkable
+class KeepsPlaceWhen(Protocol):
+    """A ritual whose place is sometimes not worth keeping (a question both have answered, an offer of a hug):
+    False drops it on stop, and a later launch does not offer to continue."""
+
+    def place_kept(self, turn: Turn) -> bool: ...
+
+
+@runtime_checkable
+class AsksOwnQuestions(Protocol):
+    """A ritual that asks a question of the couple's own (an entry of their jar), in turn.
+
+    The jar finds it here, through the registry: the jar's owner is read by the asker, never the other way.
+    """
+
+    name: str
+
+    def ask_own(self, turn: Turn, entry_id: str) -> Reply: ...
+
+
+def asker_of_own_questions() -> AsksOwnQuestions:
+    """The ritual that asks the couple's own questions (tonight's question)."""
+    found = next((r for r in rituals_in_menu_order() if isinstance(r, AsksOwnQuestions)), None)
+    if found is None:
+        raise LookupError("no ritual asks a couple's own questions")
+    return found
 
 
 @cache
@@ -134,4 +178,4 @@ def follow_up_intents() -> frozenset[str]:
 
 # "Continue" resumes and "start over" restarts whatever ritual is in progress; a yes or no that no ritual
 # asked for answers the host's own question (see flow.follow_up).
-ALWAYS_FOLLOW_UPS = frozenset({"AMAZON.ResumeIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"})
+ALWAYS_FOLLOW_UPS = frozenset({intents.RESUME, intents.START_OVER, intents.YES, intents.NO})

@@ -17,29 +17,30 @@ timer. What they share lives here, in the ritual's durable state (household.ritu
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from skill.engine.alerts import AlertResult, AlertStatus, HandBack
 from skill.engine.script import Reply, host, to_partner
 from skill.engine.turn import Turn
+from skill.record import Record
 
 RUNS, TIMER_FOR_RUN, REFUSED_ON = "runs", "timer_for_run", "refused_on"
 # The custom task a ritual's timer launches when it ends (skill-package/tasks/CloseRitual.1.json).
 CLOSING_TASK, CLOSING_TASK_VERSION = "CloseRitual", "1"
 
 
-class TimerTry(NamedTuple):
+class TimerTry(Record):
     """What became of a timer, and the run it was for (keep it while Alexa asks the couple for consent)."""
 
     result: AlertResult
     run: int
 
 
-class RitualTimer(NamedTuple):
+class RitualTimer(Record):
     """The timer of the ritual `ritual`, as its content file's settings describe it.
 
     `seconds` names the setting holding the timer's length; `timer_label` and `ask_again_days` are settings,
-    `announcement` a line, of the same content file. (A NamedTuple: nothing to generate at import.)
+    `announcement` a line, of the same content file.
     """
 
     ritual: str

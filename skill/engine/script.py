@@ -1,17 +1,28 @@
-"""What a reply is made of: lines for the host or a partner, silences and sound clips."""
+"""What a reply is made of: lines for the host or a partner, silences and sound clips, and what a screen shows."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from skill.record import Record
 
+# What a screen may make of a line (`Say.mark`): said by the line's place in the reply, never by its words,
+# so a content editor may reword anything without changing what an Echo Show displays.
+PROMPT = "prompt"  # the line that opens a partner's turn
+BREATHE_IN, BREATHE_OUT = "in", "out"  # a breathing cue, held by the pause after it
+
 
 class Say(Record):
-    """A line of speech. `partner` is 0 or 1 for a line addressed to that partner (their voice), None for the host."""
+    """A line of speech. `partner` is 0 or 1 for a line addressed to that partner (their voice), None for the host.
+
+    `mark` says what the line is to a screen (PROMPT, BREATHE_IN, BREATHE_OUT); the composer ignores it.
+    """
 
     text: str
     partner: int | None = None
+    mark: str | None = None
 
 
 class Pause(Record):
@@ -27,6 +38,20 @@ class Sound(Record):
 
 
 Segment = Say | Pause | Sound
+
+_NO_DATA: Mapping[str, Any] = MappingProxyType({})
+
+
+class View(Record):
+    """What a screen shows with a reply: a view by name (skill/screen/views.py renders it) and its data.
+
+    Set by the ritual that speaks, from its own state, so the screen never reads a ritual's storage or its
+    words. A device without a screen never sees it; a reply without one leaves the screen as it is, or shows
+    the menu when nothing is in progress.
+    """
+
+    name: str
+    data: Mapping[str, Any] = _NO_DATA
 
 
 class Card(Record):
@@ -58,6 +83,8 @@ class Reply(Record):
     card: Card | None
     # A ritual whose Alexa routine to offer after `speech` (skill/engine/routine_offer.py); Alexa asks itself.
     offer_routine: str | None
+    # What a screen shows with it (None: the screen decides from what is in progress; see View).
+    view: View | None
 
     def __init__(
         self,
@@ -68,18 +95,21 @@ class Reply(Record):
         ask_permission: str | None = None,
         card: Card | None = None,
         offer_routine: str | None = None,
+        view: View | None = None,
     ) -> None:
         if ask_permission is not None:
             if reprompt:
                 raise ValueError("a reply that asks for a permission hands the microphone to Alexa: no reprompt")
         elif not end_session and not reprompt:
             raise ValueError("a reply that keeps the session open needs a reprompt")
-        super().__init__(speech, reprompt, end_session, {} if session is None else session, ask_permission, card, offer_routine)
+        super().__init__(
+            speech, reprompt, end_session, {} if session is None else session, ask_permission, card, offer_routine, view
+        )
 
 
 def host(text: str) -> Say:
     return Say(text, None)
 
 
-def to_partner(partner: int, text: str) -> Say:
-    return Say(text, partner)
+def to_partner(partner: int, text: str, mark: str | None = None) -> Say:
+    return Say(text, partner, mark)

@@ -7,9 +7,10 @@ order), so the words a couple hears about their weeks can be tested without a co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
+
+from skill.record import Record
 
 RATING_MIN = 1
 RATING_MAX = 10
@@ -71,8 +72,7 @@ def keep_recent(weeks: Mapping[str, T], keep: int, today: date | None = None) ->
     return {key: value for _, key, value in ordered[-keep:]} if keep > 0 else {}
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Record):
     """How each partner's rating moved since an earlier check-in `weeks` weeks before."""
 
     weeks: int
@@ -96,8 +96,7 @@ def around(values: list[int]) -> int:
     return int(sum(values) / len(values) + 0.5)
 
 
-@dataclass(frozen=True)
-class MonthView:
+class MonthView(Record):
     """Four weeks in a row, in a word.
 
     `kind` is "together" (both steady around the same number), "each" (each steady around their own),

@@ -33,6 +33,14 @@ def _spoken(text: str) -> str:
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
 
+def active_ritual(household: Household, now: datetime) -> str | None:
+    """The ritual a couple is in the middle of at `now`, if its kept place has not expired."""
+    progress = household.in_progress
+    if progress and progress["expires_at"] > now.timestamp():
+        return str(progress["ritual"])
+    return None
+
+
 class Turn(Record):
     """One request as the engine sees it. `section` is the content file of whoever is answering.
 
@@ -90,10 +98,7 @@ class Turn(Record):
     # -- a ritual in progress (saved with an expiry, so "continue" works in a later session) --
     def active_ritual(self) -> str | None:
         """The ritual the couple is in the middle of, if it has not expired."""
-        progress = self.household.in_progress
-        if progress and progress["expires_at"] > self.now.timestamp():
-            return str(progress["ritual"])
-        return None
+        return active_ritual(self.household, self.now)
 
     def progress(self) -> dict[str, Any] | None:
         """This section's ritual state, when that ritual is the one in progress."""

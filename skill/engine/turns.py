@@ -19,12 +19,14 @@ own content file may override any of them by using the same key.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from skill.engine.script import Pause, Reply, Say, Segment, Sound, host, to_partner
+from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, host, to_partner
+from skill.engine.session_keys import TURNS_WAITING
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
+from skill.intents import DONE, HEARD_SOMETHING, KEEP_TIME, NEXT, NO, RATING, SKIP, TAKE_OUR_TIME, YES
+from skill.record import Record
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
 SECTION = "turns"
@@ -32,27 +34,24 @@ PACED, OPEN = "paced", "open"
 PACES = (PACED, OPEN)
 PACE_SLOT, PACE_TYPE = "pace", "RITUAL_PACE"
 
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-RATING = "RatingIntent"
-TAKE_OUR_TIME = "TakeOurTimeIntent"
-KEEP_TIME = "KeepTimeIntent"
-SKIP = "SkipIntent"  # "skip", "pass", "we'd rather not": a rating is optional
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-# While someone talks, Alexa may catch a snatch of it: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
+# While someone talks, Alexa may catch a snatch of it (HEARD_SOMETHING): a gentle nudge beats the whole menu.
 FOLLOW_UPS = frozenset({DONE, NEXT, RATING, SKIP, TAKE_OUR_TIME, KEEP_TIME, YES, NO, HEARD_SOMETHING})
 # Everything that passes a rating by: nobody has to give a number in front of the other.
 SKIPS = frozenset({SKIP, NEXT, DONE})
 
 # What a ritual in progress waits for: someone talking (open pace), a rating, or "next" between two paced parts.
 TALKING, RATING_ASKED, NEXT_PART = "talking", "rating", "next_part"
-# Session key: set while this session's last reply came from a turn-taking ritual (a "yes" then means something).
-WAITING = "turns_waiting"
+PLAYING = "playing"  # the last turns went into one answer, still playing: interrupted, it is a place again
+# Set while this session's last reply came from a turn-taking ritual (a "yes" then means something).
+WAITING = TURNS_WAITING
 
 # A paced response holds at most this long: Alexa's 240 s, less a little room for the composer's rounding.
 PACED_SECONDS = MAX_SPEECH_AUDIO_SECONDS - 5
+# A ritual played to its end in one answer keeps its place while that answer plays, and this long after:
+# "Alexa, tell our rituals pause" a few seconds after the estimated end still finds where they were.
+PLAYED_GRACE_SECONDS = 30.0
+# A request this soon after an answer was sent cannot have interrupted it: the Echo has hardly begun to speak.
+EARLIEST_BARGE_IN_SECONDS = 2.0
 # Roughly how fast Alexa speaks, in characters a second: to tell where in a paced response a couple
 # interrupted it ("Alexa, let's take our time" half-way through a turn).
 SPOKEN_CHARS_PER_SECOND = 16.0  # a little fast on purpose: a request just after the end is not taken for an interruption
@@ -74,8 +73,10 @@ def spoken_seconds(segments: Sequence[Segment], sounds: Any) -> float:
 def interrupted_at(now: float, stretch: Any) -> int | None:
     """Which of a paced response's turns was playing when a request came in, or None if it had finished.
 
-    `stretch` is {"at": epoch seconds the response was sent, "ends": [seconds from then to each turn's end]}.
-    A request during the response is the couple interrupting it ("Alexa, ..." wakes the Echo mid-speech).
+    `stretch` is the answer's timeline: {"at": epoch seconds the response was sent, "from": the first step it
+    plays, "starts": [seconds from then to each turn's start], "ends": [... to each turn's end]}. A request
+    during the response is the couple interrupting it ("Alexa, ..." wakes the Echo mid-speech), in this
+    session or, after an answer that closed the session, with a one-shot in a new one.
     """
     if not isinstance(stretch, dict) or not isinstance(stretch.get("at"), (int, float)):
         return None
@@ -83,12 +84,12 @@ def interrupted_at(now: float, stretch: Any) -> int | None:
     if not isinstance(ends, list) or not all(isinstance(end, (int, float)) for end in ends):
         return None
     elapsed = now - float(stretch["at"])
-    if elapsed < 0:
+    if elapsed < EARLIEST_BARGE_IN_SECONDS:
         return None
     return next((index for index, end in enumerate(ends) if elapsed < end), None)
 
 
-def open_hand_over(turn: Turn, partner: int | None, following: int | None | str) -> list[Segment]:
+def open_hand_over(turn: Turn, partner: int | None, following: int | str | None) -> list[Segment]:
     """The one hand-over phrase for an open turn, naming who goes next; the session then ends.
 
     `partner` speaks now (None: both together); `following` is who goes next (a partner, None for both,
@@ -118,8 +119,7 @@ def own_or_shared_line(turn: Turn, key: str, **values: Any) -> str:
     return turn.for_section(SECTION).line(key, **values)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Record):
     """One turn: the line that opens it (in the ritual's content), who speaks, and how long a paced hold lasts.
 
     `speaker` is 0 for whoever goes first this run, 1 for the other, None for both together (the host asks).
@@ -232,17 +232,15 @@ class TurnTaking:
         steps = self.steps(turn, state)
         in_session = WAITING in turn.session
         # A request while a paced response was still playing: the couple interrupted it at this turn.
-        playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if in_session else None
+        interrupted = self._pin(turn, state)
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
-            if playing is not None:
-                state["cursor"] = int(state["stretch"]["from"]) + playing
             state.pop("stretch", None)
             state["pace"] = OPEN if intent == TAKE_OUR_TIME else PACED
             return self._render(turn, state, [host(self._line(turn, f"now_{state['pace']}"))])
         if state["cursor"] >= len(steps):
             return self._render(turn, state, [])
         step = steps[state["cursor"]]
-        if intent in (YES, NO) and not in_session:
+        if intent in (YES, NO) and not in_session and not interrupted:
             # "Shall we continue?" (the launch offer, in a new session): yes resumes, no keeps the place for later.
             return self.resume(turn) if intent == YES else self._later(turn, state)
         if step.rating:
@@ -267,6 +265,7 @@ class TurnTaking:
         state = self._state(turn)
         if state is None:
             return self.start(turn)
+        self._pin(turn, state)
         state.pop("stretch", None)
         title = turn.section.settings.get("title", self.name)
         return self._render(turn, state, [host(self._line(turn, "resume", ritual=title))])
@@ -277,6 +276,8 @@ class TurnTaking:
         state = self._state(turn)
         if state is None:
             return None
+        if self._pin(turn, state):  # help asked while the answer played: the place is where they stopped it
+            turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
         steps = self.steps(turn, state)
         if state["cursor"] >= len(steps):
             return None
@@ -307,10 +308,11 @@ class TurnTaking:
         if state is None:
             return None
         steps = self.steps(turn, state)
+        self._pin(turn, state)
         state.pop("stretch", None)
         if state.get("waiting") == NEXT_PART and 0 < state["cursor"] <= len(steps):
             heard = steps[state["cursor"] - 1]
-            return self._wait_for_next_part(turn, state, self.prompt(turn, state, heard), key="next_part_again")
+            return self._wait_for_next_part(turn, state, self._prompt(turn, state, heard), key="next_part_again")
         if state["cursor"] >= len(steps):
             return None
         return self._render(turn, state, [])
@@ -319,6 +321,17 @@ class TurnTaking:
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         """The line that opens a step; a ritual may add to it (tonight's question reads the question)."""
         return [self._say(turn, state, step, step.key)]
+
+    def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
+        """What a screen shows while the ritual waits: each prompt in the reply (marked PROMPT) as it is said,
+        and a hint for what the couple says next. A ritual may show something else (tonight's question does)."""
+        hint = {"waiting": state.get("waiting"), "open": state.get("pace") == OPEN or "step" in state}
+        return View("turns", {"ritual": self.name, **hint})
+
+    def _prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+        """The step's prompt, its lines to a partner marked as prompts for a screen."""
+        said = self.prompt(turn, state, step)
+        return [s._replace(mark=PROMPT) if isinstance(s, Say) and s.partner is not None else s for s in said]
 
     def _render(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
         """Whatever comes next from the cursor: the close, a rating question, an open turn or a paced stretch."""
@@ -346,15 +359,17 @@ class TurnTaking:
         if count == 0 and used_seconds == 0 and used_clips == 0:
             count = 1  # a single step longer than a response: its hold is shortened rather than never heard
         speech = list(lead)
+        starts: list[float] = []
         ends: list[float] = []
         for step in ahead[:count]:
-            speech.extend(self.prompt(turn, state, step))
+            starts.append(round(spoken_seconds(speech, turn.content.sounds), 1))
+            speech.extend(self._prompt(turn, state, step))
             speech.extend(timed_hold(min(step.hold, PACED_SECONDS), turn.content.sounds, clip if step.cue else None))
             ends.append(round(spoken_seconds(speech, turn.content.sounds), 1))
-        state["stretch"] = {"at": int(turn.now.timestamp()), "from": state["cursor"], "ends": ends}
+        state["stretch"] = {"at": int(turn.now.timestamp()), "from": state["cursor"], "starts": starts, "ends": ends}
         state["cursor"] += count
         if state["cursor"] >= len(steps):
-            return self._close(turn, speech, state)
+            return self._close_played(turn, speech, state)
         following = steps[state["cursor"]]
         if following.rating:
             return self._ask_rating(turn, state, following, speech)
@@ -364,12 +379,12 @@ class TurnTaking:
         """One prompt, and the one hand-over phrase naming who is next; the session ends while they talk."""
         state.pop("stretch", None)
         step = steps[state["cursor"]]
-        speech = [*lead, *self.prompt(turn, state, step), *self._hand_over_hint(turn, state, steps)]
+        speech = [*lead, *self._prompt(turn, state, step), *self._hand_over_hint(turn, state, steps)]
         return self._talk(turn, state, speech)
 
     def _hand_over_hint(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> list[Segment]:
         cursor = state["cursor"]
-        following: int | None | str = "end"
+        following: int | str | None = "end"
         if cursor + 1 < len(steps):
             following = self._partner(state, steps[cursor + 1])
         return open_hand_over(turn, self._partner(state, steps[cursor]), following)
@@ -378,13 +393,13 @@ class TurnTaking:
         """Someone talks as long as they like: the place is kept and the microphone closed."""
         state["waiting"] = TALKING
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, view=self.view(turn, state))
 
     def _ask_rating(
         self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment], *, key: str | None = None
     ) -> Reply:
         """The partner named, in their voice, asked for a number from one to ten (or to skip it)."""
-        asked = self.prompt(turn, state, step) if key is None else [self._say(turn, state, step, key)]
+        asked = self._prompt(turn, state, step) if key is None else [self._say(turn, state, step, key)]
         speech = [*lead, *asked]
         return self._wait(turn, state, RATING_ASKED, speech, (self._say(turn, state, step, "rating_reprompt"),))
 
@@ -440,18 +455,54 @@ class TurnTaking:
     ) -> Reply:
         state["waiting"] = waiting
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting})
+        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting}, view=self.view(turn, state))
 
     def _later(self, turn: Turn, state: dict[str, Any]) -> Reply:
         """Not now: the place stays kept (its expiry renewed) and the session ends."""
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
         return Reply(speech=(host(self._line(turn, "later")),), end_session=True)
 
+    def _close_played(self, turn: Turn, speech: list[Segment], state: dict[str, Any]) -> Reply:
+        """The last turns went into this answer: closed, but the place is kept while the answer plays, so a couple
+        interrupted by life (a phone, a child) can pause it, slow it or hand over at the turn that was playing."""
+        reply = self._close(turn, speech, state)
+        if turn.household.in_progress is None:
+            playing_for = spoken_seconds(reply.speech, turn.content.sounds) + PLAYED_GRACE_SECONDS
+            turn.keep_progress({**state, "waiting": PLAYING}, hours=playing_for / 3600)
+        return reply
+
+    def pin(self, turn: Turn) -> None:
+        """Called when the couple stop or leave: if an answer was still playing, its place is the turn that was
+        playing, kept like any other place (`keep_hours`)."""
+        state = self._state(turn)
+        if state is not None and self._pin(turn, state):
+            turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
+
+    def place_kept(self, turn: Turn) -> bool:
+        """An answer played to its end leaves nothing to come back to; one interrupted while it played does."""
+        state = self._state(turn)
+        if state is None or state.get("waiting") != PLAYING:
+            return True
+        return interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
+
+    def _pin(self, turn: Turn, state: dict[str, Any]) -> bool:
+        """A request while a paced answer was still playing: the place becomes the turn that was playing (from
+        the answer's timeline and the request's timestamp). True when it did."""
+        playing = interrupted_at(turn.now.timestamp(), state.get("stretch"))
+        if playing is None:
+            return False
+        state["cursor"] = int(state["stretch"]["from"]) + playing
+        state.pop("stretch", None)
+        state.pop("step", None)  # what was to follow the answers ("another?", the gaze) has not come yet
+        state["waiting"] = TALKING
+        return True
+
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
         """The last turn is over: a closing line, and nothing left to continue."""
         if turn.active_ritual() == self.name:
             turn.end_progress()
-        return Reply(speech=(*speech, host(turn.line("closing"))), end_session=True)
+        view = self.view(turn, state) if state is not None else None  # the last prompts, in a hands-free round
+        return Reply(speech=(*speech, host(turn.line("closing"))), end_session=True, view=view)
 
     # -- small helpers ---------------------------------------------------------------------------------
     def _partner(self, state: dict[str, Any], step: Step) -> int | None:

@@ -7,56 +7,43 @@ Every string is finished here, in the couple's language, so the widget's documen
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from skill.content import Content
 from skill.household import Household
 
 SECTION = "widget"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _question(household: Household, content: Content, today: date) -> str | None:
-    state = household.peek_ritual("tonights_question")
-    last = state.get("last") if isinstance(state, dict) else None
-    if not isinstance(last, dict) or last.get("on") != today.isoformat():
-        return None
-    from skill.rituals.tonights_question import JAR_PREFIX
+    from skill.rituals import tonights_question
 
-    question = str(last.get("question"))
-    if question.startswith(JAR_PREFIX):
+    asked = tonights_question.last_asked(household)
+    if asked is None or asked[1] != today.isoformat():
+        return None
+    question = asked[0]
+    if question.startswith(tonights_question.JAR_PREFIX):
         from skill.rituals import our_jar
 
-        return our_jar.text_of(household, question[len(JAR_PREFIX) :])
+        return our_jar.text_of(household, question[len(tonights_question.JAR_PREFIX) :])
     found = next((q for q in content.section("questions").data["questions"] if q["id"] == question), None)
     if found is None:
         return None
     other = household.names[1] if household.has_names else str(content.section("host").settings["stand_in_names"][1])
-    return str(found["text"]).replace("{partner}", other)
+    return tonights_question.addressed_to(str(found["text"]), other)
 
 
 def _jar_count(household: Household) -> int:
-    if "our_jar" not in household.rituals:
-        return 0
     from skill.rituals import our_jar
 
-    return len(our_jar.questions(household))
+    return len(our_jar.peek(household).questions)
 
 
 def _next_check_in(household: Household, today: date) -> int | None:
-    """The weekday (0 Monday) of the next check-in: their reminder's day, else a week after the last one."""
-    state = household.peek_ritual("check_in")
-    if not isinstance(state, dict):
-        return None
-    reminder = state.get("reminder")
-    if isinstance(reminder, dict) and isinstance(reminder.get("day"), int) and 0 <= reminder["day"] <= 6:
-        return int(reminder["day"])
-    try:
-        last = date.fromisoformat(str(state.get("last")))
-    except ValueError:
-        return None
-    return max(last + timedelta(days=7), today).weekday()
+    from skill.rituals import check_in
+
+    return check_in.next_weekday(household, today)
 
 
 def view(household: Household, content: Content, today: date) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.engine.script import Pause, Reply, Segment, host, to_partner
+from skill.engine.script import BREATHE_IN, BREATHE_OUT, Pause, Reply, Segment, View, host, to_partner
 from skill.engine.timing import clamp, timed_hold
 from skill.engine.turn import Turn
 
@@ -14,9 +14,9 @@ def breath_cues(turn: Turn, first: int, breaths: int) -> list[Segment]:
     in_cues, out_cues = section.lines.variants("in_cue"), section.lines.variants("out_cue")
     cues: list[Segment] = []
     for breath in range(breaths):
-        cues.append(to_partner(first, in_cues[breath % len(in_cues)]))
+        cues.append(to_partner(first, in_cues[breath % len(in_cues)], BREATHE_IN))
         cues.append(Pause(inhale))
-        cues.append(to_partner(1 - first, out_cues[breath % len(out_cues)]))
+        cues.append(to_partner(1 - first, out_cues[breath % len(out_cues)], BREATHE_OUT))
         cues.append(Pause(exhale))
     return cues
 
@@ -38,7 +38,7 @@ class Breathe:
         speech.extend(breath_cues(turn, first, breaths))
         speech.extend(timed_hold(0, turn.content.sounds, settings["end_clip"]))
         speech.append(host(turn.line("closing")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, view=View("breathe"))  # a circle with the marked cues
 
 
 RITUAL = Breathe()

@@ -5,9 +5,11 @@ Three intents start it: the check-in itself, "how have we been doing?" (the hist
 started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for by voice consent).
 Durable state, under household.rituals["check_in"]:
     {"weeks": {"2026-W47": [7, 8], ...}, "count": 12, "last": "2026-11-22",
-     "reminder": {"day": 6, "time": "19:00"}, "refused_on": "...", "told_how": true, "care_on": "..."}
+     "reminder": {"day": 6, "time": "19:00", "token": "<the Reminders API's alertToken>"}, "refused_on": "...",
+     "told_how": true, "care_on": "...", "partial": {"2026-W48": [3, null]},
+     "unfinished": {"state": {...}, "until": epoch seconds}}
 Ratings are in partner order; only the latest `history_weeks` weeks are kept, none older than that many weeks
-(weeks with a number skipped, under "partial", the same); `count` never resets.
+(weeks with a number skipped, or both, under "partial", the same); `count` never resets.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.script import Card, Reply, Say, Segment, host
+from skill.engine.script import Card, Reply, Segment, View, host
+from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
     change_since,
@@ -30,17 +33,14 @@ from skill.engine.trend import (
     weeks_apart,
 )
 from skill.engine.turn import Turn
+from skill.household import Household
 from skill.engine.turns import FOLLOW_UPS, PACED, PACES, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.intents import CHECK_IN, HEARD_SOMETHING
+from skill.intents import CHECK_IN_HISTORY as HISTORY
+from skill.intents import CHECK_IN_REMINDER as REMINDER
+from skill.intents import HUG as HUG_INTENT
 
 NAME = "check_in"
-CHECK_IN = "CheckInIntent"
-HISTORY = "CheckInHistoryIntent"
-REMINDER = "CheckInReminderIntent"
-RATING = "RatingIntent"
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-# While someone shares, Alexa may catch a snatch of what they say: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -83,8 +83,11 @@ def _closing(turn: Turn, count: int) -> str:
     return turn.line("closing_count", count=count)
 
 
-def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = None) -> list[Segment]:
-    """Each partner's move since the check-in before (if it was recent), in one or two short sentences."""
+def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = None) -> list[str]:
+    """Each partner's move since the check-in before (if it was recent), in one or two short sentences.
+
+    The one wording of the trend: spoken by the check-in, and shown under the chart (see `_shown`).
+    """
     change = change_since(weeks, key, within=int(turn.section.settings["compare_within_weeks"]))
     if change is None:
         return []
@@ -92,32 +95,53 @@ def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = 
     first, second = change.deltas
     if first == second:
         kind = "up" if first > 0 else "down" if first < 0 else "same"
-        return [host(turn.line(f"trend_both_{kind}", count=_number(turn, abs(first)), since=since_words))]
-    lines: list[Segment] = []
+        return [turn.line(f"trend_both_{kind}", count=_number(turn, abs(first)), since=since_words)]
+    lines: list[str] = []
     for partner, delta in enumerate(change.deltas):
         kind = "up" if delta > 0 else "down" if delta < 0 else "same"
         key_name = f"trend_one_{kind}" if partner == 0 else f"trend_also_{kind}"
         values = {"name": turn.name(partner), "count": _number(turn, abs(delta)), "since": since_words}
-        lines.append(host(turn.line(key_name, **values)))
+        lines.append(turn.line(key_name, **values))
     return lines
 
 
-def _card(turn: Turn, given: list[int | None], trend: list[Segment]) -> Card:
+def next_weekday(household: Household, today: date) -> int | None:
+    """The weekday (0 Monday) of the next check-in: their weekly reminder's day, else a week after the last one
+    (today, once that week has passed); None before a first check-in. A look only, for the Echo Show widget."""
+    state = household.peek_ritual(NAME)
+    if not isinstance(state, dict):
+        return None
+    reminder = state.get("reminder")
+    if isinstance(reminder, dict) and isinstance(reminder.get("day"), int) and 0 <= reminder["day"] <= 6:
+        return int(reminder["day"])
+    try:
+        last = date.fromisoformat(str(state.get("last")))
+    except ValueError:
+        return None
+    return max(last + timedelta(days=7), today).weekday()
+
+
+def _card(turn: Turn, given: list[int | None], moved: list[str]) -> Card:
     """This week's numbers and how they moved, to see again in the Alexa app (never after a care answer)."""
     numbers = [
         turn.line("card_number", name=turn.name(partner), rating=rating if rating is not None else turn.line("card_skipped"))
         for partner, rating in enumerate(given)
     ]
-    moved = [segment.text for segment in trend if isinstance(segment, Say)]
     return Card(turn.line("card_title"), "\n".join([*numbers, *moved]))
 
 
-def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[Segment]:
+def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[str]:
+    """The month's direction, when there are enough recent weeks to tell one."""
     view = month_view(weeks, key, span=int(turn.section.settings["month_weeks"]))
     if view is None:
         return []
     ratings = {"rating": _number(turn, view.around[0]), "other_rating": _number(turn, view.around[1])}
-    return [host(turn.line(f"month_{view.kind}", **ratings))]
+    return [turn.line(f"month_{view.kind}", **ratings)]
+
+
+def _shown(weeks: dict[str, Ratings], trend: list[str], month: list[str]) -> View:
+    """The chart of the weeks, with the trend beneath in the words just spoken: the month's, else the change."""
+    return View("history", {"weeks": {k: list(v) for k, v in weeks.items()}, "trend": " ".join(month or trend)})
 
 
 def _care(turn: Turn, ratings: tuple[int | None, int | None]) -> list[Segment]:
@@ -153,6 +177,16 @@ def _partial(turn: Turn) -> dict[str, list[int | None]]:
     }
 
 
+def _partial_line(turn: Turn, when: str, given: list[int | None]) -> str:
+    """A check-in where one or both passed on a number: what was said, and that someone passed (never who said what
+    they did not)."""
+    said = [(partner, rating) for partner, rating in enumerate(given) if rating is not None]
+    if not said:
+        return turn.line("history_last_both_passed", when=when)
+    partner, rating = said[0]
+    return turn.line("history_last_one_passed", when=when, name=turn.name(partner), rating=_number(turn, rating))
+
+
 def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
     """Every few months of check-ins, counselling as a routine tune-up (not only after a hard week)."""
     every = int(turn.section.settings["tune_up_every_check_ins"])
@@ -167,6 +201,7 @@ def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
 
 # -- the check-in, step by step --------------------------------------------------------------------
 CARE = "care"  # after a hard week: "would you like a long hug now?"
+UNFINISHED = "unfinished"  # a half-finished check-in set aside while another ritual runs: {"state", "until"}
 
 
 def _valid_progress(state: dict[str, Any] | None) -> bool:
@@ -220,6 +255,8 @@ class CheckIn(TurnTaking):
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress()
         if isinstance(state, dict) and state.get("step") == CARE:
+            if intent == HEARD_SOMETHING:  # a stray word is not a no: the offer again
+                return self._care_offer(turn, [])
             return self._care_answer(turn, intent)
         if not _valid_progress(state):
             return self._begin(turn)
@@ -245,6 +282,27 @@ class CheckIn(TurnTaking):
     def repeat(self, turn: Turn) -> Reply | None:
         return self.help(turn) if (turn.progress() or {}).get("step") == CARE else super().repeat(turn)
 
+    def set_aside(self, turn: Turn) -> None:
+        """Another ritual starts mid-check-in: the half-finished check-in is kept for `keep_hours`, and the next
+        "our weekly check-in" picks it up where it stopped (called by skill.engine.router)."""
+        state = self._state(turn)
+        if state is None or (state["cursor"] == 0 and state["ratings"] == [None, None]):
+            return
+        state.pop("stretch", None)
+        until = int(turn.now.timestamp() + float(self._setting(turn, "keep_hours")) * 3600)
+        _state(turn)[UNFINISHED] = {"state": state, "until": until}
+
+    def _taken_up(self, turn: Turn) -> Reply | None:
+        """The half-finished check-in set aside, picked up again, if it is still kept and of this week."""
+        kept = _state(turn).pop(UNFINISHED, None)
+        if not isinstance(kept, dict) or not isinstance(kept.get("until"), int) or kept["until"] <= turn.now.timestamp():
+            return None
+        state = kept.get("state")
+        if not isinstance(state, dict) or not _valid_progress(state) or state["week"] != week_key(turn.local_now.date()):
+            return None
+        turn.keep_progress(dict(state), hours=float(self._setting(turn, "keep_hours")))
+        return self.resume(turn)
+
     def place_kept(self, turn: Turn) -> bool:
         """Stopping at "would you like a long hug now?" leaves nothing to come back to."""
         return (turn.progress() or {}).get("step") != CARE
@@ -255,6 +313,9 @@ class CheckIn(TurnTaking):
 
     # -- the steps ---------------------------------------------------------------------------------
     def _begin(self, turn: Turn) -> Reply:
+        taken_up = self._taken_up(turn)
+        if taken_up is not None:
+            return taken_up
         week = week_key(turn.local_now.date())
         weeks = _weeks(turn)
         lead: list[Segment] = []
@@ -295,7 +356,7 @@ class CheckIn(TurnTaking):
         partial.pop(week, None)
         if given[0] is not None and given[1] is not None:
             weeks[week] = (int(given[0]), int(given[1]))
-        elif any(r is not None for r in given):
+        else:  # a number passed by (or both): kept apart from the trend, and told by "how have we been doing?"
             partial[week] = given
         keep, today = int(turn.section.settings["history_weeks"]), turn.local_now.date()
         weeks = keep_recent(weeks, keep, today)
@@ -308,27 +369,29 @@ class CheckIn(TurnTaking):
         durable.update(count=count, last=turn.local_now.date().isoformat())
         speech: list[Segment] = [*lead, host(turn.line("thanks_both"))]
         care: list[Segment] = []
-        trend: list[Segment] = []
+        trend: list[str] = []
+        month: list[str] = []
         if week in weeks:
             ratings: Ratings = weeks[week]
-            trend = [*_trend(turn, weeks, week), *_month(turn, weeks, week)]
-            speech += trend
+            trend, month = _trend(turn, weeks, week), _month(turn, weeks, week)
+            speech += [host(line) for line in (*trend, *month)]
             care = _care(turn, ratings)
         else:
             speech.append(host(turn.line("less_to_go_on")))
             care = _care(turn, (given[0], given[1]))
         speech += care
-        card = None if care else _card(turn, given, trend)
+        card = None if care else _card(turn, given, [*trend, *month])
         speech += _tune_up(turn, count, bool(care))
         speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
         if count == 1 and not again_this_week and "reminder" not in durable:
             speech.append(host(turn.line("reminder_hint")))
+        shown = _shown(weeks, trend, month)
         if care:
             turn.keep_progress({"step": CARE}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
-            return self._care_offer(turn, speech)
+            return self._care_offer(turn, speech)._replace(view=shown)
         turn.end_progress()
         speech.append(host(turn.line("goodbye")))
-        return Reply(speech=tuple(speech), end_session=True, card=card)
+        return Reply(speech=tuple(speech), end_session=True, view=shown, card=card)
 
     def _care_offer(self, turn: Turn, speech: list[Segment]) -> Reply:
         """Something to do together right now, and the microphone open for the answer."""
@@ -345,7 +408,7 @@ class CheckIn(TurnTaking):
             from skill.rituals.hug import RITUAL as HUG  # only here: the hug is offered after a hard week
 
             seconds = str(turn.section.settings["care_hug_seconds"])
-            hug_turn = turn.for_section(HUG.name)._replace(slots={"seconds": seconds}, intent="HugIntent")
+            hug_turn = turn.for_section(HUG.name)._replace(slots={"seconds": seconds}, intent=HUG_INTENT)
             return HUG.start(hug_turn)
         return Reply(speech=(host(turn.line("care_declined")),), end_session=True)
 
@@ -353,9 +416,11 @@ class CheckIn(TurnTaking):
     def _history(self, turn: Turn) -> Reply:
         """The last check-in, how it moved, the month if recent, and how many so far; nothing new begins."""
         weeks = _weeks(turn)
-        latest = next(reversed(weeks), None)
+        partial = _partial(turn)
+        every = sorted({*weeks, *partial}, key=lambda k: week_monday(k) or date.min)
+        latest = every[-1] if every else None
         if latest is None:
-            return Reply(speech=(host(turn.line("history_none")),), end_session=True)
+            return Reply(speech=(host(turn.line("history_none")),), end_session=True, view=_shown(weeks, [], []))
         ago = weeks_apart(latest, week_key(turn.local_now.date()))
         if ago <= 0:
             when = turn.line("when_this_week")
@@ -363,22 +428,39 @@ class CheckIn(TurnTaking):
             when = turn.line("when_last_week")
         else:
             when = turn.line("when_weeks_ago", count=_number(turn, ago))
-        rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
-        speech: list[Segment] = [host(turn.line("history_last", when=when, **rated))]
-        speech += _trend(turn, weeks, latest, since="since_before")
-        if ago <= 1:
-            speech += _month(turn, weeks, latest)
+        speech: list[Segment]
+        trend: list[str] = []
+        month: list[str] = []
+        if latest in weeks:
+            rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
+            speech = [host(turn.line("history_last", when=when, **rated))]
+            trend = _trend(turn, weeks, latest, since="since_before")
+            if ago <= 1:
+                month = _month(turn, weeks, latest)
+        else:  # the latest check-in had a number passed by: told as it was, never hidden behind an older one
+            speech = [host(_partial_line(turn, when, partial[latest]))]
+            if ago <= 1 and weeks:
+                month = _month(turn, weeks, next(reversed(weeks)))
+        speech += [host(line) for line in (*trend, *month)]
         count = max(_count(turn), 1)
         if count == 1:
             speech.append(host(turn.line("history_count_one")))
         else:
             speech.append(host(turn.line("history_count", count=_number(turn, count))))
         speech.append(host(turn.line("history_close")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, view=_shown(weeks, trend, month))
 
     # -- "remind us every Sunday at 7" -------------------------------------------------------------
     def _remind(self, turn: Turn, asked: dict[str, Any]) -> Reply:
-        """Set the weekly reminder; without permission, Alexa asks for it by voice (not again soon after a no)."""
+        """Set the weekly reminder; without permission, Alexa asks for it by voice (not again soon after a no).
+
+        A day or time heard but not understood ("someday", "25:00") is asked for again, never guessed."""
+        if _unreadable(turn, asked):
+            return Reply(
+                speech=(host(turn.line("reminder_unclear")),),
+                reprompt=(host(turn.line("reminder_unclear_again")),),
+                session=asking(NAME, "reminder_unclear_again"),  # help or a stray word asks it again
+            )
         day, clock = _reminder_when(turn, asked)
         result = _create_reminder(turn, asked)
         if result.status is AlertStatus.PERMISSION_MISSING and not _refused_recently(turn):
@@ -418,12 +500,18 @@ class CheckIn(TurnTaking):
         speech: list[Segment] = []
         if result.created and isinstance(asked, dict):
             day, clock = _reminder_when(turn, asked)
+            before = _reminder_token(turn)
             had_one = "reminder" in durable
             durable["reminder"] = {"day": _weekday(turn, asked), "time": _clock(turn, asked)}
+            if result.token:
+                durable["reminder"]["token"] = result.token
             durable.pop("refused_on", None)
-            speech.append(host(turn.line("reminder_set", day=day, time=clock)))
-            if had_one:
-                speech.append(host(turn.line("reminder_earlier")))
+            if before is not None and result.token == before:  # the one weekly reminder, changed
+                speech.append(host(turn.line("reminder_changed", day=day, time=clock)))
+            else:
+                speech.append(host(turn.line("reminder_set", day=day, time=clock)))
+                if had_one and before is None:  # made before we kept its token: we cannot change that one
+                    speech.append(host(turn.line("reminder_earlier")))
         elif result.status is AlertStatus.PERMISSION_MISSING:
             speech.append(host(turn.line("reminder_denied" if denied else "reminder_unallowed")))
             if not durable.get("told_how"):
@@ -486,7 +574,30 @@ def _create_reminder(turn: Turn, asked: dict[str, Any]) -> AlertResult:
     hour, minute = (int(part) for part in _clock(turn, asked).split(":"))
     ring = first_ring(turn.local_now, _weekday(turn, asked), time(hour, minute))
     text = turn.line("reminder_text")
-    return turn.alerts.create_weekly_reminder(ring, text, turn.content.locale, turn.household.time_zone)
+    replacing = _reminder_token(turn)
+    return turn.alerts.create_weekly_reminder(ring, text, turn.content.locale, turn.household.time_zone, replacing)
+
+
+def _reminder_token(turn: Turn) -> str | None:
+    """The Reminders API's id of the weekly reminder we made, so asking again changes it rather than adds one."""
+    kept = _state(turn).get("reminder")
+    token = kept.get("token") if isinstance(kept, dict) else None
+    return token if isinstance(token, str) and 0 < len(token) <= 200 and token.replace("-", "").isalnum() else None
+
+
+def _unreadable(turn: Turn, asked: dict[str, Any]) -> bool:
+    """A day or a time was heard, but is not one we can read: better asked again than a guessed Sunday at 7."""
+    day, clock = asked.get("day"), asked.get("time")
+    names = [str(name).lower() for name in turn.section.settings["weekdays"]]
+    if isinstance(day, str) and day.strip():
+        heard = " ".join(day.lower().split())
+        if heard not in names and heard.removesuffix("s") not in names:
+            return True
+    if isinstance(clock, str) and clock.strip():
+        heard = turn.section.settings["parts_of_day"].get(clock.strip().upper(), clock.strip().upper())
+        if not _CLOCK.match(heard):
+            return True
+    return False
 
 
 def _refused_recently(turn: Turn) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.engine.script import Reply, Segment, host
+from skill.engine.script import Reply, Segment, View, host
 from skill.engine.timing import clamp, timed_hold
 from skill.engine.turn import Turn
 
@@ -29,7 +29,7 @@ class Hug:
         speech.append(host(turn.line("lead_in", seconds=seconds)))
         speech.extend(timed_hold(seconds, turn.content.sounds, settings["end_clip"]))
         speech.append(host(turn.line("closing")))
-        return Reply(speech=tuple(speech), end_session=True)
+        return Reply(speech=tuple(speech), end_session=True, view=View("hug"))  # a countdown over the hold
 
 
 RITUAL = Hug()

@@ -9,53 +9,78 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from skill.engine.script import Reply, Segment
+from skill.engine.host import menu
+from skill.engine.script import Reply, Segment, host
 from skill.engine.turn import Turn
 from skill.engine.turns import Step, TurnTaking
+from skill.household import Household
+from skill.intents import MORNING_GREETING as GOOD_MORNING
+from skill.record import Record
 
 NAME = "morning_coffee"
 # Runs remembered; a couple rarely has more than a couple of coffees a day.
 KEPT_RUNS = 4
+# "Good morning" starts morning coffee only in the morning (the host's hours for suggesting it).
 
 
-def _recent(turn: Turn) -> list[dict[str, Any]]:
-    """The last runs' prompt kinds with their dates, tolerating anything malformed in storage."""
-    state = turn.household.rituals.get(NAME)
+class Run(Record):
+    """One morning's coffee: its date (YYYY-MM-DD) and the prompt kinds it asked."""
+
+    date: str
+    prompts: tuple[str, ...]
+
+
+def recent_runs(household: Household) -> list[Run]:
+    """The last runs, oldest first, tolerating anything malformed in storage."""
+    state = household.rituals.get(NAME)
     runs = state.get("recent") if isinstance(state, dict) else None
-    if not isinstance(runs, list):
-        return []
     return [
-        run
-        for run in runs
+        Run(run["date"], tuple(str(p) for p in run["prompts"]))
+        for run in (runs if isinstance(runs, list) else [])
         if isinstance(run, dict) and isinstance(run.get("date"), str) and isinstance(run.get("prompts"), list)
     ]
+
+
+def keep_runs(household: Household, runs: list[Run]) -> None:
+    """Store the last KEPT_RUNS runs, beside anything else of the ritual's."""
+    state = household.rituals.get(NAME)
+    state = state if isinstance(state, dict) else {}
+    state["recent"] = [{"date": run.date, "prompts": list(run.prompts)} for run in runs[-KEPT_RUNS:]]
+    household.rituals[NAME] = state
 
 
 def choose_prompts(turn: Turn) -> list[str]:
     """Two different prompt kinds, none heard today or yesterday (else none from the last run), and remember them."""
     kinds = [kind for kind in turn.section.settings["prompts"] if kind in turn.section.lines]
     today = turn.now.date()
-    recent = _recent(turn)
+    recent = recent_runs(turn.household)
 
     def heard_on_or_after(day: date) -> set[str]:
-        return {str(p) for run in recent if run["date"] >= day.isoformat() for p in run["prompts"]}
+        return {p for run in recent if run.date >= day.isoformat() for p in run.prompts}
 
-    last_run = {str(p) for p in (recent[-1]["prompts"] if recent else [])}
+    last_run = set(recent[-1].prompts if recent else ())
     for heard in (heard_on_or_after(today - timedelta(days=1)), last_run, set()):
         fresh = [kind for kind in kinds if kind not in heard]
         if len(fresh) >= 2:
             break
     chosen = turn.rng.sample(fresh, 2)
-    state = turn.household.rituals.get(NAME)
-    state = state if isinstance(state, dict) else {}
-    state["recent"] = [*recent, {"date": today.isoformat(), "prompts": chosen}][-KEPT_RUNS:]
-    turn.household.rituals[NAME] = state
+    keep_runs(turn.household, [*recent, Run(today.isoformat(), tuple(chosen))])
     return chosen
 
 
 class MorningCoffee(TurnTaking):
     name = NAME
-    intents = frozenset({"MorningCoffeeIntent"})
+    intents = frozenset({"MorningCoffeeIntent", GOOD_MORNING})
+
+    def start(self, turn: Turn) -> Reply:
+        """A three-minute ritual is not what "good morning" at 8:30 pm asks for: then a greeting and the menu."""
+        if turn.intent == GOOD_MORNING and not _morning(turn):
+            examples = menu(turn)
+            return Reply(
+                speech=(host(turn.line("not_morning", examples=examples)),),
+                reprompt=(host(turn.line("not_morning_again", examples=examples)),),
+            )
+        return super().start(turn)
 
     def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
         state["prompts"] = choose_prompts(turn)
@@ -74,6 +99,13 @@ class MorningCoffee(TurnTaking):
             prompts = kinds[:2]  # content changed since this run began: any two prompts will do
         seconds = float(turn.section.settings["turn_seconds"])
         return [Step(prompts[0], 0, seconds, part=0, cue=True), Step(prompts[1], 1, seconds, part=1, cue=True)]
+
+
+def _morning(turn: Turn) -> bool:
+    """Whether it is morning on the couple's clock: the hours in which the host suggests morning coffee."""
+    hour = turn.local_now.hour
+    slots = turn.content.section("host").settings.get("suggest_by_hour", [])
+    return any(slot["ritual"] == NAME and int(slot["from"]) <= hour < int(slot["to"]) for slot in slots)
 
 
 RITUAL = MorningCoffee()

@@ -6,7 +6,8 @@ composer when they are read back). A question waiting for its yes travels in the
 in the store, so an unconfirmed question is gone when the session ends. "Empty our jar" (after a yes) and
 "forget us" delete them.
 
-Stored as household.rituals["our_jar"] = {"questions": [{"id", "text", "heard"}], "next": int}.
+Stored as household.rituals["our_jar"] = {"questions": [{"id", "text", "heard"}], "next": int}, read and written
+only here (`read`, `write`) as a typed `JarState`; tonight's question asks through `text_of` and `unheard`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,22 @@ import re
 from typing import Any
 
 from skill.engine.host import menu
+from skill.engine.ritual import asker_of_own_questions
 from skill.engine.script import Reply, Segment, host
+from skill.engine.session_keys import JAR_PENDING
 from skill.engine.turn import Turn
+from skill.household import Household
+from skill.intents import ADD_TO_JAR as ADD
+from skill.intents import EMPTY_JAR as EMPTY
+from skill.intents import HEARD_SOMETHING, NO, YES
+from skill.intents import JAR_LIST as LIST
+from skill.intents import JAR_QUESTION as DRAW
+from skill.record import Record
 
 NAME = "our_jar"
-ADD = "AddToJarIntent"
-DRAW = "JarQuestionIntent"
-LIST = "JarListIntent"
-EMPTY = "EmptyJarIntent"
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 SLOT = "question"
 # The question waiting for its yes, in the session only.
-PENDING = "jar_pending"
+PENDING = JAR_PENDING
 
 _UNWANTED = re.compile(r"[^\w\s'’,.?!;:-]")
 _QUESTION_WORDS = frozenset(
@@ -61,47 +64,58 @@ def _same(a: str, b: str) -> bool:
     return re.sub(r"[\W_]+", " ", a.lower()).strip() == re.sub(r"[\W_]+", " ", b.lower()).strip()
 
 
-def _jar(household: Any) -> dict[str, Any]:
-    """The jar's stored state, repaired if damaged (an unusable entry is dropped, never spoken)."""
-    state = household.rituals.get(NAME)
-    if not isinstance(state, dict):
-        state = {}
-    entries = state.get("questions")
-    valid = [
-        e
-        for e in (entries if isinstance(entries, list) else [])
+class Entry(Record):
+    """One of their questions: its id (kept in tonight's question's place while it is asked), words, times asked."""
+
+    id: str
+    text: str
+    heard: int = 0
+
+
+class JarState(Record):
+    """The jar as stored: its questions, oldest first, and the id the next one gets."""
+
+    questions: tuple[Entry, ...] = ()
+    next: int = 1
+
+
+def read(household: Household) -> JarState:
+    """The jar's stored state, opened to change, repaired if damaged (an unusable entry is dropped, never spoken)."""
+    return _parsed(household.rituals.get(NAME))
+
+
+def peek(household: Household) -> JarState:
+    """The jar to look at only: not opened, so a request that only looks does not write it again."""
+    return _parsed(household.peek_ritual(NAME))
+
+
+def _parsed(state: Any) -> JarState:
+    raw = state.get("questions") if isinstance(state, dict) else None
+    entries = tuple(
+        Entry(e["id"], e["text"], e["heard"] if isinstance(e.get("heard"), int) and e["heard"] >= 0 else 0)
+        for e in (raw if isinstance(raw, list) else [])
         if isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("text"), str) and e["text"].strip()
-    ]
-    for entry in valid:
-        if not isinstance(entry.get("heard"), int) or entry["heard"] < 0:
-            entry["heard"] = 0
-    state["questions"] = valid
-    if not isinstance(state.get("next"), int):
-        state["next"] = 1 + max((int(e["id"]) for e in valid if e["id"].isdigit()), default=0)
-    return state
+    )
+    following = state.get("next") if isinstance(state, dict) else None
+    if not isinstance(following, int):
+        following = 1 + max((int(e.id) for e in entries if e.id.isdigit()), default=0)
+    return JarState(entries, following)
 
 
-def questions(household: Any) -> list[dict[str, Any]]:
-    """The jar's questions, oldest first (read only)."""
-    state = household.rituals.get(NAME)
-    return list(_jar(household)["questions"]) if isinstance(state, dict) else []
+def write(household: Household, jar: JarState) -> None:
+    """Keep the jar: {"questions": [{"id", "text", "heard"}], "next": int}."""
+    questions = [{"id": e.id, "text": e.text, "heard": e.heard} for e in jar.questions]
+    household.rituals[NAME] = {"questions": questions, "next": jar.next}
 
 
-def text_of(household: Any, entry_id: str) -> str | None:
+def text_of(household: Household, entry_id: str) -> str | None:
     """A jar question's words, or None when it is no longer in the jar."""
-    return next((e["text"] for e in questions(household) if e["id"] == entry_id), None)
+    return next((e.text for e in peek(household).questions if e.id == entry_id), None)
 
 
-def unheard(household: Any) -> int:
+def unheard(household: Household) -> int:
     """How many jar questions the couple has not been asked yet (a look only: the jar is not opened to change)."""
-    state = household.peek_ritual(NAME)
-    entries = state.get("questions") if isinstance(state, dict) else None
-    return sum(
-        1
-        for e in (entries if isinstance(entries, list) else [])
-        if isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("text"), str) and e["text"].strip()
-        and not (isinstance(e.get("heard"), int) and e["heard"] > 0)
-    )  # fmt: skip
+    return sum(1 for e in peek(household).questions if e.heard == 0)
 
 
 class Jar:
@@ -142,13 +156,13 @@ class Jar:
     def _heard(self, turn: Turn) -> Reply:
         settings = turn.section.settings
         text, problem = clean_question(turn.slots.get(SLOT), int(settings["max_characters"]))
-        jar = _jar(turn.household)
+        jar = read(turn.household)
         if text is None:
             return self._reply(turn, (host(turn.line("too_long" if problem == "too_long" else "how_to_add")),))
-        if any(_same(text, e["text"]) for e in jar["questions"]):
+        if any(_same(text, e.text) for e in jar.questions):
             return self._reply(turn, (host(turn.line("already")),))
-        if len(jar["questions"]) >= int(settings["max_questions"]):
-            return self._reply(turn, (host(turn.line("full", count=len(jar["questions"]))),))
+        if len(jar.questions) >= int(settings["max_questions"]):
+            return self._reply(turn, (host(turn.line("full", count=len(jar.questions))),))
         self._hold_place(turn, "add")
         return self._reply(
             turn, (host(turn.line("heard", question=text)),), reprompt="confirm_again", session={PENDING: text}
@@ -160,35 +174,33 @@ class Jar:
         text, _ = clean_question(pending, int(settings["max_characters"]))
         if text is None:
             return self._finish(turn, state, "lost")
-        jar = _jar(turn.household)
-        if any(_same(text, e["text"]) for e in jar["questions"]):
+        jar = read(turn.household)
+        if any(_same(text, e.text) for e in jar.questions):
             return self._finish(turn, state, "already")
-        if len(jar["questions"]) >= int(settings["max_questions"]):
-            return self._finish(turn, state, "full", count=len(jar["questions"]))
-        jar["questions"].append({"id": str(jar["next"]), "text": text, "heard": 0})
-        jar["next"] += 1
-        turn.household.rituals[NAME] = jar
-        count = len(jar["questions"])
+        if len(jar.questions) >= int(settings["max_questions"]):
+            return self._finish(turn, state, "full", count=len(jar.questions))
+        jar = JarState((*jar.questions, Entry(str(jar.next), text)), jar.next + 1)
+        write(turn.household, jar)
+        count = len(jar.questions)
         return self._finish(turn, state, "kept_one" if count == 1 else "kept", count=count)
 
     # -- drawing, listing, emptying -------------------------------------------------------------
     def _draw(self, turn: Turn) -> Reply:
         """The question they have heard least (the oldest first among equals), asked in turn like tonight's question."""
-        jar = _jar(turn.household)
-        if not jar["questions"]:
+        jar = read(turn.household)
+        if not jar.questions:
             return self._reply(turn, (host(turn.line("empty")),))
-        entry = min(jar["questions"], key=lambda e: e["heard"])
-        entry["heard"] += 1
-        turn.household.rituals[NAME] = jar
-        from skill.rituals.tonights_question import RITUAL as tonights_question
-
-        return tonights_question.ask_own(turn.for_section("tonights_question"), entry["id"])
+        entry = min(jar.questions, key=lambda e: e.heard)
+        asked = entry._replace(heard=entry.heard + 1)
+        write(turn.household, jar._replace(questions=tuple(asked if e is entry else e for e in jar.questions)))
+        asker = asker_of_own_questions()  # tonight's question, which reads the jar: found, not imported
+        return asker.ask_own(turn.for_section(asker.name), entry.id)
 
     def _list(self, turn: Turn) -> Reply:
-        entries = _jar(turn.household)["questions"]
+        entries = read(turn.household).questions
         if not entries:
             return self._reply(turn, (host(turn.line("empty")),))
-        last = [e["text"] for e in entries[-int(turn.section.settings["list_last"]) :]][::-1]
+        last = [e.text for e in entries[-int(turn.section.settings["list_last"]) :]][::-1]
         if len(entries) == 1:
             speech = (host(turn.line("count_one")), host(turn.line("only", questions=last[0])))
         else:
@@ -196,7 +208,7 @@ class Jar:
         return self._reply(turn, speech)
 
     def _ask_empty(self, turn: Turn) -> Reply:
-        count = len(_jar(turn.household)["questions"])
+        count = len(read(turn.household).questions)
         if not count:
             return self._reply(turn, (host(turn.line("empty")),))
         self._hold_place(turn, "empty")

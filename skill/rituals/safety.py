@@ -2,7 +2,7 @@
 
 Started from anywhere (its own intent), never offered in a menu (its content has no `example`).
 Nothing about it is stored: each line has a single wording, so not even the phrasing memory
-keeps a trace, and a ritual that was in progress is set aside rather than offered back later.
+keeps a trace. A ritual that was in progress keeps its place: care never erases it (skill.engine.router).
 The helpline comes from the locale's content settings; where none is filled in, a generic pointer is said.
 """
 
@@ -30,7 +30,6 @@ class Safety:
         else:
             speech.append(host(turn.line("helpline_unknown")))
         speech.append(host(turn.line("closing")))
-        turn.end_progress()
         return Reply(speech=tuple(speech), end_session=True)
 
 

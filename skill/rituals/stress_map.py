@@ -12,24 +12,40 @@ from typing import Any
 
 from skill.engine.turn import Turn
 from skill.engine.turns import Step, TurnTaking
+from skill.household import Household
+from skill.record import Record
 
 NAME = "stress_map"
 
 
-def ratings(turn: Turn) -> list[dict[str, Any]]:
+class Rated(Record):
+    """One partner's heaviest stressor, rated 1-10 on a day (the stressor itself is never kept)."""
+
+    date: str
+    partner: int
+    rating: int
+
+
+def ratings(household: Household) -> list[Rated]:
     """The stored ratings, oldest first, leaving out anything malformed."""
-    state = turn.household.rituals.get(NAME)
+    state = household.rituals.get(NAME)
     stored = state.get("ratings") if isinstance(state, dict) else None
-    if not isinstance(stored, list):
-        return []
     return [
-        r
-        for r in stored
+        Rated(r["date"], r["partner"], r["rating"])
+        for r in (stored if isinstance(stored, list) else [])
         if isinstance(r, dict)
         and isinstance(r.get("date"), str)
         and r.get("partner") in (0, 1)
         and isinstance(r.get("rating"), int)
     ]
+
+
+def keep_ratings(household: Household, kept: list[Rated]) -> None:
+    """Store `kept` as {"ratings": [{"date", "partner", "rating"}]}, beside anything else of the ritual's."""
+    durable = household.rituals.get(NAME)
+    durable = durable if isinstance(durable, dict) else {}
+    durable["ratings"] = [{"date": r.date, "partner": r.partner, "rating": r.rating} for r in kept]
+    household.rituals[NAME] = durable
 
 
 class StressMap(TurnTaking):
@@ -49,12 +65,9 @@ class StressMap(TurnTaking):
         """Keep the rating with today's date; a second rating the same day replaces the first."""
         today = turn.now.date().isoformat()
         oldest = (turn.now.date() - timedelta(days=int(turn.section.settings["ratings_kept_days"]))).isoformat()
-        kept = [r for r in ratings(turn) if r["date"] > oldest and not (r["date"] == today and r["partner"] == partner)]
-        kept.append({"date": today, "partner": partner, "rating": rating})
-        durable = turn.household.rituals.get(NAME)
-        durable = durable if isinstance(durable, dict) else {}
-        durable["ratings"] = kept[-int(turn.section.settings["ratings_kept"]) :]
-        turn.household.rituals[NAME] = durable
+        kept = [r for r in ratings(turn.household) if r.date > oldest and not (r.date == today and r.partner == partner)]
+        kept.append(Rated(today, partner, rating))
+        keep_ratings(turn.household, kept[-int(turn.section.settings["ratings_kept"]) :])
 
 
 RITUAL = StressMap()

@@ -39,7 +39,6 @@ from skill.engine.turns import (
     PACES,
     SKIP,
     TAKE_OUR_TIME,
-    WAITING,
     YES,
     Step,
     TurnTaking,
@@ -47,6 +46,7 @@ from skill.engine.turns import (
     pace_from_slot,
     timed_total,
 )
+from skill.intents import START_OVER
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
 NAME = "thirty_six"
@@ -54,7 +54,6 @@ SETS = (1, 2, 3)
 PER_SET = 12
 # The one placeholder a question may hold: the name of the partner who is NOT answering.
 PARTNER_SLOT = "{partner}"
-START_OVER = "AMAZON.StartOverIntent"
 
 # Where a set stands once its answers are done.
 BETWEEN, GAZE, ASKING = "between", "gaze", "asking"
@@ -138,11 +137,10 @@ class ThirtySix(TurnTaking):
         if state is None:
             return self.start(turn)
         step = state.get("step")
-        if step in (BETWEEN, GAZE) and intent in (TAKE_OUR_TIME, KEEP_TIME):
-            playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
-            if playing is not None:  # they interrupted the timed answers: back to the turn that was playing
-                state.pop("step", None)
-                return self._proceed(turn, state, intent)
+        if step in (BETWEEN, GAZE) and interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None:
+            # They interrupted the timed answers ("take our time", "your turn"): back to the turn that was playing.
+            state.pop("step", None)
+            return self._proceed(turn, state, intent)
         if step == BETWEEN:
             return self._between(turn, state, intent)
         if step in (GAZE, ASKING):  # ASKING: Alexa's consent question went unanswered

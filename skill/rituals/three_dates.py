@@ -14,10 +14,22 @@ from skill.engine.script import Segment, host
 from skill.engine.trend import week_key
 from skill.engine.turn import Turn
 from skill.engine.turns import Step, TurnTaking
+from skill.household import Household
 
 NAME = "three_dates"
 # In this order; the first and third are proposed by whoever goes first this run, the second by the other.
 DATES = ("fun", "business", "connection")
+
+
+def planned_week(household: Household) -> str | None:
+    """The ISO week of the latest run, as stored."""
+    note = household.rituals.get(NAME)
+    week = note.get("week") if isinstance(note, dict) else None
+    return week if isinstance(week, str) else None
+
+
+def note_week(household: Household, week: str) -> None:
+    household.rituals[NAME] = {"week": week}
 
 
 class ThreeDates(TurnTaking):
@@ -36,9 +48,8 @@ class ThreeDates(TurnTaking):
         if isinstance(previous, dict) and isinstance(previous.get("again"), bool):
             state["again"] = previous["again"]
         else:
-            note = turn.household.rituals.get(NAME)
-            state["again"] = isinstance(note, dict) and note.get("week") == week
-        turn.household.rituals[NAME] = {"week": week}
+            state["again"] = planned_week(turn.household) == week
+        note_week(turn.household, week)
 
     def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
         return [host(turn.line("again_this_week"))] if state.get("again") else []

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.digest import sha256_hex
-from skill.engine.script import Card, Reply, Segment, host, to_partner
+from skill.engine.script import Card, Reply, Segment, View, host, to_partner
 from skill.engine.turn import Turn
+from skill.household import Household
 from skill.engine.turns import (
     FOLLOW_UPS,
     KEEP_TIME,
@@ -21,27 +22,21 @@ from skill.engine.turns import (
     PACES,
     RATING,
     TAKE_OUR_TIME,
-    WAITING,
     Step,
     TurnTaking,
     interrupted_at,
     pace_from_slot,
 )
+from skill.intents import ANOTHER_QUESTION as ANOTHER
+from skill.intents import DEEPER_QUESTION as DEEPER
+from skill.intents import HEARD_SOMETHING, NEXT, YES
+from skill.intents import LIGHTER_QUESTION as LIGHTER
+from skill.intents import TIRED_TONIGHT as TIRED
+from skill.rituals import our_jar, our_situation  # read through their owners' functions, never their storage
 
 NAME = "tonights_question"
 DEPTHS = ("light", "deeper", "deepest")
 DEPTH_TYPE = "QUESTION_DEPTH"
-
-ANOTHER = "AnotherQuestionIntent"
-LIGHTER = "LighterQuestionIntent"
-DEEPER = "DeeperQuestionIntent"
-TIRED = "TiredTonightIntent"
-DONE = "DoneIntent"
-NEXT = "AMAZON.NextIntent"
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-# While someone answers, Alexa may catch a snatch of their answer: a gentle nudge beats the whole menu.
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
 
 # The one placeholder a deck question may hold: the name of the partner who is NOT answering
@@ -60,17 +55,13 @@ def _questions(turn: Turn) -> list[Mapping[str, Any]]:
 def _question_text(turn: Turn, question_id: str) -> str | None:
     """The question's words, or None when the deck (or their jar) no longer has it."""
     if question_id.startswith(JAR_PREFIX):
-        from skill.rituals import our_jar as jar
-
-        return jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
+        return our_jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
     return next((str(q["text"]) for q in _questions(turn) if q["id"] == question_id), None)
 
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
-    """What this couple told us not to assume ("we don't live together", "we're new"): see our_situation."""
-    state = turn.household.peek_ritual("our_situation")
-    skipped = state.get("skip") if isinstance(state, dict) else None
-    return frozenset(skipped) & frozenset(ASSUMPTIONS) if isinstance(skipped, list) else frozenset()
+    """What this couple told us not to assume ("we don't live together", "we're new"), as our_situation keeps it."""
+    return our_situation.skipped(turn.household) & frozenset(ASSUMPTIONS)
 
 
 def addressed_to(question: str, other: str) -> str:
@@ -154,6 +145,16 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
     return question_id, renewed
 
 
+def last_asked(household: Household) -> tuple[str, str] | None:
+    """The question asked last (its id: a deck id, or the jar prefix and an entry id) and the day it was asked,
+    as the couple's clock read it; a look only (the Echo Show widget shows it until the day is over)."""
+    state = household.peek_ritual(NAME)
+    last = state.get("last") if isinstance(state, dict) else None
+    if not isinstance(last, dict) or not isinstance(last.get("question"), str) or not isinstance(last.get("on"), str):
+        return None
+    return last["question"], last["on"]
+
+
 def _depth_from_slot(turn: Turn) -> str | None:
     """The depth the couple asked for: a resolved value id, or a word we know as one of its synonyms."""
     return turn.slot_value_id("depth", DEPTH_TYPE)
@@ -167,11 +168,7 @@ def _usual_depth(turn: Turn) -> str:
 
 def _jar_unheard(turn: Turn) -> bool:
     """Whether the couple's own jar holds a question they have not been asked yet."""
-    if "our_jar" not in turn.household.rituals:
-        return False
-    from skill.rituals import our_jar as jar
-
-    return jar.unheard(turn.household) > 0
+    return our_jar.unheard(turn.household) > 0
 
 
 def _shift(depth: str, step: int) -> str:
@@ -188,6 +185,8 @@ class TonightsQuestion(TurnTaking):
     name = NAME
     intents = frozenset({"TonightsQuestionIntent"})
     follow_ups = FOLLOW_UPS | {ANOTHER, LIGHTER, DEEPER, TIRED}
+    # With nothing in progress, "another question" or "a deeper question" starts one (skill.engine.router).
+    also_starts = frozenset({ANOTHER, LIGHTER, DEEPER})
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
@@ -207,9 +206,10 @@ class TonightsQuestion(TurnTaking):
     def start(self, turn: Turn) -> Reply:
         previous = self._state(turn)
         pace = pace_from_slot(turn) or (previous or {}).get("pace") or self._setting(turn, "default_pace")
-        return self._ask(
-            turn, _depth_from_slot(turn) or _usual_depth(turn), pace=str(pace), announce_pace=True, jar_hint=True
-        )
+        depth = _depth_from_slot(turn) or _usual_depth(turn)
+        if turn.intent in (LIGHTER, DEEPER):  # "a deeper question": one step from their usual depth
+            depth = _shift(_usual_depth(turn), -1 if turn.intent == LIGHTER else 1)
+        return self._ask(turn, depth, pace=str(pace), announce_pace=True, jar_hint=True)
 
     def ask_own(self, turn: Turn, entry_id: str) -> Reply:
         """A question from the couple's own jar (skill/rituals/our_jar.py), answered in turn like any other.
@@ -232,6 +232,17 @@ class TonightsQuestion(TurnTaking):
         text = _question_text(turn, str(state.get("question")))
         return None if text is None else addressed_to(text, turn.name(1 - partner))
 
+    def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
+        """The question as each partner hears it, its depth, and whose turn (the prompts are marked in the speech)."""
+        words = [self.question_words(turn, state, partner) for partner in (0, 1)]
+        if words[0] is None or words[1] is None:
+            return None  # the question is gone (their jar emptied): nothing true to show
+        jar = str(state.get("question", "")).startswith(JAR_PREFIX)
+        depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
+        shown = {"first": int(state["first"]), "cursor": int(state["cursor"]), "offer": state.get("step") == OFFER}
+        level = 0 if jar else DEPTHS.index(depth) + 1  # 0: their own jar's question
+        return View("question", {"words": words, "depth": None if jar else depth, "level": level, "pace": state.get("pace"), **shown})
+
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
         if state is None or _question_text(turn, str(state.get("question"))) is None:
@@ -248,10 +259,11 @@ class TonightsQuestion(TurnTaking):
         if intent == TIRED:
             return self._ask(turn, DEPTHS[0], pace=pace, ack="tired")
         if state.get("step") == OFFER:
-            playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
-            if playing is None or intent not in (TAKE_OUR_TIME, KEEP_TIME):
+            playing = interrupted_at(turn.now.timestamp(), state.get("stretch"))
+            if playing is None:
                 return self._at_offer(turn, state, intent, depth)
-            state.pop("step", None)  # they interrupted the answers: back to the turn that was playing
+            # They interrupted the answers ("your turn" 20 s into Maya's): back to the turn that was playing.
+            state.pop("step", None)
         return self._proceed(turn, state, intent)
 
     def _at_offer(self, turn: Turn, state: dict[str, Any], intent: str, depth: str) -> Reply:
@@ -289,7 +301,7 @@ class TonightsQuestion(TurnTaking):
         state = self._state(turn)
         if state is None or state.get("step") != OFFER:
             return True
-        return WAITING in turn.session and interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
+        return interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
 
     def help(self, turn: Turn) -> Reply | None:
         state = self._state(turn)

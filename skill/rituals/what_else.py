@@ -6,7 +6,7 @@ group, so a new ritual is never left out. Nothing is stored, and a ritual in pro
 
 from __future__ import annotations
 
-from skill.engine.host import menu
+from skill.engine.host import menu, spoken_list
 from skill.engine.menu import examples as menu_examples
 from skill.engine.script import Reply, host
 from skill.engine.turn import Turn
@@ -39,10 +39,7 @@ class WhatElse:
 
 
 def spoken_and(turn: Turn, items: list[str]) -> str:
-    joiner = str(turn.section.settings.get("list_and", "and"))
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+    return spoken_list(items, str(turn.section.settings.get("list_and", "and")))
 
 
 RITUAL = WhatElse()

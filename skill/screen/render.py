@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model import Response
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 from skill.alexa.request import read_facts
@@ -17,13 +17,13 @@ from skill.household import Household
 from skill.logs import get_logger
 from skill.screen import HOUSEHOLD, REPLY
 from skill.screen.documents import document, screen_text
-from skill.screen.views import View, choose
+from skill.screen.views import Shown, choose
 from skill.speech.limits import MAX_RESPONSE_BYTES
 
 TOKEN_PREFIX = "our-rituals."
 
 
-def directive_for(view: View) -> RenderDocumentDirective:
+def directive_for(view: Shown) -> RenderDocumentDirective:
     return RenderDocumentDirective(token=TOKEN_PREFIX + view.document, document=document(view.document), datasources=view.data)
 
 
@@ -34,10 +34,8 @@ def add_screen(handler_input: HandlerInput, response: Response) -> None:
     if not isinstance(reply, Reply) or not isinstance(household, Household):
         return  # no engine reply (repeat, an apology, an event): the screen stays as it is
     facts = read_facts(handler_input)
-    request = handler_input.request_envelope.request
-    intent = request.intent.name if isinstance(request, IntentRequest) and request.intent else None
     content = load_content(facts.locale or "")
-    view = choose(reply, household, content, screen_text(content.locale), intent, facts.now)
+    view = choose(reply, household, content, screen_text(content.locale), facts.now)
     if view is None:
         return
     directive = directive_for(view)

@@ -10,13 +10,13 @@ a ritual's pauses moves the screen with the voice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from skill.content import Sounds
 from skill.engine.script import Pause, Say, Segment, Sound
+from skill.record import Record
 
 
-class Beat(NamedTuple):
+class Beat(Record):
     """One segment of the reply and when it is heard: [start_ms, end_ms)."""
 
     segment: Segment

@@ -1,67 +1,63 @@
-"""What a screen shows after a reply: which document, and its data, derived from the reply and the household.
+"""What a screen shows after a reply: the view the reply carries (set by the ritual that speaks), rendered.
 
-Pure Python over the engine's own types (no Alexa types): the engine and the rituals know nothing of
-screens, and a screen can only show what the couple also hears.
+Pure Python over the engine's own types (no Alexa types). Nothing here reads a ritual's storage or matches
+what is said: a view's data comes from its ritual, and the lines a screen times itself by are marked in the
+reply (`Say.mark`), so a wording changed in the content never changes what an Echo Show displays.
 """
 
 from __future__ import annotations
 
-import random
+import itertools
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from skill.content import Content
 from skill.engine.menu import examples
-from skill.engine.ritual import registry, ritual_named
-from skill.engine.script import Pause, Reply, Say, Sound
-from skill.engine.trend import change_since, clean_history, month_view, week_key, weeks_apart
-from skill.engine.turn import Turn
+from skill.engine.ritual import registry
+from skill.engine.script import BREATHE_IN, BREATHE_OUT, PROMPT, Pause, Reply, Say, Sound
+from skill.engine.session_keys import ASKED_NAMES, EXPECTING
+from skill.engine.trend import clean_history, week_key, weeks_apart
+from skill.engine.turn import active_ritual
 from skill.household import Household
+from skill.record import Record
 from skill.screen.documents import ScreenText
 from skill.screen.timeline import Beat, timeline
 
-HUG, BREATHE = "HugIntent", "BreatheIntent"
-CHECK_IN_HISTORY = "CheckInHistoryIntent"
-QUESTION = "tonights_question"
-JAR = "our_jar"  # a question from their own jar is asked, and shown, as tonight's question
-DEPTHS = ("light", "deeper", "deepest")
 # Shown until the screen is replaced: the end of the last beat of a reply is "for as long as it is up".
 FOREVER_MS = 10**9
 
 
-class View(NamedTuple):
+class Shown(Record):
     """A document by name (skill/content/apl/documents/) and the data source it is filled with."""
 
     document: str
     data: dict[str, Any]
 
 
-def choose(
-    reply: Reply, household: Household, content: Content, text: ScreenText, intent: str | None, now: datetime
-) -> View | None:
+class Scene(Record):
+    """What every view is drawn from: the reply, its view's data, the couple, their content and screen text."""
+
+    reply: Reply
+    data: Mapping[str, Any]
+    household: Household
+    content: Content
+    text: ScreenText
+    now: datetime
+
+
+def choose(reply: Reply, household: Household, content: Content, text: ScreenText, now: datetime) -> Shown | None:
     """The screen for this reply, or None to leave the screen as it is (or to Alexa, when the session ends)."""
     if reply.ask_permission is not None:
         return None  # Alexa itself asks the consent question, on its own screen
-    if intent == HUG or _is_hug(reply, content):  # asked for, or the long hug a check-in offers after a hard week
-        return hug(reply, content, text)
-    if intent == BREATHE:
-        return breathe(reply, content, text)
-    if intent == CHECK_IN_HISTORY or _check_in_just_finished(reply, household, content):
-        return history(household, content, text, now)
-    active = _active(household, now)
-    started = registry()[intent].name if intent in registry() else None
-    if active == QUESTION and started in (None, QUESTION, JAR):
-        return question(reply, household, content, text, now)
-    ritual = started or active  # a ritual just asked for wins over one left half-way
-    if ritual == QUESTION:
-        return None
-    if ritual is not None:
-        shown = turns(reply, household, content, text, ritual, now)
-        if shown is not None or ritual == active:
-            return shown  # None: nothing new to show ("thanks", "still talking"), the screen keeps its prompt
-    if reply.end_session:
-        return None
-    if reply.session.get("expecting") == "names":
+    if reply.view is not None:
+        render = RENDERERS.get(reply.view.name)
+        if render is None:
+            raise ValueError(f"no screen renders the view {reply.view.name!r}")
+        return render(Scene(reply, reply.view.data, household, content, text, now))
+    if reply.end_session or active_ritual(household, now) is not None:
+        return None  # nothing new to show ("thanks", "still talking", a host's word mid-way): the screen keeps its own
+    if reply.session.get(EXPECTING) == ASKED_NAMES:
         return None  # the first meeting: nothing to touch yet
     return menu(household, content, text)
 
@@ -87,21 +83,24 @@ def _title(content: Content, section: str) -> str:
     return title[:1].upper() + title[1:]
 
 
-def _beats(reply: Reply, content: Content, text: ScreenText) -> list[Beat]:
-    rate = float(text.settings["speech_words_per_minute"])
-    return timeline(reply.speech, content.sounds, rate, int(text.settings["sentence_pause_ms"]))
+def _beats(scene: Scene) -> list[Beat]:
+    rate = float(scene.text.settings["speech_words_per_minute"])
+    return timeline(scene.reply.speech, scene.content.sounds, rate, int(scene.text.settings["sentence_pause_ms"]))
 
 
-def _active(household: Household, now: datetime) -> str | None:
-    progress = household.in_progress
-    if progress and progress.get("expires_at", 0) > now.timestamp():
-        return str(progress.get("ritual"))
-    return None
+def _prompts(beats: list[Beat]) -> list[tuple[str, int, Beat]]:
+    """The prompts of a reply (lines to a partner marked PROMPT): their words, their partner, when they are heard."""
+    return [
+        (beat.segment.text, beat.segment.partner, beat)
+        for beat in beats
+        if isinstance(beat.segment, Say) and beat.segment.mark == PROMPT and beat.segment.partner is not None
+    ]
 
 
 # -- the hug: a countdown over exactly the hold the SSML holds -----------------------------------------
-def hug(reply: Reply, content: Content, text: ScreenText) -> View:
-    held = [beat for beat in _beats(reply, content, text) if isinstance(beat.segment, (Pause, Sound))]
+def hug(scene: Scene) -> Shown:
+    text = scene.text
+    held = [beat for beat in _beats(scene) if isinstance(beat.segment, (Pause, Sound))]
     start, end = (held[0].start_ms, held[-1].end_ms) if held else (0, 0)
     data = {
         **_common(text),
@@ -112,17 +111,18 @@ def hug(reply: Reply, content: Content, text: ScreenText) -> View:
         "holdStartMs": start,
         "holdEndMs": end,
     }
-    return View("hug", {"hug": data})
+    return Shown("hug", {"hug": data})
 
 
 # -- breathing: the circle grows with each in-cue and its pause, and shrinks with each out-cue and its pause --
-def breathe(reply: Reply, content: Content, text: ScreenText) -> View:
-    lines = content.section("breathe").lines
-    cues = {**{cue: "in" for cue in lines.variants("in_cue")}, **{cue: "out" for cue in lines.variants("out_cue")}}
-    beats = _beats(reply, content, text)
+def breathe(scene: Scene) -> Shown:
+    text = scene.text
+    beats = _beats(scene)
+    kinds = {BREATHE_IN: "in", BREATHE_OUT: "out"}
     phases: list[dict[str, Any]] = []
     for index, beat in enumerate(beats):
-        kind = cues.get(beat.segment.text) if isinstance(beat.segment, Say) else None
+        said = beat.segment
+        kind = kinds.get(said.mark or "") if isinstance(said, Say) else None
         if kind is None:
             continue
         after = beats[index + 1] if index + 1 < len(beats) else None
@@ -137,34 +137,27 @@ def breathe(reply: Reply, content: Content, text: ScreenText) -> View:
         "lastMs": phases[-1]["endMs"] if phases else 0,
         "phases": phases,
     }
-    return View("breathe", {"breathe": data})
+    return Shown("breathe", {"breathe": data})
 
 
 # -- tonight's question: the question, its depth, whose turn (changing with the turns as they are heard) --------------
-def question(reply: Reply, household: Household, content: Content, text: ScreenText, now: datetime) -> View | None:
+def question(scene: Scene) -> Shown:
     """The question as each partner hears it, with whose turn it is, for each stretch of the reply's speech.
 
     A hands-free reply holds both answers and then the offer of another: the screen changes when each partner's
     prompt is said and when the offer is, on the same timeline as the speech. A reply without a prompt ("still
-    your turn", a kept place) shows where they are, from the ritual's place.
+    your turn", the offer again) shows where they are, from the view's data.
     """
-    state = (household.in_progress or {}).get("state") or {}
-    ritual = ritual_named(QUESTION)
-    words_of = getattr(ritual, "question_words", None)
-    if words_of is None or state.get("first") not in (0, 1) or not isinstance(state.get("cursor"), int):
-        return None
-    turn = Turn(household=household, content=content, section=content.section(QUESTION), now=now, rng=random.Random(0))
-    first = int(state["first"])
-    if words_of(turn, state, first) is None:
-        return None  # the question is gone (their jar emptied): nothing true to show
-    names = _names(household, content)
-    hint = text.line("question_hint_open" if state.get("pace") == "open" else "question_hint_paced")
+    data, text = scene.data, scene.text
+    words, first = data["words"], int(data["first"])
+    names = _names(scene.household, scene.content)
+    hint = text.line("question_hint_open" if data.get("pace") == "open" else "question_hint_paced")
 
     def phase(partner: int | None, start_ms: int) -> dict[str, Any]:
         asked_of = first if partner is None else partner
         who = text.line("question_offer") if partner is None else text.line("turn_of", name=names[partner])
         return {
-            "question": words_of(turn, state, asked_of),
+            "question": words[asked_of],
             "turn": who,
             "colour": _colour(text, partner),
             "hint": "" if partner is None else hint,
@@ -172,129 +165,57 @@ def question(reply: Reply, household: Household, content: Content, text: ScreenT
             "endMs": FOREVER_MS,
         }
 
-    beats = _beats(reply, content, text)
-    prompts = _prompt_texts(household, content, QUESTION, now) or set()
+    beats = _beats(scene)
     phases: list[dict[str, Any]] = []
     speakers: list[int] = []
-    for beat in beats:
-        said = beat.segment
-        if isinstance(said, Say) and said.partner is not None and said.text in prompts:
-            if not speakers or speakers[-1] != said.partner:
-                phases.append(phase(said.partner, beat.start_ms if phases else 0))
-                speakers.append(said.partner)
-    if state.get("step") == "offer":
+    for _, partner, beat in _prompts(beats):
+        if not speakers or speakers[-1] != partner:
+            phases.append(phase(partner, beat.start_ms if phases else 0))
+            speakers.append(partner)
+    if data.get("offer"):
         held = [beat.end_ms for beat in beats if isinstance(beat.segment, (Pause, Sound))]
         phases.append(phase(None, max(held) if phases and held else 0))
     elif not phases:
-        phases.append(phase(first if int(state["cursor"]) == 0 else 1 - first, 0))
-    for earlier, later in zip(phases, phases[1:]):
+        phases.append(phase(first if int(data["cursor"]) == 0 else 1 - first, 0))
+    for earlier, later in itertools.pairwise(phases):
         earlier["endMs"] = later["startMs"]
-    jar = str(state.get("question", "")).startswith("jar:")
-    depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
-    data = {
+    depth = data.get("depth")
+    shown = {
         **_common(text),
         "title": text.line("question_title"),
-        "depth": text.line("depth_jar" if jar else f"depth_{depth}"),
-        "depthLevel": 0 if jar else DEPTHS.index(depth) + 1,
+        "depth": text.line("depth_jar" if depth is None else f"depth_{depth}"),
+        "depthLevel": int(data["level"]),
         "phases": phases,
     }
-    return View("question", {"question": data})
+    return Shown("question", {"question": shown})
 
 
 # -- turn rituals: each prompt as it is said, in the colour of the partner it is for ------------------------------
-def _prompt_texts(household: Household, content: Content, name: str, now: datetime) -> set[str] | None:
-    """Every wording of the ritual's step prompts, names filled in; None for a ritual without steps."""
-    ritual = ritual_named(name)
-    steps_of = getattr(ritual, "steps", None)
-    progress = household.in_progress or {}
-    # A run that just closed has no state left: its steps are asked for afresh (who goes first is in the lines).
-    state = progress.get("state") if progress.get("ritual") == name else None
-    state = state if isinstance(state, dict) else {"first": 0, "cursor": 0, "pace": "paced"}
-    if steps_of is None:
-        return None
-    turn = Turn(household=household, content=content, section=content.section(name), now=now, rng=random.Random(0))
-    try:
-        keys = {step.key for step in steps_of(turn, dict(state))}
-    except (KeyError, TypeError, ValueError):
-        return None
-    names = _names(household, content)
-    shared = content.section("turns").lines
-    own = content.section(name).lines
-    texts: set[str] = set()
-    for key in keys:
-        lines = own if key in own else shared if key in shared else None
-        if lines is None:
-            continue
-        for wording in lines.variants(key):
-            for partner in (0, 1):
-                values = {"name": names[partner], "other": names[1 - partner], "first": names[0], "second": names[1]}
-                texts.add(wording.format_map(_Blank(values)))
-    return texts
-
-
-class _Blank(dict[str, Any]):
-    """Placeholders a prompt does not use are left empty rather than failing."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def turns(reply: Reply, household: Household, content: Content, text: ScreenText, name: str, now: datetime) -> View | None:
-    beats = _beats(reply, content, text)
-    prompts = _prompt_texts(household, content, name, now)
-    said: list[tuple[Say, int, Beat]] = [
-        (b.segment, b.segment.partner, b)
-        for b in beats
-        if isinstance(b.segment, Say) and b.segment.partner is not None
-        and (prompts is None or b.segment.text in prompts)
-    ]  # fmt: skip
+def turns(scene: Scene) -> Shown | None:
+    text, data = scene.text, scene.data
+    said = _prompts(_beats(scene))
     if not said:
         return None  # nothing new to show ("thanks", "still talking"): the screen keeps the prompt it has
-    names = _names(household, content)
+    names = _names(scene.household, scene.content)
     shown = []
     for index, (line, partner, beat) in enumerate(said):
-        until = said[index + 1][2].start_ms if index + 1 < len(said) else FOREVER_MS
         shown.append(
             {
-                "text": line.text,
+                "text": line,
                 "who": text.line("turn_of", name=names[partner]),
                 "colour": _colour(text, partner),
                 "startMs": beat.start_ms if index else 0,
-                "endMs": until,
+                "endMs": said[index + 1][2].start_ms if index + 1 < len(said) else FOREVER_MS,
             }
         )
-    progress = household.in_progress or {}
-    state = progress.get("state") if progress.get("ritual") == name else None
-    state = state if isinstance(state, dict) else {}
-    waiting = state.get("waiting")
-    hint_key = {"rating": "turns_hint_rating", "next_part": "turns_hint_next"}.get(str(waiting))
+    hint_key = {"rating": "turns_hint_rating", "next_part": "turns_hint_next"}.get(str(data.get("waiting")))
     if hint_key is None:
-        hint_key = "turns_hint_open" if state.get("pace") == "open" or "step" in state else "turns_hint_paced"
-    data = {**_common(text), "title": _title(content, name), "prompts": shown, "hint": text.line(hint_key)}
-    return View("turns", {"turns": data})
+        hint_key = "turns_hint_open" if data.get("open") else "turns_hint_paced"
+    title = _title(scene.content, str(data["ritual"]))
+    return Shown("turns", {"turns": {**_common(text), "title": title, "prompts": shown, "hint": text.line(hint_key)}})
 
 
 # -- the check-in history: a line per partner over the last weeks, the trend in words beneath ------------------------
-def _check_in_just_finished(reply: Reply, household: Household, content: Content) -> bool:
-    """The check-in's last number (or its skip) was just answered: its closing thanks is in the reply.
-
-    Whether the session then ends or stays open for the offer of a long hug after a hard week, the chart is
-    what they see; a check-in that stored no week yet has no chart to show.
-    """
-    thanks = set(content.section("check_in").lines.variants("thanks_both"))
-    if not any(isinstance(segment, Say) and segment.text in thanks for segment in reply.speech):
-        return False
-    state = household.rituals.get("check_in")
-    return isinstance(state, dict) and bool(clean_history(state.get("weeks")))
-
-
-def _is_hug(reply: Reply, content: Content) -> bool:
-    """The hug itself, however it was started: its hold and its closing line."""
-    closing = set(content.section("hug").lines.variants("closing"))
-    said = {segment.text for segment in reply.speech if isinstance(segment, Say)}
-    return bool(said & closing) and any(isinstance(segment, Pause) for segment in reply.speech)
-
-
 def _path(points: list[tuple[float, float]]) -> str:
     return " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(points))
 
@@ -302,13 +223,14 @@ def _path(points: list[tuple[float, float]]) -> str:
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 400, 200, 12
 
 
-def history(household: Household, content: Content, text: ScreenText, now: datetime) -> View:
-    state = household.rituals.get("check_in")
-    weeks = clean_history(state.get("weeks") if isinstance(state, dict) else None)
+def history(scene: Scene) -> Shown:
+    """The weeks the check-in gave (its own state, as it stores it), and the trend in the words it just spoke."""
+    text = scene.text
+    weeks = clean_history(scene.data.get("weeks"))
     span = int(text.settings["chart_weeks"])
-    names = _names(household, content)
+    names = _names(scene.household, scene.content)
     latest = next(reversed(weeks), None)
-    ending = week_key(now.date())
+    ending = week_key(scene.now.date())
     if latest is not None and weeks_apart(latest, ending) < 0:
         ending = latest
     shown = {k: v for k, v in weeks.items() if 0 <= weeks_apart(k, ending) < span}
@@ -335,44 +257,13 @@ def history(household: Household, content: Content, text: ScreenText, now: datet
         "secondPath": paths[1],
         "firstColour": _colour(text, 0),
         "secondColour": _colour(text, 1),
-        "trend": trend_words(content, weeks, names),
+        "trend": str(scene.data.get("trend", "")),
     }
-    return View("history", {"history": data})
-
-
-def trend_words(content: Content, weeks: dict[str, tuple[int, int]], names: tuple[str, str]) -> str:
-    """The month's direction in the check-in's own words, else each partner's change since the time before."""
-    section = content.section("check_in")
-    settings, lines = section.settings, section.lines
-    latest = next(reversed(weeks), None)
-    if latest is None:
-        return ""
-    numbers = settings["number_words"]
-    values = _Blank(first=names[0], second=names[1], name=names[0], other=names[1])
-    view = month_view(weeks, latest, span=int(settings["month_weeks"]))
-    if view is not None:
-        values.update(rating=numbers[view.around[0]], other_rating=numbers[view.around[1]])
-        return lines.variants(f"month_{view.kind}")[0].format_map(values)
-    change = change_since(weeks, latest, within=int(settings["compare_within_weeks"]))
-    if change is None:
-        return ""
-    values["since"] = lines.variants("since_last_week" if change.weeks == 1 else "since_last_time")[0]
-    first, second = change.deltas
-    if first == second:
-        kind = "up" if first > 0 else "down" if first < 0 else "same"
-        values["count"] = numbers[abs(first)]
-        return lines.variants(f"trend_both_{kind}")[0].format_map(values)
-    sentences = []
-    for partner, delta in enumerate(change.deltas):
-        kind = "up" if delta > 0 else "down" if delta < 0 else "same"
-        key = f"trend_one_{kind}" if partner == 0 else f"trend_also_{kind}"
-        values.update(name=names[partner], count=numbers[abs(delta)])
-        sentences.append(lines.variants(key)[0].format_map(values))
-    return " ".join(sentences)
+    return Shown("history", {"history": data})
 
 
 # -- the menu: a tile per ritual on offer, each one touch away ----------------------------------------------------
-def menu(household: Household, content: Content, text: ScreenText) -> View:
+def menu(household: Household, content: Content, text: ScreenText) -> Shown:
     sections = content.sections
     offered = examples(content)
     known = registry()
@@ -394,4 +285,13 @@ def menu(household: Household, content: Content, text: ScreenText) -> View:
         "couple": f"{names[0]} & {names[1]}" if household.has_names else "",
         "tiles": tiles,
     }
-    return View("menu", {"menu": data})
+    return Shown("menu", {"menu": data})
+
+
+RENDERERS: dict[str, Callable[[Scene], Shown | None]] = {
+    "hug": hug,
+    "breathe": breathe,
+    "question": question,
+    "turns": turns,
+    "history": history,
+}

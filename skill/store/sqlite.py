@@ -8,6 +8,7 @@ writes as little as a new couple's. A household of the first layout (everything 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -74,10 +75,8 @@ class SQLiteStore:
                     # A couple's names are theirs: a new folder and file are readable by their owner only
                     # (SQLite gives the -wal and -shm files the database file's permissions).
                     os.makedirs(os.path.dirname(os.path.abspath(self._path)), mode=0o700, exist_ok=True)
-                    try:
+                    with contextlib.suppress(FileExistsError):
                         os.close(os.open(self._path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-                    except FileExistsError:
-                        pass
                 connection = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
                 # Switching to WAL needs the file to itself: do it (and the schema) once per store, not per thread.
                 with self._schema_lock:
@@ -197,10 +196,8 @@ class SQLiteStore:
         """After a deletion, the -wal file still holds the household as it was written: a truncating checkpoint moves
         the (zeroed) pages into the database and empties the -wal. It waits for readers as long as a write would;
         if one still holds it, the next deletion or SQLite's own checkpoints overwrite those frames."""
-        try:
+        with contextlib.suppress(sqlite3.Error):  # the deletion itself is committed; only the wiping waits
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        except sqlite3.Error:
-            pass  # the deletion itself is committed; only the wiping waits
 
     def check_writable(self) -> None:
         """Take the write lock and write a row, then roll back: /health's proof that a write can land now."""

@@ -20,8 +20,9 @@ import time
 import urllib.parse
 import urllib.request
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 import certifi
 from cryptography import x509

@@ -1,0 +1,55 @@
+"""Every intent name the code compares a request against, declared once.
+
+A ritual's own starting intents are declared on the ritual (`intents = frozenset({...})`), beside the content
+file that gives them their sample utterances; every other name the engine, a ritual or the Alexa adapter
+looks for is here, so a rename is one edit and a typo is an import error rather than a silent miss.
+"""
+
+from __future__ import annotations
+
+# -- Amazon's built-ins ------------------------------------------------------------------------------------------
+YES = "AMAZON.YesIntent"
+NO = "AMAZON.NoIntent"
+NEXT = "AMAZON.NextIntent"
+HELP = "AMAZON.HelpIntent"
+STOP = "AMAZON.StopIntent"
+CANCEL = "AMAZON.CancelIntent"
+PAUSE = "AMAZON.PauseIntent"
+RESUME = "AMAZON.ResumeIntent"
+REPEAT = "AMAZON.RepeatIntent"
+START_OVER = "AMAZON.StartOverIntent"
+NAVIGATE_HOME = "AMAZON.NavigateHomeIntent"
+# Alexa caught something no intent matches: while a ritual waits, often a snatch of the couple's own talk.
+HEARD_SOMETHING = "AMAZON.FallbackIntent"
+
+# -- the host's own ----------------------------------------------------------------------------------------------
+SET_NAMES = "SetNamesIntent"
+MY_NAME = "MyNameIntent"
+SWAP_VOICES = "SwapVoicesIntent"
+FORGET_US = "ForgetUsIntent"
+FORGET_ME = "ForgetMeIntent"  # one partner: the question says it is both of them or neither
+SAFETY = "SafetyIntent"
+
+# -- shared by every ritual taken in turns (skill/engine/turns.py) -----------------------------------------------------
+DONE = "DoneIntent"  # "my turn is over"
+FINISHED = "FinishedIntent"  # "we're finished": never "my turn is over"
+RATING = "RatingIntent"
+SKIP = "SkipIntent"  # "skip", "pass", "we'd rather not": a rating is optional
+TAKE_OUR_TIME = "TakeOurTimeIntent"
+KEEP_TIME = "KeepTimeIntent"
+
+# -- one ritual's, named elsewhere too -----------------------------------------------------------------------------
+HUG = "HugIntent"  # the check-in offers a long hug after a hard week
+MORNING_GREETING = "MorningGreetingIntent"  # "good morning": morning coffee, but only in the morning
+COUNSELLING = "CounsellingIntent"
+CHECK_IN = "CheckInIntent"
+CHECK_IN_HISTORY = "CheckInHistoryIntent"
+CHECK_IN_REMINDER = "CheckInReminderIntent"
+ADD_TO_JAR = "AddToJarIntent"
+JAR_QUESTION = "JarQuestionIntent"
+JAR_LIST = "JarListIntent"
+EMPTY_JAR = "EmptyJarIntent"
+ANOTHER_QUESTION = "AnotherQuestionIntent"
+LIGHTER_QUESTION = "LighterQuestionIntent"
+DEEPER_QUESTION = "DeeperQuestionIntent"
+TIRED_TONIGHT = "TiredTonightIntent"
