@@ -158,14 +158,23 @@ FALLBACK = f"router {router.OFF_SCRIPT}"
 @cache
 def intents_named_in_code() -> frozenset[str]:
     """Intent names the code acts on: those rituals start or follow up, and those the Alexa handlers name."""
+    from skill import intents
+
+    declared = {name: value for name, value in vars(intents).items() if isinstance(value, str) and _INTENT_NAME.fullmatch(value)}
     names = set(registry()) | set(follow_up_intents())
     for module in (handlers, router):
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
-        names |= {
-            node.value
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _INTENT_NAME.fullmatch(node.value)
-        }
+        # A name from skill/intents.py counts as that intent's name, however it is imported (`as` included).
+        aliases = {alias.asname or alias.name: alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                   and node.module == "skill.intents" for alias in node.names}  # fmt: skip
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _INTENT_NAME.fullmatch(node.value):
+                names.add(node.value)
+            elif isinstance(node, ast.Name) and aliases.get(node.id) in declared:
+                names.add(declared[aliases[node.id]])
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "intents":
+                if node.attr in declared:
+                    names.add(declared[node.attr])
     return frozenset(names)
 
 
