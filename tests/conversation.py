@@ -254,7 +254,7 @@ class Couple:
             problems += check_response(
                 {"response": {"outputSpeech": {"type": "SSML", "ssml": said.ssml}}},
                 locale=self.locale,
-                clip_seconds={src: s for src, s in load_content(self.locale).sounds.clips.values()},
+                clip_seconds=dict(load_content(self.locale).sounds.clips.values()),
             )
         assert not problems, f"response breaks Alexa's limits: {problems}\n{said.envelope}"
         self.attributes = said.session_attributes

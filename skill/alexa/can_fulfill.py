@@ -137,13 +137,13 @@ def _resolved(slot: Any) -> bool:
 def answer(locale: str | None, intent: str | None, slots: dict[str, Any]) -> tuple[str, dict[str, tuple[str, str]]]:
     """Our answer for `intent` with `slots` (name -> SDK slot): the intent's YES/NO/MAYBE and each slot's pair."""
     if locale not in SUPPORTED_LOCALES or not intent:
-        return NO, {name: (NO, NO) for name in slots}
+        return NO, dict.fromkeys(slots, (NO, NO))
     try:
         model_slots = _model(locale)[0].get(intent)
     except ContentError:
         model_slots = None
     if model_slots is None:
-        return NO, {name: (NO, NO) for name in slots}
+        return NO, dict.fromkeys(slots, (NO, NO))
     said = {name: _slot_answer(locale, intent, name, model_slots.get(name), slot) for name, slot in slots.items()}
     if intent not in NAME_FREE_INTENTS or any(slot not in model_slots for slot in slots):
         return NO, said

@@ -21,9 +21,10 @@ NEVER_A_CARD = frozenset({"safety", "counselling"})
 MAX_CARD_CHARACTERS = 2000
 
 
-def card_for(reply: Reply, household: Household, section: str | None) -> SimpleCard | None:
+def card_for(reply: Reply, household: Household, ritual: str | None) -> SimpleCard | None:
+    """The reply's card for the Alexa app; `ritual` is the one the reply speaks for."""
     card = reply.card
-    if card is None or section in NEVER_A_CARD or not preferences.cards_on(household):
+    if card is None or ritual in NEVER_A_CARD or not preferences.cards_on(household):
         return None
     from ask_sdk_model.ui import SimpleCard
 

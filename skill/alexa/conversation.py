@@ -203,6 +203,19 @@ class Conversation:
             reply = change(Household())
         return self.render(reply, final["household"])
 
+    def _ritual_of_reply(self, household: Household) -> str | None:
+        """The ritual this reply speaks for: the section it was asked from, else the ritual the intent starts
+        (the router answers every intent from the host's section), else the one in progress (a follow-up)."""
+        if self.section and self.section != "host":
+            return self.section
+        from skill.engine.ritual import registry
+
+        started = registry().get(self.facts.intent or "")
+        if started is not None:
+            return started.name
+        progress = household.in_progress
+        return str(progress["ritual"]) if isinstance(progress, dict) and progress.get("ritual") else None
+
     def _widget_due(self, household: Household) -> dict[str, object] | None:
         """What the couple's Echo Show widget should show now, if they have one and it shows something else."""
         if "widget" not in household.rituals:
@@ -236,14 +249,15 @@ class Conversation:
         from skill.alexa.sound_bed import bed_for
 
         builder = self.handler_input.response_builder
-        bed = bed_for(reply, household, self.section, self.content, speech)
+        ritual = self._ritual_of_reply(household)
+        bed = bed_for(reply, household, ritual, self.content, speech)
         if bed is not None:
             builder.add_directive(bed)  # the same speech, over a soft sound bed (APL for audio)
         else:
             builder.speak(speech)
         from skill.alexa.cards import card_for
 
-        if (card := card_for(reply, household, self.section)) is not None:
+        if (card := card_for(reply, household, ritual)) is not None:
             builder.set_card(card)
         if reply.offer_routine is not None and self.skill_id and self.facts.locale:
             # Alexa asks the couple itself and resumes the session with the answer (skill/alexa/routines.py).

@@ -27,8 +27,8 @@ MAX_UTTERANCES = 5
 
 def offer_directive(ritual: str, skill_id: str, locale: str, content: Content) -> Any:
     """Alexa's routine offer for `ritual`: a phrase of the couple's own starts our task for it."""
-    from ask_sdk_model.interfaces.connections.v1 import StartConnectionDirective
     from ask_sdk_model.interfaces.connections.on_completion import OnCompletion
+    from ask_sdk_model.interfaces.connections.v1 import StartConnectionDirective
 
     section = content.section("routines")
     chosen = section.settings["rituals"][ritual]

@@ -19,10 +19,10 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 from skill import screen
 from skill.alexa import handlers
 from skill.alexa.can_fulfill import CanFulfillHandler
+from skill.alexa.conversation import Services
 from skill.alexa.routines import RoutineAnswerHandler
 from skill.alexa.tasks import TaskLaunchHandler
 from skill.alexa.widget import WidgetEventHandler
-from skill.alexa.conversation import Services
 from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households

@@ -10,10 +10,9 @@ on it still holds (skill/speech/limits.py); the bed lasts about as long as the s
 from __future__ import annotations
 
 import math
+import os
 from functools import cache
 from typing import Any
-
-import os
 
 from skill.content import CONTENT_FOLDER, Content, read_json
 from skill.engine import preferences
@@ -30,14 +29,6 @@ def document() -> dict[str, Any]:
     return read_json(os.path.join(CONTENT_FOLDER, "apla", "sound_bed.json"))  # a plain path: no pathlib on a launch
 
 
-def ritual_of(section: str | None, household: Household) -> str | None:
-    """The ritual a reply belongs to: its section, or (for a follow-up such as "I'm done") the one in progress."""
-    if section and section != "host":
-        return section
-    progress = household.in_progress
-    return str(progress["ritual"]) if isinstance(progress, dict) and progress.get("ritual") else None
-
-
 def seconds_of(reply: Reply, content: Content) -> tuple[float, float]:
     """(silence held, the whole reply's length as far as it can be told: silence, clips and words)."""
     held = sum(segment.seconds for segment in reply.speech if isinstance(segment, Pause))
@@ -47,11 +38,11 @@ def seconds_of(reply: Reply, content: Content) -> tuple[float, float]:
     return held, held + clips + words / float(settings["words_per_second"])
 
 
-def bed_for(reply: Reply, household: Household, section: str | None, content: Content, ssml: str) -> Any | None:
-    """The APLA directive that says `ssml` over the bed, or None where the reply keeps its silence."""
+def bed_for(reply: Reply, household: Household, ritual: str | None, content: Content, ssml: str) -> Any | None:
+    """The APLA directive that says `ssml` over the bed, or None where the reply keeps its silence. `ritual`: the
+    ritual the reply speaks for (skill/alexa/conversation.py finds it)."""
     if not preferences.music_on(household) or reply.ask_permission is not None or reply.offer_routine is not None:
         return None
-    ritual = ritual_of(section, household)
     settings = content.section(preferences.SECTION).settings["sound_bed"]
     if ritual is None or ritual in NEVER or ritual not in settings["rituals"]:
         return None

@@ -15,10 +15,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import LaunchRequest, Response
-
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from skill.alexa.conversation import Conversation, Services
 from skill.engine.script import Reply

@@ -33,8 +33,8 @@ from skill.engine.trend import (
     weeks_apart,
 )
 from skill.engine.turn import Turn
-from skill.household import Household
 from skill.engine.turns import FOLLOW_UPS, PACED, PACES, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.household import Household
 from skill.intents import CHECK_IN, HEARD_SOMETHING
 from skill.intents import CHECK_IN_HISTORY as HISTORY
 from skill.intents import CHECK_IN_REMINDER as REMINDER

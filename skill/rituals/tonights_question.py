@@ -13,7 +13,6 @@ from typing import Any
 from skill.digest import sha256_hex
 from skill.engine.script import Card, Reply, Segment, View, host, to_partner
 from skill.engine.turn import Turn
-from skill.household import Household
 from skill.engine.turns import (
     FOLLOW_UPS,
     KEEP_TIME,
@@ -27,6 +26,7 @@ from skill.engine.turns import (
     interrupted_at,
     pace_from_slot,
 )
+from skill.household import Household
 from skill.intents import ANOTHER_QUESTION as ANOTHER
 from skill.intents import DEEPER_QUESTION as DEEPER
 from skill.intents import HEARD_SOMETHING, NEXT, YES
