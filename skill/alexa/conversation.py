@@ -208,11 +208,12 @@ class Conversation:
         (the router answers every intent from the host's section), else the one in progress (a follow-up)."""
         if self.section and self.section != "host":
             return self.section
-        from skill.engine.ritual import registry
+        if self.facts.intent:  # a launch never loads the rituals for this
+            from skill.engine.ritual import registry
 
-        started = registry().get(self.facts.intent or "")
-        if started is not None:
-            return started.name
+            started = registry().get(self.facts.intent)
+            if started is not None:
+                return started.name
         progress = household.in_progress
         return str(progress["ritual"]) if isinstance(progress, dict) and progress.get("ritual") else None
 
