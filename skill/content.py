@@ -28,6 +28,8 @@ PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count"
 PLACEHOLDERS |= {"rating", "other_rating", "ordinal", "since", "when", "day", "time", "helpline", "phone", "emergency"}
 PLACEHOLDERS |= {"question", "questions"}  # the couple's own jar
 PLACEHOLDERS |= {"roadblock"}  # the roadblock the couple named, in its listed words
+# Alexa fills in the skill's own name when a timer that hands back asks to bring the couple back (Timers API).
+PLACEHOLDERS |= {"continueWithSkillName"}
 
 
 class ContentError(ValueError):

@@ -173,5 +173,5 @@ def test_the_menu_offers_every_ritual_a_couple_starts_by_name_each_once_in_words
     # a repair after a fight, which a couple asks for and is never offered at random; and the invitation, which
     # answers a partner who isn't sure.
     assert set(ritual_names()) - set(offered) == {
-        "counselling", "invitation", "our_jar", "our_situation", "repair", "what_else"
+        "counselling", "invitation", "our_jar", "our_situation", "preferences", "repair", "what_else"
     }

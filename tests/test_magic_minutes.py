@@ -55,14 +55,19 @@ def test_a_light_opening_then_a_real_five_minute_timer_that_speaks_when_it_ends(
     assert sent.method == "POST" and sent.path == "/v1/alerts/timers"
     assert sent.headers["authorization"] == "Bearer test-token"
     assert sent.headers["content-type"] == "application/json"
-    announcement = sent.body["triggeringBehavior"]["operation"]["textToAnnounce"][0]["text"]
-    assert announcement in ANNOUNCEMENTS
+    confirm = sent.body["triggeringBehavior"]["operation"]["textToConfirm"][0]["text"]
+    assert confirm in LINES.variants("hand_back") and "{continueWithSkillName}" in confirm, "Alexa names the skill"
     assert sent.body == {
         "duration": "PT5M",
         "timerLabel": "magic minutes 1",
         "creationBehavior": {"displayExperience": {"visibility": "VISIBLE"}},
         "triggeringBehavior": {
-            "operation": {"type": "ANNOUNCE", "textToAnnounce": [{"locale": "en-US", "text": announcement}]},
+            # When it ends, Alexa offers to bring the couple back, and launches our closing task.
+            "operation": {
+                "type": "LAUNCH_TASK",
+                "textToConfirm": [{"locale": "en-US", "text": confirm}],
+                "task": {"name": "amzn1.ask.skill.test-our-rituals.CloseRitual", "version": "1", "input": {"ritual": "magic_minutes"}},
+            },
             "notificationConfig": {"playAudible": True},
         },
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 from skill.record import Record
 
@@ -36,11 +36,31 @@ class AlertResult(Record):
         return self.status is AlertStatus.CREATED
 
 
+class HandBack(Record):
+    """What a timer does when it ends instead of only speaking: Alexa asks to bring the couple back to the skill,
+    which is launched with one of its custom tasks (`task`, `version`, `input`), so the ritual closes itself.
+
+    `confirm` is what Alexa asks when the timer rings; Alexa puts the skill's name where it says
+    {continueWithSkillName}.
+    """
+
+    task: str
+    version: str
+    input: dict[str, Any]
+    confirm: str
+
+
 class Alerts(Protocol):
     """Timers and reminders for this couple, for the current request only."""
 
-    def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
-        """A timer of `seconds` that speaks `announcement` when it ends; `label` must be unique among our timers."""
+    def start_timer(
+        self, seconds: int, label: str, announcement: str, locale: str, hand_back: HandBack | None = None
+    ) -> AlertResult:
+        """A timer of `seconds` that speaks `announcement` when it ends; `label` must be unique among our timers.
+
+        With `hand_back`, the timer launches that task when it ends (Alexa asks first); where Alexa will not
+        make such a timer, it is the announcing one.
+        """
         ...
 
     def create_weekly_reminder(

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.script import Reply, Segment, View, host
+from skill.engine.script import Card, Reply, Segment, View, host
 from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
@@ -34,6 +34,7 @@ from skill.engine.trend import (
 )
 from skill.engine.turn import Turn
 from skill.engine.turns import FOLLOW_UPS, NO, PACED, PACES, SKIP, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.household import Household
 from skill.intents import CHECK_IN, DONE
 from skill.intents import CHECK_IN_HISTORY as HISTORY
 from skill.intents import CHECK_IN_REMINDER as REMINDER
@@ -106,6 +107,31 @@ def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = 
         values = {"name": turn.name(partner), "count": _number(turn, abs(delta)), "since": since_words}
         lines.append(turn.line(key_name, **values))
     return lines
+
+
+def next_weekday(household: Household, today: date) -> int | None:
+    """The weekday (0 Monday) of the next check-in: their weekly reminder's day, else a week after the last one
+    (today, once that week has passed); None before a first check-in. A look only, for the Echo Show widget."""
+    state = household.peek_ritual(NAME)
+    if not isinstance(state, dict):
+        return None
+    reminder = state.get("reminder")
+    if isinstance(reminder, dict) and isinstance(reminder.get("day"), int) and 0 <= reminder["day"] <= 6:
+        return int(reminder["day"])
+    try:
+        last = date.fromisoformat(str(state.get("last")))
+    except ValueError:
+        return None
+    return max(last + timedelta(days=7), today).weekday()
+
+
+def _card(turn: Turn, given: list[int | None], moved: list[str]) -> Card:
+    """This week's numbers and how they moved, to see again in the Alexa app (never after a care answer)."""
+    numbers = [
+        turn.line("card_number", name=turn.name(partner), rating=rating if rating is not None else turn.line("card_skipped"))
+        for partner, rating in enumerate(given)
+    ]
+    return Card(turn.line("card_title"), "\n".join([*numbers, *moved]))
 
 
 def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[str]:
@@ -366,6 +392,7 @@ class CheckIn(TurnTaking):
             speech += check_in_answer(turn, change.deltas if change is not None else None)
         else:
             speech.append(host(turn.line("less_to_go_on")))
+        card = _card(turn, given, [*trend, *month])
         speech += _tune_up(turn, count, False)
         speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
         if count == 1 and not again_this_week and "reminder" not in durable:
@@ -373,7 +400,7 @@ class CheckIn(TurnTaking):
         shown = _shown(weeks, trend, month)
         turn.end_progress()
         speech.append(host(turn.line("goodbye")))
-        return Reply(speech=tuple(speech), end_session=True, view=shown)
+        return Reply(speech=tuple(speech), end_session=True, view=shown, card=card)
 
     def _care_offer(self, turn: Turn, speech: list[Segment]) -> Reply:
         """Something to do together right now, and the microphone open for the answer."""

@@ -9,13 +9,13 @@ experiment, and says so.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from skill.engine.script import Segment, host
 from skill.engine.turn import Turn
 from skill.engine.turns import Step, TurnTaking
 from skill.rituals.breathe import breath_cues
-from skill.rituals.feelings_needs import ASK, ANSWER, request_steps
+from skill.rituals.feelings_needs import ANSWER, ASK, request_steps
 from skill.rituals.feelings_needs import NAME as FEELINGS_NEEDS
 
 
@@ -23,7 +23,7 @@ class GentleStart(TurnTaking):
     name = "gentle_start"
     intents = frozenset({"GentleStartIntent"})
     # Steps worded in another ritual's content (the screen reads them from there too).
-    borrowed_lines = {ASK: FEELINGS_NEEDS, ANSWER: FEELINGS_NEEDS}
+    borrowed_lines: ClassVar[dict[str, str]] = {ASK: FEELINGS_NEEDS, ANSWER: FEELINGS_NEEDS}
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         seconds = {key: float(value) for key, value in turn.section.settings["seconds"].items()}

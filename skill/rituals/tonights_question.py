@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.digest import sha256_hex
-from skill.engine.script import Reply, Segment, View, host, to_partner
+from skill.engine.script import Card, Reply, Segment, View, host, to_partner
 from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.engine.turn import Turn
 from skill.engine.turns import (
@@ -28,6 +28,7 @@ from skill.engine.turns import (
     interrupted_at,
     pace_from_slot,
 )
+from skill.household import Household
 from skill.intents import ANOTHER_QUESTION as ANOTHER
 from skill.intents import DEEPER_QUESTION as DEEPER
 from skill.intents import HEARD_SOMETHING, NEXT, YES
@@ -102,7 +103,8 @@ def deck_order(ids: list[str], seed: int, round_: int, after: str | None = None)
 
 
 def _state(turn: Turn) -> dict[str, Any]:
-    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor", "after"}}, "depth": last depth}.
+    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor", "after"}}, "depth": last depth,
+    "last": {"question": id, "on": "YYYY-MM-DD"} (the one asked last, for the widget)}.
 
     "after" is the question that closed the round before this one, so placing a draw never replays earlier rounds.
     """
@@ -154,6 +156,16 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
     deck["cursor"] += 1
     _state(turn)["depth"] = depth
     return question_id, renewed
+
+
+def last_asked(household: Household) -> tuple[str, str] | None:
+    """The question asked last (its id: a deck id, or the jar prefix and an entry id) and the day it was asked,
+    as the couple's clock read it; a look only (the Echo Show widget shows it until the day is over)."""
+    state = household.peek_ritual(NAME)
+    last = state.get("last") if isinstance(state, dict) else None
+    if not isinstance(last, dict) or not isinstance(last.get("question"), str) or not isinstance(last.get("on"), str):
+        return None
+    return last["question"], last["on"]
 
 
 def _depth_from_slot(turn: Turn) -> str | None:
@@ -226,7 +238,7 @@ class TonightsQuestion(TurnTaking):
             lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
-        return self._render(turn, state, lead)
+        return self._with_card(turn, state, self._render(turn, state, lead), "card_title_jar")
 
     def question_words(self, turn: Turn, state: dict[str, Any], partner: int) -> str | None:
         """The question of `state` as `partner` hears it (a name slot holds the other's name); None if it is gone."""
@@ -352,10 +364,19 @@ class TonightsQuestion(TurnTaking):
             lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": question_id, "depth": depth}
-        reply = self._render(turn, state, lead)
+        reply = self._with_card(turn, state, self._render(turn, state, lead), "card_title")
         if told and not reply.end_session:
             reply = reply._replace(session={**reply.session, PASS_TOLD: True})
         return reply
+
+    def _with_card(self, turn: Turn, state: dict[str, Any], reply: Reply, title: str) -> Reply:
+        """The question on a card in the Alexa app, as the first to answer hears it, to come back to later."""
+        words = self.question_words(turn, state, int(state["first"]))
+        if words is None:
+            return reply
+        # Tonight's question, remembered with the day it was asked: the Echo Show widget shows it until tomorrow.
+        _state(turn)["last"] = {"question": str(state["question"]), "on": turn.known_local_now.date().isoformat()}
+        return reply._replace(card=Card(turn.line(title), words))
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
         """Both have answered: would they like another?"""
