@@ -53,9 +53,9 @@ def test_the_check_in_leaves_its_numbers_and_trend(couple: Couple) -> None:
     shown = card(said)
     assert shown is not None and shown["title"] == "This week's check-in"
     assert shown["content"].splitlines()[:2] == ["Maya: 7 out of 10", "Sam: 8 out of 10"]
-    said = check_in(couple.later(days=7), 8, 8)
+    said = check_in(couple.later(days=7), 9, 10)  # two points up each: news (one point would not be)
     lines = card(said)["content"].splitlines()  # type: ignore[index]
-    assert lines[:2] == ["Maya: 8 out of 10", "Sam: 8 out of 10"]
+    assert lines[:2] == ["Maya: 9 out of 10", "Sam: 10 out of 10"]
     assert len(lines) > 2 and all(line in said.text for line in lines[2:]), "the trend, as it was said"
 
 
@@ -76,6 +76,26 @@ def test_safety_and_care_answers_never_carry_a_card(surface: str, request: Any) 
     assert card(couple.intent("SafetyIntent")) is None, "mid-question too"
 
 
+@pytest.mark.parametrize("surface", ["couple", "web_couple"])
+def test_distress_mid_question_leaves_no_card_and_no_music(surface: str, request: Any) -> None:
+    couple: Couple = request.getfixturevalue(surface)
+    couple.meet("Maya", "Sam")
+    assert card(couple.intent("TonightsQuestionIntent", one_shot=True)) is not None
+    said = couple.intent("DistressIntent")
+    assert 'interpret-as="telephone"' in said.ssml, "the crisis line, read as a number to call"
+    assert card(said) is None and not said.response.get("directives"), "a plain spoken answer, nothing left behind"
+
+
+def test_any_reply_that_reads_a_helpline_carries_no_card() -> None:
+    from skill.alexa.cards import card_for
+    from skill.engine.script import Card, Reply, host, phone_number
+    from skill.household import Household
+
+    reply = Reply(speech=(host("You can call"), phone_number("988")), end_session=True, card=Card("t", "x"))
+    assert reply.gives_a_helpline
+    assert card_for(reply, Household(), "tonights_question") is None, "whichever ritual it was said in"
+
+
 def test_a_safety_reply_with_a_card_would_still_show_none() -> None:
     """Whatever a care ritual's reply carries, the adapter drops a card on it."""
     from skill.alexa.cards import card_for
@@ -83,7 +103,7 @@ def test_a_safety_reply_with_a_card_would_still_show_none() -> None:
     from skill.household import Household
 
     reply = Reply(speech=(host("..."),), end_session=True, card=Card("t", "x"))
-    assert card_for(reply, Household(), "safety") is None and card_for(reply, Household(), "counselling") is None
+    assert card_for(reply, Household(), "care") is None and card_for(reply, Household(), "counselling") is None
     assert card_for(reply, Household(), "tonights_question") is not None
 
 

@@ -76,7 +76,7 @@ def test_the_next_check_in_asks_closer_than_last_week_and_answers_from_the_numbe
 def test_a_check_in_the_same_day_or_weeks_later_does_not_ask(both: Couple) -> None:
     meet(both)
     both.resolved("RoadblockIntent", "roadblock", "stress", "stress", one_shot=True)
-    asked, said = check_in(both, 5, 5)
+    asked, _ = check_in(both, 5, 5)
     assert not says(asked, SECTION, "check_in_question", roadblock="stress"), "not the day it was named"
     asked, _ = check_in(both.later(days=7 * 7), 5, 5)
     assert not says(asked, SECTION, "check_in_question", roadblock="stress"), "it rests after six weeks"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.ui import SimpleCard
 
 # Sections whose answers are care or safety answers: never a card, whatever the reply says.
-NEVER_A_CARD = frozenset({"safety", "counselling"})
+NEVER_A_CARD = frozenset({"care", "counselling"})
 # A Simple card's title and content together stay well inside Alexa's 8000 characters.
 MAX_CARD_CHARACTERS = 2000
 
@@ -24,7 +24,7 @@ MAX_CARD_CHARACTERS = 2000
 def card_for(reply: Reply, household: Household, ritual: str | None) -> SimpleCard | None:
     """The reply's card for the Alexa app; `ritual` is the one the reply speaks for."""
     card = reply.card
-    if card is None or ritual in NEVER_A_CARD or not preferences.cards_on(household):
+    if card is None or reply.gives_a_helpline or ritual in NEVER_A_CARD or not preferences.cards_on(household):
         return None
     from ask_sdk_model.ui import SimpleCard
 

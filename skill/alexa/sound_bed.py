@@ -21,7 +21,7 @@ from skill.household import Household
 
 DIRECTIVE = "Alexa.Presentation.APLA.RenderDocument"
 TOKEN = "sound-bed"
-NEVER = frozenset({"safety", "counselling"})
+NEVER = frozenset({"care", "counselling"})
 
 
 @cache
@@ -41,7 +41,9 @@ def seconds_of(reply: Reply, content: Content) -> tuple[float, float]:
 def bed_for(reply: Reply, household: Household, ritual: str | None, content: Content, ssml: str) -> Any | None:
     """The APLA directive that says `ssml` over the bed, or None where the reply keeps its silence. `ritual`: the
     ritual the reply speaks for (skill/alexa/conversation.py finds it)."""
-    if not preferences.music_on(household) or reply.ask_permission is not None or reply.offer_routine is not None:
+    if reply.gives_a_helpline or not preferences.music_on(household) or reply.ask_permission is not None:
+        return None
+    if reply.offer_routine is not None:
         return None
     settings = content.section(preferences.SECTION).settings["sound_bed"]
     if ritual is None or ritual in NEVER or ritual not in settings["rituals"]:

@@ -108,6 +108,11 @@ class Reply(Record):
             speech, reprompt, end_session, {} if session is None else session, ask_permission, card, offer_routine, view
         )
 
+    @property
+    def gives_a_helpline(self) -> bool:
+        """A care answer: it reads a number to call. Such a reply never leaves a card or plays over music."""
+        return any(isinstance(segment, Say) and segment.telephone for segment in (*self.speech, *self.reprompt))
+
 
 def host(text: str) -> Say:
     return Say(text, None)
