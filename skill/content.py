@@ -24,9 +24,12 @@ SUPPORTED_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
 # Placeholders a line may use; anything else is a typo caught at load time.
 PLACEHOLDERS = frozenset({"name", "other", "first", "second", "seconds", "count", "rituals", "examples", "ritual"})
-# The weekly check-in's ratings, trend and reminder, and the safety pointer's helpline.
+# The weekly check-in's ratings, trend and reminder, and the care answers' numbers.
 PLACEHOLDERS |= {"rating", "other_rating", "ordinal", "since", "when", "day", "time", "helpline", "phone", "emergency"}
 PLACEHOLDERS |= {"question", "questions"}  # the couple's own jar
+PLACEHOLDERS |= {"roadblock"}  # the roadblock the couple named, in its listed words
+# Alexa fills in the skill's own name when a timer that hands back asks to bring the couple back (Timers API).
+PLACEHOLDERS |= {"continueWithSkillName"}
 
 
 class ContentError(ValueError):

@@ -227,6 +227,14 @@ def _unpacked(text: str | bytes) -> str:
         raise ValueError("damaged compressed state") from error
 
 
+# Rituals keeping words a couple asked for, each entry with its own expiry (see Household.drop_expired_progress).
+WORDS_KEPT_FOR_A_WHILE = ("sunday_share",)
+
+
+def _expired(entry: Any, now: float) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("expires_at"), (int, float)) and entry["expires_at"] <= now
+
+
 class Household:
     """A couple's state: names, voice choice, fairness, phrasing memory and per-ritual state.
 
@@ -278,9 +286,22 @@ class Household:
         return len(self.names) == 2
 
     def drop_expired_progress(self, now: float) -> None:
-        """Forget a ritual left unfinished once its expiry has passed: its place is no longer worth keeping."""
+        """Forget a ritual left unfinished once its expiry has passed: its place is no longer worth keeping.
+
+        Also words a couple asked to keep for a while (a Sunday share's appreciations): such a ritual keeps them
+        in a `kept` list, each with its own `expires_at`, and they are deleted here once it has passed. Its state
+        is only looked at (not opened, so not written again) unless something in it has expired.
+        """
         if self.in_progress and self.in_progress["expires_at"] <= now:
             self.in_progress = None
+        for name in WORDS_KEPT_FOR_A_WHILE:
+            if name not in self.rituals:
+                continue
+            state = self.peek_ritual(name)
+            kept = state.get("kept") if isinstance(state, dict) else None
+            if isinstance(kept, list) and any(_expired(entry, now) for entry in kept):
+                opened = self.rituals[name]
+                opened["kept"] = [entry for entry in opened["kept"] if not _expired(entry, now)]
 
     def partner_speaking(self, speaker: str | None) -> int | None:
         """The partner whose recognised voice this is, if they told us."""

@@ -28,7 +28,8 @@ MY_NAME = "MyNameIntent"
 SWAP_VOICES = "SwapVoicesIntent"
 FORGET_US = "ForgetUsIntent"
 FORGET_ME = "ForgetMeIntent"  # one partner: the question says it is both of them or neither
-SAFETY = "SafetyIntent"
+SAFETY = "SafetyIntent"  # a safety disclosure (skill.engine.care)
+DISTRESS = "DistressIntent"  # "I'm not okay" (skill.engine.care)
 
 # -- shared by every ritual taken in turns (skill/engine/turns.py) -----------------------------------------------------
 DONE = "DoneIntent"  # "my turn is over"

@@ -33,6 +33,9 @@ REMINDER_CREATED = {
     "version": "1",
     "href": "/v1/alerts/reminders/ab94a4ba-4b8c-4c5c-9b5d-6a2b7c1b4b1e",
 }
+# Login with Amazon's answer to a client-credentials request, and the Data Store API's to a command.
+LWA_TOKEN = {"access_token": "Atc|skill-token", "scope": "alexa::datastore", "token_type": "bearer", "expires_in": 3600}
+DATASTORE_QUEUED = {"queuedResultId": "4a7d3b3e-9c1f-4d0f-8c34-6a2a36b9a3b1", "results": []}
 ERRORS = {
     400: {"code": "INVALID_TIMER_LABEL", "message": "A timer with this label already exists."},
     401: {"code": "UNAUTHORIZED", "message": "The access token is invalid or the user has not granted permission."},
@@ -67,11 +70,14 @@ def consent_answer(status: str | None, *, code: str = "200", scope: str = TIMERS
 
 
 class AlexaApiStandIn:
-    """An HTTP server on 127.0.0.1 (a free port) answering POSTs with `status`, or hanging when `hang`."""
+    """An HTTP server on 127.0.0.1 (a free port) answering POST, PUT and DELETE with `status`, or hanging when `hang`."""
 
-    def __init__(self, status: int = 200, *, hang: bool = False) -> None:
+    def __init__(self, status: int = 200, *, hang: bool = False, refuse_launch_task: bool = False) -> None:
         self.status = status
+        self.by_method: dict[str, int] = {}  # a status for one method only ({"DELETE": 500}: Alexa failing a delete)
         self.hang = hang
+        # As Alexa answers where a timer may not launch a task: 400 to a LAUNCH_TASK timer, the status to others.
+        self.refuse_launch_task = refuse_launch_task
         self.received: list[Received] = []
         self.reminders: list[str] = []  # the alert tokens of the reminders there are, which a PUT may change
         self.reminders_made = 0
@@ -83,17 +89,31 @@ class AlexaApiStandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                standin.received.append(Received("POST", self.path, headers, json.loads(raw or b"null")))
+                try:
+                    body = json.loads(raw or b"null")
+                except ValueError:  # Login with Amazon's token request is a form, not JSON
+                    from urllib.parse import parse_qs
+
+                    body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                standin.received.append(Received("POST", self.path, headers, body))
                 if standin.hang:
                     standin._release.wait(timeout=30)  # never answers while the test waits
                     return
-                status = standin.status
+                status = standin.by_method.get("POST", standin.status)
+                body = standin.received[-1].body
+                operation = ((body or {}).get("triggeringBehavior") or {}).get("operation") or {} if isinstance(body, dict) else {}
+                if standin.refuse_launch_task and operation.get("type") == "LAUNCH_TASK":
+                    status = 400
                 if 200 <= status < 300 and self.path.startswith("/v1/alerts/reminders"):
                     made = standin.reminders_made
                     token = f"{REMINDER_CREATED['alertToken']}-{made}" if made else str(REMINDER_CREATED["alertToken"])
                     standin.reminders_made += 1
                     standin.reminders.append(token)
                     body = {**REMINDER_CREATED, "alertToken": token, "href": f"/v1/alerts/reminders/{token}"}
+                elif 200 <= status < 300 and self.path.startswith("/auth/o2/token"):
+                    body = LWA_TOKEN
+                elif 200 <= status < 300 and self.path.startswith("/v1/datastore/"):
+                    body = DATASTORE_QUEUED
                 elif 200 <= status < 300:
                     body = TIMER_CREATED
                 else:
@@ -114,11 +134,24 @@ class AlexaApiStandIn:
                 standin.received.append(Received("PUT", self.path, headers, json.loads(raw or b"null")))
                 token = self.path.rsplit("/", 1)[-1]
                 known = token in standin.reminders
-                status = standin.status if known else 404
+                status = standin.by_method.get("PUT", standin.status) if known else 404
                 body = {**REMINDER_CREATED, "alertToken": token, "version": "2"} if 200 <= status < 300 else ERRORS.get(status, {"code": "NOT_FOUND", "message": "Not found."})
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_DELETE(self) -> None:  # noqa: N802 (http.server's naming): a reminder deleted, an empty 200
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                standin.received.append(Received("DELETE", self.path, headers, None))
+                token = self.path.rsplit("/", 1)[-1]
+                status = standin.by_method.get("DELETE", standin.status) if token in standin.reminders else 404
+                if 200 <= status < 300:
+                    standin.reminders.remove(token)
+                data = b"" if 200 <= status < 300 else json.dumps(ERRORS.get(status, {"code": "NOT_FOUND"})).encode()
+                self.send_response(status)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

@@ -40,6 +40,7 @@ SLOW_MODULES = frozenset(
         "test_home_server_files",  # hadolint, caddy, docker
         "test_install",  # a fresh venv and a pip install
         "test_load",  # many requests, to watch memory
+        "test_matcher",  # virtual-alexa (npm) in node: every sample and phrase through a real utterance matcher
         "test_off_script_sweep",  # every intent at every waiting point of every ritual, through two surfaces
         "test_self_hosting",  # waitress and backups in subprocesses
         "test_smapi_schema",  # the ASK CLI's SMAPI schema, from the npm package ask-smapi-model

@@ -177,3 +177,46 @@ def test_a_redirect_is_not_followed_with_the_token(alexa_api: AlexaApiStandIn, s
     alexa_api.status = status
     assert _timer(alexa_api.url) is AlertStatus.FAILED
     assert [r.method for r in alexa_api.received] == ["POST"]
+
+
+# -- a reminder by any rule, kept by its alertToken: created, changed, deleted (the midday nudge) ------------------
+MON_WED_FRI_NOON = "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=12;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
+
+
+def test_a_reminder_by_rule_is_created_changed_by_put_and_deleted_by_its_token(alexa_api: AlexaApiStandIn) -> None:
+    from skill.engine.alerts import days_rule
+
+    assert days_rule([4, 0, 2, 2], 12, 0) == MON_WED_FRI_NOON
+    alerts = RequestAlerts(alexa_api.url, "tok", NOW)
+    first = datetime(2026, 11, 23, 12, 0)
+    created = alerts.create_reminder(first, MON_WED_FRI_NOON, "Send a hello.", "en-US", "Europe/London")
+    assert created.created and created.token == "ab94a4ba-4b8c-4c5c-9b5d-6a2b7c1b4b1e"
+    rule = days_rule([1, 3], 13, 30)
+    changed = alerts.create_reminder(first, rule, "Send a hello.", "en-US", None, replacing=created.token)
+    assert changed.created and changed.token == created.token, "the same reminder"
+    gone = alerts.delete_reminder(created.token)
+    assert gone.created and alexa_api.reminders == []
+    post, put, delete = alexa_api.received
+    assert (post.method, post.path) == ("POST", "/v1/alerts/reminders")
+    assert post.body["trigger"]["recurrence"]["recurrenceRules"] == [MON_WED_FRI_NOON]
+    assert post.body["trigger"]["timeZoneId"] == "Europe/London"
+    assert (put.method, put.path) == ("PUT", f"/v1/alerts/reminders/{created.token}")
+    assert put.body["trigger"]["recurrence"]["recurrenceRules"] == [
+        "FREQ=WEEKLY;BYDAY=TU,TH;BYHOUR=13;BYMINUTE=30;BYSECOND=0;INTERVAL=1"
+    ]
+    assert (delete.method, delete.path, delete.body) == ("DELETE", f"/v1/alerts/reminders/{created.token}", None)
+    assert "content-type" not in delete.headers and all(r.headers["authorization"] == "Bearer tok" for r in alexa_api.received)
+
+
+@pytest.mark.parametrize(("status", "outcome"), [(403, AlertStatus.PERMISSION_MISSING), (500, AlertStatus.FAILED)])
+def test_a_delete_alexa_refuses_says_why(alexa_api: AlexaApiStandIn, status: int, outcome: AlertStatus) -> None:
+    alerts = RequestAlerts(alexa_api.url, "tok", NOW)
+    token = alerts.create_reminder(datetime(2026, 11, 23, 12, 0), MON_WED_FRI_NOON, "Hi.", "en-US", None).token
+    assert token is not None
+    alexa_api.by_method["DELETE"] = status
+    assert alerts.delete_reminder(token).status is outcome and alexa_api.reminders == [token]
+
+
+def test_deleting_a_reminder_that_is_gone_answers_404(alexa_api: AlexaApiStandIn) -> None:
+    result = RequestAlerts(alexa_api.url, "tok", NOW).delete_reminder("gone")
+    assert not result.created and result.http_status == 404

@@ -150,13 +150,34 @@ def test_the_manifest_declares_exactly_what_the_code_declares(project: Path) -> 
     manifest = read(project / "skill-package" / "skill.json")["manifest"]
     assert manifest_permissions(project) == set(permissions)
     assert manifest["events"]["subscriptions"] == [{"eventName": name} for name in events]
-    assert manifest["apis"]["custom"]["interfaces"] == [{"type": name} for name in interfaces]
+    declared = manifest["apis"]["custom"]["interfaces"]
+    assert [entry["type"] for entry in declared] == interfaces
     # Voice recognition ("I'm Maya"), timers (five magic minutes), reminders (the weekly check-in), and
     # SkillDisabled (disabling the skill erases the household).
     assert set(permissions) == {PERSON_ID_SCOPE, TIMERS, REMINDERS}
     assert events == ["SKILL_DISABLED"]
-    # APL (the Echo Show screens): without it Alexa never says that a device has a screen.
-    assert interfaces == ["ALEXA_PRESENTATION_APL"]
+    # APL (the Echo Show screens): without it Alexa never says that a device has a screen. Name-free requests
+    # ("Alexa, give us tonight's question"): without it Alexa never asks whether we can fulfil one.
+    # The Echo Show widget: its package, the data store it reads, and the data store extension its document uses.
+    assert interfaces == [
+        "ALEXA_DATASTORE_PACKAGEMANAGER", "ALEXA_DATA_STORE", "ALEXA_EXTENSION", "ALEXA_PRESENTATION_APL",
+        "CAN_FULFILL_INTENT_REQUEST",
+    ]  # fmt: skip
+    by_type = {entry["type"]: entry for entry in declared}
+    assert by_type["ALEXA_DATASTORE_PACKAGEMANAGER"]["packages"] == [{"id": "OurRitualsWidget"}]
+    assert by_type["ALEXA_EXTENSION"]["requestedExtensions"] == [{"uri": "alexaext:datastore:10"}]
+
+
+def test_the_manifest_lists_every_task_the_skill_handles_and_the_package_holds_each_definition(project: Path) -> None:
+    from skill.alexa.tasks import MANIFEST_TASKS
+
+    manifest = read(project / "skill-package" / "skill.json")["manifest"]
+    listed = {(task["name"], task["version"]) for task in manifest["apis"]["custom"]["tasks"]}
+    assert listed == set(MANIFEST_TASKS)
+    assert {"MorningCoffee", "Hug", "MagicMinutes", "TonightsQuestion", "WeeklyCheckIn", "CloseRitual"} == {n for n, _ in listed}
+    for name, version in listed:
+        copied = project / "skill-package" / "tasks" / f"{name}.{version}.json"
+        assert copied.read_text() == (ROOT / "skill-package" / "tasks" / copied.name).read_text()
 
 
 def test_every_alexa_scope_named_in_the_code_is_declared(project: Path) -> None:
@@ -167,6 +188,8 @@ def test_every_alexa_scope_named_in_the_code_is_declared(project: Path) -> None:
         for scope in re.findall(r"[\"'](alexa::[a-z_:.]+)[\"']", path.read_text(encoding="utf-8"))
     }
     assert PERSON_ID_SCOPE in named
+    # The data store's scope is one the skill's own Login with Amazon token carries, not a permission couples grant.
+    named -= {"alexa::datastore"}
     assert named <= manifest_permissions(project), named - manifest_permissions(project)
 
 

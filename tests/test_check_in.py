@@ -4,7 +4,7 @@ a weekly Alexa reminder (tested against a local stand-in for the Alexa API on 12
 
 from __future__ import annotations
 
-import random
+import re
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -12,14 +12,11 @@ from typing import Any
 import pytest
 
 from skill.content import load_content
-from skill.engine.script import Say
 from skill.engine.trend import change_since, clean_history, keep_recent, month_view, week_key
-from skill.engine.turn import Turn
-from skill.household import Household, line_index
-from skill.rituals import safety
 from skill.rituals.check_in import first_ring
 from skill.store.sqlite import SQLiteStore
 from tests.alexa_api_standin import AlexaApiStandIn, consent_answer
+from tests.care_support import say
 from tests.conversation import Couple, Said
 
 CONTENT = load_content("en-US").section("check_in")
@@ -118,7 +115,7 @@ def test_a_week_later_each_partners_move_is_spoken_kindly(maya_and_sam: Couple, 
 
 @pytest.mark.parametrize(
     ("before", "after", "key", "count"),
-    [((7, 8), (8, 9), "trend_both_up", "one"), ((7, 8), (5, 6), "trend_both_down", "two"), ((6, 6), (6, 6), "trend_both_same", "zero")],
+    [((6, 7), (8, 9), "trend_both_up", "two"), ((7, 8), (5, 6), "trend_both_down", "two"), ((6, 6), (6, 6), "trend_both_same", "zero")],
 )
 def test_when_both_moved_alike_it_is_said_once(
     maya_and_sam: Couple, before: tuple[int, int], after: tuple[int, int], key: str, count: str
@@ -130,8 +127,8 @@ def test_when_both_moved_alike_it_is_said_once(
 
 def test_a_skipped_week_compares_with_the_last_check_in(maya_and_sam: Couple) -> None:
     check_in(maya_and_sam, 5, 6)
-    said = check_in(maya_and_sam.later(days=14), 6, 6)
-    assert any(said_one_of(said, "trend_one_up", name="Maya", count="one", since=s) for s in LINES.variants("since_last_time"))
+    said = check_in(maya_and_sam.later(days=14), 7, 6)
+    assert any(said_one_of(said, "trend_one_up", name="Maya", count="two", since=s) for s in LINES.variants("since_last_time"))
     assert not said_one_of(said, "welcome_back_gap")
 
 
@@ -172,9 +169,9 @@ def test_a_second_check_in_in_the_same_week_updates_it(maya_and_sam: Couple, sto
     assert state["weeks"] == {FIRST_WEEK: [8, 8]}, "this week's numbers replaced, not a second entry"
     assert state["count"] == 1, "the week counts once"
 
-    said = check_in(maya_and_sam.later(days=7), 8, 9)
+    said = check_in(maya_and_sam.later(days=7), 8, 10)
     assert said_one_of(said, "closing_ordinal", ordinal="second", count=2)
-    assert said_one_of(said, "trend_also_up", name="Sam", count="one"), "compared with the updated numbers"
+    assert said_one_of(said, "trend_also_up", name="Sam", count="two"), "compared with the updated numbers"
 
 
 def test_after_a_gap_they_are_welcomed_back_and_the_count_goes_on(maya_and_sam: Couple, stored) -> None:
@@ -267,51 +264,75 @@ def test_a_check_in_left_mid_way_continues_later(maya_and_sam: Couple) -> None:
 
 
 # -- care ----------------------------------------------------------------------------------------------
-def test_a_very_low_number_is_met_with_care(maya_and_sam: Couple, stored) -> None:
+CARE_KEYS = ("care_low", "care_low_both", "care_low_apart", "care_apart")
+NOT_AFTER_A_HARD_WEEK = ("thanks_both", "closing_first", "reminder_hint", "tune_up", "goodbye", "care_counsellor")
+
+
+def one_acknowledgement_and_one_offer(said: Said, key: str) -> None:
+    assert [k for k in CARE_KEYS if said_one_of(said, k)] == [key], said.text
+    assert said_one_of(said, "care_offer") and not said.ends_session, "something to do now, and time to answer"
+    assert not any(said_one_of(said, k) for k in NOT_AFTER_A_HARD_WEEK), f"no counts, trend, pitch: {said.text}"
+    assert not re.search(r"\b(first|second|third) check-in\b|remind us", said.text)
+
+
+def test_two_low_numbers_get_one_acknowledgement_and_one_offer(maya_and_sam: Couple, stored) -> None:
+    """Heard after 2 and 2: nine sentences, "That kind of honesty keeps you close. It sounds like this week has felt
+    distant...", a counsellor, "That was your first check-in", a reminder pitch, then the hug offer."""
+    said = check_in(maya_and_sam, 2, 2)
+    one_acknowledgement_and_one_offer(said, "care_low_both")
+    assert len(re.findall(r"[.?!](\s|$)", said.text)) <= 6
+    assert stored(maya_and_sam)["rituals"]["check_in"]["weeks"] == {FIRST_WEEK: [2, 2]}, "the week is still kept"
+
+
+def test_a_very_low_number_is_met_with_care_and_a_yes_is_a_long_hug(maya_and_sam: Couple, stored) -> None:
     said = check_in(maya_and_sam, 3, 6)
-    assert said_one_of(said, "care_low") and said_one_of(said, "care_step") and said_one_of(said, "care_counsellor")
-    assert "hug" in said.text and "counsellor" in said.text
-    assert not said.ends_session and said_one_of(said, "care_offer"), "something to do now, and time to answer"
+    one_acknowledgement_and_one_offer(said, "care_low")
     said = maya_and_sam.intent("AMAZON.YesIntent")
     assert said.ends_session and said.timed_seconds() == SETTINGS["care_hug_seconds"], "a long hug, right now"
-    assert stored(maya_and_sam)["rituals"]["check_in"]["care_on"] == "2026-11-22"
+
+
+def test_a_gap_of_four_or_more_is_named_even_when_one_number_is_low(maya_and_sam: Couple) -> None:
+    """Heard with 3 against 9: the six-point gap was never named."""
+    one_acknowledgement_and_one_offer(check_in(maya_and_sam, 3, 9), "care_low_apart")
 
 
 def test_two_numbers_far_apart_are_met_with_curiosity(maya_and_sam: Couple) -> None:
-    said = check_in(maya_and_sam, 5, 9)
-    assert said_one_of(said, "care_apart") and said_one_of(said, "care_step") and said_one_of(said, "care_counsellor")
-    assert not said_one_of(said, "care_low")
-
-
-def test_both_low_is_named_for_both(maya_and_sam: Couple) -> None:
-    said = check_in(maya_and_sam, 2, 3)
-    assert said_one_of(said, "care_low_both") and said_one_of(said, "care_step")
+    one_acknowledgement_and_one_offer(check_in(maya_and_sam, 5, 9), "care_apart")
 
 
 def test_an_ordinary_week_hears_no_care_lines(maya_and_sam: Couple) -> None:
     said = check_in(maya_and_sam, 6, 8)
-    assert not any(said_one_of(said, key) for key in ("care_low", "care_low_both", "care_apart", "care_step", "care_counsellor"))
+    assert not any(said_one_of(said, key) for key in (*CARE_KEYS, "care_offer", "care_counsellor")) and said.ends_session
 
 
-def test_the_counsellor_is_not_a_weekly_refrain(maya_and_sam: Couple) -> None:
+def test_not_now_at_the_offer_is_a_warm_goodbye_with_the_counsellor_once_in_a_while(maya_and_sam: Couple, stored) -> None:
     check_in(maya_and_sam, 2, 6)
-    said = check_in(maya_and_sam.later(days=7), 3, 6)
-    assert said_one_of(said, "care_low") and said_one_of(said, "care_step")
-    assert not said_one_of(said, "care_counsellor")
-    said = check_in(maya_and_sam.later(days=28), 3, 6)
-    assert said_one_of(said, "care_counsellor")
+    said = say(maya_and_sam, "not now")
+    assert said_one_of(said, "care_declined") and said_one_of(said, "care_counsellor") and said.ends_session
+    assert stored(maya_and_sam)["rituals"]["check_in"]["care_on"] == "2026-11-22"
+    check_in(maya_and_sam.later(days=7), 3, 6)
+    said = say(maya_and_sam, "not now")
+    assert said_one_of(said, "care_declined") and not said_one_of(said, "care_counsellor"), "not a weekly refrain"
+    check_in(maya_and_sam.later(days=28), 3, 6)
+    assert said_one_of(say(maya_and_sam, "no"), "care_counsellor")
 
 
-# -- safety --------------------------------------------------------------------------------------------
-def test_someone_who_does_not_feel_safe_hears_where_to_find_help(maya_and_sam: Couple, stored) -> None:
-    said = maya_and_sam.intent("SafetyIntent", one_shot=True)  # "Alexa, tell our rituals I don't feel safe"
-    assert "1-800-799-7233" in said.text and "National Domestic Violence Hotline" in said.text
-    assert "911" in said.text
-    assert said.ends_session and set(said.voices) == {None}, "the host speaks, gently, and the session ends"
-    memory = stored(maya_and_sam)["words"]
-    safety_lines = {line_index(f"safety.{key}") for key in load_content("en-US").section("safety").lines._table}
-    assert not safety_lines & {entry[:4] for entry in memory.split(",")}, "no trace is stored"
-    assert "safety" not in str(stored(maya_and_sam)["rituals"]), "not even in the menu's note of rituals tried"
+@pytest.mark.parametrize("stray", ["hold on", "wait", "hmm"])
+def test_a_stray_word_at_the_offer_asks_once_more_then_takes_it_as_a_no(maya_and_sam: Couple, stray: str) -> None:
+    """Heard: at the hug offer, "hold on" or "wait" closed the session."""
+    check_in(maya_and_sam, 2, 2)
+    said = say(maya_and_sam, stray)
+    assert said_one_of(said, "care_offer_again") and not said.ends_session
+    said = say(maya_and_sam, stray)
+    assert said.ends_session and (said_one_of(said, "care_declined") or said.text)
+    assert not said_one_of(said, "care_offer_again")
+
+
+def test_a_stray_word_then_yes_is_still_the_hug(maya_and_sam: Couple) -> None:
+    check_in(maya_and_sam, 2, 2)
+    say(maya_and_sam, "hmm")
+    said = say(maya_and_sam, "yes")
+    assert said.ends_session and said.timed_seconds() == SETTINGS["care_hug_seconds"]
 
 
 def test_safety_is_heard_in_the_middle_of_a_check_in_and_the_place_is_kept(maya_and_sam: Couple, stored) -> None:
@@ -326,34 +347,12 @@ def test_safety_is_heard_in_the_middle_of_a_check_in_and_the_place_is_kept(maya_
     assert any(offer.format(ritual=SETTINGS["title"]) in said.text for offer in offers), "the check-in can be continued"
 
 
-@pytest.mark.parametrize("locale", ["en-GB", "en-CA", "en-AU", "en-IN"])
-def test_each_locale_hears_its_own_pointer_never_the_us_one(lambda_app, locale: str) -> None:
-    local = Couple(send=lambda event: lambda_app.handler(event, None), locale=locale)
-    settings = load_content(locale).section("safety").settings
-    said = local.intent("SafetyIntent", one_shot=True)
-    assert "1-800-799-7233" not in said.text and said.ends_session
-    assert (settings["emergency_number"] or "local emergency number") in said.text
-    if settings["helpline_phone"]:
-        assert settings["helpline_phone"] in said.text
-    else:
-        assert said.text.count("helpline") == 1, "a generic pointer to a local helpline"
-
-
-def test_without_a_known_helpline_or_number_the_pointer_is_generic() -> None:
-    """What a locale hears before anyone has filled in its helpline: nothing wrong, nothing foreign."""
-    content = load_content("en-US")
-    section = content.section("safety")._replace(settings={"helpline_name": "", "helpline_phone": "", "emergency_number": ""})
-    household = Household(names=["Maya", "Sam"])
-    turn = Turn(household, content, section, datetime(2026, 11, 22, 19, 30, tzinfo=timezone.utc), random.Random(1))
-    reply = safety.RITUAL.start(turn)
-    spoken = " ".join(segment.text for segment in reply.speech if isinstance(segment, Say))
-    assert "local emergency number" in spoken and "helpline near you" in spoken
-    assert "911" not in spoken and "1-800" not in spoken and reply.end_session
-
-
-def test_safety_is_never_offered_in_a_menu(maya_and_sam: Couple) -> None:
-    said = maya_and_sam.intent("AMAZON.HelpIntent", one_shot=True)
-    assert "safe" not in said.text.lower()
+def test_a_one_point_move_week_to_week_is_not_news(maya_and_sam: Couple) -> None:
+    check_in(maya_and_sam, 7, 7)
+    said = check_in(maya_and_sam.later(days=7), 8, 6)
+    assert not any(word in said.text for word in (" up ", " down ", "gone up", "come down")), said.text
+    said = check_in(maya_and_sam.later(days=7), 8, 9)
+    assert any(word in said.text for word in (" up ", "gone up")) or "three" in said.text or "steady" in said.text
 
 
 # -- "how have we been doing?" -------------------------------------------------------------------------

@@ -35,9 +35,10 @@ def env() -> Iterator[dict[str, str]]:
 
 
 def dockerfile_on(base: str) -> str:
-    """The repository's Dockerfile with every FROM of a registry image replaced by `base` (stage names kept)."""
+    """The repository's Dockerfile with every FROM of a registry image replaced by `base` (stage names kept),
+    for a Dockerfile that names its base directly; one that takes it as ARG PYTHON_IMAGE is built unchanged."""
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    return re.sub(r"^FROM\s+\S+", f"FROM {base}", text, flags=re.MULTILINE)
+    return re.sub(r"^FROM\s+(?!\$\{PYTHON_IMAGE\})\S+", f"FROM {base}", text, flags=re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,8 @@ def image(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iter
     dockerfile = tmp_path_factory.mktemp("image") / "Dockerfile"
     dockerfile.write_text(dockerfile_on(base), encoding="utf-8")
     tag = f"our-rituals-test:{uuid.uuid4().hex[:12]}"
-    docker(env, "build", "--network", "host", "--file", str(dockerfile), "--tag", tag, str(ROOT), timeout=1200)
+    docker(env, "build", "--network", "host", "--build-arg", f"PYTHON_IMAGE={base}", "--file", str(dockerfile),
+           "--tag", tag, str(ROOT), timeout=1200)  # fmt: skip
     yield tag
     docker(env, "image", "rm", "--force", tag, check=False)
 

@@ -172,9 +172,11 @@ def intents_named_in_code() -> frozenset[str]:
                 names.add(node.value)
             elif isinstance(node, ast.Name) and aliases.get(node.id) in declared:
                 names.add(declared[aliases[node.id]])
-            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "intents":
-                if node.attr in declared:
-                    names.add(declared[node.attr])
+            elif (
+                isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "intents"
+                and node.attr in declared
+            ):  # fmt: skip
+                names.add(declared[node.attr])
     return frozenset(names)
 
 

@@ -79,13 +79,13 @@ def test_pause_ends_warmly_and_the_ritual_waits_to_be_continued(local_couple: Co
     assert title in local_couple.later(minutes=20).launch().text
 
 
-# The emergency number each locale's pointer to help gives (Canada and India: a generic helpline pointer).
-EMERGENCY = {"en-US": "911", "en-GB": "999", "en-CA": "911", "en-AU": "triple zero", "en-IN": "112"}
+# The emergency number each locale's answer to a safety disclosure gives, read as a number to dial.
+EMERGENCY = {"en-US": "911", "en-GB": "999", "en-CA": "911", "en-AU": "000", "en-IN": "112"}
 
 
 def test_someone_who_does_not_feel_safe_hears_their_countrys_emergency_number(local_couple: Couple, locale: str) -> None:
     said = local_couple.intent("SafetyIntent", one_shot=True)
-    assert f"call {EMERGENCY[locale]}" in said.text
+    assert f'call <say-as interpret-as="telephone">{EMERGENCY[locale]}</say-as>' in said.ssml
     assert said.ends_session
 
 

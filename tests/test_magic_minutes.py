@@ -55,14 +55,19 @@ def test_a_light_opening_then_a_real_five_minute_timer_that_speaks_when_it_ends(
     assert sent.method == "POST" and sent.path == "/v1/alerts/timers"
     assert sent.headers["authorization"] == "Bearer test-token"
     assert sent.headers["content-type"] == "application/json"
-    announcement = sent.body["triggeringBehavior"]["operation"]["textToAnnounce"][0]["text"]
-    assert announcement in ANNOUNCEMENTS
+    confirm = sent.body["triggeringBehavior"]["operation"]["textToConfirm"][0]["text"]
+    assert confirm in LINES.variants("hand_back") and "{continueWithSkillName}" in confirm, "Alexa names the skill"
     assert sent.body == {
         "duration": "PT5M",
         "timerLabel": "magic minutes 1",
         "creationBehavior": {"displayExperience": {"visibility": "VISIBLE"}},
         "triggeringBehavior": {
-            "operation": {"type": "ANNOUNCE", "textToAnnounce": [{"locale": "en-US", "text": announcement}]},
+            # When it ends, Alexa offers to bring the couple back, and launches our closing task.
+            "operation": {
+                "type": "LAUNCH_TASK",
+                "textToConfirm": [{"locale": "en-US", "text": confirm}],
+                "task": {"name": "amzn1.ask.skill.test-our-rituals.CloseRitual", "version": "1", "input": {"ritual": "magic_minutes"}},
+            },
             "notificationConfig": {"playAudible": True},
         },
     }
@@ -244,3 +249,15 @@ def test_a_reply_that_asks_for_a_permission_has_no_reprompt() -> None:
         Reply(speech=(host("May I?"),), reprompt=(host("May I, please?"),), ask_permission=TIMERS_SCOPE)
     with pytest.raises(ValueError, match="needs a reprompt"):
         Reply(speech=(host("Still there?"),))
+
+
+def test_no_lead_in_mentions_children_and_each_keeps_the_idea() -> None:
+    """A childless or bereaved couple heard "no kids' logistics" every bedtime; the idea is no logistics or work."""
+    import re
+
+    from skill.content import SUPPORTED_LOCALES, load_content
+
+    for locale in SUPPORTED_LOCALES:
+        for line in load_content(locale).section("magic_minutes").lines.variants("lead_in"):
+            assert not re.search(r"\b(kid|kids|child|children|children's|parent|parenting|baby|school)\b", line, re.I), line
+            assert re.search(r"\bwork\b", line) and re.search(r"plans|schedules|to-do|logistics|errands|chores", line), line

@@ -63,7 +63,9 @@ def test_naming_yourself_is_its_own_intent(locale: str) -> None:
 def test_what_is_not_a_first_name_is_never_stored(couple: Couple, stored, heard: str) -> None:
     couple.launch()
     said = couple.intent("SetNamesIntent", first=heard, second=heard)
-    assert not said.ends_session and "names" in said.text.lower()
+    # Refused and asked again, or (a word that may yet be someone's name: "Hug", "Deep") said back for a yes.
+    asked_back = said.session_attributes.get("expecting") == "confirm_name" and said.text.startswith(("Did I hear", "Just"))
+    assert not said.ends_session and ("names" in said.text.lower() or asked_back)
     said = couple.intent("MyNameIntent", own=heard)
     assert not said.ends_session
     couple.intent("SetNamesIntent", first="Maya", second=heard)
@@ -71,7 +73,7 @@ def test_what_is_not_a_first_name_is_never_stored(couple: Couple, stored, heard:
 
 
 def test_every_word_of_the_model_is_refused_unless_it_is_also_a_first_name(couple: Couple, stored) -> None:
-    """The refusal list is the model itself: a word of any sample ("breathe", "deeper") is not a name."""
+    """The model itself: a word of any sample ("breathe", "deeper") is never taken for a name without a yes."""
     words = set()
     for intent in model_language("en-US")["intents"]:
         for sample in intent.get("samples", []):
@@ -215,7 +217,7 @@ def test_names_given_one_at_a_time_still_lead_into_the_ritual(couple: Couple) ->
     assert len(cues) == 2 + 6, "two voice introductions, then three breaths in and out"
 
 
-@pytest.mark.parametrize("intent", ["HugIntent", "SafetyIntent"])
+@pytest.mark.parametrize("intent", ["HugIntent", "SafetyIntent", "DistressIntent"])
 def test_a_ritual_that_says_no_name_simply_happens(couple: Couple, intent: str) -> None:
     said = couple.intent(intent, one_shot=True)
-    assert said.ends_session and "first names" not in said.text and "Partner" not in said.text
+    assert (said.ends_session or intent == "DistressIntent") and "first names" not in said.text and "Partner" not in said.text

@@ -37,8 +37,10 @@ RENAME_QUESTION = load_content("en-US").section("names").lines.variants("rename_
 MAX_POINTS = 6  # waiting points followed per way of starting a ritual
 HOST_LINES = load_content("en-US").section("host").lines
 PAUSED = [*HOST_LINES.variants("paused"), *HOST_LINES.variants("finished_kept")]
+# "We need a break" leaves like "pause" in every ritual but a repair, which answers it as its own.
 LEAVING = frozenset(
-    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", "FinishedIntent"}
+    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", "FinishedIntent",
+     "BreakIntent"}
 )
 
 
@@ -225,7 +227,8 @@ def test_every_intent_at_every_waiting_point_keeps_the_couple_and_their_place(
             if not (said.ends_session or said.is_empty or probe in LEAVING) and not said.reprompt:
                 problems.append(f"{where}: the session stays open without a reprompt")
             open_again = not (said.ends_session or said.is_empty or probe in LEAVING)
-            if open_again and probe not in ("ForgetUsIntent", "ForgetMeIntent") and not says_where(said, patterns):
+            # "Shall I forget you?" and the offer to pause after distress (tests/test_care_sweep.py) ask their own question.
+            if open_again and probe not in ("ForgetUsIntent", "ForgetMeIntent", "DistressIntent") and not says_where(said, patterns):
                 problems.append(f"{where}: does not say where they are: {said.text!r} / {said.reprompt!r}")
     assert not problems, "\n".join(problems[:30]) + f"\n... {len(problems)} in all"
     assert renames_asked == len(points), "a plausible rename mid-ritual is said back and waits for a yes"

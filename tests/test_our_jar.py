@@ -193,3 +193,30 @@ def test_adding_in_the_middle_of_tonights_question_keeps_its_place(couple: Coupl
     said = couple.intent("AMAZON.ResumeIntent")
     assert said_one_of(said, TONIGHT, "offer_jar") and not said.ends_session
     assert stored(couple)["in_progress"]["state"]["question"] == place["state"]["question"]
+
+
+# -- the right mouth -------------------------------------------------------------------------------------
+def test_a_first_person_question_is_kept_about_each_other_and_never_read_in_the_wrong_mouth(couple: Couple, stored) -> None:
+    """Heard: "What do you love most about me?" read by Alexa, then in the other partner's voice."""
+    couple.meet("Maya", "Sam")
+    said = couple.intent("AddToJarIntent", question="what do you love most about me")
+    assert said_one_of(said, LINES, "heard_about", question="What do you love most about your partner?"), said.text
+    couple.intent("AMAZON.YesIntent")
+    assert jar_of(stored, couple)[0]["text"] == "What do you love most about {partner}?"
+    said = couple.intent("JarQuestionIntent", one_shot=True)
+    assert "about me" not in said.text
+    asked_maya, asked_sam = "What do you love most about Sam?", "What do you love most about Maya?"
+    assert asked_maya in said.text, "Maya hears it about Sam"
+    partners = [line for line in said.lines if line.voice is not None]
+    assert partners[-1].voice == "Matthew" and partners[-1].text == asked_sam, "Sam hears it about Maya, in his voice"
+    listed = couple.intent("JarListIntent", one_shot=True)
+    assert "What do you love most about your partner?" in listed.text and "{partner}" not in listed.text
+
+
+def test_first_person_forms_are_rewritten_and_other_questions_left_alone() -> None:
+    from skill.rituals.our_jar import about_each_other
+
+    assert about_each_other("What do I do that makes you laugh?") == "What does {partner} do that makes you laugh?"
+    assert about_each_other("When am I most myself?") == "When is {partner} most themselves?"
+    assert about_each_other("What is my best quality?") == "What is {partner}'s best quality?"
+    assert about_each_other("What would you name a puppy?") == "What would you name a puppy?"

@@ -305,7 +305,9 @@ def test_after_the_last_timed_answers_the_four_minutes_wait_until_the_couple_is_
     assert said_one_of(said, "timer_set") and said.ends_session and said.timed_seconds() < 5, "Alexa keeps the time"
     (timer,) = timers(alexa_api)
     assert timer.body["duration"] == "PT4M"
-    assert timer.body["triggeringBehavior"]["operation"]["textToAnnounce"][0]["text"] in LINES.variants("announcement")
+    operation = timer.body["triggeringBehavior"]["operation"]
+    assert operation["type"] == "LAUNCH_TASK" and operation["textToConfirm"][0]["text"] in LINES.variants("hand_back")
+    assert operation["task"] == {"name": "amzn1.ask.skill.test-our-rituals.CloseRitual", "version": "1", "input": {"ritual": "thirty_six"}}
     assert stored(couple)["in_progress"] is None
     assert "next_set" not in stored(couple)["rituals"]["thirty_six"], "the next evening starts afresh"
 

@@ -171,7 +171,7 @@ def test_a_lighter_one_a_deeper_one_and_tired_tonight(couple: Couple, stored) ->
     said = couple.intent("DeeperQuestionIntent")
     assert asked(said)[0] == "deepest" and said_one_of(said, "already_deepest")
     said = couple.intent("LighterQuestionIntent")
-    assert asked(said)[0] == "deeper"
+    assert asked(said)[0] == "light", "heard: 'a lighter one' from deepest landed on a deeper question"
     said = couple.intent("TiredTonightIntent")
     assert asked(said)[0] == "light" and said_one_of(said, "tired")
     assert stored(couple)["rituals"]["tonights_question"]["depth"] == "light"
@@ -338,3 +338,80 @@ def test_stop_while_the_answers_are_still_playing_keeps_the_place(couple: Couple
     said = couple.into_answer(seconds=40).intent("AMAZON.StopIntent")  # Maya is still answering
     assert said.ends_session and said_host(said, "paused")
     assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
+
+
+# -- hosting by depth ------------------------------------------------------------------------------------
+TENDER = [q for q in QUESTIONS if "tender" in q.get("tags", [])]
+
+
+def next_question_is(couple: Couple, store_path: Any, question_id: str) -> None:
+    """Set this household's deck so that the next question drawn at its depth is `question_id`."""
+    from skill.store.sqlite import SQLiteStore
+
+    depth = next(q["depth"] for q in QUESTIONS if q["id"] == question_id)
+    ids = sorted(q["id"] for q in QUESTIONS if q["depth"] == depth)
+    store = SQLiteStore(store_path)
+    snapshot = store.load(couple.key)
+    document = dict(snapshot.document)
+    rituals = dict(document.get("rituals") or {})
+    rituals["tonights_question"] = {"decks": {depth: {"seed": 7, "round": 0, "cursor": deck_order(ids, 7, 0).index(question_id)}}}
+    document["rituals"] = rituals
+    store.save(couple.key, document, snapshot.version, int(couple.now.timestamp()))
+
+
+def test_questions_that_can_hurt_are_tagged() -> None:
+    tagged = {q["text"] for q in TENDER}
+    for words in ("forgiveness", "grieving", "ill?", "one year left"):
+        assert any(words in text for text in tagged), words
+    assert all(q["depth"] == "deepest" for q in TENDER)
+
+
+def test_grief_gets_a_gentle_lead_in_and_a_gentle_offer_never_that_was_a_good_one(
+    couple: Couple, embedded_store: Any
+) -> None:
+    """Heard: "What are you still grieving?" followed by "That was a good one. Would you like another question?"."""
+    couple.meet()
+    next_question_is(couple, embedded_store, "deepest-fears-and-hopes-05")
+    said = couple.resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)
+    assert asked(said)[1] == "What are you still grieving?"
+    assert said_one_of(said, "intro_tender") and not said_one_of(said, "intro_deepest")
+    assert not said_one_of(said, "pass_hint"), "the tender lead-in already says they can pass"
+    assert said_one_of(said, "offer_deepest") and "good one" not in said.text and not said_one_of(said, "offer")
+
+
+@pytest.mark.parametrize(("depth", "key"), [("light", "offer"), ("deeper", "offer_deeper"), ("deepest", "offer_deepest")])
+def test_the_follow_up_line_belongs_to_the_depth(couple: Couple, depth: str, key: str) -> None:
+    couple.meet()
+    said = couple.resolved("TonightsQuestionIntent", "depth", depth, depth, one_shot=True)
+    assert asked(said)[0] == depth and said_one_of(said, key)
+    if depth != "light":
+        assert "good one" not in said.text
+
+
+def test_how_to_pass_is_said_once_per_session_at_deeper_and_deepest(couple: Couple) -> None:
+    couple.meet()
+    said = couple.intent("TonightsQuestionIntent", one_shot=True)
+    assert asked(said)[0] == "light" and not said_one_of(said, "pass_hint"), "not needed for a light one"
+    said = couple.intent("DeeperQuestionIntent")
+    assert said_one_of(said, "pass_hint") or said_one_of(said, "intro_tender")
+    for intent in ("AnotherQuestionIntent", "DeeperQuestionIntent", "AnotherQuestionIntent"):
+        said = couple.intent(intent)
+        assert not said_one_of(said, "pass_hint"), "once per session"
+    said = couple.resolved("TonightsQuestionIntent", "depth", "deeper", "deeper", one_shot=True)  # a new session
+    assert said_one_of(said, "pass_hint") or said_one_of(said, "intro_tender")
+
+
+def test_pass_while_the_question_is_theirs_gives_a_different_one(couple: Couple, stored) -> None:
+    couple.meet()
+    said = couple.resolved("TonightsQuestionIntent", "pace", "take our time", "open", one_shot=True)
+    first = asked(said)
+    said = couple.intent("SkipIntent", one_shot=True)  # "Alexa, tell our rituals pass"
+    assert said_one_of(said, "passed") and asked(said)[1] != first[1] and asked(said)[0] == first[0]
+    assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
+
+
+def test_pass_once_both_have_answered_ends_the_evening(couple: Couple) -> None:
+    couple.meet()
+    couple.intent("TonightsQuestionIntent", one_shot=True)  # hands-free: both answers, then "another?"
+    said = couple.later(minutes=2).intent("SkipIntent")
+    assert said.ends_session and said_one_of(said, "goodnight")

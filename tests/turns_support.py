@@ -27,10 +27,20 @@ class _Unfilled(dict[str, Any]):
 def wordings(section: str, key: str, **values: Any) -> list[str]:
     """Every wording of a line, filled in as the couple would hear it (a ritual's own wording, else the shared one)."""
     lines = CONTENT.section(section).lines
-    if key not in lines:
+    borrowed = borrowed_lines(section)
+    if key in borrowed:  # a step worded in another ritual's content (the gentle start's request and answer)
+        lines = CONTENT.section(borrowed[key]).lines
+    elif key not in lines:
         lines = CONTENT.section("turns").lines
     filled = _Unfilled(first="Maya", second="Sam", **values)
     return [" ".join(wording.format_map(filled).split()) for wording in lines.variants(key)]
+
+
+def borrowed_lines(section: str) -> dict[str, str]:
+    """The steps a ritual words from another ritual's content: {step key: section}."""
+    from skill.engine.ritual import ritual_named
+
+    return dict(getattr(ritual_named(section), "borrowed_lines", {}))
 
 
 def says(said: Said, section: str, key: str, **values: Any) -> bool:
@@ -90,7 +100,7 @@ def menu_examples(said: Said | str) -> list[str]:
     import re
 
     text = said if isinstance(said, str) else said.text
-    return re.findall(r"(?<!\w)'([a-z][a-z' -]*?)'(?=[,.? ])", text)  # an opening quote never follows a letter ("There's")
+    return re.findall(r"(?<!\w)'([a-z][A-Za-z' -]*?)'(?=[,.? ])", text)  # an opening quote never follows a letter ("There's")
 
 
 def finished(document: dict[str, Any]) -> bool:

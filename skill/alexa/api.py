@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from skill.engine.alerts import REMINDERS_SCOPE, TIMERS_SCOPE, AlertResult, AlertStatus, weekly_rule
+from skill.engine.alerts import REMINDERS_SCOPE, TIMERS_SCOPE, AlertResult, AlertStatus, HandBack, weekly_rule
 from skill.logs import get_logger
 from skill.time_zones import zone_named
 
@@ -98,7 +98,7 @@ def _post(
     api_endpoint: str,
     api_access_token: str,
     path: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | None,
     budget: CallBudget | None = None,
     *,
     method: str = "POST",
@@ -119,15 +119,11 @@ def _post(
     if timeout is None:
         log.warning("alexa api not called: this request's time for outside calls is spent", extra={"api": shown})
         return AlertResult(AlertStatus.FAILED)
+    headers = {"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"}
+    if body is not None:  # a DELETE has none
+        headers["Content-Type"] = "application/json"
     request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode("utf-8"),
-        method=method,
-        headers={
-            "Authorization": f"Bearer {api_access_token}",
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        },
+        url, data=json.dumps(body).encode("utf-8") if body is not None else None, method=method, headers=headers
     )
     token: str | None = None
     try:
@@ -163,17 +159,30 @@ def _iso_duration(seconds: int) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{secs}S" if secs else "")
 
 
-def timer_body(seconds: int, label: str, announcement: str, locale: str) -> dict[str, Any]:
-    """A visible timer that speaks `announcement` when it ends."""
+def timer_body(
+    seconds: int, label: str, announcement: str, locale: str, launch: tuple[str, HandBack] | None = None
+) -> dict[str, Any]:
+    """A visible timer that speaks `announcement` when it ends; with `launch` (the task's full name and the
+    hand-back), one that launches the skill's task instead (Timers REST API: the launch-task operation)."""
+    operation: dict[str, Any] = {"type": "ANNOUNCE", "textToAnnounce": [{"locale": locale, "text": announcement}]}
+    if launch is not None:
+        name, hand_back = launch
+        operation = {
+            "type": "LAUNCH_TASK",
+            "textToConfirm": [{"locale": locale, "text": hand_back.confirm}],
+            "task": {"name": name, "version": hand_back.version, "input": dict(hand_back.input)},
+        }
     return {
         "duration": _iso_duration(seconds),
         "timerLabel": label,
         "creationBehavior": {"displayExperience": {"visibility": "VISIBLE"}},
-        "triggeringBehavior": {
-            "operation": {"type": "ANNOUNCE", "textToAnnounce": [{"locale": locale, "text": announcement}]},
-            "notificationConfig": {"playAudible": True},
-        },
+        "triggeringBehavior": {"operation": operation, "notificationConfig": {"playAudible": True}},
     }
+
+
+def task_name(skill_id: str, task: str) -> str:
+    """A custom task as Alexa names it outside the skill package: the skill's id, a dot, the task's name."""
+    return f"{skill_id}.{task}"
 
 
 def create_timer(
@@ -184,10 +193,12 @@ def create_timer(
     label: str,
     announcement: str,
     locale: str,
+    launch: tuple[str, HandBack] | None = None,
     budget: CallBudget | None = None,
 ) -> AlertResult:
     """POST /v1/alerts/timers (only from inside a skill session)."""
-    return _post(api_endpoint, api_access_token, TIMERS_PATH, timer_body(seconds, label, announcement, locale), budget)
+    body = timer_body(seconds, label, announcement, locale, launch)
+    return _post(api_endpoint, api_access_token, TIMERS_PATH, body, budget)
 
 
 def _local_time(moment: datetime) -> str:
@@ -252,11 +263,24 @@ def create_reminder(
     return _post(api_endpoint, api_access_token, REMINDERS_PATH, body, budget)
 
 
+def delete_reminder(api_endpoint: str, api_access_token: str, token: str, *, budget: CallBudget | None = None) -> AlertResult:
+    """DELETE /v1/alerts/reminders/{alertToken} (404: it was gone already)."""
+    return _post(api_endpoint, api_access_token, f"{REMINDERS_PATH}/{token}", None, budget, method="DELETE")
+
+
 class RequestAlerts:
     """The engine's Alerts port for one Alexa request: its API endpoint, its token, its time."""
 
-    def __init__(self, api_endpoint: str, api_access_token: str, now: datetime, budget: CallBudget | None = None) -> None:
+    def __init__(
+        self,
+        api_endpoint: str,
+        api_access_token: str,
+        now: datetime,
+        budget: CallBudget | None = None,
+        skill_id: str | None = None,
+    ) -> None:
         self._endpoint = api_endpoint
+        self._skill_id = skill_id  # names our tasks for a timer that hands back (None: announcing timers only)
         self._token = api_access_token
         self._now = now
         self._budget = budget or CallBudget()
@@ -266,30 +290,61 @@ class RequestAlerts:
     def __repr__(self) -> str:
         return "RequestAlerts(...)"  # never the token
 
-    def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
-        key = ("timer", seconds, label, announcement, locale)
+    def start_timer(
+        self, seconds: int, label: str, announcement: str, locale: str, hand_back: HandBack | None = None
+    ) -> AlertResult:
+        key = ("timer", seconds, label, announcement, locale, repr(hand_back))
         if key not in self._done:
-            self._done[key] = create_timer(
+            self._done[key] = self._start_timer(seconds, label, announcement, locale, hand_back)
+        return self._done[key]
+
+    def _start_timer(
+        self, seconds: int, label: str, announcement: str, locale: str, hand_back: HandBack | None
+    ) -> AlertResult:
+        def create(launch: tuple[str, HandBack] | None) -> AlertResult:
+            return create_timer(
                 self._endpoint,
                 self._token,
                 seconds=seconds,
                 label=label,
                 announcement=announcement,
                 locale=locale,
+                launch=launch,
                 budget=self._budget,
             )
-        return self._done[key]
+
+        if hand_back is None or not self._skill_id:
+            return create(None)
+        result = create((task_name(self._skill_id, hand_back.task), hand_back))
+        if result.status is AlertStatus.BAD_REQUEST:
+            # Alexa would not make a timer that launches our task here (a device or locale without it, say):
+            # the announcing timer still ends the ritual kindly. A refused request made no timer, so the label is free.
+            get_logger().info("timer hand-back refused: announcing instead")
+            result = create(None)
+        return result
 
     def create_weekly_reminder(
         self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
     ) -> AlertResult:
-        key = ("reminder", first, text, locale, time_zone, replacing)
+        return self.create_reminder(first, None, text, locale, time_zone, replacing)
+
+    def create_reminder(
+        self, first: datetime, rule: str | None, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        """A reminder by `rule` (None: every week at `first`'s weekday and time)."""
+        key = ("reminder", first, rule, text, locale, time_zone, replacing)
         if key not in self._done:
-            self._done[key] = self._create_weekly_reminder(first, text, locale, time_zone, replacing)
+            self._done[key] = self._create_reminder(first, rule, text, locale, time_zone, replacing)
         return self._done[key]
 
-    def _create_weekly_reminder(
-        self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None
+    def delete_reminder(self, token: str) -> AlertResult:
+        key = ("delete reminder", token)
+        if key not in self._done:
+            self._done[key] = delete_reminder(self._endpoint, self._token, token, budget=self._budget)
+        return self._done[key]
+
+    def _create_reminder(
+        self, first: datetime, rule: str | None, text: str, locale: str, time_zone: str | None, replacing: str | None
     ) -> AlertResult:
         zone = _zone(time_zone)
         request_time = self._now.astimezone(zone) if zone else self._now
@@ -299,7 +354,7 @@ class RequestAlerts:
             self._token,
             request_time=request_time,
             start=start,
-            recurrence_rule=weekly_rule(start),
+            recurrence_rule=rule or weekly_rule(start),
             text=text,
             locale=locale,
             time_zone=time_zone if zone else None,

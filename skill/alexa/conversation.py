@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 from skill.alexa.request import RequestFacts, read_facts
 from skill.content import Content, load_content
 from skill.engine.script import Reply
-from skill.engine.session_keys import LAST_REPROMPT, LAST_SPEECH
+from skill.engine.session_keys import LAST_REPROMPT, LAST_SPEECH, TOLD
 from skill.engine.turn import Turn
 from skill.household import Household
 from skill.screen import HOUSEHOLD as SCREEN_HOUSEHOLD
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.interfaces.connections import SendRequestDirective
 
     from skill.alexa.api import CallBudget, RequestAlerts
-    from skill.engine.alerts import AlertResult, Alerts
+    from skill.engine.alerts import AlertResult, Alerts, HandBack
 
 
 Produce = Callable[[Turn], Reply]
@@ -54,8 +54,16 @@ class AlertsOnFirstUse:
     """This request's timers and reminders (the engine's Alerts port): the Alexa API client behind it is imported
     and made when a ritual first sets one. Most requests set none, and a cold start then does without it."""
 
-    def __init__(self, api_endpoint: str, api_access_token: str, now: datetime, budget: Callable[[], CallBudget]) -> None:
+    def __init__(
+        self,
+        api_endpoint: str,
+        api_access_token: str,
+        now: datetime,
+        budget: Callable[[], CallBudget],
+        skill_id: str | None = None,
+    ) -> None:
         self._endpoint, self._token, self._now, self._budget = api_endpoint, api_access_token, now, budget
+        self._skill_id = skill_id
         self._alerts: RequestAlerts | None = None
 
     def __repr__(self) -> str:
@@ -65,16 +73,26 @@ class AlertsOnFirstUse:
         if self._alerts is None:
             from skill.alexa.api import RequestAlerts
 
-            self._alerts = RequestAlerts(self._endpoint, self._token, self._now, self._budget())
+            self._alerts = RequestAlerts(self._endpoint, self._token, self._now, self._budget(), self._skill_id)
         return self._alerts
 
-    def start_timer(self, seconds: int, label: str, announcement: str, locale: str) -> AlertResult:
-        return self._made().start_timer(seconds, label, announcement, locale)
+    def start_timer(
+        self, seconds: int, label: str, announcement: str, locale: str, hand_back: HandBack | None = None
+    ) -> AlertResult:
+        return self._made().start_timer(seconds, label, announcement, locale, hand_back)
 
     def create_weekly_reminder(
         self, first: datetime, text: str, locale: str, time_zone: str | None, replacing: str | None = None
     ) -> AlertResult:
         return self._made().create_weekly_reminder(first, text, locale, time_zone, replacing)
+
+    def create_reminder(
+        self, first: datetime, rule: str, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+    ) -> AlertResult:
+        return self._made().create_reminder(first, rule, text, locale, time_zone, replacing)
+
+    def delete_reminder(self, token: str) -> AlertResult:
+        return self._made().delete_reminder(token)
 
 
 class Services:
@@ -99,6 +117,7 @@ class Conversation:
         self.handler_input = handler_input
         self.services = services
         self.facts: RequestFacts = read_facts(handler_input)
+        self.section: str | None = None  # the content section this request's reply speaks from
         self.content: Content = load_content(self.facts.locale or "")
 
     def _turn(self, household: Household, section: str) -> Turn:
@@ -118,6 +137,12 @@ class Conversation:
             look_up_time_zone=self.time_zone_lookup,
         )
 
+    @property
+    def skill_id(self) -> str | None:
+        envelope = self.handler_input.request_envelope
+        system = envelope.context.system if envelope.context else None
+        return getattr(getattr(system, "application", None), "application_id", None)
+
     @cached_property
     def alerts(self) -> Alerts | None:
         """Timers and reminders through the Alexa APIs with this request's endpoint and token, if it has them.
@@ -130,7 +155,7 @@ class Conversation:
         token = getattr(system, "api_access_token", None)
         if not endpoint or not token:
             return None
-        return AlertsOnFirstUse(endpoint, token, self.facts.now, lambda: self.api_budget)
+        return AlertsOnFirstUse(endpoint, token, self.facts.now, lambda: self.api_budget, self.skill_id)
 
     @cached_property
     def api_budget(self) -> CallBudget:
@@ -162,12 +187,17 @@ class Conversation:
 
     def respond(self, produce: Produce, *, section: str = "host", remember: bool = True) -> Response:
         """Run `produce` on this couple's household (stored when `remember`) and render what it says."""
+        self.section = section
         final: dict[str, Household] = {}
+
+        widget_due: list[dict[str, object] | None] = [None]
 
         def change(household: Household) -> Reply:
             final["household"] = household
             household.drop_expired_progress(self.facts.now.timestamp())
-            return produce(self._turn(household, section))
+            reply = produce(self._turn(household, section))
+            widget_due[0] = self._widget_due(household)
+            return reply
 
         if remember and self.facts.user_id:
             reply, saved = self.services.households.attempt(
@@ -175,9 +205,42 @@ class Conversation:
             )
             if not saved:
                 reply = self.unsaved(reply)
+            elif widget_due[0] is not None:
+                self._push_widget(widget_due[0])
         else:
             reply = change(Household())
         return self.render(reply, final["household"])
+
+    def _ritual_of_reply(self, household: Household) -> str | None:
+        """The ritual this reply speaks for: the section it was asked from, else the ritual the intent starts
+        (the router answers every intent from the host's section), else the one in progress (a follow-up)."""
+        if self.section and self.section != "host":
+            return self.section
+        if self.facts.intent:  # a launch never loads the rituals for this
+            from skill.engine.ritual import registry
+
+            started = registry().get(self.facts.intent)
+            if started is not None:
+                return started.name
+        progress = household.in_progress
+        return str(progress["ritual"]) if isinstance(progress, dict) and progress.get("ritual") else None
+
+    def _widget_due(self, household: Household) -> dict[str, object] | None:
+        """What the couple's Echo Show widget should show now, if they have one and it shows something else."""
+        if "widget" not in household.rituals:
+            return None  # most couples: nothing more is imported or computed
+        from skill.alexa.widget import due
+        from skill.engine.turn import _zone
+
+        return due(household, self.content, self.facts.now.astimezone(_zone(household.time_zone)).date())
+
+    def _push_widget(self, data: dict[str, object]) -> None:
+        """The widget's data store gets what changed, once the household is stored."""
+        from skill.alexa.widget import push
+
+        envelope = self.handler_input.request_envelope
+        system = envelope.context.system if envelope.context else None
+        push(getattr(system, "api_endpoint", None), self.facts.user_id, data, self.api_budget)
 
     def unsaved(self, reply: Reply) -> Reply:
         """The change could not be stored: the couple hears so first, never led to believe it was kept."""
@@ -192,7 +255,26 @@ class Conversation:
         self.handler_input.attributes_manager.request_attributes.update({SCREEN_REPLY: reply, SCREEN_HOUSEHOLD: household})
         voices = self.content.voices[::-1] if household.voices_swapped else self.content.voices
         speech = compose(reply.speech, voices, self.content.sounds)
-        builder = self.handler_input.response_builder.speak(speech)
+        from skill.alexa.sound_bed import bed_for
+
+        builder = self.handler_input.response_builder
+        ritual = self._ritual_of_reply(household)
+        bed = bed_for(reply, household, ritual, self.content, speech)
+        if bed is not None:
+            builder.add_directive(bed)  # the same speech, over a soft sound bed (APL for audio)
+        else:
+            builder.speak(speech)
+        from skill.alexa.cards import card_for
+
+        if (card := card_for(reply, household, ritual)) is not None:
+            builder.set_card(card)
+        if reply.offer_routine is not None and self.skill_id and self.facts.locale:
+            # Alexa asks the couple itself and resumes the session with the answer (skill/alexa/routines.py).
+            from skill.alexa.routines import offer_directive
+
+            builder.add_directive(offer_directive(reply.offer_routine, self.skill_id, self.facts.locale, self.content))
+            self._keep_in_session({})
+            return builder.response
         if reply.ask_permission is not None:
             # Alexa asks the consent question itself and answers with a Connections.Response request;
             # the ritual kept its place in the household, so nothing here depends on session attributes.
@@ -205,7 +287,9 @@ class Conversation:
         else:
             reprompt = compose(reply.reprompt, voices, self.content.sounds, reprompt=True)
             builder.ask(reprompt)
-            self._keep_in_session({**reply.session, LAST_SPEECH: speech, LAST_REPROMPT: reprompt})
+            # What this session has been told ("told_..." keys) stays known for the rest of it, whatever replies next.
+            told = {k: v for k, v in self.facts.session.items() if k.startswith(TOLD)}
+            self._keep_in_session({**told, **reply.session, LAST_SPEECH: speech, LAST_REPROMPT: reprompt})
         return builder.response
 
     def _keep_in_session(self, attributes: dict[str, object]) -> None:

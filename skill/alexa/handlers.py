@@ -186,8 +186,9 @@ def apology_line(locale: str | None) -> str:
     return content.section("host").lines.variants("apology")[0]
 
 
-# Asking for help to be safe is logged without the household: not even a pseudonym links it to a home.
-UNLINKED_INTENTS = frozenset({intents.SAFETY})
+# Distress and a safety disclosure are logged like any other request, under the intent a stray word is logged
+# with: on a home server the partner who runs it must not read in the logs that either was said.
+LOGGED_AS = {intents.SAFETY: intents.HEARD_SOMETHING, intents.DISTRESS: intents.HEARD_SOMETHING}
 
 
 class RequestLog:
@@ -204,7 +205,8 @@ class RequestLog:
         if not isinstance(started, float):  # before() did not run
             started = time.perf_counter()
         intent = getattr(getattr(request, "intent", None), "name", None)
-        linked_user = system.user if system and intent not in UNLINKED_INTENTS else None
+        intent = LOGGED_AS.get(intent, intent) if intent else intent
+        linked_user = system.user if system else None
         get_logger().info(
             "request handled",
             extra={

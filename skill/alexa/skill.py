@@ -16,8 +16,12 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill import screen
 from skill.alexa import handlers
+from skill.alexa.can_fulfill import CanFulfillHandler
 from skill.alexa.conversation import Services
+from skill.alexa.routines import RoutineAnswerHandler
 from skill.alexa.serializer import AlexaSerializer
+from skill.alexa.tasks import TaskLaunchHandler
+from skill.alexa.widget import WidgetEventHandler
 from skill.logs import get_logger
 from skill.speech.ssml import escape
 from skill.state import Households
@@ -77,12 +81,16 @@ def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> Cus
     services = Services(open_households=lambda: Households(open_store_fn()))
     builder = SkillBuilder()
     for handler_class in (
+        TaskLaunchHandler,  # before the plain launch: a launch that carries one of our tasks
         handlers.LaunchHandler,
         handlers.SkillDisabledHandler,
         handlers.PermissionAnswerHandler,
+        RoutineAnswerHandler,  # Alexa's answer to a routine offer (SessionResumedRequest)
+        WidgetEventHandler,  # the Echo Show widget installed or removed (Alexa.DataStore.*)
         handlers.IntentHandler,  # every intent: the order in which they are answered is skill.engine.router's
     ):
         builder.add_request_handler(handler_class(services))
+    builder.add_request_handler(CanFulfillHandler())  # name-free: answers, never acts
     builder.add_request_handler(handlers.SessionEndedHandler())
     builder.add_request_handler(handlers.OtherRequestHandler())
     builder.add_exception_handler(handlers.ApologyHandler())

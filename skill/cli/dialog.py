@@ -176,7 +176,7 @@ class Dialog:
         response = envelope.get("response") or {}
         if response.get("shouldEndSession", True) is not False:
             self.session.open = False
-        speech = (response.get("outputSpeech") or {}).get("ssml")
+        speech = (response.get("outputSpeech") or {}).get("ssml") or _sound_bed_speech(response)
         spoken = self._show(speech) if speech else []
         if not self.session.open and request["type"] != "SessionEndedRequest":
             self._print(self.content.section("dialog").lines.variants("session_closed")[0])
@@ -220,3 +220,12 @@ def lines_from(stream: TextIO, prompt: str, interactive: bool) -> Iterator[str]:
                 return
             print(f"{prompt}{line.rstrip()}", flush=True)
             yield line.rstrip("\n")
+
+
+def _sound_bed_speech(response: dict[str, Any]) -> str | None:
+    """The speech of a reply said over a sound bed (APL for audio, skill/alexa/sound_bed.py) instead of outputSpeech."""
+    for directive in response.get("directives") or []:
+        if directive.get("type") == "Alexa.Presentation.APLA.RenderDocument":
+            speech = ((directive.get("datasources") or {}).get("bed") or {}).get("ssml")
+            return speech if isinstance(speech, str) else None
+    return None

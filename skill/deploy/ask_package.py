@@ -6,6 +6,7 @@ Layout (ASK CLI v2):
     our-rituals.json                                the operator's choices, reused when the project is assembled again
     skill-package/skill.json                        skill-package/skill.json of this project, completed (below)
     skill-package/interactionModels/custom/<locale>.json   interaction_models/<locale>.json
+    skill-package/tasks/<Task>.<version>.json       skill-package/tasks/ of this project, each task the code handles
 
 The manifest's permissions and event subscriptions are not a hand-kept list: they are collected from
 the code that relies on them (`required_by_code`), so a feature cannot ship without what Alexa
@@ -100,6 +101,32 @@ def required_by_code() -> tuple[list[str], list[str], list[str]]:
     return sorted(permissions), sorted(events), sorted(interfaces)
 
 
+def tasks_by_code() -> list[tuple[str, str]]:
+    """The custom tasks the skill handles (`MANIFEST_TASKS` of its modules: skill/alexa/tasks.py), as (name, version)."""
+    required_by_code()  # loads every module the skill is built with
+    tasks: set[tuple[str, str]] = set()
+    for name, module in sorted(sys.modules.items()):
+        if name == "skill" or name.startswith("skill."):
+            tasks.update(getattr(module, "MANIFEST_TASKS", ()))
+    return sorted(tasks)
+
+
+def interface_fields() -> dict[str, dict[str, Any]]:
+    """What an interface needs beside its type (the widget's package id, the data store extension), as the
+    modules that rely on it declare it (`MANIFEST_INTERFACE_FIELDS`)."""
+    required_by_code()
+    fields: dict[str, dict[str, Any]] = {}
+    for name, module in sorted(sys.modules.items()):
+        if name == "skill" or name.startswith("skill."):
+            fields.update(getattr(module, "MANIFEST_INTERFACE_FIELDS", {}))
+    return fields
+
+
+def task_file(name: str, version: str, manifest_path: Path = MANIFEST) -> Path:
+    """A task's OpenAPI definition, beside the manifest as the skill package lays it out."""
+    return manifest_path.parent / "tasks" / f"{name}.{version}.json"
+
+
 @dataclass(frozen=True)
 class Assembled:
     out: Path
@@ -147,7 +174,9 @@ def manifest_for(
         links["privacyPolicyUrl"] = operator.privacy_url
         links["termsOfUseUrl"] = operator.terms_url
     permissions, events, interfaces = required_by_code()
-    body["apis"]["custom"]["interfaces"] = [{"type": name} for name in interfaces]
+    fields = interface_fields()
+    body["apis"]["custom"]["interfaces"] = [{"type": name, **fields.get(name, {})} for name in interfaces]
+    body["apis"]["custom"]["tasks"] = [{"name": name, "version": version} for name, version in tasks_by_code()]
     body["permissions"] = [{"name": name} for name in permissions]
     body["apis"]["custom"]["endpoint"] = {"uri": endpoint}
     body["events"] = {"endpoint": {"uri": endpoint}, "subscriptions": [{"eventName": name} for name in events]}
@@ -233,6 +262,13 @@ def assemble(
         target = package / "interactionModels" / "custom" / f"{locale}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(models_dir / f"{locale}.json", target)
+    for name, version in tasks_by_code():
+        source = task_file(name, version, manifest_path)
+        if not source.is_file():
+            raise PackageError(f"the skill handles the task {name} (version {version}) but {source} is missing")
+        target = package / "tasks" / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
     _write_json(out / "ask-resources.json", resources)
     if states is not None:
         _write_json(out / ".ask" / "ask-states.json", states)

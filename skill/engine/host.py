@@ -11,6 +11,7 @@ from skill.engine.script import Reply, Say, host, to_partner
 from skill.engine.session_keys import ASKED_NAMES, ASKED_RESUME, EXPECTING, PENDING_NAME, PENDING_PARTNER
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
+from skill.intents import PAUSE
 
 EXPECTING_NAMES = ASKED_NAMES
 EXPECTING_RESUME = ASKED_RESUME
@@ -129,7 +130,7 @@ def set_names(
     own_name = clean_name(turn.session.get(PENDING_NAME))
     partners_name = clean_name(turn.session.get(PENDING_PARTNER))
     extra = dict(session_extra or {})
-    if own_name and not second:
+    if own_name and not second and (first or "").casefold() != own_name.casefold():  # not "Maya and Maya"
         first, second = own_name, first
     elif own_name and not first:  # "I'm Priya", then "my partner is Jordan"
         first = own_name
@@ -256,7 +257,16 @@ def which_one(turn: Turn) -> Reply:
 
 
 def goodbye(turn: Turn) -> Reply:
-    """Stop, cancel, pause: inside a ritual, the place is kept and they hear how to come back."""
+    """Stop, cancel, pause: inside a ritual, the place is kept and they hear how to come back.
+
+    "Hold on" or "wait" (Alexa's pause) at a ritual's own question (`hold_on`) asks it again instead.
+    """
+    if turn.intent == PAUSE:
+        waiting = _ritual_in_progress(turn)
+        hold_on = getattr(waiting[0], "hold_on", None) if waiting is not None else None
+        asked = hold_on(waiting[1]) if waiting is not None and callable(hold_on) else None
+        if isinstance(asked, Reply):
+            return asked
     found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
     if found is not None:
         title = found[1].section.settings.get("title", found[1].section_name)

@@ -20,7 +20,7 @@ def examples(content: Content) -> dict[str, str]:
     """Every ritual a menu may offer, in menu order, with the words a couple says for it ("a hug").
 
     One list in the host's content (`settings.menu`), so a menu reads one file, not every ritual's. A ritual
-    not on it (a safety pointer, say) is never offered; a name there that is not a ritual is left out.
+    not on it (counselling, say) is never offered; a name there that is not a ritual is left out.
     """
     known = _EXAMPLES.get(content.locale)
     if known is not None and known[0] is content:
@@ -36,10 +36,13 @@ _EXAMPLES: dict[str, tuple[Content, dict[str, str]]] = {}
 
 
 def _timely(turn: Turn) -> str | None:
-    """The ritual that suits the couple's local hour (morning coffee in the morning, five magic minutes at bedtime)."""
-    hour = turn.known_local_now.hour
+    """The ritual that suits the couple's local hour (morning coffee in the morning, five magic minutes at bedtime);
+    a slot with a `weekday` (Monday 0) suits that day only (the Sunday share on a Sunday)."""
+    now = turn.known_local_now
     for slot in turn.content.section("host").settings.get("suggest_by_hour", []):
-        if int(slot["from"]) <= hour < int(slot["to"]) and slot["ritual"] in turn.content.sections:
+        if "weekday" in slot and int(slot["weekday"]) != now.weekday():
+            continue
+        if int(slot["from"]) <= now.hour < int(slot["to"]) and slot["ritual"] in turn.content.sections:
             return str(slot["ritual"])
     return None
 
@@ -52,7 +55,7 @@ def tried(turn: Turn) -> set[str]:
 
 
 def note_tried(turn: Turn, name: str) -> None:
-    """Remember that the couple started a ritual a menu offers; nothing for any other (the safety pointer leaves no trace)."""
+    """Remember that the couple started a ritual a menu offers; nothing for any other."""
     if name not in examples(turn.content):
         return
     note = turn.household.rituals.get("host")

@@ -13,7 +13,7 @@ import re
 from functools import cache
 from typing import Any
 
-from skill.engine import host, place
+from skill.engine import first_names, host, place
 from skill.engine.script import Reply, Segment
 from skill.engine.session_keys import ASKED_RENAME, EXPECTING, PENDING_RITUAL, RENAME_TO
 from skill.engine.turn import Turn
@@ -70,10 +70,10 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply | None
     """SetNamesIntent: introductions, or (names stored) a clear request to change them, which waits for a yes.
 
     None when what was heard is talk rather than names (the router answers it as a stray word)."""
+    if not turn.household.has_names:
+        return first_names.introduce(turn, first, second, _introductions)
     own, partners = plausible_name(turn, first), plausible_name(turn, second)
-    if turn.household.has_names:
-        return _names_when_known(turn, own, partners, given=(bool(first), bool(second)))
-    return _introductions(turn, own, partners)
+    return _names_when_known(turn, own, partners, given=(bool(first), bool(second)))
 
 
 def my_name(turn: Turn, name: str | None) -> Reply | None:
@@ -84,8 +84,11 @@ def my_name(turn: Turn, name: str | None) -> Reply | None:
     keeps its place and nobody is greeted or linked (None: the router answers it as a stray word).
     """
     if not turn.household.has_names:
-        return _introductions(turn, plausible_name(turn, name), None)
+        return first_names.introduce(turn, name, None, _introductions)
     said = plausible_name(turn, name)
+    own = host.clean_name(name)
+    if said is None and own is not None and _partner_named(turn, own) is not None:
+        said = own  # one of their own names is theirs, even when it is also a word ("I'm Deep")
     partner = _partner_named(turn, said) if said else None
     if partner is not None and turn.speaker is not None and turn.active_ritual() and not _someone_talking(turn):
         # A voice Alexa recognised, naming itself as one of them: linked, whatever waits, and the ritual goes on.
@@ -125,6 +128,11 @@ def rename_again(turn: Turn) -> Reply | None:
         reprompt=(host.host(turn.line("rename_confirm_again", name=wanted[0], other=wanted[1])),),
         session={EXPECTING: EXPECTING_RENAME, RENAME_TO: wanted},
     )
+
+
+def confirm_answered(turn: Turn, yes: bool) -> Reply:
+    """A yes or no to "Did I hear Deep?" at the first meeting (skill.engine.first_names)."""
+    return first_names.confirm_answered(turn.for_section(SECTION), yes, _introductions)
 
 
 def is_rename_pending(session: Any) -> bool:

@@ -22,7 +22,9 @@ from skill.engine.session_keys import (
     ASK_SECTION,
     ASKED_FORGET,
     ASKED_LINE,
+    ASKED_NAME,
     ASKED_NAMES,
+    ASKED_PAUSE,
     ASKED_RENAME,
     ASKED_RESUME,
     EXPECTING,
@@ -30,10 +32,10 @@ from skill.engine.session_keys import (
 )
 from skill.engine.turn import Turn
 
-KINDS = frozenset({ASKED_NAMES, ASKED_RESUME, ASKED_RENAME, ASKED_FORGET, ASKED_LINE})
+KINDS = frozenset({ASKED_NAMES, ASKED_RESUME, ASKED_RENAME, ASKED_FORGET, ASKED_LINE, ASKED_PAUSE, ASKED_NAME})
 # Questions that hold the conversation until they are answered, or the couple asks for something else on
 # purpose: a "next" or a number in between is not an answer to "shall I forget you?".
-HOLDING = frozenset({ASKED_NAMES, ASKED_RENAME, ASKED_FORGET, ASKED_LINE})
+HOLDING = frozenset({ASKED_NAMES, ASKED_RENAME, ASKED_FORGET, ASKED_LINE, ASKED_NAME})
 
 
 def kind(session: Mapping[str, Any] | None) -> str | None:
@@ -63,6 +65,14 @@ def ask_again(turn: Turn) -> Reply | None:
         return again._replace(session=record(turn.session))
     if asked == ASKED_LINE:
         return _line_again(turn)
+    if asked == ASKED_PAUSE:
+        from skill.engine import care
+
+        return care.pause_offer_again(turn)
+    if asked == ASKED_NAME:
+        from skill.engine import first_names
+
+        return first_names.ask_again(turn)
     return None
 
 

@@ -9,6 +9,9 @@ timer. What they share lives here, in the ritual's durable state (household.ritu
   it back with Alexa's answer; a `Connections.Response` that arrives twice, or without a session, then finds
   the run's timer already made and makes no second one.
 - A refusal is remembered with its date: the ritual asks again only after `ask_again_days`.
+- The timer hands back: when it ends, Alexa offers to bring the couple back to the skill, which is launched
+  with the custom task `CLOSING_TASK` naming the ritual, and the ritual speaks its own closing (its `close`).
+  Where Alexa will not make such a timer, the announcing one ends the ritual as before.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from skill.engine.alerts import AlertResult, AlertStatus
+from skill.engine.alerts import AlertResult, AlertStatus, HandBack
+from skill.engine.script import Reply, host, to_partner
 from skill.engine.turn import Turn
 from skill.record import Record
 
 RUNS, TIMER_FOR_RUN, REFUSED_ON = "runs", "timer_for_run", "refused_on"
+# The custom task a ritual's timer launches when it ends (skill-package/tasks/CloseRitual.1.json).
+CLOSING_TASK, CLOSING_TASK_VERSION = "CloseRitual", "1"
 
 
 class TimerTry(Record):
@@ -58,7 +64,14 @@ class RitualTimer(Record):
         own = turn.for_section(self.ritual)
         settings = own.section.settings
         label = f"{settings['timer_label']} {attempt}"
-        result = turn.alerts.start_timer(int(settings[self.seconds]), label, own.line("announcement"), turn.content.locale)
+        hand_back = HandBack(
+            CLOSING_TASK,
+            CLOSING_TASK_VERSION,
+            {"ritual": self.ritual},
+            own.line("hand_back", continueWithSkillName="{continueWithSkillName}"),
+        )
+        seconds = int(settings[self.seconds])
+        result = turn.alerts.start_timer(seconds, label, own.line("announcement"), turn.content.locale, hand_back)
         if result.created:
             state[TIMER_FOR_RUN] = run
             state.pop(REFUSED_ON, None)  # timers are allowed now (in the Alexa app, say)
@@ -76,6 +89,19 @@ class RitualTimer(Record):
             return TimerTry(AlertResult(AlertStatus.PERMISSION_MISSING), run if run is not None else 0)
         state.pop(REFUSED_ON, None)
         return self.start(turn, run)
+
+    def close(self, turn: Turn) -> Reply:
+        """The timer rang and the couple came back (the closing task): the ritual's own closing, a word from each
+        partner in their own voice, and goodnight. `turn` answers from the ritual's content."""
+        if turn.active_ritual() == self.ritual:
+            turn.end_progress()
+        speech = [host(turn.line("closed"))]
+        for partner in (0, 1):
+            speech.append(to_partner(partner, turn.line("closing_partner", other=turn.name(1 - partner))))
+        speech.append(host(turn.line("closing_goodnight")))
+        from skill.engine import routine_offer
+
+        return routine_offer.after(turn, self.ritual, Reply(speech=tuple(speech), end_session=True))
 
     def refused_recently(self, turn: Turn) -> bool:
         try:

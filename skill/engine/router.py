@@ -23,7 +23,8 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
    "I'm done") asks it again: it is not an answer. A stray word asks any waiting question again, the resume
    offer too (the kept turn must not start unheard).
 9. **follow-up**: an intent the ritual in progress answers ("continue", "I'm done", "next", a rating...), or
-   a yes or no to the resume offer.
+   a yes or no to the resume offer. "We need a break" is the repair's own; in any other ritual it is a pause,
+   and "it keeps happening" outside a repair is the counselling answer.
 10. **off script**: anything else: the pending question again; mid-ritual, the ritual says where they are;
     otherwise the host's kind fallback.
 
@@ -40,11 +41,12 @@ from skill.engine import forget, host, names, pending, place
 from skill.engine.menu import note_tried
 from skill.engine.ritual import AsksPermission, Ritual, SteppedRitual, follow_up_intents, in_progress, registry
 from skill.engine.script import Reply
-from skill.engine.session_keys import ASKED_FORGET, ASKED_RENAME, ASKED_RESUME, MISSES
+from skill.engine.session_keys import ASKED_FORGET, ASKED_NAME, ASKED_PAUSE, ASKED_RENAME, ASKED_RESUME, MISSES
 from skill.engine.turn import Turn
 from skill.intents import (
     CANCEL,
     COUNSELLING,
+    DISTRESS,
     FINISHED,
     FORGET_ME,
     FORGET_US,
@@ -67,8 +69,11 @@ from skill.intents import HEARD_SOMETHING as FALLBACK
 
 LEAVING = frozenset({STOP, CANCEL, NAVIGATE_HOME, PAUSE, FINISHED})
 # The care slot: requests for care are answered before anything else and never erase the place.
-CARE_INTENTS = frozenset({SAFETY, COUNSELLING})
+CARE_INTENTS = frozenset({SAFETY, DISTRESS, COUNSELLING})
 HOST_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
+# A repair's follow-ups (skill/rituals/repair.py), with their meaning anywhere else (see `_follow_up`).
+BREAK = "BreakIntent"
+KEEPS_HAPPENING = "KeepsHappeningIntent"
 
 # The rules, in order (see the module's docstring).
 LEAVE = "leave"
@@ -94,7 +99,7 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
         return CARE
     if asked == ASKED_RESUME and intent in (RESUME, NEXT):
         return ANSWER
-    if intent in (YES, NO) and asked in (ASKED_FORGET, ASKED_RENAME, ASKED_RESUME):
+    if intent in (YES, NO) and asked in (ASKED_FORGET, ASKED_RENAME, ASKED_RESUME, ASKED_PAUSE, ASKED_NAME):
         if asked == ASKED_FORGET:
             return ERASE if intent == YES else NOT_ERASED
         return ANSWER
@@ -177,7 +182,13 @@ def _pin_place(turn: Turn) -> None:
 
 
 def _care(turn: Turn, intent: str) -> Reply:
-    """A request for care: its own answer; the ritual in progress and the pending question are kept."""
+    """A request for care: its own answer; the ritual in progress and the pending question are kept.
+
+    Distress and a safety disclosure are skill.engine.care's (docs/CARE.md): they move and store nothing."""
+    if intent in (SAFETY, DISTRESS):
+        from skill.engine import care
+
+        return care.answer(turn, intent)
     kept = turn.household.in_progress
     ritual = registry()[intent]
     reply = ritual.start(turn.for_section(ritual.name))
@@ -196,6 +207,12 @@ def _answer(turn: Turn, intent: str) -> Reply:
         return forget.kept(turn.for_section(forget.SECTION))
     if asked == ASKED_RENAME:
         return names.rename_answered(turn.for_section(names.SECTION), intent == YES)
+    if asked == ASKED_NAME:
+        return names.confirm_answered(turn, intent == YES)
+    if asked == ASKED_PAUSE:
+        from skill.engine import care
+
+        return care.pause_answered(turn, intent == YES)
     found = in_progress(turn)  # the resume offer
     if found is None:
         return host.which_one(turn) if intent == YES else host.goodbye(turn)
@@ -227,6 +244,12 @@ def _started_by(intent: str) -> Ritual | None:
 
 def _on_purpose(turn: Turn, intent: str, chosen: Ritual | None = None) -> Reply | None:
     """What was asked for by name; None when it turned out to be talk (a "name" that is not one)."""
+    if intent in (SET_NAMES, MY_NAME):  # a disclosure Alexa put in a name slot ("my partner is violent") is care
+        from skill.engine import care
+
+        need = care.need_in_slots(turn, turn.slots.values())
+        if need is not None:
+            return care.answer(turn, need)
     if intent == SET_NAMES:
         return names.set_names(turn.for_section(names.SECTION), turn.slots.get("first"), turn.slots.get("second"))
     if intent == MY_NAME:  # "I'm Maya" links a recognised voice, and any question waiting is asked again
@@ -259,6 +282,8 @@ def _follow_up(turn: Turn, intent: str) -> Reply:
                 return ritual.resume(ritual_turn)
             if intent in ritual.follow_ups:
                 return ritual.proceed(ritual_turn, intent)
+        if intent == BREAK:  # "we need a break" in any other ritual: a pause, the place kept
+            return _answer_by_rule(turn, intent, LEAVE)
         # Anything else the ritual has no use for keeps its place, and says where they are.
         kept = place.keep_place(turn)
         if kept is not None:
@@ -268,6 +293,10 @@ def _follow_up(turn: Turn, intent: str) -> Reply:
         return _on_purpose(turn._replace(intent=intent), intent, starts) or host.fallback(turn)
     if intent == RESUME:
         return host.nothing_to_resume(turn)
+    if intent == BREAK:
+        return host.goodbye(turn)
+    if intent == KEEPS_HAPPENING:  # the same fight again, outside a repair: the counselling answer, as care
+        return _care(turn, "CounsellingIntent")
     if intent == YES:
         return host.which_one(turn)
     if intent == NO:
@@ -279,7 +308,7 @@ def _follow_up(turn: Turn, intent: str) -> Reply:
 def help_reply(turn: Turn) -> Reply:
     """Help for where they are: while names, a rename or forgetting waits, the menu's help and the question again;
     else the ritual's own help or its place (the resume offer again); otherwise the menu."""
-    if pending.kind(turn.session) in pending.HOLDING:
+    if pending.kind(turn.session) in (*pending.HOLDING, ASKED_PAUSE):  # the offer to pause after distress too
         return pending.after(host.help_reply(turn), turn)
     return host.ritual_help(turn) or place.keep_place(turn) or host.help_reply(turn)
 

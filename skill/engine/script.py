@@ -23,6 +23,8 @@ class Say(Record):
     text: str
     partner: int | None = None
     mark: str | None = None
+    # A phone number, spoken digit by digit the way Alexa reads numbers to dial (SSML say-as telephone).
+    telephone: bool = False
 
 
 class Pause(Record):
@@ -54,6 +56,17 @@ class View(Record):
     data: Mapping[str, Any] = _NO_DATA
 
 
+class Card(Record):
+    """Something to revisit in the Alexa app (a home card): tonight's question, the check-in's numbers.
+
+    Only a ritual that means to leave one sets it; a care or safety answer never does (skill/alexa/cards.py
+    drops one on those all the same), and a couple who said "no cards" never gets one.
+    """
+
+    title: str
+    text: str
+
+
 class Reply(Record):
     """One response: what to say, what to say if nobody answers, and whether the session ends.
 
@@ -69,6 +82,9 @@ class Reply(Record):
     # A permission scope to ask the couple for by voice after `speech`; Alexa asks the question itself
     # and answers later with the outcome (see Ritual `on_permission`), so such a reply has no reprompt.
     ask_permission: str | None
+    card: Card | None
+    # A ritual whose Alexa routine to offer after `speech` (skill/engine/routine_offer.py); Alexa asks itself.
+    offer_routine: str | None
     # What a screen shows with it (None: the screen decides from what is in progress; see View).
     view: View | None
 
@@ -79,6 +95,8 @@ class Reply(Record):
         end_session: bool = False,
         session: dict[str, Any] | None = None,
         ask_permission: str | None = None,
+        card: Card | None = None,
+        offer_routine: str | None = None,
         view: View | None = None,
     ) -> None:
         if ask_permission is not None:
@@ -86,7 +104,14 @@ class Reply(Record):
                 raise ValueError("a reply that asks for a permission hands the microphone to Alexa: no reprompt")
         elif not end_session and not reprompt:
             raise ValueError("a reply that keeps the session open needs a reprompt")
-        super().__init__(speech, reprompt, end_session, {} if session is None else session, ask_permission, view)
+        super().__init__(
+            speech, reprompt, end_session, {} if session is None else session, ask_permission, card, offer_routine, view
+        )
+
+    @property
+    def gives_a_helpline(self) -> bool:
+        """A care answer: it reads a number to call. Such a reply never leaves a card or plays over music."""
+        return any(isinstance(segment, Say) and segment.telephone for segment in (*self.speech, *self.reprompt))
 
 
 def host(text: str) -> Say:
@@ -95,3 +120,8 @@ def host(text: str) -> Say:
 
 def to_partner(partner: int, text: str, mark: str | None = None) -> Say:
     return Say(text, partner, mark)
+
+
+def phone_number(number: str) -> Say:
+    """A number to call, read by the host as a telephone number."""
+    return Say(number, None, telephone=True)

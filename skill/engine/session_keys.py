@@ -19,10 +19,13 @@ RENAME_TO = "rename_to"  # the names a rename would keep
 PENDING_NAME = "pending_name"  # the speaker's own name, given alone: the partner's is asked next
 PENDING_PARTNER = "pending_partner"  # the partner's name, given alone: the speaker's own is asked next
 PENDING_RITUAL = "pending_ritual"  # the ritual (intent and slots) asked for before introductions
+ASKED_PAUSE = "pause"  # after distress: "would you like to pause for now?" (skill.engine.care)
+ASKED_NAME = "confirm_name"  # a name said back at introductions: "Did I hear Deep?" (skill.engine.first_names)
+HEARD_NAMES = "heard_names"  # ...the two names as heard so far, and which of them are sure
 
 # Every key that belongs to the record, whatever its kind: carried together, so a question asked again
 # after help, "repeat" or a stray word can still be answered.
-RECORD_KEYS = (EXPECTING, RENAME_TO, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL, ASK_SECTION, ASK_LINE)
+RECORD_KEYS = (EXPECTING, RENAME_TO, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL, ASK_SECTION, ASK_LINE, HEARD_NAMES)
 
 # How many requests in a row were not understood: after two, the session closes gently (Alexa's guidance).
 MISSES = "misses"
@@ -40,3 +43,7 @@ JAR_PENDING = "jar_pending"
 # For "repeat": the last speech and reprompt, as sent (skill/alexa/conversation.py).
 LAST_SPEECH = "_last_speech"
 LAST_REPROMPT = "_last_reprompt"
+
+# What this session has been told once (kept for the rest of the session by the adapter, whatever replies next).
+TOLD = "told_"
+TOLD_PASS = "told_pass"  # tonight's question: how to pass a question, said once per session at deeper and deepest

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.script import Reply, Segment, View, host
+from skill.engine.script import Card, Reply, Segment, View, host
 from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
@@ -33,11 +33,13 @@ from skill.engine.trend import (
     weeks_apart,
 )
 from skill.engine.turn import Turn
-from skill.engine.turns import FOLLOW_UPS, PACED, PACES, WAITING, YES, Step, TurnTaking, pace_from_slot
-from skill.intents import CHECK_IN, HEARD_SOMETHING
+from skill.engine.turns import FOLLOW_UPS, NO, PACED, PACES, SKIP, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.household import Household
+from skill.intents import CHECK_IN, DONE
 from skill.intents import CHECK_IN_HISTORY as HISTORY
 from skill.intents import CHECK_IN_REMINDER as REMINDER
 from skill.intents import HUG as HUG_INTENT
+from skill.rituals.roadblock import check_in_answer, check_in_question
 
 NAME = "check_in"
 
@@ -91,17 +93,45 @@ def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = 
     if change is None:
         return []
     since_words = turn.line(since or ("since_last_week" if change.weeks == 1 else "since_last_time"))
-    first, second = change.deltas
+    # A move of one point, week to week, is not news: it is spoken of as holding steady, and not at all for both.
+    first, second = (0 if abs(delta) <= 1 else delta for delta in change.deltas)
+    if first == second == 0 and any(change.deltas):
+        return []
     if first == second:
         kind = "up" if first > 0 else "down" if first < 0 else "same"
         return [turn.line(f"trend_both_{kind}", count=_number(turn, abs(first)), since=since_words)]
     lines: list[str] = []
-    for partner, delta in enumerate(change.deltas):
+    for partner, delta in enumerate((first, second)):
         kind = "up" if delta > 0 else "down" if delta < 0 else "same"
         key_name = f"trend_one_{kind}" if partner == 0 else f"trend_also_{kind}"
         values = {"name": turn.name(partner), "count": _number(turn, abs(delta)), "since": since_words}
         lines.append(turn.line(key_name, **values))
     return lines
+
+
+def next_weekday(household: Household, today: date) -> int | None:
+    """The weekday (0 Monday) of the next check-in: their weekly reminder's day, else a week after the last one
+    (today, once that week has passed); None before a first check-in. A look only, for the Echo Show widget."""
+    state = household.peek_ritual(NAME)
+    if not isinstance(state, dict):
+        return None
+    reminder = state.get("reminder")
+    if isinstance(reminder, dict) and isinstance(reminder.get("day"), int) and 0 <= reminder["day"] <= 6:
+        return int(reminder["day"])
+    try:
+        last = date.fromisoformat(str(state.get("last")))
+    except ValueError:
+        return None
+    return max(last + timedelta(days=7), today).weekday()
+
+
+def _card(turn: Turn, given: list[int | None], moved: list[str]) -> Card:
+    """This week's numbers and how they moved, to see again in the Alexa app (never after a care answer)."""
+    numbers = [
+        turn.line("card_number", name=turn.name(partner), rating=rating if rating is not None else turn.line("card_skipped"))
+        for partner, rating in enumerate(given)
+    ]
+    return Card(turn.line("card_title"), "\n".join([*numbers, *moved]))
 
 
 def _month(turn: Turn, weeks: dict[str, Ratings], key: str) -> list[str]:
@@ -119,9 +149,10 @@ def _shown(weeks: dict[str, Ratings], trend: list[str], month: list[str]) -> Vie
 
 
 def _care(turn: Turn, ratings: tuple[int | None, int | None]) -> list[Segment]:
-    """A very low rating, or two far apart: acknowledged gently, a small next step, a counsellor as a tune-up.
+    """After a hard week, one acknowledgement (the offer follows it): a very low rating, or two far apart.
 
-    A skipped number (None) is neither low nor far from the other.
+    A gap of `far_apart` or more is named even when a number is also low; a skipped number (None) is neither low
+    nor far from the other. Nothing else is said with it: no counts, trend or reminder (see `_finish`).
     """
     settings = turn.section.settings
     low = [rating is not None and rating <= int(settings["low_rating"]) for rating in ratings]
@@ -129,14 +160,22 @@ def _care(turn: Turn, ratings: tuple[int | None, int | None]) -> list[Segment]:
     apart = first is not None and second is not None and abs(first - second) >= int(settings["far_apart"])
     if not any(low) and not apart:
         return []
-    key = "care_low_both" if all(low) else "care_low" if any(low) else "care_apart"
-    lines: list[Segment] = [host(turn.line(key)), host(turn.line("care_step"))]
-    # Said again only after a few weeks: a couple in a hard stretch should not hear it as a refrain.
+    if all(low):
+        key = "care_low_both"
+    elif any(low):
+        key = "care_low_apart" if apart else "care_low"
+    else:
+        key = "care_apart"
+    return [host(turn.line(key))]
+
+
+def _counsellor(turn: Turn) -> list[Segment]:
+    """A counsellor as a tune-up, once the couple has answered the offer after a hard week; not again for weeks."""
     since = _days_since(turn, "care_on")
-    if since is None or since >= int(settings["counsellor_every_days"]):
-        lines.append(host(turn.line("care_counsellor")))
-        _state(turn)["care_on"] = turn.now.date().isoformat()
-    return lines
+    if since is not None and since < int(turn.section.settings["counsellor_every_days"]):
+        return []
+    _state(turn)["care_on"] = turn.now.date().isoformat()
+    return [host(turn.line("care_counsellor"))]
 
 
 def _partial(turn: Turn) -> dict[str, list[int | None]]:
@@ -212,7 +251,7 @@ class CheckIn(TurnTaking):
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         line = self._say(turn, state, step, step.key)
         if step.key == "rating_first":
-            return [host(turn.line("rating_intro")), line]
+            return [host(turn.line("rating_intro")), *check_in_question(turn), line]
         return [line]
 
     def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
@@ -229,9 +268,7 @@ class CheckIn(TurnTaking):
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = turn.progress()
         if isinstance(state, dict) and state.get("step") == CARE:
-            if intent == HEARD_SOMETHING:  # a stray word is not a no: the offer again
-                return self._care_offer(turn, [])
-            return self._care_answer(turn, intent)
+            return self._care_answer(turn, intent)  # a stray word is not a no: the offer again, once
         if not _valid_progress(state):
             return self._begin(turn)
         assert state is not None
@@ -341,30 +378,29 @@ class CheckIn(TurnTaking):
         else:
             durable.pop("partial", None)
         durable.update(count=count, last=turn.local_now.date().isoformat())
+        care = _care(turn, (given[0], given[1]))
+        if care:  # a hard week: one acknowledgement and one offer, nothing else (the chart shows the weeks)
+            turn.keep_progress({"step": CARE}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
+            return self._care_offer(turn, [*lead, *care])._replace(view=_shown(weeks, [], []))
         speech: list[Segment] = [*lead, host(turn.line("thanks_both"))]
-        care: list[Segment] = []
         trend: list[str] = []
         month: list[str] = []
         if week in weeks:
-            ratings: Ratings = weeks[week]
             trend, month = _trend(turn, weeks, week), _month(turn, weeks, week)
             speech += [host(line) for line in (*trend, *month)]
-            care = _care(turn, ratings)
+            change = change_since(weeks, week, within=int(turn.section.settings["compare_within_weeks"]))
+            speech += check_in_answer(turn, change.deltas if change is not None else None)
         else:
             speech.append(host(turn.line("less_to_go_on")))
-            care = _care(turn, (given[0], given[1]))
-        speech += care
-        speech += _tune_up(turn, count, bool(care))
+        card = _card(turn, given, [*trend, *month])
+        speech += _tune_up(turn, count, False)
         speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
         if count == 1 and not again_this_week and "reminder" not in durable:
             speech.append(host(turn.line("reminder_hint")))
         shown = _shown(weeks, trend, month)
-        if care:
-            turn.keep_progress({"step": CARE}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
-            return self._care_offer(turn, speech)._replace(view=shown)
         turn.end_progress()
         speech.append(host(turn.line("goodbye")))
-        return Reply(speech=tuple(speech), end_session=True, view=shown)
+        return Reply(speech=tuple(speech), end_session=True, view=shown, card=card)
 
     def _care_offer(self, turn: Turn, speech: list[Segment]) -> Reply:
         """Something to do together right now, and the microphone open for the answer."""
@@ -375,15 +411,33 @@ class CheckIn(TurnTaking):
         )
 
     def _care_answer(self, turn: Turn, intent: str) -> Reply:
-        """Yes: a long hug now. No (or anything else): a warm goodbye."""
-        turn.end_progress()
+        """Yes: a long hug now. No ("not now", "skip", "I'm done"): a warm goodbye, and a counsellor as a tune-up
+        when it is due. Anything else (a stray word) asks once more, then takes it as a no."""
         if intent == YES:
+            turn.end_progress()
             from skill.rituals.hug import RITUAL as HUG  # only here: the hug is offered after a hard week
 
             seconds = str(turn.section.settings["care_hug_seconds"])
             hug_turn = turn.for_section(HUG.name)._replace(slots={"seconds": seconds}, intent=HUG_INTENT)
             return HUG.start(hug_turn)
-        return Reply(speech=(host(turn.line("care_declined")),), end_session=True)
+        if intent not in (NO, SKIP, DONE):
+            asked_again = self.hold_on(turn)
+            if asked_again is not None:
+                return asked_again
+        turn.end_progress()
+        return Reply(speech=(host(turn.line("care_declined")), *_counsellor(turn)), end_session=True)
+
+    def hold_on(self, turn: Turn) -> Reply | None:
+        """ "Hold on", "wait" or a stray word at "would you like a long hug now?": the offer once more."""
+        state = turn.progress()
+        if not isinstance(state, dict) or state.get("step") != CARE or state.get("asked_again"):
+            return None
+        turn.keep_progress({"step": CARE, "asked_again": True}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
+        return Reply(
+            speech=(host(turn.line("care_offer_again")),),
+            reprompt=(host(turn.line("care_offer")),),
+            session={WAITING: CARE},
+        )
 
     # -- "how have we been doing?" -----------------------------------------------------------------
     def _history(self, turn: Turn) -> Reply:

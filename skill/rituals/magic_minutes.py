@@ -71,6 +71,9 @@ class MagicMinutes:
                 speech.append(host(turn.line("how_to_allow")))
         else:
             speech.append(host(turn.line("no_timer_failed")))
+        from skill.engine import routine_offer
+
+        routine_offer.count_run(turn, NAME)  # offered at the closing, when the timer hands the couple back
         names = {"name": turn.name(first), "other": turn.name(1 - first)}
         speech.append(to_partner(first, turn.line("opening", **names)))
         return Reply(speech=tuple(speech), end_session=True)

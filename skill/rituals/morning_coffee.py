@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from skill.engine.host import menu
-from skill.engine.script import Reply, host
+from skill.engine.script import Reply, Segment, host
 from skill.engine.turn import Turn
 from skill.engine.turns import Step, TurnTaking
 from skill.household import Household
@@ -84,6 +84,13 @@ class MorningCoffee(TurnTaking):
 
     def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
         state["prompts"] = choose_prompts(turn)
+
+    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
+        """The coffee is done: counted, and on the third one Alexa offers a routine that starts it (once)."""
+        from skill.engine import routine_offer
+
+        routine_offer.count_run(turn, NAME)
+        return routine_offer.after(turn, NAME, super()._close(turn, speech, state))
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         prompts = state.get("prompts")

@@ -60,6 +60,34 @@ def clean_question(raw: object, max_characters: int) -> tuple[str | None, str | 
     return text, None
 
 
+# A question in the first person ("What do you love most about me?") is for the other partner to answer, and the jar
+# asks each of them in turn: it is kept about each other, with tonight's question's name slot, so each hears it
+# with the other's name ("What do you love most about Sam?"), never in the wrong mouth.
+_FIRST_PERSON = (
+    (r"\bam I\b", "is {partner}"),
+    (r"\b(do|have) I\b", lambda m: {"do": "does", "have": "has"}[m.group(1).lower()] + " {partner}"),
+    (r"\bI'm\b", "{partner} is"),
+    (r"\bI've\b", "{partner} has"),
+    (r"\bI'd\b", "{partner} would"),
+    (r"\bI'll\b", "{partner} will"),
+    (r"\b(my|mine)\b", "{partner}'s"),
+    (r"\bmyself\b", "themselves"),
+    (r"\b(I|me)\b", "{partner}"),
+)
+
+
+def about_each_other(text: str) -> str:
+    """A first-person question rewritten about the other partner (the name slot `{partner}`); others unchanged."""
+    for pattern, replacement in _FIRST_PERSON:
+        text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+    return text
+
+
+def spoken_about_partner(turn: Turn, text: str) -> str:
+    """A kept question read aloud outside a turn (read back, listed): the name slot as "your partner"."""
+    return text.replace("{partner}", str(turn.section.settings["about_partner"]))
+
+
 def _same(a: str, b: str) -> bool:
     return re.sub(r"[\W_]+", " ", a.lower()).strip() == re.sub(r"[\W_]+", " ", b.lower()).strip()
 
@@ -159,14 +187,14 @@ class Jar:
         jar = read(turn.household)
         if text is None:
             return self._reply(turn, (host(turn.line("too_long" if problem == "too_long" else "how_to_add")),))
-        if any(_same(text, e.text) for e in jar.questions):
+        if any(_same(about_each_other(text), e.text) for e in jar.questions):
             return self._reply(turn, (host(turn.line("already")),))
         if len(jar.questions) >= int(settings["max_questions"]):
             return self._reply(turn, (host(turn.line("full", count=len(jar.questions))),))
         self._hold_place(turn, "add")
-        return self._reply(
-            turn, (host(turn.line("heard", question=text)),), reprompt="confirm_again", session={PENDING: text}
-        )
+        kept_as = about_each_other(text)
+        heard = turn.line("heard", question=text) if kept_as == text else turn.line("heard_about", question=spoken_about_partner(turn, kept_as))
+        return self._reply(turn, (host(heard),), reprompt="confirm_again", session={PENDING: text})
 
     def _keep(self, turn: Turn, state: dict[str, Any]) -> Reply:
         pending = turn.session.get(PENDING)
@@ -174,6 +202,7 @@ class Jar:
         text, _ = clean_question(pending, int(settings["max_characters"]))
         if text is None:
             return self._finish(turn, state, "lost")
+        text = about_each_other(text)
         jar = read(turn.household)
         if any(_same(text, e.text) for e in jar.questions):
             return self._finish(turn, state, "already")
@@ -200,7 +229,7 @@ class Jar:
         entries = read(turn.household).questions
         if not entries:
             return self._reply(turn, (host(turn.line("empty")),))
-        last = [e.text for e in entries[-int(turn.section.settings["list_last"]) :]][::-1]
+        last = [spoken_about_partner(turn, e.text) for e in entries[-int(turn.section.settings["list_last"]) :]][::-1]
         if len(entries) == 1:
             speech = (host(turn.line("count_one")), host(turn.line("only", questions=last[0])))
         else:

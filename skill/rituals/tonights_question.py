@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.digest import sha256_hex
-from skill.engine.script import Reply, Segment, View, host, to_partner
+from skill.engine.script import Card, Reply, Segment, View, host, to_partner
+from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.engine.turn import Turn
 from skill.engine.turns import (
     FOLLOW_UPS,
@@ -20,12 +21,14 @@ from skill.engine.turns import (
     PACED,
     PACES,
     RATING,
+    SKIP,
     TAKE_OUR_TIME,
     Step,
     TurnTaking,
     interrupted_at,
     pace_from_slot,
 )
+from skill.household import Household
 from skill.intents import ANOTHER_QUESTION as ANOTHER
 from skill.intents import DEEPER_QUESTION as DEEPER
 from skill.intents import HEARD_SOMETHING, NEXT, YES
@@ -45,6 +48,11 @@ PARTNER_SLOT = "{partner}"
 ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
 # A question from the couple's own jar is kept in the place as this prefix and the jar entry's id.
 JAR_PREFIX = "jar:"
+# A deck question tagged so can hurt a couple in crisis (grief, forgiveness, illness, "one year left"): it gets a
+# gentler lead-in, which also says it can be passed.
+TENDER = "tender"
+# Session key: this session has heard how to pass a question (said once per session, at deeper and deepest).
+PASS_TOLD = TOLD_PASS
 
 
 def _questions(turn: Turn) -> list[Mapping[str, Any]]:
@@ -56,6 +64,12 @@ def _question_text(turn: Turn, question_id: str) -> str | None:
     if question_id.startswith(JAR_PREFIX):
         return our_jar.text_of(turn.household, question_id[len(JAR_PREFIX) :])
     return next((str(q["text"]) for q in _questions(turn) if q["id"] == question_id), None)
+
+
+def _tags(turn: Turn, question_id: str) -> frozenset[str]:
+    found = next((q for q in _questions(turn) if q["id"] == question_id), None)
+    tags = found.get("tags") if found is not None else None
+    return frozenset(str(t) for t in tags) if isinstance(tags, list) else frozenset()
 
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
@@ -89,7 +103,8 @@ def deck_order(ids: list[str], seed: int, round_: int, after: str | None = None)
 
 
 def _state(turn: Turn) -> dict[str, Any]:
-    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor", "after"}}, "depth": last depth}.
+    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor", "after"}}, "depth": last depth,
+    "last": {"question": id, "on": "YYYY-MM-DD"} (the one asked last, for the widget)}.
 
     "after" is the question that closed the round before this one, so placing a draw never replays earlier rounds.
     """
@@ -141,6 +156,16 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
     deck["cursor"] += 1
     _state(turn)["depth"] = depth
     return question_id, renewed
+
+
+def last_asked(household: Household) -> tuple[str, str] | None:
+    """The question asked last (its id: a deck id, or the jar prefix and an entry id) and the day it was asked,
+    as the couple's clock read it; a look only (the Echo Show widget shows it until the day is over)."""
+    state = household.peek_ritual(NAME)
+    last = state.get("last") if isinstance(state, dict) else None
+    if not isinstance(last, dict) or not isinstance(last.get("question"), str) or not isinstance(last.get("on"), str):
+        return None
+    return last["question"], last["on"]
 
 
 def _depth_from_slot(turn: Turn) -> str | None:
@@ -213,7 +238,7 @@ class TonightsQuestion(TurnTaking):
             lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
-        return self._render(turn, state, lead)
+        return self._with_card(turn, state, self._render(turn, state, lead), "card_title_jar")
 
     def question_words(self, turn: Turn, state: dict[str, Any], partner: int) -> str | None:
         """The question of `state` as `partner` hears it (a name slot holds the other's name); None if it is gone."""
@@ -239,8 +264,11 @@ class TonightsQuestion(TurnTaking):
         pace = str(state["pace"])
         if intent == ANOTHER:
             return self._ask(turn, depth, pace=pace, ack="another")
+        if intent == SKIP and self._passing(turn, state):
+            return self._ask(turn, depth, pace=pace, ack="passed")
         if intent in (LIGHTER, DEEPER):
-            shifted = _shift(depth, -1 if intent == LIGHTER else 1)
+            # "A lighter one" is a light one, from any depth; "a deeper one" goes one step down.
+            shifted = DEPTHS[0] if intent == LIGHTER else _shift(depth, 1)
             if shifted == depth:
                 return self._ask(turn, depth, pace=pace, ack="already_lightest" if intent == LIGHTER else "already_deepest")
             return self._ask(turn, shifted, pace=pace, ack="lighter" if intent == LIGHTER else "deeper")
@@ -253,6 +281,13 @@ class TonightsQuestion(TurnTaking):
             # They interrupted the answers ("your turn" 20 s into Maya's): back to the turn that was playing.
             state.pop("step", None)
         return self._proceed(turn, state, intent)
+
+    def _passing(self, turn: Turn, state: dict[str, Any]) -> bool:
+        """ "Pass" while the question is theirs (answering, or its answers still playing) is a different question;
+        once both have answered, it ends the evening like a no."""
+        if state.get("step") != OFFER:
+            return True
+        return TURNS_WAITING in turn.session and interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
 
     def _at_offer(self, turn: Turn, state: dict[str, Any], intent: str, depth: str) -> Reply:
         """Both answered: yes or next for another, a change of pace for the next one, no for goodnight."""
@@ -315,14 +350,33 @@ class TonightsQuestion(TurnTaking):
             lead.append(host(turn.line("jar_waiting")))
         if renewed:
             lead.append(host(turn.line(f"deck_renewed_{depth}")))
-        if not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
+        told = bool(turn.session.get(PASS_TOLD))
+        if TENDER in _tags(turn, question_id):  # gentler, and it says the question can be passed
+            lead.append(host(turn.line("intro_tender")))
+            told = True
+        elif not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
             lead.append(host(turn.line(f"intro_{depth}")))
+        if depth != DEPTHS[0] and not told:
+            lead.append(host(turn.line("pass_hint")))
+            told = True
         pace = pace if pace in PACES else PACED
         if announce_pace:
             lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": question_id, "depth": depth}
-        return self._render(turn, state, lead)
+        reply = self._with_card(turn, state, self._render(turn, state, lead), "card_title")
+        if told and not reply.end_session:
+            reply = reply._replace(session={**reply.session, PASS_TOLD: True})
+        return reply
+
+    def _with_card(self, turn: Turn, state: dict[str, Any], reply: Reply, title: str) -> Reply:
+        """The question on a card in the Alexa app, as the first to answer hears it, to come back to later."""
+        words = self.question_words(turn, state, int(state["first"]))
+        if words is None:
+            return reply
+        # Tonight's question, remembered with the day it was asked: the Echo Show widget shows it until tomorrow.
+        _state(turn)["last"] = {"question": str(state["question"]), "on": turn.known_local_now.date().isoformat()}
+        return reply._replace(card=Card(turn.line(title), words))
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
         """Both have answered: would they like another?"""
@@ -331,7 +385,9 @@ class TonightsQuestion(TurnTaking):
 
     def _offer(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
         state = {**state, "step": OFFER}
-        speech = [*lead, host(turn.line("offer_jar" if _jar_unheard(turn) else "offer"))]
+        depth = state.get("depth") if state.get("depth") in DEPTHS[1:] else None
+        key = "offer_jar" if _jar_unheard(turn) else f"offer_{depth}" if depth else "offer"  # never "a good one" after grief
+        speech = [*lead, host(turn.line(key))]
         return self._wait(turn, state, OFFER, speech, (host(turn.line("offer_again")),))
 
     def _goodnight(self, turn: Turn) -> Reply:

@@ -33,6 +33,8 @@ def _breaks(seconds: float) -> list[str]:
 
 def _segment_ssml(segment: Segment, voices: tuple[str, str], sounds: Sounds) -> list[str]:
     match segment:
+        case Say(text=text, partner=None, telephone=True):
+            return [f'<say-as interpret-as="telephone">{escape(text)}</say-as>']
         case Say(text=text, partner=None):
             return [escape(text)]
         case Say(text=text, partner=int(partner)):

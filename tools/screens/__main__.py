@@ -31,6 +31,9 @@ VIEWPORTS = {
     "round": {"width": 480, "height": 480, "shape": "round", "mode": "hub"},
     "tv": {"width": 960, "height": 540, "shape": "rectangle", "mode": "tv"},
 }
+# The Echo Show widget is drawn in a medium widget's slot (WIDGET_M), not full screen.
+WIDGET_VIEWPORTS = {"medium": {"width": 400, "height": 400, "shape": "rectangle", "mode": "hub"}}
+WIDGET_PACKAGE = ROOT / "skill-package" / "widgets" / "OurRitualsWidget" / "presentations" / "default.tpl"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
@@ -120,8 +123,28 @@ def collect() -> dict[str, tuple[dict[str, Any], int]]:
     evening.intent("CheckInIntent", one_shot=True)  # hands-free: both turns, then the first number is asked
     evening.intent("RatingIntent", rating="8")
     shots["history"] = (_screen(evening.intent("RatingIntent", rating="9")), 0)
+    shots.update(_widget_shots(store, key, evening))
     shutil.rmtree(folder, ignore_errors=True)
     return shots
+
+
+def _widget_shots(store: Any, key: str, evening: Evening) -> dict[str, tuple[dict[str, Any], int]]:
+    """The widget as the couple's data store holds it after this evening (a question, their jar, the check-in day),
+    and as it shows before the skill has pushed anything (its package's own data)."""
+    from skill.content import load_content
+    from skill.engine.widget import view
+    from skill.household import Household
+
+    evening.intent("AddToJarIntent", one_shot=True, question="what made you proud of us this year")
+    evening.intent("AMAZON.YesIntent")
+    evening.intent("TonightsQuestionIntent", one_shot=True, depth="light")
+    household = Household.from_document(store.load(key).document)
+    package = json.loads(WIDGET_PACKAGE.read_text(encoding="utf-8"))
+    pushed = view(household, load_content("en-US"), NOW.date())
+    return {
+        "widget": ({"document": package["document"], "datasources": package["datasources"], "globals": {"ourRituals": pushed}}, 0),
+        "widget-new": ({"document": package["document"], "datasources": package["datasources"], "globals": {"ourRituals": {}}}, 0),
+    }
 
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
@@ -129,7 +152,7 @@ html, body {{ margin: 0; padding: 0; overflow: hidden; font-family: "DejaVu Sans
 #screen {{ position: relative; overflow: hidden; }}
 #screen > div {{ width: 100%; height: 100%; }}
 </style></head><body><div id="screen"></div><script>{lite}</script><script>
-renderApl({document}, {datasources}, {viewport}, {elapsed});
+renderApl({document}, {datasources}, {viewport}, {elapsed}, {globals});
 </script></body></html>"""
 
 
@@ -147,11 +170,11 @@ def shoot(shots: dict[str, tuple[dict[str, Any], int]], out: Path) -> list[Path]
     written = []
     with tempfile.TemporaryDirectory(prefix="our-rituals-chromium-") as work:
         for name, (shot, elapsed) in shots.items():
-            for label, viewport in VIEWPORTS.items():
+            for label, viewport in (WIDGET_VIEWPORTS if name.startswith("widget") else VIEWPORTS).items():
                 page = Path(work) / f"{name}-{label}.html"
                 page.write_text(
                     PAGE.format(lite=lite, document=json.dumps(shot["document"]), datasources=json.dumps(shot["datasources"]),
-                                viewport=json.dumps(viewport), elapsed=elapsed),
+                                viewport=json.dumps(viewport), elapsed=elapsed, globals=json.dumps(shot.get("globals", {}))),
                     encoding="utf-8",
                 )  # fmt: skip
                 png = out / f"{name}-{label}.png"

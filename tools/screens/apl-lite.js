@@ -57,12 +57,13 @@ function dimension(value, viewport) {
 }
 
 class Renderer {
-  constructor(doc, datasources, viewport, elapsedTime) {
+  constructor(doc, datasources, viewport, elapsedTime, globals) {
     this.doc = doc;
     this.viewport = viewport;
     this.graphics = doc.graphics || {};
     const parameters = (doc.mainTemplate.parameters || []);
-    this.root = {viewport, elapsedTime, Math};
+    // `globals`: what an extension binds by name (a widget's data store object), as the device would.
+    this.root = Object.assign({viewport, elapsedTime, Math}, globals || {});
     for (const p of parameters) this.root[p] = datasources;
   }
 
@@ -265,10 +266,10 @@ class Renderer {
   }
 }
 
-window.renderApl = function (doc, datasources, viewport, elapsedTime) {
+window.renderApl = function (doc, datasources, viewport, elapsedTime, globals) {
   const target = document.getElementById("screen");
   target.style.width = `${viewport.width}px`;
   target.style.height = `${viewport.height}px`;
   if (viewport.shape === "round") target.style.borderRadius = "50%";
-  new Renderer(doc, datasources, viewport, elapsedTime).render(target);
+  new Renderer(doc, datasources, viewport, elapsedTime, globals).render(target);
 };

@@ -42,9 +42,15 @@ function heard(ssml) {
   return out.join("\n");
 }
 
+function spoken(r) {
+  // outputSpeech, or the same speech said over a sound bed (an APL for audio directive, skill/alexa/sound_bed.py).
+  const bed = (r.directives || []).find((d) => d.type === "Alexa.Presentation.APLA.RenderDocument");
+  return bed ? ((bed.datasources || {}).bed || {}).ssml || "" : (r.outputSpeech || {}).ssml || "";
+}
+
 function playSeconds(response) {
   // Roughly how long the answer plays (words, pauses, sounds), so the clock moves on as at a real Echo.
-  const ssml = (((response || {}).response || {}).outputSpeech || {}).ssml || "";
+  const ssml = spoken((response || {}).response || {});
   let seconds = ssml.replace(/<[^>]+>/g, " ").split(/\s+/).filter(Boolean).length / 2.5;
   for (const m of ssml.matchAll(/<break time="([\d.]+)(ms|s)"/g)) seconds += parseFloat(m[1]) / (m[2] === "ms" ? 1000 : 1);
   seconds += (ssml.match(/<audio /g) || []).length * 2;
@@ -54,7 +60,7 @@ function playSeconds(response) {
 function describe(step, response) {
   if (!response) return `> ${step}\n  (no response)`;
   const r = response.response || {};
-  const lines = [`> ${step}`, heard((r.outputSpeech || {}).ssml)];
+  const lines = [`> ${step}`, heard(spoken(r))];
   const reprompt = ((r.reprompt || {}).outputSpeech || {}).ssml;
   if (reprompt) lines.push("  reprompt:\n" + heard(reprompt).replace(/^/gm, "  "));
   lines.push(r.shouldEndSession === true ? "  [session ends]" : r.shouldEndSession === false ? "  [mic open]" : "  [shouldEndSession unset]");

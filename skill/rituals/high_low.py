@@ -1,0 +1,20 @@
+"""High and low: one minute, each partner's best and hardest moment of the day; the smallest talking ritual."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skill.engine.turn import Turn
+from skill.engine.turns import Step, TurnTaking
+
+
+class HighLow(TurnTaking):
+    name = "high_low"
+    intents = frozenset({"HighLowIntent"})
+
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        seconds = float(turn.section.settings["turn_seconds"])
+        return [Step("high_low", 0, seconds, part=0, cue=True), Step("high_low", 1, seconds, part=0)]
+
+
+RITUAL = HighLow()

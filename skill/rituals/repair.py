@@ -1,0 +1,83 @@
+"""Repair after a fight: a few slow breaths, then turns in the two voices, about ten minutes in all.
+
+Each partner says what happened for them (the impact, not the intent) and the other says back what they
+heard; each names one thing they are sorry for; together they choose one thing to do differently this week.
+It never asks who was right. Started only by voice ("help us make up", "we had a fight"): it is on no menu
+and never suggested, because nobody should be offered a repair they did not ask for.
+
+Either partner can stop at any point: "we need a break" keeps the place for `keep_hours` (8) and ends the
+session, so "continue" picks up at the same turn. "It keeps happening" names couples counselling as a
+tune-up, in the counselling answer's own words, once per repair; said again, it is acknowledged only.
+Nothing said is stored: the place in progress (who went first, which turn, the pace, whether counselling
+was named) is all, and it is gone when the repair ends or its time runs out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skill.engine.script import Reply, Segment, host
+from skill.engine.turn import Turn
+from skill.engine.turns import FOLLOW_UPS, WAITING, Step, TurnTaking, interrupted_at
+from skill.rituals.breathe import breath_cues
+
+NAME = "repair"
+BREAK = "BreakIntent"
+KEEPS_HAPPENING = "KeepsHappeningIntent"
+COUNSELLING = "counselling"
+COUNSELLED = "counselling_named"  # in the run's state: counselling was named once this repair
+
+
+class Repair(TurnTaking):
+    name = NAME
+    intents = frozenset({"RepairIntent"})
+    follow_ups = FOLLOW_UPS | {BREAK, KEEPS_HAPPENING}
+
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        seconds = {key: float(value) for key, value in turn.section.settings["seconds"].items()}
+        steps = []
+        for part, speaker in enumerate((0, 1)):  # each is heard, and heard back, before anyone apologises
+            steps.append(Step("impact", speaker, seconds["impact"], part=part, cue=True))
+            steps.append(Step("listen_back", 1 - speaker, seconds["listen_back"], part=part, cue=True))
+        steps.append(Step("sorry", 0, seconds["sorry"], part=2, cue=True))
+        steps.append(Step("sorry", 1, seconds["sorry"], part=2, cue=True))
+        steps.append(Step("differently", None, seconds["differently"], part=3, cue=True))
+        return steps
+
+    def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
+        breaths = int(turn.section.settings["opening_breaths"])
+        if breaths <= 0:
+            return []
+        return [host(turn.line("breathe_intro", count=breaths)), *breath_cues(turn, state["first"], breaths)]
+
+    def proceed(self, turn: Turn, intent: str) -> Reply:
+        state = self._state(turn)
+        if state is not None and intent == BREAK:
+            return self._pause(turn, state, [host(turn.line("break_taken"))])
+        if state is not None and intent == KEEPS_HAPPENING:
+            return self._keeps_happening(turn, state)
+        return super().proceed(turn, intent)
+
+    def _keeps_happening(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        """Counselling named once a repair, as a tune-up, in the counselling answer's words; then their place."""
+        if state.get(COUNSELLED):
+            return self._pause(turn, state, [host(turn.line("keeps_happening_again")), host(turn.line("back_to_it"))])
+        state[COUNSELLED] = True
+        care = turn.for_section(COUNSELLING)
+        said = [host(turn.line("keeps_happening")), host(care.line("what_it_is")), host(care.line("where"))]
+        return self._pause(turn, state, [*said, host(turn.line("back_to_it"))])
+
+    def _pause(self, turn: Turn, state: dict[str, Any], speech: list[Segment]) -> Reply:
+        """The place kept (renewed for the full keep time from now) and the session ended.
+
+        Said while a paced stretch was still playing, the place is the turn they were in, not the one after it.
+        """
+        playing = interrupted_at(turn.now.timestamp(), state.get("stretch")) if WAITING in turn.session else None
+        if playing is not None:
+            state["cursor"] = int(state["stretch"]["from"]) + playing
+        state.pop("stretch", None)
+        turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
+        return Reply(speech=tuple(speech), end_session=True)
+
+
+RITUAL = Repair()

@@ -1,0 +1,87 @@
+"""Is our ritual working? A monthly review: which rituals the couple used this calendar month, read from what is
+already stored (the check-in's weeks, the stress map's ratings, morning coffee's runs, the Sunday share's notes,
+the monthly look ahead's days), then three questions in turns: are we doing it, does it still fit, what changes.
+
+It stores nothing of its own beyond the place while in progress.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from skill.engine.script import Segment, host
+from skill.engine.trend import week_monday
+from skill.engine.turn import Turn
+from skill.engine.turns import Step, TurnTaking
+from skill.rituals import monthly
+
+NAME = "ritual_review"
+
+
+def _days_in(household: Any, ritual: str, list_key: str, date_key: str | None) -> list[str]:
+    """Days found in one ritual's stored list: the entries themselves, or one field of each."""
+    state = household.peek_ritual(ritual)  # read only: not written again
+    entries = state.get(list_key) if isinstance(state, dict) else None
+    if not isinstance(entries, list):
+        return []
+    if date_key is None:
+        return [e for e in entries if isinstance(e, str)]
+    return [str(e[date_key]) for e in entries if isinstance(e, dict) and isinstance(e.get(date_key), str)]
+
+
+def used_this_month(turn: Turn) -> list[tuple[str, int]]:
+    """(ritual, how many times) for each ritual with a dated trace in this calendar month, in menu order."""
+    today = turn.local_now.date()
+
+    def this_month(day: str) -> bool:
+        try:
+            seen = date.fromisoformat(day[:10])
+        except ValueError:
+            return False
+        return (seen.year, seen.month) == (today.year, today.month)
+
+    household = turn.household
+    check_in = household.peek_ritual("check_in")
+    weeks = check_in.get("weeks") if isinstance(check_in, dict) else None
+    mondays = [week_monday(key) for key in weeks] if isinstance(weeks, dict) else []
+    traces = {
+        "check_in": [m.isoformat() for m in mondays if m is not None],
+        "stress_map": sorted(set(_days_in(household, "stress_map", "ratings", "date"))),
+        "morning_coffee": _days_in(household, "morning_coffee", "recent", "date"),
+        "sunday_share": _days_in(household, "sunday_share", "kept", "on"),
+        "monthly": monthly.runs(household),
+    }
+    used = [(name, sum(1 for day in days if this_month(day))) for name, days in traces.items()]
+    return [(name, count) for name, count in used if count]
+
+
+class RitualReview(TurnTaking):
+    name = NAME
+    intents = frozenset({"RitualReviewIntent"})
+
+    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        seconds = {key: float(value) for key, value in turn.section.settings["seconds"].items()}
+        return [
+            Step("doing", 0, seconds["doing"], part=0, cue=True),
+            Step("doing", 1, seconds["doing"], part=0, cue=True),
+            Step("fit", 1, seconds["fit"], part=1, cue=True),
+            Step("fit", 0, seconds["fit"], part=1, cue=True),
+            Step("change", None, seconds["change"], part=2),
+        ]
+
+    def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
+        """What they used this month, by the names the menu gives them ("our weekly check-in, twice")."""
+        used = used_this_month(turn)
+        if not used:
+            return [host(turn.line("used_none"))]
+        menu = turn.content.section("host").settings.get("menu", {})
+        said = []
+        for name, count in used:
+            words = str(menu.get(name, turn.content.section(name).settings.get("title", name)))
+            key = "used_once" if count == 1 else "used_twice" if count == 2 else "used_times"
+            said.append(turn.line(key, ritual=words, count=count))
+        return [host(f"{turn.line('used_intro')} {'; '.join(said)},"), host(turn.line("used_more"))]
+
+
+RITUAL = RitualReview()

@@ -1,0 +1,172 @@
+"""Our roadblock: the couple names what is most in their way now, from a short list read out or in their
+own words; the skill offers one ritual that fits it, and at each later weekly check-in asks "closer than
+last week?" against it (the check-in's numbers answer it).
+
+Only which listed roadblock they chose is stored, with the day, under household.rituals["roadblock"]:
+{"chosen": "stress", "on": "YYYY-MM-DD"}. Their own words are never kept (they choose nothing stored).
+It is asked at check-ins for `ask_for_weeks` weeks after it was chosen, then left to rest.
+While choosing, and while the offer waits for a yes, the place is kept for a few minutes only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from skill.engine.ritual import ritual_named
+from skill.engine.script import Reply, Segment, host
+from skill.engine.turn import Turn
+from skill.engine.turns import WAITING
+
+NAME = "roadblock"
+INTENT = "RoadblockIntent"
+SLOT, SLOT_TYPE = "roadblock", "ROADBLOCK"
+YES, NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
+HEARD_SOMETHING = "AMAZON.FallbackIntent"
+CHOOSING, OFFERED = "choosing", "offered"
+OLD_HURTS = "old_hurts"
+
+
+def chosen(turn: Turn) -> tuple[str, date] | None:
+    """The listed roadblock chosen last and the day, if any and still sound."""
+    stored = turn.household.peek_ritual(NAME)  # read at every check-in: looked at, not opened
+    if not isinstance(stored, dict) or not isinstance(stored.get("chosen"), str):
+        return None
+    try:
+        on = date.fromisoformat(str(stored.get("on")))
+    except ValueError:
+        return None
+    return (stored["chosen"], on) if _spoken(turn, stored["chosen"]) else None
+
+
+def _spoken(turn: Turn, roadblock_id: str) -> str | None:
+    """The words for a listed roadblock ("no time"), from the content's slot type."""
+    for value in turn.content.section(NAME).data.get("slot_types", {}).get(SLOT_TYPE, []):
+        if value["id"] == roadblock_id:
+            return str(value["value"])
+    return None
+
+
+# -- at the weekly check-in ---------------------------------------------------------------------------
+def _asked_at_check_in(turn: Turn) -> str | None:
+    """The roadblock to ask about at a check-in today: chosen on an earlier day, within `ask_for_weeks`."""
+    found = chosen(turn)
+    if found is None:
+        return None
+    roadblock, on = found
+    weeks = int(turn.content.section(NAME).settings["ask_for_weeks"])
+    today = turn.local_now.date()
+    if not on < today <= on + timedelta(weeks=weeks):
+        return None
+    return _spoken(turn, roadblock)
+
+
+def check_in_question(turn: Turn) -> list[Segment]:
+    """Before the check-in's numbers: "since you named stress, do you feel closer than last week?"."""
+    words = _asked_at_check_in(turn)
+    if words is None:
+        return []
+    return [host(turn.for_section(NAME).line("check_in_question", roadblock=words))]
+
+
+def check_in_answer(turn: Turn, deltas: tuple[int, int] | None) -> list[Segment]:
+    """After the numbers: closer, the same or further than last week (`deltas`: each partner's change since the
+    check-in before, None when there was none recently), against the roadblock they named."""
+    words = _asked_at_check_in(turn)
+    if words is None:
+        return []
+    section = turn.for_section(NAME)
+    if deltas is None:
+        return [host(section.line("first_measure"))]
+    change = sum(deltas)
+    key = "closer" if change > 0 else "further" if change < 0 else "same"
+    return [host(section.line(key, roadblock=words))]
+
+
+# -- naming it ----------------------------------------------------------------------------------------
+class Roadblock:
+    name = NAME
+    intents = frozenset({INTENT})
+    follow_ups = frozenset({YES, NO, HEARD_SOMETHING})
+
+    def start(self, turn: Turn) -> Reply:
+        picked = turn.slot_value_id(SLOT, SLOT_TYPE)
+        if picked is not None:
+            return self._chosen(turn, picked)
+        if turn.slots.get(SLOT):  # their own words, which Alexa could not match to one of ours: not kept
+            return self._own_words(turn)
+        return self._ask(turn, "ask")
+
+    def proceed(self, turn: Turn, intent: str) -> Reply:
+        state = turn.progress() or {}
+        if state.get("step") == OFFERED and isinstance(state.get("ritual"), str):
+            if intent == YES:
+                return self._start_offered(turn, state["ritual"])
+            if intent == NO:
+                turn.end_progress()
+                return Reply(speech=(host(turn.line("declined")),), end_session=True)
+            return self._offer(turn, state["ritual"], [], key="offer_again")
+        if intent == HEARD_SOMETHING:  # while choosing: words we have no roadblock for are their own words
+            return self._own_words(turn)
+        return self._ask(turn, "ask_again")
+
+    def resume(self, turn: Turn) -> Reply:
+        state = turn.progress() or {}
+        if state.get("step") == OFFERED and isinstance(state.get("ritual"), str):
+            return self._offer(turn, state["ritual"], [], key="offer_again")
+        return self._ask(turn, "ask_again")
+
+    def help(self, turn: Turn) -> Reply:
+        return self.resume(turn)
+
+    def repeat(self, turn: Turn) -> Reply:
+        return self.resume(turn)
+
+    def place_kept(self, turn: Turn) -> bool:
+        """Stopping while choosing or at the offer leaves nothing to come back to."""
+        return False
+
+    # -- the steps ----------------------------------------------------------------------------------
+    def _ask(self, turn: Turn, key: str) -> Reply:
+        self._keep(turn, {"step": CHOOSING})
+        return Reply(
+            speech=(host(turn.line(key)),),
+            reprompt=(host(turn.line("ask_again" if key == "ask" else "ask")),),
+            session={WAITING: CHOOSING},
+        )
+
+    def _chosen(self, turn: Turn, roadblock: str) -> Reply:
+        words = _spoken(turn, roadblock) or roadblock
+        turn.household.rituals[NAME] = {"chosen": roadblock, "on": turn.local_now.date().isoformat()}
+        lead: list[Segment] = [host(turn.line("chosen", roadblock=words)), host(turn.line("remembered"))]
+        if roadblock == OLD_HURTS:
+            lead.append(host(turn.line("old_hurts_care")))
+        fits = str(turn.section.settings["fits"][roadblock])
+        return self._offer(turn, fits, lead)
+
+    def _own_words(self, turn: Turn) -> Reply:
+        """Named in their own words: nothing kept, and the ritual that suits most roadblocks offered."""
+        return self._offer(turn, str(turn.section.settings["fits"]["talking"]), [host(turn.line("own_words"))])
+
+    def _offer(self, turn: Turn, ritual: str, lead: list[Segment], *, key: str = "offer") -> Reply:
+        title = str(turn.content.section(ritual).settings.get("title", ritual))
+        self._keep(turn, {"step": OFFERED, "ritual": ritual})
+        return Reply(
+            speech=(*lead, host(turn.line(key, ritual=title))),
+            reprompt=(host(turn.line("offer_again", ritual=title)),),
+            session={WAITING: OFFERED},
+        )
+
+    def _start_offered(self, turn: Turn, name: str) -> Reply:
+        turn.end_progress()
+        ritual = ritual_named(name)
+        if ritual is None:
+            return Reply(speech=(host(turn.line("declined")),), end_session=True)
+        intent = next(iter(sorted(ritual.intents)))
+        return ritual.start(turn.for_section(ritual.name)._replace(intent=intent, slots={}))
+
+    def _keep(self, turn: Turn, state: dict[str, Any]) -> None:
+        turn.keep_progress(state, hours=float(turn.section.settings["choosing_minutes"]) / 60)
+
+
+RITUAL = Roadblock()

@@ -1,0 +1,294 @@
+"""The Sunday share: each partner leaves the other one appreciation in the week, and on the share day the
+skill plays each to the other, in the giver's voice and with the giver's name.
+
+Like the jar (skill/rituals/our_jar.py), these are words a couple asked the skill to keep, so it keeps only
+those: read back first and kept after a yes (until then they travel in the session, never in the store), one
+waiting per giver (a new one replaces it), at most `max_characters` plain characters. Each is kept for the
+couple's keep time (default `keep_weeks`, 8; "keep our Sunday shares for four weeks") and then deleted:
+every note carries its own `expires_at`, and Household.drop_expired_progress drops it at the first request
+after that moment. "Hear Maya's Sunday share again" replays what was shared; "delete Maya's Sunday share"
+or "delete our Sunday share" deletes after a yes, and so does "forget us".
+
+Stored as household.rituals["sunday_share"] = {"kept": [{"giver": 0|1, "text": str, "on": "YYYY-MM-DD",
+"played_on": "YYYY-MM-DD" or None, "expires_at": epoch seconds}], "keep_weeks": int (only when chosen)}.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from skill.engine.host import menu
+from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.turn import Turn
+
+NAME = "sunday_share"
+PLAY, ADD, FROM, HEAR, DELETE, KEEP = (
+    "SundayShareIntent", "AddShareIntent", "ShareFromIntent", "HearShareIntent", "DeleteShareIntent", "ShareKeepIntent"
+)  # fmt: skip
+YES, NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
+HEARD_SOMETHING = "AMAZON.FallbackIntent"
+NOTE_SLOT, GIVER_SLOT, WEEKS_SLOT = "question", "giver", "weeks"
+KEPT = "kept"  # the list Household.drop_expired_progress prunes by each entry's expires_at
+PENDING = "share_pending"  # session only: the words waiting for their yes
+ASKING_FROM, CONFIRMING, DELETING = "from", "confirm", "delete"
+WEEK_SECONDS = 7 * 24 * 3600
+# The shorter wording a question is asked again with, in the reprompt.
+_ASKED_AGAIN = {
+    "ask_from": "ask_from_again",
+    "not_one_of_you": "ask_from_again",
+    "ask_delete": "ask_delete_again",
+    "ask_delete_all": "ask_delete_again",
+    "heard": "confirm_again",
+}
+
+_UNWANTED = re.compile(r"[^\w\s'’,.?!;:-]")
+
+
+def clean_note(raw: object, max_characters: int) -> tuple[str | None, str | None]:
+    """(the note fit to keep and read aloud, None) or (None, "empty" or "too_long"); plain words only."""
+    if not isinstance(raw, str):
+        return None, "empty"
+    text = " ".join(_UNWANTED.sub(" ", raw.replace("’", "'")).split()).strip(" ,;:-")
+    if not re.search(r"[^\W\d_]", text):
+        return None, "empty"
+    if len(text) > max_characters:
+        return None, "too_long"
+    text = text[0].upper() + text[1:]
+    return (text if text[-1] in ".?!" else text + "."), None
+
+
+def _share(turn: Turn) -> dict[str, Any]:
+    """The stored share, repaired if damaged (an unusable note is dropped, never spoken)."""
+    state = turn.household.rituals.get(NAME)
+    state = state if isinstance(state, dict) else {}
+    notes = state.get(KEPT)
+    state[KEPT] = [
+        n
+        for n in (notes if isinstance(notes, list) else [])
+        if isinstance(n, dict)
+        and n.get("giver") in (0, 1)
+        and isinstance(n.get("text"), str)
+        and n["text"].strip()
+        and isinstance(n.get("expires_at"), int)
+        and n["expires_at"] > turn.now.timestamp()
+    ]
+    return state
+
+
+def keep_weeks(turn: Turn) -> int:
+    chosen = (turn.household.peek_ritual(NAME) or {}).get("keep_weeks")
+    settings = turn.content.section(NAME).settings
+    low, high = int(settings["min_keep_weeks"]), int(settings["max_keep_weeks"])
+    return chosen if isinstance(chosen, int) and low <= chosen <= high else int(settings["keep_weeks"])
+
+
+class SundayShare:
+    name = NAME
+    intents = frozenset({PLAY, ADD, HEAR, DELETE, KEEP})
+    follow_ups = frozenset({FROM, YES, NO, HEARD_SOMETHING})
+
+    def start(self, turn: Turn) -> Reply:
+        if turn.intent == ADD:
+            return self._heard(turn)
+        if turn.intent == HEAR:
+            return self._hear_again(turn)
+        if turn.intent == DELETE:
+            return self._ask_delete(turn)
+        if turn.intent == KEEP:
+            return self._keep_time(turn)
+        return self._play(turn)
+
+    def proceed(self, turn: Turn, intent: str) -> Reply:
+        state = turn.progress() or {}
+        step = state.get("step")
+        if step == DELETING:
+            if intent == YES:
+                return self._delete(turn, state)
+            if intent == NO:
+                return self._finish(turn, state, [host(turn.line("not_deleted"))])
+            return self.resume(turn)
+        if step == ASKING_FROM and intent == FROM:
+            return self._from(turn, state)
+        if step == CONFIRMING and intent == YES:
+            return self._keep(turn, state)
+        if step == CONFIRMING and intent == NO:
+            return self._finish(turn, state, [host(turn.line("let_go"))])
+        return self.resume(turn)
+
+    def resume(self, turn: Turn) -> Reply:
+        state = turn.progress() or {}
+        pending = turn.session.get(PENDING)
+        step = state.get("step")
+        if step == DELETING:
+            return self._ask(turn, "ask_delete_again")
+        if step == ASKING_FROM and isinstance(pending, str):
+            return self._ask(turn, "ask_from_again", pending)
+        if step == CONFIRMING and isinstance(pending, str):
+            return self._ask(turn, "confirm_again", pending)
+        return self._finish(turn, state, [host(turn.line("lost"))])
+
+    def help(self, turn: Turn) -> Reply:
+        return self.resume(turn)
+
+    def repeat(self, turn: Turn) -> Reply:
+        return self.resume(turn)
+
+    def place_kept(self, turn: Turn) -> bool:
+        """Stopping half-way through adding or deleting leaves nothing to come back to."""
+        return False
+
+    # -- adding: read back, then kept only after a yes ----------------------------------------------
+    def _heard(self, turn: Turn) -> Reply:
+        text, problem = clean_note(turn.slots.get(NOTE_SLOT), int(turn.section.settings["max_characters"]))
+        if text is None:
+            return self._done(turn, [host(turn.line("too_long" if problem == "too_long" else "how_to_add"))])
+        giver = turn.household.partner_speaking(turn.speaker)
+        if giver is None:
+            self._hold(turn, {"step": ASKING_FROM})
+            return self._ask(turn, "ask_from", text)
+        return self._read_back(turn, giver, text)
+
+    def _from(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        pending = turn.session.get(PENDING)
+        if not isinstance(pending, str):
+            return self._finish(turn, state, [host(turn.line("lost"))])
+        giver = self._named(turn)
+        if giver is None:
+            return self._ask(turn, "not_one_of_you", pending)
+        return self._read_back(turn, giver, pending)
+
+    def _read_back(self, turn: Turn, giver: int, text: str) -> Reply:
+        self._hold(turn, {"step": CONFIRMING, "giver": giver})
+        return self._ask(turn, "heard", text, name=turn.name(giver), other=turn.name(1 - giver), question=text)
+
+    def _keep(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        text, _ = clean_note(turn.session.get(PENDING), int(turn.section.settings["max_characters"]))
+        giver = state.get("giver")
+        if text is None or giver not in (0, 1):
+            return self._finish(turn, state, [host(turn.line("lost"))])
+        share = _share(turn)
+        waiting = [n for n in share[KEPT] if n["giver"] == giver and n.get("played_on") is None]
+        share[KEPT] = [n for n in share[KEPT] if n not in waiting]
+        expires = int(turn.now.timestamp()) + keep_weeks(turn) * WEEK_SECONDS
+        on = turn.local_now.date().isoformat()
+        share[KEPT].append({"giver": giver, "text": text, "on": on, "played_on": None, "expires_at": expires})
+        turn.household.rituals[NAME] = share
+        names = {"name": turn.name(int(giver)), "other": turn.name(1 - int(giver))}
+        return self._finish(turn, state, [host(turn.line("replaced" if waiting else "kept", **names))])
+
+    # -- the share day ------------------------------------------------------------------------------
+    def _play(self, turn: Turn) -> Reply:
+        share = _share(turn)
+        waiting = [n for n in share[KEPT] if n.get("played_on") is None]
+        today = turn.local_now.date()
+        if today.weekday() != int(turn.section.settings["share_day"]):
+            if not waiting:
+                return self._done(turn, [host(turn.line("not_yet_none"))])
+            return self._done(turn, [host(turn.line("not_yet", count=len(waiting)))])
+        if not waiting:
+            return self._done(turn, [host(turn.line("nothing_this_week"))])
+        speech: list[Segment] = [host(turn.line("share_intro" if len(waiting) > 1 else "share_one_intro"))]
+        for note in sorted(waiting, key=lambda n: n["giver"]):
+            speech.extend(self._spoken(turn, note))
+            note["played_on"] = today.isoformat()
+        turn.household.rituals[NAME] = share
+        speech.append(host(turn.line("share_close")))
+        return Reply(speech=tuple(speech), end_session=True)
+
+    def _spoken(self, turn: Turn, note: dict[str, Any]) -> list[Segment]:
+        """Who it is for and from (the host), then the note itself in the giver's voice."""
+        giver = int(note["giver"])
+        lead = turn.line("for_you", name=turn.name(giver), other=turn.name(1 - giver))
+        return [host(lead), to_partner(giver, str(note["text"]))]
+
+    # -- hearing again, deleting, keep time ----------------------------------------------------------
+    def _hear_again(self, turn: Turn) -> Reply:
+        share = _share(turn)
+        giver = self._named(turn)
+        shared = [n for n in share[KEPT] if n.get("played_on") is not None and giver in (None, n["giver"])]
+        if not shared:
+            waiting = [n for n in share[KEPT] if giver in (None, n["giver"])]
+            if waiting:  # not played yet: it stays a surprise until the share day
+                return self._done(turn, [host(turn.line("waiting_for_sunday", name=turn.name(waiting[0]["giver"])))])
+            key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
+            return self._done(turn, [host(turn.line(key, **values))])
+        speech: list[Segment] = [host(turn.line("again_intro"))]
+        for note in shared:
+            speech.extend(self._spoken(turn, note))
+        return self._done(turn, speech)
+
+    def _ask_delete(self, turn: Turn) -> Reply:
+        giver = self._named(turn)
+        share = _share(turn)
+        if not any(giver in (None, n["giver"]) for n in share[KEPT]):
+            key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
+            return self._done(turn, [host(turn.line(key, **values))])
+        self._hold(turn, {"step": DELETING, "giver": giver})
+        if giver is None:
+            return self._ask(turn, "ask_delete_all")
+        return self._ask(turn, "ask_delete", name=turn.name(giver))
+
+    def _delete(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        share = _share(turn)
+        giver = state.get("giver")
+        share[KEPT] = [n for n in share[KEPT] if giver is not None and n["giver"] != giver]
+        turn.household.rituals[NAME] = share
+        return self._finish(turn, state, [host(turn.line("deleted"))])
+
+    def _keep_time(self, turn: Turn) -> Reply:
+        asked = turn.number_slot(WEEKS_SLOT)
+        if asked is None:
+            return self._done(turn, [host(turn.line("keep_ask"))])
+        settings = turn.section.settings
+        low, high = int(settings["min_keep_weeks"]), int(settings["max_keep_weeks"])
+        weeks = min(max(asked, low), high)
+        before = keep_weeks(turn)
+        share = _share(turn)
+        for note in share[KEPT]:  # the new keep time counts from the moment each note was kept
+            note["expires_at"] += (weeks - before) * WEEK_SECONDS
+        share[KEPT] = [n for n in share[KEPT] if n["expires_at"] > turn.now.timestamp()]
+        share["keep_weeks"] = weeks
+        turn.household.rituals[NAME] = share
+        return self._done(turn, [host(turn.line("keep_set" if weeks == asked else "keep_range", count=weeks))])
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _named(self, turn: Turn) -> int | None:
+        """The partner named in the `giver` slot ("from Maya", "Maya's share"), if one of theirs."""
+        said = turn.slots.get(GIVER_SLOT)
+        if not isinstance(said, str):
+            return None
+        wanted = said.strip().lower()
+        return next((index for index, name in enumerate(turn.household.names) if name.lower() == wanted), None)
+
+    def _hold(self, turn: Turn, state: dict[str, Any]) -> None:
+        """Wait for an answer; a ritual they were in the middle of is put back afterwards."""
+        previous = turn.household.in_progress if turn.active_ritual() not in (None, NAME) else None
+        if turn.active_ritual() == NAME:
+            previous = (turn.progress() or {}).get("was")
+        turn.keep_progress({**state, "was": previous}, hours=float(turn.section.settings["confirm_hours"]))
+
+    def _ask(self, turn: Turn, key: str, pending: str | None = None, **values: Any) -> Reply:
+        """A question that waits for its answer; the words waiting for their yes ride in the session."""
+        return Reply(
+            speech=(host(turn.line(key, **values)),),
+            reprompt=(host(turn.line(_ASKED_AGAIN.get(key, key))),),
+            session={PENDING: pending} if pending is not None else {},
+        )
+
+    def _finish(self, turn: Turn, state: dict[str, Any], speech: list[Segment]) -> Reply:
+        previous = state.get("was")
+        turn.end_progress()
+        if isinstance(previous, dict) and isinstance(previous.get("expires_at"), int) and previous["expires_at"] > turn.now.timestamp():
+            turn.household.in_progress = previous
+        return self._done(turn, speech)
+
+    def _done(self, turn: Turn, speech: list[Segment]) -> Reply:
+        examples = menu(turn)
+        return Reply(
+            speech=(*speech, host(turn.line("next", examples=examples))),
+            reprompt=(host(turn.host_line("offer_again", examples=examples)),),
+        )
+
+
+RITUAL = SundayShare()
