@@ -59,12 +59,16 @@ def test_a_jar_yes_on_the_kitchen_echo_is_not_taken_by_tonights_question_on_the_
     assert said_one_of(said, "kept_one"), said.text
     assert [q["text"] for q in stored(kitchen)["rituals"]["our_jar"]["questions"]] == ["What made you laugh today?"]
     assert stored(bedroom)["in_progress"] == place, "the bedroom's question keeps its place"
-    assert not said_one_of(said, "back_to", ritual="tonight's question"), "the kitchen is not sent into the bedroom's ritual"
+    assert not said_one_of(said, "back_to", ritual="tonight's question"), (
+        "the kitchen is not sent into the bedroom's ritual"
+    )
 
     # The bedroom's next turn is still tonight's question's: its "yes" to "another one?" is a new question.
     said = bedroom.intent("AMAZON.YesIntent")
     after = stored(bedroom)["in_progress"]
-    assert after["ritual"] == "tonights_question" and after["state"]["question"] != place["state"]["question"], said.text
+    assert after["ritual"] == "tonights_question" and after["state"]["question"] != place["state"]["question"], (
+        said.text
+    )
     assert len(stored(kitchen)["rituals"]["our_jar"]["questions"]) == 1
 
 
