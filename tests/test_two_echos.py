@@ -99,3 +99,18 @@ def test_a_rename_yes_on_one_echo_is_its_own_while_the_other_is_in_a_ritual(send
     bedroom.intent("AMAZON.YesIntent")
     assert stored(bedroom)["in_progress"]["ritual"] == "tonights_question"
     assert stored(bedroom)["names"] == ["Ana", "Leo"]
+
+
+def test_a_jar_yes_on_the_kitchen_echo_never_answers_the_bedrooms_empty_the_jar(send, stored) -> None:
+    kitchen, bedroom = echos(send)
+    kitchen.intent("AddToJarIntent", question="what made you laugh today")
+    kitchen.intent("AMAZON.YesIntent")
+    kitchen.intent("AddToJarIntent", question="where shall we go in spring")
+    bedroom.intent("EmptyJarIntent")  # "empty our jar": asked back first, on the bedroom Echo
+    place = stored(bedroom)["in_progress"]
+    assert place["state"]["step"] == "empty"
+
+    said = kitchen.intent("AMAZON.YesIntent")
+    assert said_one_of(said, "kept", count=2), said.text
+    assert len(stored(kitchen)["rituals"]["our_jar"]["questions"]) == 2, "kept, not emptied"
+    assert stored(bedroom)["in_progress"] == place, "the bedroom's question still waits for its own answer"
