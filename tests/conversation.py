@@ -197,6 +197,8 @@ class Couple:
     # clock moves only when a test moves it (`later`), and a request at the same second follows the answer.
     kitchen_clock: bool = False
     answer_started: datetime = START
+    # Which Echo the couple is talking to (context.System.device.deviceId): a household may have several.
+    device_id: str = "amzn1.ask.device.KITCHEN"
 
     # -- time and sessions ---------------------------------------------------------------
     def later(self, **delta: float) -> Couple:
@@ -214,7 +216,7 @@ class Couple:
         system: dict[str, Any] = {
             "application": {"applicationId": SKILL_ID},
             "user": {"userId": self.user_id},
-            "device": {"deviceId": "amzn1.ask.device.KITCHEN", "supportedInterfaces": {}},
+            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
             "apiEndpoint": self.api_endpoint,
             "apiAccessToken": "test-token",
         }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Mapping
 from functools import cache
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from skill import intents
 from skill.engine.script import Reply
@@ -90,6 +91,33 @@ class AsksOwnQuestions(Protocol):
     name: str
 
     def ask_own(self, turn: Turn, entry_id: str) -> Reply: ...
+
+
+@runtime_checkable
+class AsksInSession(Protocol):
+    """A ritual whose yes/no question is carried in the asking session (the jar's "shall I keep it?").
+
+    The session is one Echo's, the kept place the household's: the yes or no said to the Echo that asked goes
+    to this question, whatever another Echo of the household has started since (skill.engine.router, rule 3).
+    """
+
+    name: str
+    # The session key the question travels under while it waits.
+    session_question: str
+
+    def answer_asked(self, turn: Turn, intent: str) -> Reply:
+        """The yes or no to the question this session carries; the place of another ritual is left as it is."""
+        ...
+
+
+def asked_in_session(session: Mapping[str, Any] | None) -> AsksInSession | None:
+    """The ritual whose question this session carries, waiting for a yes or no; None when none does."""
+    if not session:
+        return None
+    for ritual in registry().values():
+        if isinstance(ritual, AsksInSession) and session.get(ritual.session_question) is not None:
+            return ritual
+    return None
 
 
 def asker_of_own_questions() -> AsksOwnQuestions:

@@ -13,6 +13,10 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
    owner answers it; to the launch's "would you like to continue?", "continue" and "next" are a yes. A yes to "shall I forget everything?" is **erase**, which the adapter carries out (it
    is the one answer that needs the store), then `forget.forgotten`; a no is **not erased**, answered
    without reading or writing the household (`forget.kept`), so that a no changes nothing stored.
+   A yes or no while a ritual's question asked in this session waits (the jar's "shall I keep it?",
+   `ritual.AsksInSession`) is that ritual's (**answer asked**): the session is this Echo's, while the ritual in
+   progress is the household's, so a ritual the household's other Echo started since never takes it, and keeps
+   its place.
 4. **forget us** (or "forget me"): the question that asks it (needs nothing stored: the adapter answers without the household).
 5. **repeat**: while a question waits, the last thing said, word for word, the question with it (the adapter
    keeps it); else the ritual's current prompt; else the last thing said.
@@ -39,7 +43,15 @@ from typing import Any
 
 from skill.engine import forget, host, names, pending, place
 from skill.engine.menu import note_tried
-from skill.engine.ritual import AsksPermission, Ritual, SteppedRitual, follow_up_intents, in_progress, registry
+from skill.engine.ritual import (
+    AsksPermission,
+    Ritual,
+    SteppedRitual,
+    asked_in_session,
+    follow_up_intents,
+    in_progress,
+    registry,
+)
 from skill.engine.script import Reply
 from skill.engine.session_keys import ASKED_FORGET, ASKED_NAME, ASKED_PAUSE, ASKED_RENAME, ASKED_RESUME, MISSES
 from skill.engine.turn import Turn
@@ -81,6 +93,7 @@ CARE = "care"
 ERASE = "erase"
 NOT_ERASED = "not_erased"
 ANSWER = "answer"
+ANSWER_ASKED = "answer_asked"
 ASK_FORGET = "forget_us"
 AGAIN = "repeat"
 HELPING = "help"
@@ -103,6 +116,8 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
         if asked == ASKED_FORGET:
             return ERASE if intent == YES else NOT_ERASED
         return ANSWER
+    if intent in (YES, NO) and asked is None and asked_in_session(session) is not None:
+        return ANSWER_ASKED
     if intent in (FORGET_US, FORGET_ME):
         return ASK_FORGET
     if intent == REPEAT:
@@ -139,6 +154,8 @@ def _answer_by_rule(turn: Turn, intent: str, chosen: str) -> Reply:
         return forget.not_noted(turn.for_section(forget.SECTION))
     if chosen in (ANSWER, NOT_ERASED):
         return _answer(turn, intent)
+    if chosen == ANSWER_ASKED:
+        return _answer_asked(turn, intent)
     if chosen == ASK_FORGET:
         return forget.ask(turn.for_section(forget.SECTION))
     if chosen == AGAIN:
@@ -224,6 +241,14 @@ def _answer(turn: Turn, intent: str) -> Reply:
     if isinstance(ritual, SteppedRitual):
         return ritual.resume(ritual_turn)
     return place.keep_place(turn) or host.nothing_to_resume(turn)
+
+
+def _answer_asked(turn: Turn, intent: str) -> Reply:
+    """A yes or no to a ritual's question this session asked, whichever ritual holds the household's place."""
+    asker = asked_in_session(turn.session)
+    if asker is None:  # `rule` chose this only with a question waiting
+        return off_script(turn)
+    return asker.answer_asked(turn.for_section(asker.name), intent)
 
 
 def _set_aside(turn: Turn, starting: Ritual) -> None:

@@ -151,6 +151,8 @@ class Jar:
     intents = frozenset({ADD, DRAW, LIST, EMPTY})
     # A stray word (Alexa's fallback) while a yes or no is awaited: the question again, nothing decided.
     follow_ups = frozenset({YES, NO, HEARD_SOMETHING})
+    # "Shall I keep it?" travels in the asking Echo's session: its yes or no is this question's (AsksInSession).
+    session_question = PENDING
 
     def start(self, turn: Turn) -> Reply:
         if turn.intent == DRAW:
@@ -170,6 +172,15 @@ class Jar:
         if intent == NO:
             return self._finish(turn, state, "let_go")
         return self._keep(turn, state)
+
+    def answer_asked(self, turn: Turn, intent: str) -> Reply:
+        """A yes or no to "shall I keep it?" said to the Echo that asked. Its place ends only when the jar's add
+        holds it; a ritual another Echo started since (or that Echo's "empty the jar?") keeps its place."""
+        state = turn.progress()
+        own = state if state is not None and state.get("step") == "add" else None
+        if intent == NO:
+            return self._finish(turn, own, "let_go")
+        return self._keep(turn, own)
 
     def resume(self, turn: Turn) -> Reply:
         state = turn.progress() or {}
@@ -196,7 +207,7 @@ class Jar:
         heard = turn.line("heard", question=text) if kept_as == text else turn.line("heard_about", question=spoken_about_partner(turn, kept_as))
         return self._reply(turn, (host(heard),), reprompt="confirm_again", session={PENDING: text})
 
-    def _keep(self, turn: Turn, state: dict[str, Any]) -> Reply:
+    def _keep(self, turn: Turn, state: dict[str, Any] | None) -> Reply:
         pending = turn.session.get(PENDING)
         settings = turn.section.settings
         text, _ = clean_question(pending, int(settings["max_characters"]))
@@ -256,9 +267,11 @@ class Jar:
             previous = (turn.progress() or {}).get("was")
         turn.keep_progress({"step": step, "was": previous}, hours=float(turn.section.settings["confirm_hours"]))
 
-    def _finish(self, turn: Turn, state: dict[str, Any], key: str, **values: Any) -> Reply:
-        previous = state.get("was")
-        turn.end_progress()
+    def _finish(self, turn: Turn, state: dict[str, Any] | None, key: str, **values: Any) -> Reply:
+        """The last word of an add or an empty; `state` None: the jar holds no place here, so none is ended."""
+        previous = state.get("was") if state is not None else None
+        if state is not None:
+            turn.end_progress()
         speech: list[Segment] = [host(turn.line(key, **values))]
         if isinstance(previous, dict) and isinstance(previous.get("expires_at"), int) and previous["expires_at"] > turn.now.timestamp():
             turn.household.in_progress = previous
