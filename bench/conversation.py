@@ -49,11 +49,15 @@ def new_couple(send: Send, *, now: datetime | None = None) -> OfflineCouple:
 
 
 def rituals() -> list[tuple[str, str, frozenset[str]]]:
-    """(name, starting intent, follow-up intents) of every ritual registered when the benchmark runs."""
+    """(name, starting intent, follow-up intents) of every ritual registered when the benchmark runs, in the order
+    the host's menu offers them (the rituals a couple meets first), then the rest by name."""
+    from skill.content import load_content
     from skill.engine.ritual import SteppedRitual, rituals_in_menu_order
 
+    menu = list(load_content("en-US").section("host").settings["menu"])
+    ordered = sorted(rituals_in_menu_order(), key=lambda r: (menu.index(r.name) if r.name in menu else len(menu), r.name))
     found = []
-    for ritual in rituals_in_menu_order():
+    for ritual in ordered:
         follow_ups = ritual.follow_ups if isinstance(ritual, SteppedRitual) else frozenset()
         # The plainest intent starts it ("CheckInIntent", not "CheckInHistoryIntent").
         found.append((ritual.name, min(sorted(ritual.intents), key=len), frozenset(follow_ups)))

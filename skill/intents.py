@@ -41,6 +41,9 @@ KEEP_TIME = "KeepTimeIntent"
 
 # -- one ritual's, named elsewhere too -----------------------------------------------------------------------------
 HUG = "HugIntent"  # the check-in offers a long hug after a hard week
+ROADBLOCK = "RoadblockIntent"  # the roadblock named from its list, or asked about
+BREAK = "BreakIntent"  # "we need a break": in a repair its own pause, elsewhere a pause
+KEEPS_HAPPENING = "KeepsHappeningIntent"  # "it keeps happening": counselling, once, in the care layer's words
 MORNING_GREETING = "MorningGreetingIntent"  # "good morning": morning coffee, but only in the morning
 COUNSELLING = "CounsellingIntent"
 CHECK_IN = "CheckInIntent"

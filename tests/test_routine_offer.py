@@ -84,7 +84,8 @@ def test_the_third_morning_coffee_offers_a_routine_once(surface: str, request: A
         },
     }
     assert "shouldEndSession" not in third.response and "reprompt" not in third.response, "Alexa takes the turn"
-    assert stored(couple)["rituals"]["preferences"]["routines"]["morning_coffee"] == {"runs": 3, "offer": "offered"}
+    kept = stored(couple)["rituals"]["preferences"]["routines"]["morning_coffee"]
+    assert kept["runs"] == 3 and kept["offer"] == "offered" and set(kept) == {"runs", "last", "offer"}
     said = answer(couple, "204", "REJECTED_BY_CUSTOMER")
     assert said.text in ROUTINES.lines.variants("declined") and said.ends_session
     assert stored(couple)["rituals"]["preferences"]["routines"]["morning_coffee"]["offer"] == "declined"
@@ -138,3 +139,13 @@ def test_the_third_bedtime_offers_its_routine_when_the_timer_hands_back(couple: 
     assert offers(closing)[0]["input"]["automation"]["operations"]["serial"][0]["operation"]["payload"]["connectionRequest"]["uri"] == (
         f"connection://{SKILL_ID}.MagicMinutes/1?provider={SKILL_ID}"
     )
+
+
+def test_a_coffee_heard_again_the_same_morning_is_not_another_one(couple: Couple, stored) -> None:
+    """A "repeat" while the coffee plays, or a second coffee that morning, is the same habit: days are counted."""
+    couple.meet("Maya", "Sam")
+    coffee(couple)
+    couple.later(hours=1).intent("MorningCoffeeIntent", one_shot=True)
+    assert stored(couple)["rituals"]["preferences"]["routines"]["morning_coffee"]["runs"] == 1
+    coffee(couple)
+    assert stored(couple)["rituals"]["preferences"]["routines"]["morning_coffee"]["runs"] == 2

@@ -33,8 +33,29 @@ def read(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# Interfaces Amazon documents for the manifest that ask-smapi-model 1.24.0's spec does not list yet (its
+# interface enum and its extension URIs lag the documentation). Each is held to its documented shape here, and the
+# rest of the manifest to the spec.
+DOCUMENTED_LATER = {
+    # developer.amazon.com/docs/alexa/custom-skills/implement-canfulfillintentrequest-for-name-free-interaction.html
+    "CAN_FULFILL_INTENT_REQUEST": {"type": "CAN_FULFILL_INTENT_REQUEST"},
+    # developer.amazon.com/docs/alexa/alexa-presentation-language/apl-datastore-interface.html
+    "ALEXA_DATA_STORE": {"type": "ALEXA_DATA_STORE"},
+    # the "APL Data Store Extension" page of Amazon's APL documentation (the widget docs point to it)
+    "ALEXA_EXTENSION": {
+        "type": "ALEXA_EXTENSION",
+        "requestedExtensions": [{"uri": "alexaext:datastore:10"}],
+        "autoInitializedExtensions": [{"uri": "alexaext:datastore:10"}],
+    },
+}
+
+
 def test_the_manifest_ask_deploy_uploads_passes_smapis_schema(project: Path) -> None:
     manifest = read(project / "skill-package" / "skill.json")
+    interfaces = manifest["manifest"]["apis"]["custom"]["interfaces"]
+    later = [interface for interface in interfaces if interface["type"] in DOCUMENTED_LATER]
+    assert all(interface == DOCUMENTED_LATER[interface["type"]] for interface in later), "as Amazon documents them"
+    manifest["manifest"]["apis"]["custom"]["interfaces"] = [i for i in interfaces if i["type"] not in DOCUMENTED_LATER]
     assert problems(MANIFEST, manifest) == []
     assert sorted(manifest["manifest"]["publishingInformation"]["locales"]) == LOCALES
 

@@ -19,6 +19,8 @@ from skill.engine import host
 from skill.engine.script import Reply, Segment
 from skill.engine.session_keys import ASKED_NAME, HEARD_NAMES, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL
 from skill.engine.turn import Turn
+from skill.engine.words import sample_words
+from skill.engine.words import words as _words
 
 SECTION = "names"
 EXPECTING_CONFIRM = ASKED_NAME  # we said a name back ("Did I hear Deep?"): a yes or no answers us
@@ -30,8 +32,6 @@ Proceed = Callable[[Turn, "str | None", "str | None"], Reply]
 
 def judge(turn: Turn, raw: object) -> tuple[str, bool] | None:
     """(the name as it would be stored, whether the list vouches for it), or None when it cannot be a name."""
-    from skill.engine.names import _words, sample_words
-
     name = host.clean_name(raw)
     if name is None:
         return None

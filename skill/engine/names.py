@@ -9,8 +9,6 @@ asks to replace them, and the new names are said back and kept only after a yes.
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from typing import Any
 
 from skill.engine import first_names, host, place
@@ -18,34 +16,11 @@ from skill.engine.script import Reply, Segment
 from skill.engine.session_keys import ASKED_RENAME, EXPECTING, PENDING_RITUAL, RENAME_TO
 from skill.engine.turn import Turn
 from skill.engine.turns import TALKING
+from skill.engine.words import sample_words
+from skill.engine.words import words as _words
 
 SECTION = "names"
 EXPECTING_RENAME = ASKED_RENAME  # we said new names back and asked "shall I?": a yes or no answers us
-_SLOT = re.compile(r"\{\w+\}")
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-
-
-@cache
-def sample_words(locale: str) -> frozenset[str]:
-    """Every word of the locale's interaction model: its samples (slots left out) and its slot values.
-
-    Derived from the model the content generates, so a word added to any sample is never taken for a name.
-    Built on the first name checked, not at import: only naming needs it.
-    """
-    from skill.interaction_model import build_model
-
-    language_model = build_model(locale)["interactionModel"]["languageModel"]
-    texts: list[str] = []
-    for intent in language_model["intents"]:
-        texts.extend(_SLOT.sub(" ", sample) for sample in intent.get("samples", []))
-    for slot_type in language_model.get("types", []):
-        for value in slot_type["values"]:
-            texts.extend([value["name"]["value"], *value["name"].get("synonyms", [])])
-    return frozenset(word for text in texts for word in _words(text))
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold().replace("’", "'"))
 
 
 def plausible_name(turn: Turn, raw: object) -> str | None:

@@ -178,7 +178,7 @@ def _module_names() -> tuple[str, ...]:
 
 
 def rituals_in_menu_order() -> list[Ritual]:
-    """Each ritual once, by name (menu order is the host content's `menu` list, applied by the host)."""
+    """Each ritual once, by name (the menu's own order is the host content's `menu` list, applied by the host)."""
     unique = {ritual.name: ritual for ritual in registry().values()}
     return [unique[name] for name in sorted(unique)]
 

@@ -56,6 +56,7 @@ from skill.engine.script import Reply
 from skill.engine.session_keys import ASKED_FORGET, ASKED_NAME, ASKED_PAUSE, ASKED_RENAME, ASKED_RESUME, MISSES
 from skill.engine.turn import Turn
 from skill.intents import (
+    BREAK,
     CANCEL,
     COUNSELLING,
     DISTRESS,
@@ -63,6 +64,7 @@ from skill.intents import (
     FORGET_ME,
     FORGET_US,
     HELP,
+    KEEPS_HAPPENING,
     MY_NAME,
     NAVIGATE_HOME,
     NEXT,
@@ -84,8 +86,6 @@ LEAVING = frozenset({STOP, CANCEL, NAVIGATE_HOME, PAUSE, FINISHED})
 CARE_INTENTS = frozenset({SAFETY, DISTRESS, COUNSELLING})
 HOST_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
 # A repair's follow-ups (skill/rituals/repair.py), with their meaning anywhere else (see `_follow_up`).
-BREAK = "BreakIntent"
-KEEPS_HAPPENING = "KeepsHappeningIntent"
 
 # The rules, in order (see the module's docstring).
 LEAVE = "leave"

@@ -4,7 +4,7 @@ routine-offer directive, skill/alexa/routines.py) and tells us the answer; a no 
 offers twice.
 
 Durable state under household.rituals["preferences"]["routines"]:
-    {"morning_coffee": {"runs": 3, "offer": "offered" | "accepted" | "declined"}, ...}
+    {"morning_coffee": {"runs": 3, "last": "2026-12-07", "offer": "offered" | "accepted" | "declined"}, ...}
 """
 
 from __future__ import annotations
@@ -32,12 +32,17 @@ def offerable(turn: Turn, ritual: str) -> bool:
 
 
 def count_run(turn: Turn, ritual: str) -> None:
-    """One more run of `ritual` (only those a routine could start are counted)."""
+    """One more day with a run of `ritual` (only those a routine could start are counted). A day counts once: the
+    same closing heard again (a "repeat" while the answer plays, or a second coffee that morning) is no new habit."""
     if not offerable(turn, ritual):
         return
     entry = _entry(turn, ritual)
+    today = turn.known_local_now.date().isoformat()  # no question to the Echo just to count
+    if entry.get("last") == today:
+        return
     runs = entry.get("runs")
     entry["runs"] = runs + 1 if isinstance(runs, int) and runs >= 0 else 1
+    entry["last"] = today
 
 
 def after(turn: Turn, ritual: str, reply: Reply) -> Reply:

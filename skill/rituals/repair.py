@@ -19,11 +19,10 @@ from typing import Any
 from skill.engine.script import Reply, Segment, host
 from skill.engine.turn import Turn
 from skill.engine.turns import FOLLOW_UPS, WAITING, Step, TurnTaking, interrupted_at
+from skill.intents import BREAK, KEEPS_HAPPENING
 from skill.rituals.breathe import breath_cues
 
 NAME = "repair"
-BREAK = "BreakIntent"
-KEEPS_HAPPENING = "KeepsHappeningIntent"
 COUNSELLING = "counselling"
 COUNSELLED = "counselling_named"  # in the run's state: counselling was named once this repair
 

@@ -17,12 +17,12 @@ from skill.engine.ritual import ritual_named
 from skill.engine.script import Reply, Segment, host
 from skill.engine.turn import Turn
 from skill.engine.turns import WAITING
+from skill.intents import HEARD_SOMETHING
+from skill.intents import ROADBLOCK as INTENT
 
 NAME = "roadblock"
-INTENT = "RoadblockIntent"
 SLOT, SLOT_TYPE = "roadblock", "ROADBLOCK"
 YES, NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 CHOOSING, OFFERED = "choosing", "offered"
 OLD_HURTS = "old_hurts"
 

@@ -21,13 +21,13 @@ from typing import Any
 from skill.engine.host import menu
 from skill.engine.script import Reply, Segment, host, to_partner
 from skill.engine.turn import Turn
+from skill.intents import HEARD_SOMETHING
 
 NAME = "sunday_share"
 PLAY, ADD, FROM, HEAR, DELETE, KEEP = (
     "SundayShareIntent", "AddShareIntent", "ShareFromIntent", "HearShareIntent", "DeleteShareIntent", "ShareKeepIntent"
 )  # fmt: skip
 YES, NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
-HEARD_SOMETHING = "AMAZON.FallbackIntent"
 NOTE_SLOT, GIVER_SLOT, WEEKS_SLOT = "question", "giver", "weeks"
 KEPT = "kept"  # the list Household.drop_expired_progress prunes by each entry's expires_at
 PENDING = "share_pending"  # session only: the words waiting for their yes
