@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ask_sdk_core.serialize import DefaultSerializer
 
 from skill import state
 from skill.content import load_content
@@ -214,16 +213,18 @@ def test_over_the_web_a_deferred_deletion_is_a_503_so_alexa_may_retry(web_client
 
 @pytest.fixture
 def deserializations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Counts the SDK's full deserializations of request envelopes (the expensive step)."""
-    seen: list[str] = []
-    real = DefaultSerializer.deserialize
+    """Counts the full deserializations of request envelopes (the expensive step), by the skill's own serializer."""
+    from skill.alexa.serializer import AlexaSerializer
 
-    def counted(self: DefaultSerializer, payload: str, obj_type: Any) -> Any:
+    seen: list[str] = []
+    real = AlexaSerializer.deserialize
+
+    def counted(self: AlexaSerializer, payload: str, obj_type: Any) -> Any:
         if getattr(obj_type, "__name__", "") == "RequestEnvelope":
             seen.append(obj_type.__name__)
         return real(self, payload, obj_type)
 
-    monkeypatch.setattr(DefaultSerializer, "deserialize", counted)
+    monkeypatch.setattr(AlexaSerializer, "deserialize", counted)
     return seen
 
 
