@@ -21,6 +21,7 @@ from skill.rituals import tonights_question
 from skill.state import Households
 from skill.store.sqlite import SQLiteStore
 from tests.conversation import Couple
+from tests.test_state import CountingStore
 
 NOW = 1_800_000_000
 
@@ -80,18 +81,12 @@ def test_a_request_that_touches_one_ritual_leaves_every_other_part_as_it_was_sto
 
 
 def test_opening_a_ritual_without_changing_it_writes_nothing(tmp_path: Path) -> None:
-    class CountingStore(SQLiteStore):
-        saves = 0
-
-        def save(self, *args, **kwargs) -> int:  # noqa: ANN002, ANN003
-            CountingStore.saves += 1
-            return super().save(*args, **kwargs)
-
-    households = Households(CountingStore(tmp_path / "s.db"))
+    store = CountingStore(tmp_path / "s.db")
+    households = Households(store)
     households.apply("k", NOW, lambda h: h.rituals.__setitem__("our_jar", {"questions": [{"id": "1", "text": "Why?" * 99}]}))
     households.apply("k", NOW, lambda h: len(h.rituals["our_jar"]["questions"]) + len(h.phrasing))
     households.apply("k", NOW, lambda h: h.in_progress)
-    assert CountingStore.saves == 1
+    assert store.saves == 1
 
 
 def test_the_wording_memory_is_indexes_of_a_few_bytes_and_bounded() -> None:

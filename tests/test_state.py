@@ -79,20 +79,24 @@ def test_a_change_is_reapplied_once_after_a_write_conflict(tmp_path: Path) -> No
     assert final.voices_swapped is True and final.next_first == 1, "both changes survive"
 
 
+class CountingStore(SQLiteStore):
+    """The embedded store, counting its writes."""
+
+    saves = 0
+
+    def save(self, *args, **kwargs) -> int:  # noqa: ANN002, ANN003
+        self.saves += 1
+        return super().save(*args, **kwargs)
+
+
 def test_nothing_is_written_when_nothing_changed(tmp_path: Path) -> None:
-    class CountingStore(SQLiteStore):
-        saves = 0
-
-        def save(self, *args, **kwargs) -> int:  # noqa: ANN002, ANN003
-            CountingStore.saves += 1
-            return super().save(*args, **kwargs)
-
-    households = Households(CountingStore(tmp_path / "s.db"))
+    store = CountingStore(tmp_path / "s.db")
+    households = Households(store)
     households.apply("k", NOW, lambda h: None)
-    assert CountingStore.saves == 0
+    assert store.saves == 0
     households.apply("k", NOW, lambda h: h.names.extend(["Maya", "Sam"]))
     households.apply("k", NOW, lambda h: h.names[0])  # reading changes nothing
-    assert CountingStore.saves == 1
+    assert store.saves == 1
 
 
 def test_two_echos_writing_at_once_lose_no_update(tmp_path: Path) -> None:
