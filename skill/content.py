@@ -185,7 +185,7 @@ def _section(locale: str, name: str, data: dict[str, Any]) -> Section:
 class _Sections(Mapping[str, Section]):
     """A locale's content files by name, each read, merged and validated the first time a request asks for it.
 
-    A request reads a few of them (a launch: the host's lines and menu, not the rituals' files or the
+    A request reads a few of them (a launch: the narrator's lines and menu, not the rituals' files or the
     question deck), so a cold start parses only those.
     """
 

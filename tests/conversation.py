@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from skill.content import load_content
-from skill.engine.turns import SPOKEN_CHARS_PER_SECOND
+from skill.engine.turn_taking import SPOKEN_CHARS_PER_SECOND
 from skill.speech.limits import check_response
 from skill.state import household_key
 
@@ -28,7 +28,7 @@ Send = Callable[[dict[str, Any]], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Line:
-    voice: str | None  # None: Alexa's own voice (the host)
+    voice: str | None  # None: Alexa's own voice (the narrator)
     text: str
 
 

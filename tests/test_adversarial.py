@@ -65,7 +65,7 @@ def test_a_change_that_cannot_land_is_told_to_the_couple_not_claimed(
     said = couple.intent("TonightsQuestionIntent", one_shot=True)
     monkeypatch.undo()
     note = next((note for note in UNSAVED if said.text.startswith(note)), None)
-    assert note is not None and said.lines[0].voice is None, "the host says so first"
+    assert note is not None and said.lines[0].voice is None, "the narrator says so first"
     assert len(said.text) > len(note) + 20, "and the question is still asked"
     after = SQLiteStore(embedded_store).load(couple.key)
     assert after.document == before.document, "nothing of this request was kept, and nothing claimed it was"

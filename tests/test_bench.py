@@ -157,7 +157,7 @@ def test_the_lambda_entry_does_its_heavy_lifting_at_import(monkeypatch: pytest.M
 
 
 def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
-    """A cold launch parses the host's lines and menu, never a ritual's file or the question deck."""
+    """A cold launch parses the narrator's lines and menu, never a ritual's file or the question deck."""
     from skill import content as content_module
 
     read: list[str] = []
@@ -174,9 +174,9 @@ def test_a_launch_reads_only_the_content_files_it_speaks_from() -> None:
             couple = Couple(send=lambda event: load_lambda_app().handler(event, None))
             couple.meet("Maya", "Sam")
             said = couple.later(days=1).launch()
-        offered = load_content("en-US").section("host").settings["menu"].values()
+        offered = load_content("en-US").section("narrator").settings["menu"].values()
         assert "Maya and Sam" in said.text and sum(f"'{example}'" in said.text for example in offered) == 3
-        assert "host.json" in read, "the host's lines and its menu"
+        assert "narrator.json" in read, "the narrator's lines and its menu"
         assert "hug.json" not in read and "questions.json" not in read and "model.json" not in read
     finally:
         content_module._content.cache_clear()

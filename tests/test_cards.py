@@ -21,7 +21,7 @@ def card(said: Said) -> dict[str, Any] | None:
 
 
 def asked_question(said: Said) -> str:
-    """The deck question the host read out (the first line that is one of the deck's questions, names filled)."""
+    """The deck question the narrator read out (the first line that is one of the deck's questions, names filled)."""
     return next(line.text for line in said.lines if line.voice is None and line.text.endswith("?") and "question" not in line.text.lower())
 
 
@@ -88,10 +88,10 @@ def test_distress_mid_question_leaves_no_card_and_no_music(surface: str, request
 
 def test_any_reply_that_reads_a_helpline_carries_no_card() -> None:
     from skill.alexa.cards import card_for
-    from skill.engine.script import Card, Reply, host, phone_number
+    from skill.engine.script import Card, Reply, narrate, phone_number
     from skill.household import Household
 
-    reply = Reply(speech=(host("You can call"), phone_number("988")), end_session=True, card=Card("t", "x"))
+    reply = Reply(speech=(narrate("You can call"), phone_number("988")), end_session=True, card=Card("t", "x"))
     assert reply.gives_a_helpline
     assert card_for(reply, Household(), "tonights_question") is None, "whichever ritual it was said in"
 
@@ -99,10 +99,10 @@ def test_any_reply_that_reads_a_helpline_carries_no_card() -> None:
 def test_a_safety_reply_with_a_card_would_still_show_none() -> None:
     """Whatever a care ritual's reply carries, the adapter drops a card on it."""
     from skill.alexa.cards import card_for
-    from skill.engine.script import Card, Reply, host
+    from skill.engine.script import Card, Reply, narrate
     from skill.household import Household
 
-    reply = Reply(speech=(host("..."),), end_session=True, card=Card("t", "x"))
+    reply = Reply(speech=(narrate("..."),), end_session=True, card=Card("t", "x"))
     assert card_for(reply, Household(), "care") is None and card_for(reply, Household(), "counselling") is None
     assert card_for(reply, Household(), "tonights_question") is not None
 

@@ -95,7 +95,7 @@ def test_a_disclosure_mid_check_in_is_answered_discreetly_and_the_session_ends_q
     assert telephone_numbers(said.ssml) == ["911", "1-800-799-7233"]
     assert "National Domestic Violence Hotline" in said.text and "988" not in said.text
     assert not any(word in said.text.lower() for word in ACCUSATIONS), "what was said is never said back"
-    assert set(said.voices) == {None}, "the host alone speaks"
+    assert set(said.voices) == {None}, "the narrator alone speaks"
     assert "card" not in said.response and "directives" not in said.response, "nothing left in the Alexa app"
     assert stored(couple) == before, "the check-in keeps its place; nothing is stored about it"
     assert CHECK_IN in couple.later(hours=1).launch().text

@@ -37,18 +37,18 @@ def test_fallback_and_unknown_intents_nudge_toward_what_works(couple: Couple) ->
 def test_a_yes_to_the_hosts_offer_asks_which_one_and_a_no_says_goodbye(couple: Couple) -> None:
     couple.meet()
     offer = couple.launch()  # "... What would you like?" / "Shall we start something small?"
-    assert says(offer, "host", "offer", examples="'a hug', 'breathe together' or 'tonight's question'")
+    assert says(offer, "narrator", "offer", examples="'a hug', 'breathe together' or 'tonight's question'")
     said = couple.intent("AMAZON.YesIntent")
-    assert says(said, "host", "which_one", examples="'a hug', 'breathe together' or 'tonight's question'")
+    assert says(said, "narrator", "which_one", examples="'a hug', 'breathe together' or 'tonight's question'")
     assert not said.ends_session and said.reprompt
     said = couple.intent("AMAZON.NoIntent")
-    assert says(said, "host", "goodbye") and said.ends_session
+    assert says(said, "narrator", "goodbye") and said.ends_session
 
 
 def test_a_yes_while_we_still_wait_for_names_asks_for_the_names_again(couple: Couple) -> None:
     couple.launch()
     said = couple.intent("AMAZON.YesIntent")
-    assert says(said, "host", "names_not_caught") and not said.ends_session
+    assert says(said, "narrator", "names_not_caught") and not said.ends_session
 
 
 def test_a_yes_to_would_you_like_to_continue_picks_up_the_ritual(couple: Couple) -> None:
@@ -56,7 +56,7 @@ def test_a_yes_to_would_you_like_to_continue_picks_up_the_ritual(couple: Couple)
     # Maya's answer, at their own pace: the session closes while she talks, her turn kept for later.
     couple.resolved("TonightsQuestionIntent", "pace", "take our time", "open", one_shot=True)
     offer = couple.later(minutes=10).launch()
-    assert says(offer, "host", "offer_resume", ritual="tonight's question")
+    assert says(offer, "narrator", "offer_resume", ritual="tonight's question")
     said = couple.intent("AMAZON.YesIntent")
     assert says(said, "tonights_question", "resume"), said.text
 
@@ -66,7 +66,7 @@ def test_a_no_to_would_you_like_to_continue_offers_something_else_and_keeps_the_
     couple.resolved("TonightsQuestionIntent", "pace", "take our time", "open", one_shot=True)
     couple.later(minutes=10).launch()
     said = couple.intent("AMAZON.NoIntent")
-    assert offers(said, "host", "keep_place")
+    assert offers(said, "narrator", "keep_place")
     assert not said.ends_session
     assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
 

@@ -21,7 +21,7 @@ from tests.conversation import Couple, Said
 
 CONTENT = load_content("en-US").section("check_in")
 LINES, SETTINGS = CONTENT.lines, CONTENT.settings
-HOST = load_content("en-US").section("host").lines
+HOST = load_content("en-US").section("narrator").lines
 NUMBERS = SETTINGS["number_words"]
 MAYA, SAM = "Joanna", "Matthew"  # each partner's voice in en-US
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
@@ -71,7 +71,7 @@ def maya_and_sam(couple: Couple) -> Couple:
 def test_a_first_check_in_from_sharing_to_numbers(maya_and_sam: Couple, stored) -> None:
     couple = maya_and_sam
     said = couple.intent("CheckInIntent", one_shot=True)  # "Alexa, ask our rituals how are we doing"
-    assert said_one_of(said, "intro_first") and said.voices[0] is None, "the host opens"
+    assert said_one_of(said, "intro_first") and said.voices[0] is None, "the narrator opens"
     assert said.voices[-4:] == [MAYA, SAM, None, MAYA], "Maya shares, Sam shares, then Maya is asked for her number"
     assert said.by_voice(MAYA)[0] in variants("share_first", name="Maya", other="Sam"), "Maya shares first, in her voice"
     assert said.by_voice(SAM)[0] in variants("share_second", name="Sam", other="Maya"), "Sam is named in his own voice"

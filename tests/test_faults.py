@@ -42,7 +42,7 @@ from tests.dynamodb_local import free_port
 # wait for the stand-ins to let go (30 s) or botocore's default (60 s). Not Alexa's 8 s, which a loaded
 # machine can miss for reasons that are not the skill's (the brief: no timed assertions in tests).
 STALLED_SECONDS = 25.0
-APOLOGIES = set(load_content("en-US").section("host").lines.variants("apology"))
+APOLOGIES = set(load_content("en-US").section("narrator").lines.variants("apology"))
 UNKIND_WORDS = ("error", "database", "store", "exception", "dynamo", "sqlite", "throttl", "timeout", "sorry")
 
 

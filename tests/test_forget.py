@@ -85,7 +85,7 @@ def test_forget_us_says_what_would_be_erased_and_waits_for_a_yes(couple: Couple,
         assert erased in said.text
     assert any(final in said.text for final in ("can't be undone", "no way to bring it back", "for good"))
     assert said.text.endswith("Yes or no?") and "yes or no" in said.reprompt.lower()
-    assert said.voices == [None], "the host asks, in Alexa's own voice"
+    assert said.voices == [None], "the narrator asks, in Alexa's own voice"
     assert not said.ends_session
     assert holds(kept(couple), history), "nothing is erased before the yes"
 

@@ -35,7 +35,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 USER_ID = "amzn1.ask.account.FUZZED-COUPLE"
-APOLOGIES = {escape(line) for locale in ("en-US", "en-GB") for line in load_content(locale).section("host").lines.variants("apology")}
+APOLOGIES = {escape(line) for locale in ("en-US", "en-GB") for line in load_content(locale).section("narrator").lines.variants("apology")}
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
 

@@ -17,7 +17,7 @@ def test_a_twenty_second_hug_by_default(couple: Couple) -> None:
     assert "20 seconds" in said.text
     assert said.tags("audio"), "a soft chime ends the hold"
     assert all(float(b["time"].rstrip("ms")) <= 10000 for b in said.tags("break"))
-    assert said.voices[-1] is None and said.lines[-1].text  # one closing line from the host
+    assert said.voices[-1] is None and said.lines[-1].text  # one closing line from the narrator
 
 
 @pytest.mark.parametrize(("heard", "value_id", "seconds"), [("longer", "longer", 30), ("extra long", "longest", 60)])

@@ -84,7 +84,7 @@ def test_bundle_builds_from_the_checkout_and_removes_a_stale_sam_build(installed
     assert result.returncode == 0, result.stderr
     bundle = installed.checkout / ".build" / "lambda"
     assert (bundle / "app.py").read_text() == (ROOT / "lambda" / "app.py").read_text()
-    assert (bundle / "skill" / "content" / "en" / "host.json").is_file()
+    assert (bundle / "skill" / "content" / "en" / "narrator.json").is_file()
     assert not (installed.checkout / ".aws-sam").exists(), "sam deploy must find template.yaml, not a stale build"
     assert "Removed" in result.stdout and ".aws-sam" in result.stdout
 

@@ -32,7 +32,7 @@ ONE_ANSWER = {
     "gentle_start": ("GentleStartIntent", True),
 }
 FRACTIONS = (0.25, 0.5, 0.75)
-HOST = load_content("en-US").section("host").lines
+HOST = load_content("en-US").section("narrator").lines
 ONE_SHOT = "Alexa, tell our rituals next"
 
 
@@ -49,7 +49,7 @@ def step_of(section: str, line: Line, keys: Iterable[str]) -> Step | None:
             name, other = ("Maya", "Sam") if line.voice == MAYA else ("Sam", "Maya")
             if line.text in wordings(section, key, name=name, other=other):
                 return (line.voice, key)
-        elif any(wording in line.text for wording in wordings(section, key)):  # host lines run together
+        elif any(wording in line.text for wording in wordings(section, key)):  # narrator lines run together
             return (None, key)
     return None
 

@@ -14,7 +14,7 @@ from skill.content import load_content
 from tests.conversation import Couple
 from tests.turns_support import MAYA, SAM, open_mode, says
 
-HOST = load_content("en-US").section("host").lines
+HOST = load_content("en-US").section("narrator").lines
 MAYA_VOICE = "amzn1.ask.person.MAYA-VOICE-ID"
 
 
@@ -62,7 +62,7 @@ def test_im_maya_links_the_voice_while_another_question_waits(couple: Couple, st
     couple.intent("TonightsQuestionIntent", one_shot=True)  # ... "another question?" goes unanswered
     couple.person_id = MAYA_VOICE
     said = couple.later(minutes=10).intent("MyNameIntent", one_shot=True, own="Maya")  # "Alexa, tell our rituals I'm Maya"
-    assert says(said, "host", "speaker_recognised", name="Maya"), said.text
+    assert says(said, "narrator", "speaker_recognised", name="Maya"), said.text
     assert list(stored(couple)["speakers"].values()) == [0]
 
 
@@ -72,7 +72,7 @@ def test_im_maya_links_the_voice_while_new_names_wait_and_the_question_survives(
     couple.intent("SetNamesIntent", one_shot=True, first="Ana", second="Leo")
     couple.person_id = MAYA_VOICE
     said = couple.intent("MyNameIntent", own="Maya")
-    assert says(said, "host", "speaker_recognised", name="Maya") and not said.ends_session
+    assert says(said, "narrator", "speaker_recognised", name="Maya") and not said.ends_session
     couple.intent("AMAZON.YesIntent")
     assert stored(couple)["names"] == ["Ana", "Leo"]
 

@@ -28,7 +28,7 @@ def local_couple(couple: Couple, locale: str) -> Couple:
 def test_first_meeting_names_and_each_partners_voice(local_couple: Couple, locale: str, stored) -> None:
     first, second = load_content(locale).voices
     said = local_couple.launch()
-    assert set(said.voices) == {None}, "the host asks, in Alexa's own voice"
+    assert set(said.voices) == {None}, "the narrator asks, in Alexa's own voice"
     assert not said.ends_session and said.reprompt and said.reprompt != said.text
 
     said = local_couple.intent("SetNamesIntent", first="Maya", second="Sam")

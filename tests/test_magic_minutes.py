@@ -8,7 +8,7 @@ import json
 import pytest
 
 from skill.content import load_content
-from skill.engine.script import Reply, host
+from skill.engine.script import Reply, narrate
 from tests.alexa_api_standin import AlexaApiStandIn, consent_answer
 from tests.conversation import Couple, Said
 
@@ -244,11 +244,11 @@ def test_continue_after_an_unanswered_permission_question_begins_again(
 
 # -- the reply shape the engine promises -------------------------------------------------------------
 def test_a_reply_that_asks_for_a_permission_has_no_reprompt() -> None:
-    assert Reply(speech=(host("May I?"),), ask_permission=TIMERS_SCOPE).ask_permission == TIMERS_SCOPE
+    assert Reply(speech=(narrate("May I?"),), ask_permission=TIMERS_SCOPE).ask_permission == TIMERS_SCOPE
     with pytest.raises(ValueError, match="no reprompt"):
-        Reply(speech=(host("May I?"),), reprompt=(host("May I, please?"),), ask_permission=TIMERS_SCOPE)
+        Reply(speech=(narrate("May I?"),), reprompt=(narrate("May I, please?"),), ask_permission=TIMERS_SCOPE)
     with pytest.raises(ValueError, match="needs a reprompt"):
-        Reply(speech=(host("Still there?"),))
+        Reply(speech=(narrate("Still there?"),))
 
 
 def test_no_lead_in_mentions_children_and_each_keeps_the_idea() -> None:

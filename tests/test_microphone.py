@@ -22,7 +22,7 @@ ONE_SHOT_PHRASE = "When you're done, say: Alexa, tell our rituals next."
 EN = load_content("en-US")
 CHECK_IN = EN.section("check_in")
 TQ = EN.section("tonights_question")
-EVERY_EXAMPLE = set(EN.section("host").settings["menu"].values())
+EVERY_EXAMPLE = set(EN.section("narrator").settings["menu"].values())
 
 
 def then(said: Said, key: str, **values: str) -> bool:
@@ -173,7 +173,7 @@ def test_pause_and_stop_inside_a_ritual_keep_the_place_and_say_how_to_come_back(
     meet(couple)
     couple.intent("CheckInIntent", one_shot=True)
     said = couple.intent(intent)
-    assert said.ends_session and says(said, "host", "paused", ritual="your weekly check-in")
+    assert said.ends_session and says(said, "narrator", "paused", ritual="your weekly check-in")
     assert "ask our rituals to continue" in said.text
     assert stored(couple)["in_progress"]["ritual"] == "check_in"
     said = couple.later(hours=2).intent("AMAZON.ResumeIntent", one_shot=True)
@@ -183,7 +183,7 @@ def test_pause_and_stop_inside_a_ritual_keep_the_place_and_say_how_to_come_back(
 def test_outside_a_ritual_stop_is_a_plain_goodbye(couple: Couple) -> None:
     meet(couple)
     said = couple.intent("AMAZON.StopIntent", one_shot=True)
-    assert says(said, "host", "goodbye") and said.ends_session
+    assert says(said, "narrator", "goodbye") and said.ends_session
 
 
 # -- discovery -----------------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_menus_rotate_through_every_ritual(couple: Couple) -> None:
     # is offered within about half as many menus as there are rituals.
     for _ in range(len(EVERY_EXAMPLE) // 2 + 1):
         said = couple.later(minutes=1).intent("AMAZON.FallbackIntent", one_shot=True)
-        assert offers(said, "host", "fallback")
+        assert offers(said, "narrator", "fallback")
         heard |= set(menu_examples(said))
     assert heard == EVERY_EXAMPLE, f"never offered: {EVERY_EXAMPLE - heard}"
 
@@ -307,5 +307,5 @@ def test_stop_at_the_offer_of_a_hug_is_a_plain_goodbye(couple: Couple, stored) -
     meet(couple)
     finish_check_in(couple, 2, 2)
     said = couple.intent("AMAZON.StopIntent")
-    assert says(said, "host", "goodbye") and not says(said, "host", "paused", ritual="your weekly check-in")
+    assert says(said, "narrator", "goodbye") and not says(said, "narrator", "paused", ritual="your weekly check-in")
     assert stored(couple)["in_progress"] is None

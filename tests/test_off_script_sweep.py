@@ -30,12 +30,12 @@ from tests.alexa_api_standin import AlexaApiStandIn
 from tests.conversation import Couple, Said
 
 MODEL = Path(__file__).resolve().parent.parent / "interaction_models" / "en-US.json"
-APOLOGIES = set(load_content("en-US").section("host").lines.variants("apology"))
+APOLOGIES = set(load_content("en-US").section("narrator").lines.variants("apology"))
 # Slot values as Alexa may send them: a number, a number word, a phrase, nothing, far too much, a miss.
 SLOT_VALUES: tuple[str | None, ...] = (None, "7", "three", "thank you", "Priya", "", "okay " * 60)
 RENAME_QUESTION = load_content("en-US").section("names").lines.variants("rename_confirm")[0].split("{")[0]
 MAX_POINTS = 6  # waiting points followed per way of starting a ritual
-HOST_LINES = load_content("en-US").section("host").lines
+HOST_LINES = load_content("en-US").section("narrator").lines
 PAUSED = [*HOST_LINES.variants("paused"), *HOST_LINES.variants("finished_kept")]
 # "We need a break" leaves like "pause" in every ritual but a repair, which answers it as its own.
 LEAVING = frozenset(
@@ -130,14 +130,14 @@ def waiting_points(sweep: Sweep, ritual_name: str, intent: str, slots: dict[str,
 
 
 def ritual_wordings(ritual_name: str) -> list[re.Pattern[str]]:
-    """Every wording the ritual (or the shared turn-taking lines, or the host's "shall we continue") can say,
+    """Every wording the ritual (or the shared turn-taking lines, or the narrator's "shall we continue") can say,
     as a pattern whose placeholders match any words."""
     content = load_content("en-US")
     texts = []
     for section in (ritual_name, "turns"):
         keys = json.loads((CONTENT_DIR / "en" / f"{section}.json").read_text(encoding="utf-8"))["lines"]
         texts.extend(w for key in keys for w in content.section(section).lines.variants(key))
-    texts.extend(content.section("host").lines.variants("offer_resume_again"))
+    texts.extend(content.section("narrator").lines.variants("offer_resume_again"))
     return [re.compile(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(" ".join(t.split())))) for t in texts]
 
 

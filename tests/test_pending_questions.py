@@ -3,7 +3,7 @@
 The couple is asked something (new names, forgetting them, continuing a ritual, keeping a jar question, the
 check-in's hug after a hard week, their names at introductions); before they answer, they ask for help, ask
 to hear it again, or Alexa catches a stray word. The question is asked again, and the later answer still
-answers it (skill.engine.router, skill.engine.pending). A question only the host asks (names, new names,
+answers it (skill.engine.router, skill.engine.pending). A question only the narrator asks (names, new names,
 forgetting) also survives a number, "next" or "I'm done", which are not answers to it.
 """
 

@@ -121,7 +121,7 @@ def test_help_and_repeat_in_the_middle_say_whose_turn_it_is(both: Couple) -> Non
 def test_it_is_never_offered_and_never_asks_who_was_right() -> None:
     for locale in SUPPORTED_LOCALES:
         content = load_content(locale)
-        assert SECTION not in content.section("host").settings["menu"], "a repair is asked for, never suggested"
+        assert SECTION not in content.section("narrator").settings["menu"], "a repair is asked for, never suggested"
     lines = json.loads((CONTENT_DIR / "en" / f"{SECTION}.json").read_text(encoding="utf-8"))["lines"]
     spoken = " ".join(w.lower() for wordings in lines.values() for w in wordings)
     for verdict in ("who was right", "whose fault", "who started", "who is right", "who's right"):

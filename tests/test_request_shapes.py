@@ -32,7 +32,7 @@ from tests.conversation import Couple
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
-APOLOGIES = set(load_content("en-US").section("host").lines.variants("apology"))
+APOLOGIES = set(load_content("en-US").section("narrator").lines.variants("apology"))
 CLIPS = dict(load_content("en-US").sounds.clips.values())
 SERIALIZER = DefaultSerializer()
 # Requests that must never be answered with speech (Alexa's rules for them).

@@ -461,13 +461,13 @@ def test_a_reused_wording_changes_nothing_on_screen() -> None:
     """The hug's closing line over a pause and the check-in's thanks, said by something else: still the menu."""
     from datetime import datetime, timezone
 
-    from skill.engine.script import Pause, Reply, host
+    from skill.engine.script import Pause, Reply, narrate
     from skill.household import Household
     from skill.screen.views import choose
 
     hug_closing = CONTENT.section("hug").lines.variants("closing")[0]
     thanks = CONTENT.section("check_in").lines.variants("thanks_both")[0]
-    reply = Reply(speech=(host(thanks), Pause(5), host(hug_closing)), reprompt=(host("And now?"),))
+    reply = Reply(speech=(narrate(thanks), Pause(5), narrate(hug_closing)), reprompt=(narrate("And now?"),))
     shown = choose(reply, Household(names=["Maya", "Sam"]), CONTENT, screen_text("en-US"), datetime.now(timezone.utc))
     assert shown is not None and shown.document == "menu"
 

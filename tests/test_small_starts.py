@@ -41,7 +41,7 @@ def test_my_partner_isnt_sure_offers_the_two_smallest_and_a_line_to_invite_with_
     said = both.intent("InvitationIntent", one_shot=True)  # "Alexa, tell our rituals my partner isn't sure"
     for key in ("welcome", "smallest", "invitation_intro", "invitation", "which"):
         assert says(said, "invitation", key), key
-    assert said.voices == [None] * len(said.voices), "all of it in the host's voice"
+    assert said.voices == [None] * len(said.voices), "all of it in the narrator's voice"
     assert not said.ends_session and said.reprompt and said.reprompt != said.text
     for scolding in ("should", "must", "why not", "again?"):
         assert scolding not in said.text.lower()

@@ -21,14 +21,14 @@ def test_a_recognised_partner_who_says_who_they_are_is_greeted_by_name_later(cou
     couple.meet("Maya", "Sam")
     as_speaker(couple, MAYA_VOICE).launch()
     said = couple.intent("MyNameIntent", own="maya")  # "I'm Maya"
-    assert says(said, "host", "speaker_recognised", name="Maya")
+    assert says(said, "narrator", "speaker_recognised", name="Maya")
     assert not said.ends_session and said.reprompt
     assert stored(couple)["names"] == ["Maya", "Sam"], "naming yourself never renames the couple"
 
     said = couple.later(days=1).launch()
-    assert says(said, "host", "welcome_back_speaker", name="Maya", other="Sam")
+    assert says(said, "narrator", "welcome_back_speaker", name="Maya", other="Sam")
     said = as_speaker(couple, None).later(days=1).launch()
-    assert says(said, "host", "welcome_back"), "an unrecognised voice hears both names"
+    assert says(said, "narrator", "welcome_back"), "an unrecognised voice hears both names"
 
 
 def test_my_partner_is_sam_tells_us_the_speaker_is_the_other_one(couple: Couple) -> None:
@@ -36,7 +36,7 @@ def test_my_partner_is_sam_tells_us_the_speaker_is_the_other_one(couple: Couple)
     as_speaker(couple, MAYA_VOICE).launch()
     couple.intent("SetNamesIntent", second="Sam")  # "my partner is Sam"
     said = couple.later(hours=2).launch()
-    assert says(said, "host", "welcome_back_speaker", name="Maya", other="Sam")
+    assert says(said, "narrator", "welcome_back_speaker", name="Maya", other="Sam")
 
 
 def test_each_voice_is_its_own_partner(couple: Couple) -> None:
@@ -45,15 +45,15 @@ def test_each_voice_is_its_own_partner(couple: Couple) -> None:
     couple.intent("MyNameIntent", own="Maya")
     as_speaker(couple, SAM_VOICE).launch()
     couple.intent("MyNameIntent", own="Sam")
-    assert says(as_speaker(couple, SAM_VOICE).launch(), "host", "welcome_back_speaker", name="Sam", other="Maya")
-    assert says(as_speaker(couple, MAYA_VOICE).launch(), "host", "welcome_back_speaker", name="Maya", other="Sam")
+    assert says(as_speaker(couple, SAM_VOICE).launch(), "narrator", "welcome_back_speaker", name="Sam", other="Maya")
+    assert says(as_speaker(couple, MAYA_VOICE).launch(), "narrator", "welcome_back_speaker", name="Maya", other="Sam")
 
 
 def test_without_a_recognised_voice_the_couple_hears_how_to_set_it_up(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
     couple.launch()
     said = couple.intent("MyNameIntent", own="Sam")
-    assert says(said, "host", "speaker_not_recognised", name="Sam") and "voice ID" in said.text
+    assert says(said, "narrator", "speaker_not_recognised", name="Sam") and "voice ID" in said.text
     assert stored(couple)["speakers"] == {}
 
 
@@ -80,7 +80,7 @@ def test_new_names_forget_whose_voice_was_whose(couple: Couple, stored) -> None:
 def test_names_can_come_partner_first_one_at_a_time(couple: Couple, stored) -> None:
     couple.launch()
     said = couple.intent("SetNamesIntent", second="Sam")  # "my partner is Sam"
-    assert says(said, "host", "ask_own_name", name="Sam") and not said.ends_session
+    assert says(said, "narrator", "ask_own_name", name="Sam") and not said.ends_session
     couple.intent("MyNameIntent", own="Maya")  # "I'm Maya"
     assert stored(couple)["names"] == ["Maya", "Sam"]
 

@@ -114,7 +114,7 @@ def test_hands_free_each_answer_is_timed_with_a_chime_and_the_next_partner_named
     couple.meet("Maya", "Sam")
     said = couple.intent("ThirtySixQuestionsIntent", one_shot=True)
     assert said_one_of(said, "welcome") and said_one_of(said, "set_intro_1") and said_one_of(said, "paced_intro")
-    assert said.by_voice(None)[0].startswith(tuple(LINES.variants("welcome"))), "the host opens the evening"
+    assert said.by_voice(None)[0].startswith(tuple(LINES.variants("welcome"))), "the narrator opens the evening"
     assert openers(said, 1) == [(1, MAYA), (2, SAM)], "both answers of two questions fit one response; who opens alternates"
     assert "Sam" in said.by_voice(SAM)[0] and "Maya" in said.by_voice(MAYA)[0], "each is named in their own voice"
     assert any(SETS[1][0] in line for line in said.by_voice(SAM)), "the second to answer hears the question in their voice"
@@ -247,7 +247,7 @@ def test_pause_or_stop_keeps_the_place_and_continue_finds_the_question(couple: C
     couple.meet("Maya", "Sam")
     couple.intent("ThirtySixQuestionsIntent", one_shot=True, set="2")
     said = couple.later(minutes=3).intent(intent)
-    assert said.ends_session and says(said, "host", "paused", ritual="the thirty-six questions")
+    assert said.ends_session and says(said, "narrator", "paused", ritual="the thirty-six questions")
     assert stored(couple)["in_progress"]["ritual"] == "thirty_six"
     said = couple.later(hours=2).intent("AMAZON.ResumeIntent", one_shot=True)
     assert said_one_of(said, "resume") and openers(said, 2)[0] == (2, SAM), "the next question, Sam first"
@@ -332,7 +332,7 @@ def test_without_permission_alexa_asks_a_yes_sets_one_timer_and_a_repeated_answe
     del body["session"]
     answer = lambda_app.handler(body, None)
     assert answer["response"]["outputSpeech"]["ssml"] and len(timers(alexa_api)) == 2
-    assert not any(apology in answer["response"]["outputSpeech"]["ssml"] for apology in load_content("en-US").section("host").lines.variants("apology"))
+    assert not any(apology in answer["response"]["outputSpeech"]["ssml"] for apology in load_content("en-US").section("narrator").lines.variants("apology"))
 
 
 def test_a_late_consent_answer_in_the_middle_of_a_set_sets_no_timer_and_keeps_the_place(

@@ -10,7 +10,7 @@ import pytest
 
 from skill.content import CONTENT_DIR, load_content
 from skill.engine.ritual import SteppedRitual, ritual_named
-from skill.engine.turns import FOLLOW_UPS, RATING_ASKED, WAITING
+from skill.engine.turn_taking import FOLLOW_UPS, RATING_ASKED, WAITING
 from tests.conversation import Couple
 from tests.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
@@ -32,7 +32,7 @@ def read(name: str) -> dict:
 def test_paced_three_dates_proposed_in_turns_hands_free_in_one_response(couple: Couple, stored) -> None:
     meet(couple)
     said = couple.intent(INTENT, one_shot=True)
-    assert says(said, SECTION, "intro", name="Maya", other="Sam"), "the host explains the three dates first"
+    assert says(said, SECTION, "intro", name="Maya", other="Sam"), "the narrator explains the three dates first"
     assert says(said, SECTION, "paced_intro")
     assert not says(said, SECTION, "again_this_week"), "their first planning this week"
     assert script(said, SECTION) == MAYA_FIRST
@@ -231,7 +231,7 @@ def test_it_is_a_turn_taking_ritual_answering_the_shared_follow_ups() -> None:
 
 def test_the_settings_a_menu_and_a_paced_plan_need() -> None:
     settings = read(SECTION)["settings"]
-    menu = read("host")["settings"]["menu"]
+    menu = read("narrator")["settings"]["menu"]
     assert (list(menu).index(SECTION), menu[SECTION], settings["title"]) == (11, "three dates", "the three dates")
     assert 3 * settings["turn_seconds"] <= 235, "the whole plan fits in one paced response"
 

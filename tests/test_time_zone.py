@@ -58,7 +58,7 @@ class SettingsApi:
 
 def turn_at(now: datetime, household: Household, look_up) -> Turn:  # noqa: ANN001
     content = load_content("en-US")
-    return Turn(household, content, content.section("host"), now, __import__("random").Random(1), look_up_time_zone=look_up)
+    return Turn(household, content, content.section("narrator"), now, __import__("random").Random(1), look_up_time_zone=look_up)
 
 
 def test_local_now_uses_the_echos_zone_and_asks_at_most_weekly() -> None:

@@ -24,7 +24,7 @@ def said_one_of(said: Said, key: str) -> bool:
     return any(text in said.text for text in LINES.variants(key))
 
 
-NAMES = ("Maya", "Sam", *load_content("en-US").section("host").settings["stand_in_names"])
+NAMES = ("Maya", "Sam", *load_content("en-US").section("narrator").settings["stand_in_names"])
 
 
 def heard_in(text: str, spoken: str) -> bool:
@@ -68,7 +68,7 @@ def test_hands_free_each_partner_answers_in_turn_in_their_own_voice_then_another
     said = couple.intent("TonightsQuestionIntent", one_shot=True)
     depth, question = asked(said)
     assert depth == "light", "a light question unless they ask otherwise"
-    assert heard_in(question, said.by_voice(None)[0]), "the host reads the question"
+    assert heard_in(question, said.by_voice(None)[0]), "the narrator reads the question"
     assert said.voices.index("Joanna") < said.voices.index("Matthew"), "Maya answers first, then Sam is named in his voice"
     assert "Maya" in said.by_voice("Joanna")[0] and "Sam" in said.by_voice("Matthew")[0]
     assert any(heard_in(question, line) for line in said.by_voice("Matthew")), "Sam hears the same question, in his voice"
@@ -306,7 +306,7 @@ def test_a_deck_order_is_a_fixed_shuffle_of_the_whole_deck() -> None:
 
 
 # -- when both have answered, there is nothing to come back to ------------------------------------------------
-HOST = load_content("en-US").section("host").lines
+HOST = load_content("en-US").section("narrator").lines
 
 
 def said_host(said: Said, key: str) -> bool:

@@ -14,7 +14,7 @@ from skill.content import load_content
 from tests.conversation import Couple
 from tests.turns_support import MAYA, SAM, says
 
-HOST = load_content("en-US").section("host").lines
+HOST = load_content("en-US").section("narrator").lines
 
 
 def said_host(text: str, key: str) -> bool:

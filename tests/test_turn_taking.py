@@ -11,7 +11,7 @@ import pytest
 from skill.cli.nlu import Understanding, addressed
 from skill.content import CONTENT_DIR, load_content
 from skill.engine.ritual import SteppedRitual, ritual_named
-from skill.engine.turns import FOLLOW_UPS, PACED_SECONDS, RATING_ASKED, WAITING, Step, paced_run
+from skill.engine.turn_taking import FOLLOW_UPS, PACED_SECONDS, RATING_ASKED, WAITING, Step, paced_run
 from skill.interaction_model import build_model
 from tests.conversation import Couple
 from tests.turns_support import MAYA, SAM, finished, meet, offers, open_mode, says, script
@@ -100,7 +100,7 @@ def test_stop_keeps_the_place_and_continue_picks_it_up_hours_later(couple: Coupl
     open_mode(couple, "SentenceStemsIntent")
     couple.intent("DoneIntent", one_shot=True)
     said = couple.intent("AMAZON.StopIntent", one_shot=True)
-    assert said.ends_session and says(said, "host", "paused", ritual="sentence stems"), "the place is kept, and how to return"
+    assert said.ends_session and says(said, "narrator", "paused", ritual="sentence stems"), "the place is kept, and how to return"
     assert stored(couple)["in_progress"]["ritual"] == "sentence_stems"
     said = couple.later(hours=7, minutes=50).intent("AMAZON.ResumeIntent", one_shot=True)
     assert says(said, "sentence_stems", "resume", ritual="sentence stems")
@@ -125,7 +125,7 @@ def test_after_a_launch_offer_yes_continues_and_no_keeps_the_place_for_later(cou
     said = couple.later(hours=1).launch()
     assert "the two-minute appreciation" in said.text
     said = couple.intent("AMAZON.NoIntent")
-    assert offers(said, "host", "keep_place")
+    assert offers(said, "narrator", "keep_place")
     assert not said.ends_session, "they may want something else"
     assert stored(couple)["in_progress"]["ritual"] == "appreciation"
     couple.intent("AMAZON.StopIntent")

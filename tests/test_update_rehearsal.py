@@ -23,7 +23,7 @@ from skill.content import load_content
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 RENAMED_TO = "skill/rituals/our_jar.py"
-APOLOGIES = load_content("en-US").section("host").lines.variants("apology")
+APOLOGIES = load_content("en-US").section("narrator").lines.variants("apology")
 
 
 def git(*args: str, cwd: Path = ROOT) -> str:

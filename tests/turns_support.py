@@ -105,6 +105,6 @@ def menu_examples(said: Said | str) -> list[str]:
 
 def finished(document: dict[str, Any]) -> bool:
     """Nothing left to continue: no place, or only that of an answer played to its end (kept while it plays, so a
-    couple can still stop or slow it at the turn that was playing; see skill.engine.turns)."""
+    couple can still stop or slow it at the turn that was playing; see skill.engine.turn_taking)."""
     progress = document.get("in_progress")
     return progress is None or progress["state"].get("waiting") == "playing"

@@ -85,14 +85,14 @@ class TaskLaunchHandler(AbstractRequestHandler):
         if name == CLOSING_TASK:
             ritual = (task.input or {}).get("ritual") if isinstance(task.input, dict) else None
             if ritual not in CLOSABLE:
-                from skill.engine import host
+                from skill.engine import narrator
 
-                return conversation.respond(host.launch)
+                return conversation.respond(narrator.launch)
             timer = importlib.import_module(f"skill.rituals.{ritual}").TIMER
             return conversation.respond(timer.close, section=str(ritual))
         intent, inputs = ROUTINE_TASKS[name]
         slots = _slots(inputs, task.input)
-        from skill.engine.menu import note_tried
+        from skill.engine.offers import note_tried
         from skill.engine.place import start_ritual
         from skill.engine.ritual import registry
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from skill.engine.preferences import SECTION as PREFERENCES
-from skill.engine.script import Reply, host
+from skill.engine.script import Reply, narrate
 from skill.engine.turn import Turn
 
 SECTION = "routines"
@@ -55,7 +55,7 @@ def after(turn: Turn, ritual: str, reply: Reply) -> Reply:
     if entry.get("offer") or not isinstance(runs, int) or runs < after_runs or not turn.household.has_names:
         return reply
     entry["offer"] = OFFERED
-    offer = host(turn.for_section(SECTION).line(f"offer_{ritual}"))
+    offer = narrate(turn.for_section(SECTION).line(f"offer_{ritual}"))
     return reply._replace(speech=(*reply.speech, offer), offer_routine=ritual)
 
 
@@ -63,15 +63,15 @@ def answered(turn: Turn, ritual: str, outcome: str) -> Reply:
     """Alexa's answer to the offer: "accepted", "declined", "already" (they had such a routine) or "failed"."""
     own = turn.for_section(SECTION)
     if not offerable(turn, ritual):
-        return Reply(speech=(host(own.line("failed")),), end_session=True)
+        return Reply(speech=(narrate(own.line("failed")),), end_session=True)
     entry = _entry(turn, ritual)
     if outcome == "accepted":
         entry["offer"] = ACCEPTED
-        return Reply(speech=(host(own.line(f"accepted_{ritual}")),), end_session=True)
+        return Reply(speech=(narrate(own.line(f"accepted_{ritual}")),), end_session=True)
     if outcome == "declined":
         entry["offer"] = DECLINED  # remembered: this ritual never offers again
-        return Reply(speech=(host(own.line("declined")),), end_session=True)
+        return Reply(speech=(narrate(own.line("declined")),), end_session=True)
     if outcome == "already":
         entry["offer"] = ACCEPTED
-        return Reply(speech=(host(own.line("already")),), end_session=True)
-    return Reply(speech=(host(own.line("failed")),), end_session=True)
+        return Reply(speech=(narrate(own.line("already")),), end_session=True)
+    return Reply(speech=(narrate(own.line("failed")),), end_session=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from skill.engine import preferences
 from skill.engine.place import keep_place
-from skill.engine.script import Reply, host
+from skill.engine.script import Reply, narrate
 from skill.engine.turn import Turn
 
 NO_CARDS, CARDS_ON = "NoCardsIntent", "CardsOnIntent"
@@ -30,12 +30,12 @@ class Preferences:
             on = turn.intent == MUSIC_ON
             key = ("music_on" if on else "music_off") if preferences.music_on(household) != on else "music_already"
             preferences.set_music(household, on)
-        said = (host(turn.line(key)),)
+        said = (narrate(turn.line(key)),)
         if turn.active_ritual():
             kept = keep_place(turn, said)
             if kept is not None:
                 return kept
-        return Reply(speech=(*said, host(turn.line("anything_else"))), reprompt=(host(turn.line("anything_else_again")),))
+        return Reply(speech=(*said, narrate(turn.line("anything_else"))), reprompt=(narrate(turn.line("anything_else_again")),))
 
 
 RITUAL = Preferences()

@@ -7,7 +7,7 @@ progress keeps its place.
 
 from __future__ import annotations
 
-from skill.engine.script import Reply, host
+from skill.engine.script import Reply, narrate
 from skill.engine.turn import Turn
 
 
@@ -17,7 +17,7 @@ class Counselling:
 
     def start(self, turn: Turn) -> Reply:
         return Reply(
-            speech=(host(turn.line("what_it_is")), host(turn.line("where")), host(turn.line("closing"))),
+            speech=(narrate(turn.line("what_it_is")), narrate(turn.line("where")), narrate(turn.line("closing"))),
             end_session=True,
         )
 

@@ -1,4 +1,4 @@
-"""The host's own turns: first meeting, welcome, help, names, voices, goodbyes and apologies."""
+"""The narrator's own turns: first meeting, welcome, help, names, voices, goodbyes and apologies."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from skill.engine.menu import OFFER_EXAMPLES
-from skill.engine.script import Reply, Say, host, to_partner
+from skill.engine.offers import OFFER_EXAMPLES
+from skill.engine.script import Reply, Say, narrate, to_partner
 from skill.engine.session_keys import ASKED_NAMES, ASKED_RESUME, EXPECTING, PENDING_NAME, PENDING_PARTNER
 from skill.engine.turn import Turn
 from skill.household import MAX_NAME_LENGTH
@@ -44,7 +44,7 @@ def spoken_list(items: list[str], joiner: str) -> str:
 
 
 def _spoken_list(turn: Turn, items: list[str]) -> str:
-    return spoken_list(items, str(turn.content.section("host").settings.get("list_or", "or")))
+    return spoken_list(items, str(turn.content.section("narrator").settings.get("list_or", "or")))
 
 
 # Spoken menus stay short: a few examples when offering (OFFER_EXAMPLES, the menu's own), a few more in help.
@@ -54,20 +54,20 @@ HELP_EXAMPLES = 6
 def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
     """A few rituals on offer, as examples the couple can say ("a hug", "breathe together"...).
 
-    A ritual not on the host's menu list (a safety pointer, say) is never offered.
+    A ritual not on the narrator's menu list (a safety pointer, say) is never offered.
     """
-    from skill.engine.menu import examples, menu_choice
+    from skill.engine.offers import examples, menu_choice
 
     said = examples(turn.content)
     return _spoken_list(turn, [f"'{said[name]}'" for name in menu_choice(turn, limit)])
 
 
 def _menu_reply(turn: Turn, key: str) -> Reply:
-    """A host line that offers the menu (`key`), reprompted with the plain offer."""
+    """A narrator line that offers the menu (`key`), reprompted with the plain offer."""
     examples = _menu(turn)
     return Reply(
-        speech=(host(turn.host_line(key, examples=examples)),),
-        reprompt=(host(turn.host_line("offer_again", examples=examples)),),
+        speech=(narrate(turn.narrator_line(key, examples=examples)),),
+        reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),),
     )
 
 
@@ -78,8 +78,8 @@ def menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
 
 def ask_for_names(turn: Turn) -> Reply:
     return Reply(
-        speech=(host(turn.host_line("first_meeting")),),
-        reprompt=(host(turn.host_line("ask_names_again")),),
+        speech=(narrate(turn.narrator_line("first_meeting")),),
+        reprompt=(narrate(turn.narrator_line("ask_names_again")),),
         session={EXPECTING: EXPECTING_NAMES},
     )
 
@@ -90,17 +90,17 @@ def launch(turn: Turn) -> Reply:
         return ask_for_names(turn)
     _drop_place_not_worth_keeping(turn)
     active = turn.active_ritual()
-    greeting = host(_welcome_back(turn))
+    greeting = narrate(_welcome_back(turn))
     if active:
         title = turn.content.section(active).settings.get("title", active)
         return Reply(
-            speech=(greeting, host(turn.host_line("offer_resume", ritual=title))),
-            reprompt=(host(turn.host_line("offer_resume_again", ritual=title)),),
+            speech=(greeting, narrate(turn.narrator_line("offer_resume", ritual=title))),
+            reprompt=(narrate(turn.narrator_line("offer_resume_again", ritual=title)),),
             session={EXPECTING: EXPECTING_RESUME},
         )
     return Reply(
-        speech=(greeting, host(turn.host_line("offer", examples=_menu(turn)))),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+        speech=(greeting, narrate(turn.narrator_line("offer", examples=_menu(turn)))),
+        reprompt=(narrate(turn.narrator_line("offer_again", examples=_menu(turn))),),
     )
 
 
@@ -108,8 +108,8 @@ def _welcome_back(turn: Turn) -> str:
     """Both names; or, when Alexa recognised a partner who told us who they are, that partner first."""
     partner = turn.household.partner_speaking(turn.speaker)
     if partner is None:
-        return turn.host_line("welcome_back")
-    return turn.host_line("welcome_back_speaker", name=turn.name(partner), other=turn.name(1 - partner))
+        return turn.narrator_line("welcome_back")
+    return turn.narrator_line("welcome_back_speaker", name=turn.name(partner), other=turn.name(1 - partner))
 
 
 def set_names(
@@ -140,40 +140,40 @@ def set_names(
         second = partners_name
     if first and not second:
         return Reply(
-            speech=(host(turn.host_line("ask_second_name", name=first)),),
-            reprompt=(host(turn.host_line("ask_second_name_again", name=first)),),
+            speech=(narrate(turn.narrator_line("ask_second_name", name=first)),),
+            reprompt=(narrate(turn.narrator_line("ask_second_name_again", name=first)),),
             session={**extra, EXPECTING: EXPECTING_NAMES, PENDING_NAME: first},
         )
     if second and not first:
         return Reply(
-            speech=(host(turn.host_line("ask_own_name", name=second)),),
-            reprompt=(host(turn.host_line("ask_own_name_again", name=second)),),
+            speech=(narrate(turn.narrator_line("ask_own_name", name=second)),),
+            reprompt=(narrate(turn.narrator_line("ask_own_name_again", name=second)),),
             session={**extra, EXPECTING: EXPECTING_NAMES, PENDING_PARTNER: second},
         )
     if not first or not second:
         return Reply(
-            speech=(host(turn.host_line("names_not_caught")),),
-            reprompt=(host(turn.host_line("ask_names_again")),),
+            speech=(narrate(turn.narrator_line("names_not_caught")),),
+            reprompt=(narrate(turn.narrator_line("ask_names_again")),),
             session={**extra, EXPECTING: EXPECTING_NAMES},
         )
     if turn.household.names != [first, second]:
         turn.household.speakers.clear()  # new names: which voice is whose must be told again
     turn.household.names = [first, second]
-    met = (host(turn.host_line("names_confirmed")), *voice_intros(turn))
+    met = (narrate(turn.narrator_line("names_confirmed")), *voice_intros(turn))
     if then is not None:
         after = then(turn)
         return after._replace(speech=(*met, *after.speech))
     return Reply(
-        speech=(*met, host(turn.host_line("offer", examples=_menu(turn)))),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+        speech=(*met, narrate(turn.narrator_line("offer", examples=_menu(turn)))),
+        reprompt=(narrate(turn.narrator_line("offer_again", examples=_menu(turn))),),
     )
 
 
 def voice_intros(turn: Turn) -> tuple[Say, Say]:
     """Each partner hears the voice that will be theirs."""
     return (
-        to_partner(0, turn.host_line("voice_intro_first")),
-        to_partner(1, turn.host_line("voice_intro_second")),
+        to_partner(0, turn.narrator_line("voice_intro_first")),
+        to_partner(1, turn.narrator_line("voice_intro_second")),
     )
 
 
@@ -184,14 +184,14 @@ def introduce_speaker(turn: Turn, partner: int) -> Reply:
     """
     name = turn.name(partner)
     if turn.speaker is None:
-        line = turn.host_line("speaker_not_recognised", name=name)
+        line = turn.narrator_line("speaker_not_recognised", name=name)
     else:
         turn.household.recognise(turn.speaker, partner)
-        line = turn.host_line("speaker_recognised", name=name)
+        line = turn.narrator_line("speaker_recognised", name=name)
     examples = _menu(turn)
     return Reply(
-        speech=(host(line), host(turn.host_line("offer_again", examples=examples))),
-        reprompt=(host(turn.host_line("offer", examples=examples)),),
+        speech=(narrate(line), narrate(turn.narrator_line("offer_again", examples=examples))),
+        reprompt=(narrate(turn.narrator_line("offer", examples=examples)),),
     )
 
 
@@ -200,11 +200,11 @@ def swap_voices(turn: Turn) -> Reply:
     turn.household.voices_swapped = not turn.household.voices_swapped
     return Reply(
         speech=(
-            host(turn.host_line("voices_swapped")),
+            narrate(turn.narrator_line("voices_swapped")),
             *voice_intros(turn),
-            host(turn.host_line("offer", examples=_menu(turn))),
+            narrate(turn.narrator_line("offer", examples=_menu(turn))),
         ),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+        reprompt=(narrate(turn.narrator_line("offer_again", examples=_menu(turn))),),
     )
 
 
@@ -230,8 +230,8 @@ def ritual_help(turn: Turn) -> Reply | None:
 def help_reply(turn: Turn) -> Reply:
     """Help outside a ritual: the menu (skill.engine.router decides when a ritual's place answers instead)."""
     return Reply(
-        speech=(host(turn.host_line("help", examples=_menu(turn, HELP_EXAMPLES))),),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+        speech=(narrate(turn.narrator_line("help", examples=_menu(turn, HELP_EXAMPLES))),),
+        reprompt=(narrate(turn.narrator_line("offer_again", examples=_menu(turn))),),
     )
 
 
@@ -239,8 +239,8 @@ def fallback(turn: Turn) -> Reply:
     """What we say when we did not understand: never a dead end."""
     if turn.session.get(EXPECTING) == EXPECTING_NAMES:
         return Reply(
-            speech=(host(turn.host_line("names_not_caught")),),
-            reprompt=(host(turn.host_line("ask_names_again")),),
+            speech=(narrate(turn.narrator_line("names_not_caught")),),
+            reprompt=(narrate(turn.narrator_line("ask_names_again")),),
             session=dict(turn.session),
         )
     return _menu_reply(turn, "fallback")
@@ -270,8 +270,8 @@ def goodbye(turn: Turn) -> Reply:
     found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
     if found is not None:
         title = found[1].section.settings.get("title", found[1].section_name)
-        return Reply(speech=(host(turn.host_line("paused", ritual=title)),), end_session=True)
-    return Reply(speech=(host(turn.host_line("goodbye")),), end_session=True)
+        return Reply(speech=(narrate(turn.narrator_line("paused", ritual=title)),), end_session=True)
+    return Reply(speech=(narrate(turn.narrator_line("goodbye")),), end_session=True)
 
 
 def finished(turn: Turn) -> Reply:
@@ -280,8 +280,8 @@ def finished(turn: Turn) -> Reply:
     found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
     if found is not None:
         title = found[1].section.settings.get("title", found[1].section_name)
-        return Reply(speech=(host(turn.host_line("finished_kept", ritual=title)),), end_session=True)
-    return Reply(speech=(host(turn.host_line("finished")),), end_session=True)
+        return Reply(speech=(narrate(turn.narrator_line("finished_kept", ritual=title)),), end_session=True)
+    return Reply(speech=(narrate(turn.narrator_line("finished")),), end_session=True)
 
 
 def _drop_place_not_worth_keeping(turn: Turn) -> bool:
@@ -308,7 +308,7 @@ def current_prompt(turn: Turn) -> Reply | None:
 
 def apology(turn: Turn) -> Reply:
     """The only thing a couple hears when something broke on our side: short, kind, nothing technical."""
-    return Reply(speech=(host(turn.host_line("apology")),), end_session=True)
+    return Reply(speech=(narrate(turn.narrator_line("apology")),), end_session=True)
 
 
 def nothing_to_resume(turn: Turn) -> Reply:

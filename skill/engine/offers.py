@@ -1,7 +1,7 @@
 """What a menu offers: a ritual for the hour, one not tried yet, and the rest in rotation, so every ritual is heard.
 
 The rotation lives in the phrasing memory (it moves on once per request); the rituals a couple has started
-are noted under household.rituals["host"]["tried"].
+are noted under household.rituals["host"]["tried"] (MENU_NOTE).
 """
 
 from __future__ import annotations
@@ -13,19 +13,21 @@ from skill.engine.turn import Turn
 OFFER_EXAMPLES = 3
 
 MENU_FROM, MENU_AT = "menu.from", "menu.at"  # the menu's rotation, in the phrasing memory
-TRIED = "tried"  # household.rituals["host"]["tried"]: the rituals this couple has started at least once
+# household.rituals[MENU_NOTE][TRIED]: the rituals this couple has started at least once. Stored under "host", the
+# narrator's name when it was first kept: renaming it would make every stored couple's menu start again.
+MENU_NOTE, TRIED = "narrator", "tried"
 
 
 def examples(content: Content) -> dict[str, str]:
     """Every ritual a menu may offer, in menu order, with the words a couple says for it ("a hug").
 
-    One list in the host's content (`settings.menu`), so a menu reads one file, not every ritual's. A ritual
+    One list in the narrator's content (`settings.menu`), so a menu reads one file, not every ritual's. A ritual
     not on it (counselling, say) is never offered; a name there that is not a ritual is left out.
     """
     known = _EXAMPLES.get(content.locale)
     if known is not None and known[0] is content:
         return known[1]
-    listed = content.section("host").settings.get("menu", {})
+    listed = content.section("narrator").settings.get("menu", {})
     said = {name: str(said) for name, said in listed.items() if name in content.sections and name in ritual_names()}
     _EXAMPLES[content.locale] = (content, said)
     return said
@@ -39,7 +41,7 @@ def _timely(turn: Turn) -> str | None:
     """The ritual that suits the couple's local hour (morning coffee in the morning, five magic minutes at bedtime);
     a slot with a `weekday` (Monday 0) suits that day only (the Sunday share on a Sunday)."""
     now = turn.known_local_now
-    for slot in turn.content.section("host").settings.get("suggest_by_hour", []):
+    for slot in turn.content.section("narrator").settings.get("suggest_by_hour", []):
         if "weekday" in slot and int(slot["weekday"]) != now.weekday():
             continue
         if int(slot["from"]) <= now.hour < int(slot["to"]) and slot["ritual"] in turn.content.sections:
@@ -49,7 +51,7 @@ def _timely(turn: Turn) -> str | None:
 
 def tried(turn: Turn) -> set[str]:
     """Rituals this couple has started before (or that keep something of theirs)."""
-    note = turn.household.rituals.get("host")
+    note = turn.household.rituals.get(MENU_NOTE)
     listed = note.get(TRIED) if isinstance(note, dict) else None
     return set(turn.household.rituals) | ({str(n) for n in listed} if isinstance(listed, list) else set())
 
@@ -58,13 +60,13 @@ def note_tried(turn: Turn, name: str) -> None:
     """Remember that the couple started a ritual a menu offers; nothing for any other."""
     if name not in examples(turn.content):
         return
-    note = turn.household.rituals.get("host")
+    note = turn.household.rituals.get(MENU_NOTE)
     note = note if isinstance(note, dict) else {}
     raw = note.get(TRIED)
     listed: list[str] = [str(n) for n in raw] if isinstance(raw, list) else []
     if name not in listed:
         note[TRIED] = sorted({*listed, name})
-        turn.household.rituals["host"] = note
+        turn.household.rituals[MENU_NOTE] = note
 
 
 def menu_choice(turn: Turn, limit: int = OFFER_EXAMPLES) -> list[str]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, host, to_partner
+from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, narrate, to_partner
 from skill.engine.session_keys import TURNS_WAITING
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
@@ -106,10 +106,10 @@ def open_hand_over(turn: Turn, partner: int | None, following: int | str | None)
     else:
         then = own_or_shared_line(turn, "then_next", other=turn.name(int(following)))
     if partner is None:
-        take_time = host(own_or_shared_line(turn, "take_time_both"))
+        take_time = narrate(own_or_shared_line(turn, "take_time_both"))
     else:
         take_time = to_partner(partner, own_or_shared_line(turn, "take_time", name=turn.name(partner)))
-    return [take_time, host(own_or_shared_line(turn, "one_shot")), host(then)]
+    return [take_time, narrate(own_or_shared_line(turn, "one_shot")), narrate(then)]
 
 
 def own_or_shared_line(turn: Turn, key: str, **values: Any) -> str:
@@ -122,7 +122,7 @@ def own_or_shared_line(turn: Turn, key: str, **values: Any) -> str:
 class Step(Record):
     """One turn: the line that opens it (in the ritual's content), who speaks, and how long a paced hold lasts.
 
-    `speaker` is 0 for whoever goes first this run, 1 for the other, None for both together (the host asks).
+    `speaker` is 0 for whoever goes first this run, 1 for the other, None for both together (the narrator asks).
     A paced response keeps a `part`'s steps together when it can; `cue` ends the hold with a soft chime
     (Alexa allows five clips a response); a `rating` step waits for a 1-10 answer in either pace.
     """
@@ -215,8 +215,8 @@ class TurnTaking:
         state: dict[str, Any] = {"first": first, "cursor": 0, "pace": pace if pace in PACES else PACED}
         self.prepare(turn, state)
         lead: list[Segment] = [
-            host(turn.line("intro", name=turn.name(first), other=turn.name(1 - first))),
-            host(self._line(turn, f"{state['pace']}_intro")),
+            narrate(turn.line("intro", name=turn.name(first), other=turn.name(1 - first))),
+            narrate(self._line(turn, f"{state['pace']}_intro")),
             *self.opening(turn, state),
         ]
         return self._render(turn, state, lead)
@@ -236,7 +236,7 @@ class TurnTaking:
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
             state.pop("stretch", None)
             state["pace"] = OPEN if intent == TAKE_OUR_TIME else PACED
-            return self._render(turn, state, [host(self._line(turn, f"now_{state['pace']}"))])
+            return self._render(turn, state, [narrate(self._line(turn, f"now_{state['pace']}"))])
         if state["cursor"] >= len(steps):
             return self._render(turn, state, [])
         step = steps[state["cursor"]]
@@ -248,7 +248,7 @@ class TurnTaking:
                 return self._take_rating(turn, state, step)
             if intent in SKIPS:  # "skip", "pass", "next": no rating this time, and nothing stored
                 state["cursor"] += 1
-                return self._render(turn, state, [host(self._line(turn, "skipped"))])
+                return self._render(turn, state, [narrate(self._line(turn, "skipped"))])
             return self._ask_rating(turn, state, step, [], key="rating_again")
         if state.get("waiting") == NEXT_PART:
             if intent in (DONE, NEXT, YES):
@@ -268,7 +268,7 @@ class TurnTaking:
         self._pin(turn, state)
         state.pop("stretch", None)
         title = turn.section.settings.get("title", self.name)
-        return self._render(turn, state, [host(self._line(turn, "resume", ritual=title))])
+        return self._render(turn, state, [narrate(self._line(turn, "resume", ritual=title))])
 
     # -- context: help and repeat in the middle of a ritual ---------------------------------------------
     def help(self, turn: Turn) -> Reply | None:
@@ -284,7 +284,7 @@ class TurnTaking:
         step = steps[state["cursor"]]
         partner = self._partner(state, step)
         title = turn.section.settings.get("title", self.name)
-        where = host(
+        where = narrate(
             self._line(turn, "help_both", ritual=title)
             if partner is None
             else self._line(turn, "help_turn", ritual=title, name=turn.name(partner))
@@ -297,7 +297,7 @@ class TurnTaking:
         else:
             key = "help_talking"
         names = {"name": turn.name(partner)} if partner is not None else {}
-        what = host(self._line(turn, key, **names))
+        what = narrate(self._line(turn, key, **names))
         if key == "help_talking":  # someone is talking: the microphone stays closed
             return Reply(speech=(where, what), end_session=True)
         return Reply(speech=(where, what), reprompt=(what,), session={WAITING: waiting or TALKING})
@@ -417,7 +417,7 @@ class TurnTaking:
         state["cursor"] += 1
         if state["cursor"] >= len(self.steps(turn, state)):  # the last number: the close thanks them both
             return self._render(turn, state, [])
-        thanks = host(self._line(turn, "rating_thanks", name=turn.name(partner), count=rating))
+        thanks = narrate(self._line(turn, "rating_thanks", name=turn.name(partner), count=rating))
         return self._render(turn, state, [thanks])
 
     def _hand_over(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> Reply:
@@ -432,7 +432,7 @@ class TurnTaking:
         # The turn changes hands: thank whoever spoke. After the last turn the close thanks them both, so a
         # thanks here would be heard twice ("Thanks, Sam. That was lovely to hear. Thank you both...").
         if speaker is not None and following is not None and self._partner(state, following) != speaker:
-            lead.append(host(self._line(turn, "thanks", name=turn.name(speaker))))
+            lead.append(narrate(self._line(turn, "thanks", name=turn.name(speaker))))
         return self._render(turn, state, lead)
 
     def _nudge(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> Reply:
@@ -440,15 +440,15 @@ class TurnTaking:
         step = steps[state["cursor"]]
         both = step.speaker is None
         speech = [self._say(turn, state, step, "still_talking_both" if both else "still_talking")]
-        speech.append(host(turn.for_section(SECTION).line("one_shot")))
+        speech.append(narrate(turn.for_section(SECTION).line("one_shot")))
         return self._talk(turn, state, speech)
 
     def _wait_for_next_part(
         self, turn: Turn, state: dict[str, Any], speech: list[Segment], *, key: str = "next_part"
     ) -> Reply:
         """The rest will not fit in this response: say so plainly, and wait for "next" (or "take our time")."""
-        speech = [*speech, host(self._line(turn, key))]
-        return self._wait(turn, state, NEXT_PART, speech, (host(self._line(turn, "next_part_reprompt")),))
+        speech = [*speech, narrate(self._line(turn, key))]
+        return self._wait(turn, state, NEXT_PART, speech, (narrate(self._line(turn, "next_part_reprompt")),))
 
     def _wait(
         self, turn: Turn, state: dict[str, Any], waiting: str, speech: Sequence[Segment], reprompt: tuple[Segment, ...]
@@ -460,7 +460,7 @@ class TurnTaking:
     def _later(self, turn: Turn, state: dict[str, Any]) -> Reply:
         """Not now: the place stays kept (its expiry renewed) and the session ends."""
         turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=(host(self._line(turn, "later")),), end_session=True)
+        return Reply(speech=(narrate(self._line(turn, "later")),), end_session=True)
 
     def _close_played(self, turn: Turn, speech: list[Segment], state: dict[str, Any]) -> Reply:
         """The last turns went into this answer: closed, but the place is kept while the answer plays, so a couple
@@ -502,7 +502,7 @@ class TurnTaking:
         if turn.active_ritual() == self.name:
             turn.end_progress()
         view = self.view(turn, state) if state is not None else None  # the last prompts, in a hands-free round
-        return Reply(speech=(*speech, host(turn.line("closing"))), end_session=True, view=view)
+        return Reply(speech=(*speech, narrate(turn.line("closing"))), end_session=True, view=view)
 
     # -- small helpers ---------------------------------------------------------------------------------
     def _partner(self, state: dict[str, Any], step: Step) -> int | None:
@@ -511,10 +511,10 @@ class TurnTaking:
         return int(state["first"]) if step.speaker == 0 else 1 - int(state["first"])
 
     def _say(self, turn: Turn, state: dict[str, Any], step: Step, key: str) -> Say:
-        """A line for this step: in the speaking partner's voice with their names, or the host's for both."""
+        """A line for this step: in the speaking partner's voice with their names, or the narrator's for both."""
         partner = self._partner(state, step)
         if partner is None:
-            return host(self._line(turn, key))
+            return narrate(self._line(turn, key))
         return to_partner(partner, self._line(turn, key, name=turn.name(partner), other=turn.name(1 - partner)))
 
     def _line(self, turn: Turn, key: str, **values: Any) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from skill.engine.host import menu
-from skill.engine.script import Reply, host
+from skill.engine.narrator import menu
+from skill.engine.script import Reply, narrate
 from skill.engine.turn import Turn
 from skill.household import Household
 
@@ -60,14 +60,14 @@ class AboutUs:
         fact = _fact(turn)
         examples = menu(turn)
         if fact is None:
-            return Reply(speech=(host(turn.line("not_caught")),), reprompt=(host(turn.line("next", examples=examples)),))
+            return Reply(speech=(narrate(turn.line("not_caught")),), reprompt=(narrate(turn.line("next", examples=examples)),))
         setting: dict[str, Any] = turn.section.settings["facts"][fact]
         assumption = str(setting["assumption"])
         skip = skipped(turn.household)
         keep_skipped(turn.household, skip | {assumption} if setting["skip"] else skip - {assumption})
         return Reply(
-            speech=(host(turn.line(f"noted_{fact}")), host(turn.line("next", examples=examples))),
-            reprompt=(host(turn.host_line("offer_again", examples=examples)),),
+            speech=(narrate(turn.line(f"noted_{fact}")), narrate(turn.line("next", examples=examples))),
+            reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),),
         )
 
 

@@ -6,9 +6,9 @@ group, so a new ritual is never left out. Nothing is stored, and a ritual in pro
 
 from __future__ import annotations
 
-from skill.engine.host import menu, spoken_list
-from skill.engine.menu import examples as menu_examples
-from skill.engine.script import Reply, host
+from skill.engine.narrator import menu, spoken_list
+from skill.engine.offers import examples as menu_examples
+from skill.engine.script import Reply, narrate
 from skill.engine.turn import Turn
 
 
@@ -28,13 +28,13 @@ class WhatElse:
         rest = [name for name in listed if name not in grouped]
         if rest:
             groups.append(("group_more", rest))
-        speech = [host(turn.line("intro"))]
+        speech = [narrate(turn.line("intro"))]
         for key, names in groups:
             examples = [f"'{said[name]}'" for name in names]
-            speech.append(host(turn.line(key, examples=spoken_and(turn, examples))))
+            speech.append(narrate(turn.line(key, examples=spoken_and(turn, examples))))
         return Reply(
-            speech=(*speech, host(turn.line("which"))),
-            reprompt=(host(turn.host_line("offer_again", examples=menu(turn))),),
+            speech=(*speech, narrate(turn.line("which"))),
+            reprompt=(narrate(turn.narrator_line("offer_again", examples=menu(turn))),),
         )
 
 
