@@ -18,7 +18,7 @@ from tests.conversation import Couple, Said
 
 TURNS = 20
 # Intents no ritual starts, to pad the evening to TURNS: the narrator's own turns.
-HOST_TURNS: tuple[tuple[str, dict[str, str]], ...] = (
+NARRATOR_TURNS: tuple[tuple[str, dict[str, str]], ...] = (
     ("SwapVoicesIntent", {}),
     ("AMAZON.FallbackIntent", {}),
     ("AMAZON.ResumeIntent", {}),
@@ -99,7 +99,7 @@ def evening(couple: Couple, turns: int = TURNS) -> list[Said]:
         if len(said) >= turns - 1:
             break
         said.extend(run_ritual(couple, intent, follow_ups, budget=turns - 1 - len(said)))
-    padding = itertools.cycle(HOST_TURNS)
+    padding = itertools.cycle(NARRATOR_TURNS)
     if len(said) < turns - 1 and not couple.session_open:
         said.append(couple.launch())
     while len(said) < turns - 1:

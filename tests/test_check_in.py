@@ -21,7 +21,7 @@ from tests.conversation import Couple, Said
 
 CONTENT = load_content("en-US").section("check_in")
 LINES, SETTINGS = CONTENT.lines, CONTENT.settings
-HOST = load_content("en-US").section("narrator").lines
+NARRATOR = load_content("en-US").section("narrator").lines
 NUMBERS = SETTINGS["number_words"]
 MAYA, SAM = "Joanna", "Matthew"  # each partner's voice in en-US
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
@@ -343,7 +343,7 @@ def test_safety_is_heard_in_the_middle_of_a_check_in_and_the_place_is_kept(maya_
     assert "1-800-799-7233" in said.text and said.ends_session
     assert stored(maya_and_sam)["in_progress"] == before
     said = maya_and_sam.launch()
-    offers = HOST.variants("offer_resume")
+    offers = NARRATOR.variants("offer_resume")
     assert any(offer.format(ritual=SETTINGS["title"]) in said.text for offer in offers), "the check-in can be continued"
 
 

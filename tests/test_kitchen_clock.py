@@ -32,7 +32,7 @@ ONE_ANSWER = {
     "gentle_start": ("GentleStartIntent", True),
 }
 FRACTIONS = (0.25, 0.5, 0.75)
-HOST = load_content("en-US").section("narrator").lines
+NARRATOR = load_content("en-US").section("narrator").lines
 ONE_SHOT = "Alexa, tell our rituals next"
 
 
@@ -76,7 +76,7 @@ def playing_at(turns: list[tuple[float, Step]], seconds: float) -> int:
 
 def heard(said: Said, key: str, **values: str) -> bool:
     filled = {"first": "Maya", "second": "Sam", **values}
-    return any(" ".join(w.format(**filled).split()).split("{")[0] in said.text for w in HOST.variants(key))
+    return any(" ".join(w.format(**filled).split()).split("{")[0] in said.text for w in NARRATOR.variants(key))
 
 
 def one_answer(couple: Couple, ritual: str) -> Said:
@@ -177,7 +177,7 @@ def test_the_place_lasts_eight_hours(couple: Couple) -> None:
     couple.intent("AMAZON.PauseIntent", one_shot=True)
     said = couple.later(hours=8, minutes=10).intent("AMAZON.ResumeIntent", one_shot=True)
     assert not prompts("rose_thorn_bud", said, steps), said.text
-    assert any(said.text.startswith(w.split("{")[0]) for w in HOST.variants("nothing_to_resume")), said.text
+    assert any(said.text.startswith(w.split("{")[0]) for w in NARRATOR.variants("nothing_to_resume")), said.text
 
 
 def test_after_the_answer_has_played_there_is_nothing_to_come_back_to(couple: Couple, stored: Any) -> None:

@@ -14,12 +14,12 @@ from skill.content import load_content
 from tests.conversation import Couple
 from tests.turns_support import MAYA, SAM, open_mode, says
 
-HOST = load_content("en-US").section("narrator").lines
+NARRATOR = load_content("en-US").section("narrator").lines
 MAYA_VOICE = "amzn1.ask.person.MAYA-VOICE-ID"
 
 
-def host_said(text: str, key: str) -> bool:
-    return any(w.split("{")[0] in text for w in HOST.variants(key))
+def narrator_said(text: str, key: str) -> bool:
+    return any(w.split("{")[0] in text for w in NARRATOR.variants(key))
 
 
 # -- the apology loop -------------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ def test_two_misses_in_a_row_close_the_session_gently(couple: Couple, stored: An
     said = couple.intent("AMAZON.FallbackIntent")  # "what do you want for dinner"
     assert not said.ends_session and said.reprompt
     said = couple.intent("AMAZON.FallbackIntent")  # "maybe pasta"
-    assert said.ends_session and host_said(said.text, "misses_goodbye"), said.text
+    assert said.ends_session and narrator_said(said.text, "misses_goodbye"), said.text
 
 
 def test_an_understood_request_in_between_starts_the_count_again(couple: Couple) -> None:
@@ -51,7 +51,7 @@ def test_two_misses_while_a_question_waits_keep_the_place_for_later(couple: Coup
     couple.later(hours=1).launch()  # would you like to continue?
     couple.intent("AMAZON.FallbackIntent")
     said = couple.intent("AMAZON.FallbackIntent")
-    assert said.ends_session and host_said(said.text, "paused"), said.text
+    assert said.ends_session and narrator_said(said.text, "paused"), said.text
     assert stored(couple)["in_progress"]["ritual"] == "rose_thorn_bud"
 
 

@@ -35,8 +35,8 @@ APOLOGIES = set(load_content("en-US").section("narrator").lines.variants("apolog
 SLOT_VALUES: tuple[str | None, ...] = (None, "7", "three", "thank you", "Priya", "", "okay " * 60)
 RENAME_QUESTION = load_content("en-US").section("names").lines.variants("rename_confirm")[0].split("{")[0]
 MAX_POINTS = 6  # waiting points followed per way of starting a ritual
-HOST_LINES = load_content("en-US").section("narrator").lines
-PAUSED = [*HOST_LINES.variants("paused"), *HOST_LINES.variants("finished_kept")]
+NARRATOR_LINES = load_content("en-US").section("narrator").lines
+PAUSED = [*NARRATOR_LINES.variants("paused"), *NARRATOR_LINES.variants("finished_kept")]
 # "We need a break" leaves like "pause" in every ritual but a repair, which answers it as its own.
 LEAVING = frozenset(
     {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", "FinishedIntent",

@@ -134,7 +134,7 @@ QUESTIONS: dict[str, tuple[Reach, Answer]] = {
     "names": (introductions, introduced),
     "set a reminder": (reminder_day, reminder_set),
 }
-HOST_QUESTIONS = ("rename", "forget", "names", "set a reminder")
+NARRATOR_QUESTIONS = ("rename", "forget", "names", "set a reminder")
 
 HELP = ("AMAZON.HelpIntent", {})
 REPEAT = ("AMAZON.RepeatIntent", {})
@@ -158,7 +158,7 @@ def test_a_question_survives_what_comes_in_between(couple: Couple, stored: Any, 
 
 
 @pytest.mark.parametrize("interruption", [NUMBER, NEXT, DONE, HELP], ids=["a number", "next", "I'm done", "help"])
-@pytest.mark.parametrize("question", HOST_QUESTIONS)
+@pytest.mark.parametrize("question", NARRATOR_QUESTIONS)
 def test_a_host_question_is_asked_again_after_what_does_not_answer_it(
     couple: Couple, stored: Any, question: str, interruption: Any
 ) -> None:

@@ -156,8 +156,8 @@ def test_the_name_slot_names_the_other_partner(couple: Couple) -> None:
     for _ in range(3):  # questions seven and eight are the fourth timed stretch
         said = couple.later(minutes=4).intent("AMAZON.NextIntent")
     assert openers(said, 1) == [(7, MAYA), (8, SAM)]
-    host_reads = " ".join(said.by_voice(None))
-    assert spoken(SETS[1][7], "Maya") in host_reads and spoken(SETS[1][7], "Sam") not in host_reads, "read to Sam, it names Maya"
+    narrator_reads = " ".join(said.by_voice(None))
+    assert spoken(SETS[1][7], "Maya") in narrator_reads and spoken(SETS[1][7], "Sam") not in narrator_reads, "read to Sam, it names Maya"
     assert spoken(SETS[1][7], "Sam") in said.by_voice(MAYA), "and Maya hears it naming Sam, in her voice"
 
 

@@ -306,21 +306,21 @@ def test_a_deck_order_is_a_fixed_shuffle_of_the_whole_deck() -> None:
 
 
 # -- when both have answered, there is nothing to come back to ------------------------------------------------
-HOST = load_content("en-US").section("narrator").lines
+NARRATOR = load_content("en-US").section("narrator").lines
 
 
-def said_host(said: Said, key: str) -> bool:
-    return any(text.split("{")[0] in said.text for text in HOST.variants(key))
+def said_by_narrator(said: Said, key: str) -> bool:
+    return any(text.split("{")[0] in said.text for text in NARRATOR.variants(key))
 
 
 def test_stop_after_both_have_answered_says_goodbye_and_keeps_no_place(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
     couple.intent("TonightsQuestionIntent", one_shot=True)  # both answers play, then "another?"
     said = couple.later(minutes=5).intent("AMAZON.StopIntent")
-    assert said.ends_session and said_host(said, "goodbye") and not said_host(said, "paused")
+    assert said.ends_session and said_by_narrator(said, "goodbye") and not said_by_narrator(said, "paused")
     assert stored(couple)["in_progress"] is None
     said = couple.later(hours=1).launch()
-    assert not said_host(said, "offer_resume"), "no 'shall we continue?' for a question already answered"
+    assert not said_by_narrator(said, "offer_resume"), "no 'shall we continue?' for a question already answered"
 
 
 def test_a_session_that_timed_out_at_another_question_is_not_offered_again_at_launch(couple: Couple, stored) -> None:
@@ -328,7 +328,7 @@ def test_a_session_that_timed_out_at_another_question_is_not_offered_again_at_la
     couple.intent("TonightsQuestionIntent", one_shot=True)
     couple.later(minutes=5).session_ended("EXCEEDED_MAX_REPROMPTS")
     said = couple.later(hours=1).launch()
-    assert not said_host(said, "offer_resume") and said_host(said, "offer")
+    assert not said_by_narrator(said, "offer_resume") and said_by_narrator(said, "offer")
     assert stored(couple)["in_progress"] is None
 
 
@@ -336,7 +336,7 @@ def test_stop_while_the_answers_are_still_playing_keeps_the_place(couple: Couple
     couple.meet("Maya", "Sam")
     couple.intent("TonightsQuestionIntent", one_shot=True)
     said = couple.into_answer(seconds=40).intent("AMAZON.StopIntent")  # Maya is still answering
-    assert said.ends_session and said_host(said, "paused")
+    assert said.ends_session and said_by_narrator(said, "paused")
     assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
 
 

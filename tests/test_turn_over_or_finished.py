@@ -14,11 +14,11 @@ from skill.content import load_content
 from tests.conversation import Couple
 from tests.turns_support import MAYA, SAM, says
 
-HOST = load_content("en-US").section("narrator").lines
+NARRATOR = load_content("en-US").section("narrator").lines
 
 
-def said_host(text: str, key: str) -> bool:
-    return any(w.split("{")[0] in text for w in HOST.variants(key))
+def said_by_narrator(text: str, key: str) -> bool:
+    return any(w.split("{")[0] in text for w in NARRATOR.variants(key))
 
 
 def test_your_turn_twenty_seconds_into_mayas_answer_hands_over_to_sam(couple: Couple, stored: Any) -> None:
@@ -53,7 +53,7 @@ def test_we_are_done_at_the_stress_maps_number_keeps_the_place_and_plays_nothing
     before = stored(couple)["in_progress"]["state"]
     said = couple.intent("FinishedIntent")  # "we're done"
     assert said.ends_session and said.timed_seconds() == 0 and not [v for v in said.voices if v]
-    assert said_host(said.text, "finished_kept")
+    assert said_by_narrator(said.text, "finished_kept")
     assert stored(couple)["in_progress"]["state"]["cursor"] == before["cursor"], "no number skipped, no turn played"
     assert "stress_map" not in stored(couple)["rituals"] or not stored(couple)["rituals"]["stress_map"].get("ratings")
 
@@ -74,7 +74,7 @@ def test_we_are_done_at_the_gentle_starts_half_way_point_keeps_the_second_half(c
     said = couple.intent("GentleStartIntent", one_shot=True)
     assert not said.ends_session, "half-way: it waits for next"
     said = couple.intent("FinishedIntent")
-    assert said.ends_session and said.timed_seconds() == 0 and said_host(said.text, "finished_kept"), said.text
+    assert said.ends_session and said.timed_seconds() == 0 and said_by_narrator(said.text, "finished_kept"), said.text
     said = couple.later(hours=1).intent("AMAZON.ResumeIntent", one_shot=True)
     assert says(said, "gentle_start", "soften_swap", name="Sam", other="Maya"), "the second half, from its start"
 
@@ -84,7 +84,7 @@ def test_we_are_done_after_both_answered_tonights_question_ends_it_and_says_so(c
     couple.meet("Maya", "Sam")
     couple.intent("TonightsQuestionIntent", one_shot=True)
     said = couple.intent("FinishedIntent")  # to "another question?"
-    assert said.ends_session and said_host(said.text, "finished") and stored(couple)["in_progress"] is None
+    assert said.ends_session and said_by_narrator(said.text, "finished") and stored(couple)["in_progress"] is None
 
 
 def test_your_turn_during_the_thirty_six_questions_timed_answers_hands_over_not_on(couple: Couple, stored: Any) -> None:

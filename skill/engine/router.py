@@ -84,7 +84,7 @@ from skill.intents import HEARD_SOMETHING as FALLBACK
 LEAVING = frozenset({STOP, CANCEL, NAVIGATE_HOME, PAUSE, FINISHED})
 # The care slot: requests for care are answered before anything else and never erase the place.
 CARE_INTENTS = frozenset({SAFETY, DISTRESS, COUNSELLING})
-HOST_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
+NARRATOR_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
 # A repair's follow-ups (skill/rituals/repair.py), with their meaning anywhere else (see `_follow_up`).
 
 # The rules, in order (see the module's docstring).
@@ -124,7 +124,7 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
         return AGAIN
     if intent == HELP:
         return HELPING
-    if intent in registry() or intent in HOST_INTENTS:
+    if intent in registry() or intent in NARRATOR_INTENTS:
         return ON_PURPOSE
     if asked in pending.HOLDING or (asked is not None and intent == FALLBACK):
         return ASK_AGAIN
