@@ -1,6 +1,6 @@
 """The scripted evening and the simulated year the benchmark sends, built on the tests' transcript harness.
 
-Every response still goes through `tests.conversation.Couple`, so each one is checked against
+Every response still goes through `tests.support.conversation.Couple`, so each one is checked against
 Alexa's limits: the benchmark never times a reply Alexa would refuse. Requests carry no Alexa API
 access token, so the skill takes its offline path for timers and the time zone: calls to Amazon's
 APIs are network time outside the skill and are not measured here.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tests.conversation import Couple, Said
+from tests.support.conversation import Couple, Said
 
 TURNS = 20
 # Intents no ritual starts, to pad the evening to TURNS: the narrator's own turns.

@@ -7,7 +7,7 @@ Skill"). Two kinds:
 - `CloseRitual`, which a ritual's timer launches when it ends (skill/engine/ritual_timer.py): the ritual's
   own closing, in the couple's two voices.
 Each task has its OpenAPI definition in skill-package/tasks/<Name>.<version>.json; the manifest lists them
-from `MANIFEST_TASKS` here (skill/deploy/ask_package.py), and tests/test_tasks.py validates the documents.
+from `MANIFEST_TASKS` here (skill/deploy/ask_package.py), and tests/surfaces/test_tasks.py validates the documents.
 """
 
 from __future__ import annotations

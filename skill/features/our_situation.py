@@ -17,7 +17,7 @@ NAME = "our_situation"
 SLOT = "fact"
 SLOT_TYPE = "ABOUT_US"
 # "We live apart", "we're new"...: one intent per fact, with plain samples. A bare carrier ("we {fact}") would
-# take "we want to check in" or "we're done" (tests/test_matcher.py); the slot stays for anchored phrasings
+# take "we want to check in" or "we're done" (tests/surfaces/test_matcher.py); the slot stays for anchored phrasings
 # ("remember that we {fact}").
 FACT_INTENTS = {
     "LivingApartIntent": "apart",
