@@ -15,7 +15,7 @@ OFFER_EXAMPLES = 3
 MENU_FROM, MENU_AT = "menu.from", "menu.at"  # the menu's rotation, in the phrasing memory
 # household.rituals[MENU_NOTE][TRIED]: the rituals this couple has started at least once. Stored under "host", the
 # narrator's name when it was first kept: renaming it would make every stored couple's menu start again.
-MENU_NOTE, TRIED = "narrator", "tried"
+MENU_NOTE, TRIED = "host", "tried"
 
 
 def examples(content: Content) -> dict[str, str]:
