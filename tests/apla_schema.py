@@ -28,7 +28,9 @@ from jsonschema import Draft7Validator
 BOUND = {"type": "string", "pattern": r"\$\{.+\}"}  # a data-binding expression, evaluated by Alexa
 BOOLEAN = {"anyOf": [{"type": "boolean"}, BOUND]}
 NUMBER = {"anyOf": [{"type": "number"}, BOUND]}
-ITEMS = {"anyOf": [{"$ref": "#/definitions/component"}, {"type": "array", "items": {"$ref": "#/definitions/component"}}]}
+ITEMS = {
+    "anyOf": [{"$ref": "#/definitions/component"}, {"type": "array", "items": {"$ref": "#/definitions/component"}}]
+}
 
 BASE = {
     "type": {"type": "string"},
@@ -37,7 +39,11 @@ BASE = {
         "items": {
             "type": "object",
             "required": ["name", "value"],
-            "properties": {"name": {"type": "string"}, "value": {}, "type": {"enum": ["any", "boolean", "string", "number"]}},
+            "properties": {
+                "name": {"type": "string"},
+                "value": {},
+                "type": {"enum": ["any", "boolean", "string", "number"]},
+            },
             "additionalProperties": False,
         },
     },
@@ -47,6 +53,10 @@ BASE = {
     "when": BOOLEAN,
     "filter": {"type": "array", "items": {"$ref": "#/definitions/filter"}},
 }
+STRATEGY = {"anyOf": [{"enum": ["normal", "randomItem", "randomData", "randomItemRandomData"]}, BOUND]}
+CONTENT_TYPE = {"enum": ["PlainText", "SSML"]}
+# A Volume filter's amount: a number (1.0 is the clip's own volume) or a percentage string such as "20%".
+AMOUNT = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\d+(\.\d+)?%$"}, BOUND]}
 MULTI = {**BASE, "data": {"anyOf": [{"type": "array"}, BOUND]}, "item": ITEMS, "items": ITEMS}
 
 
@@ -98,10 +108,8 @@ SCHEMA: dict[str, Any] = {
             "oneOf": [
                 _component("Mixer", MULTI),
                 _component("Sequencer", MULTI),
-                _component("Selector", {**MULTI, "strategy": {"anyOf": [
-                    {"enum": ["normal", "randomItem", "randomData", "randomItemRandomData"]}, BOUND]}}),  # fmt: skip
-                _component("Speech", {**BASE, "content": {"type": "string"},
-                                      "contentType": {"enum": ["PlainText", "SSML"]}}),  # fmt: skip
+                _component("Selector", {**MULTI, "strategy": STRATEGY}),
+                _component("Speech", {**BASE, "content": {"type": "string"}, "contentType": CONTENT_TYPE}),
                 _component("Audio", {**BASE, "source": {"type": "string"}}, ("source",)),
                 # Silence's own `duration` (milliseconds, required) replaces the base one.
                 _component("Silence", {**BASE, "duration": NUMBER}, ("duration",)),
@@ -113,10 +121,7 @@ SCHEMA: dict[str, Any] = {
                 _filter("FadeOut", {"duration": NUMBER}, ("duration",)),
                 _filter("Repeat", {"repeatCount": NUMBER}, ("repeatCount",)),
                 _filter("Trim", {"start": NUMBER, "end": NUMBER}, ()),
-                # A number (1.0 is the clip's own volume) or a percentage string such as "20%".
-                _filter("Volume", {"amount": {"anyOf": [{"type": "number", "minimum": 0},
-                                                         {"type": "string", "pattern": r"^\d+(\.\d+)?%$"}, BOUND]}},
-                        ("amount",)),  # fmt: skip
+                _filter("Volume", {"amount": AMOUNT}, ("amount",)),
             ]
         },
     },
@@ -126,4 +131,6 @@ SCHEMA: dict[str, Any] = {
 def problems(document: dict[str, Any]) -> list[str]:
     """Where `document` leaves Amazon's APLA reference, one line each; [] means it keeps to it."""
     found = Draft7Validator(SCHEMA).iter_errors(document)
-    return sorted(f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}" for error in found)
+    return sorted(
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}" for error in found
+    )
