@@ -73,7 +73,11 @@ class MagicMinutes:
             speech.append(narrate(turn.line("no_timer_failed")))
         from skill.engine import routine_offer
 
-        routine_offer.count_run(turn, NAME)  # offered at the closing, when the timer hands the couple back
+        routine_offer.count_run(turn, NAME)
+        # The routine is offered at the closing, when the timer hands the couple back; with no timer to do that
+        # (or if the closing that was due to offer never came), before the minutes, and the opening follows the answer.
+        if routine_offer.due_before(turn, NAME, closing_to_come=result.created):
+            return routine_offer.before(turn, NAME, Reply(speech=tuple(speech), end_session=True), "opening", first)
         names = {"name": turn.name(first), "other": turn.name(1 - first)}
         speech.append(to_partner(first, turn.line("opening", **names)))
         return Reply(speech=tuple(speech), end_session=True)

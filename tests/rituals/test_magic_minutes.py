@@ -82,8 +82,9 @@ def test_every_timer_gets_a_label_of_its_own(bedtime: Couple, alexa_api: AlexaAp
 
 
 def test_who_gets_the_opening_prompt_alternates(bedtime: Couple) -> None:
-    voices = [bedtime.later(days=1).intent("MagicMinutesIntent", one_shot=True).lines[-1].voice for _ in range(4)]
-    assert voices == ["Joanna", "Matthew", "Joanna", "Matthew"]
+    # Three nights: on the fourth, the routine offer (tests/rituals/test_routine_offer.py) would come before the opening.
+    voices = [bedtime.later(days=1).intent("MagicMinutesIntent", one_shot=True).lines[-1].voice for _ in range(3)]
+    assert voices == ["Joanna", "Matthew", "Joanna"]
 
 
 def test_the_token_is_never_logged(bedtime: Couple, capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,7 +166,8 @@ def test_a_no_is_respected_for_two_weeks_and_the_app_hint_is_given_once(
     assert opened_by_a_partner(said) and said.ends_session
 
     said = bedtime.later(days=12).intent("MagicMinutesIntent", one_shot=True)
-    assert "directives" not in said.response, "still within two weeks"
+    asks = [d for d in said.response.get("directives", []) if d.get("name") == "AskFor"]
+    assert not asks, "still within two weeks (the third bedtime's routine offer may come instead)"
 
     said = bedtime.later(days=1).intent("MagicMinutesIntent", one_shot=True)
     assert said.response["directives"][0]["name"] == "AskFor", "two weeks later, one gentle ask"

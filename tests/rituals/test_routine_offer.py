@@ -2,7 +2,13 @@
 phrase of their own should start it; the answer comes back and a no is remembered.
 
 Shapes as Amazon's Pre-Built Routine API Reference documents them: the offer is a Connections.StartConnection
-to AMAZON.OfferAutomation, the answer a SessionResumedRequest whose cause is ConnectionCompleted.
+to AMAZON.OfferAutomation with onCompletion RESUME_SESSION, the answer a SessionResumedRequest whose cause is
+ConnectionCompleted (status 200, or 204 with result.offerAutomationResponse.reason). Amazon documents no
+Connections.Response for it: that is the answer to Connections.SendRequest (the timers permission's AskFor).
+
+Bedtime: five magic minutes closes only when its timer hands the couple back, so the offer comes at that closing;
+with no timer to hand back (or when that closing never came) it comes before the minutes, and the opening follows
+Alexa's answer.
 """
 
 from __future__ import annotations
@@ -93,7 +99,9 @@ def test_the_third_morning_coffee_offers_a_routine_once(surface: str, request: A
         assert not offers(coffee(couple)), "a no is remembered"
 
 
-def test_a_yes_makes_the_routine_and_it_is_not_offered_again(couple: Couple, stored) -> None:
+@pytest.mark.parametrize("surface", ["couple", "web_couple"])
+def test_a_yes_makes_the_routine_and_it_is_not_offered_again(surface: str, request: Any, stored) -> None:
+    couple: Couple = request.getfixturevalue(surface)
     couple.meet("Maya", "Sam")
     for _ in range(3):
         coffee(couple)
@@ -149,3 +157,76 @@ def test_a_coffee_heard_again_the_same_morning_is_not_another_one(couple: Couple
     assert stored(couple)["rituals"]["preferences"]["routines"]["morning_coffee"]["runs"] == 1
     coffee(couple)
     assert stored(couple)["rituals"]["preferences"]["routines"]["morning_coffee"]["runs"] == 2
+
+
+def bedtime(couple: Couple) -> Said:
+    """Five magic minutes, the next evening; without Alexa's APIs no timer is set, so no closing will come."""
+    return couple.later(days=1).intent("MagicMinutesIntent", one_shot=True)
+
+
+def openings(couple: Couple, first: str, other: str) -> list[str]:
+    lines = load_content("en-US").section("magic_minutes").lines.variants("opening")
+    return [line.format(name=first, other=other) for line in lines]
+
+
+@pytest.mark.parametrize("surface", ["couple", "web_couple"])
+def test_the_third_bedtime_without_a_timer_offers_before_the_minutes_and_a_no_is_remembered(
+    surface: str, request: Any, stored
+) -> None:
+    couple: Couple = request.getfixturevalue(surface)
+    couple.meet("Maya", "Sam")
+    couple.api_endpoint = ""  # no Alexa API: the minutes run without a timer, so no closing hands them back
+    first, second = bedtime(couple), bedtime(couple)
+    assert not offers(first) and not offers(second)
+    assert any(line in first.text for line in openings(couple, "Maya", "Sam") + openings(couple, "Sam", "Maya"))
+    third = bedtime(couple)
+    [offer] = offers(third)
+    assert offer["token"] == "routine:magic_minutes" and offer["onCompletion"] == "RESUME_SESSION"
+    assert offer["input"]["automation"]["operations"]["serial"][0]["operation"]["payload"]["connectionRequest"]["uri"] == (
+        f"connection://{SKILL_ID}.MagicMinutes/1?provider={SKILL_ID}"
+    )
+    assert third.text.endswith(ROUTINES.lines.variants("offer_magic_minutes_before")[0])
+    assert not any(line in third.text for line in openings(couple, "Maya", "Sam") + openings(couple, "Sam", "Maya")), (
+        "the opening waits for Alexa's question"
+    )
+    assert "shouldEndSession" not in third.response and "reprompt" not in third.response, "Alexa takes the turn"
+    kept = stored(couple)["rituals"]["preferences"]["routines"]["magic_minutes"]
+    assert kept["offer"] == "offered" and kept["then"]["line"] == "opening"
+    who = ("Maya", "Sam") if kept["then"]["first"] == 0 else ("Sam", "Maya")
+    said = answer(couple, "204", "REJECTED_BY_CUSTOMER", ritual="magic_minutes")
+    assert said.text.startswith(ROUTINES.lines.variants("declined_then")[0]) and said.ends_session
+    assert any(said.text.endswith(line) for line in openings(couple, *who)), "then the five minutes begin"
+    kept = stored(couple)["rituals"]["preferences"]["routines"]["magic_minutes"]
+    assert kept["offer"] == "declined" and "then" not in kept
+    for _ in range(3):
+        assert not offers(bedtime(couple)), "a no is remembered"
+
+
+def test_a_yes_before_the_minutes_makes_the_routine_and_the_minutes_begin(couple: Couple, stored) -> None:
+    couple.meet("Maya", "Sam")
+    couple.api_endpoint = ""
+    for _ in range(3):
+        bedtime(couple)
+    said = answer(couple, "200", ritual="magic_minutes")
+    assert said.text.startswith(ROUTINES.lines.variants("accepted_magic_minutes")[0])
+    assert any(said.text.endswith(line) for line in openings(couple, "Maya", "Sam") + openings(couple, "Sam", "Maya"))
+    assert stored(couple)["rituals"]["preferences"]["routines"]["magic_minutes"]["offer"] == "accepted"
+    assert not offers(bedtime(couple))
+
+
+def test_when_the_closing_that_was_to_offer_never_comes_the_next_bedtime_offers(
+    couple: Couple, alexa_api: AlexaApiStandIn
+) -> None:
+    """The third bedtime's timer would hand them back to offer it; they fell asleep. The fourth offers before."""
+    couple.meet("Maya", "Sam")
+    couple.api_endpoint = alexa_api.url
+    for _ in range(3):
+        assert not offers(bedtime(couple))
+        couple.session_open = False
+    fourth = bedtime(couple)
+    assert offers(fourth) and fourth.text.endswith(ROUTINES.lines.variants("offer_magic_minutes_before")[0])
+    couple.session_open = False
+    closing = couple.later(minutes=5).request(
+        {"type": "LaunchRequest", "task": {"name": f"{SKILL_ID}.CloseRitual", "version": "1", "input": {"ritual": "magic_minutes"}}}
+    )
+    assert not offers(closing), "offered once"

@@ -180,6 +180,17 @@ def test_the_manifest_lists_every_task_the_skill_handles_and_the_package_holds_e
         assert copied.read_text() == (ROOT / "skill-package" / "tasks" / copied.name).read_text()
 
 
+def test_the_package_holds_the_widget_package_where_the_ask_cli_looks_for_it(project: Path) -> None:
+    """Amazon's widget sample (alexa-samples/skill-sample-plant-care-widget) keeps each APL package of a widget in
+    skill-package/dataStorePackages/<id>/: manifest.json, presentations/default.tpl and the files it names."""
+    source = ROOT / "skill-package" / "widgets" / "OurRitualsWidget"
+    copied = project / "skill-package" / "dataStorePackages" / "OurRitualsWidget"
+    files = sorted(str(path.relative_to(source)) for path in source.rglob("*") if path.is_file())
+    assert files == ["datasources/default.json", "documents/document.json", "manifest.json", "presentations/default.tpl"]
+    for name in files:
+        assert (copied / name).read_text() == (source / name).read_text()
+
+
 def test_every_alexa_scope_named_in_the_code_is_declared(project: Path) -> None:
     """A scope written anywhere in the skill (a ritual, an API call, the request reader) is in the manifest."""
     named = {

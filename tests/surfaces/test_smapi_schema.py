@@ -41,12 +41,9 @@ DOCUMENTED_LATER = {
     "CAN_FULFILL_INTENT_REQUEST": {"type": "CAN_FULFILL_INTENT_REQUEST"},
     # developer.amazon.com/docs/alexa/alexa-presentation-language/apl-datastore-interface.html
     "ALEXA_DATA_STORE": {"type": "ALEXA_DATA_STORE"},
-    # the "APL Data Store Extension" page of Amazon's APL documentation (the widget docs point to it)
-    "ALEXA_EXTENSION": {
-        "type": "ALEXA_EXTENSION",
-        "requestedExtensions": [{"uri": "alexaext:datastore:10"}],
-        "autoInitializedExtensions": [{"uri": "alexaext:datastore:10"}],
-    },
+    # developer.amazon.com/docs/alexa/alexa-presentation-language/apl-ext-data-store-extension.html: "Required in
+    # skill manifest? Yes", in requestedExtensions; "Auto-initialized settings? No" (so no autoInitializedExtensions)
+    "ALEXA_EXTENSION": {"type": "ALEXA_EXTENSION", "requestedExtensions": [{"uri": "alexaext:datastore:10"}]},
 }
 
 

@@ -41,6 +41,17 @@ def datastore(monkeypatch: pytest.MonkeyPatch) -> Iterator[AlexaApiStandIn]:
     module._token.clear()
 
 
+def presentation() -> dict[str, Any]:
+    """The widget's APL presentation as Amazon's APL package lays it out: presentations/default.tpl names the
+    document and its data sources, each a file of the package (APL_PRESENTATION, documentUrl, datasourceUrl)."""
+    definition = json.loads((PACKAGE / "presentations" / "default.tpl").read_text())
+    assert set(definition) == {"type", "documentUrl", "datasourceUrl"} and definition["type"] == "APL_PRESENTATION"
+    return {
+        "document": json.loads((PACKAGE / definition["documentUrl"]).read_text()),
+        "datasources": json.loads((PACKAGE / definition["datasourceUrl"]).read_text()),
+    }
+
+
 def usages(couple: Couple, kind: str, instance: str = INSTANCE) -> Said:
     couple.session_open = False
     return couple.request(
@@ -62,18 +73,20 @@ def test_the_widget_package_is_an_apl_package_whose_document_passes_amazons_vali
     manifest = json.loads((PACKAGE / "manifest.json").read_text())
     assert manifest["packageType"] == "APL_PACKAGE" and manifest["manifest"]["id"] == "OurRitualsWidget"
     assert set(manifest["publishingInformation"]["locales"]) == {"en-US", "en-GB", "en-CA", "en-AU", "en-IN"}
-    [definition] = manifest["manifest"]["presentationDefinitions"]
-    presentation = json.loads((PACKAGE / definition["url"]).read_text())
-    assert validate([presentation["document"]]) == [[]]
-    bindings = presentation["document"]["settings"]["DataStore"]["dataBindings"]
+    # Alexa tells the skill when the widget is installed or removed (UsagesInstalled / UsagesRemoved) only if asked.
+    assert manifest["manifest"]["installStateChanges"] == "INFORM"
+    assert manifest["manifest"]["presentationDefinitions"] == [{"url": "presentations/default.tpl"}]
+    shown = presentation()
+    assert validate([shown["document"]]) == [[]]
+    bindings = shown["document"]["settings"]["DataStore"]["dataBindings"]
     assert bindings == [{"namespace": "our_rituals", "key": "widget", "dataBindingName": "ourRituals", "dataType": "OBJECT"}]
 
 
 def test_the_widget_shows_only_what_the_skill_pushes_and_its_defaults_are_the_contents() -> None:
-    presentation = json.loads((PACKAGE / "presentations" / "default.tpl").read_text())
+    shown = presentation()
     default = view(Household(), load_content("en-US"), date(2026, 1, 1))
-    assert presentation["datasources"] == {"widget": default}
-    used = set(re.findall(r"shown\.(\w+)", json.dumps(presentation["document"])))
+    assert shown["datasources"] == {"widget": default}
+    used = set(re.findall(r"shown\.(\w+)", json.dumps(shown["document"])))
     assert used <= set(default), used - set(default)
 
 
@@ -191,8 +204,7 @@ def test_other_data_store_requests_get_an_empty_answer(couple: Couple, request_b
 
 def test_touching_the_widget_before_tonights_question_asks_for_one(lambda_app: Any) -> None:
     """A touch sends the same arguments as a menu tile, so it is the couple saying "tonight's question"."""
-    presentation = json.loads((PACKAGE / "presentations" / "default.tpl").read_text())
-    [press] = presentation["document"]["mainTemplate"]["items"][0]["onPress"]
+    [press] = presentation()["document"]["mainTemplate"]["items"][0]["onPress"]
     assert press["type"] == "SendEvent" and press["when"] == "${!shown.hasQuestion}"
     couple = Couple(send=lambda event: lambda_app.handler(event, None))
     couple.meet("Maya", "Sam")
