@@ -7,7 +7,7 @@ Layout (ASK CLI v2):
     skill-package/skill.json                        skill-package/skill.json of this project, completed (below)
     skill-package/interactionModels/custom/<locale>.json   interaction_models/<locale>.json
     skill-package/tasks/<Task>.<version>.json       skill-package/tasks/ of this project, each task the code handles
-    skill-package/dataStorePackages/<id>/           skill-package/widgets/<id>/ of this project, each widget package
+    skill-package/dataStorePackages/<id>/           skill-package/dataStorePackages/<id>/ of this project, each widget package
                                                     the manifest declares (ALEXA_DATASTORE_PACKAGEMANAGER), where
                                                     the ASK CLI looks for them (Amazon's widget sample lays them out so)
 
@@ -280,7 +280,7 @@ def assemble(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     for package_id in widget_packages(manifest):
-        source = manifest_path.parent / "widgets" / package_id
+        source = manifest_path.parent / "dataStorePackages" / package_id
         if not (source / "manifest.json").is_file():
             raise PackageError(f"the manifest declares the widget package {package_id} but {source} has no manifest.json")
         shutil.copytree(source, package / "dataStorePackages" / package_id)

@@ -183,7 +183,7 @@ def test_the_manifest_lists_every_task_the_skill_handles_and_the_package_holds_e
 def test_the_package_holds_the_widget_package_where_the_ask_cli_looks_for_it(project: Path) -> None:
     """Amazon's widget sample (alexa-samples/skill-sample-plant-care-widget) keeps each APL package of a widget in
     skill-package/dataStorePackages/<id>/: manifest.json, presentations/default.tpl and the files it names."""
-    source = ROOT / "skill-package" / "widgets" / "OurRitualsWidget"
+    source = ROOT / "skill-package" / "dataStorePackages" / "OurRitualsWidget"
     copied = project / "skill-package" / "dataStorePackages" / "OurRitualsWidget"
     files = sorted(str(path.relative_to(source)) for path in source.rglob("*") if path.is_file())
     assert files == ["datasources/default.json", "documents/document.json", "manifest.json", "presentations/default.tpl"]

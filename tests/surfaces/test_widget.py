@@ -22,7 +22,7 @@ from skill.household import Household
 from tests.support.alexa_api_standin import AlexaApiStandIn
 from tests.support.conversation import Couple, Said
 
-PACKAGE = Path(__file__).resolve().parents[2] / "skill-package" / "widgets" / "OurRitualsWidget"
+PACKAGE = Path(__file__).resolve().parents[2] / "skill-package" / "dataStorePackages" / "OurRitualsWidget"
 WIDGET = load_content("en-US").section("widget")
 INSTANCE = "amzn1.ask.widget.instance.KITCHEN-SHOW"
 

@@ -33,7 +33,7 @@ VIEWPORTS = {
 }
 # The Echo Show widget is drawn in a medium widget's slot (WIDGET_M), not full screen.
 WIDGET_VIEWPORTS = {"medium": {"width": 400, "height": 400, "shape": "rectangle", "mode": "hub"}}
-WIDGET_PACKAGE = ROOT / "skill-package" / "widgets" / "OurRitualsWidget"
+WIDGET_PACKAGE = ROOT / "skill-package" / "dataStorePackages" / "OurRitualsWidget"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
