@@ -45,7 +45,9 @@ DEPTH_TYPE = "QUESTION_DEPTH"
 # ("What did {partner} do this week that made you laugh?" is asked of Maya about Sam, then of Sam about Maya).
 PARTNER_SLOT = "{partner}"
 # What a question may assume about a couple; a couple who told us otherwise (skill/rituals/our_situation.py) never hears it.
-ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
+FILTERED_ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
+# Every assumption a question's `assumes` may name: the filtered ones, and what it takes for granted with no filter yet.
+ASSUMPTIONS = (*FILTERED_ASSUMPTIONS, "work", "friends", "children", "age")
 # A question from the couple's own jar is kept in the place as this prefix and the jar entry's id.
 JAR_PREFIX = "jar:"
 # A deck question tagged so can hurt a couple in crisis (grief, forgiveness, illness, "one year left"): it gets a
@@ -74,7 +76,7 @@ def _tags(turn: Turn, question_id: str) -> frozenset[str]:
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
     """What this couple told us not to assume ("we don't live together", "we're new"), as our_situation keeps it."""
-    return our_situation.skipped(turn.household) & frozenset(ASSUMPTIONS)
+    return our_situation.skipped(turn.household) & frozenset(FILTERED_ASSUMPTIONS)
 
 
 def addressed_to(question: str, other: str) -> str:
