@@ -288,9 +288,22 @@ def quoted_here(text: str) -> str | None:
     return next((quote for quote in QUOTED if quote in words or too_close(quote + "?", text.replace(PARTNER_SLOT, "me"))), None)
 
 
-def old_deck() -> list[tuple[str, str]]:
+def old_rows() -> list[list[str]]:
+    """(id, depth, text) of each question the deck had when issue 31 was filed."""
     lines = (Path(__file__).parent / "fixtures" / "deck_before_issue31.txt").read_text(encoding="utf-8").splitlines()
-    return [(line.split("\t")[0], line.split("\t")[1]) for line in lines if line and not line.startswith("#")]
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def old_deck() -> list[tuple[str, str]]:
+    return [(depth, text) for _, depth, text in old_rows()]
+
+
+def test_every_id_a_household_may_hold_is_still_dealt_at_its_depth() -> None:
+    """A household's place in a deck is a cursor into the order of that depth's sorted ids (and "after", "last": ids),
+    so issue 31 rewrote questions in place, keeping every id at its depth: a place kept since then stays in step."""
+    now = {q["id"]: q["depth"] for q in deck("en-US")}
+    gone = {question_id: depth for question_id, depth, _ in old_rows() if now.get(question_id) != depth}
+    assert not gone, gone
 
 
 def test_the_tier_and_cluster_rules_find_what_the_deck_had_when_issue_31_was_filed() -> None:

@@ -55,6 +55,10 @@ JAR_PREFIX = "jar:"
 TENDER = "tender"
 # Session key: this session has heard how to pass a question (said once per session, at deeper and deepest).
 PASS_TOLD = TOLD_PASS
+# Ritual state key: the couple has heard, once, that they can leave out questions that do not fit them.
+FILTERS_OFFERED = "filters_offered"
+# The filters that offer names ("we're new", "we'd rather leave family out"), as the assumptions they turn off.
+OFFERED_FILTERS = frozenset({"long_history", "family_of_origin"})
 
 
 def _questions(turn: Turn) -> list[Mapping[str, Any]]:
@@ -127,15 +131,15 @@ def _deck_state(turn: Turn, depth: str) -> dict[str, Any]:
     return deck  # type: ignore[return-value]
 
 
-def draw(turn: Turn, depth: str) -> tuple[str, bool]:
+def draw(turn: Turn, depth: str, also_skip: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """The next question id at `depth` for this household, and whether its deck just started a new round.
 
     The cursor walks the whole deck's order and steps over questions that assume what this couple told us
-    is not so; telling us later changes which are skipped, never the order, so nothing comes back early.
+    is not so (or `also_skip`); telling us later changes which are skipped, never the order, so nothing comes back early.
     """
     at_depth = [q for q in _questions(turn) if q["depth"] == depth]
     ids = sorted(str(q["id"]) for q in at_depth)
-    skipped = skipped_assumptions(turn)
+    skipped = skipped_assumptions(turn) | also_skip
     allowed = {str(q["id"]) for q in at_depth if not skipped & set(q.get("assumes", ()))} or set(ids)
     deck = _deck_state(turn, depth)
     renewed = False
@@ -158,6 +162,16 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
     deck["cursor"] += 1
     _state(turn)["depth"] = depth
     return question_id, renewed
+
+
+def _offer_filters(turn: Turn, depth: str) -> bool:
+    """Whether to say, this once, that a couple can leave out questions that assume years together or talk of family:
+    the first time they reach the deepest questions, unless they have told us both already. Kept in this ritual's state."""
+    state = _state(turn)
+    if depth != DEPTHS[-1] or state.get(FILTERS_OFFERED):
+        return False
+    state[FILTERS_OFFERED] = True
+    return not skipped_assumptions(turn) >= OFFERED_FILTERS
 
 
 def last_asked(household: Household) -> tuple[str, str] | None:
@@ -346,8 +360,12 @@ class TonightsQuestion(TurnTaking):
         jar_hint: bool = False,
     ) -> Reply:
         """A new question at `depth`; each question is a new run, so who answers first alternates."""
-        question_id, renewed = draw(turn, depth)
+        # The first deepest question, before they could say "we're new", assumes neither years together nor family.
+        offer_filters = _offer_filters(turn, depth)
+        question_id, renewed = draw(turn, depth, OFFERED_FILTERS if offer_filters else frozenset())
         lead: list[Segment] = [host(self._line(turn, ack))] if ack else []
+        if offer_filters:
+            lead.append(host(turn.line("filters_offer")))
         if jar_hint and _jar_unheard(turn):
             lead.append(host(turn.line("jar_waiting")))
         if renewed:
