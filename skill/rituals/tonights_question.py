@@ -46,7 +46,9 @@ DEPTH_TYPE = "QUESTION_DEPTH"
 # ("What did {partner} do this week that made you laugh?" is asked of Maya about Sam, then of Sam about Maya).
 PARTNER_SLOT = "{partner}"
 # What a question may assume about a couple; a couple who told us otherwise (skill/features/our_situation.py) never hears it.
-ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
+FILTERED_ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
+# Every assumption a question's `assumes` may name: the filtered ones, and what it takes for granted with no filter yet.
+ASSUMPTIONS = (*FILTERED_ASSUMPTIONS, "work", "friends", "children", "age")
 # A question from the couple's own jar is kept in the place as this prefix and the jar entry's id.
 JAR_PREFIX = "jar:"
 # A deck question tagged so can hurt a couple in crisis (grief, forgiveness, illness, "one year left"): it gets a
@@ -54,6 +56,10 @@ JAR_PREFIX = "jar:"
 TENDER = "tender"
 # Session key: this session has heard how to pass a question (said once per session, at deeper and deepest).
 PASS_TOLD = TOLD_PASS
+# Ritual state key: the couple has heard, once, that they can leave out questions that do not fit them.
+FILTERS_OFFERED = "filters_offered"
+# The filters that offer names ("we're new", "we'd rather leave family out"), as the assumptions they turn off.
+OFFERED_FILTERS = frozenset({"long_history", "family_of_origin"})
 
 
 def _questions(turn: Turn) -> list[Mapping[str, Any]]:
@@ -75,7 +81,7 @@ def _tags(turn: Turn, question_id: str) -> frozenset[str]:
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
     """What this couple told us not to assume ("we don't live together", "we're new"), as our_situation keeps it."""
-    return our_situation.skipped(turn.household) & frozenset(ASSUMPTIONS)
+    return our_situation.skipped(turn.household) & frozenset(FILTERED_ASSUMPTIONS)
 
 
 def addressed_to(question: str, other: str) -> str:
@@ -126,15 +132,15 @@ def _deck_state(turn: Turn, depth: str) -> dict[str, Any]:
     return deck  # type: ignore[return-value]
 
 
-def draw(turn: Turn, depth: str) -> tuple[str, bool]:
+def draw(turn: Turn, depth: str, also_skip: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """The next question id at `depth` for this household, and whether its deck just started a new round.
 
     The cursor walks the whole deck's order and steps over questions that assume what this couple told us
-    is not so; telling us later changes which are skipped, never the order, so nothing comes back early.
+    is not so (or `also_skip`); telling us later changes which are skipped, never the order, so nothing comes back early.
     """
     at_depth = [q for q in _questions(turn) if q["depth"] == depth]
     ids = sorted(str(q["id"]) for q in at_depth)
-    skipped = skipped_assumptions(turn)
+    skipped = skipped_assumptions(turn) | also_skip
     allowed = {str(q["id"]) for q in at_depth if not skipped & set(q.get("assumes", ()))} or set(ids)
     deck = _deck_state(turn, depth)
     renewed = False
@@ -157,6 +163,16 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
     deck["cursor"] += 1
     _state(turn)["depth"] = depth
     return question_id, renewed
+
+
+def _offer_filters(turn: Turn, depth: str) -> bool:
+    """Whether to say, this once, that a couple can leave out questions that assume years together or talk of family:
+    the first time they reach the deepest questions, unless they have told us both already. Kept in this ritual's state."""
+    state = _state(turn)
+    if depth != DEPTHS[-1] or state.get(FILTERS_OFFERED):
+        return False
+    state[FILTERS_OFFERED] = True
+    return not skipped_assumptions(turn) >= OFFERED_FILTERS
 
 
 def last_asked(household: Household) -> tuple[str, str] | None:
@@ -345,8 +361,12 @@ class TonightsQuestion(TurnTaking):
         jar_hint: bool = False,
     ) -> Reply:
         """A new question at `depth`; each question is a new run, so who answers first alternates."""
-        question_id, renewed = draw(turn, depth)
+        # The first deepest question, before they could say "we're new", assumes neither years together nor family.
+        offer_filters = _offer_filters(turn, depth)
+        question_id, renewed = draw(turn, depth, OFFERED_FILTERS if offer_filters else frozenset())
         lead: list[Segment] = [narrate(self._line(turn, ack))] if ack else []
+        if offer_filters:
+            lead.append(narrate(turn.line("filters_offer")))
         if jar_hint and _jar_unheard(turn):
             lead.append(narrate(turn.line("jar_waiting")))
         if renewed:

@@ -415,3 +415,66 @@ def test_pass_once_both_have_answered_ends_the_evening(couple: Couple) -> None:
     couple.intent("TonightsQuestionIntent", one_shot=True)  # hands-free: both answers, then "another?"
     said = couple.later(minutes=2).intent("SkipIntent")
     assert said.ends_session and said_one_of(said, "goodnight")
+
+
+# -- the filters, offered once -------------------------------------------------------------------------
+SITUATION = load_content("en-US").section("our_situation").data["intents"]
+YEARS_OR_FAMILY = {q["text"] for q in QUESTIONS if {"long_history", "family_of_origin"} & set(q["assumes"])}
+
+
+def filters_offered(said: Said) -> bool:
+    """Whether the host (Alexa's own voice) said the offer."""
+    return any(line in spoken for line in LINES.variants("filters_offer") for spoken in said.by_voice(None))
+
+
+def test_the_offer_names_the_filters_in_words_the_skill_understands() -> None:
+    for line in LINES.variants("filters_offer"):
+        assert "we're new" in line and "we'd rather leave family out" in line, line
+    assert "we're new" in SITUATION["NewCoupleIntent"]["samples"]
+    assert "we'd rather leave family out" in SITUATION["NoFamilyQuestionsIntent"]["samples"]
+
+
+def test_the_first_time_a_couple_reaches_the_deepest_questions_they_hear_once_how_to_leave_some_out(
+    couple: Couple, stored
+) -> None:
+    couple.meet("Maya", "Sam")
+    said = couple.intent("TonightsQuestionIntent", one_shot=True)
+    assert asked(said)[0] == "light" and not filters_offered(said)
+    said = couple.intent("DeeperQuestionIntent")
+    assert asked(said)[0] == "deeper" and not filters_offered(said)
+    said = couple.intent("DeeperQuestionIntent")
+    depth, question = asked(said)
+    assert depth == "deepest" and filters_offered(said), "offered by the host, in Alexa's own voice"
+    assert question not in YEARS_OR_FAMILY, "before they could say, the first deepest question assumes neither"
+    assert stored(couple)["rituals"]["tonights_question"]["filters_offered"] is True
+    said = couple.intent("AnotherQuestionIntent")
+    assert asked(said)[0] == "deepest" and not filters_offered(said), "once"
+    said = couple.later(days=1).resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)
+    assert asked(said)[0] == "deepest" and not filters_offered(said), "once, not once a session"
+
+    said = couple.later(minutes=10).intent("NoFamilyQuestionsIntent", one_shot=True)  # they take up the offer
+    assert any(line in said.text for line in load_content("en-US").section("our_situation").lines.variants("noted_no_family"))
+    couple.later(minutes=1).intent("NewCoupleIntent", one_shot=True)
+    skipped = stored(couple)["rituals"]["our_situation"]["skip"]
+    assert skipped == ["family_of_origin", "long_history"]
+    for _ in range(12):
+        said = couple.later(days=1).resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)
+        assert asked(said)[1] not in YEARS_OR_FAMILY and not filters_offered(said)
+
+
+def test_a_couple_who_told_us_already_is_not_offered_what_they_chose(couple: Couple, stored) -> None:
+    couple.meet("Maya", "Sam")
+    couple.intent("NewCoupleIntent", one_shot=True)
+    couple.intent("NoFamilyQuestionsIntent", one_shot=True)
+    said = couple.resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)
+    assert asked(said)[0] == "deepest" and not filters_offered(said)
+    assert stored(couple)["rituals"]["tonights_question"]["filters_offered"] is True
+
+
+def test_a_couple_who_reached_the_deepest_before_the_offer_existed_hears_it_once(couple: Couple, embedded_store) -> None:
+    couple.meet("Maya", "Sam")
+    next_question_is(couple, embedded_store, "deepest-fears-and-hopes-05")  # a deepest deck already under way
+    said = couple.resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)
+    assert filters_offered(said) and asked(said)[1] not in YEARS_OR_FAMILY
+    said = couple.intent("AnotherQuestionIntent")
+    assert not filters_offered(said)
