@@ -17,11 +17,12 @@ from typing import Any
 SPELLING_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content", "spelling.json")
 BRITISH = "british"
 
-# Left as written: a {placeholder}, anything in a web address, and letters touching digits; the rest are words.
-_TOKEN = re.compile(
-    r"\{[^{}]*\}|\S*(?:://|www\.|@)\S*|[\w.-]+\.(?:org|com|net|gov|edu|ca|uk|au|in)\b\S*|(?<![\w])[A-Za-z]+(?![\w])"
-)
-_LETTERS = re.compile(r"[a-z]+")
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Compiled when a locale first respells (en-GB, en-AU and en-IN never do): a text's letters, its chunks between
+    spaces, the words of a chunk, and a dot before a letter (a web address or an abbreviation: left as written)."""
+    return re.compile(r"[a-z]+"), re.compile(r"\S+"), re.compile(r"\w+"), re.compile(r"\.[A-Za-z]")
 
 
 class Speller:
@@ -29,20 +30,27 @@ class Speller:
 
     def __init__(self, table: dict[str, str]) -> None:
         self.table = table
+        self._letters, self._chunks, self._words, self._dotted = _patterns()
 
     def _word(self, found: re.Match[str]) -> str:
         word = found.group()
         new = self.table.get(word.lower())
         if new is None:
-            return word
+            return word  # not in the table, or letters touching digits (centre56)
         if len(word) > 1 and word.isupper():
             return new.upper()
         return new[0].upper() + new[1:] if word[0].isupper() else new
 
+    def _chunk(self, found: re.Match[str]) -> str:
+        chunk = found.group()
+        if "{" in chunk or "://" in chunk or "@" in chunk or self._dotted.search(chunk):
+            return chunk  # a {placeholder}, a web or mail address: as written
+        return self._words.sub(self._word, chunk)
+
     def text(self, text: str) -> str:
-        if self.table.keys().isdisjoint(_LETTERS.findall(text.lower())):
+        if self.table.keys().isdisjoint(self._letters.findall(text.lower())):
             return text  # most lines: nothing to respell, no per-word work
-        return _TOKEN.sub(self._word, text)
+        return self._chunks.sub(self._chunk, text)
 
     def value(self, value: Any) -> Any:
         """A content value with every string in it respelt (keys stay: they are names, not words)."""
