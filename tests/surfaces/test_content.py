@@ -19,6 +19,7 @@ from skill.engine.script import Say
 from skill.speech.limits import check_ssml
 from skill.speech.ssml import compose
 from skill.speech.voices import voices_for_locale
+from skill.spelling import speller
 
 LOCALES = list(SUPPORTED_LOCALES)
 LANGUAGE_DIR = CONTENT_DIR / "en"
@@ -149,13 +150,14 @@ def test_an_overridden_line_differs_keeps_its_variety_and_needs_nothing_new(loca
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_locale_speaks_its_own_wording_where_it_differs_and_the_languages_elsewhere(locale: str) -> None:
-    content = load_content(locale)
+    content, respell = load_content(locale), speller(locale)
     for path in sorted(LANGUAGE_DIR.glob("*.json")):
         local = CONTENT_DIR / locale / path.name
         overrides = read(local).get("lines", {}) if local.is_file() else {}
         for key, base in read(path).get("lines", {}).items():
             expected = overrides.get(key, base)
             expected = [expected] if isinstance(expected, str) else expected
+            expected = [respell.text(wording) for wording in expected] if respell else expected  # in its own spelling
             assert list(content.section(path.stem).lines.variants(key)) == expected, f"{locale} {path.stem}.{key}"
 
 
