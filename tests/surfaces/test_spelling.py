@@ -21,9 +21,9 @@ import pytest
 from skill.content import CONTENT_FOLDER, NOT_RESPELT, NOT_RESPELT_SETTINGS, SUPPORTED_LOCALES, load_content, read_json
 from skill.screen.documents import screen_text
 from skill.spelling import forms, speller, spelling_of, us_forms_also_british
-from tests.conversation import Couple
+from tests.support.conversation import Couple
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTENT = Path(CONTENT_FOLDER)
 SKILL_JSON = ROOT / "skill-package" / "skill.json"
 WORD = re.compile(r"(?<![\w{])[A-Za-z]+(?![\w}])")
