@@ -57,3 +57,5 @@ ANOTHER_QUESTION = "AnotherQuestionIntent"
 LIGHTER_QUESTION = "LighterQuestionIntent"
 DEEPER_QUESTION = "DeeperQuestionIntent"
 TIRED_TONIGHT = "TiredTonightIntent"
+SIDE_BY_SIDE = "SideBySideIntent"  # the thirty-six questions' close, side by side instead of eye to eye
+WALK_TOGETHER = "WalkTogetherIntent"  # ... or a walk together, with no clock
