@@ -59,7 +59,7 @@ def swap_voices(turn: Turn) -> Reply:
     """ "Swap our voices": mid-ritual, the new voices are heard and the ritual goes on where it was."""
     if not turn.active_ritual():
         return host.swap_voices(turn)
-    turn.household.voices_swapped = not turn.household.voices_swapped
+    host.swap_partner_voices(turn)
     lead = (host.host(turn.host_line("voices_swapped")), *host.voice_intros(turn))
     return keep_place(turn, lead) or host.swap_voices(turn)
 
