@@ -332,11 +332,16 @@ class Household:
     def partner_voices(self, defaults: tuple[str, str], accepted: Collection[str]) -> tuple[str, str]:
         """Each partner's voice: the one kept for them if Alexa still accepts it here, else the locale's default.
 
-        Never the same voice for both: if what is kept would give them one voice, both hear the defaults."""
+        Never the same voice for both: a partner whose kept voice is gone takes a default the other does not have."""
         default = (defaults[1], defaults[0]) if self.voices_swapped else defaults
         kept = self.voices if len(self.voices) == 2 else ["", ""]
-        first, second = (kept[p] if kept[p] in accepted else default[p] for p in PARTNERS)
-        return (first, second) if first != second else default
+        voices = [kept[p] if kept[p] in accepted else default[p] for p in PARTNERS]
+        if voices[0] == voices[1]:
+            gone = next((p for p in PARTNERS if kept[p] not in accepted), None)
+            if gone is None:  # one voice kept for both (a hand-edited record): the defaults
+                return default
+            voices[gone] = next(v for v in default if v != voices[1 - gone])
+        return voices[0], voices[1]
 
     def take_first_turn(self) -> int:
         """Who goes first in this ritual; the other partner goes first next time."""

@@ -171,9 +171,15 @@ def test_a_stored_voice_alexa_no_longer_accepts_falls_back_to_the_default(couple
     households.apply(couple.key, 0, lambda household: setattr(household, "voices", ["Olivia", "Matthew"]))
     said = couple.intent("HugIntent", one_shot=True)
     assert set(said.voices) - {None} <= {"Joanna", "Matthew"}, "Olivia is not documented for Alexa: Maya hears Joanna"
-    households.apply(couple.key, 0, lambda household: setattr(household, "voices", ["Matthew", "Matthew"]))
+    households.apply(couple.key, 0, lambda household: setattr(household, "voices", ["Kendra", "Olivia"]))
+    said = couple.resolved("RoseThornBudIntent", "pace", "let's take our time", "open", one_shot=True)
+    assert said.by_voice("Kendra")[0].startswith("Maya"), "Maya keeps the voice she chose"
+    households.apply(couple.key, 0, lambda household: setattr(household, "voices", ["Matthew", "Olivia"]))
     said = couple.intent("BreatheIntent", one_shot=True)
-    assert {"Joanna", "Matthew"} <= set(said.voices), "never one voice for both"
+    assert set(said.voices) - {None} == {"Joanna", "Matthew"}, "Sam takes the default Maya does not have"
+    households.apply(couple.key, 0, lambda household: setattr(household, "voices", ["Salli", "Salli"]))
+    said = couple.intent("BreatheIntent", one_shot=True)
+    assert set(said.voices) - {None} == {"Joanna", "Matthew"}, "never one voice for both"
 
 
 def test_a_household_stored_before_voices_were_chosen_keeps_its_swap(couple: Couple, embedded_store) -> None:
