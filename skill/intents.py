@@ -22,7 +22,7 @@ NAVIGATE_HOME = "AMAZON.NavigateHomeIntent"
 # Alexa caught something no intent matches: while a ritual waits, often a snatch of the couple's own talk.
 HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
-# -- the host's own ----------------------------------------------------------------------------------------------
+# -- the narrator's own ----------------------------------------------------------------------------------------------
 SET_NAMES = "SetNamesIntent"
 MY_NAME = "MyNameIntent"
 SWAP_VOICES = "SwapVoicesIntent"
@@ -32,7 +32,7 @@ FORGET_ME = "ForgetMeIntent"  # one partner: the question says it is both of the
 SAFETY = "SafetyIntent"  # a safety disclosure (skill.engine.care)
 DISTRESS = "DistressIntent"  # "I'm not okay" (skill.engine.care)
 
-# -- shared by every ritual taken in turns (skill/engine/turns.py) -----------------------------------------------------
+# -- shared by every ritual taken in turns (skill/engine/turn_taking.py) -----------------------------------------------------
 DONE = "DoneIntent"  # "my turn is over"
 FINISHED = "FinishedIntent"  # "we're finished": never "my turn is over"
 RATING = "RatingIntent"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.content import Content
-from skill.engine import host, place
+from skill.engine import narrator, place
 from skill.engine.script import Reply, Segment, to_partner
 from skill.engine.session_keys import ASKED_VOICE, EXPECTING, VOICE_FOR, VOICE_TRYING
 from skill.engine.turn import Turn
@@ -38,7 +38,7 @@ def choose(turn: Turn) -> Reply:
     The partner is the one named, else the voice Alexa recognised, else the one whose voice is being tried;
     with none of those, the couple hears how to say whose."""
     if not turn.household.has_names:
-        return host.ask_for_names(turn)
+        return narrator.ask_for_names(turn)
     voice_turn = turn.for_section(SECTION)
     partner = _partner_named(turn, turn.slots.get("partner"))
     trying = _trying(turn.content, turn.session, _voices(turn))
@@ -47,9 +47,9 @@ def choose(turn: Turn) -> Reply:
     if partner is None and trying is not None:
         partner = trying[0]
     if partner is None:  # mid-ritual, the ritual then says where they are
-        whose = host.host(voice_turn.line("whose"))
+        whose = narrator.narrate(voice_turn.line("whose"))
         return place.keep_place(turn, (whose,)) or Reply(
-            speech=(whose,), reprompt=(host.host(voice_turn.line("whose_again")),)
+            speech=(whose,), reprompt=(narrator.narrate(voice_turn.line("whose_again")),)
         )
     after = trying[1] if trying is not None and trying[0] == partner else None
     return _try(voice_turn, partner, _next_voice(turn, partner, after))
@@ -59,7 +59,7 @@ def answered(turn: Turn, answer: str) -> Reply:
     """A yes (keep it), a no (keep the old one) or a "next" (another) to "keep this voice for Maya?"."""
     trying = _trying(turn.content, turn.session, _voices(turn))
     if trying is None:  # an unreadable record: nothing is changed, and the menu is offered
-        return place.keep_place(turn) or host.which_one(turn)
+        return place.keep_place(turn) or narrator.which_one(turn)
     partner, voice = trying
     voice_turn = turn.for_section(SECTION)
     if answer == "next":
@@ -70,7 +70,7 @@ def answered(turn: Turn, answer: str) -> Reply:
         turn.household.voices = voices
         turn.household.voices_swapped = False
     line = voice_turn.line("kept" if answer == "yes" else "unchanged", name=turn.name(partner))
-    lead = (host.host(line),)
+    lead = (narrator.narrate(line),)
     return place.keep_place(turn, lead) or _with_offer(turn, lead)
 
 
@@ -99,8 +99,8 @@ def _next_voice(turn: Turn, partner: int, after: str | None) -> str:
 def _try(turn: Turn, partner: int, voice: str) -> Reply:
     name = turn.name(partner)
     return Reply(
-        speech=(to_partner(partner, turn.line("try", name=name)), host.host(turn.line("keep", name=name))),
-        reprompt=(host.host(turn.line("keep_again", name=name)),),
+        speech=(to_partner(partner, turn.line("try", name=name)), narrator.narrate(turn.line("keep", name=name))),
+        reprompt=(narrator.narrate(turn.line("keep_again", name=name)),),
         session={EXPECTING: ASKED_VOICE, VOICE_FOR: partner, VOICE_TRYING: voice},
     )
 
@@ -118,7 +118,7 @@ def _trying(content: Content, session: Mapping[str, Any], voices: tuple[str, str
 
 def _partner_named(turn: Turn, raw: object) -> int | None:
     """The partner a slot names ("a different voice for Sam"), if it is one of their names."""
-    said = host.clean_name(raw)
+    said = narrator.clean_name(raw)
     if said is None:
         return None
     matches = [p for p in PARTNERS if turn.household.names[p].casefold() == said.casefold()]
@@ -126,8 +126,8 @@ def _partner_named(turn: Turn, raw: object) -> int | None:
 
 
 def _with_offer(turn: Turn, lead: tuple[Segment, ...]) -> Reply:
-    examples = host.menu(turn)
+    examples = narrator.menu(turn)
     return Reply(
-        speech=(*lead, host.host(turn.host_line("offer_again", examples=examples))),
-        reprompt=(host.host(turn.host_line("offer", examples=examples)),),
+        speech=(*lead, narrator.narrate(turn.narrator_line("offer_again", examples=examples))),
+        reprompt=(narrator.narrate(turn.narrator_line("offer", examples=examples)),),
     )

@@ -1,7 +1,7 @@
 """The thirty-six questions evening: three sets of twelve, rising in closeness, closing with four minutes of eye contact.
 
 In the study's shape: each question is answered by both partners, and who answers first alternates from
-one question to the next. Each set is one run of the shared turn engine (skill/engine/turns.py): hands-free
+one question to the next. Each set is one run of the shared turn engine (skill/engine/turn_taking.py): hands-free
 by default (each answer timed, a chime at each change of speaker, the next partner named in their own
 voice, both answers of a question in one response whenever Alexa's limits allow), or at their own pace
 ("let's take our time"), the microphone closed while someone answers and a one-shot "Alexa, tell our
@@ -24,10 +24,10 @@ from typing import Any
 
 from skill.engine.alerts import TIMERS_SCOPE
 from skill.engine.ritual_timer import RitualTimer, kept_run
-from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.script import Reply, Segment, narrate, to_partner
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
-from skill.engine.turns import (
+from skill.engine.turn_taking import (
     DONE,
     FOLLOW_UPS,
     HEARD_SOMETHING,
@@ -92,13 +92,13 @@ class ThirtySix(TurnTaking):
         return steps
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """The host reads the question to whoever answers first; the other hears it again in their own voice."""
+        """The narrator reads the question to whoever answers first; the other hears it again in their own voice."""
         partner = self._partner(state, step)
         assert partner is not None, "every turn is one partner's"
         question = self._question(turn, state, step.part, partner)
         line = self._say(turn, state, step, step.key)
         if step.key == "first_turn":
-            return [host(turn.line("question_number", count=step.part + 1)), host(question), line]
+            return [narrate(turn.line("question_number", count=step.part + 1)), narrate(question), line]
         return [line, to_partner(partner, question)]
 
     def _question(self, turn: Turn, state: dict[str, Any], index: int, partner: int) -> str:
@@ -125,12 +125,12 @@ class ThirtySix(TurnTaking):
             return self._resume(turn, previous)  # "the thirty-six questions" again: carry on where they are
         pace = pace or str((previous or {}).get("pace") or self._setting(turn, "default_pace"))
         if asked in SETS:
-            lead = [host(turn.line("welcome"))] if asked == 1 else []
+            lead = [narrate(turn.line("welcome"))] if asked == 1 else []
             return self._begin_set(turn, int(asked), pace, lead=lead, announce=True)
         saved = _durable(turn).get("next_set")
         if saved in (2, 3):
-            return self._begin_set(turn, int(saved), pace, lead=[host(turn.line("resume_set", count=saved))], announce=True)
-        return self._begin_set(turn, 1, pace, lead=[host(turn.line("welcome"))], announce=True)
+            return self._begin_set(turn, int(saved), pace, lead=[narrate(turn.line("resume_set", count=saved))], announce=True)
+        return self._begin_set(turn, 1, pace, lead=[narrate(turn.line("welcome"))], announce=True)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
@@ -156,13 +156,13 @@ class ThirtySix(TurnTaking):
         return self._resume(turn, state)
 
     def _resume(self, turn: Turn, state: dict[str, Any]) -> Reply:
-        lead: list[Segment] = [host(turn.line("resume"))]
+        lead: list[Segment] = [narrate(turn.line("resume"))]
         step = state.get("step")
         state.pop("stretch", None)
         if step == BETWEEN:
-            return self._ask_next_set(turn, state, [*lead, host(turn.line(f"set_done_{state['set']}"))])
+            return self._ask_next_set(turn, state, [*lead, narrate(turn.line(f"set_done_{state['set']}"))])
         if step == GAZE:
-            return self._ready_for_gaze(turn, state, [*lead, host(turn.line("closing"))])
+            return self._ready_for_gaze(turn, state, [*lead, narrate(turn.line("closing"))])
         if step == ASKING:  # the consent question never got its answer: a timer if allowed now, else our own silence
             return self._gaze(turn, state, lead)
         return self._render(turn, state, lead)
@@ -182,17 +182,17 @@ class ThirtySix(TurnTaking):
     def help(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
         if state is not None and state.get("step") == BETWEEN:
-            return self._ask_next_set(turn, state, [host(turn.line("help_between", count=state["set"]))])
+            return self._ask_next_set(turn, state, [narrate(turn.line("help_between", count=state["set"]))])
         if state is not None and state.get("step") in (GAZE, ASKING):
-            return self._ready_for_gaze(turn, state, [host(turn.line("help_gaze"))], ready=False)
+            return self._ready_for_gaze(turn, state, [narrate(turn.line("help_gaze"))], ready=False)
         return super().help(turn)
 
     def repeat(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
         if state is not None and state.get("step") == BETWEEN:
-            return self._ask_next_set(turn, state, [host(turn.line(f"set_done_{state['set']}"))])
+            return self._ask_next_set(turn, state, [narrate(turn.line(f"set_done_{state['set']}"))])
         if state is not None and state.get("step") in (GAZE, ASKING):
-            return self._ready_for_gaze(turn, state, [host(turn.line("closing"))])
+            return self._ready_for_gaze(turn, state, [narrate(turn.line("closing"))])
         return super().repeat(turn)
 
     # -- a set ----------------------------------------------------------------------------------------
@@ -202,9 +202,9 @@ class ThirtySix(TurnTaking):
         """A new run of the engine: the set's first question, the partner who went second last time first."""
         _durable(turn)["next_set"] = set_number
         pace = pace if pace in PACES else PACED
-        speech = [*lead, host(turn.line(f"set_intro_{set_number}"))]
+        speech = [*lead, narrate(turn.line(f"set_intro_{set_number}"))]
         if announce:
-            speech.append(host(self._line(turn, f"{pace}_intro")))
+            speech.append(narrate(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "set": set_number}
         return self._render(turn, state, speech)
@@ -215,9 +215,9 @@ class ThirtySix(TurnTaking):
         set_number = int(state["set"])
         if set_number < len(SETS):
             _durable(turn)["next_set"] = set_number + 1
-            return self._ask_next_set(turn, state, [*speech, host(turn.line(f"set_done_{set_number}"))])
+            return self._ask_next_set(turn, state, [*speech, narrate(turn.line(f"set_done_{set_number}"))])
         _durable(turn).pop("next_set", None)  # the evening is complete: next time starts again at set one
-        speech = [*speech, host(turn.line("closing"))]
+        speech = [*speech, narrate(turn.line("closing"))]
         if timed_total(turn, speech)[0] > 0:
             # Timed answers are still playing: a timer set now would run out early, and the four minutes would
             # not fit in this response. They begin when the couple says they are ready.
@@ -227,7 +227,7 @@ class ThirtySix(TurnTaking):
     def _ask_next_set(self, turn: Turn, state: dict[str, Any], speech: list[Segment]) -> Reply:
         """Shall we go on to the next set? A yes or no: the microphone stays open for it."""
         state = {**state, "step": BETWEEN}
-        return self._wait(turn, state, BETWEEN, speech, (host(turn.line("set_done_again")),))
+        return self._wait(turn, state, BETWEEN, speech, (narrate(turn.line("set_done_again")),))
 
     def _between(self, turn: Turn, state: dict[str, Any], intent: str) -> Reply:
         """Yes or next: the next set now (in the pace asked for); no: another day, with "let's do set two"."""
@@ -236,18 +236,18 @@ class ThirtySix(TurnTaking):
             return self._begin_set(turn, following, str(state["pace"]))
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
             pace = OPEN if intent == TAKE_OUR_TIME else PACED
-            return self._begin_set(turn, following, pace, lead=[host(self._line(turn, f"now_{pace}"))])
+            return self._begin_set(turn, following, pace, lead=[narrate(self._line(turn, f"now_{pace}"))])
         if intent in (NO, DONE, SKIP):
             turn.end_progress()
-            return Reply(speech=(host(turn.line("pause_between", count=following)),), end_session=True)
-        return self._ask_next_set(turn, state, [host(turn.line("set_done_again"))])
+            return Reply(speech=(narrate(turn.line("pause_between", count=following)),), end_session=True)
+        return self._ask_next_set(turn, state, [narrate(turn.line("set_done_again"))])
 
     # -- four minutes of eye contact ----------------------------------------------------------------
     def _ready_for_gaze(self, turn: Turn, state: dict[str, Any], speech: list[Segment], *, ready: bool = True) -> Reply:
         """They say "next" when they sit face to face: the four minutes start then, not while answers still play."""
         state = {**state, "step": GAZE}
-        speech = [*speech, host(turn.line("gaze_ready"))] if ready else speech
-        return self._wait(turn, state, GAZE, speech, (host(turn.line("gaze_ready_again")),))
+        speech = [*speech, narrate(turn.line("gaze_ready"))] if ready else speech
+        return self._wait(turn, state, GAZE, speech, (narrate(turn.line("gaze_ready_again")),))
 
     def _at_gaze(self, turn: Turn, state: dict[str, Any], intent: str) -> Reply:
         """Ready for the four minutes? Next or yes begins them; not yet keeps the place; "we'd rather not" ends here."""
@@ -257,10 +257,10 @@ class ThirtySix(TurnTaking):
             place = {**state, "step": GAZE, "pace": OPEN}
             place.pop("stretch", None)
             turn.keep_progress(place, hours=float(self._setting(turn, "keep_hours")))
-            return Reply(speech=(host(turn.line("gaze_later")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("gaze_later")),), end_session=True)
         if intent == SKIP:
             turn.end_progress()
-            return Reply(speech=(host(turn.line("goodnight")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("goodnight")),), end_session=True)
         return self._ready_for_gaze(turn, state, [])
 
     def _gaze(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
@@ -278,19 +278,19 @@ class ThirtySix(TurnTaking):
             place = {**state, "step": ASKING, "run": tried.run}
             place.pop("stretch", None)
             turn.keep_progress(place, hours=float(turn.section.settings["asking_hours"]))
-            return Reply(speech=(*lead, host(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
+            return Reply(speech=(*lead, narrate(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
         return self._silent_gaze(turn, lead)
 
     def _timer_set(self, turn: Turn, lead: list[Segment]) -> Reply:
         turn.end_progress()
-        return Reply(speech=(*lead, host(turn.line("timer_set"))), end_session=True)
+        return Reply(speech=(*lead, narrate(turn.line("timer_set"))), end_session=True)
 
     def _silent_gaze(self, turn: Turn, lead: list[Segment]) -> Reply:
         """The four minutes kept by the skill: a quiet hold and a chime, all within one response."""
         turn.end_progress()
         settings = turn.section.settings
         hold = timed_hold(float(settings["gaze_seconds"]), turn.content.sounds, settings["end_clip"])
-        speech = [*lead, host(turn.line("silent_gaze")), *hold, host(turn.line("gaze_end"))]
+        speech = [*lead, narrate(turn.line("silent_gaze")), *hold, narrate(turn.line("gaze_end"))]
         seconds, clips = timed_total(turn, speech)
         assert seconds <= MAX_SPEECH_AUDIO_SECONDS and clips <= MAX_AUDIO_TAGS, "the four minutes fit one response"
         return Reply(speech=tuple(speech), end_session=True)
