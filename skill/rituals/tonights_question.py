@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.digest import sha256_hex
+from skill.engine.familiarity import familiarity
 from skill.engine.script import Card, Reply, Segment, View, host, to_partner
 from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.engine.turn import Turn
@@ -207,13 +208,13 @@ class TonightsQuestion(TurnTaking):
         return [Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)]
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """The host reads the question to the first; the second hears it again in their own voice."""
+        """Who answers first is named, then the host reads the question; the second hears it again in their own voice."""
         partner = self._partner(state, step)
         assert partner is not None
         question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
         line = self._say(turn, state, step, step.key)
         if step.speaker == 0:
-            return [host(question), line]
+            return [line, host(question)]
         return [line, to_partner(partner, question)]
 
     def start(self, turn: Turn) -> Reply:
@@ -345,6 +346,7 @@ class TonightsQuestion(TurnTaking):
     ) -> Reply:
         """A new question at `depth`; each question is a new run, so who answers first alternates."""
         question_id, renewed = draw(turn, depth)
+        level = familiarity(turn, self.name, count=announce_pace)  # counted once a start, not per question
         lead: list[Segment] = [host(self._line(turn, ack))] if ack else []
         if jar_hint and _jar_unheard(turn):
             lead.append(host(turn.line("jar_waiting")))
@@ -355,13 +357,13 @@ class TonightsQuestion(TurnTaking):
             lead.append(host(turn.line("intro_tender")))
             told = True
         elif not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
-            lead.append(host(turn.line(f"intro_{depth}")))
+            lead.extend(self.explained(turn, f"intro_{depth}", level))
         if depth != DEPTHS[0] and not told:
-            lead.append(host(turn.line("pass_hint")))
+            lead.extend(self.explained(turn, "pass_hint", level))
             told = True
         pace = pace if pace in PACES else PACED
         if announce_pace:
-            lead.append(host(self._line(turn, f"{pace}_intro")))
+            lead.extend(self.explained(turn, f"{pace}_intro", level))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": question_id, "depth": depth}
         reply = self._with_card(turn, state, self._render(turn, state, lead), "card_title")
