@@ -342,7 +342,7 @@ class TurnTaking:
         return [self._say(turn, state, step, step.key), *self._to_listener(turn, state, step)]
 
     def _to_listener(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """What the listener does during a partner's step (`<key>_listener`, when the content has it), in the host's
+        """What the listener does during a partner's step (`<key>_listener`, when the content has it), in the narrator's
         voice: a partner's voice speaks only to its own partner's turn."""
         partner = self._partner(state, step)
         key = f"{step.key}_listener"

@@ -225,7 +225,7 @@ class TonightsQuestion(TurnTaking):
         return [Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)]
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """Who answers first is named, then the host reads the question; the second hears it again in their own voice."""
+        """Who answers first is named, then the narrator reads the question; the second hears it again in their own voice."""
         partner = self._partner(state, step)
         assert partner is not None
         question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))

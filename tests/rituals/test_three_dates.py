@@ -244,8 +244,8 @@ def test_every_prompt_and_transition_has_at_least_three_wordings() -> None:
     assert {"intro", "again_this_week", "fun", "business", "connection", "closing"} <= set(lines)
 
 
-def test_every_date_prompt_names_the_proposer_and_the_host_names_the_partner_who_agrees() -> None:
-    """The proposer's voice speaks to the proposer; what the other does is the host's line (`<date>_listener`)."""
+def test_every_date_prompt_names_the_proposer_and_the_narrator_the_partner_who_agrees() -> None:
+    """The proposer's voice speaks to the proposer; what the other does is the narrator's line (`<date>_listener`)."""
     lines = read(SECTION)["lines"]
     for key in ("fun", "business", "connection"):
         for wording in lines[key]:
@@ -254,7 +254,7 @@ def test_every_date_prompt_names_the_proposer_and_the_host_names_the_partner_who
             assert wording.startswith("{name},"), f"{key}_listener: {wording}"
 
 
-def test_the_partner_who_agrees_is_named_by_the_host_after_the_proposal(couple: Couple) -> None:
+def test_the_partner_who_agrees_is_named_by_the_narrator_after_the_proposal(couple: Couple) -> None:
     meet(couple)
     said = couple.intent(INTENT, one_shot=True)
     proposal = next(index for index, line in enumerate(said.lines) if line.voice == MAYA)

@@ -1,4 +1,4 @@
-"""A partner's voice speaks only to that partner's own turn; what the listener does is said in the host's voice.
+"""A partner's voice speaks only to that partner's own turn; what the listener does is said in the narrator's voice.
 
 Each ritual is taken to its end, in both paces, and every line said in Maya's voice (Joanna) is checked for an
 address to Sam, and every line in Sam's voice (Matthew) for one to Maya: "Sam, just listen." in Maya's voice
@@ -84,7 +84,7 @@ def test_the_closing_after_a_timer_thanks_each_partner_in_their_own_voice(couple
             assert addresses(line.text, name) and not addresses(line.text, other), f"{ritual}: {line.text}"
 
 
-def test_a_listener_instruction_is_the_hosts_and_names_the_listener_first() -> None:
+def test_a_listener_instruction_is_the_narrators_and_names_the_listener_first() -> None:
     """Content: a step's `<key>_listener` wordings start with the listener's name; the step's own wordings, said
     in the speaker's voice, never address the other."""
     for path in sorted((CONTENT_DIR / "en").glob("*.json")):
