@@ -32,6 +32,7 @@ _COMPRESSED = "z:"
 # How many uses of a ritual are counted: enough to know the couple has heard its explanation in full, then
 # briefly (skill/engine/familiarity.py); after that the count stays put, so it never grows nor writes again.
 MAX_USES_COUNTED = 3
+MAX_USES_KEPT = 64  # more than there are rituals: only a damaged record reaches it
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
@@ -448,9 +449,11 @@ def _valid_speakers(value: Any) -> dict[str, int]:
 
 
 def _valid_uses(value: Any) -> dict[str, int]:
+    """The counts as stored; a damaged or tampered record keeps at most MAX_USES_KEPT of them (there are fewer rituals)."""
     if not isinstance(value, dict):
         return {}
-    return {k: v for k, v in value.items() if isinstance(k, str) and type(v) is int and 0 < v <= MAX_USES_COUNTED}
+    valid = [(k, v) for k, v in value.items() if isinstance(k, str) and len(k) <= 40 and type(v) is int and 0 < v <= MAX_USES_COUNTED]
+    return dict(valid[:MAX_USES_KEPT])
 
 
 def _valid_progress(value: Any) -> bool:

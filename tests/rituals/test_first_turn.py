@@ -110,3 +110,13 @@ def test_a_couple_who_know_a_ritual_hear_its_first_prompt_straight_away(couple: 
     said = uses(couple, "RoseThornBudIntent", KNOWN_BY)[-1]
     assert said.lines[0].voice is not None, "the first line is the first prompt, in the voice of whoever begins"
     assert said.lines[0].text.startswith(("Maya,", "Sam,")), "who answers is named before the question"
+
+
+def test_a_damaged_count_is_read_kindly_and_stays_small() -> None:
+    from skill.household import MAX_USES_KEPT, Household
+
+    damaged = {f"ritual_{n}": 2 for n in range(500)} | {"hug": 99, "breathe": "three", "rose_thorn_bud": 3}
+    household = Household.from_document({"layout": 2, "uses": damaged})
+    assert len(household.uses) <= MAX_USES_KEPT and "hug" not in household.uses and "breathe" not in household.uses
+    assert household.count_use("hug") == 0 and household.count_use("hug") == 1
+    assert Household.from_document({"layout": 2, "uses": "hug3"}).uses == {}
