@@ -29,6 +29,10 @@ LAYOUT = 2
 # A ritual's state longer than this (as JSON) is stored compressed: a check-in history, a jar.
 COMPRESS_OVER = 320
 _COMPRESSED = "z:"
+# How many uses of a ritual are counted: enough to know the couple has heard its explanation in full, then
+# briefly (skill/engine/familiarity.py); after that the count stays put, so it never grows nor writes again.
+MAX_USES_COUNTED = 3
+MAX_USES_KEPT = 64  # more than there are rituals: only a damaged record reaches it
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
@@ -247,7 +251,7 @@ class Household:
     """
 
     __slots__ = ("names", "voices", "voices_swapped", "next_first", "phrasing", "rituals", "in_progress", "time_zone",
-                 "time_zone_checked", "speakers", "_as_read")  # fmt: skip
+                 "time_zone_checked", "speakers", "uses", "_as_read")  # fmt: skip
 
     def __init__(
         self,
@@ -261,6 +265,7 @@ class Household:
         time_zone: str | None = None,
         time_zone_checked: int = 0,
         speakers: dict[str, int] | None = None,
+        uses: dict[str, int] | None = None,
     ) -> None:
         self.names: list[str] = [] if names is None else names
         # Each partner's voice by name, once introduced or chosen (empty: the locale's defaults, swapped or not).
@@ -280,6 +285,8 @@ class Household:
         # Which partner a recognised voice belongs to: a one-way hash of Alexa's personId -> partner index,
         # learnt when a recognised partner says "I'm Maya". Never the personId itself.
         self.speakers: dict[str, int] = {} if speakers is None else speakers
+        # How many times each ritual was started, up to MAX_USES_COUNTED: {"hug": 3}. A ritual never started is absent.
+        self.uses: dict[str, int] = {} if uses is None else uses
         # The hot part, wording memory and ritual texts as read, serialised: what `changed` compares against
         # (None: read from the first layout, so any write stores the new one).
         self._as_read: tuple[str, str, dict[str, str | bytes]] | None = None
@@ -343,6 +350,13 @@ class Household:
             voices[gone] = next(v for v in default if v != voices[1 - gone])
         return voices[0], voices[1]
 
+    def count_use(self, ritual: str) -> int:
+        """A start of `ritual`: how many times it was started before (at most MAX_USES_COUNTED), counted."""
+        before = self.uses.get(ritual, 0)
+        if before < MAX_USES_COUNTED:
+            self.uses[ritual] = before + 1
+        return before
+
     def take_first_turn(self) -> int:
         """Who goes first in this ritual; the other partner goes first next time."""
         first = self.next_first
@@ -359,6 +373,7 @@ class Household:
             "time_zone": self.time_zone,
             "time_zone_checked": self.time_zone_checked,
             "speakers": self.speakers,
+            "uses": self.uses,
         }
 
     def to_document(self) -> dict[str, Any]:
@@ -423,6 +438,7 @@ class Household:
             time_zone=document["time_zone"] if isinstance(document.get("time_zone"), str) else None,
             time_zone_checked=document["time_zone_checked"] if isinstance(document.get("time_zone_checked"), int) else 0,
             speakers=_valid_speakers(speakers),
+            uses=_valid_uses(document.get("uses")),
         )
         if layout == LAYOUT or not document:  # (nothing stored yet: a new household is stored once it changes)
             household._as_read = (_json(household._hot()), phrasing.serialised(), ritual_states.serialised())
@@ -454,6 +470,14 @@ def _valid_speakers(value: Any) -> dict[str, int]:
         return {}
     valid = {k: v for k, v in value.items() if isinstance(k, str) and type(v) is int and v in PARTNERS}
     return dict(list(valid.items())[-MAX_SPEAKERS:])
+
+
+def _valid_uses(value: Any) -> dict[str, int]:
+    """The counts as stored; a damaged or tampered record keeps at most MAX_USES_KEPT of them (there are fewer rituals)."""
+    if not isinstance(value, dict):
+        return {}
+    valid = [(k, v) for k, v in value.items() if isinstance(k, str) and len(k) <= 40 and type(v) is int and 0 < v <= MAX_USES_COUNTED]
+    return dict(valid[:MAX_USES_KEPT])
 
 
 def _valid_progress(value: Any) -> bool:

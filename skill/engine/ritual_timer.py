@@ -91,13 +91,14 @@ class RitualTimer(Record):
         return self.start(turn, run)
 
     def close(self, turn: Turn) -> Reply:
-        """The timer rang and the couple came back (the closing task): the ritual's own closing, a word from each
-        partner in their own voice, and goodnight. `turn` answers from the ritual's content."""
+        """The timer rang and the couple came back (the closing task): the ritual's own closing, a thank-you to each
+        partner in their own voice (never one partner's voice speaking to the other), and goodnight. `turn` answers
+        from the ritual's content."""
         if turn.active_ritual() == self.ritual:
             turn.end_progress()
         speech = [narrate(turn.line("closed"))]
         for partner in (0, 1):
-            speech.append(to_partner(partner, turn.line("closing_partner", other=turn.name(1 - partner))))
+            speech.append(to_partner(partner, turn.line("closing_partner", name=turn.name(partner))))
         speech.append(narrate(turn.line("closing_goodnight")))
         from skill.engine import routine_offer
 

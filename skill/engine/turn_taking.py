@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from skill.engine.familiarity import familiarity, introduced
 from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, narrate, to_partner
 from skill.engine.session_keys import TURNS_WAITING
 from skill.engine.timing import timed_hold
@@ -89,12 +90,15 @@ def interrupted_at(now: float, stretch: Any) -> int | None:
     return next((index for index, end in enumerate(ends) if elapsed < end), None)
 
 
-def open_hand_over(turn: Turn, partner: int | None, following: int | str | None) -> list[Segment]:
-    """The one hand-over phrase for an open turn, naming who goes next; the session then ends.
+def open_hand_over(
+    turn: Turn, partner: int | None, following: int | str | None, *, one_shot: bool = True
+) -> list[Segment]:
+    """The hand-over for an open turn, naming who goes next; the session then ends.
 
     `partner` speaks now (None: both together); `following` is who goes next (a partner, None for both,
     or "end" when this is the last turn). The microphone is never open while someone talks freely, so
-    the couple hands over with a one-shot: "Alexa, tell our rituals next".
+    the couple hands over with a one-shot: "Alexa, tell our rituals next". That phrase is said when
+    `one_shot` (once in a ritual: heard once, it is known for the turns that follow).
     """
 
     if following == "end":
@@ -109,7 +113,8 @@ def open_hand_over(turn: Turn, partner: int | None, following: int | str | None)
         take_time = narrate(own_or_shared_line(turn, "take_time_both"))
     else:
         take_time = to_partner(partner, own_or_shared_line(turn, "take_time", name=turn.name(partner)))
-    return [take_time, narrate(own_or_shared_line(turn, "one_shot")), narrate(then)]
+    told = [narrate(own_or_shared_line(turn, "one_shot"))] if one_shot else []
+    return [take_time, *told, narrate(then)]
 
 
 def own_or_shared_line(turn: Turn, key: str, **values: Any) -> str:
@@ -214,12 +219,25 @@ class TurnTaking:
         first = turn.household.take_first_turn()
         state: dict[str, Any] = {"first": first, "cursor": 0, "pace": pace if pace in PACES else PACED}
         self.prepare(turn, state)
-        lead: list[Segment] = [
-            narrate(turn.line("intro", name=turn.name(first), other=turn.name(1 - first))),
-            narrate(self._line(turn, f"{state['pace']}_intro")),
-            *self.opening(turn, state),
-        ]
+        lead = [*self.introduction(turn, state, familiarity(turn, self.name)), *self.opening(turn, state)]
         return self._render(turn, state, lead)
+
+    def introduction(self, turn: Turn, state: dict[str, Any], level: str) -> list[Segment]:
+        """The ritual and its pace explained: in full the first times, then briefly, then not at all (the first
+        prompt names who begins)."""
+        first = int(state["first"])
+        names = {"name": turn.name(first), "other": turn.name(1 - first)}
+        return [*self.explained(turn, "intro", level, **names), *self.explained(turn, f"{state['pace']}_intro", level)]
+
+    def explained(self, turn: Turn, key: str, level: str, **values: Any) -> list[Segment]:
+        """An explanation as familiar as the ritual is (skill.engine.familiarity): `key` in full, `key_brief`,
+        and once known only `key_known` where a ritual keeps one (the repair's way to ask for a break)."""
+        wording = introduced(key, level)
+        if wording is None:
+            wording = f"{key}_known"
+            if wording not in turn.section.lines and wording not in turn.content.section(SECTION).lines:
+                return []
+        return [narrate(self._line(turn, wording, **values))]
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         """ "Next", a rating or a skip, a change of pace, a yes or no, or a snatch of talk, at the step they are on."""
@@ -267,6 +285,7 @@ class TurnTaking:
             return self.start(turn)
         self._pin(turn, state)
         state.pop("stretch", None)
+        state.pop("told", None)  # back after a while: the one-shot phrase is worth hearing again
         title = turn.section.settings.get("title", self.name)
         return self._render(turn, state, [narrate(self._line(turn, "resume", ritual=title))])
 
@@ -320,7 +339,16 @@ class TurnTaking:
     # -- rendering -----------------------------------------------------------------------------------
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         """The line that opens a step; a ritual may add to it (tonight's question reads the question)."""
-        return [self._say(turn, state, step, step.key)]
+        return [self._say(turn, state, step, step.key), *self._to_listener(turn, state, step)]
+
+    def _to_listener(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+        """What the listener does during a partner's step (`<key>_listener`, when the content has it), in the narrator's
+        voice: a partner's voice speaks only to its own partner's turn."""
+        partner = self._partner(state, step)
+        key = f"{step.key}_listener"
+        if partner is None or key not in turn.section.lines:
+            return []
+        return [narrate(turn.line(key, name=turn.name(1 - partner), other=turn.name(partner)))]
 
     def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
         """What a screen shows while the ritual waits: each prompt in the reply (marked PROMPT) as it is said,
@@ -387,7 +415,9 @@ class TurnTaking:
         following: int | str | None = "end"
         if cursor + 1 < len(steps):
             following = self._partner(state, steps[cursor + 1])
-        return open_hand_over(turn, self._partner(state, steps[cursor]), following)
+        told = bool(state.get("told"))
+        state["told"] = True  # the one-shot phrase, said once in an open ritual
+        return open_hand_over(turn, self._partner(state, steps[cursor]), following, one_shot=not told)
 
     def _talk(self, turn: Turn, state: dict[str, Any], speech: Sequence[Segment]) -> Reply:
         """Someone talks as long as they like: the place is kept and the microphone closed."""

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from skill.engine.familiarity import familiarity, introduced
 from skill.engine.script import BREATHE_IN, BREATHE_OUT, Pause, Reply, Segment, View, narrate, to_partner
 from skill.engine.timing import clamp, timed_hold
 from skill.engine.turn import Turn
+from skill.engine.turn_taking import spoken_seconds
 
 
 def breath_cues(turn: Turn, first: int, breaths: int) -> list[Segment]:
-    """`breaths` slow breaths, in-cues in `first`'s voice and out-cues in the other's (gentle start opens with them)."""
+    """`breaths` slow breaths, in-cues in `first`'s voice and out-cues in the other's (gentle start opens with them).
+
+    A breath starts with its cue, so the cue is part of it: the silence after a cue is the breath's length less
+    the cue's (estimated as a paced answer's timeline estimates it), and the heard breath is the one promised.
+    """
     section = turn.content.section("breathe")
     inhale, exhale = float(section.settings["inhale_seconds"]), float(section.settings["exhale_seconds"])
     in_cues, out_cues = section.lines.variants("in_cue"), section.lines.variants("out_cue")
     cues: list[Segment] = []
     for breath in range(breaths):
-        cues.append(to_partner(first, in_cues[breath % len(in_cues)], BREATHE_IN))
-        cues.append(Pause(inhale))
-        cues.append(to_partner(1 - first, out_cues[breath % len(out_cues)], BREATHE_OUT))
-        cues.append(Pause(exhale))
+        for partner, said, seconds, mark in (
+            (first, in_cues[breath % len(in_cues)], inhale, BREATHE_IN),
+            (1 - first, out_cues[breath % len(out_cues)], exhale, BREATHE_OUT),
+        ):
+            cue = to_partner(partner, said, mark)
+            cues.append(cue)
+            cues.append(Pause(max(0.0, round(seconds - spoken_seconds([cue], turn.content.sounds), 1))))
     return cues
 
 
@@ -34,7 +43,8 @@ class Breathe:
         speech: list[Segment] = []
         if asked is not None and breaths != asked:
             speech.append(narrate(turn.line("too_many" if asked > high else "too_few", count=breaths)))
-        speech.append(narrate(turn.line("lead_in", count=breaths, name=turn.name(first))))
+        lead_in = introduced("lead_in", familiarity(turn, self.name)) or "lead_in_known"
+        speech.append(narrate(turn.line(lead_in, count=breaths, name=turn.name(first))))
         speech.extend(breath_cues(turn, first, breaths))
         speech.extend(timed_hold(0, turn.content.sounds, settings["end_clip"]))
         speech.append(narrate(turn.line("closing")))

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
+from skill.engine.familiarity import BRIEF, KNOWN, familiarity, introduced
 from skill.engine.script import Card, Reply, Segment, View, narrate
 from skill.engine.session_keys import asking
 from skill.engine.trend import (
@@ -330,19 +331,21 @@ class CheckIn(TurnTaking):
         week = week_key(turn.local_now.date())
         weeks = _weeks(turn)
         lead: list[Segment] = []
-        if not weeks and _count(turn) == 0:
+        level = familiarity(turn, self.name)
+        if not weeks and _count(turn) == 0 and introduced("intro", level) == "intro":
             lead.append(narrate(turn.line("intro_first")))
         else:
             latest = next(reversed(weeks), None)
             gap = int(turn.section.settings["welcome_back_after_weeks"])
             if latest is not None and weeks_apart(latest, week) >= gap:
                 lead.append(narrate(turn.line("welcome_back_gap")))
-            lead.append(narrate(turn.line("intro")))
+                level = BRIEF if level == KNOWN else level  # back after weeks: reminded, briefly
+            lead.extend(self.explained(turn, "intro", level))
             if week in weeks:
                 lead.append(narrate(turn.line("again_this_week")))
         pace = pace_from_slot(turn) or self._setting(turn, "default_pace")
         pace = pace if pace in PACES else PACED
-        lead.append(narrate(self._line(turn, f"{pace}_intro")))
+        lead.extend(self.explained(turn, f"{pace}_intro", level))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "week": week, "ratings": [None, None]}
         return self._render(turn, state, lead)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skill.engine.familiarity import familiarity, introduced
 from skill.engine.script import Reply, Segment, View, narrate
 from skill.engine.timing import clamp, timed_hold
 from skill.engine.turn import Turn
@@ -26,7 +27,8 @@ class Hug:
             seconds = int(settings["lengths"][length])
         else:
             seconds = int(settings["default_seconds"])
-        speech.append(narrate(turn.line("lead_in", seconds=seconds)))
+        lead_in = introduced("lead_in", familiarity(turn, self.name)) or "lead_in_known"
+        speech.append(narrate(turn.line(lead_in, seconds=seconds)))
         speech.extend(timed_hold(seconds, turn.content.sounds, settings["end_clip"]))
         speech.append(narrate(turn.line("closing")))
         return Reply(speech=tuple(speech), end_session=True, view=View("hug"))  # a countdown over the hold

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from skill.engine.alerts import TIMERS_SCOPE
+from skill.engine.familiarity import familiarity
 from skill.engine.ritual_timer import RitualTimer, kept_run
 from skill.engine.script import Reply, Segment, narrate, to_partner
 from skill.engine.timing import timed_hold
@@ -131,13 +132,14 @@ class ThirtySix(TurnTaking):
                 previous["pace"] = pace
             return self._resume(turn, previous)  # "the thirty-six questions" again: carry on where they are
         pace = pace or str((previous or {}).get("pace") or self._setting(turn, "default_pace"))
+        level = familiarity(turn, self.name)
         if asked in SETS:
-            lead = [narrate(turn.line("welcome"))] if asked == 1 else []
-            return self._begin_set(turn, int(asked), pace, lead=lead, announce=True)
+            lead = self.explained(turn, "welcome", level) if asked == 1 else []
+            return self._begin_set(turn, int(asked), pace, lead=lead, announce=level)
         saved = _durable(turn).get("next_set")
         if saved in (2, 3):
-            return self._begin_set(turn, int(saved), pace, lead=[narrate(turn.line("resume_set", count=saved))], announce=True)
-        return self._begin_set(turn, 1, pace, lead=[narrate(turn.line("welcome"))], announce=True)
+            return self._begin_set(turn, int(saved), pace, lead=[narrate(turn.line("resume_set", count=saved))], announce=level)
+        return self._begin_set(turn, 1, pace, lead=self.explained(turn, "welcome", level), announce=level)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
@@ -204,14 +206,15 @@ class ThirtySix(TurnTaking):
 
     # -- a set ----------------------------------------------------------------------------------------
     def _begin_set(
-        self, turn: Turn, set_number: int, pace: str, *, lead: Sequence[Segment] = (), announce: bool = False
+        self, turn: Turn, set_number: int, pace: str, *, lead: Sequence[Segment] = (), announce: str | None = None
     ) -> Reply:
-        """A new run of the engine: the set's first question, the partner who went second last time first."""
+        """A new run of the engine: the set's first question, the partner who went second last time first; the pace
+        explained as familiar as the ritual is (`announce`, a level of skill.engine.familiarity), or not at all."""
         _durable(turn)["next_set"] = set_number
         pace = pace if pace in PACES else PACED
         speech = [*lead, narrate(turn.line(f"set_intro_{set_number}"))]
         if announce:
-            speech.append(narrate(self._line(turn, f"{pace}_intro")))
+            speech.extend(self.explained(turn, f"{pace}_intro", announce))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "set": set_number}
         return self._render(turn, state, speech)

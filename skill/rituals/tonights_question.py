@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.digest import sha256_hex
+from skill.engine.familiarity import familiarity
 from skill.engine.script import Card, Reply, Segment, View, narrate, to_partner
 from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.engine.turn import Turn
@@ -224,13 +225,13 @@ class TonightsQuestion(TurnTaking):
         return [Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)]
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """The narrator reads the question to the first; the second hears it again in their own voice."""
+        """Who answers first is named, then the narrator reads the question; the second hears it again in their own voice."""
         partner = self._partner(state, step)
         assert partner is not None
         question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
         line = self._say(turn, state, step, step.key)
         if step.speaker == 0:
-            return [narrate(question), line]
+            return [line, narrate(question)]
         return [line, to_partner(partner, question)]
 
     def start(self, turn: Turn) -> Reply:
@@ -364,6 +365,7 @@ class TonightsQuestion(TurnTaking):
         # The first deepest question, before they could say "we're new", assumes neither years together nor family.
         offer_filters = _offer_filters(turn, depth)
         question_id, renewed = draw(turn, depth, OFFERED_FILTERS if offer_filters else frozenset())
+        level = familiarity(turn, self.name, count=announce_pace)  # counted once a start, not per question
         lead: list[Segment] = [narrate(self._line(turn, ack))] if ack else []
         if offer_filters:
             lead.append(narrate(turn.line("filters_offer")))
@@ -376,13 +378,13 @@ class TonightsQuestion(TurnTaking):
             lead.append(narrate(turn.line("intro_tender")))
             told = True
         elif not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
-            lead.append(narrate(turn.line(f"intro_{depth}")))
+            lead.extend(self.explained(turn, f"intro_{depth}", level))
         if depth != DEPTHS[0] and not told:
-            lead.append(narrate(turn.line("pass_hint")))
+            lead.extend(self.explained(turn, "pass_hint", level))
             told = True
         pace = pace if pace in PACES else PACED
         if announce_pace:
-            lead.append(narrate(self._line(turn, f"{pace}_intro")))
+            lead.extend(self.explained(turn, f"{pace}_intro", level))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": question_id, "depth": depth}
         reply = self._with_card(turn, state, self._render(turn, state, lead), "card_title")

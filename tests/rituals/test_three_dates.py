@@ -21,7 +21,7 @@ MAYA_FIRST = [(MAYA, "fun"), (SAM, "business"), (MAYA, "connection")]
 SAM_FIRST = [(SAM, "fun"), (MAYA, "business"), (SAM, "connection")]
 # The harness starts on Sunday 22 November 2026, 19:30 UTC: the last evening of ISO week 47.
 THIS_WEEK = "2026-W47"
-STATE_KEYS = {"first", "cursor", "pace", "waiting", "again"}
+STATE_KEYS = {"first", "cursor", "pace", "waiting", "again", "told"}  # told: the one-shot phrase was said
 
 
 def read(name: str) -> dict:
@@ -85,7 +85,7 @@ def test_open_mode_one_date_at_a_time_handed_over_with_im_done_or_next(couple: C
     said = couple.intent("DoneIntent")  # "we're done"
     assert says(said, SECTION, "thanks", name="Maya")
     assert script(said, SECTION) == [(SAM, "business"), (SAM, "take_time")]
-    assert says(said, "turns", "one_shot") and said.ends_session
+    assert not says(said, "turns", "one_shot") and said.ends_session, "the one-shot phrase is said once a ritual"
 
     said = couple.intent("AMAZON.NextIntent")  # "next" works as well as "I'm done"
     assert says(said, SECTION, "thanks", name="Sam")
@@ -218,8 +218,9 @@ def test_nothing_they_decide_is_stored_only_the_place_and_the_week(couple: Coupl
     assert finished(after)
     assert after["rituals"] == {**before["rituals"], SECTION: {"week": THIS_WEEK}, "host": {"tried": [SECTION]}}
     changed = {key for key in after if after[key] != before[key]}
-    # Besides the week: whose turn is next, which wording they heard, and when the Echo's time zone was last asked.
-    assert changed <= {"next_first", "words", "rituals", "time_zone", "time_zone_checked"}, changed
+    # Besides the week: whose turn is next, which wording they heard, when the Echo's time zone was last asked, and
+    # how many times they have started it (a count that stops at three).
+    assert changed <= {"next_first", "words", "rituals", "time_zone", "time_zone_checked", "uses"}, changed
 
 
 # -- the ritual, its words and how it is asked for ----------------------------------------------------------
@@ -243,11 +244,22 @@ def test_every_prompt_and_transition_has_at_least_three_wordings() -> None:
     assert {"intro", "again_this_week", "fun", "business", "connection", "closing"} <= set(lines)
 
 
-def test_every_date_prompt_names_the_proposer_and_the_partner_who_agrees() -> None:
+def test_every_date_prompt_names_the_proposer_and_the_narrator_the_partner_who_agrees() -> None:
+    """The proposer's voice speaks to the proposer; what the other does is the narrator's line (`<date>_listener`)."""
     lines = read(SECTION)["lines"]
     for key in ("fun", "business", "connection"):
         for wording in lines[key]:
-            assert wording.startswith("{name},") and "{other}" in wording, f"{key}: {wording}"
+            assert wording.startswith("{name},") and "{other}," not in wording, f"{key}: {wording}"
+        for wording in lines[f"{key}_listener"]:
+            assert wording.startswith("{name},"), f"{key}_listener: {wording}"
+
+
+def test_the_partner_who_agrees_is_named_by_the_narrator_after_the_proposal(couple: Couple) -> None:
+    meet(couple)
+    said = couple.intent(INTENT, one_shot=True)
+    proposal = next(index for index, line in enumerate(said.lines) if line.voice == MAYA)
+    agreeing = said.lines[proposal + 1]
+    assert agreeing.voice is None and agreeing.text.startswith("Sam,"), agreeing
 
 
 def test_the_samples_are_natural_plain_and_nobody_elses() -> None:
@@ -278,6 +290,7 @@ def test_both_paces_run_to_the_end_in_every_locale_in_the_locales_voices(couple:
     while not says(said, SECTION, "closing"):
         assert {voice for voice in said.voices if voice} <= voices
         assert said.session_attributes.get(WAITING) != RATING_ASKED, "no ratings in the three dates"
-        assert said.ends_session and says(said, "turns", "one_shot"), "each date is talked over with the microphone closed"
+        assert said.ends_session, "each date is talked over with the microphone closed"
+        assert says(said, "turns", "one_shot") == (replies == 1), "the one-shot phrase, said once"
         said, replies = couple.intent("DoneIntent", one_shot=True), replies + 1
     assert replies == 4, "one reply a date, and the closing with the last"

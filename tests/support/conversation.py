@@ -98,8 +98,11 @@ class Said:
         """About how long the answer plays in a kitchen: its breaks and clips, and its words at Alexa's pace."""
         return self.timed_seconds() + sum(len(line.text) for line in self.lines) / SPOKEN_CHARS_PER_SECOND
 
-    def timeline(self) -> list[tuple[float, Line]]:
-        """When each line starts, in seconds from the start of the answer (words at Alexa's pace, breaks, clips)."""
+    def timeline(self, spoken: Callable[[str], float] | None = None) -> list[tuple[float, Line]]:
+        """When each line starts, in seconds from the start of the answer (words at Alexa's pace, breaks, clips).
+
+        `spoken` says how long a line takes to say (by default its characters at the engine's estimate of Alexa's pace).
+        """
         clips = dict(load_content(self.locale).sounds.clips.values())
         starts: list[tuple[float, Line]] = []
         clock = 0.0
@@ -123,7 +126,7 @@ class Said:
             if text and text.strip():
                 line = Line(voice, " ".join(text.split()))
                 starts.append((clock, line))
-                clock += len(line.text) / SPOKEN_CHARS_PER_SECOND
+                clock += spoken(line.text) if spoken else len(line.text) / SPOKEN_CHARS_PER_SECOND
 
         if self.ssml:
             walk(_parse(self.ssml), None)
