@@ -30,6 +30,7 @@ SLOW_MODULES = frozenset(
         "test_ask_package",  # the ASK CLI project, assembled by the our-rituals command in subprocesses
         "test_bench",  # runs the benchmark harness and builds bundles
         "test_bundle",  # builds the Lambda bundle and runs it in a Lambda-like runtime
+        "test_care_sweep",  # help, distress and disclosures at every waiting point of every ritual, two surfaces
         "test_checkov",  # checkov over the template and Dockerfile: minutes
         "test_concurrency",  # several processes writing at once
         "test_deletion_queue",  # an SQS server (moto) and DynamoDB Local

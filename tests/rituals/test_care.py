@@ -197,6 +197,7 @@ def test_distress_at_the_first_meeting_then_no_goes_back_to_the_names(couple: Co
     assert stored(couple)["names"] == ["Maya", "Sam"]
 
 
+@pytest.mark.slow  # virtual-alexa, from npm, in Node
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_virtual_alexa_hears_every_care_sample_as_itself_never_in_a_name_slot(locale: str) -> None:
     from skill.engine import care

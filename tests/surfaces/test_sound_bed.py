@@ -93,6 +93,7 @@ def test_the_schema_refuses_what_amazon_does_not_document(change: Any) -> None:
     assert apla_schema.problems(document)
 
 
+@pytest.mark.slow  # apl-suggester, from npm, in Node
 def test_apl_suggester_still_cannot_validate_apla() -> None:
     """Amazon's APL validator knows only APL: it flags the type and version of every APLA document. The day it
     accepts them, validate the sound bed with it instead of tests/support/apla_schema.py."""

@@ -67,6 +67,7 @@ def pushes(api: AlexaApiStandIn) -> list[dict[str, Any]]:
 
 
 # -- the package ------------------------------------------------------------------------------------
+@pytest.mark.slow  # apl-suggester, from npm, in Node
 def test_the_widget_package_is_an_apl_package_whose_document_passes_amazons_validator() -> None:
     from tests.support.apl_suggester import validate
 
