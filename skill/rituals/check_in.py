@@ -217,9 +217,32 @@ CARE = "care"  # after a hard week: "would you like a long hug now?"
 UNFINISHED = "unfinished"  # a half-finished check-in set aside while another ritual runs: {"state", "until"}
 
 
+FULL, SHORT = "full", "short"  # the whole conversation, or only the shares and the numbers
+LENGTHS = (FULL, SHORT)
+LENGTH_SLOT, LENGTH_TYPE = "length", "CHECK_IN_LENGTH"
+TALK_OVER = "talk_over"  # the untimed step: the two talk over what felt off, the microphone closed
+
+
+def _length(state: dict[str, Any]) -> str:
+    """The run's length; a place kept before the check-in had a full version was a short one."""
+    return FULL if state.get("length") == FULL else SHORT
+
+
+def _chosen_length(turn: Turn) -> str:
+    """The length asked for now ("our short check-in"), remembered as their choice; else the one they chose
+    before; else the content's default."""
+    asked = turn.slot_value_id(LENGTH_SLOT, LENGTH_TYPE)
+    if asked in LENGTHS:
+        _state(turn)["length"] = asked
+        return str(asked)
+    kept = _state(turn).get("length")
+    return str(kept) if kept in LENGTHS else str(turn.section.settings["default_length"])
+
+
 def _valid_progress(state: dict[str, Any] | None) -> bool:
     return (
         isinstance(state, dict)
+        and state.get("length", SHORT) in LENGTHS
         and state.get("first") in (0, 1)
         and isinstance(state.get("cursor"), int)
         and state.get("pace") in PACES
@@ -240,18 +263,28 @@ class CheckIn(TurnTaking):
     follow_ups = FOLLOW_UPS
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
-        seconds = float(turn.section.settings["share_seconds"])
+        """The full check-in: each shares, the other says back what they heard, then an untimed talk together on
+        what felt off, then the numbers. The short one: the two shares, then the numbers."""
+        settings = turn.section.settings
+        seconds = float(settings["share_seconds"])
+        numbers = [Step("rating_first", 0, rating=True), Step("rating_second", 1, rating=True)]
+        if _length(state) == SHORT:
+            return [Step("share_first", 0, seconds, part=0, cue=True), Step("share_second", 1, seconds, part=0, cue=True), *numbers]
+        listen = float(settings["listen_back_seconds"])
         return [
             Step("share_first", 0, seconds, part=0, cue=True),
-            Step("share_second", 1, seconds, part=0, cue=True),
-            Step("rating_first", 0, rating=True),
-            Step("rating_second", 1, rating=True),
+            Step("listen_back_first", 1, listen, part=0, cue=True, held=True),
+            Step("share_second", 1, seconds, part=1, cue=True),
+            Step("listen_back_second", 0, listen, part=1, cue=True, held=True),
+            Step(TALK_OVER, None, untimed=True),
+            *numbers,
         ]
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         line = self._say(turn, state, step, step.key)
         if step.key == "rating_first":
-            return [host(turn.line("rating_intro")), *check_in_question(turn), line]
+            talked = [host(turn.line("after_talk"))] if _length(state) == FULL else []
+            return [*talked, host(turn.line("rating_intro")), *check_in_question(turn), line]
         return [line]
 
     def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
@@ -340,11 +373,14 @@ class CheckIn(TurnTaking):
             lead.append(host(turn.line("intro")))
             if week in weeks:
                 lead.append(host(turn.line("again_this_week")))
+        length = _chosen_length(turn)
+        if turn.slot_value_id(LENGTH_SLOT, LENGTH_TYPE) in LENGTHS:  # asked for by name: said back, and remembered
+            lead.append(host(turn.line(f"now_{length}")))
         pace = pace_from_slot(turn) or self._setting(turn, "default_pace")
         pace = pace if pace in PACES else PACED
         lead.append(host(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
-        state = {"first": first, "cursor": 0, "pace": pace, "week": week, "ratings": [None, None]}
+        state = {"first": first, "cursor": 0, "pace": pace, "length": length, "week": week, "ratings": [None, None]}
         return self._render(turn, state, lead)
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
@@ -397,6 +433,9 @@ class CheckIn(TurnTaking):
         speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
         if count == 1 and not again_this_week and "reminder" not in durable:
             speech.append(host(turn.line("reminder_hint")))
+        elif _length(state) == FULL and "length" not in durable and not durable.get("told_short"):
+            durable["told_short"] = True  # once: a busy week can have the short one
+            speech.append(host(turn.line("short_hint")))
         shown = _shown(weeks, trend, month)
         turn.end_progress()
         speech.append(host(turn.line("goodbye")))

@@ -189,6 +189,13 @@ def _shift(depth: str, step: int) -> str:
 
 
 OFFER = "offer"  # both have answered: another question, or goodnight
+LISTEN_BACK = ("listen_back_first", "listen_back_second")  # the listener says back what they heard
+
+
+def _listened_back(turn: Turn, state: dict[str, Any], depth: str) -> bool:
+    """A deck question at a depth that asks for it (deeper, deepest) is said back; their own jar's are not tiered."""
+    jar = str(state.get("question", "")).startswith(JAR_PREFIX)
+    return not jar and depth in turn.section.settings["listen_back_depths"]
 
 
 class TonightsQuestion(TurnTaking):
@@ -202,16 +209,31 @@ class TonightsQuestion(TurnTaking):
     also_starts = frozenset({ANOTHER, LIGHTER, DEEPER})
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        """Each answers in turn; after an answer to a deeper or deepest question, the listener says back what they
+        heard (a short hold of their own) before anything moves on."""
+        settings = turn.section.settings
         depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
-        hold = float(turn.section.settings["answer_seconds"][depth])
-        return [Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)]
+        hold = float(settings["answer_seconds"][depth])
+        first, second = Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)
+        if not _listened_back(turn, state, depth):
+            return [first, second]
+        listen = float(settings["listen_back_seconds"])
+        return [
+            first,
+            Step(LISTEN_BACK[0], 1, listen, part=0, cue=True, held=True),
+            second,
+            Step(LISTEN_BACK[1], 0, listen, part=0, cue=True, held=True),
+        ]
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """The host reads the question to the first; the second hears it again in their own voice."""
+        """The host reads the question to the first; the second hears it again in their own voice; a listener is
+        asked, in their own voice, to say back what they heard."""
         partner = self._partner(state, step)
         assert partner is not None
-        question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
         line = self._say(turn, state, step, step.key)
+        if step.key in LISTEN_BACK:
+            return [line]
+        question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
         if step.speaker == 0:
             return [host(question), line]
         return [line, to_partner(partner, question)]
@@ -252,7 +274,10 @@ class TonightsQuestion(TurnTaking):
             return None  # the question is gone (their jar emptied): nothing true to show
         jar = str(state.get("question", "")).startswith(JAR_PREFIX)
         depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
-        shown = {"first": int(state["first"]), "cursor": int(state["cursor"]), "offer": state.get("step") == OFFER}
+        steps = self.steps(turn, state)
+        at = steps[state["cursor"]] if 0 <= state["cursor"] < len(steps) else steps[-1]
+        speaking = self._partner(state, at)
+        shown = {"first": int(state["first"]), "speaking": speaking, "offer": state.get("step") == OFFER}
         level = 0 if jar else DEPTHS.index(depth) + 1  # 0: their own jar's question
         return View("question", {"words": words, "depth": None if jar else depth, "level": level, "pace": state.get("pace"), **shown})
 
