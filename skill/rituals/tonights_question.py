@@ -1,13 +1,15 @@
 """Tonight's question: one question from the deck at a depth, both partners answer in turn, never a repeat too soon.
 
 Each depth's deck is drawn in a per-household order that is derived, not stored: the ids sorted by a
-hash of (seed, round, id). The household keeps only {"seed", "round", "cursor", "after"} per depth, so the
-same couple never hears a question twice until that depth is used up, on any device, in any session.
+hash of (seed, round, id). The household keeps only a `Deck` (seed, round, cursor, after) per depth, so the
+same couple never hears a question twice until that depth is used up, on any device, in any session. What the
+ritual keeps is a `QuestionState`, read and written only through `read`, `peek` and `write` here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from skill.digest import sha256_hex
@@ -34,6 +36,7 @@ from skill.intents import DEEPER_QUESTION as DEEPER
 from skill.intents import HEARD_SOMETHING, NEXT, YES
 from skill.intents import LIGHTER_QUESTION as LIGHTER
 from skill.intents import TIRED_TONIGHT as TIRED
+from skill.record import Record
 from skill.rituals import our_jar, our_situation  # read through their owners' functions, never their storage
 
 NAME = "tonights_question"
@@ -102,27 +105,77 @@ def deck_order(ids: list[str], seed: int, round_: int, after: str | None = None)
     return order
 
 
-def _state(turn: Turn) -> dict[str, Any]:
-    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor", "after"}}, "depth": last depth,
-    "last": {"question": id, "on": "YYYY-MM-DD"} (the one asked last, for the widget)}.
+class Deck(Record):
+    """One depth's deck for this household: its shuffle's seed, the round, the place in it, and the question that
+    closed the round before (None in round 0, or for a deck stored before it was kept)."""
 
-    "after" is the question that closed the round before this one, so placing a draw never replays earlier rounds.
-    """
-    return turn.household.ritual_state(NAME)
+    seed: int
+    round: int = 0
+    cursor: int = 0
+    after: str | None = None
 
 
-def _deck_state(turn: Turn, depth: str) -> dict[str, Any]:
-    state = _state(turn)
-    decks = state.get("decks")
-    if not isinstance(decks, dict):
-        decks = state["decks"] = {}
-    deck = decks.get(depth)
-    fields = ("seed", "round", "cursor")
-    valid = isinstance(deck, dict) and all(isinstance(deck.get(k), int) and deck[k] >= 0 for k in fields)
-    # "after" is a question id, or absent (round 0, or a deck stored before it was kept).
-    if not valid:
-        deck = decks[depth] = {"seed": turn.rng.randrange(2**31), "round": 0, "cursor": 0}
-    return deck  # type: ignore[return-value]
+class Asked(Record):
+    """The question asked last (a deck id, or the jar prefix and an entry id) and the day, on the couple's clock."""
+
+    question: str
+    on: str
+
+
+class QuestionState(Record):
+    """What tonight's question keeps between evenings: each depth's deck, the depth chosen last, the last question."""
+
+    decks: Mapping[str, Deck] = MappingProxyType({})
+    depth: str | None = None
+    last: Asked | None = None
+
+
+def read(household: Household) -> QuestionState:
+    """The stored state, opened to change; anything damaged is left out (a deck starts afresh)."""
+    return _parsed(household.rituals.get(NAME))
+
+
+def peek(household: Household) -> QuestionState:
+    """The stored state to look at only: not opened, so a request that only looks does not write it again."""
+    return _parsed(household.peek_ritual(NAME))
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _parsed(raw: Any) -> QuestionState:
+    stored = raw if isinstance(raw, dict) else {}
+    raw_decks = stored.get("decks")
+    decks: dict[str, Deck] = {}
+    for depth, deck in (raw_decks if isinstance(raw_decks, dict) else {}).items():
+        if depth not in DEPTHS or not isinstance(deck, dict):
+            continue
+        seed, round_, cursor, after = _count(deck.get("seed")), _count(deck.get("round")), _count(deck.get("cursor")), deck.get("after")
+        if seed is not None and round_ is not None and cursor is not None:
+            decks[depth] = Deck(seed, round_, cursor, after if isinstance(after, str) else None)
+    last = stored.get("last")
+    asked = (
+        Asked(last["question"], last["on"])
+        if isinstance(last, dict) and isinstance(last.get("question"), str) and isinstance(last.get("on"), str)
+        else None
+    )
+    depth = stored.get("depth")
+    return QuestionState(MappingProxyType(decks), depth if depth in DEPTHS else None, asked)
+
+
+def write(household: Household, state: QuestionState) -> None:
+    """Keep it as {"decks": {depth: {"seed", "round", "cursor", "after"?}}, "depth"?, "last"?: {"question", "on"}}."""
+    decks = {
+        depth: {"seed": d.seed, "round": d.round, "cursor": d.cursor, **({"after": d.after} if d.after is not None else {})}
+        for depth, d in state.decks.items()
+    }
+    stored: dict[str, Any] = {"decks": decks}
+    if state.depth is not None:
+        stored["depth"] = state.depth
+    if state.last is not None:
+        stored["last"] = {"question": state.last.question, "on": state.last.on}
+    household.rituals[NAME] = stored
 
 
 def draw(turn: Turn, depth: str) -> tuple[str, bool]:
@@ -135,37 +188,34 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
     ids = sorted(str(q["id"]) for q in at_depth)
     skipped = skipped_assumptions(turn)
     allowed = {str(q["id"]) for q in at_depth if not skipped & set(q.get("assumes", ()))} or set(ids)
-    deck = _deck_state(turn, depth)
+    kept = read(turn.household)
+    deck = kept.decks.get(depth) or Deck(turn.rng.randrange(2**31))
     renewed = False
-    after = deck.get("after")
-    if not isinstance(after, str):
-        # Round 0 has none; a deck stored before "after" was kept replays its rounds once, then keeps it.
-        after = deck_order(ids, deck["seed"], deck["round"] - 1)[-1] if deck["round"] > 0 else None
+    after = deck.after
+    if after is None and deck.round > 0:
+        # A deck stored before "after" was kept replays its rounds once, then keeps it.
+        after = deck_order(ids, deck.seed, deck.round - 1)[-1]
+    round_, cursor = deck.round, deck.cursor
     while True:
-        order = deck_order(ids, deck["seed"], deck["round"], after)
-        while deck["cursor"] < len(order) and order[deck["cursor"]] not in allowed:
-            deck["cursor"] += 1
-        if deck["cursor"] < len(order):
+        order = deck_order(ids, deck.seed, round_, after)
+        while cursor < len(order) and order[cursor] not in allowed:
+            cursor += 1
+        if cursor < len(order):
             break
         renewed = True
         after = order[-1]
-        deck.update(round=deck["round"] + 1, cursor=0, after=after)
-    if after is not None:
-        deck["after"] = after
-    question_id = order[deck["cursor"]]
-    deck["cursor"] += 1
-    _state(turn)["depth"] = depth
+        round_, cursor = round_ + 1, 0
+    question_id = order[cursor]
+    decks = {**kept.decks, depth: Deck(deck.seed, round_, cursor + 1, after)}
+    write(turn.household, kept._replace(decks=MappingProxyType(decks), depth=depth))
     return question_id, renewed
 
 
 def last_asked(household: Household) -> tuple[str, str] | None:
     """The question asked last (its id: a deck id, or the jar prefix and an entry id) and the day it was asked,
     as the couple's clock read it; a look only (the Echo Show widget shows it until the day is over)."""
-    state = household.peek_ritual(NAME)
-    last = state.get("last") if isinstance(state, dict) else None
-    if not isinstance(last, dict) or not isinstance(last.get("question"), str) or not isinstance(last.get("on"), str):
-        return None
-    return last["question"], last["on"]
+    last = peek(household).last
+    return None if last is None else (last.question, last.on)
 
 
 def _depth_from_slot(turn: Turn) -> str | None:
@@ -175,8 +225,7 @@ def _depth_from_slot(turn: Turn) -> str | None:
 
 def _usual_depth(turn: Turn) -> str:
     """The depth they chose last time, else the content's default."""
-    remembered = _state(turn).get("depth")
-    return remembered if remembered in DEPTHS else str(turn.section.settings["default_depth"])
+    return peek(turn.household).depth or str(turn.section.settings["default_depth"])
 
 
 def _jar_unheard(turn: Turn) -> bool:
@@ -400,7 +449,8 @@ class TonightsQuestion(TurnTaking):
         if words is None:
             return reply
         # Tonight's question, remembered with the day it was asked: the Echo Show widget shows it until tomorrow.
-        _state(turn)["last"] = {"question": str(state["question"]), "on": turn.known_local_now.date().isoformat()}
+        asked = Asked(str(state["question"]), turn.known_local_now.date().isoformat())
+        write(turn.household, read(turn.household)._replace(last=asked))
         return reply._replace(card=Card(turn.line(title), words))
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
