@@ -1,6 +1,6 @@
 """The scripted evening and the simulated year the benchmark sends, built on the tests' transcript harness.
 
-Every response still goes through `tests.conversation.Couple`, so each one is checked against
+Every response still goes through `tests.support.conversation.Couple`, so each one is checked against
 Alexa's limits: the benchmark never times a reply Alexa would refuse. Requests carry no Alexa API
 access token, so the skill takes its offline path for timers and the time zone: calls to Amazon's
 APIs are network time outside the skill and are not measured here.
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tests.conversation import Couple, Said
+from tests.support.conversation import Couple, Said
 
 TURNS = 20
-# Intents no ritual starts, to pad the evening to TURNS: the host's own turns.
-HOST_TURNS: tuple[tuple[str, dict[str, str]], ...] = (
+# Intents no ritual starts, to pad the evening to TURNS: the narrator's own turns.
+NARRATOR_TURNS: tuple[tuple[str, dict[str, str]], ...] = (
     ("SwapVoicesIntent", {}),
     ("AMAZON.FallbackIntent", {}),
     ("AMAZON.ResumeIntent", {}),
@@ -50,11 +50,11 @@ def new_couple(send: Send, *, now: datetime | None = None) -> OfflineCouple:
 
 def rituals() -> list[tuple[str, str, frozenset[str]]]:
     """(name, starting intent, follow-up intents) of every ritual registered when the benchmark runs, in the order
-    the host's menu offers them (the rituals a couple meets first), then the rest by name."""
+    the narrator's menu offers them (the rituals a couple meets first), then the rest by name."""
     from skill.content import load_content
     from skill.engine.ritual import SteppedRitual, rituals_in_menu_order
 
-    menu = list(load_content("en-US").section("host").settings["menu"])
+    menu = list(load_content("en-US").section("narrator").settings["menu"])
     ordered = sorted(rituals_in_menu_order(), key=lambda r: (menu.index(r.name) if r.name in menu else len(menu), r.name))
     found = []
     for ritual in ordered:
@@ -84,7 +84,7 @@ def run_ritual(couple: Couple, intent: str, follow_ups: frozenset[str], *, budge
 def evening(couple: Couple, turns: int = TURNS) -> list[Said]:
     """A first evening of `turns` requests: meeting, names, a hug, breathing, help, repeat, then every other ritual.
 
-    Whatever rituals exist are each started once (stepped ones are followed through); the host's own
+    Whatever rituals exist are each started once (stepped ones are followed through); the narrator's own
     turns fill the rest, and a goodbye closes the evening.
     """
     said = [couple.launch(), couple.intent("SetNamesIntent", first="Maya", second="Sam")]
@@ -99,7 +99,7 @@ def evening(couple: Couple, turns: int = TURNS) -> list[Said]:
         if len(said) >= turns - 1:
             break
         said.extend(run_ritual(couple, intent, follow_ups, budget=turns - 1 - len(said)))
-    padding = itertools.cycle(HOST_TURNS)
+    padding = itertools.cycle(NARRATOR_TURNS)
     if len(said) < turns - 1 and not couple.session_open:
         said.append(couple.launch())
     while len(said) < turns - 1:

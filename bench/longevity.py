@@ -231,7 +231,7 @@ def cpu_against_a_new_couple(couple: conversation.OfflineCouple, timed: warm.Tim
 
 def on_dynamodb(days: int) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from tests.dynamodb_local import CREDENTIALS, DynamoDBLocal, create_table_from_template
+    from tests.support.dynamodb_local import CREDENTIALS, DynamoDBLocal, create_table_from_template
 
     server = DynamoDBLocal().start()
     try:

@@ -5,7 +5,7 @@ bench/longevity.py instead: two years of a daily couple, quarter by quarter)
 
 Prints two tables, the embedded store and the production path (DynamoDB), each with its targets and
 whether they are met, plus the web service's, and writes bench/results.json. Not part of the test
-suite: it takes minutes, starts DynamoDB Local (tests/dynamodb_local.py), builds the Lambda bundles
+suite: it takes minutes, starts DynamoDB Local (tests/support/dynamodb_local.py), builds the Lambda bundles
 (`our-rituals bundle`'s code) into .build/bench/, and its figures depend on the machine.
 """
 
@@ -254,7 +254,7 @@ def production_cold_start(samples: int, bundles: Bundles | None) -> dict[str, An
     """The production path (SKILL_TABLE set, DynamoDB Local) against the floor with the ASK SDK's DynamoDB adapter."""
     sys.path.insert(0, str(ROOT))
     from skill.store.dynamodb import DynamoDBStore
-    from tests.dynamodb_local import CREDENTIALS, DynamoDBLocal, create_table_from_template
+    from tests.support.dynamodb_local import CREDENTIALS, DynamoDBLocal, create_table_from_template
 
     server = DynamoDBLocal().start()
     try:
@@ -359,7 +359,7 @@ def warm_embedded(runs: int) -> dict[str, Any]:
 
 def warm_dynamodb(runs: int) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from tests.dynamodb_local import CREDENTIALS, DynamoDBLocal, create_table_from_template
+    from tests.support.dynamodb_local import CREDENTIALS, DynamoDBLocal, create_table_from_template
 
     server = DynamoDBLocal().start()
     try:

@@ -1,7 +1,7 @@
 """The self-hosted web service under load: a real threaded server on loopback, a client in another process.
 
 Verification ON uses the project's own checks (signature and timestamp) against a locally generated
-certificate chain (tests/alexa_certs.py): the chain is "downloaded" through an injected fetch and
+certificate chain (tests/support/alexa_certs.py): the chain is "downloaded" through an injected fetch and
 trusted through an injected root, so nothing reaches the network. Every body is really signed.
 """
 
@@ -32,7 +32,7 @@ def verifiers(on: bool) -> list[Any]:
     if not on:
         return []
     from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
-    from tests import alexa_certs
+    from tests.support import alexa_certs
 
     pem = alexa_certs.chain_pem()
     return [
@@ -51,7 +51,7 @@ def signed_requests(sign: bool, count: int) -> list[dict[str, Any]]:
         body = json.dumps(launch_event(now, user_id=f"amzn1.ask.account.BENCH-WEB-{index % HOUSEHOLDS:03d}"))
         headers: dict[str, str] = {}
         if sign:
-            from tests import alexa_certs
+            from tests.support import alexa_certs
 
             headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body.encode("utf-8"))}
         prepared.append({"body": body, "headers": headers})

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from skill.record import Record
 from skill.speech.voices import voices_for_locale
+from skill.spelling import speller
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,6 +61,9 @@ class Lines:
 
     def variants(self, key: str) -> tuple[str, ...]:
         return self._table[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
 
     def pick(self, key: str, memory: MutableMapping[str, int], rng: random.Random, **values: Any) -> str:
         """One wording of `key`, never the one chosen last time, with placeholders filled in."""
@@ -173,6 +177,24 @@ def _merged_file(locale: str, name: str) -> dict[str, Any]:
     return target
 
 
+# What couples say (the interaction model's samples and slot values) and the words the skill listens for (names,
+# care words, phrases): kept as written, since Alexa's recognizer spells them, not we. The rest is shown or said.
+NOT_RESPELT = frozenset({"intents", "slot_types", "invocation", "builtins", "names"})
+NOT_RESPELT_SETTINGS = frozenset({"not_names", "not_names_local", "also_first_names", "safety_words", "distress_words"})
+NOT_RESPELT_SETTINGS |= {"wake_words", "launch_phrases", "one_shot_phrases", "builtin_phrases"}
+
+
+def _respelt(locale: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A merged content file in the locale's spelling (skill/spelling.py): shared English as written where it is the locale's."""
+    respell = speller(locale)
+    if respell is None:
+        return data
+    respelt = {key: value if key in NOT_RESPELT else respell.value(value) for key, value in data.items() if key != "settings"}
+    settings = data.get("settings", {})
+    respelt["settings"] = {key: value if key in NOT_RESPELT_SETTINGS else respell.value(value) for key, value in settings.items()}
+    return respelt
+
+
 def _section(locale: str, name: str, data: dict[str, Any]) -> Section:
     """A merged content file as a Section, its lines checked."""
     return Section(
@@ -185,7 +207,7 @@ def _section(locale: str, name: str, data: dict[str, Any]) -> Section:
 class _Sections(Mapping[str, Section]):
     """A locale's content files by name, each read, merged and validated the first time a request asks for it.
 
-    A request reads a few of them (a launch: the host's lines and menu, not the rituals' files or the
+    A request reads a few of them (a launch: the narrator's lines and menu, not the rituals' files or the
     question deck), so a cold start parses only those.
     """
 
@@ -199,7 +221,8 @@ class _Sections(Mapping[str, Section]):
         if section is None:
             if name not in self._names:
                 raise KeyError(name)
-            section = self._loaded[name] = _section(self._locale, name, _merged_file(self._locale, name))
+            merged = _respelt(self._locale, _merged_file(self._locale, name))
+            section = self._loaded[name] = _section(self._locale, name, merged)
         return section
 
     def __contains__(self, name: object) -> bool:

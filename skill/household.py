@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 from skill.digest import sha256
 
 PARTNERS = (0, 1)
-# The longest first name kept (and spoken); the host refuses longer ones when they are said.
+# The longest first name kept (and spoken); the narrator refuses longer ones when they are said.
 MAX_NAME_LENGTH = 30
 # Recognised voices remembered per household (a partner may enrol again, on another account's Echo...).
 MAX_SPEAKERS = 4

@@ -22,7 +22,7 @@ NAVIGATE_HOME = "AMAZON.NavigateHomeIntent"
 # Alexa caught something no intent matches: while a ritual waits, often a snatch of the couple's own talk.
 HEARD_SOMETHING = "AMAZON.FallbackIntent"
 
-# -- the host's own ----------------------------------------------------------------------------------------------
+# -- the narrator's own ----------------------------------------------------------------------------------------------
 SET_NAMES = "SetNamesIntent"
 MY_NAME = "MyNameIntent"
 SWAP_VOICES = "SwapVoicesIntent"
@@ -31,7 +31,7 @@ FORGET_ME = "ForgetMeIntent"  # one partner: the question says it is both of the
 SAFETY = "SafetyIntent"  # a safety disclosure (skill.engine.care)
 DISTRESS = "DistressIntent"  # "I'm not okay" (skill.engine.care)
 
-# -- shared by every ritual taken in turns (skill/engine/turns.py) -----------------------------------------------------
+# -- shared by every ritual taken in turns (skill/engine/turn_taking.py) -----------------------------------------------------
 DONE = "DoneIntent"  # "my turn is over"
 FINISHED = "FinishedIntent"  # "we're finished": never "my turn is over"
 RATING = "RatingIntent"
@@ -57,3 +57,5 @@ ANOTHER_QUESTION = "AnotherQuestionIntent"
 LIGHTER_QUESTION = "LighterQuestionIntent"
 DEEPER_QUESTION = "DeeperQuestionIntent"
 TIRED_TONIGHT = "TiredTonightIntent"
+SIDE_BY_SIDE = "SideBySideIntent"  # the thirty-six questions' close, side by side instead of eye to eye
+WALK_TOGETHER = "WalkTogetherIntent"  # ... or a walk together, with no clock

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from skill.store.sqlite import SQLiteStore
-from tests.alexa_api_standin import AlexaApiStandIn
-from tests.conversation import Couple
+from tests.support.alexa_api_standin import AlexaApiStandIn
+from tests.support.conversation import Couple
 
 # One DynamoDB Local for the whole session: fixtures imported into each test module would start one per module.
-from tests.dynamodb_local import dynamodb_local, dynamodb_table  # noqa: F401
+from tests.support.dynamodb_local import dynamodb_local, dynamodb_table  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 

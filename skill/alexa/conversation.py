@@ -185,7 +185,7 @@ class Conversation:
 
         return look_up
 
-    def respond(self, produce: Produce, *, section: str = "host", remember: bool = True) -> Response:
+    def respond(self, produce: Produce, *, section: str = "narrator", remember: bool = True) -> Response:
         """Run `produce` on this couple's household (stored when `remember`) and render what it says."""
         self.section = section
         final: dict[str, Household] = {}
@@ -213,8 +213,8 @@ class Conversation:
 
     def _ritual_of_reply(self, household: Household) -> str | None:
         """The ritual this reply speaks for: the section it was asked from, else the ritual the intent starts
-        (the router answers every intent from the host's section), else the one in progress (a follow-up)."""
-        if self.section and self.section != "host":
+        (the router answers every intent from the narrator's section), else the one in progress (a follow-up)."""
+        if self.section and self.section != "narrator":
             return self.section
         if self.facts.intent:  # a launch never loads the rituals for this
             from skill.engine.ritual import registry
@@ -244,11 +244,11 @@ class Conversation:
 
     def unsaved(self, reply: Reply) -> Reply:
         """The change could not be stored: the couple hears so first, never led to believe it was kept."""
-        from skill.engine.script import host
+        from skill.engine.script import narrate
 
         wordings = self.content.section("saving").lines.variants("unsaved")
         note = random.Random(self.facts.request_id).choice(wordings)
-        return reply._replace(speech=(host(note), *reply.speech))
+        return reply._replace(speech=(narrate(note), *reply.speech))
 
     def render(self, reply: Reply, household: Household) -> Response:
         # For a screen, if the device has one (skill.screen.ScreenResponse); a speaker ignores them.
@@ -308,7 +308,7 @@ class Conversation:
 
         def change(household: Household) -> tuple[Reply, Household] | None:
             household.drop_expired_progress(self.facts.now.timestamp())
-            turn = self._turn(household, "host")
+            turn = self._turn(household, "narrator")
             reply = current(turn) if current is not None else None
             if reply is None and not said_before:
                 reply = fallback(turn)  # on their household: a ritual kept for later is offered again

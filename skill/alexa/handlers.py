@@ -183,7 +183,7 @@ def apology_line(locale: str | None) -> str:
         content = load_content(locale or "")
     except ContentError:
         content = load_content(DEFAULT_LOCALE)
-    return content.section("host").lines.variants("apology")[0]
+    return content.section("narrator").lines.variants("apology")[0]
 
 
 # Distress and a safety disclosure are logged like any other request, under the intent a stray word is logged

@@ -8,7 +8,7 @@ type string out the first time it meets it and keeps the plan (bounded by the SD
 the same objects in the same order: the same attributes set, extra keys kept as the SDK keeps them, enums,
 discriminated subclasses, primitives converted as `int(...)`, `str(...)` and so on. Any shape the plan does not
 cover (a payload that is not a JSON object where a model is expected, a mixed `list[a, b]`) goes to the SDK's own
-code, so an odd request is read or refused exactly as before. tests/test_request_shapes.py holds every fixture to
+code, so an odd request is read or refused exactly as before. tests/surfaces/test_request_shapes.py holds every fixture to
 the SDK's own objects and answers to its own dictionaries.
 """
 
@@ -134,7 +134,7 @@ class AlexaSerializer(DefaultSerializer):
 
     def _DefaultSerializer__deserialize_datetime(self, payload: Any, obj_type: Any) -> Any:
         """Alexa's ISO 8601 (and epoch) times by the standard library; anything else by the SDK's dateutil parser,
-        whose import costs each cold start about 3 ms. tests/test_request_shapes.py holds the instants equal."""
+        whose import costs each cold start about 3 ms. tests/surfaces/test_request_shapes.py holds the instants equal."""
         if obj_type is date:
             try:
                 return date.fromisoformat(payload)

@@ -7,7 +7,7 @@ Skill"). Two kinds:
 - `CloseRitual`, which a ritual's timer launches when it ends (skill/engine/ritual_timer.py): the ritual's
   own closing, in the couple's two voices.
 Each task has its OpenAPI definition in skill-package/tasks/<Name>.<version>.json; the manifest lists them
-from `MANIFEST_TASKS` here (skill/deploy/ask_package.py), and tests/test_tasks.py validates the documents.
+from `MANIFEST_TASKS` here (skill/deploy/ask_package.py), and tests/surfaces/test_tasks.py validates the documents.
 """
 
 from __future__ import annotations
@@ -85,14 +85,14 @@ class TaskLaunchHandler(AbstractRequestHandler):
         if name == CLOSING_TASK:
             ritual = (task.input or {}).get("ritual") if isinstance(task.input, dict) else None
             if ritual not in CLOSABLE:
-                from skill.engine import host
+                from skill.engine import narrator
 
-                return conversation.respond(host.launch)
+                return conversation.respond(narrator.launch)
             timer = importlib.import_module(f"skill.rituals.{ritual}").TIMER
             return conversation.respond(timer.close, section=str(ritual))
         intent, inputs = ROUTINE_TASKS[name]
         slots = _slots(inputs, task.input)
-        from skill.engine.menu import note_tried
+        from skill.engine.offers import note_tried
         from skill.engine.place import start_ritual
         from skill.engine.ritual import registry
 

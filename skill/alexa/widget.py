@@ -31,10 +31,8 @@ MAX_INSTANCES = 20
 MANIFEST_INTERFACES = ("ALEXA_DATASTORE_PACKAGEMANAGER", "ALEXA_DATA_STORE", "ALEXA_EXTENSION")
 MANIFEST_INTERFACE_FIELDS: dict[str, dict[str, Any]] = {
     "ALEXA_DATASTORE_PACKAGEMANAGER": {"packages": [{"id": PACKAGE_ID}]},
-    "ALEXA_EXTENSION": {
-        "requestedExtensions": [{"uri": DATASTORE_EXTENSION}],
-        "autoInitializedExtensions": [{"uri": DATASTORE_EXTENSION}],
-    },
+    # Amazon's "APL Data Store Extension" page: requested in the manifest, no auto-initialized settings.
+    "ALEXA_EXTENSION": {"requestedExtensions": [{"uri": DATASTORE_EXTENSION}]},
 }
 INSTALLED = "Alexa.DataStore.PackageManager.UsagesInstalled"
 REMOVED = "Alexa.DataStore.PackageManager.UsagesRemoved"

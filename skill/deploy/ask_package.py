@@ -7,6 +7,9 @@ Layout (ASK CLI v2):
     skill-package/skill.json                        skill-package/skill.json of this project, completed (below)
     skill-package/interactionModels/custom/<locale>.json   interaction_models/<locale>.json
     skill-package/tasks/<Task>.<version>.json       skill-package/tasks/ of this project, each task the code handles
+    skill-package/dataStorePackages/<id>/           skill-package/dataStorePackages/<id>/ of this project, each widget package
+                                                    the manifest declares (ALEXA_DATASTORE_PACKAGEMANAGER), where
+                                                    the ASK CLI looks for them (Amazon's widget sample lays them out so)
 
 The manifest's permissions and event subscriptions are not a hand-kept list: they are collected from
 the code that relies on them (`required_by_code`), so a feature cannot ship without what Alexa
@@ -120,6 +123,13 @@ def interface_fields() -> dict[str, dict[str, Any]]:
         if name == "skill" or name.startswith("skill."):
             fields.update(getattr(module, "MANIFEST_INTERFACE_FIELDS", {}))
     return fields
+
+
+def widget_packages(manifest: dict[str, Any]) -> list[str]:
+    """The ids of the widget (APL) packages the manifest declares with the data store package manager interface."""
+    interfaces = manifest["manifest"]["apis"]["custom"].get("interfaces", [])
+    return [str(package["id"]) for entry in interfaces if entry.get("type") == "ALEXA_DATASTORE_PACKAGEMANAGER"
+            for package in entry.get("packages", [])]  # fmt: skip
 
 
 def task_file(name: str, version: str, manifest_path: Path = MANIFEST) -> Path:
@@ -269,6 +279,11 @@ def assemble(
         target = package / "tasks" / source.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+    for package_id in widget_packages(manifest):
+        source = manifest_path.parent / "dataStorePackages" / package_id
+        if not (source / "manifest.json").is_file():
+            raise PackageError(f"the manifest declares the widget package {package_id} but {source} has no manifest.json")
+        shutil.copytree(source, package / "dataStorePackages" / package_id)
     _write_json(out / "ask-resources.json", resources)
     if states is not None:
         _write_json(out / ".ask" / "ask-states.json", states)

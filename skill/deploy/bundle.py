@@ -31,7 +31,7 @@ DEFAULT_OUT = ROOT / ".build" / "lambda"
 # code, its pycs stripped) instead of template.yaml and this bundle: the bundle removes it.
 SAM_BUILD_DIR = ".aws-sam"
 
-# The function's runtime and architecture as template.yaml declares them (tests/test_bundle.py checks).
+# The function's runtime and architecture as template.yaml declares them (tests/operations/test_bundle.py checks).
 PYTHON_VERSION = "3.12"
 PLATFORM = "manylinux2014_aarch64"
 

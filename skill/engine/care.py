@@ -1,4 +1,4 @@
-"""Three needs, three answers: distress, and a safety disclosure (help with the skill is the host's help).
+"""Three needs, three answers: distress, and a safety disclosure (help with the skill is the narrator's help).
 
 Distress ("I'm not okay", "I can't do this") gets a short, warm answer, the locale's crisis line and an offer
 to pause; a safety disclosure ("my partner hurts me", "I'm not safe here") gets a short, discreet answer that
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from skill.engine import host
+from skill.engine import narrator
 from skill.engine.script import Reply, Say, Segment, phone_number
 from skill.engine.session_keys import ASKED_PAUSE
 from skill.engine.turn import Turn
@@ -38,50 +38,50 @@ def answer(turn: Turn, need: str) -> Reply:
 def safety(turn: Turn) -> Reply:
     """Discreet, short, and then quiet: no question back, nothing kept, the place untouched."""
     settings = turn.section.settings
-    speech: list[Segment] = [host.host(turn.line("safety_heard"))]
+    speech: list[Segment] = [narrator.narrate(turn.line("safety_heard"))]
     emergency = str(settings.get("emergency_number") or "")
     if emergency:
         speech.extend(_spoken(turn.line("safety_emergency", emergency=_NUMBER.format("emergency")), {"emergency": emergency}))
     else:
-        speech.append(host.host(turn.line("safety_emergency_unknown")))
+        speech.append(narrator.narrate(turn.line("safety_emergency_unknown")))
     speech.extend(_line_with_number(turn, "safety_line", "abuse"))
-    speech.append(host.host(turn.line("safety_closing")))
+    speech.append(narrator.narrate(turn.line("safety_closing")))
     return Reply(speech=tuple(speech), end_session=True)
 
 
 def distress(turn: Turn) -> Reply:
     """A warm word, the crisis line, and an offer to pause what they were doing (its place is kept either way)."""
-    speech: list[Segment] = [host.host(turn.line("distress_heard"))]
+    speech: list[Segment] = [narrator.narrate(turn.line("distress_heard"))]
     speech.extend(_line_with_number(turn, "distress_line", "crisis"))
     offer = _pause_offer(turn)
     return Reply(
-        speech=(*speech, host.host(offer)),
-        reprompt=(host.host(turn.line("pause_offer_again")),),
-        session={host.EXPECTING: EXPECTING_PAUSE},
+        speech=(*speech, narrator.narrate(offer)),
+        reprompt=(narrator.narrate(turn.line("pause_offer_again")),),
+        session={narrator.EXPECTING: EXPECTING_PAUSE},
     )
 
 
 def is_pause_offered(session: object) -> bool:
-    return isinstance(session, dict) and session.get(host.EXPECTING) == EXPECTING_PAUSE
+    return isinstance(session, dict) and session.get(narrator.EXPECTING) == EXPECTING_PAUSE
 
 
 def pause_answered(turn: Turn, yes: bool) -> Reply:
     """Yes: the session ends, the ritual's place kept for later. No: the ritual goes on from where it was."""
-    from skill.engine import place  # place builds on the host, as this module does
+    from skill.engine import place  # place builds on the narrator, as this module does
 
     if yes:
-        return host.goodbye(turn)
+        return narrator.goodbye(turn)
     care = turn.for_section(SECTION)
-    kept = place.keep_place(turn, (host.host(care.line("going_on")),))
+    kept = place.keep_place(turn, (narrator.narrate(care.line("going_on")),))
     if kept is not None:
         return kept
     if not turn.household.has_names:  # still at the first meeting: back to the names
-        asked = host.ask_for_names(turn)
-        return asked._replace(speech=(host.host(care.line("going_on_free")), host.host(turn.host_line("ask_names_again"))))
-    examples = host.menu(turn)
+        asked = narrator.ask_for_names(turn)
+        return asked._replace(speech=(narrator.narrate(care.line("going_on_free")), narrator.narrate(turn.narrator_line("ask_names_again"))))
+    examples = narrator.menu(turn)
     return Reply(
-        speech=(host.host(care.line("going_on_free")), host.host(turn.host_line("offer_again", examples=examples))),
-        reprompt=(host.host(turn.host_line("offer", examples=examples)),),
+        speech=(narrator.narrate(care.line("going_on_free")), narrator.narrate(turn.narrator_line("offer_again", examples=examples))),
+        reprompt=(narrator.narrate(turn.narrator_line("offer", examples=examples)),),
     )
 
 
@@ -89,9 +89,9 @@ def pause_offer_again(turn: Turn) -> Reply:
     """A stray word while the offer waits: the offer again, once more in other words."""
     care = turn.for_section(SECTION)
     return Reply(
-        speech=(host.host(care.line("pause_offer_again")),),
-        reprompt=(host.host(_pause_offer(care)),),
-        session={host.EXPECTING: EXPECTING_PAUSE},
+        speech=(narrator.narrate(care.line("pause_offer_again")),),
+        reprompt=(narrator.narrate(_pause_offer(care)),),
+        session={narrator.EXPECTING: EXPECTING_PAUSE},
     )
 
 
@@ -124,12 +124,12 @@ def _line_with_number(turn: Turn, key: str, which: str) -> list[Segment]:
     settings = turn.section.settings
     name, phone = str(settings.get(f"{which}_name") or ""), str(settings.get(f"{which}_phone") or "")
     if not (name and phone):
-        return [host.host(turn.line(f"{key}_unknown"))]
+        return [narrator.narrate(turn.line(f"{key}_unknown"))]
     return _spoken(turn.line(key, helpline=name, phone=_NUMBER.format("phone")), {"phone": phone})
 
 
 def _spoken(text: str, numbers: dict[str, str]) -> list[Segment]:
-    """A line whose numbers (marked by `_NUMBER`) become telephone segments, the words around them host lines."""
+    """A line whose numbers (marked by `_NUMBER`) become telephone segments, the words around them narrator lines."""
     segments: list[Segment] = []
     for index, part in enumerate(re.split(r"\x00(\w+)\x00", text)):
         if index % 2:

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from skill.content import load_content
-from skill.engine import host
+from skill.engine import narrator
 from skill.engine.script import Reply, Segment
 from skill.engine.session_keys import ASKED_NAME, HEARD_NAMES, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL
 from skill.engine.turn import Turn
@@ -32,7 +32,7 @@ Proceed = Callable[[Turn, "str | None", "str | None"], Reply]
 
 def judge(turn: Turn, raw: object) -> tuple[str, bool] | None:
     """(the name as it would be stored, whether the list vouches for it), or None when it cannot be a name."""
-    name = host.clean_name(raw)
+    name = narrator.clean_name(raw)
     if name is None:
         return None
     settings = turn.content.section(SECTION).settings
@@ -56,14 +56,14 @@ def introduce(turn: Turn, first: object, second: object, proceed: Proceed) -> Re
 
 
 def is_confirm_pending(session: object) -> bool:
-    return isinstance(session, Mapping) and session.get(host.EXPECTING) == EXPECTING_CONFIRM
+    return isinstance(session, Mapping) and session.get(narrator.EXPECTING) == EXPECTING_CONFIRM
 
 
 def confirm_answered(turn: Turn, yes: bool, proceed: Proceed) -> Reply:
     """A yes keeps the name said back; a no drops it and asks for that name again."""
     heard = _heard(turn.session)
     if heard is None:
-        return host.fallback(turn)
+        return narrator.fallback(turn)
     asked = heard["sure"].index(False) if False in heard["sure"] else None
     missed = [False, False]
     if asked is not None:
@@ -93,14 +93,14 @@ def _next(turn: Turn, heard: dict[str, Any], missed: list[bool], proceed: Procee
     reply = proceed(turn._replace(session=carried), heard["names"][0], heard["names"][1])
     lead: list[Segment] = []
     if sorry:
-        lead.append(host.host(section.line("name_not_kept")))
-    elif any(missed) and reply.session.get(host.EXPECTING) == host.EXPECTING_NAMES:
-        # One name is known and the other was not a name: say which was missed (with none known, the host's
+        lead.append(narrator.narrate(section.line("name_not_kept")))
+    elif any(missed) and reply.session.get(narrator.EXPECTING) == narrator.EXPECTING_NAMES:
+        # One name is known and the other was not a name: say which was missed (with none known, the narrator's
         # "I didn't catch your names" says it already).
-        known = any(heard["names"]) or any(key in carried for key in (host.PENDING_NAME, host.PENDING_PARTNER))
+        known = any(heard["names"]) or any(key in carried for key in (narrator.PENDING_NAME, narrator.PENDING_PARTNER))
         if known:
             key = "name_not_caught_partner" if missed[1] and not missed[0] else "name_not_caught_own"
-            lead.append(host.host(section.line(key)))
+            lead.append(narrator.narrate(section.line(key)))
     return reply._replace(speech=(*lead, *reply.speech)) if lead else reply
 
 
@@ -109,9 +109,9 @@ def _confirm(turn: Turn, heard: dict[str, Any], index: int, *, again: bool = Fal
     name = heard["names"][index]
     carried = {k: turn.session[k] for k in _CARRIED if k in turn.session}
     return Reply(
-        speech=(host.host(section.line("confirm_name_again" if again else "confirm_name", name=name)),),
-        reprompt=(host.host(section.line("confirm_name_again", name=name)),),
-        session={**carried, host.EXPECTING: EXPECTING_CONFIRM, HEARD: heard},
+        speech=(narrator.narrate(section.line("confirm_name_again" if again else "confirm_name", name=name)),),
+        reprompt=(narrator.narrate(section.line("confirm_name_again", name=name)),),
+        session={**carried, narrator.EXPECTING: EXPECTING_CONFIRM, HEARD: heard},
     )
 
 
@@ -124,7 +124,7 @@ def _heard(session: object) -> dict[str, Any] | None:
     names, sure = raw.get("names"), raw.get("sure")
     if not (isinstance(names, list) and isinstance(sure, list) and len(names) == len(sure) == 2):
         return None
-    clean = [host.clean_name(n) if n is not None else None for n in names]
+    clean = [narrator.clean_name(n) if n is not None else None for n in names]
     if any(n is not None and c is None for n, c in zip(names, clean)):
         return None
     return {"names": clean, "sure": [bool(s) for s in sure]}

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from skill.engine import first_names, host, place
+from skill.engine import first_names, narrator, place
 from skill.engine.script import Reply, Segment
 from skill.engine.session_keys import ASKED_RENAME, EXPECTING, PENDING_RITUAL, RENAME_TO
 from skill.engine.turn import Turn
-from skill.engine.turns import TALKING
+from skill.engine.turn_taking import TALKING
 from skill.engine.words import sample_words
 from skill.engine.words import words as _words
 
@@ -25,7 +25,7 @@ EXPECTING_RENAME = ASKED_RENAME  # we said new names back and asked "shall I?": 
 
 def plausible_name(turn: Turn, raw: object) -> str | None:
     """`raw` as a first name fit to store and speak, or None when it is not plausibly one."""
-    name = host.clean_name(raw)
+    name = narrator.clean_name(raw)
     if name is None:
         return None
     settings = turn.content.section(SECTION).settings
@@ -61,20 +61,20 @@ def my_name(turn: Turn, name: str | None) -> Reply | None:
     if not turn.household.has_names:
         return first_names.introduce(turn, name, None, _introductions)
     said = plausible_name(turn, name)
-    own = host.clean_name(name)
+    own = narrator.clean_name(name)
     if said is None and own is not None and _partner_named(turn, own) is not None:
         said = own  # one of their own names is theirs, even when it is also a word ("I'm Deep")
     partner = _partner_named(turn, said) if said else None
     if partner is not None and turn.speaker is not None and turn.active_ritual() and not _someone_talking(turn):
         # A voice Alexa recognised, naming itself as one of them: linked, whatever waits, and the ritual goes on.
         turn.household.recognise(turn.speaker, partner)
-        lead = (host.host(turn.host_line("speaker_recognised", name=turn.name(partner))),)
+        lead = (narrator.narrate(turn.narrator_line("speaker_recognised", name=turn.name(partner))),)
         return place.keep_place(turn, lead)
     if said is None or turn.active_ritual():
         return None
     if partner is None:
         return _hint(turn)
-    return host.introduce_speaker(turn, partner)
+    return narrator.introduce_speaker(turn, partner)
 
 
 def rename_answered(turn: Turn, yes: bool) -> Reply:
@@ -87,9 +87,9 @@ def rename_answered(turn: Turn, yes: bool) -> Reply:
         if [n.casefold() for n in turn.household.names] != [n.casefold() for n in names]:
             turn.household.speakers.clear()  # new names: which voice is whose must be told again
         turn.household.names = names
-        lead = (host.host(turn.line("names_changed")), *host.voice_intros(turn))
+        lead = (narrator.narrate(turn.line("names_changed")), *narrator.voice_intros(turn))
     else:
-        lead = (host.host(turn.line("names_kept")),)
+        lead = (narrator.narrate(turn.line("names_kept")),)
     return place.keep_place(turn, lead) or _with_offer(turn, lead)
 
 
@@ -99,8 +99,8 @@ def rename_again(turn: Turn) -> Reply | None:
     if not (isinstance(wanted, list) and len(wanted) == 2 and all(isinstance(n, str) for n in wanted)):
         return None
     return Reply(
-        speech=(host.host(turn.line("rename_confirm", name=wanted[0], other=wanted[1])),),
-        reprompt=(host.host(turn.line("rename_confirm_again", name=wanted[0], other=wanted[1])),),
+        speech=(narrator.narrate(turn.line("rename_confirm", name=wanted[0], other=wanted[1])),),
+        reprompt=(narrator.narrate(turn.line("rename_confirm_again", name=wanted[0], other=wanted[1])),),
         session={EXPECTING: EXPECTING_RENAME, RENAME_TO: wanted},
     )
 
@@ -120,18 +120,18 @@ def _introductions(turn: Turn, own: str | None, partners: str | None) -> Reply:
     pending = place.pending_ritual(turn)
     extra = {PENDING_RITUAL: turn.session[PENDING_RITUAL]} if pending else {}
     then = (lambda t: place.start_pending(t, pending)) if pending else None
-    return host.set_names(turn, own, partners, session_extra=extra, then=then)
+    return narrator.set_names(turn, own, partners, session_extra=extra, then=then)
 
 
 def _names_when_known(turn: Turn, own: str | None, partners: str | None, *, given: tuple[bool, bool]) -> Reply | None:
     if own and partners:
         if [own.casefold(), partners.casefold()] == [n.casefold() for n in turn.household.names]:
-            lead = (host.host(turn.line("names_unchanged")),)
+            lead = (narrator.narrate(turn.line("names_unchanged")),)
             return place.keep_place(turn, lead) or _with_offer(turn, lead)
         names = {"first": own, "second": partners}
         return Reply(
-            speech=(host.host(turn.line("rename_confirm", name=own, other=partners)),),
-            reprompt=(host.host(turn.line("rename_confirm_again", name=own, other=partners)),),
+            speech=(narrator.narrate(turn.line("rename_confirm", name=own, other=partners)),),
+            reprompt=(narrator.narrate(turn.line("rename_confirm_again", name=own, other=partners)),),
             session={EXPECTING: EXPECTING_RENAME, RENAME_TO: list(names.values())},
         )
     # One name alone: "my partner is Sam" says who is speaking, outside a ritual and when Sam is one of them.
@@ -139,7 +139,7 @@ def _names_when_known(turn: Turn, own: str | None, partners: str | None, *, give
     partner = _partner_named(turn, only) if only else None
     if partner is None or turn.active_ritual():
         return None
-    return host.introduce_speaker(turn, partner if given[0] else 1 - partner)
+    return narrator.introduce_speaker(turn, partner if given[0] else 1 - partner)
 
 
 def _someone_talking(turn: Turn) -> bool:
@@ -157,12 +157,12 @@ def _partner_named(turn: Turn, name: str) -> int | None:
 
 def _hint(turn: Turn) -> Reply:
     """A name that is neither of theirs: how to change names, never a change."""
-    return _with_offer(turn, (host.host(turn.line("names_hint")),))
+    return _with_offer(turn, (narrator.narrate(turn.line("names_hint")),))
 
 
 def _with_offer(turn: Turn, lead: tuple[Segment, ...]) -> Reply:
-    examples = host.menu(turn)
+    examples = narrator.menu(turn)
     return Reply(
-        speech=(*lead, host.host(turn.host_line("offer_again", examples=examples))),
-        reprompt=(host.host(turn.host_line("offer", examples=examples)),),
+        speech=(*lead, narrator.narrate(turn.narrator_line("offer_again", examples=examples))),
+        reprompt=(narrator.narrate(turn.narrator_line("offer", examples=examples)),),
     )

@@ -1,6 +1,6 @@
-"""The pending-question record: the host's own question that waits for its answer, kept as data in the session.
+"""The pending-question record: the narrator's own question that waits for its answer, kept as data in the session.
 
-Four questions are the host's: the names at introductions, "would you like to continue?", "shall I call you
+Four questions are the narrator's: the names at introductions, "would you like to continue?", "shall I call you
 Ana and Leo?" and "shall I forget everything?"; a ritual may ask one the same way outside its kept place
 (the reminder's "which day and time?", `session_keys.asking`). Each reply that asks one puts its record in the session
 (`skill.engine.session_keys`): the kind under `expecting`, with the data the question needs. Whatever
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from skill.engine import forget, host, names, place
+from skill.engine import forget, names, narrator, place
 from skill.engine.script import Reply
 from skill.engine.session_keys import (
     ASK_LINE,
@@ -39,7 +39,7 @@ HOLDING = frozenset({ASKED_NAMES, ASKED_RENAME, ASKED_FORGET, ASKED_LINE, ASKED_
 
 
 def kind(session: Mapping[str, Any] | None) -> str | None:
-    """Which of the host's questions waits for an answer in this session, if any."""
+    """Which of the narrator's questions waits for an answer in this session, if any."""
     asked = session.get(EXPECTING) if session else None
     return asked if isinstance(asked, str) and asked in KINDS else None
 
@@ -61,7 +61,7 @@ def ask_again(turn: Turn) -> Reply | None:
     if asked == ASKED_RESUME:
         return place.resume_offer(turn)
     if asked == ASKED_NAMES:
-        again = host.fallback(turn)  # "I didn't catch your names", and the record as it was
+        again = narrator.fallback(turn)  # "I didn't catch your names", and the record as it was
         return again._replace(session=record(turn.session))
     if asked == ASKED_LINE:
         return _line_again(turn)
@@ -86,15 +86,15 @@ def _line_again(turn: Turn) -> Reply | None:
         return None
     said = turn.for_section(section).line(key)
     other = next((w for w in lines.variants(key) if w != said), said)
-    return Reply(speech=(host.host(said),), reprompt=(host.host(other),), session=record(turn.session))
+    return Reply(speech=(narrator.narrate(said),), reprompt=(narrator.narrate(other),), session=record(turn.session))
 
 
 def after(lead: Reply, turn: Turn) -> Reply:
     """`lead` (help, say), then the pending question again; `lead` as it is when no question waits."""
     if kind(turn.session) == ASKED_NAMES:  # after help, the names are asked for, not "I didn't catch them"
         return Reply(
-            speech=(*lead.speech, host.host(turn.host_line("ask_names_again"))),
-            reprompt=(host.host(turn.host_line("names_not_caught")),),
+            speech=(*lead.speech, narrator.narrate(turn.narrator_line("ask_names_again"))),
+            reprompt=(narrator.narrate(turn.narrator_line("names_not_caught")),),
             session=record(turn.session),
         )
     again = ask_again(turn)

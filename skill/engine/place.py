@@ -12,7 +12,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from skill.engine import host
+from skill.engine import narrator
 from skill.engine.ritual import Ritual, SteppedRitual, in_progress, registry
 from skill.engine.script import Reply, Say, Segment
 from skill.engine.session_keys import ASKED_RESUME, EXPECTING, PENDING_RITUAL
@@ -35,8 +35,8 @@ def keep_place(turn: Turn, lead: tuple[Segment, ...] = ()) -> Reply | None:
     else:
         title = ritual_turn.section.settings.get("title", ritual.name)
         reply = Reply(
-            speech=(host.host(turn.host_line("offer_resume", ritual=title)),),
-            reprompt=(host.host(turn.host_line("offer_resume_again", ritual=title)),),
+            speech=(narrator.narrate(turn.narrator_line("offer_resume", ritual=title)),),
+            reprompt=(narrator.narrate(turn.narrator_line("offer_resume_again", ritual=title)),),
             session={EXPECTING: ASKED_RESUME},
         )
     return reply._replace(speech=(*lead, *reply.speech))
@@ -49,8 +49,8 @@ def resume_offer(turn: Turn) -> Reply | None:
         return None
     title = turn.for_section(active).section.settings.get("title", active)
     return Reply(
-        speech=(host.host(turn.host_line("offer_resume", ritual=title)),),
-        reprompt=(host.host(turn.host_line("offer_resume_again", ritual=title)),),
+        speech=(narrator.narrate(turn.narrator_line("offer_resume", ritual=title)),),
+        reprompt=(narrator.narrate(turn.narrator_line("offer_resume_again", ritual=title)),),
         session={EXPECTING: ASKED_RESUME},
     )
 
@@ -58,10 +58,10 @@ def resume_offer(turn: Turn) -> Reply | None:
 def swap_voices(turn: Turn) -> Reply:
     """ "Swap our voices": mid-ritual, the new voices are heard and the ritual goes on where it was."""
     if not turn.active_ritual():
-        return host.swap_voices(turn)
+        return narrator.swap_voices(turn)
     turn.household.voices_swapped = not turn.household.voices_swapped
-    lead = (host.host(turn.host_line("voices_swapped")), *host.voice_intros(turn))
-    return keep_place(turn, lead) or host.swap_voices(turn)
+    lead = (narrator.narrate(turn.narrator_line("voices_swapped")), *narrator.voice_intros(turn))
+    return keep_place(turn, lead) or narrator.swap_voices(turn)
 
 
 # -- a ritual asked for before introductions ---------------------------------------------------------------
@@ -70,9 +70,9 @@ def start_ritual(turn: Turn, ritual: Ritual) -> Reply:
     if turn.household.has_names or not _speaks_names(turn, ritual):
         return ritual.start(turn)
     asked = {"intent": turn.intent, "slots": {k: v for k, v in turn.slots.items() if isinstance(v, str)}}
-    reply = host.ask_for_names(turn)
+    reply = narrator.ask_for_names(turn)
     return reply._replace(
-        speech=(host.host(turn.for_section("names").line("names_first")),),
+        speech=(narrator.narrate(turn.for_section("names").line("names_first")),),
         session={**reply.session, PENDING_RITUAL: asked},
     )
 

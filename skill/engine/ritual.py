@@ -61,7 +61,7 @@ class AsksPermission(Protocol):
 # -- optional abilities: a ritual has one by implementing its method; the engine asks with isinstance ----------
 @runtime_checkable
 class Helps(Protocol):
-    """A ritual with its own help mid-way: which ritual, whose turn, what they can say (None: the host's help)."""
+    """A ritual with its own help mid-way: which ritual, whose turn, what they can say (None: the narrator's help)."""
 
     def help(self, turn: Turn) -> Reply | None: ...
 
@@ -130,23 +130,26 @@ def asker_of_own_questions() -> AsksOwnQuestions:
 
 @cache
 def registry() -> dict[str, Ritual]:
-    """Every ritual in `skill.rituals`, keyed by the intent names that start it.
+    """Every ritual in `skill.rituals`, and every feature in `skill.features`, keyed by the intent names that start it.
 
-    Each module there exposes `RITUAL`; adding a module is all it takes to register one.
+    Each module there exposes `RITUAL`; adding a module is all it takes to register one. A feature (counselling,
+    "what else", facts about us, our choices) answers like a ritual but is not one: never on a menu.
     """
-    import skill.rituals as package
+    found: dict[str, Ritual] = {}
+    for package in _PACKAGES:
+        for name in _module_names(package):
+            module = importlib.import_module(f"{package}.{name}")
+            ritual: Ritual | None = getattr(module, "RITUAL", None)
+            if ritual is None:
+                continue
+            for intent in ritual.intents:
+                if intent in found:
+                    raise ValueError(f"{intent} is claimed by both {found[intent].name} and {ritual.name}")
+                found[intent] = ritual
+    return found
 
-    rituals: dict[str, Ritual] = {}
-    for name in _module_names():
-        module = importlib.import_module(f"{package.__name__}.{name}")
-        ritual: Ritual | None = getattr(module, "RITUAL", None)
-        if ritual is None:
-            continue
-        for intent in ritual.intents:
-            if intent in rituals:
-                raise ValueError(f"{intent} is claimed by both {rituals[intent].name} and {ritual.name}")
-            rituals[intent] = ritual
-    return rituals
+
+_PACKAGES = ("skill.rituals", "skill.features")
 
 
 def ritual_names() -> tuple[str, ...]:
@@ -155,18 +158,17 @@ def ritual_names() -> tuple[str, ...]:
     A menu needs only names and content; importing every ritual's code for it would cost each Lambda
     cold start a millisecond or so per ritual.
     """
-    return _module_names()
+    return _module_names("skill.rituals")
 
 
 @cache
-def _module_names() -> tuple[str, ...]:
-    """The modules of skill.rituals (files and packages), by name, without importing any.
+def _module_names(package_name: str) -> tuple[str, ...]:
+    """The modules of a package (files and packages), by name, without importing any.
 
     A directory listing, once per process (every menu asks): pkgutil.iter_modules gives the same names
     but costs a cold start a millisecond.
     """
-    import skill.rituals as package
-
+    package = importlib.import_module(package_name)
     names: set[str] = set()
     for folder in package.__path__:
         for entry in os.scandir(folder):
@@ -178,7 +180,7 @@ def _module_names() -> tuple[str, ...]:
 
 
 def rituals_in_menu_order() -> list[Ritual]:
-    """Each ritual once, by name (the menu's own order is the host content's `menu` list, applied by the host)."""
+    """Each ritual once, by name (the menu's own order is the narrator content's `menu` list, applied by the narrator)."""
     unique = {ritual.name: ritual for ritual in registry().values()}
     return [unique[name] for name in sorted(unique)]
 
@@ -205,5 +207,5 @@ def follow_up_intents() -> frozenset[str]:
 
 
 # "Continue" resumes and "start over" restarts whatever ritual is in progress; a yes or no that no ritual
-# asked for answers the host's own question (see flow.follow_up).
+# asked for answers the narrator's own question (see flow.follow_up).
 ALWAYS_FOLLOW_UPS = frozenset({intents.RESUME, intents.START_OVER, intents.YES, intents.NO})

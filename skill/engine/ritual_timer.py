@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from skill.engine.alerts import AlertResult, AlertStatus, HandBack
-from skill.engine.script import Reply, host, to_partner
+from skill.engine.script import Reply, narrate, to_partner
 from skill.engine.turn import Turn
 from skill.record import Record
 
@@ -95,10 +95,10 @@ class RitualTimer(Record):
         partner in their own voice, and goodnight. `turn` answers from the ritual's content."""
         if turn.active_ritual() == self.ritual:
             turn.end_progress()
-        speech = [host(turn.line("closed"))]
+        speech = [narrate(turn.line("closed"))]
         for partner in (0, 1):
             speech.append(to_partner(partner, turn.line("closing_partner", other=turn.name(1 - partner))))
-        speech.append(host(turn.line("closing_goodnight")))
+        speech.append(narrate(turn.line("closing_goodnight")))
         from skill.engine import routine_offer
 
         return routine_offer.after(turn, self.ritual, Reply(speech=tuple(speech), end_session=True))

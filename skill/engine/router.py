@@ -9,7 +9,7 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
 2. **care**: a request for care (`CARE_INTENTS`; issue 26 adds distress and help-to-be-safe). Answered
    first, whatever was pending, and it never erases the place: the ritual in progress is still there to
    continue, and the pending-question record stays in the session.
-3. **answer**: a yes or no while one of the host's questions waits (skill.engine.pending): the question's
+3. **answer**: a yes or no while one of the narrator's questions waits (skill.engine.pending): the question's
    owner answers it; to the launch's "would you like to continue?", "continue" and "next" are a yes. A yes to "shall I forget everything?" is **erase**, which the adapter carries out (it
    is the one answer that needs the store), then `forget.forgotten`; a no is **not erased**, answered
    without reading or writing the household (`forget.kept`), so that a no changes nothing stored.
@@ -30,7 +30,7 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
    a yes or no to the resume offer. "We need a break" is the repair's own; in any other ritual it is a pause,
    and "it keeps happening" outside a repair is the counselling answer.
 10. **off script**: anything else: the pending question again; mid-ritual, the ritual says where they are;
-    otherwise the host's kind fallback.
+    otherwise the narrator's kind fallback.
 
 Nothing understood twice in a row (Alexa's fallback, or words that fit no rule) closes the session gently,
 as Alexa's design guidance asks: the place and the ritual stay for another time.
@@ -41,8 +41,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from skill.engine import forget, host, names, pending, place
-from skill.engine.menu import note_tried
+from skill.engine import forget, names, narrator, pending, place
+from skill.engine.offers import note_tried
 from skill.engine.ritual import (
     AsksPermission,
     Ritual,
@@ -84,7 +84,7 @@ from skill.intents import HEARD_SOMETHING as FALLBACK
 LEAVING = frozenset({STOP, CANCEL, NAVIGATE_HOME, PAUSE, FINISHED})
 # The care slot: requests for care are answered before anything else and never erase the place.
 CARE_INTENTS = frozenset({SAFETY, DISTRESS, COUNSELLING})
-HOST_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
+NARRATOR_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
 # A repair's follow-ups (skill/rituals/repair.py), with their meaning anywhere else (see `_follow_up`).
 
 # The rules, in order (see the module's docstring).
@@ -124,7 +124,7 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
         return AGAIN
     if intent == HELP:
         return HELPING
-    if intent in registry() or intent in HOST_INTENTS:
+    if intent in registry() or intent in NARRATOR_INTENTS:
         return ON_PURPOSE
     if asked in pending.HOLDING or (asked is not None and intent == FALLBACK):
         return ASK_AGAIN
@@ -147,7 +147,7 @@ def route(turn: Turn, intent: str) -> Reply:
 def _answer_by_rule(turn: Turn, intent: str, chosen: str) -> Reply:
     if chosen == LEAVE:
         _pin_place(turn)
-        return host.finished(turn) if intent == FINISHED else host.goodbye(turn)
+        return narrator.finished(turn) if intent == FINISHED else narrator.goodbye(turn)
     if chosen == CARE:
         return _care(turn, intent)
     if chosen == ERASE:  # only the adapter can erase: never claim here that anything was
@@ -174,7 +174,7 @@ def _answer_by_rule(turn: Turn, intent: str, chosen: str) -> Reply:
 def launch(turn: Turn) -> Reply:
     """ "Open our rituals": a launch while a ritual's answer plays is an interruption too (its place is pinned)."""
     _pin_place(turn)
-    return host.launch(turn)
+    return narrator.launch(turn)
 
 
 # -- the rules -----------------------------------------------------------------------------------------------
@@ -186,8 +186,8 @@ def _missed(turn: Turn, reply: Reply) -> Reply:
         return reply
     if misses < 2:
         return reply._replace(session={**reply.session, MISSES: misses})
-    closing = host.goodbye(turn)
-    return closing._replace(speech=(host.host(turn.host_line("misses_goodbye")), *closing.speech))
+    closing = narrator.goodbye(turn)
+    return closing._replace(speech=(narrator.narrate(turn.narrator_line("misses_goodbye")), *closing.speech))
 
 
 def _pin_place(turn: Turn) -> None:
@@ -218,7 +218,7 @@ def _care(turn: Turn, intent: str) -> Reply:
 
 
 def _answer(turn: Turn, intent: str) -> Reply:
-    """A yes or no to the host's own question."""
+    """A yes or no to the narrator's own question."""
     asked = pending.kind(turn.session)
     if asked == ASKED_FORGET:  # a no (a yes is the adapter's: rule ERASE)
         return forget.kept(turn.for_section(forget.SECTION))
@@ -232,15 +232,15 @@ def _answer(turn: Turn, intent: str) -> Reply:
         return care.pause_answered(turn, intent == YES)
     found = in_progress(turn)  # the resume offer
     if found is None:
-        return host.which_one(turn) if intent == YES else host.goodbye(turn)
+        return narrator.which_one(turn) if intent == YES else narrator.goodbye(turn)
     if intent == NO:
-        return host.something_else(turn)
+        return narrator.something_else(turn)
     ritual, ritual_turn = found
     if intent == NEXT:  # "next" to "would you like to continue?": go on from the place, as "continue" does
         intent = RESUME
     if isinstance(ritual, SteppedRitual):
         return ritual.resume(ritual_turn)
-    return place.keep_place(turn) or host.nothing_to_resume(turn)
+    return place.keep_place(turn) or narrator.nothing_to_resume(turn)
 
 
 def _answer_asked(turn: Turn, intent: str) -> Reply:
@@ -315,18 +315,18 @@ def _follow_up(turn: Turn, intent: str) -> Reply:
             return kept
     starts = _started_by(intent)
     if starts is not None:  # "another question" with nothing in progress: the ritual it belongs to begins
-        return _on_purpose(turn._replace(intent=intent), intent, starts) or host.fallback(turn)
+        return _on_purpose(turn._replace(intent=intent), intent, starts) or narrator.fallback(turn)
     if intent == RESUME:
-        return host.nothing_to_resume(turn)
+        return narrator.nothing_to_resume(turn)
     if intent == BREAK:
-        return host.goodbye(turn)
+        return narrator.goodbye(turn)
     if intent == KEEPS_HAPPENING:  # the same fight again, outside a repair: the counselling answer, as care
         return _care(turn, "CounsellingIntent")
     if intent == YES:
-        return host.which_one(turn)
+        return narrator.which_one(turn)
     if intent == NO:
-        return host.goodbye(turn)
-    return host.fallback(turn)
+        return narrator.goodbye(turn)
+    return narrator.fallback(turn)
 
 
 # -- help, repeat and the rest, each keeping the pending question ----------------------------------------------
@@ -334,30 +334,30 @@ def help_reply(turn: Turn) -> Reply:
     """Help for where they are: while names, a rename or forgetting waits, the menu's help and the question again;
     else the ritual's own help or its place (the resume offer again); otherwise the menu."""
     if pending.kind(turn.session) in (*pending.HOLDING, ASKED_PAUSE):  # the offer to pause after distress too
-        return pending.after(host.help_reply(turn), turn)
-    helped = host.ritual_help(turn)
+        return pending.after(narrator.help_reply(turn), turn)
+    helped = narrator.ritual_help(turn)
     if helped is not None and helped.end_session and pending.kind(turn.session) == ASKED_RESUME:
         return pending.after(helped, turn)  # help for a place where the couple talk freely: "continue?" still waits
-    return helped or place.keep_place(turn) or host.help_reply(turn)
+    return helped or place.keep_place(turn) or narrator.help_reply(turn)
 
 
 def repeat_current(turn: Turn) -> Reply | None:
     """ "Repeat": the ritual's current prompt; None, and the adapter says the last reply again word for word (its
-    pending-question record with it), while one of the host's questions waits or outside a ritual."""
+    pending-question record with it), while one of the narrator's questions waits or outside a ritual."""
     if pending.kind(turn.session) is not None:
         return None
-    return host.current_prompt(turn)
+    return narrator.current_prompt(turn)
 
 
 def nothing_to_repeat(turn: Turn) -> Reply:
     """Nothing said yet in this session: a ritual kept for later is offered again, else the menu."""
-    return place.keep_place(turn) or host.nothing_to_repeat(turn)
+    return place.keep_place(turn) or narrator.nothing_to_repeat(turn)
 
 
 def off_script(turn: Turn) -> Reply:
     """Something the moment has no use for: the pending question again; mid-ritual, the ritual's place;
-    otherwise the host's kind fallback."""
-    return pending.ask_again(turn) or place.keep_place(turn) or host.fallback(turn)
+    otherwise the narrator's kind fallback."""
+    return pending.ask_again(turn) or place.keep_place(turn) or narrator.fallback(turn)
 
 
 def permission_answered(turn: Turn, accepted: bool) -> Reply:
@@ -365,4 +365,4 @@ def permission_answered(turn: Turn, accepted: bool) -> Reply:
     found = in_progress(turn)
     if found is not None and isinstance(found[0], AsksPermission):
         return found[0].on_permission(found[1], accepted)
-    return host.nothing_to_resume(turn)
+    return narrator.nothing_to_resume(turn)

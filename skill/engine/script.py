@@ -1,4 +1,4 @@
-"""What a reply is made of: lines for the host or a partner, silences and sound clips, and what a screen shows."""
+"""What a reply is made of: lines for the narrator or a partner, silences and sound clips, and what a screen shows."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ BREATHE_IN, BREATHE_OUT = "in", "out"  # a breathing cue, held by the pause afte
 
 
 class Say(Record):
-    """A line of speech. `partner` is 0 or 1 for a line addressed to that partner (their voice), None for the host.
+    """A line of speech. `partner` is 0 or 1 for a line addressed to that partner (their voice), None for the narrator.
 
     `mark` says what the line is to a screen (PROMPT, BREATHE_IN, BREATHE_OUT); the composer ignores it.
     """
@@ -114,7 +114,7 @@ class Reply(Record):
         return any(isinstance(segment, Say) and segment.telephone for segment in (*self.speech, *self.reprompt))
 
 
-def host(text: str) -> Say:
+def narrate(text: str) -> Say:
     return Say(text, None)
 
 
@@ -123,5 +123,5 @@ def to_partner(partner: int, text: str, mark: str | None = None) -> Say:
 
 
 def phone_number(number: str) -> Say:
-    """A number to call, read by the host as a telephone number."""
+    """A number to call, read by the narrator as a telephone number."""
     return Say(number, None, telephone=True)

@@ -1,11 +1,11 @@
-"""The keys the host keeps in Alexa's session attributes between two requests of one session.
+"""The keys the narrator keeps in Alexa's session attributes between two requests of one session.
 
 Nothing durable lives here (see docs/ARCHITECTURE.md): only what the next request needs to be understood.
 """
 
 from __future__ import annotations
 
-# The pending-question record: which question of the host's waits for its answer (one of the ASKED_* kinds),
+# The pending-question record: which question of the narrator's waits for its answer (one of the ASKED_* kinds),
 # with the data the question needs to be asked again (see skill.engine.pending).
 EXPECTING = "expecting"
 ASKED_NAMES = "names"  # introductions: "what are your two first names?"
@@ -35,7 +35,7 @@ def asking(section: str, line: str) -> dict[str, str]:
     """The record of a question a ritual asks outside its kept place, asked again by `line` of `section`."""
     return {EXPECTING: ASKED_LINE, ASK_SECTION: section, ASK_LINE: line}
 
-# Set while this session's last reply came from a turn-taking ritual: what it waits for (skill.engine.turns).
+# Set while this session's last reply came from a turn-taking ritual: what it waits for (skill.engine.turn_taking).
 TURNS_WAITING = "turns_waiting"
 # A question for the couple's jar, read back and waiting for a yes (skill.rituals.our_jar).
 JAR_PENDING = "jar_pending"

@@ -85,9 +85,9 @@ class Turn(Record):
         choose = lines.again if self.repeating else lines.pick
         return choose(key, self.household.phrasing, self.rng, **self._names(), **values)
 
-    def host_line(self, key: str, **values: Any) -> str:
-        """A wording of one of the host's shared lines."""
-        lines = self.content.section("host").lines
+    def narrator_line(self, key: str, **values: Any) -> str:
+        """A wording of one of the narrator's shared lines."""
+        lines = self.content.section("narrator").lines
         choose = lines.again if self.repeating else lines.pick
         return choose(key, self.household.phrasing, self.rng, **self._names(), **values)
 
@@ -125,7 +125,7 @@ class Turn(Record):
         """A partner's first name, or the content's warm stand-in before the couple has introduced themselves."""
         if self.household.has_names:
             return self.household.names[partner]
-        return str(self.content.section("host").settings["stand_in_names"][partner])
+        return str(self.content.section("narrator").settings["stand_in_names"][partner])
 
     def _names(self) -> dict[str, str]:
         return {"first": self.name(0), "second": self.name(1)}

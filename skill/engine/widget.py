@@ -30,7 +30,7 @@ def _question(household: Household, content: Content, today: date) -> str | None
     found = next((q for q in content.section("questions").data["questions"] if q["id"] == question), None)
     if found is None:
         return None
-    other = household.names[1] if household.has_names else str(content.section("host").settings["stand_in_names"][1])
+    other = household.names[1] if household.has_names else str(content.section("narrator").settings["stand_in_names"][1])
     return tonights_question.addressed_to(str(found["text"]), other)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.engine.script import BREATHE_IN, BREATHE_OUT, Pause, Reply, Segment, View, host, to_partner
+from skill.engine.script import BREATHE_IN, BREATHE_OUT, Pause, Reply, Segment, View, narrate, to_partner
 from skill.engine.timing import clamp, timed_hold
 from skill.engine.turn import Turn
 
@@ -33,11 +33,11 @@ class Breathe:
         first = turn.household.take_first_turn()
         speech: list[Segment] = []
         if asked is not None and breaths != asked:
-            speech.append(host(turn.line("too_many" if asked > high else "too_few", count=breaths)))
-        speech.append(host(turn.line("lead_in", count=breaths, name=turn.name(first))))
+            speech.append(narrate(turn.line("too_many" if asked > high else "too_few", count=breaths)))
+        speech.append(narrate(turn.line("lead_in", count=breaths, name=turn.name(first))))
         speech.extend(breath_cues(turn, first, breaths))
         speech.extend(timed_hold(0, turn.content.sounds, settings["end_clip"]))
-        speech.append(host(turn.line("closing")))
+        speech.append(narrate(turn.line("closing")))
         return Reply(speech=tuple(speech), end_session=True, view=View("breathe"))  # a circle with the marked cues
 
 

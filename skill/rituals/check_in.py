@@ -1,6 +1,6 @@
 """The weekly check-in, a conversation: each partner shares a moment of connection and something that felt off,
 the other says back what they heard, the two talk over what felt off for as long as they need (no clock, the
-microphone closed), then each rates how close they feel from 1 to 10; the host remembers the numbers by ISO week
+microphone closed), then each rates how close they feel from 1 to 10; the narrator remembers the numbers by ISO week
 and speaks the trend kindly. A couple may choose the short check-in (the shares, then the numbers), remembered.
 
 Three intents start it: the check-in itself, "how have we been doing?" (the history, nothing new
@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.script import Card, Reply, Segment, View, host
+from skill.engine.script import Card, Reply, Segment, View, narrate
 from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
@@ -33,7 +33,7 @@ from skill.engine.trend import (
     weeks_apart,
 )
 from skill.engine.turn import Turn
-from skill.engine.turns import FOLLOW_UPS, NO, PACED, PACES, SKIP, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.engine.turn_taking import FOLLOW_UPS, NO, PACED, PACES, SKIP, WAITING, YES, Step, TurnTaking, pace_from_slot
 from skill.household import Household
 from skill.intents import CHECK_IN, DONE
 from skill.intents import CHECK_IN_HISTORY as HISTORY
@@ -288,7 +288,7 @@ def _care(turn: Turn, ratings: tuple[int | None, int | None]) -> list[Segment]:
         key = "care_low_apart" if apart else "care_low"
     else:
         key = "care_apart"
-    return [host(turn.line(key))]
+    return [narrate(turn.line(key))]
 
 
 def _counsellor(turn: Turn) -> list[Segment]:
@@ -297,7 +297,7 @@ def _counsellor(turn: Turn) -> list[Segment]:
     if since is not None and since < int(turn.section.settings["counsellor_every_days"]):
         return []
     _keep(turn, care_on=turn.now.date().isoformat())
-    return [host(turn.line("care_counsellor"))]
+    return [narrate(turn.line("care_counsellor"))]
 
 
 def _partial(turn: Turn) -> dict[str, Given]:
@@ -324,7 +324,7 @@ def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
     if since is not None and since < int(turn.section.settings["counsellor_every_days"]):
         return []
     _keep(turn, care_on=turn.now.date().isoformat())
-    return [host(turn.line("tune_up"))]
+    return [narrate(turn.line("tune_up"))]
 
 
 # -- the check-in, step by step --------------------------------------------------------------------
@@ -390,8 +390,8 @@ class CheckIn(TurnTaking):
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         line = self._say(turn, state, step, step.key)
         if step.key == "rating_first":
-            talked = [host(turn.line("after_talk"))] if _length(state) == FULL else []
-            return [*talked, host(turn.line("rating_intro")), *check_in_question(turn), line]
+            talked = [narrate(turn.line("after_talk"))] if _length(state) == FULL else []
+            return [*talked, narrate(turn.line("rating_intro")), *check_in_question(turn), line]
         return [line]
 
     def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
@@ -472,21 +472,21 @@ class CheckIn(TurnTaking):
         weeks = _weeks(turn)
         lead: list[Segment] = []
         if not weeks and _count(turn) == 0:
-            lead.append(host(turn.line("intro_first")))
+            lead.append(narrate(turn.line("intro_first")))
         else:
             latest = next(reversed(weeks), None)
             gap = int(turn.section.settings["welcome_back_after_weeks"])
             if latest is not None and weeks_apart(latest, week) >= gap:
-                lead.append(host(turn.line("welcome_back_gap")))
-            lead.append(host(turn.line("intro")))
+                lead.append(narrate(turn.line("welcome_back_gap")))
+            lead.append(narrate(turn.line("intro")))
             if week in weeks:
-                lead.append(host(turn.line("again_this_week")))
+                lead.append(narrate(turn.line("again_this_week")))
         length = _chosen_length(turn)
         if turn.slot_value_id(LENGTH_SLOT, LENGTH_TYPE) in LENGTHS:  # asked for by name: said back, and remembered
-            lead.append(host(turn.line(f"now_{length}")))
+            lead.append(narrate(turn.line(f"now_{length}")))
         pace = pace_from_slot(turn) or self._setting(turn, "default_pace")
         pace = pace if pace in PACES else PACED
-        lead.append(host(self._line(turn, f"{pace}_intro")))
+        lead.append(narrate(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "length": length, "week": week, "ratings": [None, None]}
         return self._render(turn, state, lead)
@@ -526,35 +526,35 @@ class CheckIn(TurnTaking):
         if care:  # a hard week: one acknowledgement and one offer, nothing else (the chart shows the weeks)
             turn.keep_progress({"step": CARE}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
             return self._care_offer(turn, [*lead, *care])._replace(view=_shown(weeks, [], []))
-        speech: list[Segment] = [*lead, host(turn.line("thanks_both"))]
+        speech: list[Segment] = [*lead, narrate(turn.line("thanks_both"))]
         trend: list[str] = []
         month: list[str] = []
         if week in weeks:
             trend, month = _trend(turn, weeks, week), _month(turn, weeks, week)
-            speech += [host(line) for line in (*trend, *month)]
+            speech += [narrate(line) for line in (*trend, *month)]
             change = change_since(weeks, week, within=int(turn.section.settings["compare_within_weeks"]))
             speech += check_in_answer(turn, change.deltas if change is not None else None)
         else:
-            speech.append(host(turn.line("less_to_go_on")))
+            speech.append(narrate(turn.line("less_to_go_on")))
         card = _card(turn, given, [*trend, *month])
         speech += _tune_up(turn, count, False)
-        speech.append(host(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
+        speech.append(narrate(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
         kept = _kept(turn)
         if count == 1 and not again_this_week and kept.reminder is None:
-            speech.append(host(turn.line("reminder_hint")))
+            speech.append(narrate(turn.line("reminder_hint")))
         elif _length(state) == FULL and kept.length is None and not kept.told_short:
             _keep(turn, told_short=True)  # once: a busy week can have the short one
-            speech.append(host(turn.line("short_hint")))
+            speech.append(narrate(turn.line("short_hint")))
         shown = _shown(weeks, trend, month)
         turn.end_progress()
-        speech.append(host(turn.line("goodbye")))
+        speech.append(narrate(turn.line("goodbye")))
         return Reply(speech=tuple(speech), end_session=True, view=shown, card=card)
 
     def _care_offer(self, turn: Turn, speech: list[Segment]) -> Reply:
         """Something to do together right now, and the microphone open for the answer."""
         return Reply(
-            speech=(*speech, host(turn.line("care_offer"))),
-            reprompt=(host(turn.line("care_offer_again")),),
+            speech=(*speech, narrate(turn.line("care_offer"))),
+            reprompt=(narrate(turn.line("care_offer_again")),),
             session={WAITING: CARE},
         )
 
@@ -573,7 +573,7 @@ class CheckIn(TurnTaking):
             if asked_again is not None:
                 return asked_again
         turn.end_progress()
-        return Reply(speech=(host(turn.line("care_declined")), *_counsellor(turn)), end_session=True)
+        return Reply(speech=(narrate(turn.line("care_declined")), *_counsellor(turn)), end_session=True)
 
     def hold_on(self, turn: Turn) -> Reply | None:
         """ "Hold on", "wait" or a stray word at "would you like a long hug now?": the offer once more."""
@@ -582,8 +582,8 @@ class CheckIn(TurnTaking):
             return None
         turn.keep_progress({"step": CARE, "asked_again": True}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
         return Reply(
-            speech=(host(turn.line("care_offer_again")),),
-            reprompt=(host(turn.line("care_offer")),),
+            speech=(narrate(turn.line("care_offer_again")),),
+            reprompt=(narrate(turn.line("care_offer")),),
             session={WAITING: CARE},
         )
 
@@ -595,7 +595,7 @@ class CheckIn(TurnTaking):
         every = sorted({*weeks, *partial}, key=lambda k: week_monday(k) or date.min)
         latest = every[-1] if every else None
         if latest is None:
-            return Reply(speech=(host(turn.line("history_none")),), end_session=True, view=_shown(weeks, [], []))
+            return Reply(speech=(narrate(turn.line("history_none")),), end_session=True, view=_shown(weeks, [], []))
         ago = weeks_apart(latest, week_key(turn.local_now.date()))
         if ago <= 0:
             when = turn.line("when_this_week")
@@ -608,21 +608,21 @@ class CheckIn(TurnTaking):
         month: list[str] = []
         if latest in weeks:
             rated = {"rating": _number(turn, weeks[latest][0]), "other_rating": _number(turn, weeks[latest][1])}
-            speech = [host(turn.line("history_last", when=when, **rated))]
+            speech = [narrate(turn.line("history_last", when=when, **rated))]
             trend = _trend(turn, weeks, latest, since="since_before")
             if ago <= 1:
                 month = _month(turn, weeks, latest)
         else:  # the latest check-in had a number passed by: told as it was, never hidden behind an older one
-            speech = [host(_partial_line(turn, when, partial[latest]))]
+            speech = [narrate(_partial_line(turn, when, partial[latest]))]
             if ago <= 1 and weeks:
                 month = _month(turn, weeks, next(reversed(weeks)))
-        speech += [host(line) for line in (*trend, *month)]
+        speech += [narrate(line) for line in (*trend, *month)]
         count = max(_count(turn), 1)
         if count == 1:
-            speech.append(host(turn.line("history_count_one")))
+            speech.append(narrate(turn.line("history_count_one")))
         else:
-            speech.append(host(turn.line("history_count", count=_number(turn, count))))
-        speech.append(host(turn.line("history_close")))
+            speech.append(narrate(turn.line("history_count", count=_number(turn, count))))
+        speech.append(narrate(turn.line("history_close")))
         return Reply(speech=tuple(speech), end_session=True, view=_shown(weeks, trend, month))
 
     # -- "remind us every Sunday at 7" -------------------------------------------------------------
@@ -632,8 +632,8 @@ class CheckIn(TurnTaking):
         A day or time heard but not understood ("someday", "25:00") is asked for again, never guessed."""
         if _unreadable(turn, asked):
             return Reply(
-                speech=(host(turn.line("reminder_unclear")),),
-                reprompt=(host(turn.line("reminder_unclear_again")),),
+                speech=(narrate(turn.line("reminder_unclear")),),
+                reprompt=(narrate(turn.line("reminder_unclear_again")),),
                 session=asking(NAME, "reminder_unclear_again"),  # help or a stray word asks it again
             )
         day, clock = _reminder_when(turn, asked)
@@ -647,7 +647,7 @@ class CheckIn(TurnTaking):
                 turn.keep_progress({**state, "reminder": asked}, hours=float(settings["keep_hours"]))
             else:
                 turn.keep_progress({"reminder": asked}, hours=float(settings["asking_hours"]))
-            return Reply(speech=(host(turn.line("reminder_ask", day=day, time=clock)),), ask_permission=REMINDERS_SCOPE)
+            return Reply(speech=(narrate(turn.line("reminder_ask", day=day, time=clock)),), ask_permission=REMINDERS_SCOPE)
         return self._reminded(turn, asked, result)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
@@ -663,7 +663,7 @@ class CheckIn(TurnTaking):
             return self._reminded(turn, asked, AlertResult(AlertStatus.PERMISSION_MISSING), denied=True)
         _keep(turn, refused_on=None)
         if not isinstance(asked, dict):
-            return Reply(speech=(host(turn.line("reminder_lost")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("reminder_lost")),), end_session=True)
         result = _create_reminder(turn, asked)
         if result.status is AlertStatus.PERMISSION_MISSING:
             result = AlertResult(AlertStatus.FAILED, result.http_status)  # they said yes: do not talk of permissions
@@ -679,18 +679,18 @@ class CheckIn(TurnTaking):
             token = result.token or None
             _keep(turn, reminder=Reminder(_weekday(turn, asked), _clock(turn, asked), token), refused_on=None)
             if before is not None and result.token == before:  # the one weekly reminder, changed
-                speech.append(host(turn.line("reminder_changed", day=day, time=clock)))
+                speech.append(narrate(turn.line("reminder_changed", day=day, time=clock)))
             else:
-                speech.append(host(turn.line("reminder_set", day=day, time=clock)))
+                speech.append(narrate(turn.line("reminder_set", day=day, time=clock)))
                 if had_one and before is None:  # made before we kept its token: we cannot change that one
-                    speech.append(host(turn.line("reminder_earlier")))
+                    speech.append(narrate(turn.line("reminder_earlier")))
         elif result.status is AlertStatus.PERMISSION_MISSING:
-            speech.append(host(turn.line("reminder_denied" if denied else "reminder_unallowed")))
+            speech.append(narrate(turn.line("reminder_denied" if denied else "reminder_unallowed")))
             if not _kept(turn).told_how:
                 _keep(turn, told_how=True)
-                speech.append(host(turn.line("reminder_how_to_allow")))
+                speech.append(narrate(turn.line("reminder_how_to_allow")))
         else:
-            speech.append(host(turn.line("reminder_failed")))
+            speech.append(narrate(turn.line("reminder_failed")))
         return Reply(speech=tuple(speech), end_session=True)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from skill.engine.script import Segment, host
+from skill.engine.script import Segment, narrate
 from skill.engine.turn import Turn
-from skill.engine.turns import Step, TurnTaking
+from skill.engine.turn_taking import Step, TurnTaking
 from skill.rituals.breathe import breath_cues
 from skill.rituals.feelings_needs import ANSWER, ASK, request_steps
 from skill.rituals.feelings_needs import NAME as FEELINGS_NEEDS
@@ -52,7 +52,7 @@ class GentleStart(TurnTaking):
         breaths = int(turn.section.settings["opening_breaths"])
         if breaths <= 0:
             return []
-        return [host(turn.line("breathe_intro", count=breaths)), *breath_cues(turn, state["first"], breaths)]
+        return [narrate(turn.line("breathe_intro", count=breaths)), *breath_cues(turn, state["first"], breaths)]
 
 
 RITUAL = GentleStart()

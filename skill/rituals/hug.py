@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.engine.script import Reply, Segment, View, host
+from skill.engine.script import Reply, Segment, View, narrate
 from skill.engine.timing import clamp, timed_hold
 from skill.engine.turn import Turn
 
@@ -21,14 +21,14 @@ class Hug:
             seconds = clamp(asked, low, high)
             if seconds != asked:
                 key = "too_long" if asked > high else "too_short"
-                speech.append(host(turn.line(key, seconds=seconds)))
+                speech.append(narrate(turn.line(key, seconds=seconds)))
         elif length in settings["lengths"]:
             seconds = int(settings["lengths"][length])
         else:
             seconds = int(settings["default_seconds"])
-        speech.append(host(turn.line("lead_in", seconds=seconds)))
+        speech.append(narrate(turn.line("lead_in", seconds=seconds)))
         speech.extend(timed_hold(seconds, turn.content.sounds, settings["end_clip"]))
-        speech.append(host(turn.line("closing")))
+        speech.append(narrate(turn.line("closing")))
         return Reply(speech=tuple(speech), end_session=True, view=View("hug"))  # a countdown over the hold
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from skill.engine.alerts import TIMERS_SCOPE, AlertResult, AlertStatus
 from skill.engine.ritual_timer import RitualTimer, kept_run
-from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.script import Reply, Segment, narrate, to_partner
 from skill.engine.turn import Turn
 
 NAME = "magic_minutes"
@@ -32,12 +32,12 @@ class MagicMinutes:
 
     def start(self, turn: Turn) -> Reply:
         first = turn.household.take_first_turn()
-        lead = (host(turn.line("lead_in")),)
+        lead = (narrate(turn.line("lead_in")),)
         tried = TIMER.start(turn)
         if TIMER.should_ask(turn, tried):
             # Our place is kept in the household: Alexa's answer may come in a new session.
             turn.keep_progress({"first": first, "run": tried.run}, hours=float(turn.section.settings["asking_hours"]))
-            return Reply(speech=(*lead, host(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
+            return Reply(speech=(*lead, narrate(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
         return self._begin(turn, first, tried.result, lead=lead)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
@@ -63,17 +63,21 @@ class MagicMinutes:
             turn.end_progress()
         speech: list[Segment] = list(lead)
         if result.created:
-            speech.append(host(turn.line("timer_set")))
+            speech.append(narrate(turn.line("timer_set")))
         elif result.status is AlertStatus.PERMISSION_MISSING:
-            speech.append(host(turn.line("no_timer_denied" if denied else "no_timer_unallowed")))
+            speech.append(narrate(turn.line("no_timer_denied" if denied else "no_timer_unallowed")))
             if not _state(turn).get("told_how"):
                 _state(turn)["told_how"] = True
-                speech.append(host(turn.line("how_to_allow")))
+                speech.append(narrate(turn.line("how_to_allow")))
         else:
-            speech.append(host(turn.line("no_timer_failed")))
+            speech.append(narrate(turn.line("no_timer_failed")))
         from skill.engine import routine_offer
 
-        routine_offer.count_run(turn, NAME)  # offered at the closing, when the timer hands the couple back
+        routine_offer.count_run(turn, NAME)
+        # The routine is offered at the closing, when the timer hands the couple back; with no timer to do that
+        # (or if the closing that was due to offer never came), before the minutes, and the opening follows the answer.
+        if routine_offer.due_before(turn, NAME, closing_to_come=result.created):
+            return routine_offer.before(turn, NAME, Reply(speech=tuple(speech), end_session=True), "opening", first)
         names = {"name": turn.name(first), "other": turn.name(1 - first)}
         speech.append(to_partner(first, turn.line("opening", **names)))
         return Reply(speech=tuple(speech), end_session=True)

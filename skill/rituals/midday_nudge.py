@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus, days_rule
-from skill.engine.script import Reply, host
+from skill.engine.script import Reply, narrate
 from skill.engine.turn import Turn
 
 NAME = "midday_nudge"
@@ -116,10 +116,10 @@ class MiddayNudge:
         turn.end_progress()
         if not accepted:
             _state(turn)["refused_on"] = turn.now.date().isoformat()
-            return Reply(speech=(host(turn.line("denied")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("denied")),), end_session=True)
         _state(turn).pop("refused_on", None)
         if not isinstance(asked, dict) or not _sound(asked):
-            return Reply(speech=(host(turn.line("lost")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("lost")),), end_session=True)
         result = self._send(turn, asked)
         if result.status is AlertStatus.PERMISSION_MISSING:
             result = AlertResult(AlertStatus.FAILED, result.http_status)  # they said yes: no more talk of permissions
@@ -131,7 +131,7 @@ class MiddayNudge:
         if result.status is AlertStatus.PERMISSION_MISSING and not self._refused_recently(turn):
             # Alexa's answer may come in a new session: the asked days wait in the household meanwhile.
             turn.keep_progress({"asked": asked}, hours=float(turn.section.settings["asking_hours"]))
-            return Reply(speech=(host(turn.line("ask", **_spoken(turn, asked))),), ask_permission=REMINDERS_SCOPE)
+            return Reply(speech=(narrate(turn.line("ask", **_spoken(turn, asked))),), ask_permission=REMINDERS_SCOPE)
         return self._said(turn, asked, result)
 
     def _send(self, turn: Turn, asked: dict[str, Any]) -> AlertResult:
@@ -147,23 +147,23 @@ class MiddayNudge:
             durable.update(token=result.token, days=list(asked["days"]), time=asked["time"])
             key = "changed" if changed else "set"
             return Reply(
-                speech=(host(turn.line(key, **_spoken(turn, asked))), host(turn.line("how_to_change"))),
+                speech=(narrate(turn.line(key, **_spoken(turn, asked))), narrate(turn.line("how_to_change"))),
                 end_session=True,
             )
         if result.status is AlertStatus.PERMISSION_MISSING:
-            return Reply(speech=(host(turn.line("unallowed")),), end_session=True)
-        return Reply(speech=(host(turn.line("failed")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("unallowed")),), end_session=True)
+        return Reply(speech=(narrate(turn.line("failed")),), end_session=True)
 
     def _cancel(self, turn: Turn) -> Reply:
         durable = _state(turn)
         token = durable.get("token")
         if not isinstance(token, str):
-            return Reply(speech=(host(turn.line("none_to_cancel")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("none_to_cancel")),), end_session=True)
         result = turn.alerts.delete_reminder(token) if turn.alerts is not None else AlertResult(AlertStatus.FAILED)
         if result.created or result.http_status == 404:  # deleted now, or already (in the Alexa app)
             turn.household.rituals.pop(NAME, None)
-            return Reply(speech=(host(turn.line("cancelled")),), end_session=True)
-        return Reply(speech=(host(turn.line("cancel_failed")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("cancelled")),), end_session=True)
+        return Reply(speech=(narrate(turn.line("cancel_failed")),), end_session=True)
 
     def _refused_recently(self, turn: Turn) -> bool:
         refused = _state(turn).get("refused_on")

@@ -13,9 +13,9 @@ from datetime import date, datetime, time
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.script import Reply, Segment, host
+from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
-from skill.engine.turns import Step, TurnTaking
+from skill.engine.turn_taking import Step, TurnTaking
 from skill.rituals.midday_nudge import keep_one_reminder
 
 NAME = "monthly"
@@ -105,7 +105,7 @@ class Monthly(TurnTaking):
         result = self._send(turn, clock)
         if result.status is AlertStatus.PERMISSION_MISSING and not self._refused_recently(turn):
             turn.keep_progress({"reminder_at": clock}, hours=float(turn.section.settings["asking_hours"]))
-            return Reply(speech=(host(turn.line("reminder_ask", time=self._spoken(turn, clock))),), ask_permission=REMINDERS_SCOPE)
+            return Reply(speech=(narrate(turn.line("reminder_ask", time=self._spoken(turn, clock))),), ask_permission=REMINDERS_SCOPE)
         return self._reminded(turn, clock, result)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
@@ -114,10 +114,10 @@ class Monthly(TurnTaking):
         durable = turn.household.ritual_state(NAME)
         if not accepted:
             durable["refused_on"] = turn.now.date().isoformat()
-            return Reply(speech=(host(turn.line("reminder_denied")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("reminder_denied")),), end_session=True)
         durable.pop("refused_on", None)
         if not isinstance(clock, str) or not _CLOCK.match(clock):
-            return Reply(speech=(host(turn.line("reminder_lost")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("reminder_lost")),), end_session=True)
         result = self._send(turn, clock)
         if result.status is AlertStatus.PERMISSION_MISSING:
             result = AlertResult(AlertStatus.FAILED, result.http_status)  # they said yes: no more talk of permissions
@@ -136,11 +136,11 @@ class Monthly(TurnTaking):
         if result.created and result.token:
             key = "reminder_changed" if reminder.get("token") == result.token else "reminder_set"
             reminder.update(token=result.token, time=clock)
-            speech = [host(turn.line(key, time=self._spoken(turn, clock)))]
+            speech = [narrate(turn.line(key, time=self._spoken(turn, clock)))]
         elif result.status is AlertStatus.PERMISSION_MISSING:
-            speech = [host(turn.line("reminder_unallowed"))]
+            speech = [narrate(turn.line("reminder_unallowed"))]
         else:
-            speech = [host(turn.line("reminder_failed"))]
+            speech = [narrate(turn.line("reminder_failed"))]
         if not reminder:
             turn.household.ritual_state(NAME).pop("reminder", None)
         return Reply(speech=tuple(speech), end_session=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from skill.engine.host import menu
-from skill.engine.script import Reply, Segment, host
+from skill.engine.narrator import menu
+from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
-from skill.engine.turns import Step, TurnTaking
+from skill.engine.turn_taking import Step, TurnTaking
 from skill.household import Household
 from skill.intents import MORNING_GREETING as GOOD_MORNING
 from skill.record import Record
@@ -20,7 +20,7 @@ from skill.record import Record
 NAME = "morning_coffee"
 # Runs remembered; a couple rarely has more than a couple of coffees a day.
 KEPT_RUNS = 4
-# "Good morning" starts morning coffee only in the morning (the host's hours for suggesting it).
+# "Good morning" starts morning coffee only in the morning (the narrator's hours for suggesting it).
 
 
 class Run(Record):
@@ -77,8 +77,8 @@ class MorningCoffee(TurnTaking):
         if turn.intent == GOOD_MORNING and not _morning(turn):
             examples = menu(turn)
             return Reply(
-                speech=(host(turn.line("not_morning", examples=examples)),),
-                reprompt=(host(turn.line("not_morning_again", examples=examples)),),
+                speech=(narrate(turn.line("not_morning", examples=examples)),),
+                reprompt=(narrate(turn.line("not_morning_again", examples=examples)),),
             )
         return super().start(turn)
 
@@ -102,9 +102,9 @@ class MorningCoffee(TurnTaking):
 
 
 def _morning(turn: Turn) -> bool:
-    """Whether it is morning on the couple's clock: the hours in which the host suggests morning coffee."""
+    """Whether it is morning on the couple's clock: the hours in which the narrator suggests morning coffee."""
     hour = turn.local_now.hour
-    slots = turn.content.section("host").settings.get("suggest_by_hour", [])
+    slots = turn.content.section("narrator").settings.get("suggest_by_hour", [])
     return any(slot["ritual"] == NAME and int(slot["from"]) <= hour < int(slot["to"]) for slot in slots)
 
 

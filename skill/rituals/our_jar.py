@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from skill.engine.host import menu
+from skill.engine.narrator import menu
 from skill.engine.ritual import asker_of_own_questions
-from skill.engine.script import Reply, Segment, host
+from skill.engine.script import Reply, Segment, narrate
 from skill.engine.session_keys import JAR_PENDING
 from skill.engine.turn import Turn
 from skill.household import Household
@@ -185,10 +185,10 @@ class Jar:
     def resume(self, turn: Turn) -> Reply:
         state = turn.progress() or {}
         if state.get("step") == "empty":
-            return self._reply(turn, (host(turn.line("ask_empty_again")),), reprompt="ask_empty_again")
+            return self._reply(turn, (narrate(turn.line("ask_empty_again")),), reprompt="ask_empty_again")
         pending = turn.session.get(PENDING)
         if isinstance(pending, str):
-            return self._reply(turn, (host(turn.line("confirm_again")),), reprompt="confirm_again", session={PENDING: pending})
+            return self._reply(turn, (narrate(turn.line("confirm_again")),), reprompt="confirm_again", session={PENDING: pending})
         return self._finish(turn, state, "lost")
 
     # -- adding: read back, then kept only after a yes -----------------------------------------
@@ -197,15 +197,15 @@ class Jar:
         text, problem = clean_question(turn.slots.get(SLOT), int(settings["max_characters"]))
         jar = read(turn.household)
         if text is None:
-            return self._reply(turn, (host(turn.line("too_long" if problem == "too_long" else "how_to_add")),))
+            return self._reply(turn, (narrate(turn.line("too_long" if problem == "too_long" else "how_to_add")),))
         if any(_same(about_each_other(text), e.text) for e in jar.questions):
-            return self._reply(turn, (host(turn.line("already")),))
+            return self._reply(turn, (narrate(turn.line("already")),))
         if len(jar.questions) >= int(settings["max_questions"]):
-            return self._reply(turn, (host(turn.line("full", count=len(jar.questions))),))
+            return self._reply(turn, (narrate(turn.line("full", count=len(jar.questions))),))
         self._hold_place(turn, "add")
         kept_as = about_each_other(text)
         heard = turn.line("heard", question=text) if kept_as == text else turn.line("heard_about", question=spoken_about_partner(turn, kept_as))
-        return self._reply(turn, (host(heard),), reprompt="confirm_again", session={PENDING: text})
+        return self._reply(turn, (narrate(heard),), reprompt="confirm_again", session={PENDING: text})
 
     def _keep(self, turn: Turn, state: dict[str, Any] | None) -> Reply:
         pending = turn.session.get(PENDING)
@@ -229,7 +229,7 @@ class Jar:
         """The question they have heard least (the oldest first among equals), asked in turn like tonight's question."""
         jar = read(turn.household)
         if not jar.questions:
-            return self._reply(turn, (host(turn.line("empty")),))
+            return self._reply(turn, (narrate(turn.line("empty")),))
         entry = min(jar.questions, key=lambda e: e.heard)
         asked = entry._replace(heard=entry.heard + 1)
         write(turn.household, jar._replace(questions=tuple(asked if e is entry else e for e in jar.questions)))
@@ -239,21 +239,21 @@ class Jar:
     def _list(self, turn: Turn) -> Reply:
         entries = read(turn.household).questions
         if not entries:
-            return self._reply(turn, (host(turn.line("empty")),))
+            return self._reply(turn, (narrate(turn.line("empty")),))
         last = [spoken_about_partner(turn, e.text) for e in entries[-int(turn.section.settings["list_last"]) :]][::-1]
         if len(entries) == 1:
-            speech = (host(turn.line("count_one")), host(turn.line("only", questions=last[0])))
+            speech = (narrate(turn.line("count_one")), narrate(turn.line("only", questions=last[0])))
         else:
-            speech = (host(turn.line("count", count=len(entries))), host(turn.line("newest", questions=" ".join(last))))
+            speech = (narrate(turn.line("count", count=len(entries))), narrate(turn.line("newest", questions=" ".join(last))))
         return self._reply(turn, speech)
 
     def _ask_empty(self, turn: Turn) -> Reply:
         count = len(read(turn.household).questions)
         if not count:
-            return self._reply(turn, (host(turn.line("empty")),))
+            return self._reply(turn, (narrate(turn.line("empty")),))
         self._hold_place(turn, "empty")
         asked = turn.line("ask_empty_one") if count == 1 else turn.line("ask_empty", count=count)
-        return self._reply(turn, (host(asked),), reprompt="ask_empty_again")
+        return self._reply(turn, (narrate(asked),), reprompt="ask_empty_again")
 
     def _empty(self, turn: Turn, state: dict[str, Any]) -> Reply:
         turn.household.rituals.pop(NAME, None)
@@ -272,12 +272,12 @@ class Jar:
         previous = state.get("was") if state is not None else None
         if state is not None:
             turn.end_progress()
-        speech: list[Segment] = [host(turn.line(key, **values))]
+        speech: list[Segment] = [narrate(turn.line(key, **values))]
         if isinstance(previous, dict) and isinstance(previous.get("expires_at"), int) and previous["expires_at"] > turn.now.timestamp():
             turn.household.in_progress = previous
             title = turn.content.section(str(previous["ritual"])).settings.get("title", previous["ritual"])
-            speech.append(host(turn.line("back_to", ritual=title)))
-            return Reply(speech=tuple(speech), reprompt=(host(turn.line("back_to", ritual=title)),))
+            speech.append(narrate(turn.line("back_to", ritual=title)))
+            return Reply(speech=tuple(speech), reprompt=(narrate(turn.line("back_to", ritual=title)),))
         return self._reply(turn, tuple(speech))
 
     def _reply(
@@ -285,9 +285,9 @@ class Jar:
     ) -> Reply:
         """Keep the microphone open: after a question, its reprompt; otherwise what they might do next."""
         if reprompt is not None:
-            return Reply(speech=speech, reprompt=(host(turn.line(reprompt)),), session=session or {})
+            return Reply(speech=speech, reprompt=(narrate(turn.line(reprompt)),), session=session or {})
         examples = menu(turn)
-        return Reply(speech=(*speech, host(turn.line("next", examples=examples))), reprompt=(host(turn.host_line("offer_again", examples=examples)),))
+        return Reply(speech=(*speech, narrate(turn.line("next", examples=examples))), reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),))
 
 
 RITUAL = Jar()

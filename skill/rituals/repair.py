@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from skill.engine.script import Reply, Segment, host
+from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
-from skill.engine.turns import FOLLOW_UPS, WAITING, Step, TurnTaking, interrupted_at
+from skill.engine.turn_taking import FOLLOW_UPS, WAITING, Step, TurnTaking, interrupted_at
 from skill.intents import BREAK, KEEPS_HAPPENING
 from skill.rituals.breathe import breath_cues
 
@@ -47,12 +47,12 @@ class Repair(TurnTaking):
         breaths = int(turn.section.settings["opening_breaths"])
         if breaths <= 0:
             return []
-        return [host(turn.line("breathe_intro", count=breaths)), *breath_cues(turn, state["first"], breaths)]
+        return [narrate(turn.line("breathe_intro", count=breaths)), *breath_cues(turn, state["first"], breaths)]
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
         if state is not None and intent == BREAK:
-            return self._pause(turn, state, [host(turn.line("break_taken"))])
+            return self._pause(turn, state, [narrate(turn.line("break_taken"))])
         if state is not None and intent == KEEPS_HAPPENING:
             return self._keeps_happening(turn, state)
         return super().proceed(turn, intent)
@@ -60,11 +60,11 @@ class Repair(TurnTaking):
     def _keeps_happening(self, turn: Turn, state: dict[str, Any]) -> Reply:
         """Counselling named once a repair, as a tune-up, in the counselling answer's words; then their place."""
         if state.get(COUNSELLED):
-            return self._pause(turn, state, [host(turn.line("keeps_happening_again")), host(turn.line("back_to_it"))])
+            return self._pause(turn, state, [narrate(turn.line("keeps_happening_again")), narrate(turn.line("back_to_it"))])
         state[COUNSELLED] = True
         care = turn.for_section(COUNSELLING)
-        said = [host(turn.line("keeps_happening")), host(care.line("what_it_is")), host(care.line("where"))]
-        return self._pause(turn, state, [*said, host(turn.line("back_to_it"))])
+        said = [narrate(turn.line("keeps_happening")), narrate(care.line("what_it_is")), narrate(care.line("where"))]
+        return self._pause(turn, state, [*said, narrate(turn.line("back_to_it"))])
 
     def _pause(self, turn: Turn, state: dict[str, Any], speech: list[Segment]) -> Reply:
         """The place kept (renewed for the full keep time from now) and the session ended.

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from skill.engine.script import Segment, host
+from skill.engine.script import Segment, narrate
 from skill.engine.trend import week_monday
 from skill.engine.turn import Turn
-from skill.engine.turns import Step, TurnTaking
+from skill.engine.turn_taking import Step, TurnTaking
 from skill.rituals import check_in, monthly
 
 NAME = "ritual_review"
@@ -72,14 +72,14 @@ class RitualReview(TurnTaking):
         """What they used this month, by the names the menu gives them ("our weekly check-in, twice")."""
         used = used_this_month(turn)
         if not used:
-            return [host(turn.line("used_none"))]
-        menu = turn.content.section("host").settings.get("menu", {})
+            return [narrate(turn.line("used_none"))]
+        menu = turn.content.section("narrator").settings.get("menu", {})
         said = []
         for name, count in used:
             words = str(menu.get(name, turn.content.section(name).settings.get("title", name)))
             key = "used_once" if count == 1 else "used_twice" if count == 2 else "used_times"
             said.append(turn.line(key, ritual=words, count=count))
-        return [host(f"{turn.line('used_intro')} {'; '.join(said)},"), host(turn.line("used_more"))]
+        return [narrate(f"{turn.line('used_intro')} {'; '.join(said)},"), narrate(turn.line("used_more"))]
 
 
 RITUAL = RitualReview()

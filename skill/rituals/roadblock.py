@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from skill.engine.ritual import ritual_named
-from skill.engine.script import Reply, Segment, host
+from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
-from skill.engine.turns import WAITING
+from skill.engine.turn_taking import WAITING
 from skill.intents import HEARD_SOMETHING
 from skill.intents import ROADBLOCK as INTENT
 
@@ -66,7 +66,7 @@ def check_in_question(turn: Turn) -> list[Segment]:
     words = _asked_at_check_in(turn)
     if words is None:
         return []
-    return [host(turn.for_section(NAME).line("check_in_question", roadblock=words))]
+    return [narrate(turn.for_section(NAME).line("check_in_question", roadblock=words))]
 
 
 def check_in_answer(turn: Turn, deltas: tuple[int, int] | None) -> list[Segment]:
@@ -77,10 +77,10 @@ def check_in_answer(turn: Turn, deltas: tuple[int, int] | None) -> list[Segment]
         return []
     section = turn.for_section(NAME)
     if deltas is None:
-        return [host(section.line("first_measure"))]
+        return [narrate(section.line("first_measure"))]
     change = sum(deltas)
     key = "closer" if change > 0 else "further" if change < 0 else "same"
-    return [host(section.line(key, roadblock=words))]
+    return [narrate(section.line(key, roadblock=words))]
 
 
 # -- naming it ----------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ class Roadblock:
                 return self._start_offered(turn, state["ritual"])
             if intent == NO:
                 turn.end_progress()
-                return Reply(speech=(host(turn.line("declined")),), end_session=True)
+                return Reply(speech=(narrate(turn.line("declined")),), end_session=True)
             return self._offer(turn, state["ritual"], [], key="offer_again")
         if intent == HEARD_SOMETHING:  # while choosing: words we have no roadblock for are their own words
             return self._own_words(turn)
@@ -130,30 +130,30 @@ class Roadblock:
     def _ask(self, turn: Turn, key: str) -> Reply:
         self._keep(turn, {"step": CHOOSING})
         return Reply(
-            speech=(host(turn.line(key)),),
-            reprompt=(host(turn.line("ask_again" if key == "ask" else "ask")),),
+            speech=(narrate(turn.line(key)),),
+            reprompt=(narrate(turn.line("ask_again" if key == "ask" else "ask")),),
             session={WAITING: CHOOSING},
         )
 
     def _chosen(self, turn: Turn, roadblock: str) -> Reply:
         words = _spoken(turn, roadblock) or roadblock
         turn.household.rituals[NAME] = {"chosen": roadblock, "on": turn.local_now.date().isoformat()}
-        lead: list[Segment] = [host(turn.line("chosen", roadblock=words)), host(turn.line("remembered"))]
+        lead: list[Segment] = [narrate(turn.line("chosen", roadblock=words)), narrate(turn.line("remembered"))]
         if roadblock == OLD_HURTS:
-            lead.append(host(turn.line("old_hurts_care")))
+            lead.append(narrate(turn.line("old_hurts_care")))
         fits = str(turn.section.settings["fits"][roadblock])
         return self._offer(turn, fits, lead)
 
     def _own_words(self, turn: Turn) -> Reply:
         """Named in their own words: nothing kept, and the ritual that suits most roadblocks offered."""
-        return self._offer(turn, str(turn.section.settings["fits"]["talking"]), [host(turn.line("own_words"))])
+        return self._offer(turn, str(turn.section.settings["fits"]["talking"]), [narrate(turn.line("own_words"))])
 
     def _offer(self, turn: Turn, ritual: str, lead: list[Segment], *, key: str = "offer") -> Reply:
         title = str(turn.content.section(ritual).settings.get("title", ritual))
         self._keep(turn, {"step": OFFERED, "ritual": ritual})
         return Reply(
-            speech=(*lead, host(turn.line(key, ritual=title))),
-            reprompt=(host(turn.line("offer_again", ritual=title)),),
+            speech=(*lead, narrate(turn.line(key, ritual=title))),
+            reprompt=(narrate(turn.line("offer_again", ritual=title)),),
             session={WAITING: OFFERED},
         )
 
@@ -161,7 +161,7 @@ class Roadblock:
         turn.end_progress()
         ritual = ritual_named(name)
         if ritual is None:
-            return Reply(speech=(host(turn.line("declined")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("declined")),), end_session=True)
         intent = next(iter(sorted(ritual.intents)))
         return ritual.start(turn.for_section(ritual.name)._replace(intent=intent, slots={}))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from skill.engine.turn import Turn
-from skill.engine.turns import Step, TurnTaking
+from skill.engine.turn_taking import Step, TurnTaking
 
 PARTS = ("rose", "thorn", "bud")
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from skill.engine.turn import Turn
-from skill.engine.turns import Step, TurnTaking
+from skill.engine.turn_taking import Step, TurnTaking
 from skill.household import Household
 from skill.record import Record
 

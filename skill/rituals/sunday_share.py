@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from skill.engine.host import menu
-from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.narrator import menu
+from skill.engine.script import Reply, Segment, narrate, to_partner
 from skill.engine.turn import Turn
 from skill.intents import HEARD_SOMETHING
 
@@ -106,14 +106,14 @@ class SundayShare:
             if intent == YES:
                 return self._delete(turn, state)
             if intent == NO:
-                return self._finish(turn, state, [host(turn.line("not_deleted"))])
+                return self._finish(turn, state, [narrate(turn.line("not_deleted"))])
             return self.resume(turn)
         if step == ASKING_FROM and intent == FROM:
             return self._from(turn, state)
         if step == CONFIRMING and intent == YES:
             return self._keep(turn, state)
         if step == CONFIRMING and intent == NO:
-            return self._finish(turn, state, [host(turn.line("let_go"))])
+            return self._finish(turn, state, [narrate(turn.line("let_go"))])
         return self.resume(turn)
 
     def resume(self, turn: Turn) -> Reply:
@@ -126,7 +126,7 @@ class SundayShare:
             return self._ask(turn, "ask_from_again", pending)
         if step == CONFIRMING and isinstance(pending, str):
             return self._ask(turn, "confirm_again", pending)
-        return self._finish(turn, state, [host(turn.line("lost"))])
+        return self._finish(turn, state, [narrate(turn.line("lost"))])
 
     def help(self, turn: Turn) -> Reply:
         return self.resume(turn)
@@ -142,7 +142,7 @@ class SundayShare:
     def _heard(self, turn: Turn) -> Reply:
         text, problem = clean_note(turn.slots.get(NOTE_SLOT), int(turn.section.settings["max_characters"]))
         if text is None:
-            return self._done(turn, [host(turn.line("too_long" if problem == "too_long" else "how_to_add"))])
+            return self._done(turn, [narrate(turn.line("too_long" if problem == "too_long" else "how_to_add"))])
         giver = turn.household.partner_speaking(turn.speaker)
         if giver is None:
             self._hold(turn, {"step": ASKING_FROM})
@@ -152,7 +152,7 @@ class SundayShare:
     def _from(self, turn: Turn, state: dict[str, Any]) -> Reply:
         pending = turn.session.get(PENDING)
         if not isinstance(pending, str):
-            return self._finish(turn, state, [host(turn.line("lost"))])
+            return self._finish(turn, state, [narrate(turn.line("lost"))])
         giver = self._named(turn)
         if giver is None:
             return self._ask(turn, "not_one_of_you", pending)
@@ -166,7 +166,7 @@ class SundayShare:
         text, _ = clean_note(turn.session.get(PENDING), int(turn.section.settings["max_characters"]))
         giver = state.get("giver")
         if text is None or giver not in (0, 1):
-            return self._finish(turn, state, [host(turn.line("lost"))])
+            return self._finish(turn, state, [narrate(turn.line("lost"))])
         share = _share(turn)
         waiting = [n for n in share[KEPT] if n["giver"] == giver and n.get("played_on") is None]
         share[KEPT] = [n for n in share[KEPT] if n not in waiting]
@@ -175,7 +175,7 @@ class SundayShare:
         share[KEPT].append({"giver": giver, "text": text, "on": on, "played_on": None, "expires_at": expires})
         turn.household.rituals[NAME] = share
         names = {"name": turn.name(int(giver)), "other": turn.name(1 - int(giver))}
-        return self._finish(turn, state, [host(turn.line("replaced" if waiting else "kept", **names))])
+        return self._finish(turn, state, [narrate(turn.line("replaced" if waiting else "kept", **names))])
 
     # -- the share day ------------------------------------------------------------------------------
     def _play(self, turn: Turn) -> Reply:
@@ -184,23 +184,23 @@ class SundayShare:
         today = turn.local_now.date()
         if today.weekday() != int(turn.section.settings["share_day"]):
             if not waiting:
-                return self._done(turn, [host(turn.line("not_yet_none"))])
-            return self._done(turn, [host(turn.line("not_yet", count=len(waiting)))])
+                return self._done(turn, [narrate(turn.line("not_yet_none"))])
+            return self._done(turn, [narrate(turn.line("not_yet", count=len(waiting)))])
         if not waiting:
-            return self._done(turn, [host(turn.line("nothing_this_week"))])
-        speech: list[Segment] = [host(turn.line("share_intro" if len(waiting) > 1 else "share_one_intro"))]
+            return self._done(turn, [narrate(turn.line("nothing_this_week"))])
+        speech: list[Segment] = [narrate(turn.line("share_intro" if len(waiting) > 1 else "share_one_intro"))]
         for note in sorted(waiting, key=lambda n: n["giver"]):
             speech.extend(self._spoken(turn, note))
             note["played_on"] = today.isoformat()
         turn.household.rituals[NAME] = share
-        speech.append(host(turn.line("share_close")))
+        speech.append(narrate(turn.line("share_close")))
         return Reply(speech=tuple(speech), end_session=True)
 
     def _spoken(self, turn: Turn, note: dict[str, Any]) -> list[Segment]:
-        """Who it is for and from (the host), then the note itself in the giver's voice."""
+        """Who it is for and from (the narrator), then the note itself in the giver's voice."""
         giver = int(note["giver"])
         lead = turn.line("for_you", name=turn.name(giver), other=turn.name(1 - giver))
-        return [host(lead), to_partner(giver, str(note["text"]))]
+        return [narrate(lead), to_partner(giver, str(note["text"]))]
 
     # -- hearing again, deleting, keep time ----------------------------------------------------------
     def _hear_again(self, turn: Turn) -> Reply:
@@ -210,10 +210,10 @@ class SundayShare:
         if not shared:
             waiting = [n for n in share[KEPT] if giver in (None, n["giver"])]
             if waiting:  # not played yet: it stays a surprise until the share day
-                return self._done(turn, [host(turn.line("waiting_for_sunday", name=turn.name(waiting[0]["giver"])))])
+                return self._done(turn, [narrate(turn.line("waiting_for_sunday", name=turn.name(waiting[0]["giver"])))])
             key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
-            return self._done(turn, [host(turn.line(key, **values))])
-        speech: list[Segment] = [host(turn.line("again_intro"))]
+            return self._done(turn, [narrate(turn.line(key, **values))])
+        speech: list[Segment] = [narrate(turn.line("again_intro"))]
         for note in shared:
             speech.extend(self._spoken(turn, note))
         return self._done(turn, speech)
@@ -223,7 +223,7 @@ class SundayShare:
         share = _share(turn)
         if not any(giver in (None, n["giver"]) for n in share[KEPT]):
             key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
-            return self._done(turn, [host(turn.line(key, **values))])
+            return self._done(turn, [narrate(turn.line(key, **values))])
         self._hold(turn, {"step": DELETING, "giver": giver})
         if giver is None:
             return self._ask(turn, "ask_delete_all")
@@ -234,12 +234,12 @@ class SundayShare:
         giver = state.get("giver")
         share[KEPT] = [n for n in share[KEPT] if giver is not None and n["giver"] != giver]
         turn.household.rituals[NAME] = share
-        return self._finish(turn, state, [host(turn.line("deleted"))])
+        return self._finish(turn, state, [narrate(turn.line("deleted"))])
 
     def _keep_time(self, turn: Turn) -> Reply:
         asked = turn.number_slot(WEEKS_SLOT)
         if asked is None:
-            return self._done(turn, [host(turn.line("keep_ask"))])
+            return self._done(turn, [narrate(turn.line("keep_ask"))])
         settings = turn.section.settings
         low, high = int(settings["min_keep_weeks"]), int(settings["max_keep_weeks"])
         weeks = min(max(asked, low), high)
@@ -250,7 +250,7 @@ class SundayShare:
         share[KEPT] = [n for n in share[KEPT] if n["expires_at"] > turn.now.timestamp()]
         share["keep_weeks"] = weeks
         turn.household.rituals[NAME] = share
-        return self._done(turn, [host(turn.line("keep_set" if weeks == asked else "keep_range", count=weeks))])
+        return self._done(turn, [narrate(turn.line("keep_set" if weeks == asked else "keep_range", count=weeks))])
 
     # -- helpers ------------------------------------------------------------------------------------
     def _named(self, turn: Turn) -> int | None:
@@ -271,8 +271,8 @@ class SundayShare:
     def _ask(self, turn: Turn, key: str, pending: str | None = None, **values: Any) -> Reply:
         """A question that waits for its answer; the words waiting for their yes ride in the session."""
         return Reply(
-            speech=(host(turn.line(key, **values)),),
-            reprompt=(host(turn.line(_ASKED_AGAIN.get(key, key))),),
+            speech=(narrate(turn.line(key, **values)),),
+            reprompt=(narrate(turn.line(_ASKED_AGAIN.get(key, key))),),
             session={PENDING: pending} if pending is not None else {},
         )
 
@@ -286,8 +286,8 @@ class SundayShare:
     def _done(self, turn: Turn, speech: list[Segment]) -> Reply:
         examples = menu(turn)
         return Reply(
-            speech=(*speech, host(turn.line("next", examples=examples))),
-            reprompt=(host(turn.host_line("offer_again", examples=examples)),),
+            speech=(*speech, narrate(turn.line("next", examples=examples))),
+            reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),),
         )
 
 

@@ -1,20 +1,23 @@
-"""The thirty-six questions evening: three sets of twelve, rising in closeness, closing with four minutes of eye contact.
+"""The thirty-six questions evening: three sets of twelve, rising in closeness, closing with four quiet minutes.
 
-In the study's shape: each question is answered by both partners, and who answers first alternates from
-one question to the next. Each set is one run of the shared turn engine (skill/engine/turns.py): hands-free
-by default (each answer timed, a chime at each change of speaker, the next partner named in their own
-voice, both answers of a question in one response whenever Alexa's limits allow), or at their own pace
-("let's take our time"), the microphone closed while someone answers and a one-shot "Alexa, tell our
-rituals next" handing over. A couple can stop between sets and come back another day ("let's do set
-two"): the next set is kept in the household. The evening ends with four minutes of looking into each
-other's eyes, kept by an Alexa timer when the couple allows timers (asked by voice, as five magic minutes
-does, through skill/engine/ritual_timer.py), else by the skill itself: a silence and a chime, inside one
-response (240 s: Alexa's most). Neither starts while timed answers are still playing: after them, the
-couple says "next" when they are ready for the four minutes.
+The format of Aron and colleagues (1997), with questions of this project's own: each question is answered by
+both partners, who answers first alternates from one question to the next, and the whole evening takes
+about as long as the study's 45 minutes. Each set is one run of the shared turn engine (skill/engine/turn_taking.py):
+hands-free by default (each answer timed, the next partner named in their own voice, a chime closing each
+question, and as many questions in one response as Alexa's limits allow: four of the shorter, three of the
+closest), or at their own pace ("let's take our time"), the microphone closed while someone answers and a
+one-shot "Alexa, tell our rituals next" handing over. A couple can stop between sets and come back another
+day ("let's do set two"): the next set is kept in the household. The evening ends with four quiet minutes,
+as the couple chooses: looking into each other's eyes ("next"), side by side when eye contact is too much,
+or a walk together with no clock. The four minutes are kept by an Alexa timer when the couple allows timers
+(asked by voice, as five magic minutes does, through skill/engine/ritual_timer.py), else by the skill
+itself: a silence and a chime, inside one response (240 s: Alexa's most). They never start while timed
+answers are still playing: the couple chooses once they are ready.
 
 Progress state: the turn engine's {"first", "cursor", "pace", ...} and {"set": 1-3}, plus "step" once the
 set's answers are done: "between" (shall we go on?), "gaze" (ready for the four minutes?) or "asking"
-(Alexa asks for timers; "run" is the timer's run). Durable state: {"next_set": 2|3} and the timer's notes.
+(Alexa asks for timers; "run" is the timer's run, "way" eye to eye or side by side). Durable state:
+{"next_set": 2|3} and the timer's notes.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from typing import Any
 
 from skill.engine.alerts import TIMERS_SCOPE
 from skill.engine.ritual_timer import RitualTimer, kept_run
-from skill.engine.script import Reply, Segment, host, to_partner
+from skill.engine.script import Reply, Segment, narrate, to_partner
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
-from skill.engine.turns import (
+from skill.engine.turn_taking import (
     DONE,
     FOLLOW_UPS,
     HEARD_SOMETHING,
@@ -46,7 +49,7 @@ from skill.engine.turns import (
     pace_from_slot,
     timed_total,
 )
-from skill.intents import START_OVER
+from skill.intents import SIDE_BY_SIDE, START_OVER, WALK_TOGETHER
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
 NAME = "thirty_six"
@@ -57,6 +60,8 @@ PARTNER_SLOT = "{partner}"
 
 # Where a set stands once its answers are done.
 BETWEEN, GAZE, ASKING = "between", "gaze", "asking"
+# The closing four minutes: eye to eye, or side by side when eye contact is too much.
+EYES, SIDE = "eyes", "side"
 # The closing four minutes, on an Alexa timer (one per evening, a refusal remembered: skill/engine/ritual_timer.py).
 TIMER = RitualTimer(NAME, seconds="gaze_seconds")
 
@@ -76,30 +81,32 @@ class ThirtySix(TurnTaking):
     name = NAME
     intents = frozenset({"ThirtySixQuestionsIntent"})
     manifest_permissions = (TIMERS_SCOPE,)  # the skill manifest declares what a ritual may ask the couple for
-    follow_ups = FOLLOW_UPS
+    follow_ups = FOLLOW_UPS | {SIDE_BY_SIDE, WALK_TOGETHER}
 
     # -- the turns ---------------------------------------------------------------------------------
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         """Twelve questions, each answered by both (one part, so a paced response keeps them together);
-        whoever opens the set answers its odd questions first, the other its even ones."""
+        whoever opens the set answers its odd questions first, the other its even ones. A chime closes each
+        question (Alexa allows five clips a response, so one a question lets four share a response); within
+        a question, the other partner's name in their own voice hands over."""
         set_number = int(state["set"])
         hold = float(turn.section.settings["answer_seconds"][set_number - 1])
         steps = []
         for question in range(PER_SET):
             opener = question % 2
-            steps.append(Step("first_turn", opener, hold, part=question, cue=True))
+            steps.append(Step("first_turn", opener, hold, part=question))
             steps.append(Step("second_turn", 1 - opener, hold, part=question, cue=True))
         return steps
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """The host reads the question to whoever answers first; the other hears it again in their own voice."""
+        """Who answers, named before the question, in their own voice; the narrator numbers the question."""
         partner = self._partner(state, step)
         assert partner is not None, "every turn is one partner's"
         question = self._question(turn, state, step.part, partner)
-        line = self._say(turn, state, step, step.key)
+        asked = to_partner(partner, f"{self._say(turn, state, step, step.key).text} {question}")
         if step.key == "first_turn":
-            return [host(turn.line("question_number", count=step.part + 1)), host(question), line]
-        return [line, to_partner(partner, question)]
+            return [narrate(turn.line("question_number", count=step.part + 1)), asked]
+        return [asked]
 
     def _question(self, turn: Turn, state: dict[str, Any], index: int, partner: int) -> str:
         """Question `index` of the set, its name slot holding the name of the partner who is not answering."""
@@ -125,12 +132,12 @@ class ThirtySix(TurnTaking):
             return self._resume(turn, previous)  # "the thirty-six questions" again: carry on where they are
         pace = pace or str((previous or {}).get("pace") or self._setting(turn, "default_pace"))
         if asked in SETS:
-            lead = [host(turn.line("welcome"))] if asked == 1 else []
+            lead = [narrate(turn.line("welcome"))] if asked == 1 else []
             return self._begin_set(turn, int(asked), pace, lead=lead, announce=True)
         saved = _durable(turn).get("next_set")
         if saved in (2, 3):
-            return self._begin_set(turn, int(saved), pace, lead=[host(turn.line("resume_set", count=saved))], announce=True)
-        return self._begin_set(turn, 1, pace, lead=[host(turn.line("welcome"))], announce=True)
+            return self._begin_set(turn, int(saved), pace, lead=[narrate(turn.line("resume_set", count=saved))], announce=True)
+        return self._begin_set(turn, 1, pace, lead=[narrate(turn.line("welcome"))], announce=True)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
@@ -156,15 +163,15 @@ class ThirtySix(TurnTaking):
         return self._resume(turn, state)
 
     def _resume(self, turn: Turn, state: dict[str, Any]) -> Reply:
-        lead: list[Segment] = [host(turn.line("resume"))]
+        lead: list[Segment] = [narrate(turn.line("resume"))]
         step = state.get("step")
         state.pop("stretch", None)
         if step == BETWEEN:
-            return self._ask_next_set(turn, state, [*lead, host(turn.line(f"set_done_{state['set']}"))])
+            return self._ask_next_set(turn, state, [*lead, narrate(turn.line(f"set_done_{state['set']}"))])
         if step == GAZE:
-            return self._ready_for_gaze(turn, state, [*lead, host(turn.line("closing"))])
+            return self._ready_for_gaze(turn, state, [*lead, narrate(turn.line("closing"))])
         if step == ASKING:  # the consent question never got its answer: a timer if allowed now, else our own silence
-            return self._gaze(turn, state, lead)
+            return self._gaze(turn, state, lead, _way(state))
         return self._render(turn, state, lead)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
@@ -175,24 +182,24 @@ class ThirtySix(TurnTaking):
             return self.proceed(turn, HEARD_SOMETHING)
         tried = TIMER.answered(turn, accepted, kept_run(state))
         if tried.result.created:
-            return self._timer_set(turn, [])
-        return self._silent_gaze(turn, [])
+            return self._timer_set(turn, [], _way(state))
+        return self._silent_gaze(turn, [], _way(state))
 
     # -- context ------------------------------------------------------------------------------------
     def help(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
         if state is not None and state.get("step") == BETWEEN:
-            return self._ask_next_set(turn, state, [host(turn.line("help_between", count=state["set"]))])
+            return self._ask_next_set(turn, state, [narrate(turn.line("help_between", count=state["set"]))])
         if state is not None and state.get("step") in (GAZE, ASKING):
-            return self._ready_for_gaze(turn, state, [host(turn.line("help_gaze"))], ready=False)
+            return self._ready_for_gaze(turn, state, [narrate(turn.line("help_gaze"))], ready=False)
         return super().help(turn)
 
     def repeat(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
         if state is not None and state.get("step") == BETWEEN:
-            return self._ask_next_set(turn, state, [host(turn.line(f"set_done_{state['set']}"))])
+            return self._ask_next_set(turn, state, [narrate(turn.line(f"set_done_{state['set']}"))])
         if state is not None and state.get("step") in (GAZE, ASKING):
-            return self._ready_for_gaze(turn, state, [host(turn.line("closing"))])
+            return self._ready_for_gaze(turn, state, [narrate(turn.line("closing"))])
         return super().repeat(turn)
 
     # -- a set ----------------------------------------------------------------------------------------
@@ -202,32 +209,30 @@ class ThirtySix(TurnTaking):
         """A new run of the engine: the set's first question, the partner who went second last time first."""
         _durable(turn)["next_set"] = set_number
         pace = pace if pace in PACES else PACED
-        speech = [*lead, host(turn.line(f"set_intro_{set_number}"))]
+        speech = [*lead, narrate(turn.line(f"set_intro_{set_number}"))]
         if announce:
-            speech.append(host(self._line(turn, f"{pace}_intro")))
+            speech.append(narrate(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "set": set_number}
         return self._render(turn, state, speech)
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
-        """The set's last answer is done: the next set, or after set three the closing four minutes."""
+        """The set's last answer is done: the next set, or after set three the closing four minutes.
+
+        The four minutes wait for the couple's choice (eye to eye, side by side, or a walk): timed answers may
+        still be playing, and a timer set now would run out early."""
         assert state is not None
         set_number = int(state["set"])
         if set_number < len(SETS):
             _durable(turn)["next_set"] = set_number + 1
-            return self._ask_next_set(turn, state, [*speech, host(turn.line(f"set_done_{set_number}"))])
+            return self._ask_next_set(turn, state, [*speech, narrate(turn.line(f"set_done_{set_number}"))])
         _durable(turn).pop("next_set", None)  # the evening is complete: next time starts again at set one
-        speech = [*speech, host(turn.line("closing"))]
-        if timed_total(turn, speech)[0] > 0:
-            # Timed answers are still playing: a timer set now would run out early, and the four minutes would
-            # not fit in this response. They begin when the couple says they are ready.
-            return self._ready_for_gaze(turn, state, speech)
-        return self._gaze(turn, state, speech)
+        return self._ready_for_gaze(turn, state, [*speech, narrate(turn.line("closing"))])
 
     def _ask_next_set(self, turn: Turn, state: dict[str, Any], speech: list[Segment]) -> Reply:
         """Shall we go on to the next set? A yes or no: the microphone stays open for it."""
         state = {**state, "step": BETWEEN}
-        return self._wait(turn, state, BETWEEN, speech, (host(turn.line("set_done_again")),))
+        return self._wait(turn, state, BETWEEN, speech, (narrate(turn.line("set_done_again")),))
 
     def _between(self, turn: Turn, state: dict[str, Any], intent: str) -> Reply:
         """Yes or next: the next set now (in the pace asked for); no: another day, with "let's do set two"."""
@@ -236,34 +241,41 @@ class ThirtySix(TurnTaking):
             return self._begin_set(turn, following, str(state["pace"]))
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
             pace = OPEN if intent == TAKE_OUR_TIME else PACED
-            return self._begin_set(turn, following, pace, lead=[host(self._line(turn, f"now_{pace}"))])
+            return self._begin_set(turn, following, pace, lead=[narrate(self._line(turn, f"now_{pace}"))])
         if intent in (NO, DONE, SKIP):
             turn.end_progress()
-            return Reply(speech=(host(turn.line("pause_between", count=following)),), end_session=True)
-        return self._ask_next_set(turn, state, [host(turn.line("set_done_again"))])
+            return Reply(speech=(narrate(turn.line("pause_between", count=following)),), end_session=True)
+        return self._ask_next_set(turn, state, [narrate(turn.line("set_done_again"))])
 
-    # -- four minutes of eye contact ----------------------------------------------------------------
+    # -- four quiet minutes: eye to eye, side by side, or a walk ----------------------------------------
     def _ready_for_gaze(self, turn: Turn, state: dict[str, Any], speech: list[Segment], *, ready: bool = True) -> Reply:
-        """They say "next" when they sit face to face: the four minutes start then, not while answers still play."""
+        """They choose when they are settled ("next" for eye contact, "side by side", "a walk"): the four minutes
+        start then, not while answers still play."""
         state = {**state, "step": GAZE}
-        speech = [*speech, host(turn.line("gaze_ready"))] if ready else speech
-        return self._wait(turn, state, GAZE, speech, (host(turn.line("gaze_ready_again")),))
+        speech = [*speech, narrate(turn.line("gaze_ready"))] if ready else speech
+        return self._wait(turn, state, GAZE, speech, (narrate(turn.line("gaze_ready_again")),))
 
     def _at_gaze(self, turn: Turn, state: dict[str, Any], intent: str) -> Reply:
-        """Ready for the four minutes? Next or yes begins them; not yet keeps the place; "we'd rather not" ends here."""
+        """Ready for the four minutes? Next or yes begins them eye to eye, "side by side" side by side, "a walk"
+        ends the evening with a walk; not yet keeps the place; "we'd rather not" ends here."""
         if intent in (YES, NEXT, DONE, KEEP_TIME):
-            return self._gaze(turn, state, [])
+            return self._gaze(turn, state, [], EYES)
+        if intent == SIDE_BY_SIDE:
+            return self._gaze(turn, state, [], SIDE)
+        if intent == WALK_TOGETHER:
+            turn.end_progress()
+            return Reply(speech=(narrate(turn.line("walk")),), end_session=True)
         if intent in (TAKE_OUR_TIME, NO):  # not yet: the place is kept, and a one-shot begins them
             place = {**state, "step": GAZE, "pace": OPEN}
             place.pop("stretch", None)
             turn.keep_progress(place, hours=float(self._setting(turn, "keep_hours")))
-            return Reply(speech=(host(turn.line("gaze_later")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("gaze_later")),), end_session=True)
         if intent == SKIP:
             turn.end_progress()
-            return Reply(speech=(host(turn.line("goodnight")),), end_session=True)
+            return Reply(speech=(narrate(turn.line("goodnight")),), end_session=True)
         return self._ready_for_gaze(turn, state, [])
 
-    def _gaze(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
+    def _gaze(self, turn: Turn, state: dict[str, Any], lead: list[Segment], way: str) -> Reply:
         """An Alexa timer if allowed; else Alexa asks (once, and not again soon after a no); else the skill keeps time.
 
         After a consent question that went unanswered, the timer is tried for the run it was asked for, and
@@ -272,28 +284,34 @@ class ThirtySix(TurnTaking):
         asked = state.get("step") == ASKING
         tried = TIMER.start(turn, kept_run(state) if asked else None)
         if tried.result.created:
-            return self._timer_set(turn, lead)
+            return self._timer_set(turn, lead, way)
         if not asked and TIMER.should_ask(turn, tried):
             # The place is kept in the household: Alexa's answer may come in a new session, or none at all.
-            place = {**state, "step": ASKING, "run": tried.run}
+            place = {**state, "step": ASKING, "run": tried.run, "way": way}
             place.pop("stretch", None)
             turn.keep_progress(place, hours=float(turn.section.settings["asking_hours"]))
-            return Reply(speech=(*lead, host(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
-        return self._silent_gaze(turn, lead)
+            return Reply(speech=(*lead, narrate(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
+        return self._silent_gaze(turn, lead, way)
 
-    def _timer_set(self, turn: Turn, lead: list[Segment]) -> Reply:
+    def _timer_set(self, turn: Turn, lead: list[Segment], way: str) -> Reply:
         turn.end_progress()
-        return Reply(speech=(*lead, host(turn.line("timer_set"))), end_session=True)
+        return Reply(speech=(*lead, narrate(turn.line("timer_set" if way == EYES else "timer_set_side"))), end_session=True)
 
-    def _silent_gaze(self, turn: Turn, lead: list[Segment]) -> Reply:
+    def _silent_gaze(self, turn: Turn, lead: list[Segment], way: str) -> Reply:
         """The four minutes kept by the skill: a quiet hold and a chime, all within one response."""
         turn.end_progress()
         settings = turn.section.settings
         hold = timed_hold(float(settings["gaze_seconds"]), turn.content.sounds, settings["end_clip"])
-        speech = [*lead, host(turn.line("silent_gaze")), *hold, host(turn.line("gaze_end"))]
+        begin = narrate(turn.line("silent_gaze" if way == EYES else "silent_side"))
+        speech = [*lead, begin, *hold, narrate(turn.line("gaze_end"))]
         seconds, clips = timed_total(turn, speech)
         assert seconds <= MAX_SPEECH_AUDIO_SECONDS and clips <= MAX_AUDIO_TAGS, "the four minutes fit one response"
         return Reply(speech=tuple(speech), end_session=True)
+
+
+def _way(state: dict[str, Any]) -> str:
+    """The four minutes' way kept while Alexa asked for timers: side by side, else eye to eye."""
+    return SIDE if state.get("way") == SIDE else EYES
 
 
 RITUAL = ThirtySix()

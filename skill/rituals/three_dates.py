@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from skill.engine.script import Segment, host
+from skill.engine.script import Segment, narrate
 from skill.engine.trend import week_key
 from skill.engine.turn import Turn
-from skill.engine.turns import Step, TurnTaking
+from skill.engine.turn_taking import Step, TurnTaking
 from skill.household import Household
 
 NAME = "three_dates"
@@ -52,7 +52,7 @@ class ThreeDates(TurnTaking):
         note_week(turn.household, week)
 
     def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
-        return [host(turn.line("again_this_week"))] if state.get("again") else []
+        return [narrate(turn.line("again_this_week"))] if state.get("again") else []
 
 
 RITUAL = ThreeDates()

@@ -13,10 +13,10 @@ from types import MappingProxyType
 from typing import Any
 
 from skill.digest import sha256_hex
-from skill.engine.script import Card, Reply, Segment, View, host, to_partner
+from skill.engine.script import Card, Reply, Segment, View, narrate, to_partner
 from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.engine.turn import Turn
-from skill.engine.turns import (
+from skill.engine.turn_taking import (
     FOLLOW_UPS,
     KEEP_TIME,
     OPEN,
@@ -30,6 +30,7 @@ from skill.engine.turns import (
     interrupted_at,
     pace_from_slot,
 )
+from skill.features import our_situation  # read through its owner's functions, never its storage
 from skill.household import Household
 from skill.intents import ANOTHER_QUESTION as ANOTHER
 from skill.intents import DEEPER_QUESTION as DEEPER
@@ -37,7 +38,7 @@ from skill.intents import HEARD_SOMETHING, NEXT, YES
 from skill.intents import LIGHTER_QUESTION as LIGHTER
 from skill.intents import TIRED_TONIGHT as TIRED
 from skill.record import Record
-from skill.rituals import our_jar, our_situation  # read through their owners' functions, never their storage
+from skill.rituals import our_jar  # read through its owner's functions, never its storage
 
 NAME = "tonights_question"
 DEPTHS = ("light", "deeper", "deepest")
@@ -47,8 +48,10 @@ DEPTH_TYPE = "QUESTION_DEPTH"
 # The one placeholder a deck question may hold: the name of the partner who is NOT answering
 # ("What did {partner} do this week that made you laugh?" is asked of Maya about Sam, then of Sam about Maya).
 PARTNER_SLOT = "{partner}"
-# What a question may assume about a couple; a couple who told us otherwise (skill/rituals/our_situation.py) never hears it.
-ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
+# What a question may assume about a couple; a couple who told us otherwise (skill/features/our_situation.py) never hears it.
+FILTERED_ASSUMPTIONS = ("living_together", "long_history", "family_of_origin")
+# Every assumption a question's `assumes` may name: the filtered ones, and what it takes for granted with no filter yet.
+ASSUMPTIONS = (*FILTERED_ASSUMPTIONS, "work", "friends", "children", "age")
 # A question from the couple's own jar is kept in the place as this prefix and the jar entry's id.
 JAR_PREFIX = "jar:"
 # A deck question tagged so can hurt a couple in crisis (grief, forgiveness, illness, "one year left"): it gets a
@@ -56,6 +59,10 @@ JAR_PREFIX = "jar:"
 TENDER = "tender"
 # Session key: this session has heard how to pass a question (said once per session, at deeper and deepest).
 PASS_TOLD = TOLD_PASS
+# Ritual state key: the couple has heard, once, that they can leave out questions that do not fit them.
+FILTERS_OFFERED = "filters_offered"
+# The filters that offer names ("we're new", "we'd rather leave family out"), as the assumptions they turn off.
+OFFERED_FILTERS = frozenset({"long_history", "family_of_origin"})
 
 
 def _questions(turn: Turn) -> list[Mapping[str, Any]]:
@@ -77,7 +84,7 @@ def _tags(turn: Turn, question_id: str) -> frozenset[str]:
 
 def skipped_assumptions(turn: Turn) -> frozenset[str]:
     """What this couple told us not to assume ("we don't live together", "we're new"), as our_situation keeps it."""
-    return our_situation.skipped(turn.household) & frozenset(ASSUMPTIONS)
+    return our_situation.skipped(turn.household) & frozenset(FILTERED_ASSUMPTIONS)
 
 
 def addressed_to(question: str, other: str) -> str:
@@ -128,6 +135,7 @@ class QuestionState(Record):
     decks: Mapping[str, Deck] = MappingProxyType({})
     depth: str | None = None
     last: Asked | None = None
+    filters_offered: bool = False
 
 
 def read(household: Household) -> QuestionState:
@@ -161,11 +169,13 @@ def _parsed(raw: Any) -> QuestionState:
         else None
     )
     depth = stored.get("depth")
-    return QuestionState(MappingProxyType(decks), depth if depth in DEPTHS else None, asked)
+    offered = stored.get(FILTERS_OFFERED) is True
+    return QuestionState(MappingProxyType(decks), depth if depth in DEPTHS else None, asked, offered)
 
 
 def write(household: Household, state: QuestionState) -> None:
-    """Keep it as {"decks": {depth: {"seed", "round", "cursor", "after"?}}, "depth"?, "last"?: {"question", "on"}}."""
+    """Keep it as {"decks": {depth: {"seed", "round", "cursor", "after"?}}, "depth"?, "last"?: {"question", "on"},
+    "filters_offered"?: true}."""
     decks = {
         depth: {"seed": d.seed, "round": d.round, "cursor": d.cursor, **({"after": d.after} if d.after is not None else {})}
         for depth, d in state.decks.items()
@@ -175,18 +185,20 @@ def write(household: Household, state: QuestionState) -> None:
         stored["depth"] = state.depth
     if state.last is not None:
         stored["last"] = {"question": state.last.question, "on": state.last.on}
+    if state.filters_offered:
+        stored[FILTERS_OFFERED] = True
     household.rituals[NAME] = stored
 
 
-def draw(turn: Turn, depth: str) -> tuple[str, bool]:
+def draw(turn: Turn, depth: str, also_skip: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """The next question id at `depth` for this household, and whether its deck just started a new round.
 
     The cursor walks the whole deck's order and steps over questions that assume what this couple told us
-    is not so; telling us later changes which are skipped, never the order, so nothing comes back early.
+    is not so (or `also_skip`); telling us later changes which are skipped, never the order, so nothing comes back early.
     """
     at_depth = [q for q in _questions(turn) if q["depth"] == depth]
     ids = sorted(str(q["id"]) for q in at_depth)
-    skipped = skipped_assumptions(turn)
+    skipped = skipped_assumptions(turn) | also_skip
     allowed = {str(q["id"]) for q in at_depth if not skipped & set(q.get("assumes", ()))} or set(ids)
     kept = read(turn.household)
     deck = kept.decks.get(depth) or Deck(turn.rng.randrange(2**31))
@@ -209,6 +221,16 @@ def draw(turn: Turn, depth: str) -> tuple[str, bool]:
     decks = {**kept.decks, depth: Deck(deck.seed, round_, cursor + 1, after)}
     write(turn.household, kept._replace(decks=MappingProxyType(decks), depth=depth))
     return question_id, renewed
+
+
+def _offer_filters(turn: Turn, depth: str) -> bool:
+    """Whether to say, this once, that a couple can leave out questions that assume years together or talk of family:
+    the first time they reach the deepest questions, unless they have told us both already. Kept in this ritual's state."""
+    kept = read(turn.household)
+    if depth != DEPTHS[-1] or kept.filters_offered:
+        return False
+    write(turn.household, kept._replace(filters_offered=True))
+    return not skipped_assumptions(turn) >= OFFERED_FILTERS
 
 
 def last_asked(household: Household) -> tuple[str, str] | None:
@@ -275,7 +297,7 @@ class TonightsQuestion(TurnTaking):
         ]
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """The host reads the question to the first; the second hears it again in their own voice; a listener is
+        """The narrator reads the question to the first; the second hears it again in their own voice; a listener is
         asked, in their own voice, to say back what they heard."""
         partner = self._partner(state, step)
         assert partner is not None
@@ -284,7 +306,7 @@ class TonightsQuestion(TurnTaking):
             return [line]
         question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
         if step.speaker == 0:
-            return [host(question), line]
+            return [narrate(question), line]
         return [line, to_partner(partner, question)]
 
     def start(self, turn: Turn) -> Reply:
@@ -304,9 +326,9 @@ class TonightsQuestion(TurnTaking):
         previous = self._state(turn)
         pace = str((previous or {}).get("pace") or self._setting(turn, "default_pace"))
         pace = pace if pace in PACES else PACED
-        lead: list[Segment] = [host(turn.line("from_jar"))]
+        lead: list[Segment] = [narrate(turn.line("from_jar"))]
         if previous is None:
-            lead.append(host(self._line(turn, f"{pace}_intro")))
+            lead.append(narrate(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
         return self._with_card(turn, state, self._render(turn, state, lead), "card_title_jar")
@@ -368,7 +390,7 @@ class TonightsQuestion(TurnTaking):
         # A stray word (a "thank you" taken for a name, or a "hmm" that Alexa routes to the bare {rating} sample):
         # the offer once more, plainly. Only a clear no, "I'm done" or "pass" ends the evening.
         if intent in (HEARD_SOMETHING, RATING):
-            return self._wait(turn, {**state, "step": OFFER}, OFFER, (host(turn.line("offer_again")),), (host(turn.line("offer_again")),))
+            return self._wait(turn, {**state, "step": OFFER}, OFFER, (narrate(turn.line("offer_again")),), (narrate(turn.line("offer_again")),))
         if intent in (YES, NEXT):
             return self._ask(turn, depth, pace=str(state["pace"]), ack="another")
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
@@ -381,7 +403,7 @@ class TonightsQuestion(TurnTaking):
         if state is None or _question_text(turn, str(state.get("question"))) is None:
             return self.start(turn)
         if state.get("step") == OFFER:
-            return self._offer(turn, state, [host(turn.line("resume"))])
+            return self._offer(turn, state, [narrate(turn.line("resume"))])
         return super().resume(turn)
 
     def repeat(self, turn: Turn) -> Reply | None:
@@ -389,7 +411,7 @@ class TonightsQuestion(TurnTaking):
         if state is not None and state.get("step") == OFFER:
             # Both have answered: read as the first of them heard it (a name slot filled, never "{partner}").
             question = self.question_words(turn, state, int(state["first"])) or ""
-            return self._offer(turn, state, [host(turn.line("question_again")), host(question)])
+            return self._offer(turn, state, [narrate(turn.line("question_again")), narrate(question)])
         return super().repeat(turn)
 
     def place_kept(self, turn: Turn) -> bool:
@@ -403,7 +425,7 @@ class TonightsQuestion(TurnTaking):
     def help(self, turn: Turn) -> Reply | None:
         state = self._state(turn)
         if state is not None and state.get("step") == OFFER:
-            return self._offer(turn, state, [host(turn.line("help_offer"))])
+            return self._offer(turn, state, [narrate(turn.line("help_offer"))])
         return super().help(turn)
 
     # -- the steps ---------------------------------------------------------------------------
@@ -418,24 +440,28 @@ class TonightsQuestion(TurnTaking):
         jar_hint: bool = False,
     ) -> Reply:
         """A new question at `depth`; each question is a new run, so who answers first alternates."""
-        question_id, renewed = draw(turn, depth)
-        lead: list[Segment] = [host(self._line(turn, ack))] if ack else []
+        # The first deepest question, before they could say "we're new", assumes neither years together nor family.
+        offer_filters = _offer_filters(turn, depth)
+        question_id, renewed = draw(turn, depth, OFFERED_FILTERS if offer_filters else frozenset())
+        lead: list[Segment] = [narrate(self._line(turn, ack))] if ack else []
+        if offer_filters:
+            lead.append(narrate(turn.line("filters_offer")))
         if jar_hint and _jar_unheard(turn):
-            lead.append(host(turn.line("jar_waiting")))
+            lead.append(narrate(turn.line("jar_waiting")))
         if renewed:
-            lead.append(host(turn.line(f"deck_renewed_{depth}")))
+            lead.append(narrate(turn.line(f"deck_renewed_{depth}")))
         told = bool(turn.session.get(PASS_TOLD))
         if TENDER in _tags(turn, question_id):  # gentler, and it says the question can be passed
-            lead.append(host(turn.line("intro_tender")))
+            lead.append(narrate(turn.line("intro_tender")))
             told = True
         elif not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
-            lead.append(host(turn.line(f"intro_{depth}")))
+            lead.append(narrate(turn.line(f"intro_{depth}")))
         if depth != DEPTHS[0] and not told:
-            lead.append(host(turn.line("pass_hint")))
+            lead.append(narrate(turn.line("pass_hint")))
             told = True
         pace = pace if pace in PACES else PACED
         if announce_pace:
-            lead.append(host(self._line(turn, f"{pace}_intro")))
+            lead.append(narrate(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
         state = {"first": first, "cursor": 0, "pace": pace, "question": question_id, "depth": depth}
         reply = self._with_card(turn, state, self._render(turn, state, lead), "card_title")
@@ -462,12 +488,12 @@ class TonightsQuestion(TurnTaking):
         state = {**state, "step": OFFER}
         depth = state.get("depth") if state.get("depth") in DEPTHS[1:] else None
         key = "offer_jar" if _jar_unheard(turn) else f"offer_{depth}" if depth else "offer"  # never "a good one" after grief
-        speech = [*lead, host(turn.line(key))]
-        return self._wait(turn, state, OFFER, speech, (host(turn.line("offer_again")),))
+        speech = [*lead, narrate(turn.line(key))]
+        return self._wait(turn, state, OFFER, speech, (narrate(turn.line("offer_again")),))
 
     def _goodnight(self, turn: Turn) -> Reply:
         turn.end_progress()
-        return Reply(speech=(host(turn.line("goodnight")),), end_session=True)
+        return Reply(speech=(narrate(turn.line("goodnight")),), end_session=True)
 
 
 RITUAL = TonightsQuestion()

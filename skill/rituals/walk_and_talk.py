@@ -8,7 +8,7 @@ content each time; nothing is stored but whose turn it is to go first.
 
 from __future__ import annotations
 
-from skill.engine.script import PROMPT, Reply, Segment, View, host, to_partner
+from skill.engine.script import PROMPT, Reply, Segment, View, narrate, to_partner
 from skill.engine.turn import Turn
 
 
@@ -20,15 +20,15 @@ class WalkAndTalk:
         count = int(turn.section.settings["questions_per_walk"])
         questions = turn.rng.sample(list(turn.section.lines.variants("question")), k=count)
         first = turn.household.take_first_turn()
-        speech: list[Segment] = [host(turn.line("intro"))]
+        speech: list[Segment] = [narrate(turn.line("intro"))]
         for number, question in enumerate(questions):
             if number == 0:
                 speech.append(to_partner(first, f"{turn.line('first', name=turn.name(first))} {question}", PROMPT))
             elif number == 1:
                 speech.append(to_partner(1 - first, f"{turn.line('second', name=turn.name(1 - first))} {question}", PROMPT))
             else:
-                speech.append(host(f"{turn.line('third')} {question}"))
-        speech.append(host(turn.line("closing")))
+                speech.append(narrate(f"{turn.line('third')} {question}"))
+        speech.append(narrate(turn.line("closing")))
         # On a screen, each partner's question in their colour (the shared "turns" view).
         return Reply(speech=tuple(speech), end_session=True, view=View("turns", {"ritual": self.name}))
 

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from skill.content import CONTENT_DIR, ContentError, read_json, supported_locale
+from skill.spelling import speller
 
 APL_DIR = CONTENT_DIR / "apl"
 DOCUMENTS = ("menu", "question", "hug", "breathe", "turns", "history")
@@ -42,4 +43,7 @@ def screen_text(locale: str) -> ScreenText:
             data = read_json(path)
             lines.update(data.get("lines", {}))
             settings.update(data.get("settings", {}))
+    respell = speller(locale)
+    if respell is not None:
+        lines = {key: respell.text(line) for key, line in lines.items()}
     return ScreenText(lines, settings)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from skill.content import Content
-from skill.engine.menu import examples
+from skill.engine.offers import examples
 from skill.engine.ritual import registry
 from skill.engine.script import BREATHE_IN, BREATHE_OUT, PROMPT, Pause, Reply, Say, Sound
 from skill.engine.session_keys import ASKED_NAMES, EXPECTING
@@ -70,7 +70,7 @@ def _common(text: ScreenText) -> dict[str, Any]:
 def _names(household: Household, content: Content) -> tuple[str, str]:
     if household.has_names:
         return household.names[0], household.names[1]
-    stand_in = content.section("host").settings["stand_in_names"]
+    stand_in = content.section("narrator").settings["stand_in_names"]
     return str(stand_in[0]), str(stand_in[1])
 
 

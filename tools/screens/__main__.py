@@ -33,7 +33,7 @@ VIEWPORTS = {
 }
 # The Echo Show widget is drawn in a medium widget's slot (WIDGET_M), not full screen.
 WIDGET_VIEWPORTS = {"medium": {"width": 400, "height": 400, "shape": "rectangle", "mode": "hub"}}
-WIDGET_PACKAGE = ROOT / "skill-package" / "widgets" / "OurRitualsWidget" / "presentations" / "default.tpl"
+WIDGET_PACKAGE = ROOT / "skill-package" / "dataStorePackages" / "OurRitualsWidget"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
@@ -139,7 +139,11 @@ def _widget_shots(store: Any, key: str, evening: Evening) -> dict[str, tuple[dic
     evening.intent("AMAZON.YesIntent")
     evening.intent("TonightsQuestionIntent", one_shot=True, depth="light")
     household = Household.from_document(store.load(key).document)
-    package = json.loads(WIDGET_PACKAGE.read_text(encoding="utf-8"))
+    definition = json.loads((WIDGET_PACKAGE / "presentations" / "default.tpl").read_text(encoding="utf-8"))
+    package = {
+        "document": json.loads((WIDGET_PACKAGE / definition["documentUrl"]).read_text(encoding="utf-8")),
+        "datasources": json.loads((WIDGET_PACKAGE / definition["datasourceUrl"]).read_text(encoding="utf-8")),
+    }
     pushed = view(household, load_content("en-US"), NOW.date())
     return {
         "widget": ({"document": package["document"], "datasources": package["datasources"], "globals": {"ourRituals": pushed}}, 0),

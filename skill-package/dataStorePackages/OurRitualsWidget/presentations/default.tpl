@@ -1,0 +1,5 @@
+{
+  "type": "APL_PRESENTATION",
+  "documentUrl": "documents/document.json",
+  "datasourceUrl": "datasources/default.json"
+}
