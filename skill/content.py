@@ -94,12 +94,17 @@ class Section(Record):
 
 
 class Content(Record):
-    """Everything a locale says: one Section per content file, the two voices, and the sound catalogue."""
+    """Everything a locale says: one Section per content file, the two voices, and the sound catalogue.
+
+    `voices` are the two default voices (partner one's, partner two's); `voice_choices` every voice a couple
+    may choose from, in the order they hear them (skill/content/<locale>/voices.json).
+    """
 
     locale: str
     sections: Mapping[str, Section]
     voices: tuple[str, str]
     sounds: Sounds
+    voice_choices: tuple[str, ...] = ()
 
     def section(self, name: str) -> Section:
         try:
@@ -279,12 +284,23 @@ def _content(locale: str) -> Content:
     """A supported locale's content (once per process, so the cache holds at most one per supported locale): its
     voices and sounds now, each file when first read. Keyed by the supported locale, never by what a request
     said: made-up locales must not each keep a copy."""
-    voices = tuple(_merged_file(locale, "voices").get("voices", ()))
-    allowed = voices_for_locale(locale)
-    if len(voices) != 2 or voices[0] == voices[1] or not set(voices) <= allowed:
-        raise ContentError(f"{locale}: voices must be two different voices of {sorted(allowed)}")
+    voices, choices = _voices(locale)
     names = tuple(name for name in _file_names(locale) if name != "voices")
-    return Content(locale=locale, sections=_Sections(locale, names), voices=(voices[0], voices[1]), sounds=_sounds())
+    return Content(
+        locale=locale, sections=_Sections(locale, names), voices=voices, sounds=_sounds(), voice_choices=choices
+    )
+
+
+def _voices(locale: str) -> tuple[tuple[str, str], tuple[str, ...]]:
+    """The locale's two default voices and every voice it offers, each one Alexa accepts there."""
+    data = _merged_file(locale, "voices")
+    defaults, choices = tuple(data.get("defaults", ())), tuple(data.get("choices", ()))
+    allowed = voices_for_locale(locale)
+    if len(defaults) != 2 or defaults[0] == defaults[1] or not set(defaults) <= allowed:
+        raise ContentError(f"{locale}: defaults must be two different voices of {sorted(allowed)}")
+    if len(set(choices)) != len(choices) or not set(defaults) <= set(choices) <= allowed:
+        raise ContentError(f"{locale}: choices must be different voices of {sorted(allowed)}, the defaults among them")
+    return (defaults[0], defaults[1]), choices
 
 
 def __getattr__(name: str) -> Path:

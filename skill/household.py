@@ -11,7 +11,7 @@ and what changed is found by comparing serialised forms, never by copying the ho
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Collection, Iterator, MutableMapping
 from typing import Any, TypeGuard
 
 from skill.digest import sha256
@@ -246,13 +246,14 @@ class Household:
     most of a millisecond to generate. No repr: it would print the couple's names into a log.
     """
 
-    __slots__ = ("names", "voices_swapped", "next_first", "phrasing", "rituals", "in_progress", "time_zone",
+    __slots__ = ("names", "voices", "voices_swapped", "next_first", "phrasing", "rituals", "in_progress", "time_zone",
                  "time_zone_checked", "speakers", "_as_read")  # fmt: skip
 
     def __init__(
         self,
         names: list[str] | None = None,
         voices_swapped: bool = False,
+        voices: list[str] | None = None,
         next_first: int = 0,
         phrasing: dict[str, int] | WordingMemory | None = None,
         rituals: dict[str, dict[str, Any]] | RitualStates | None = None,
@@ -262,6 +263,8 @@ class Household:
         speakers: dict[str, int] | None = None,
     ) -> None:
         self.names: list[str] = [] if names is None else names
+        # Each partner's voice by name, once introduced or chosen (empty: the locale's defaults, swapped or not).
+        self.voices: list[str] = [] if voices is None else voices
         self.voices_swapped = voices_swapped
         self.next_first = next_first
         self.phrasing: WordingMemory = (
@@ -326,6 +329,20 @@ class Household:
             state = self.rituals[ritual] = {}
         return state
 
+    def partner_voices(self, defaults: tuple[str, str], accepted: Collection[str]) -> tuple[str, str]:
+        """Each partner's voice: the one kept for them if Alexa still accepts it here, else the locale's default.
+
+        Never the same voice for both: a partner whose kept voice is gone takes a default the other does not have."""
+        default = (defaults[1], defaults[0]) if self.voices_swapped else defaults
+        kept = self.voices if len(self.voices) == 2 else ["", ""]
+        voices = [kept[p] if kept[p] in accepted else default[p] for p in PARTNERS]
+        if voices[0] == voices[1]:
+            gone = next((p for p in PARTNERS if kept[p] not in accepted), None)
+            if gone is None:  # one voice kept for both (a hand-edited record): the defaults
+                return default
+            voices[gone] = next(v for v in default if v != voices[1 - gone])
+        return voices[0], voices[1]
+
     def take_first_turn(self) -> int:
         """Who goes first in this ritual; the other partner goes first next time."""
         first = self.next_first
@@ -335,6 +352,7 @@ class Household:
     def _hot(self) -> dict[str, Any]:
         return {
             "names": self.names,
+            "voices": self.voices,
             "voices_swapped": self.voices_swapped,
             "next_first": self.next_first,
             "in_progress": self.in_progress,
@@ -397,6 +415,7 @@ class Household:
         household = cls(
             names=list(names) if _plausible_names(names) else [],
             voices_swapped=bool(document.get("voices_swapped", False)),
+            voices=list(document["voices"]) if _plausible_voices(document.get("voices")) else [],
             next_first=next_first if next_first in PARTNERS else 0,
             phrasing=phrasing,
             rituals=ritual_states,
@@ -414,6 +433,11 @@ def readable(document: dict[str, Any]) -> dict[str, Any]:
     """A stored document with every ritual's state as plain JSON (for tools, tests and backups to read)."""
     household = Household.from_document(document)
     return {**household._hot(), "words": household.phrasing.serialised(), "rituals": dict(household.rituals.items())}
+
+
+def _plausible_voices(value: Any) -> TypeGuard[list[str]]:
+    """Two short voice names; anything else is dropped (the locale's defaults are heard instead)."""
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) and 0 < len(v) <= 20 for v in value)
 
 
 def _plausible_names(value: Any) -> TypeGuard[list[str]]:

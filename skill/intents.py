@@ -26,6 +26,7 @@ HEARD_SOMETHING = "AMAZON.FallbackIntent"
 SET_NAMES = "SetNamesIntent"
 MY_NAME = "MyNameIntent"
 SWAP_VOICES = "SwapVoicesIntent"
+CHOOSE_VOICE = "ChooseVoiceIntent"  # "Maya, choose my voice", "a different voice for Sam"
 FORGET_US = "ForgetUsIntent"
 FORGET_ME = "ForgetMeIntent"  # one partner: the question says it is both of them or neither
 SAFETY = "SafetyIntent"  # a safety disclosure (skill.engine.care)

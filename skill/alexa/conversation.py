@@ -253,7 +253,9 @@ class Conversation:
     def render(self, reply: Reply, household: Household) -> Response:
         # For a screen, if the device has one (skill.screen.ScreenResponse); a speaker ignores them.
         self.handler_input.attributes_manager.request_attributes.update({SCREEN_REPLY: reply, SCREEN_HOUSEHOLD: household})
-        voices = self.content.voices[::-1] if household.voices_swapped else self.content.voices
+        from skill.engine.voices import partner_voices
+
+        voices = partner_voices(household, self.content, reply.session)  # a voice being tried, for this reply
         speech = compose(reply.speech, voices, self.content.sounds)
         from skill.alexa.sound_bed import bed_for
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from skill.cli.nlu import Understanding, addressed
-from skill.content import Content, load_content
+from skill.content import CONTENT_FOLDER, Content, load_content, read_json
 from skill.interaction_model import build_model
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.our-rituals-local"
@@ -106,7 +107,9 @@ class Dialog:
         self.sleep = sleep
         self.clock = clock
         self.session = Session()
-        self.partner_voices = {voice: index for index, voice in enumerate(self.content.voices)}
+        # Any Polly voice a partner may have (chosen or default) spoken by espeak's female or male voice, as its gender.
+        catalogue = read_json(os.path.join(CONTENT_FOLDER, "en", "voices.json")).get("catalogue", {})
+        self.partner_voices = {name: 0 if about.get("gender") == "female" else 1 for name, about in catalogue.items()}
         self.espeak = shutil.which("espeak-ng") if speak else None
         if speak and not self.espeak:
             self._print(self.content.section("dialog").lines.variants("speak_missing")[0])

@@ -10,11 +10,12 @@ from skill.engine.offers import OFFER_EXAMPLES
 from skill.engine.script import Reply, Say, narrate, to_partner
 from skill.engine.session_keys import ASKED_NAMES, ASKED_RESUME, EXPECTING, PENDING_NAME, PENDING_PARTNER
 from skill.engine.turn import Turn
-from skill.household import MAX_NAME_LENGTH
+from skill.household import MAX_NAME_LENGTH, PARTNERS
 from skill.intents import PAUSE
 
 EXPECTING_NAMES = ASKED_NAMES
 EXPECTING_RESUME = ASKED_RESUME
+VOICE_CHOICE = "voice_choice"  # the content file of choosing a voice (skill.engine.voices)
 
 if TYPE_CHECKING:
     from skill.engine.ritual import Ritual  # imported where used, like in_progress below
@@ -159,7 +160,9 @@ def set_names(
     if turn.household.names != [first, second]:
         turn.household.speakers.clear()  # new names: which voice is whose must be told again
     turn.household.names = [first, second]
-    met = (narrate(turn.narrator_line("names_confirmed")), *voice_intros(turn))
+    _give_voices(turn)
+    hint = narrate(turn.for_section(VOICE_CHOICE).line("hint"))
+    met = (narrate(turn.narrator_line("names_confirmed")), *voice_intros(turn), hint)
     if then is not None:
         after = then(turn)
         return after._replace(speech=(*met, *after.speech))
@@ -167,6 +170,23 @@ def set_names(
         speech=(*met, narrate(turn.narrator_line("offer", examples=_menu(turn)))),
         reprompt=(narrate(turn.narrator_line("offer_again", examples=_menu(turn))),),
     )
+
+
+def _give_voices(turn: Turn) -> None:
+    """Introductions: the two default voices go by the names' alphabetical order, never by who was named first
+    (so the first name said does not always get the same voice, whatever the couple)."""
+    names = turn.household.names
+    first = min(PARTNERS, key=lambda p: (names[p].casefold(), p))
+    defaults = turn.content.voices
+    turn.household.voices = list(defaults) if first == 0 else [defaults[1], defaults[0]]
+    turn.household.voices_swapped = False
+
+
+def swap_partner_voices(turn: Turn) -> None:
+    """Each partner takes the other's voice, whichever voices they have."""
+    first, second = turn.household.partner_voices(turn.content.voices, turn.content.voice_choices)
+    turn.household.voices = [second, first]
+    turn.household.voices_swapped = False
 
 
 def voice_intros(turn: Turn) -> tuple[Say, Say]:
@@ -197,7 +217,7 @@ def introduce_speaker(turn: Turn, partner: int) -> Reply:
 
 def swap_voices(turn: Turn) -> Reply:
     """Give each partner the other's voice, and let them hear it."""
-    turn.household.voices_swapped = not turn.household.voices_swapped
+    swap_partner_voices(turn)
     return Reply(
         speech=(
             narrate(turn.narrator_line("voices_swapped")),

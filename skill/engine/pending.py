@@ -1,7 +1,8 @@
 """The pending-question record: the narrator's own question that waits for its answer, kept as data in the session.
 
-Four questions are the narrator's: the names at introductions, "would you like to continue?", "shall I call you
-Ana and Leo?" and "shall I forget everything?"; a ritual may ask one the same way outside its kept place
+Five questions are the narrator's: the names at introductions, "would you like to continue?", "shall I call you
+Ana and Leo?", "shall I forget everything?" and "keep this voice for Maya? yes, no, or next" (skill.engine.voices);
+a ritual may ask one the same way outside its kept place
 (the reminder's "which day and time?", `session_keys.asking`). Each reply that asks one puts its record in the session
 (`skill.engine.session_keys`): the kind under `expecting`, with the data the question needs. Whatever
 arrives before the answer (help, "repeat", a stray word, a number), the record travels on and the question
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from skill.engine import forget, names, narrator, place
+from skill.engine import forget, names, narrator, place, voices
 from skill.engine.script import Reply
 from skill.engine.session_keys import (
     ASK_LINE,
@@ -27,15 +28,18 @@ from skill.engine.session_keys import (
     ASKED_PAUSE,
     ASKED_RENAME,
     ASKED_RESUME,
+    ASKED_VOICE,
     EXPECTING,
     RECORD_KEYS,
 )
 from skill.engine.turn import Turn
 
-KINDS = frozenset({ASKED_NAMES, ASKED_RESUME, ASKED_RENAME, ASKED_FORGET, ASKED_LINE, ASKED_PAUSE, ASKED_NAME})
+KINDS = frozenset(
+    {ASKED_NAMES, ASKED_RESUME, ASKED_RENAME, ASKED_FORGET, ASKED_LINE, ASKED_PAUSE, ASKED_NAME, ASKED_VOICE}
+)
 # Questions that hold the conversation until they are answered, or the couple asks for something else on
 # purpose: a "next" or a number in between is not an answer to "shall I forget you?".
-HOLDING = frozenset({ASKED_NAMES, ASKED_RENAME, ASKED_FORGET, ASKED_LINE, ASKED_NAME})
+HOLDING = frozenset({ASKED_NAMES, ASKED_RENAME, ASKED_FORGET, ASKED_LINE, ASKED_NAME, ASKED_VOICE})
 
 
 def kind(session: Mapping[str, Any] | None) -> str | None:
@@ -65,6 +69,8 @@ def ask_again(turn: Turn) -> Reply | None:
         return again._replace(session=record(turn.session))
     if asked == ASKED_LINE:
         return _line_again(turn)
+    if asked == ASKED_VOICE:
+        return voices.ask_again(turn)
     if asked == ASKED_PAUSE:
         from skill.engine import care
 

@@ -59,7 +59,7 @@ def swap_voices(turn: Turn) -> Reply:
     """ "Swap our voices": mid-ritual, the new voices are heard and the ritual goes on where it was."""
     if not turn.active_ritual():
         return narrator.swap_voices(turn)
-    turn.household.voices_swapped = not turn.household.voices_swapped
+    narrator.swap_partner_voices(turn)
     lead = (narrator.narrate(turn.narrator_line("voices_swapped")), *narrator.voice_intros(turn))
     return keep_place(turn, lead) or narrator.swap_voices(turn)
 

@@ -10,7 +10,8 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
    first, whatever was pending, and it never erases the place: the ritual in progress is still there to
    continue, and the pending-question record stays in the session.
 3. **answer**: a yes or no while one of the narrator's questions waits (skill.engine.pending): the question's
-   owner answers it; to the launch's "would you like to continue?", "continue" and "next" are a yes. A yes to "shall I forget everything?" is **erase**, which the adapter carries out (it
+   owner answers it; to the launch's "would you like to continue?", "continue" and "next" are a yes; to "keep
+   this voice for Maya?", "next" and "another one" try the next voice. A yes to "shall I forget everything?" is **erase**, which the adapter carries out (it
    is the one answer that needs the store), then `forget.forgotten`; a no is **not erased**, answered
    without reading or writing the household (`forget.kept`), so that a no changes nothing stored.
    A yes or no while a ritual's question asked in this session waits (the jar's "shall I keep it?",
@@ -21,7 +22,7 @@ Every intent request goes through `rule` (which rule wins) and `route` (the answ
 5. **repeat**: while a question waits, the last thing said, word for word, the question with it (the adapter
    keeps it); else the ritual's current prompt; else the last thing said.
 6. **help**: help for where they are (the ritual's own help, its place, or the menu), then the pending question again.
-7. **on purpose**: a ritual's own intent, names, "I'm Maya", "swap our voices": what was asked for. Starting
+7. **on purpose**: a ritual's own intent, names, "I'm Maya", "swap our voices", "choose my voice": what was asked for. Starting
    another ritual lets a pending question go; names that turn out to be talk fall through to 9.
 8. **ask again**: while a holding question waits (names, rename, forget), anything else (a number, "next",
    "I'm done") asks it again: it is not an answer. A stray word asks any waiting question again, the resume
@@ -41,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from skill.engine import forget, names, narrator, pending, place
+from skill.engine import forget, names, narrator, pending, place, voices
 from skill.engine.offers import note_tried
 from skill.engine.ritual import (
     AsksPermission,
@@ -53,11 +54,21 @@ from skill.engine.ritual import (
     registry,
 )
 from skill.engine.script import Reply
-from skill.engine.session_keys import ASKED_FORGET, ASKED_NAME, ASKED_PAUSE, ASKED_RENAME, ASKED_RESUME, MISSES
+from skill.engine.session_keys import (
+    ASKED_FORGET,
+    ASKED_NAME,
+    ASKED_PAUSE,
+    ASKED_RENAME,
+    ASKED_RESUME,
+    ASKED_VOICE,
+    MISSES,
+)
 from skill.engine.turn import Turn
 from skill.intents import (
+    ANOTHER_QUESTION,
     BREAK,
     CANCEL,
+    CHOOSE_VOICE,
     COUNSELLING,
     DISTRESS,
     FINISHED,
@@ -84,7 +95,10 @@ from skill.intents import HEARD_SOMETHING as FALLBACK
 LEAVING = frozenset({STOP, CANCEL, NAVIGATE_HOME, PAUSE, FINISHED})
 # The care slot: requests for care are answered before anything else and never erase the place.
 CARE_INTENTS = frozenset({SAFETY, DISTRESS, COUNSELLING})
-NARRATOR_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES})
+NARRATOR_INTENTS = frozenset({SET_NAMES, MY_NAME, SWAP_VOICES, CHOOSE_VOICE})
+# To "keep this voice for Maya? yes, no, or next", these ask for the next voice ("another one" is tonight's
+# question's own words, and "choose my voice" again means another).
+ANOTHER_VOICE = frozenset({NEXT, ANOTHER_QUESTION})
 # A repair's follow-ups (skill/rituals/repair.py), with their meaning anywhere else (see `_follow_up`).
 
 # The rules, in order (see the module's docstring).
@@ -111,6 +125,8 @@ def rule(intent: str, session: Mapping[str, Any] | None) -> str:
     if intent in CARE_INTENTS:
         return CARE
     if asked == ASKED_RESUME and intent in (RESUME, NEXT):
+        return ANSWER
+    if asked == ASKED_VOICE and intent in (YES, NO, *ANOTHER_VOICE):
         return ANSWER
     if intent in (YES, NO) and asked in (ASKED_FORGET, ASKED_RENAME, ASKED_RESUME, ASKED_PAUSE, ASKED_NAME):
         if asked == ASKED_FORGET:
@@ -230,6 +246,8 @@ def _answer(turn: Turn, intent: str) -> Reply:
         from skill.engine import care
 
         return care.pause_answered(turn, intent == YES)
+    if asked == ASKED_VOICE:
+        return voices.answered(turn, "yes" if intent == YES else "no" if intent == NO else "next")
     found = in_progress(turn)  # the resume offer
     if found is None:
         return narrator.which_one(turn) if intent == YES else narrator.goodbye(turn)
@@ -283,6 +301,8 @@ def _on_purpose(turn: Turn, intent: str, chosen: Ritual | None = None) -> Reply 
         return pending.after(said, turn) if said is not None and asks_again else said
     if intent == SWAP_VOICES:
         return place.swap_voices(turn)
+    if intent == CHOOSE_VOICE:
+        return voices.choose(turn)
     ritual = chosen or registry()[intent]
     ritual_turn = turn.for_section(ritual.name)
     _set_aside(turn, ritual)

@@ -22,10 +22,16 @@ PENDING_RITUAL = "pending_ritual"  # the ritual (intent and slots) asked for bef
 ASKED_PAUSE = "pause"  # after distress: "would you like to pause for now?" (skill.engine.care)
 ASKED_NAME = "confirm_name"  # a name said back at introductions: "Did I hear Deep?" (skill.engine.first_names)
 HEARD_NAMES = "heard_names"  # ...the two names as heard so far, and which of them are sure
+ASKED_VOICE = "voice"  # a voice tried for one partner: "keep this voice for Maya? yes, no, or next" (skill.engine.voices)
+VOICE_FOR = "voice_for"  # ...the partner it is tried for (0 or 1)
+VOICE_TRYING = "voice_trying"  # ...and the voice being tried, by name (heard in this reply only until a yes)
 
 # Every key that belongs to the record, whatever its kind: carried together, so a question asked again
 # after help, "repeat" or a stray word can still be answered.
-RECORD_KEYS = (EXPECTING, RENAME_TO, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL, ASK_SECTION, ASK_LINE, HEARD_NAMES)
+RECORD_KEYS = (
+    EXPECTING, RENAME_TO, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL, ASK_SECTION, ASK_LINE, HEARD_NAMES, VOICE_FOR,
+    VOICE_TRYING,
+)  # fmt: skip
 
 # How many requests in a row were not understood: after two, the session closes gently (Alexa's guidance).
 MISSES = "misses"

@@ -75,7 +75,7 @@ def test_couples_can_swap_voices(couple: Couple, stored) -> None:
     said = couple.intent("SwapVoicesIntent", one_shot=True)
     assert said.by_voice("Matthew")[0].startswith("Maya")
     assert "Sam" in said.by_voice("Joanna")[0]
-    assert stored(couple)["voices_swapped"] is True
+    assert stored(couple)["voices"] == ["Matthew", "Joanna"]
     breath = couple.intent("BreatheIntent", one_shot=True)
     assert set(breath.voices) == {None, "Joanna", "Matthew"}
 

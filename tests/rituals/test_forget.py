@@ -45,7 +45,7 @@ def a_couple_with_history(couple: Couple) -> dict[str, Any]:
     couple.meet("Priya", "Jordan")
     couple.intent("SwapVoicesIntent", one_shot=True)
     couple.intent("AMAZON.StopIntent")
-    return {"names": ["Priya", "Jordan"], "voices_swapped": True}
+    return {"names": ["Priya", "Jordan"], "voices": ["Joanna", "Matthew"]}  # Priya had Matthew, until the swap
 
 
 def holds(document: dict[str, Any], expected: dict[str, Any]) -> bool:

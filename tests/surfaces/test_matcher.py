@@ -186,6 +186,11 @@ MEANT = [
     ("we're done", "FinishedIntent", {}),
     ("your turn", "DoneIntent", {}),
     ("i'm done", "DoneIntent", {}),
+    # Voices a couple chooses (issue 31): said to Alexa, then "next" or "another one" while a voice is tried.
+    ("maya choose my voice", "ChooseVoiceIntent", {"partner": "maya"}),
+    ("a different voice for sam", "ChooseVoiceIntent", {"partner": "sam"}),
+    ("choose my voice", "ChooseVoiceIntent", {}),
+    ("another one", "AnotherQuestionIntent", {}),
 ]
 
 
