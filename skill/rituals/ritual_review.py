@@ -14,7 +14,7 @@ from skill.engine.script import Segment, narrate
 from skill.engine.trend import week_monday
 from skill.engine.turn import Turn
 from skill.engine.turn_taking import Step, TurnTaking
-from skill.rituals import monthly
+from skill.rituals import check_in, monthly
 
 NAME = "ritual_review"
 
@@ -42,9 +42,7 @@ def used_this_month(turn: Turn) -> list[tuple[str, int]]:
         return (seen.year, seen.month) == (today.year, today.month)
 
     household = turn.household
-    check_in = household.peek_ritual("check_in")
-    weeks = check_in.get("weeks") if isinstance(check_in, dict) else None
-    mondays = [week_monday(key) for key in weeks] if isinstance(weeks, dict) else []
+    mondays = [week_monday(key) for key in check_in.checked_in_weeks(household)]
     traces = {
         "check_in": [m.isoformat() for m in mondays if m is not None],
         "stress_map": sorted(set(_days_in(household, "stress_map", "ratings", "date"))),
