@@ -38,3 +38,9 @@ def introduced(key: str, level: str) -> str | None:
     if level == BRIEF:
         return f"{key}_brief"
     return None
+
+
+def familiar(turn: Turn, ritual: str) -> bool:
+    """Whether this start of `ritual`, already counted, came after the starts explained in full (BRIEF or KNOWN):
+    what an open turn says around its prompt can then be brief."""
+    return turn.household.uses.get(ritual, 0) > FULL_USES

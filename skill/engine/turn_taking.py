@@ -8,8 +8,9 @@ is never left open while someone is meant to talk freely:
   many as Alexa's limits allow; when the rest will not fit, the couple hears so plainly and says "next".
   Where each turn ends is kept, so "take our time" said while the response plays opens the turn that was playing.
 - Open ("let's take our time"): one prompt, who goes next, and the one hand-over phrase ("When you're done,
-  say: Alexa, tell our rituals next"); the session ends, and that one-shot, in a new session hours later,
-  carries on from the place kept with `turn.keep_progress`.
+  say: Alexa, tell our rituals next", once a run; once the ritual is familiar, only the prompt and the phrase
+  briefly, so the first turn starts within seconds); the session ends, and that one-shot, in a new session hours
+  later, carries on from the place kept with `turn.keep_progress`.
 Ratings are short answers, so the microphone stays open for them; "skip", "pass" or "next" passes one by.
 
 Shared wordings (hand-overs, help, splits, rating re-asks) live in the `turns` content file; a ritual's
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from skill.engine.familiarity import familiarity, introduced
+from skill.engine.familiarity import familiar, familiarity, introduced
 from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, narrate, to_partner
 from skill.engine.session_keys import TURNS_WAITING
 from skill.engine.timing import timed_hold
@@ -91,7 +92,7 @@ def interrupted_at(now: float, stretch: Any) -> int | None:
 
 
 def open_hand_over(
-    turn: Turn, partner: int | None, following: int | str | None, *, one_shot: bool = True
+    turn: Turn, partner: int | None, following: int | str | None, *, one_shot: bool = True, familiar: bool = False
 ) -> list[Segment]:
     """The hand-over for an open turn, naming who goes next; the session then ends.
 
@@ -99,22 +100,33 @@ def open_hand_over(
     or "end" when this is the last turn). The microphone is never open while someone talks freely, so
     the couple hands over with a one-shot: "Alexa, tell our rituals next". That phrase is said when
     `one_shot` (once in a ritual: heard once, it is known for the turns that follow).
-    """
 
-    if following == "end":
-        then = own_or_shared_line(turn, "then_end")
-    elif following is None:
-        then = own_or_shared_line(turn, "then_both")
-    elif following == partner:
-        then = own_or_shared_line(turn, "then_again", name=turn.name(int(following)))
-    else:
-        then = own_or_shared_line(turn, "then_next", other=turn.name(int(following)))
+    A `familiar` ritual (skill.engine.familiarity.familiar: explained in full twice already) says less, so the
+    first turn starts within seconds: no "take all the time you need" (they asked for the time), and the one-shot
+    phrase briefly, every word of the command still said (the count is of the ritual's uses, not of open ones, so
+    a couple may be new to it), in place of who goes next (the next prompt names them).
+    """
+    if familiar:
+        if one_shot:
+            return [narrate(own_or_shared_line(turn, "one_shot_brief"))]
+        return [narrate(_then(turn, partner, following))]
     if partner is None:
         take_time = narrate(own_or_shared_line(turn, "take_time_both"))
     else:
         take_time = to_partner(partner, own_or_shared_line(turn, "take_time", name=turn.name(partner)))
     told = [narrate(own_or_shared_line(turn, "one_shot"))] if one_shot else []
-    return [take_time, *told, narrate(then)]
+    return [take_time, *told, narrate(_then(turn, partner, following))]
+
+
+def _then(turn: Turn, partner: int | None, following: int | str | None) -> str:
+    """Who goes after this open turn: the other partner, the same one again, both together, or nobody (the end)."""
+    if following == "end":
+        return own_or_shared_line(turn, "then_end")
+    if following is None:
+        return own_or_shared_line(turn, "then_both")
+    if following == partner:
+        return own_or_shared_line(turn, "then_again", name=turn.name(int(following)))
+    return own_or_shared_line(turn, "then_next", other=turn.name(int(following)))
 
 
 def own_or_shared_line(turn: Turn, key: str, **values: Any) -> str:
@@ -451,7 +463,8 @@ class TurnTaking:
             following = self._partner(state, steps[cursor + 1])
         told = bool(state.get("told"))
         state["told"] = True  # the one-shot phrase, said once in an open ritual
-        return open_hand_over(turn, self._partner(state, steps[cursor]), following, one_shot=not told)
+        speaker = self._partner(state, steps[cursor])
+        return open_hand_over(turn, speaker, following, one_shot=not told, familiar=familiar(turn, self.name))
 
     def _talk(self, turn: Turn, state: dict[str, Any], speech: Sequence[Segment]) -> Reply:
         """Someone talks as long as they like: the place is kept and the microphone closed."""

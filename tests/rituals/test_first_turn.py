@@ -5,6 +5,9 @@ almost at once (skill/engine/familiarity.py). The wait is the speech before the 
 couple (a hold, a breath), or before the microphone closes on an open turn: read from the SSML by
 `Said.timeline`, every break and clip as written, and the words at 160 a minute (the rate issue 31 heard them at
 with espeak-ng, a little slower than the engine's own estimate), counted by the screens' `spoken_ms`.
+
+Both paces are measured. At an open pace ("take our time") the first turn starts when the microphone closes, so
+everything in the first answer counts: once a ritual is familiar it is the prompt and the one-shot phrase, briefly.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from datetime import timedelta
 
 import pytest
 
+from skill.content import load_content
 from skill.screen.timeline import spoken_ms
 from tests.support.conversation import START, Couple, Said
-from tests.support.turns_support import meet, says
+from tests.support.turns_support import finished, meet, says
 
 # Every ritual that starts with a turn for the couple, by the intent that starts it.
 RITUALS = (
@@ -43,6 +47,25 @@ KNOWN_BY = 4  # the use from which the first turn starts within...
 FIRST_TURN_WITHIN = 8.0  # ...seconds of the request
 WORDS_PER_MINUTE = 160
 SILENCE = 1.0  # a break this long is a silence meant for the couple (none shorter is held for them)
+PACED, OPEN = "paced", "open"
+# At an open pace the first answer is the first prompt and the way back ("Alexa, tell our rituals next", briefly
+# once familiar), so the first turn starts when both are said. These rituals' first prompts (with who listens, a
+# greeting or a set's number, or a question from the deck) take 6-8 s themselves, so theirs still starts 8-10 s in
+# (across 30 mornings: the check-in, the feelings and needs and the thirty-six questions always, the others on
+# some): their first prompts are the content to shorten.
+OPEN_PROMPT_TOO_LONG = frozenset(
+    {
+        "MorningCoffeeIntent",
+        "StressMapIntent",
+        "ThreeDatesIntent",
+        "CheckInIntent",
+        "TonightsQuestionIntent",
+        "FeelingsNeedsIntent",
+        "MonthlyIntent",
+        "RitualReviewIntent",
+        "ThirtySixQuestionsIntent",
+    }
+)
 
 
 def spoken(text: str) -> float:
@@ -62,6 +85,11 @@ def wait_for_first_turn(said: Said) -> float:
     return start + spoken(line.text)
 
 
+def way_back() -> float:
+    """Seconds the brief way back takes at most ("Done? Alexa, tell our rituals next.")."""
+    return max(spoken(wording) for wording in load_content("en-US").section("turns").lines.variants("one_shot_brief"))
+
+
 def uses(couple: Couple, intent: str, count: int, *, minute: int = 0, **slots: str) -> list[Said]:
     """The ritual started `count` times, a week apart, each morning (morning coffee is for mornings); `minute`
     moves every request a little, so another wording of each line is heard."""
@@ -76,15 +104,23 @@ def uses(couple: Couple, intent: str, count: int, *, minute: int = 0, **slots: s
 
 @pytest.mark.parametrize("minute", [0, 17, 41])  # three mornings: other wordings of each line
 @pytest.mark.parametrize("intent", RITUALS)
-def test_from_the_fourth_use_the_first_turn_starts_within_eight_seconds(couple: Couple, intent: str, minute: int) -> None:
-    """The first use takes 5-8 s (the hug), 9-12 (breathing), 12-17 (high and low, tonight's question) and 15-33 s
-    (the other rituals; the thirty-six questions, the three dates and the check-in the longest): the ritual and the
-    chime, explained. The fourth: at most about 7.5 s (the check-in, the repair, the thirty-six questions), most
-    under 6."""
-    heard = uses(couple, intent, KNOWN_BY, minute=minute)
+@pytest.mark.parametrize("pace", [PACED, OPEN])
+def test_from_the_fourth_use_the_first_turn_starts_within_eight_seconds(couple: Couple, intent: str, minute: int, pace: str) -> None:
+    """Paced, the first use takes 5-8 s (the hug), 9-12 (breathing), 12-17 (high and low, tonight's question) and
+    15-33 s (the other rituals; the thirty-six questions, the three dates and the check-in the longest): the ritual
+    and the chime, explained. The fourth: at most about 7.5 s (the check-in, the repair, the thirty-six questions),
+    most under 6.
+
+    Open, the first use takes 7-42 s (the pace and the one-shot phrase explained, who goes next); the fourth was
+    12-19 s with the phrase and who goes next in full, and is now 1-8 s (5-7.5 for most turn rituals), but for the
+    rituals in OPEN_PROMPT_TOO_LONG (up to about 10 s)."""
+    heard = uses(couple, intent, KNOWN_BY, minute=minute, **({"pace": OPEN} if pace == OPEN else {}))
     waits = [round(wait_for_first_turn(said), 1) for said in heard]
-    assert waits[-1] <= FIRST_TURN_WITHIN, f"{intent}: {waits}"
-    assert waits[0] > waits[-1], f"{intent}: the first use explains the ritual in full ({waits})"
+    within = FIRST_TURN_WITHIN
+    if pace == OPEN and intent in OPEN_PROMPT_TOO_LONG:
+        within += way_back()  # all the open pace adds to the prompt: the way back, briefly
+    assert waits[-1] <= within, f"{intent}, {pace}: {waits}"
+    assert waits[0] > waits[-1], f"{intent}, {pace}: the first use explains the ritual in full ({waits})"
 
 
 def test_the_deepest_of_tonights_questions_too(couple: Couple) -> None:
@@ -120,3 +156,38 @@ def test_a_damaged_count_is_read_kindly_and_stays_small() -> None:
     assert len(household.uses) <= MAX_USES_KEPT and "hug" not in household.uses and "breathe" not in household.uses
     assert household.count_use("hug") == 0 and household.count_use("hug") == 1
     assert Household.from_document({"layout": 2, "uses": "hug3"}).uses == {}
+
+
+COME_BACK = "Alexa, tell our rituals next"
+
+
+def test_at_an_open_pace_the_way_back_is_said_once_a_run_in_full_until_the_ritual_is_familiar(couple: Couple, stored) -> None:
+    """The first open rose/thorn/bud: the floor given, how to come back in full, who is next. The fourth: who answers,
+    the question, and how to come back, briefly; later turns name who is next, and the way back is not said again."""
+    heard = uses(couple, "RoseThornBudIntent", KNOWN_BY, pace=OPEN)
+    first, fourth = heard[0], heard[-1]
+    assert says(first, "turns", "one_shot") and says(first, "turns", "take_time") and not says(first, "turns", "one_shot_brief")
+    assert fourth.text.startswith(("Maya,", "Sam,")), "who answers is named before the question"
+    assert says(fourth, "turns", "one_shot_brief") and fourth.text.endswith(f"{COME_BACK}."), fourth.text
+    assert not says(fourth, "turns", "one_shot") and not says(fourth, "turns", "take_time") and fourth.ends_session
+
+    answers = 0
+    said = couple.later(minutes=3).intent("AMAZON.NextIntent", one_shot=True)
+    while not finished(stored(couple)):
+        assert said.ends_session, "an open turn closes the microphone"
+        assert COME_BACK not in said.text, "the way back is said once a run"
+        thens = ("then_next", "then_again", "then_both", "then_end")
+        named = any(says(said, "turns", key, name=n, other=o) for key in thens for n, o in (("Maya", "Sam"), ("Sam", "Maya")))
+        assert named, f"who is next is named: {said.text}"
+        answers += 1
+        said = couple.later(minutes=3).intent("AMAZON.NextIntent", one_shot=True)
+    assert answers >= 2, "the run went on turn by turn"
+
+
+def test_the_brief_way_back_still_says_every_word_of_it() -> None:
+    """Familiarity counts uses of a ritual, not of the open pace: a couple on their fourth rose/thorn/bud may never have
+    taken their time before, so the brief wording cuts only the framing, never the words to say."""
+    for locale in ("en-US", "en-GB", "en-CA", "en-AU", "en-IN"):
+        lines = load_content(locale).section("turns").lines
+        assert all(wording.endswith(f"{COME_BACK}.") for wording in lines.variants("one_shot_brief")), locale
+        assert all(COME_BACK in wording for wording in lines.variants("one_shot")), locale
