@@ -355,7 +355,10 @@ def help_reply(turn: Turn) -> Reply:
     else the ritual's own help or its place (the resume offer again); otherwise the menu."""
     if pending.kind(turn.session) in (*pending.HOLDING, ASKED_PAUSE):  # the offer to pause after distress too
         return pending.after(narrator.help_reply(turn), turn)
-    return narrator.ritual_help(turn) or place.keep_place(turn) or narrator.help_reply(turn)
+    helped = narrator.ritual_help(turn)
+    if helped is not None and helped.end_session and pending.kind(turn.session) == ASKED_RESUME:
+        return pending.after(helped, turn)  # help for a place where the couple talk freely: "continue?" still waits
+    return helped or place.keep_place(turn) or narrator.help_reply(turn)
 
 
 def repeat_current(turn: Turn) -> Reply | None:

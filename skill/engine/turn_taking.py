@@ -129,7 +129,10 @@ class Step(Record):
 
     `speaker` is 0 for whoever goes first this run, 1 for the other, None for both together (the narrator asks).
     A paced response keeps a `part`'s steps together when it can; `cue` ends the hold with a soft chime
-    (Alexa allows five clips a response); a `rating` step waits for a 1-10 answer in either pace.
+    (Alexa allows five clips a response); a `rating` step waits for a 1-10 answer in either pace; an `untimed`
+    step is never held: in either pace its prompt (which says how to come back) closes the microphone, and the
+    couple talk as long as they like, until a one-shot ("Alexa, tell our rituals next") moves on; a `held` step
+    (a short one, such as saying back what was heard) keeps its hold even at an open pace, and then goes on.
     """
 
     key: str
@@ -138,6 +141,13 @@ class Step(Record):
     part: int = 0
     cue: bool = False
     rating: bool = False
+    untimed: bool = False
+    held: bool = False
+
+
+def _waits(step: Step) -> bool:
+    """A step no paced response plays through: a rating asked for, or an untimed talk."""
+    return step.rating or step.untimed
 
 
 def _cost(step: Step, clip_seconds: float) -> float:
@@ -146,14 +156,15 @@ def _cost(step: Step, clip_seconds: float) -> float:
 
 
 def paced_run(steps: Sequence[Step], seconds: float, clips: int, clip_seconds: float) -> int:
-    """How many of `steps` one paced response can deliver: whole parts while they fit, stopping at a rating.
+    """How many of `steps` one paced response can deliver: whole parts while they fit, stopping at a rating or
+    an untimed step.
 
     Only when not even one whole part fits is a part split, step by step.
     """
     taken, used_seconds, used_clips = 0, 0.0, 0
-    while taken < len(steps) and not steps[taken].rating:
+    while taken < len(steps) and not _waits(steps[taken]):
         end = taken
-        while end < len(steps) and steps[end].part == steps[taken].part and not steps[end].rating:
+        while end < len(steps) and steps[end].part == steps[taken].part and not _waits(steps[end]):
             end += 1
         part = steps[taken:end]
         part_seconds = sum(_cost(step, clip_seconds) for step in part)
@@ -311,13 +322,15 @@ class TurnTaking:
         waiting = state.get("waiting")
         if step.rating:
             key = "help_rating"
+        elif step.untimed:
+            key = "help_untimed"
         elif waiting == NEXT_PART:
             key = "help_next_part"
         else:
             key = "help_talking"
         names = {"name": turn.name(partner)} if partner is not None else {}
         what = narrate(self._line(turn, key, **names))
-        if key == "help_talking":  # someone is talking: the microphone stays closed
+        if key in ("help_talking", "help_untimed"):  # someone is talking: the microphone stays closed
             return Reply(speech=(where, what), end_session=True)
         return Reply(speech=(where, what), reprompt=(what,), session={WAITING: waiting or TALKING})
 
@@ -353,13 +366,16 @@ class TurnTaking:
     def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
         """What a screen shows while the ritual waits: each prompt in the reply (marked PROMPT) as it is said,
         and a hint for what the couple says next. A ritual may show something else (tonight's question does)."""
-        hint = {"waiting": state.get("waiting"), "open": state.get("pace") == OPEN or "step" in state}
+        steps = self.steps(turn, state)
+        untimed = 0 <= state["cursor"] < len(steps) and steps[state["cursor"]].untimed
+        hint = {"waiting": state.get("waiting"), "open": state.get("pace") == OPEN or "step" in state, "untimed": untimed}
         return View("turns", {"ritual": self.name, **hint})
 
     def _prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """The step's prompt, its lines to a partner marked as prompts for a screen."""
+        """The step's prompt, its lines to a partner (or, in a step for both without a clock, the narrator's) marked as
+        prompts for a screen."""
         said = self.prompt(turn, state, step)
-        return [s._replace(mark=PROMPT) if isinstance(s, Say) and s.partner is not None else s for s in said]
+        return [s._replace(mark=PROMPT) if isinstance(s, Say) and (s.partner is None) == step.untimed else s for s in said]
 
     def _render(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
         """Whatever comes next from the cursor: the close, a rating question, an open turn or a paced stretch."""
@@ -369,6 +385,10 @@ class TurnTaking:
         step = steps[state["cursor"]]
         if step.rating:
             return self._ask_rating(turn, state, step, lead)
+        if step.untimed:
+            return self._untimed_turn(turn, state, step, lead)
+        if state["pace"] == OPEN and step.held:
+            return self._held_turn(turn, state, step, lead)
         if state["pace"] == OPEN:
             return self._open_turn(turn, state, steps, lead)
         return self._paced(turn, state, steps, lead)
@@ -401,7 +421,21 @@ class TurnTaking:
         following = steps[state["cursor"]]
         if following.rating:
             return self._ask_rating(turn, state, following, speech)
+        if following.untimed:
+            return self._untimed_turn(turn, state, following, speech)
         return self._wait_for_next_part(turn, state, speech)
+
+    def _held_turn(self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment]) -> Reply:
+        """At an open pace, a short step still held: its prompt, its quiet hold (and chime), then what follows."""
+        state.pop("stretch", None)
+        clip = str(self._setting(turn, "cue_clip")) if step.cue else None
+        speech = [*lead, *self._prompt(turn, state, step), *timed_hold(step.hold, turn.content.sounds, clip)]
+        state["cursor"] += 1
+        return self._render(turn, state, speech)
+
+    def _untimed_turn(self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment]) -> Reply:
+        """A step without a clock, in either pace: its prompt says how to come back, and the microphone closes."""
+        return self._talk(turn, state, [*lead, *self._prompt(turn, state, step)])
 
     def _open_turn(self, turn: Turn, state: dict[str, Any], steps: list[Step], lead: list[Segment]) -> Reply:
         """One prompt, and the one hand-over phrase naming who is next; the session ends while they talk."""

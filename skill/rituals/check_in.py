@@ -1,21 +1,21 @@
-"""The weekly check-in: each partner shares a moment of connection and something that felt off, then rates
-how close they feel from 1 to 10; the narrator remembers the numbers by ISO week and speaks the trend kindly.
+"""The weekly check-in, a conversation: each partner shares a moment of connection and something that felt off,
+the other says back what they heard, the two talk over what felt off for as long as they need (no clock, the
+microphone closed), then each rates how close they feel from 1 to 10; the narrator remembers the numbers by ISO week
+and speaks the trend kindly. A couple may choose the short check-in (the shares, then the numbers), remembered.
 
 Three intents start it: the check-in itself, "how have we been doing?" (the history, nothing new
 started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for by voice consent).
-Durable state, under household.rituals["check_in"]:
-    {"weeks": {"2026-W47": [7, 8], ...}, "count": 12, "last": "2026-11-22",
-     "reminder": {"day": 6, "time": "19:00", "token": "<the Reminders API's alertToken>"}, "refused_on": "...",
-     "told_how": true, "care_on": "...", "partial": {"2026-W48": [3, null]},
-     "unfinished": {"state": {...}, "until": epoch seconds}}
-Ratings are in partner order; only the latest `history_weeks` weeks are kept, none older than that many weeks
+Durable state, under household.rituals["check_in"], is a `CheckInState`, read and written only through `read`,
+`peek` and `write` here (`write` says how it is stored). Ratings are in partner order; only the latest `history_weeks` weeks are kept, none older than that many weeks
 (weeks with a number skipped, or both, under "partial", the same); `count` never resets.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
@@ -40,33 +40,160 @@ from skill.intents import CHECK_IN, DONE
 from skill.intents import CHECK_IN_HISTORY as HISTORY
 from skill.intents import CHECK_IN_REMINDER as REMINDER
 from skill.intents import HUG as HUG_INTENT
+from skill.record import Record
 from skill.rituals.roadblock import check_in_answer, check_in_question
 
 NAME = "check_in"
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
+FULL, SHORT = "full", "short"  # the whole conversation, or only the shares and the numbers
+LENGTHS = (FULL, SHORT)
+LENGTH_SLOT, LENGTH_TYPE = "length", "CHECK_IN_LENGTH"
+TALK_OVER = "talk_over"  # the untimed step: the two talk over what felt off, the microphone closed
+UNFINISHED = "unfinished"  # a half-finished check-in set aside while another ritual runs: {"state", "until"}
+
 
 # -- durable state ---------------------------------------------------------------------------------
-def _state(turn: Turn) -> dict[str, Any]:
-    return turn.household.ritual_state(NAME)
+Given = tuple[int | None, int | None]  # a week's numbers with one or both passed by
+
+
+class Reminder(Record):
+    """The weekly reminder we made: its weekday (0 Monday), "HH:MM", and the Reminders API's alertToken (None for
+    one made before we kept it: that one cannot be changed)."""
+
+    day: int
+    time: str
+    token: str | None = None
+
+
+class SetAside(Record):
+    """A half-finished check-in kept while another ritual runs: its place, and until when (epoch seconds)."""
+
+    place: Mapping[str, Any]
+    until: int
+
+
+class CheckInState(Record):
+    """What the check-in keeps between weeks. `weeks` and `partial` in partner order, oldest first; `count` never
+    resets; dates are "YYYY-MM-DD"; `length` is the couple's chosen length (None: never chosen)."""
+
+    weeks: Mapping[str, Ratings] = MappingProxyType({})
+    partial: Mapping[str, Given] = MappingProxyType({})
+    count: int = 0
+    last: str | None = None
+    reminder: Reminder | None = None
+    refused_on: str | None = None
+    told_how: bool = False
+    care_on: str | None = None
+    told_short: bool = False
+    length: str | None = None
+    unfinished: SetAside | None = None
+
+
+def read(household: Household) -> CheckInState:
+    """The check-in's stored state, opened to change; anything damaged is left out, never spoken."""
+    return _parsed(household.rituals.get(NAME))
+
+
+def peek(household: Household) -> CheckInState:
+    """The stored state to look at only (the widget, the monthly review): not opened, so not written again."""
+    return _parsed(household.peek_ritual(NAME))
+
+
+def _day(value: Any) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _parsed(raw: Any) -> CheckInState:
+    stored = raw if isinstance(raw, dict) else {}
+    weeks = clean_history(stored.get("weeks"))
+    partial_raw = stored.get("partial")
+    partial: dict[str, Given] = {
+        k: (v[0] if valid_rating(v[0]) else None, v[1] if valid_rating(v[1]) else None)
+        for k, v in (partial_raw.items() if isinstance(partial_raw, dict) else ())
+        if isinstance(k, str) and week_monday(k) is not None and isinstance(v, list) and len(v) == 2
+    }
+    count = stored.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        count = len(weeks)
+    kept = stored.get("reminder")
+    reminder = None
+    if isinstance(kept, dict) and isinstance(kept.get("day"), int) and 0 <= kept["day"] <= 6:
+        token = kept.get("token")
+        valid_token = isinstance(token, str) and 0 < len(token) <= 200 and token.replace("-", "").isalnum()
+        reminder = Reminder(int(kept["day"]), str(kept.get("time")), token if valid_token else None)
+    aside = stored.get(UNFINISHED)
+    unfinished = None
+    if isinstance(aside, dict) and isinstance(aside.get("state"), dict) and isinstance(aside.get("until"), int):
+        unfinished = SetAside(MappingProxyType(dict(aside["state"])), aside["until"])
+    length = stored.get("length")
+    return CheckInState(
+        weeks=MappingProxyType(weeks),
+        partial=MappingProxyType(partial),
+        count=count,
+        last=_day(stored.get("last")),
+        reminder=reminder,
+        refused_on=_day(stored.get("refused_on")),
+        told_how=stored.get("told_how") is True,
+        care_on=_day(stored.get("care_on")),
+        told_short=stored.get("told_short") is True,
+        length=length if length in LENGTHS else None,
+        unfinished=unfinished,
+    )
+
+
+def write(household: Household, state: CheckInState) -> None:
+    """Keep it as {"weeks": {"2026-W47": [7, 8]}, "partial"?: {...: [3, null]}, "count", "last"?, "reminder"?: {"day",
+    "time", "token"?}, "refused_on"?, "told_how"?, "care_on"?, "told_short"?, "length"?, "unfinished"?: {"state",
+    "until"}}: a field at its default is left out, and the weeks only once there has been a check-in."""
+    stored: dict[str, Any] = {}
+    if state.count or state.weeks:
+        stored.update(weeks={k: list(v) for k, v in state.weeks.items()}, count=state.count)
+    if state.partial:
+        stored["partial"] = {k: list(v) for k, v in state.partial.items()}
+    if state.reminder is not None:
+        reminder = state.reminder
+        stored["reminder"] = {"day": reminder.day, "time": reminder.time, **({"token": reminder.token} if reminder.token else {})}
+    for field in ("last", "refused_on", "care_on", "length"):
+        if getattr(state, field) is not None:
+            stored[field] = getattr(state, field)
+    for flag in ("told_how", "told_short"):
+        if getattr(state, flag):
+            stored[flag] = True
+    if state.unfinished is not None:
+        stored[UNFINISHED] = {"state": dict(state.unfinished.place), "until": state.unfinished.until}
+    household.rituals[NAME] = stored
+
+
+def _kept(turn: Turn) -> CheckInState:
+    return read(turn.household)
+
+
+def _keep(turn: Turn, **changes: Any) -> None:
+    """Change some of what the check-in keeps, the rest as it was."""
+    write(turn.household, read(turn.household)._replace(**changes))
 
 
 def _weeks(turn: Turn) -> dict[str, Ratings]:
-    return clean_history(_state(turn).get("weeks"))
+    return dict(_kept(turn).weeks)
 
 
 def _count(turn: Turn) -> int:
     """Check-ins so far: never reset, so a gap costs nothing."""
-    count = _state(turn).get("count")
-    return count if isinstance(count, int) and count >= 0 else len(_weeks(turn))
+    return _kept(turn).count
 
 
-def _days_since(turn: Turn, key: str) -> int | None:
-    try:
-        return (turn.now.date() - date.fromisoformat(str(_state(turn).get(key)))).days
-    except ValueError:
-        return None
+def _days_since(day: str | None, turn: Turn) -> int | None:
+    return None if day is None else (turn.now.date() - date.fromisoformat(day)).days
+
+
+def checked_in_weeks(household: Household) -> list[str]:
+    """The weeks with both numbers kept ("2026-W47"), oldest first: a look only, for the monthly review."""
+    return list(peek(household).weeks)
 
 
 # -- words -----------------------------------------------------------------------------------------
@@ -113,17 +240,12 @@ def _trend(turn: Turn, weeks: dict[str, Ratings], key: str, since: str | None = 
 def next_weekday(household: Household, today: date) -> int | None:
     """The weekday (0 Monday) of the next check-in: their weekly reminder's day, else a week after the last one
     (today, once that week has passed); None before a first check-in. A look only, for the Echo Show widget."""
-    state = household.peek_ritual(NAME)
-    if not isinstance(state, dict):
+    kept = peek(household)
+    if kept.reminder is not None:
+        return kept.reminder.day
+    if kept.last is None:
         return None
-    reminder = state.get("reminder")
-    if isinstance(reminder, dict) and isinstance(reminder.get("day"), int) and 0 <= reminder["day"] <= 6:
-        return int(reminder["day"])
-    try:
-        last = date.fromisoformat(str(state.get("last")))
-    except ValueError:
-        return None
-    return max(last + timedelta(days=7), today).weekday()
+    return max(date.fromisoformat(kept.last) + timedelta(days=7), today).weekday()
 
 
 def _card(turn: Turn, given: list[int | None], moved: list[str]) -> Card:
@@ -172,26 +294,19 @@ def _care(turn: Turn, ratings: tuple[int | None, int | None]) -> list[Segment]:
 
 def _counsellor(turn: Turn) -> list[Segment]:
     """A counsellor as a tune-up, once the couple has answered the offer after a hard week; not again for weeks."""
-    since = _days_since(turn, "care_on")
+    since = _days_since(_kept(turn).care_on, turn)
     if since is not None and since < int(turn.section.settings["counsellor_every_days"]):
         return []
-    _state(turn)["care_on"] = turn.now.date().isoformat()
+    _keep(turn, care_on=turn.now.date().isoformat())
     return [narrate(turn.line("care_counsellor"))]
 
 
-def _partial(turn: Turn) -> dict[str, list[int | None]]:
+def _partial(turn: Turn) -> dict[str, Given]:
     """Weeks where a number was skipped: the numbers that were given, kept apart from the trend."""
-    raw = _state(turn).get("partial")
-    if not isinstance(raw, dict):
-        return {}
-    return {
-        k: [r if valid_rating(r) else None for r in v]
-        for k, v in raw.items()
-        if isinstance(k, str) and week_monday(k) is not None and isinstance(v, list) and len(v) == 2
-    }
+    return dict(_kept(turn).partial)
 
 
-def _partial_line(turn: Turn, when: str, given: list[int | None]) -> str:
+def _partial_line(turn: Turn, when: str, given: Given) -> str:
     """A check-in where one or both passed on a number: what was said, and that someone passed (never who said what
     they did not)."""
     said = [(partner, rating) for partner, rating in enumerate(given) if rating is not None]
@@ -206,21 +321,36 @@ def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
     every = int(turn.section.settings["tune_up_every_check_ins"])
     if cared or count % every != 0:
         return []
-    since = _days_since(turn, "care_on")
+    since = _days_since(_kept(turn).care_on, turn)
     if since is not None and since < int(turn.section.settings["counsellor_every_days"]):
         return []
-    _state(turn)["care_on"] = turn.now.date().isoformat()
+    _keep(turn, care_on=turn.now.date().isoformat())
     return [narrate(turn.line("tune_up"))]
 
 
 # -- the check-in, step by step --------------------------------------------------------------------
 CARE = "care"  # after a hard week: "would you like a long hug now?"
-UNFINISHED = "unfinished"  # a half-finished check-in set aside while another ritual runs: {"state", "until"}
+
+
+def _length(state: dict[str, Any]) -> str:
+    """The run's length; a place kept before the check-in had a full version was a short one."""
+    return FULL if state.get("length") == FULL else SHORT
+
+
+def _chosen_length(turn: Turn) -> str:
+    """The length asked for now ("our short check-in"), remembered as their choice; else the one they chose
+    before; else the content's default."""
+    asked = turn.slot_value_id(LENGTH_SLOT, LENGTH_TYPE)
+    if asked in LENGTHS:
+        _keep(turn, length=asked)
+        return str(asked)
+    return _kept(turn).length or str(turn.section.settings["default_length"])
 
 
 def _valid_progress(state: dict[str, Any] | None) -> bool:
     return (
         isinstance(state, dict)
+        and state.get("length", SHORT) in LENGTHS
         and state.get("first") in (0, 1)
         and isinstance(state.get("cursor"), int)
         and state.get("pace") in PACES
@@ -241,18 +371,28 @@ class CheckIn(TurnTaking):
     follow_ups = FOLLOW_UPS
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
-        seconds = float(turn.section.settings["share_seconds"])
+        """The full check-in: each shares, the other says back what they heard, then an untimed talk together on
+        what felt off, then the numbers. The short one: the two shares, then the numbers."""
+        settings = turn.section.settings
+        seconds = float(settings["share_seconds"])
+        numbers = [Step("rating_first", 0, rating=True), Step("rating_second", 1, rating=True)]
+        if _length(state) == SHORT:
+            return [Step("share_first", 0, seconds, part=0, cue=True), Step("share_second", 1, seconds, part=0, cue=True), *numbers]
+        listen = float(settings["listen_back_seconds"])
         return [
             Step("share_first", 0, seconds, part=0, cue=True),
-            Step("share_second", 1, seconds, part=0, cue=True),
-            Step("rating_first", 0, rating=True),
-            Step("rating_second", 1, rating=True),
+            Step("listen_back_first", 1, listen, part=0, cue=True, held=True),
+            Step("share_second", 1, seconds, part=1, cue=True),
+            Step("listen_back_second", 0, listen, part=1, cue=True, held=True),
+            Step(TALK_OVER, None, untimed=True),
+            *numbers,
         ]
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         line = self._say(turn, state, step, step.key)
         if step.key == "rating_first":
-            return [narrate(turn.line("rating_intro")), *check_in_question(turn), line]
+            talked = [narrate(turn.line("after_talk"))] if _length(state) == FULL else []
+            return [*talked, narrate(turn.line("rating_intro")), *check_in_question(turn), line]
         return [line]
 
     def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
@@ -302,15 +442,16 @@ class CheckIn(TurnTaking):
             return
         state.pop("stretch", None)
         until = int(turn.now.timestamp() + float(self._setting(turn, "keep_hours")) * 3600)
-        _state(turn)[UNFINISHED] = {"state": state, "until": until}
+        _keep(turn, unfinished=SetAside(MappingProxyType(state), until))
 
     def _taken_up(self, turn: Turn) -> Reply | None:
         """The half-finished check-in set aside, picked up again, if it is still kept and of this week."""
-        kept = _state(turn).pop(UNFINISHED, None)
-        if not isinstance(kept, dict) or not isinstance(kept.get("until"), int) or kept["until"] <= turn.now.timestamp():
+        kept = _kept(turn).unfinished
+        if kept is None:
             return None
-        state = kept.get("state")
-        if not isinstance(state, dict) or not _valid_progress(state) or state["week"] != week_key(turn.local_now.date()):
+        _keep(turn, unfinished=None)
+        state = dict(kept.place)
+        if kept.until <= turn.now.timestamp() or not _valid_progress(state) or state["week"] != week_key(turn.local_now.date()):
             return None
         turn.keep_progress(dict(state), hours=float(self._setting(turn, "keep_hours")))
         return self.resume(turn)
@@ -343,11 +484,14 @@ class CheckIn(TurnTaking):
             lead.extend(self.explained(turn, "intro", level))
             if week in weeks:
                 lead.append(narrate(turn.line("again_this_week")))
+        length = _chosen_length(turn)
+        if turn.slot_value_id(LENGTH_SLOT, LENGTH_TYPE) in LENGTHS:  # asked for by name: said back, and remembered
+            lead.append(narrate(turn.line(f"now_{length}")))
         pace = pace_from_slot(turn) or self._setting(turn, "default_pace")
         pace = pace if pace in PACES else PACED
         lead.extend(self.explained(turn, f"{pace}_intro", level))
         first = turn.household.take_first_turn()
-        state = {"first": first, "cursor": 0, "pace": pace, "week": week, "ratings": [None, None]}
+        state = {"first": first, "cursor": 0, "pace": pace, "length": length, "week": week, "ratings": [None, None]}
         return self._render(turn, state, lead)
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
@@ -361,7 +505,6 @@ class CheckIn(TurnTaking):
         """
         given = [r if valid_rating(r) else None for r in state["ratings"]]
         week = str(state["week"])
-        durable = _state(turn)
         weeks = _weeks(turn)
         partial = _partial(turn)
         again_this_week = week in weeks or week in partial
@@ -371,16 +514,17 @@ class CheckIn(TurnTaking):
         if given[0] is not None and given[1] is not None:
             weeks[week] = (int(given[0]), int(given[1]))
         else:  # a number passed by (or both): kept apart from the trend, and told by "how have we been doing?"
-            partial[week] = given
+            partial[week] = (given[0], given[1])
         keep, today = int(turn.section.settings["history_weeks"]), turn.local_now.date()
         weeks = keep_recent(weeks, keep, today)
-        durable["weeks"] = {k: list(v) for k, v in weeks.items()}
         partial = keep_recent(partial, keep, today)  # by age as well as count, like the full weeks
-        if partial:
-            durable["partial"] = partial
-        else:
-            durable.pop("partial", None)
-        durable.update(count=count, last=turn.local_now.date().isoformat())
+        _keep(
+            turn,
+            weeks=MappingProxyType(weeks),
+            partial=MappingProxyType(partial),
+            count=count,
+            last=turn.local_now.date().isoformat(),
+        )
         care = _care(turn, (given[0], given[1]))
         if care:  # a hard week: one acknowledgement and one offer, nothing else (the chart shows the weeks)
             turn.keep_progress({"step": CARE}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
@@ -398,8 +542,12 @@ class CheckIn(TurnTaking):
         card = _card(turn, given, [*trend, *month])
         speech += _tune_up(turn, count, False)
         speech.append(narrate(turn.line("updated_this_week") if again_this_week else _closing(turn, count)))
-        if count == 1 and not again_this_week and "reminder" not in durable:
+        kept = _kept(turn)
+        if count == 1 and not again_this_week and kept.reminder is None:
             speech.append(narrate(turn.line("reminder_hint")))
+        elif _length(state) == FULL and kept.length is None and not kept.told_short:
+            _keep(turn, told_short=True)  # once: a busy week can have the short one
+            speech.append(narrate(turn.line("short_hint")))
         shown = _shown(weeks, trend, month)
         turn.end_progress()
         speech.append(narrate(turn.line("goodbye")))
@@ -514,9 +662,9 @@ class CheckIn(TurnTaking):
         else:
             turn.end_progress()
         if not accepted:
-            _state(turn)["refused_on"] = turn.now.date().isoformat()
+            _keep(turn, refused_on=turn.now.date().isoformat())
             return self._reminded(turn, asked, AlertResult(AlertStatus.PERMISSION_MISSING), denied=True)
-        _state(turn).pop("refused_on", None)
+        _keep(turn, refused_on=None)
         if not isinstance(asked, dict):
             return Reply(speech=(narrate(turn.line("reminder_lost")),), end_session=True)
         result = _create_reminder(turn, asked)
@@ -526,16 +674,13 @@ class CheckIn(TurnTaking):
 
     def _reminded(self, turn: Turn, asked: Any, result: AlertResult, *, denied: bool = False) -> Reply:
         """What became of the reminder, said plainly; the session ends either way."""
-        durable = _state(turn)
         speech: list[Segment] = []
         if result.created and isinstance(asked, dict):
             day, clock = _reminder_when(turn, asked)
             before = _reminder_token(turn)
-            had_one = "reminder" in durable
-            durable["reminder"] = {"day": _weekday(turn, asked), "time": _clock(turn, asked)}
-            if result.token:
-                durable["reminder"]["token"] = result.token
-            durable.pop("refused_on", None)
+            had_one = _kept(turn).reminder is not None
+            token = result.token or None
+            _keep(turn, reminder=Reminder(_weekday(turn, asked), _clock(turn, asked), token), refused_on=None)
             if before is not None and result.token == before:  # the one weekly reminder, changed
                 speech.append(narrate(turn.line("reminder_changed", day=day, time=clock)))
             else:
@@ -544,8 +689,8 @@ class CheckIn(TurnTaking):
                     speech.append(narrate(turn.line("reminder_earlier")))
         elif result.status is AlertStatus.PERMISSION_MISSING:
             speech.append(narrate(turn.line("reminder_denied" if denied else "reminder_unallowed")))
-            if not durable.get("told_how"):
-                durable["told_how"] = True
+            if not _kept(turn).told_how:
+                _keep(turn, told_how=True)
                 speech.append(narrate(turn.line("reminder_how_to_allow")))
         else:
             speech.append(narrate(turn.line("reminder_failed")))
@@ -610,9 +755,8 @@ def _create_reminder(turn: Turn, asked: dict[str, Any]) -> AlertResult:
 
 def _reminder_token(turn: Turn) -> str | None:
     """The Reminders API's id of the weekly reminder we made, so asking again changes it rather than adds one."""
-    kept = _state(turn).get("reminder")
-    token = kept.get("token") if isinstance(kept, dict) else None
-    return token if isinstance(token, str) and 0 < len(token) <= 200 and token.replace("-", "").isalnum() else None
+    kept = _kept(turn).reminder
+    return None if kept is None else kept.token
 
 
 def _unreadable(turn: Turn, asked: dict[str, Any]) -> bool:
@@ -631,7 +775,7 @@ def _unreadable(turn: Turn, asked: dict[str, Any]) -> bool:
 
 
 def _refused_recently(turn: Turn) -> bool:
-    since = _days_since(turn, "refused_on")
+    since = _days_since(_kept(turn).refused_on, turn)
     return since is not None and since < int(turn.section.settings["ask_again_days"])
 
 

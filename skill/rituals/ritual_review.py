@@ -33,7 +33,7 @@ def used_this_month(turn: Turn) -> list[tuple[str, int]]:
         return (seen.year, seen.month) == (today.year, today.month)
 
     household = turn.household
-    mondays = (week_monday(week) for week in check_in.rated_weeks(household))
+    mondays = (week_monday(week) for week in check_in.checked_in_weeks(household))
     traces: dict[str, Sequence[str | None]] = {
         "check_in": [monday.isoformat() for monday in mondays if monday is not None],
         "stress_map": sorted({rated.date for rated in stress_map.ratings(household)}),

@@ -1,13 +1,15 @@
 """Tonight's question: one question from the deck at a depth, both partners answer in turn, never a repeat too soon.
 
 Each depth's deck is drawn in a per-household order that is derived, not stored: the ids sorted by a
-hash of (seed, round, id). The household keeps only {"seed", "round", "cursor", "after"} per depth, so the
-same couple never hears a question twice until that depth is used up, on any device, in any session.
+hash of (seed, round, id). The household keeps only a `Deck` (seed, round, cursor, after) per depth, so the
+same couple never hears a question twice until that depth is used up, on any device, in any session. What the
+ritual keeps is a `QuestionState`, read and written only through `read`, `peek` and `write` here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from skill.digest import sha256_hex
@@ -36,6 +38,7 @@ from skill.intents import DEEPER_QUESTION as DEEPER
 from skill.intents import HEARD_SOMETHING, NEXT, YES
 from skill.intents import LIGHTER_QUESTION as LIGHTER
 from skill.intents import TIRED_TONIGHT as TIRED
+from skill.record import Record
 from skill.rituals import our_jar  # read through its owner's functions, never its storage
 
 NAME = "tonights_question"
@@ -110,27 +113,82 @@ def deck_order(ids: list[str], seed: int, round_: int, after: str | None = None)
     return order
 
 
-def _state(turn: Turn) -> dict[str, Any]:
-    """This ritual's durable state: {"decks": {depth: {"seed", "round", "cursor", "after"}}, "depth": last depth,
-    "last": {"question": id, "on": "YYYY-MM-DD"} (the one asked last, for the widget)}.
+class Deck(Record):
+    """One depth's deck for this household: its shuffle's seed, the round, the place in it, and the question that
+    closed the round before (None in round 0, or for a deck stored before it was kept)."""
 
-    "after" is the question that closed the round before this one, so placing a draw never replays earlier rounds.
-    """
-    return turn.household.ritual_state(NAME)
+    seed: int
+    round: int = 0
+    cursor: int = 0
+    after: str | None = None
 
 
-def _deck_state(turn: Turn, depth: str) -> dict[str, Any]:
-    state = _state(turn)
-    decks = state.get("decks")
-    if not isinstance(decks, dict):
-        decks = state["decks"] = {}
-    deck = decks.get(depth)
-    fields = ("seed", "round", "cursor")
-    valid = isinstance(deck, dict) and all(isinstance(deck.get(k), int) and deck[k] >= 0 for k in fields)
-    # "after" is a question id, or absent (round 0, or a deck stored before it was kept).
-    if not valid:
-        deck = decks[depth] = {"seed": turn.rng.randrange(2**31), "round": 0, "cursor": 0}
-    return deck  # type: ignore[return-value]
+class Asked(Record):
+    """The question asked last (a deck id, or the jar prefix and an entry id) and the day, on the couple's clock."""
+
+    question: str
+    on: str
+
+
+class QuestionState(Record):
+    """What tonight's question keeps between evenings: each depth's deck, the depth chosen last, the last question."""
+
+    decks: Mapping[str, Deck] = MappingProxyType({})
+    depth: str | None = None
+    last: Asked | None = None
+    filters_offered: bool = False
+
+
+def read(household: Household) -> QuestionState:
+    """The stored state, opened to change; anything damaged is left out (a deck starts afresh)."""
+    return _parsed(household.rituals.get(NAME))
+
+
+def peek(household: Household) -> QuestionState:
+    """The stored state to look at only: not opened, so a request that only looks does not write it again."""
+    return _parsed(household.peek_ritual(NAME))
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _parsed(raw: Any) -> QuestionState:
+    stored = raw if isinstance(raw, dict) else {}
+    raw_decks = stored.get("decks")
+    decks: dict[str, Deck] = {}
+    for depth, deck in (raw_decks if isinstance(raw_decks, dict) else {}).items():
+        if depth not in DEPTHS or not isinstance(deck, dict):
+            continue
+        seed, round_, cursor, after = _count(deck.get("seed")), _count(deck.get("round")), _count(deck.get("cursor")), deck.get("after")
+        if seed is not None and round_ is not None and cursor is not None:
+            decks[depth] = Deck(seed, round_, cursor, after if isinstance(after, str) else None)
+    last = stored.get("last")
+    asked = (
+        Asked(last["question"], last["on"])
+        if isinstance(last, dict) and isinstance(last.get("question"), str) and isinstance(last.get("on"), str)
+        else None
+    )
+    depth = stored.get("depth")
+    offered = stored.get(FILTERS_OFFERED) is True
+    return QuestionState(MappingProxyType(decks), depth if depth in DEPTHS else None, asked, offered)
+
+
+def write(household: Household, state: QuestionState) -> None:
+    """Keep it as {"decks": {depth: {"seed", "round", "cursor", "after"?}}, "depth"?, "last"?: {"question", "on"},
+    "filters_offered"?: true}."""
+    decks = {
+        depth: {"seed": d.seed, "round": d.round, "cursor": d.cursor, **({"after": d.after} if d.after is not None else {})}
+        for depth, d in state.decks.items()
+    }
+    stored: dict[str, Any] = {"decks": decks}
+    if state.depth is not None:
+        stored["depth"] = state.depth
+    if state.last is not None:
+        stored["last"] = {"question": state.last.question, "on": state.last.on}
+    if state.filters_offered:
+        stored[FILTERS_OFFERED] = True
+    household.rituals[NAME] = stored
 
 
 def draw(turn: Turn, depth: str, also_skip: frozenset[str] = frozenset()) -> tuple[str, bool]:
@@ -143,47 +201,44 @@ def draw(turn: Turn, depth: str, also_skip: frozenset[str] = frozenset()) -> tup
     ids = sorted(str(q["id"]) for q in at_depth)
     skipped = skipped_assumptions(turn) | also_skip
     allowed = {str(q["id"]) for q in at_depth if not skipped & set(q.get("assumes", ()))} or set(ids)
-    deck = _deck_state(turn, depth)
+    kept = read(turn.household)
+    deck = kept.decks.get(depth) or Deck(turn.rng.randrange(2**31))
     renewed = False
-    after = deck.get("after")
-    if not isinstance(after, str):
-        # Round 0 has none; a deck stored before "after" was kept replays its rounds once, then keeps it.
-        after = deck_order(ids, deck["seed"], deck["round"] - 1)[-1] if deck["round"] > 0 else None
+    after = deck.after
+    if after is None and deck.round > 0:
+        # A deck stored before "after" was kept replays its rounds once, then keeps it.
+        after = deck_order(ids, deck.seed, deck.round - 1)[-1]
+    round_, cursor = deck.round, deck.cursor
     while True:
-        order = deck_order(ids, deck["seed"], deck["round"], after)
-        while deck["cursor"] < len(order) and order[deck["cursor"]] not in allowed:
-            deck["cursor"] += 1
-        if deck["cursor"] < len(order):
+        order = deck_order(ids, deck.seed, round_, after)
+        while cursor < len(order) and order[cursor] not in allowed:
+            cursor += 1
+        if cursor < len(order):
             break
         renewed = True
         after = order[-1]
-        deck.update(round=deck["round"] + 1, cursor=0, after=after)
-    if after is not None:
-        deck["after"] = after
-    question_id = order[deck["cursor"]]
-    deck["cursor"] += 1
-    _state(turn)["depth"] = depth
+        round_, cursor = round_ + 1, 0
+    question_id = order[cursor]
+    decks = {**kept.decks, depth: Deck(deck.seed, round_, cursor + 1, after)}
+    write(turn.household, kept._replace(decks=MappingProxyType(decks), depth=depth))
     return question_id, renewed
 
 
 def _offer_filters(turn: Turn, depth: str) -> bool:
     """Whether to say, this once, that a couple can leave out questions that assume years together or talk of family:
     the first time they reach the deepest questions, unless they have told us both already. Kept in this ritual's state."""
-    state = _state(turn)
-    if depth != DEPTHS[-1] or state.get(FILTERS_OFFERED):
+    kept = read(turn.household)
+    if depth != DEPTHS[-1] or kept.filters_offered:
         return False
-    state[FILTERS_OFFERED] = True
+    write(turn.household, kept._replace(filters_offered=True))
     return not skipped_assumptions(turn) >= OFFERED_FILTERS
 
 
 def last_asked(household: Household) -> tuple[str, str] | None:
     """The question asked last (its id: a deck id, or the jar prefix and an entry id) and the day it was asked,
     as the couple's clock read it; a look only (the Echo Show widget shows it until the day is over)."""
-    state = household.peek_ritual(NAME)
-    last = state.get("last") if isinstance(state, dict) else None
-    if not isinstance(last, dict) or not isinstance(last.get("question"), str) or not isinstance(last.get("on"), str):
-        return None
-    return last["question"], last["on"]
+    last = peek(household).last
+    return None if last is None else (last.question, last.on)
 
 
 def _depth_from_slot(turn: Turn) -> str | None:
@@ -193,8 +248,7 @@ def _depth_from_slot(turn: Turn) -> str | None:
 
 def _usual_depth(turn: Turn) -> str:
     """The depth they chose last time, else the content's default."""
-    remembered = _state(turn).get("depth")
-    return remembered if remembered in DEPTHS else str(turn.section.settings["default_depth"])
+    return peek(turn.household).depth or str(turn.section.settings["default_depth"])
 
 
 def _jar_unheard(turn: Turn) -> bool:
@@ -207,6 +261,13 @@ def _shift(depth: str, step: int) -> str:
 
 
 OFFER = "offer"  # both have answered: another question, or goodnight
+LISTEN_BACK = ("listen_back_first", "listen_back_second")  # the listener says back what they heard
+
+
+def _listened_back(turn: Turn, state: dict[str, Any], depth: str) -> bool:
+    """A deck question at a depth that asks for it (deeper, deepest) is said back; their own jar's are not tiered."""
+    jar = str(state.get("question", "")).startswith(JAR_PREFIX)
+    return not jar and depth in turn.section.settings["listen_back_depths"]
 
 
 class TonightsQuestion(TurnTaking):
@@ -220,16 +281,31 @@ class TonightsQuestion(TurnTaking):
     also_starts = frozenset({ANOTHER, LIGHTER, DEEPER})
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+        """Each answers in turn; after an answer to a deeper or deepest question, the listener says back what they
+        heard (a short hold of their own) before anything moves on."""
+        settings = turn.section.settings
         depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
-        hold = float(turn.section.settings["answer_seconds"][depth])
-        return [Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)]
+        hold = float(settings["answer_seconds"][depth])
+        first, second = Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)
+        if not _listened_back(turn, state, depth):
+            return [first, second]
+        listen = float(settings["listen_back_seconds"])
+        return [
+            first,
+            Step(LISTEN_BACK[0], 1, listen, part=0, cue=True, held=True),
+            second,
+            Step(LISTEN_BACK[1], 0, listen, part=0, cue=True, held=True),
+        ]
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        """Who answers first is named, then the narrator reads the question; the second hears it again in their own voice."""
+        """Who answers first is named, then the narrator reads the question; the second hears it again in their own voice.
+        A listener is asked, in their own voice, to say back what they heard."""
         partner = self._partner(state, step)
         assert partner is not None
-        question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
         line = self._say(turn, state, step, step.key)
+        if step.key in LISTEN_BACK:
+            return [line]
+        question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
         if step.speaker == 0:
             return [line, narrate(question)]
         return [line, to_partner(partner, question)]
@@ -270,7 +346,10 @@ class TonightsQuestion(TurnTaking):
             return None  # the question is gone (their jar emptied): nothing true to show
         jar = str(state.get("question", "")).startswith(JAR_PREFIX)
         depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
-        shown = {"first": int(state["first"]), "cursor": int(state["cursor"]), "offer": state.get("step") == OFFER}
+        steps = self.steps(turn, state)
+        at = steps[state["cursor"]] if 0 <= state["cursor"] < len(steps) else steps[-1]
+        speaking = self._partner(state, at)
+        shown = {"first": int(state["first"]), "speaking": speaking, "offer": state.get("step") == OFFER}
         level = 0 if jar else DEPTHS.index(depth) + 1  # 0: their own jar's question
         return View("question", {"words": words, "depth": None if jar else depth, "level": level, "pace": state.get("pace"), **shown})
 
@@ -398,7 +477,8 @@ class TonightsQuestion(TurnTaking):
         if words is None:
             return reply
         # Tonight's question, remembered with the day it was asked: the Echo Show widget shows it until tomorrow.
-        _state(turn)["last"] = {"question": str(state["question"]), "on": turn.known_local_now.date().isoformat()}
+        asked = Asked(str(state["question"]), turn.known_local_now.date().isoformat())
+        write(turn.household, read(turn.household)._replace(last=asked))
         return reply._replace(card=Card(turn.line(title), words))
 
     def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:

@@ -176,7 +176,7 @@ def question(scene: Scene) -> Shown:
         held = [beat.end_ms for beat in beats if isinstance(beat.segment, (Pause, Sound))]
         phases.append(phase(None, max(held) if phases and held else 0))
     elif not phases:
-        phases.append(phase(first if int(data["cursor"]) == 0 else 1 - first, 0))
+        phases.append(phase(int(data["speaking"]), 0))
     for earlier, later in itertools.pairwise(phases):
         earlier["endMs"] = later["startMs"]
     depth = data.get("depth")
@@ -191,9 +191,14 @@ def question(scene: Scene) -> Shown:
 
 
 # -- turn rituals: each prompt as it is said, in the colour of the partner it is for ------------------------------
+def _turn_prompts(beats: list[Beat]) -> list[tuple[str, int | None, Beat]]:
+    """A turn ritual's prompts: to a partner, or the narrator's for a part the two take together without a clock."""
+    return [(beat.segment.text, beat.segment.partner, beat) for beat in beats if isinstance(beat.segment, Say) and beat.segment.mark == PROMPT]
+
+
 def turns(scene: Scene) -> Shown | None:
     text, data = scene.text, scene.data
-    said = _prompts(_beats(scene))
+    said = _turn_prompts(_beats(scene))
     if not said:
         return None  # nothing new to show ("thanks", "still talking"): the screen keeps the prompt it has
     names = _names(scene.household, scene.content)
@@ -202,13 +207,15 @@ def turns(scene: Scene) -> Shown | None:
         shown.append(
             {
                 "text": line,
-                "who": text.line("turn_of", name=names[partner]),
+                "who": text.line("turn_both") if partner is None else text.line("turn_of", name=names[partner]),
                 "colour": _colour(text, partner),
                 "startMs": beat.start_ms if index else 0,
                 "endMs": said[index + 1][2].start_ms if index + 1 < len(said) else FOREVER_MS,
             }
         )
     hint_key = {"rating": "turns_hint_rating", "next_part": "turns_hint_next"}.get(str(data.get("waiting")))
+    if hint_key is None and data.get("untimed"):
+        hint_key = "turns_hint_untimed"
     if hint_key is None:
         hint_key = "turns_hint_open" if data.get("open") else "turns_hint_paced"
     title = _title(scene.content, str(data["ritual"]))

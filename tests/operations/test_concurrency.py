@@ -25,6 +25,7 @@ from skill.household import readable
 from skill.rituals.tonights_question import addressed_to, deck_order
 from skill.store import open_store
 from tests.conftest import ROOT
+from tests.support.check_in_support import to_the_numbers
 from tests.support.concurrency_worker import PATIENT_SECONDS, store_time_limits
 from tests.support.conversation import Couple
 
@@ -171,7 +172,7 @@ def test_sixteen_echos_handing_over_one_check_in_move_it_on_exactly_once_each_st
 def test_sixteen_echos_giving_ratings_at_once_keep_both_ratings_of_one_check_in(
     tmp_path: Path, home: Couple
 ) -> None:
-    said = home.intent("CheckInIntent", one_shot=True)  # hands-free: both share in one timed reply, then a number
+    said = to_the_numbers(home)  # hands-free: both share in one timed reply, talk it over, then a number
     assert says(said.text, "rating_first") and not said.ends_session, "the first partner's number is asked for"
     progress = open_store().load(home.key).document["in_progress"]["state"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from skill.content import load_content
+from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
 from tests.support.turns_support import MAYA
 
@@ -18,7 +19,7 @@ def said_one_of(said: Said, key: str, **values: str) -> bool:
 
 
 def check_in(couple: Couple, maya: str | None, sam: str | None) -> Said:
-    said = couple.intent("CheckInIntent", one_shot=True)
+    said = to_the_numbers(couple)
     for _ in range(2):
         mine = said.lines[-1].voice == MAYA
         number = maya if mine else sam
@@ -47,7 +48,7 @@ def test_both_passing_is_told_too(couple: Couple) -> None:
 
 def test_a_half_finished_check_in_waits_while_another_ritual_runs(couple: Couple, stored: Any) -> None:
     couple.meet("Maya", "Sam")
-    said = couple.intent("CheckInIntent", one_shot=True)  # both share, then a number is asked
+    said = to_the_numbers(couple)  # both share, talk it over, then a number is asked
     asked = said.lines[-1].voice
     couple.intent("RatingIntent", rating="6")
     couple.later(minutes=5).intent("HugIntent", one_shot=True)  # the kettle, a hug, life
@@ -60,7 +61,7 @@ def test_a_half_finished_check_in_waits_while_another_ritual_runs(couple: Couple
 
 def test_after_eight_hours_a_set_aside_check_in_starts_afresh(couple: Couple, stored: Any) -> None:
     couple.meet("Maya", "Sam")
-    couple.intent("CheckInIntent", one_shot=True)
+    to_the_numbers(couple)
     couple.intent("RatingIntent", rating="6")
     couple.later(minutes=5).intent("HugIntent", one_shot=True)
     said = couple.later(hours=9).intent("CheckInIntent", one_shot=True)

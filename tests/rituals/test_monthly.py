@@ -5,6 +5,7 @@ stored, then three questions). Each conversation runs through the Lambda handler
 from __future__ import annotations
 
 from tests.support.alexa_api_standin import REMINDER_CREATED, AlexaApiStandIn, consent_answer
+from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
 from tests.support.surfaces import both  # noqa: F401  (the fixture)
 from tests.support.turns_support import MAYA, SAM, meet, open_mode, says, script
@@ -18,7 +19,7 @@ def steps(said: Said, section: str) -> list[tuple[str, str | None]]:
 
 
 def check_in(couple: Couple, maya: int, sam: int) -> None:
-    said = couple.intent("CheckInIntent", one_shot=True)
+    said = to_the_numbers(couple)
     for _ in range(2):
         said = couple.intent("RatingIntent", rating=str(maya if said.lines[-1].voice == MAYA else sam))
 

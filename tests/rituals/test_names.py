@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from skill.content import SUPPORTED_LOCALES, load_content
+from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
 from tests.support.turns_support import says
 
@@ -123,7 +124,7 @@ def test_thank_you_and_okay_during_tonights_question_change_nothing(couple: Coup
 
 def test_an_eight_at_a_check_in_rating_is_not_a_name(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
-    asking = couple.intent("CheckInIntent", one_shot=True)  # hands-free: both turns, then the first number is asked
+    asking = to_the_numbers(couple)  # hands-free: both turns, talked over, then the first number is asked
     assert not asking.ends_session and asking.session_attributes.get("turns_waiting") == "rating"
     for intent, slot in (("SetNamesIntent", "first"), ("MyNameIntent", "own")):
         said = couple.intent(intent, **{slot: "an eight"})

@@ -16,6 +16,7 @@ import pytest
 
 from skill.content import load_content
 from tests.support.alexa_api_standin import AlexaApiStandIn
+from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
 
 Reach = Callable[[Couple], Said]
@@ -58,7 +59,7 @@ def forgotten(couple: Couple, stored: Any) -> None:
 
 def resume_offer(couple: Couple) -> Said:
     couple.meet("Maya", "Sam")
-    couple.intent("CheckInIntent", one_shot=True)
+    to_the_numbers(couple)  # a number is asked, and not given
     couple.later(hours=1)
     return couple.launch()  # "open our rituals": would you like to continue the check-in?
 
@@ -82,7 +83,7 @@ def jar_kept(couple: Couple, stored: Any) -> None:
 
 def care_offer(couple: Couple) -> Said:
     couple.meet("Maya", "Sam")
-    said = couple.intent("CheckInIntent", one_shot=True)
+    said = to_the_numbers(couple)
     for _ in range(2):
         maya_asked = said.lines[-1].voice == "Joanna"
         said = couple.intent("RatingIntent", rating="3" if maya_asked else "6")

@@ -4,6 +4,7 @@ and POST /alexa."""
 
 from __future__ import annotations
 
+from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
 from tests.support.surfaces import both  # noqa: F401  (the fixture)
 from tests.support.turns_support import MAYA, meet, says, script
@@ -13,7 +14,7 @@ SECTION = "roadblock"
 
 def check_in(couple: Couple, maya: int, sam: int) -> tuple[Said, Said]:
     """A whole check-in, hands-free; (the reply that asks for the first number, the last reply)."""
-    said = asked = couple.intent("CheckInIntent", one_shot=True)
+    said = asked = to_the_numbers(couple)
     for _ in range(2):
         number = maya if said.lines[-1].voice == MAYA else sam
         said = couple.intent("RatingIntent", rating=str(number))

@@ -10,6 +10,7 @@ import pytest
 
 from skill.content import load_content
 from skill.engine.numbers import spoken_number
+from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple
 
 WORDS = load_content("en-US").section("numbers").settings
@@ -32,7 +33,7 @@ def test_words_that_name_no_single_number(heard: str) -> None:
 
 def test_a_check_in_rating_said_as_an_eight_is_kept_as_eight(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
-    couple.intent("CheckInIntent", one_shot=True)
+    to_the_numbers(couple)
     couple.intent("RatingIntent", rating="an eight")
     said = couple.intent("RatingIntent", rating="seven")
     assert said.ends_session
@@ -41,7 +42,7 @@ def test_a_check_in_rating_said_as_an_eight_is_kept_as_eight(couple: Couple, sto
 
 def test_a_rating_that_is_no_number_is_asked_again_and_nothing_is_stored(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
-    asked = couple.intent("CheckInIntent", one_shot=True)
+    asked = to_the_numbers(couple)
     said = couple.intent("RatingIntent", rating="thank you")
     assert not said.ends_session and said.lines[-1].voice == asked.lines[-1].voice, "the same partner is asked again"
     assert "check_in" not in stored(couple)["rituals"] or not stored(couple)["rituals"]["check_in"].get("weeks")

@@ -420,6 +420,62 @@ def test_pass_once_both_have_answered_ends_the_evening(couple: Couple) -> None:
     assert said.ends_session and said_one_of(said, "goodnight")
 
 
+# -- saying back what was heard, after a deeper or deepest answer -------------------------------------------------
+SETTINGS = load_content("en-US").section("tonights_question").settings
+LISTEN_BACK = ("listen_back_first", "listen_back_second")
+
+
+def said_back(said: Said) -> list[tuple[str | None, str]]:
+    """The say-back prompts in a reply: (voice, words)."""
+    wordings = {text.format(name=n, other=o) for key in LISTEN_BACK for text in LINES.variants(key) for n, o in (("Maya", "Sam"), ("Sam", "Maya"))}
+    return [(line.voice, line.text) for line in said.lines if line.text in wordings]
+
+
+@pytest.mark.parametrize("depth", ["deeper", "deepest"])
+def test_after_each_answer_to_a_deeper_question_the_listener_says_back_what_they_heard(couple: Couple, depth: str) -> None:
+    couple.meet("Maya", "Sam")
+    said = couple.resolved("TonightsQuestionIntent", "depth", depth, depth, one_shot=True)
+    partners = [line.voice for line in said.lines if line.voice is not None]
+    first, second = partners[0], next(v for v in partners if v != partners[0])
+    assert [voice for voice, _ in said_back(said)] == [second, first], "each listener, in their own voice"
+    texts = [line.text for line in said.lines]
+    second_turn = next(i for i, t in enumerate(texts) if any(t == w.format(name=n) for w in LINES.variants("second_turn") for n in NAMES))
+    assert texts.index(said_back(said)[0][1]) < second_turn < texts.index(said_back(said)[1][1]), "said back before anything moves on"
+    answers, listening = SETTINGS["answer_seconds"][depth], SETTINGS["listen_back_seconds"]
+    assert said.timed_seconds() == 2 * answers + 2 * listening and len(said.tags("audio")) == 4, "a short hold each"
+    assert said_one_of(said, f"offer_{depth}") and not said.ends_session, "and only then another?"
+
+
+def test_a_light_question_is_answered_without_saying_back(couple: Couple) -> None:
+    couple.meet("Maya", "Sam")
+    said = couple.resolved("TonightsQuestionIntent", "depth", "light", "light", one_shot=True)
+    assert said_back(said) == [] and said.timed_seconds() == 2 * LIGHT_SECONDS
+
+
+def test_at_their_own_pace_the_say_back_is_held_briefly_then_the_next_answer_opens(couple: Couple) -> None:
+    couple.meet("Maya", "Sam")
+    couple.resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)  # Maya first
+    couple.later(minutes=5)
+    said = couple.resolved("TonightsQuestionIntent", "pace", "let's take our time", "open", one_shot=True)  # Sam first
+    assert said_back(said) == [] and said.ends_session, "Sam answers, the microphone closed"
+    said = couple.later(minutes=4).intent("AMAZON.NextIntent", one_shot=True)
+    assert said_back(said) and said_back(said)[0][0] == "Joanna", "Maya says back Sam's answer, in her voice"
+    assert said.timed_seconds() == SETTINGS["listen_back_seconds"] and said.ends_session, "held, then her own answer"
+    said = couple.later(minutes=4).intent("AMAZON.NextIntent", one_shot=True)
+    assert [voice for voice, _ in said_back(said)] == ["Matthew"] and said_one_of(said, "offer_deepest")
+
+
+def test_interrupted_while_a_say_back_plays_the_place_is_that_turn(couple: Couple, stored) -> None:
+    couple.meet("Maya", "Sam")
+    couple.resolved("TonightsQuestionIntent", "depth", "deeper", "deeper", one_shot=True)
+    starts = stored(couple)["in_progress"]["state"]["stretch"]["starts"]  # when each turn begins in the answer
+    said = couple.into_answer(seconds=starts[1] + 5).intent("AMAZON.PauseIntent")  # into Sam's say-back
+    assert said.ends_session
+    assert stored(couple)["in_progress"]["state"]["cursor"] == 1, "the say-back that was playing"
+    said = couple.later(minutes=10).intent("AMAZON.ResumeIntent", one_shot=True)
+    assert said_back(said)[0][0] == "Matthew", "Sam says back Maya's answer again, then goes on"
+
+
 # -- the filters, offered once -------------------------------------------------------------------------
 SITUATION = load_content("en-US").section("our_situation").data["intents"]
 YEARS_OR_FAMILY = {q["text"] for q in QUESTIONS if {"long_history", "family_of_origin"} & set(q["assumes"])}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from skill.content import load_content
+from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
 from tests.support.turns_support import MAYA, SAM, meet, menu_examples, offers, open_mode, says, script, wordings
 from tests.surfaces.test_cli import run_cli
@@ -57,7 +58,8 @@ def test_an_open_turn_closes_the_session_with_the_exact_phrase_and_a_one_shot_ho
     # "Alexa, tell our rituals next": a new session (session.new), an IntentRequest with no launch before it.
     said = couple.later(hours=6).intent("AMAZON.NextIntent", one_shot=True)
     assert said.by_voice(SAM) and said.ends_session, "exactly where they were: Sam's turn, microphone closed"
-    assert stored(couple)["in_progress"]["state"]["cursor"] == 1
+    # In the check-in, Sam first says back what he heard (a short held step), then shares.
+    assert stored(couple)["in_progress"]["state"]["cursor"] == (2 if start is open_check_in else 1)
 
 
 def test_im_done_and_your_turn_are_accepted_as_the_same_hand_over(couple: Couple) -> None:
@@ -139,8 +141,9 @@ def test_take_our_time_mid_check_in_and_keep_time_brings_the_clock_back(couple: 
     assert says(said, "check_in", "now_open") and said.ends_session and said.by_voice(MAYA) and not said.by_voice(SAM)
     said = couple.later(minutes=5).intent("KeepTimeIntent", one_shot=True)  # "Alexa, tell our rituals to keep time for us"
     assert says(said, "check_in", "now_paced") and [v for v in said.voices if v][:2] == [MAYA, SAM]
-    assert said.timed_seconds() == 2 * share, "both sharing turns timed again, from Maya's"
-    assert said.lines[-1].voice == MAYA and not said.ends_session, "then Maya's number"
+    listening = 2 * float(CHECK_IN.settings["listen_back_seconds"])
+    assert said.timed_seconds() == 2 * share + listening, "both sharing turns and both say-backs timed again, from Maya's"
+    assert says(said, "check_in", "talk_over") and said.ends_session, "then they talk it over, the microphone closed"
 
 
 # -- context: help, repeat, pause, stop --------------------------------------------------------------------
@@ -152,8 +155,8 @@ def test_help_inside_a_ritual_names_it_whose_turn_it_is_and_what_to_say(couple: 
     assert "tell our rituals next" in said.text and "keep time for us" in said.text
     assert said.ends_session, "Maya is still talking: the microphone stays closed"
 
-    couple.intent("CheckInIntent", one_shot=True)  # Sam goes first this time
-    said = couple.later(minutes=4).intent("AMAZON.HelpIntent")
+    to_the_numbers(couple)  # Sam goes first this time
+    said = couple.intent("AMAZON.HelpIntent")
     assert says(said, "turns", "help_turn", ritual="your weekly check-in", name="Sam")
     assert says(said, "turns", "help_rating", name="Sam") and not said.ends_session, "a number is short: listening"
 
@@ -171,7 +174,7 @@ def test_repeat_rereads_the_last_prompt_not_the_whole_timed_stretch(couple: Coup
 @pytest.mark.parametrize("intent", ["AMAZON.PauseIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"])
 def test_pause_and_stop_inside_a_ritual_keep_the_place_and_say_how_to_come_back(couple: Couple, stored, intent: str) -> None:
     meet(couple)
-    couple.intent("CheckInIntent", one_shot=True)
+    to_the_numbers(couple)
     said = couple.intent(intent)
     assert said.ends_session and says(said, "narrator", "paused", ritual="your weekly check-in")
     assert "ask our rituals to continue" in said.text
@@ -229,7 +232,7 @@ def test_what_else_can_we_do_lists_every_ritual_in_small_groups(couple: Couple) 
 
 # -- care --------------------------------------------------------------------------------------------------
 def finish_check_in(couple: Couple, maya: int, sam: int) -> Said:
-    said = couple.intent("CheckInIntent", one_shot=True)
+    said = to_the_numbers(couple)
     for _ in range(2):
         said = couple.intent("RatingIntent", rating=str(maya if said.lines[-1].voice == MAYA else sam))
     return said
@@ -295,8 +298,8 @@ def test_the_dialog_shows_an_open_turn_closing_the_session_and_a_one_shot_contin
 
 def test_a_low_number_beside_a_skipped_one_is_cared_for_as_one_partners(couple: Couple, stored) -> None:
     meet(couple)
-    couple.intent("CheckInIntent", one_shot=True)
-    couple.later(minutes=4).intent("SkipIntent")  # Maya: "pass"
+    to_the_numbers(couple)
+    couple.intent("SkipIntent")  # Maya: "pass"
     said = couple.intent("RatingIntent", rating="2")
     assert says(said, "check_in", "care_low") and not says(said, "check_in", "care_low_both")
     assert says(said, "check_in", "care_offer") and not says(said, "check_in", "less_to_go_on"), "one acknowledgement, one offer"

@@ -23,6 +23,7 @@ from skill.screen.documents import DOCUMENTS, document, screen_text
 from skill.speech.limits import MAX_RESPONSE_BYTES, check_response
 from skill.store.sqlite import SQLiteStore
 from tests.support.apl_suggester import validate
+from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
 from tests.support.turns_support import open_mode
 
@@ -171,15 +172,17 @@ def test_tonights_question_shows_the_question_its_depth_and_whose_turn(screen_co
     voices = [v for v in said.voices if v is not None]
     first = "Maya" if voices[0] == MAYA else "Sam"
     second = "Sam" if first == "Maya" else "Maya"
-    answering, handed, offer = data["phases"]
-    assert answering["startMs"] == 0 and answering["endMs"] == handed["startMs"] and handed["endMs"] == offer["startMs"]
-    assert offer["endMs"] > offer["startMs"] > handed["startMs"] > 0, "the turn changes as it is said, then the offer"
+    # A deeper question is said back: Sam says back Maya's answer then answers (one phase), then Maya says back his.
+    answering, handed, said_back, offer = data["phases"]
+    assert answering["startMs"] == 0 and answering["endMs"] == handed["startMs"] and handed["endMs"] == said_back["startMs"]
+    assert said_back["endMs"] == offer["startMs"] and said_back["turn"] == answering["turn"]
+    assert offer["endMs"] > offer["startMs"] > said_back["startMs"] > handed["startMs"] > 0, "the turn changes as it is said"
     assert spoken_at(said, 0, data) is answering and spoken_at(said, offer["startMs"], data) is offer
     assert answering["turn"] == f"{first}'s turn" and answering["colour"] == COLOURS[first]
     assert handed["turn"] == f"{second}'s turn" and handed["colour"] == COLOURS[second]
     assert "chime" in answering["hint"] and offer["hint"] == "" and offer["turn"] not in (answering["turn"], handed["turn"])
     # Each sees the question as it was asked of them: a name slot holds the other's name.
-    assert answering["question"] in said.text and handed["question"] in said.by_voice(voices[-1])
+    assert answering["question"] in said.text and handed["question"] in said.by_voice(next(v for v in voices if v != voices[0]))
     deck_text = next(q["text"] for q in DECK if q["text"].replace("{partner}", second) == answering["question"])
     assert handed["question"] == deck_text.replace("{partner}", first) and "{" not in handed["question"]
 
@@ -278,8 +281,19 @@ def test_the_history_is_a_chart_of_the_last_weeks_with_the_trend_beneath(
     assert data["firstColour"] != data["secondColour"]
 
 
+def test_while_they_talk_it_over_the_screen_says_so_for_them_both(screen_couple: ScreenCouple) -> None:
+    """The check-in's untimed talk: the host's words for both, in the host's colour, and how to come back."""
+    said = screen_couple.intent("CheckInIntent", one_shot=True)
+    name, data = screen(said)
+    *turns, together = data["prompts"]
+    assert name == "turns" and together["who"] == "Together" and together["text"] in said.text
+    assert together["text"] == said.lines[-1].text and together["colour"] == data["hostColour"]
+    assert [p["endMs"] for p in turns] == [p["startMs"] for p in [*turns[1:], together]], "each shown as it is said"
+    assert "No clock" in data["hint"]
+
+
 def test_a_check_in_ends_on_the_chart(screen_couple: ScreenCouple) -> None:
-    name, data = screen(screen_couple.intent("CheckInIntent", one_shot=True))  # both turns, then the first number
+    name, data = screen(to_the_numbers(screen_couple))  # both turns, talked over, then the first number
     assert name == "turns" and "1 to 10" in data["hint"]
     name, _ = screen(screen_couple.intent("RatingIntent", rating="7"))
     assert name == "turns"
@@ -291,7 +305,7 @@ def test_a_check_in_ends_on_the_chart(screen_couple: ScreenCouple) -> None:
 
 def test_a_hard_week_ends_on_the_chart_too_and_the_long_hug_counts_down(screen_couple: ScreenCouple) -> None:
     """After low numbers the session stays open for the offer of a long hug: the chart shows while it is asked."""
-    screen_couple.intent("CheckInIntent", one_shot=True)
+    to_the_numbers(screen_couple)
     screen_couple.intent("RatingIntent", rating="2")
     said = screen_couple.intent("RatingIntent", rating="3")
     name, data = screen(said)
@@ -304,7 +318,7 @@ def test_a_hard_week_ends_on_the_chart_too_and_the_long_hug_counts_down(screen_c
 
 def test_a_check_in_whose_last_number_is_skipped_ends_on_the_chart(screen_couple: ScreenCouple) -> None:
     for rating in ("8", None):
-        screen_couple.later(weeks=1).intent("CheckInIntent", one_shot=True)
+        to_the_numbers(screen_couple.later(weeks=1))
         screen_couple.intent("RatingIntent", rating="6")
         said = screen_couple.intent("RatingIntent", rating=rating) if rating else screen_couple.intent("SkipIntent")
     name, data = screen(said)
@@ -327,7 +341,7 @@ def evening(couple: Couple) -> list[Said]:
     said.append(couple.intent("RoseThornBudIntent", one_shot=True))
     said.append(open_mode(couple, "SentenceStemsIntent"))
     said += [couple.intent("DoneIntent"), couple.intent("AMAZON.StopIntent")]
-    said += [couple.intent("CheckInIntent", one_shot=True)]
+    said += [couple.intent("CheckInIntent", one_shot=True), couple.later(minutes=15).intent("AMAZON.NextIntent", one_shot=True)]
     said += [couple.intent("RatingIntent", rating="8"), couple.intent("RatingIntent", rating="6")]
     said.append(couple.intent("CheckInHistoryIntent", one_shot=True))
     return couple.history
