@@ -156,8 +156,8 @@ class Asked(Record):
     def waiting(cls, progress: Any) -> Asked | None:
         """The days and time kept in the place as {"asked": {"days", "time"}}, if they are still sound."""
         raw = progress.get("asked") if isinstance(progress, dict) else None
-        days = weekdays_of(raw.get("days")) if isinstance(raw, dict) else ()
-        clock = clock_of(raw.get("time")) if isinstance(raw, dict) else None
+        asked = raw if isinstance(raw, dict) else {}
+        days, clock = weekdays_of(asked.get("days")), clock_of(asked.get("time"))
         return cls(days, clock) if days and clock else None
 
     def kept(self) -> dict[str, Any]:

@@ -47,10 +47,11 @@ def read(household: Household) -> Kept:
     stored = household.peek_ritual(NAME)
     state = stored if isinstance(stored, dict) else {}
     runs, reminder, refused = state.get("runs"), state.get("reminder"), state.get("refused_on")
-    token = reminder.get("token") if isinstance(reminder, dict) else None
+    reminder = reminder if isinstance(reminder, dict) else {}
+    token = reminder.get("token")
     return Kept(
         tuple(day for day in runs if isinstance(day, str)) if isinstance(runs, list) else (),
-        Reminder(token, clock_of(reminder.get("time"))) if isinstance(token, str) and isinstance(reminder, dict) else None,
+        Reminder(token, clock_of(reminder.get("time"))) if isinstance(token, str) else None,
         refused if isinstance(refused, str) else None,
     )
 
