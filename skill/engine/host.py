@@ -98,9 +98,10 @@ def launch(turn: Turn) -> Reply:
             reprompt=(host(turn.host_line("offer_resume_again", ritual=title)),),
             session={EXPECTING: EXPECTING_RESUME},
         )
+    examples = _menu(turn)  # the offer and its reprompt name the same rituals: worked out once
     return Reply(
-        speech=(greeting, host(turn.host_line("offer", examples=_menu(turn)))),
-        reprompt=(host(turn.host_line("offer_again", examples=_menu(turn))),),
+        speech=(greeting, host(turn.host_line("offer", examples=examples))),
+        reprompt=(host(turn.host_line("offer_again", examples=examples)),),
     )
 
 
