@@ -21,7 +21,7 @@ from typing import Any
 from skill.engine.alerts import REMINDERS_SCOPE, TIMERS_SCOPE, AlertResult, AlertStatus
 from skill.engine.familiarity import BRIEF, KNOWN, familiarity, introduced
 from skill.engine.ritual_timer import RESUMING_TASK, RESUMING_TASK_VERSION, RitualTimer, kept_run
-from skill.engine.script import Card, Reply, Segment, View, narrate
+from skill.engine.script import Card, Reply, Say, Segment, View, narrate
 from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
@@ -416,7 +416,8 @@ class CheckIn(TurnTaking):
         line = self._say(turn, state, step, step.key)
         if step.key == TALK_OVER:  # a timer is theirs for the asking: in full the first time, briefly the second
             level = familiarity(turn, self.name, count=False)  # this run's start is counted already
-            return [line, *self.explained(turn, "talk_timer_offer", level)]
+            offer = self.explained(turn, "talk_timer_offer", level)  # one line with the talk's, as a screen shows it
+            return [narrate(" ".join([line.text, *(said.text for said in offer if isinstance(said, Say))]))]
         if step.key == "rating_first":
             talked = [narrate(turn.line("after_talk"))] if _length(state) == FULL else []
             return [*talked, narrate(turn.line("rating_intro")), *check_in_question(turn), line]

@@ -247,6 +247,19 @@ def test_repeat_after_a_timer_is_set_says_the_talk_again_and_keeps_the_place(
     assert len(timers(alexa_api)) == 1, "repeating sets no second timer"
 
 
+def test_the_timer_is_offered_in_full_the_first_time_briefly_the_second_then_not_at_all(couple: Couple) -> None:
+    couple.meet("Maya", "Sam")
+    heard = []
+    for _ in range(3):
+        said = couple.intent("CheckInIntent", one_shot=True)
+        heard.append((said_one_of(said, "talk_timer_offer"), said_one_of(said, "talk_timer_offer_brief")))
+        couple.later(minutes=15).intent("AMAZON.NextIntent", one_shot=True)
+        couple.intent("RatingIntent", rating="7")
+        couple.intent("RatingIntent", rating="7")
+        couple.later(days=7)
+    assert heard == [(True, False), (False, True), (False, False)]
+
+
 def test_give_us_fifteen_minutes_with_nothing_in_progress_is_a_kind_fallback(couple: Couple, alexa_api: AlexaApiStandIn) -> None:
     couple.api_endpoint = alexa_api.url
     couple.meet("Maya", "Sam")
