@@ -50,6 +50,7 @@ COUNSELLING = "CounsellingIntent"
 CHECK_IN = "CheckInIntent"
 CHECK_IN_HISTORY = "CheckInHistoryIntent"
 CHECK_IN_REMINDER = "CheckInReminderIntent"
+TALK_TIMER = "TalkTimerIntent"  # "give us fifteen minutes": a timer for the check-in's talk together
 ADD_TO_JAR = "AddToJarIntent"
 JAR_QUESTION = "JarQuestionIntent"
 JAR_LIST = "JarListIntent"

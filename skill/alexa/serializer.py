@@ -15,7 +15,9 @@ the SDK's own objects and answers to its own dictionaries.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -37,12 +39,28 @@ class AlexaSerializer(DefaultSerializer):
         super().__init__()
         self._readers: dict[Any, Read] = {}
         self._fields: dict[type, tuple[tuple[str, str], ...]] = {}
+        self._parsed = threading.local()  # this thread's request text and its parse (see `parsed`)
 
     # -- reading a request -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def parsed(self, text: str, data: Any) -> Iterator[None]:
+        """While inside, a deserialization of exactly `text` on this thread reads `data` (what `json.loads(text)` gave)
+        instead of parsing it again: the web service parses the body for its early checks, then flask-ask-sdk hands
+        the same text to `deserialize`."""
+        self._parsed.known = (text, data)
+        try:
+            yield
+        finally:
+            self._parsed.known = None
 
     def deserialize(self, payload: Any, obj_type: Any) -> Any:
         if payload is None:
             return None
+        known = getattr(self._parsed, "known", None)
+        if known is not None and known[0] == payload:
+            self._parsed.known = None  # once: a second deserialization of the text parses it afresh
+            return self.read(known[1], obj_type)
         try:
             data = json.loads(payload)
         except Exception:

@@ -37,7 +37,7 @@ class KindSkill(CustomSkill):
 
     def __init__(self, skill_configuration: Any) -> None:
         super().__init__(skill_configuration=skill_configuration)
-        self.serializer = AlexaSerializer()
+        self.serializer: AlexaSerializer = AlexaSerializer()
 
     def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
         try:
@@ -76,7 +76,7 @@ class _LogAfter(AbstractResponseInterceptor):
         self.log.after(handler_input, response)
 
 
-def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> CustomSkill:
+def build_skill(open_store_fn: Callable[[], HouseholdStore] = open_store) -> KindSkill:
     """The skill with every handler; the store is opened lazily on the first request that needs it."""
     services = Services(open_households=lambda: Households(open_store_fn()))
     builder = SkillBuilder()

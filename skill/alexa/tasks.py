@@ -5,7 +5,9 @@ Skill"). Two kinds:
 - routine actions a couple adds to their own Alexa routines ("Alexa, good morning" then morning coffee): each
   starts its ritual as if they had asked for it, with the input as the intent's slots;
 - `CloseRitual`, which a ritual's timer launches when it ends (skill/engine/ritual_timer.py): the ritual's
-  own closing, in the couple's two voices.
+  own closing, in the couple's two voices;
+- `ResumeRitual`, which a timer set in the middle of a ritual launches when it ends (the check-in's talk
+  together): the ritual carries on from its place (its `timer_ended`).
 Each task has its OpenAPI definition in skill-package/tasks/<Name>.<version>.json; the manifest lists them
 from `MANIFEST_TASKS` here (skill/deploy/ask_package.py), and tests/surfaces/test_tasks.py validates the documents.
 """
@@ -34,9 +36,16 @@ ROUTINE_TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "TonightsQuestion": ("TonightsQuestionIntent", ("depth", "pace")),
     "WeeklyCheckIn": ("CheckInIntent", ("pace",)),
 }
+RESUMING_TASK, RESUMING_TASK_VERSION = "ResumeRitual", "1"
 # Rituals whose timer hands back, each with its RitualTimer as `TIMER` in its module.
 CLOSABLE = frozenset({"magic_minutes", "thirty_six"})
-MANIFEST_TASKS = (*((name, VERSION) for name in ROUTINE_TASKS), (CLOSING_TASK, CLOSING_TASK_VERSION))
+# Rituals whose timer, set mid-ritual, brings the couple back to their place: `RITUAL.timer_ended` in its module.
+RESUMABLE = frozenset({"check_in"})
+MANIFEST_TASKS = (
+    *((name, VERSION) for name in ROUTINE_TASKS),
+    (CLOSING_TASK, CLOSING_TASK_VERSION),
+    (RESUMING_TASK, RESUMING_TASK_VERSION),
+)
 
 
 def _task(handler_input: HandlerInput) -> Any:
@@ -74,22 +83,25 @@ class TaskLaunchHandler(AbstractRequestHandler):
         if task is None:
             return False
         name = task_named(task.name)
-        return (name in ROUTINE_TASKS and task.version == VERSION) or (
-            name == CLOSING_TASK and task.version == CLOSING_TASK_VERSION
+        return (
+            (name in ROUTINE_TASKS and task.version == VERSION)
+            or (name == CLOSING_TASK and task.version == CLOSING_TASK_VERSION)
+            or (name == RESUMING_TASK and task.version == RESUMING_TASK_VERSION)
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         task = _task(handler_input)
         name = task_named(task.name)
         conversation = Conversation(handler_input, self.services)
-        if name == CLOSING_TASK:
+        if name in (CLOSING_TASK, RESUMING_TASK):
             ritual = (task.input or {}).get("ritual") if isinstance(task.input, dict) else None
-            if ritual not in CLOSABLE:
+            if ritual not in (CLOSABLE if name == CLOSING_TASK else RESUMABLE):
                 from skill.engine import narrator
 
                 return conversation.respond(narrator.launch)
-            timer = importlib.import_module(f"skill.rituals.{ritual}").TIMER
-            return conversation.respond(timer.close, section=str(ritual))
+            module = importlib.import_module(f"skill.rituals.{ritual}")
+            ended = module.TIMER.close if name == CLOSING_TASK else module.RITUAL.timer_ended
+            return conversation.respond(ended, section=str(ritual))
         intent, inputs = ROUTINE_TASKS[name]
         slots = _slots(inputs, task.input)
         from skill.engine.offers import note_tried

@@ -99,9 +99,10 @@ def launch(turn: Turn) -> Reply:
             reprompt=(narrate(turn.narrator_line("offer_resume_again", ritual=title)),),
             session={EXPECTING: EXPECTING_RESUME},
         )
+    examples = _menu(turn)  # the offer and its reprompt name the same rituals: worked out once
     return Reply(
-        speech=(greeting, narrate(turn.narrator_line("offer", examples=_menu(turn)))),
-        reprompt=(narrate(turn.narrator_line("offer_again", examples=_menu(turn))),),
+        speech=(greeting, narrate(turn.narrator_line("offer", examples=examples))),
+        reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),),
     )
 
 

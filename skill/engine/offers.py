@@ -51,7 +51,7 @@ def _timely(turn: Turn) -> str | None:
 
 def tried(turn: Turn) -> set[str]:
     """Rituals this couple has started before (or that keep something of theirs)."""
-    note = turn.household.rituals.get(MENU_NOTE)
+    note = turn.household.peek_ritual(MENU_NOTE)  # looked at, not opened: a menu writes nothing back
     listed = note.get(TRIED) if isinstance(note, dict) else None
     return set(turn.household.rituals) | ({str(n) for n in listed} if isinstance(listed, list) else set())
 

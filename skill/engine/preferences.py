@@ -12,7 +12,7 @@ from typing import Any
 from skill.household import Household
 
 SECTION = "preferences"
-CARDS, MUSIC = "cards", "music"
+CARDS, MUSIC, ROUTINES = "cards", "music", "routines"
 
 
 def _state(household: Household) -> dict[str, Any]:
@@ -23,6 +23,16 @@ def _read(household: Household) -> dict[str, Any]:
     """The stored preferences without making an empty entry (a read must not change the household)."""
     state = household.peek_ritual(SECTION)  # looked at, not opened: nothing to write back
     return state if isinstance(state, dict) else {}
+
+
+def routines(household: Household) -> dict[str, Any]:
+    """The routine offers' notes, kept here beside the preferences (skill/engine/routine_offer.py), opened to change;
+    damaged ones start afresh."""
+    state = _state(household)
+    kept = state.get(ROUTINES)
+    if not isinstance(kept, dict):
+        kept = state[ROUTINES] = {}
+    return kept
 
 
 def cards_on(household: Household) -> bool:

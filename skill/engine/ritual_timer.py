@@ -10,8 +10,9 @@ timer. What they share lives here, in the ritual's durable state (household.ritu
   the run's timer already made and makes no second one.
 - A refusal is remembered with its date: the ritual asks again only after `ask_again_days`.
 - The timer hands back: when it ends, Alexa offers to bring the couple back to the skill, which is launched
-  with the custom task `CLOSING_TASK` naming the ritual, and the ritual speaks its own closing (its `close`).
-  Where Alexa will not make such a timer, the announcing one ends the ritual as before.
+  with the custom task `CLOSING_TASK` naming the ritual, and the ritual speaks its own closing (its `close`);
+  or, for a timer set in the middle of a ritual (the check-in's talk together), with `RESUMING_TASK`, and the
+  ritual carries on from its place. Where Alexa will not make such a timer, the announcing one rings instead.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from skill.record import Record
 RUNS, TIMER_FOR_RUN, REFUSED_ON = "runs", "timer_for_run", "refused_on"
 # The custom task a ritual's timer launches when it ends (skill-package/tasks/CloseRitual.1.json).
 CLOSING_TASK, CLOSING_TASK_VERSION = "CloseRitual", "1"
+# The task a timer set mid-ritual launches: the ritual goes on from its place (skill-package/tasks/ResumeRitual.1.json).
+RESUMING_TASK, RESUMING_TASK_VERSION = "ResumeRitual", "1"
 
 
 class TimerTry(Record):
@@ -40,18 +43,29 @@ class RitualTimer(Record):
     """The timer of the ritual `ritual`, as its content file's settings describe it.
 
     `seconds` names the setting holding the timer's length; `timer_label` and `ask_again_days` are settings,
-    `announcement` a line, of the same content file.
+    `announcement` and `hand_back` lines, of the same content file. `task` is what the timer launches when it
+    ends (`CLOSING_TASK` or `RESUMING_TASK`). `within` names a key of the ritual's durable state that holds the
+    timer's notes, for a ritual that keeps its own state by a schema of its own (the check-in).
     """
 
     ritual: str
     seconds: str
+    task: tuple[str, str] = (CLOSING_TASK, CLOSING_TASK_VERSION)
+    within: str | None = None
 
     def state(self, turn: Turn) -> dict[str, Any]:
-        """The ritual's durable state, where the timer's notes live beside the ritual's own."""
-        return turn.household.ritual_state(self.ritual)
+        """The timer's notes: the ritual's durable state itself, or the part of it named `within`."""
+        own = turn.household.ritual_state(self.ritual)
+        if self.within is None:
+            return own
+        notes = own.get(self.within)
+        if not isinstance(notes, dict):
+            notes = own[self.within] = {}
+        return notes
 
-    def start(self, turn: Turn, run: int | None = None) -> TimerTry:
-        """Set the timer for `run` (None: a new run), unless that run's timer already exists."""
+    def start(self, turn: Turn, run: int | None = None, seconds: int | None = None) -> TimerTry:
+        """Set the timer for `run` (None: a new run), unless that run's timer already exists; `seconds` long when
+        given (the couple chose it), else as the content's setting."""
         state = self.state(turn)
         if run is not None and state.get(TIMER_FOR_RUN) == run:
             return TimerTry(AlertResult(AlertStatus.CREATED), run)  # Alexa's answer came again: one timer is enough
@@ -65,12 +79,12 @@ class RitualTimer(Record):
         settings = own.section.settings
         label = f"{settings['timer_label']} {attempt}"
         hand_back = HandBack(
-            CLOSING_TASK,
-            CLOSING_TASK_VERSION,
+            self.task[0],
+            self.task[1],
             {"ritual": self.ritual},
             own.line("hand_back", continueWithSkillName="{continueWithSkillName}"),
         )
-        seconds = int(settings[self.seconds])
+        seconds = int(settings[self.seconds]) if seconds is None else seconds
         result = turn.alerts.start_timer(seconds, label, own.line("announcement"), turn.content.locale, hand_back)
         if result.created:
             state[TIMER_FOR_RUN] = run
@@ -81,14 +95,15 @@ class RitualTimer(Record):
         """Whether to ask the couple for timers now: not allowed yet, and not refused lately."""
         return tried.result.status is AlertStatus.PERMISSION_MISSING and not self.refused_recently(turn)
 
-    def answered(self, turn: Turn, accepted: bool, run: int | None) -> TimerTry:
-        """Alexa's answer to our consent question for `run`: the timer once allowed, the refusal remembered if not."""
+    def answered(self, turn: Turn, accepted: bool, run: int | None, seconds: int | None = None) -> TimerTry:
+        """Alexa's answer to our consent question for `run`: the timer (`seconds` long, as `start`) once allowed,
+        the refusal remembered if not."""
         state = self.state(turn)
         if not accepted:
             state[REFUSED_ON] = turn.now.date().isoformat()
             return TimerTry(AlertResult(AlertStatus.PERMISSION_MISSING), run if run is not None else 0)
         state.pop(REFUSED_ON, None)
-        return self.start(turn, run)
+        return self.start(turn, run, seconds)
 
     def close(self, turn: Turn) -> Reply:
         """The timer rang and the couple came back (the closing task): the ritual's own closing, a thank-you to each

@@ -8,7 +8,7 @@ minutes closes only when its timer hands the couple back) offers before its open
 timer will hand back, or when the closing that was due to offer never came: Alexa asks, and its answer leads on
 into the ritual's own next line (kept as "then" until the answer comes).
 
-Durable state under household.rituals["preferences"]["routines"]:
+Durable state under household.rituals["preferences"]["routines"], reached through skill.engine.preferences.routines:
     {"morning_coffee": {"runs": 3, "last": "2026-12-07", "offer": "offered" | "accepted" | "declined"}, ...}
     while an offer made `before` waits for its answer: "then": {"line": "opening", "first": 0 | 1}
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from skill.engine.preferences import SECTION as PREFERENCES
+from skill.engine.preferences import routines as kept_routines
 from skill.engine.script import Reply, narrate, to_partner
 from skill.engine.turn import Turn
 
@@ -26,7 +26,7 @@ OFFERED, ACCEPTED, DECLINED = "offered", "accepted", "declined"
 
 
 def _entry(turn: Turn, ritual: str) -> dict[str, Any]:
-    routines = turn.household.ritual_state(PREFERENCES).setdefault("routines", {})
+    routines = kept_routines(turn.household)
     entry = routines.get(ritual)
     if not isinstance(entry, dict):
         entry = routines[ritual] = {}

@@ -1,6 +1,6 @@
 """The weekly check-in, a conversation: each partner shares a moment of connection and something that felt off,
 the other says back what they heard, the two talk over what felt off for as long as they need (no clock, the
-microphone closed), then each rates how close they feel from 1 to 10; the narrator remembers the numbers by ISO week
+microphone closed; an Alexa timer if they ask for one), then each rates how close they feel from 1 to 10; the narrator remembers the numbers by ISO week
 and speaks the trend kindly. A couple may choose the short check-in (the shares, then the numbers), remembered.
 
 Three intents start it: the check-in itself, "how have we been doing?" (the history, nothing new
@@ -18,9 +18,10 @@ from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
+from skill.engine.alerts import REMINDERS_SCOPE, TIMERS_SCOPE, AlertResult, AlertStatus
 from skill.engine.familiarity import BRIEF, KNOWN, familiarity, introduced
-from skill.engine.script import Card, Reply, Segment, View, narrate
+from skill.engine.ritual_timer import RESUMING_TASK, RESUMING_TASK_VERSION, RitualTimer, kept_run
+from skill.engine.script import Card, Reply, Say, Segment, View, narrate
 from skill.engine.session_keys import asking
 from skill.engine.trend import (
     Ratings,
@@ -34,9 +35,22 @@ from skill.engine.trend import (
     weeks_apart,
 )
 from skill.engine.turn import Turn
-from skill.engine.turn_taking import FOLLOW_UPS, NO, PACED, PACES, SKIP, WAITING, YES, Step, TurnTaking, pace_from_slot
+from skill.engine.turn_taking import (
+    FOLLOW_UPS,
+    HEARD_SOMETHING,
+    NO,
+    PACED,
+    PACES,
+    SKIP,
+    TALKING,
+    WAITING,
+    YES,
+    Step,
+    TurnTaking,
+    pace_from_slot,
+)
 from skill.household import Household
-from skill.intents import CHECK_IN, DONE
+from skill.intents import CHECK_IN, DONE, TALK_TIMER
 from skill.intents import CHECK_IN_HISTORY as HISTORY
 from skill.intents import CHECK_IN_REMINDER as REMINDER
 from skill.intents import HUG as HUG_INTENT
@@ -52,6 +66,10 @@ LENGTHS = (FULL, SHORT)
 LENGTH_SLOT, LENGTH_TYPE = "length", "CHECK_IN_LENGTH"
 TALK_OVER = "talk_over"  # the untimed step: the two talk over what felt off, the microphone closed
 UNFINISHED = "unfinished"  # a half-finished check-in set aside while another ritual runs: {"state", "until"}
+TALK_TIMER_NOTES = "talk_timer"  # the talk's Alexa timer: its runs and a refusal (skill/engine/ritual_timer.py)
+TIMER_ASKED = "timer_asked"  # in the place while Alexa asks for timers: {"run", "minutes"}
+# "Give us fifteen minutes" at the talk: an Alexa timer whose end brings the couple back to their numbers.
+TIMER = RitualTimer(NAME, seconds="talk_timer_seconds", task=(RESUMING_TASK, RESUMING_TASK_VERSION), within=TALK_TIMER_NOTES)
 
 
 # -- durable state ---------------------------------------------------------------------------------
@@ -89,6 +107,7 @@ class CheckInState(Record):
     told_short: bool = False
     length: str | None = None
     unfinished: SetAside | None = None
+    talk_timer: Mapping[str, Any] = MappingProxyType({})  # the talk's timer notes, RitualTimer's (TIMER)
 
 
 def read(household: Household) -> CheckInState:
@@ -131,6 +150,7 @@ def _parsed(raw: Any) -> CheckInState:
     if isinstance(aside, dict) and isinstance(aside.get("state"), dict) and isinstance(aside.get("until"), int):
         unfinished = SetAside(MappingProxyType(dict(aside["state"])), aside["until"])
     length = stored.get("length")
+    notes = stored.get(TALK_TIMER_NOTES)
     return CheckInState(
         weeks=MappingProxyType(weeks),
         partial=MappingProxyType(partial),
@@ -143,13 +163,14 @@ def _parsed(raw: Any) -> CheckInState:
         told_short=stored.get("told_short") is True,
         length=length if length in LENGTHS else None,
         unfinished=unfinished,
+        talk_timer=MappingProxyType(dict(notes) if isinstance(notes, dict) else {}),
     )
 
 
 def write(household: Household, state: CheckInState) -> None:
     """Keep it as {"weeks": {"2026-W47": [7, 8]}, "partial"?: {...: [3, null]}, "count", "last"?, "reminder"?: {"day",
     "time", "token"?}, "refused_on"?, "told_how"?, "care_on"?, "told_short"?, "length"?, "unfinished"?: {"state",
-    "until"}}: a field at its default is left out, and the weeks only once there has been a check-in."""
+    "until"}, "talk_timer"?: {"runs", "timer_for_run"?, "refused_on"?, "told_how"?}}: a field at its default is left out, and the weeks only once there has been a check-in."""
     stored: dict[str, Any] = {}
     if state.count or state.weeks:
         stored.update(weeks={k: list(v) for k, v in state.weeks.items()}, count=state.count)
@@ -166,6 +187,8 @@ def write(household: Household, state: CheckInState) -> None:
             stored[flag] = True
     if state.unfinished is not None:
         stored[UNFINISHED] = {"state": dict(state.unfinished.place), "until": state.unfinished.until}
+    if state.talk_timer:
+        stored[TALK_TIMER_NOTES] = dict(state.talk_timer)
     household.rituals[NAME] = stored
 
 
@@ -367,8 +390,9 @@ class CheckIn(TurnTaking):
 
     name = NAME
     intents = frozenset({CHECK_IN, HISTORY, REMINDER})
-    manifest_permissions = (REMINDERS_SCOPE,)  # the skill manifest declares what a ritual may ask the couple for
-    follow_ups = FOLLOW_UPS
+    # The skill manifest declares what a ritual may ask the couple for: the weekly reminder, the talk's timer.
+    manifest_permissions = (REMINDERS_SCOPE, TIMERS_SCOPE)
+    follow_ups = FOLLOW_UPS | {TALK_TIMER}
 
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         """The full check-in: each shares, the other says back what they heard, then an untimed talk together on
@@ -390,6 +414,10 @@ class CheckIn(TurnTaking):
 
     def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         line = self._say(turn, state, step, step.key)
+        if step.key == TALK_OVER:  # a timer is theirs for the asking: in full the first time, briefly the second
+            level = familiarity(turn, self.name, count=False)  # this run's start is counted already
+            offer = self.explained(turn, "talk_timer_offer", level)  # one line with the talk's, as a screen shows it
+            return [narrate(" ".join([line.text, *(said.text for said in offer if isinstance(said, Say))]))]
         if step.key == "rating_first":
             talked = [narrate(turn.line("after_talk"))] if _length(state) == FULL else []
             return [*talked, narrate(turn.line("rating_intro")), *check_in_question(turn), line]
@@ -413,10 +441,19 @@ class CheckIn(TurnTaking):
         if not _valid_progress(state):
             return self._begin(turn)
         assert state is not None
-        return self._proceed(turn, dict(state), intent)
+        place = dict(state)
+        place.pop(TIMER_ASKED, None)  # Alexa's consent question went unanswered: the talk goes on without it
+        if intent == TALK_TIMER:
+            if self._at_talk(turn, place):
+                return self._talk_timer(turn, place)
+            intent = HEARD_SOMETHING  # a timer is for the talk together: anywhere else, where they are
+        return self._proceed(turn, place, intent)
 
     def resume(self, turn: Turn) -> Reply:
         state = turn.progress()
+        if _valid_progress(state) and TIMER_ASKED in (state or {}):  # "continue" after an unanswered timer question
+            assert state is not None
+            turn.keep_progress({k: v for k, v in state.items() if k != TIMER_ASKED}, hours=float(self._setting(turn, "keep_hours")))
         if isinstance(state, dict) and state.get("step") == CARE:
             return self._care_offer(turn, [])
         if isinstance(state, dict) and not _valid_progress(state) and isinstance(state.get("reminder"), dict):
@@ -429,7 +466,12 @@ class CheckIn(TurnTaking):
         state = turn.progress()
         if isinstance(state, dict) and state.get("step") == CARE:
             return self._care_offer(turn, [])
-        return super().help(turn) if _valid_progress(state) else None
+        if not _valid_progress(state):
+            return None
+        helped = super().help(turn)
+        if helped is not None and self._at_talk(turn, dict(state or {})):  # how to ask for a timer, in full
+            helped = helped._replace(speech=(*helped.speech, narrate(turn.line("talk_timer_offer"))))
+        return helped
 
     def repeat(self, turn: Turn) -> Reply | None:
         return self.help(turn) if (turn.progress() or {}).get("step") == CARE else super().repeat(turn)
@@ -463,6 +505,72 @@ class CheckIn(TurnTaking):
     def _state(self, turn: Turn) -> dict[str, Any] | None:
         state = turn.progress()
         return dict(state) if _valid_progress(state) else None  # type: ignore[arg-type]
+
+    # -- a timer for the talk together ----------------------------------------------------------------
+    def _at_talk(self, turn: Turn, state: dict[str, Any]) -> bool:
+        """Whether the place is the untimed talk together."""
+        steps = self.steps(turn, state)
+        return 0 <= state["cursor"] < len(steps) and steps[state["cursor"]].key == TALK_OVER
+
+    def _minutes(self, turn: Turn, count: int) -> str:
+        return turn.line("talk_minutes_one") if count == 1 else turn.line("talk_minutes", count=count)
+
+    def _talk_timer(self, turn: Turn, state: dict[str, Any]) -> Reply:
+        """ "Give us fifteen minutes" while they talk: an Alexa timer that brings them back to their numbers; without
+        permission, Alexa asks (not again soon after a no); without a timer, the one-shot as before, said kindly."""
+        settings = turn.section.settings
+        most = int(settings["talk_timer_max_minutes"])
+        heard = turn.number_slot("minutes")
+        minutes = int(settings["talk_timer_seconds"]) // 60 if heard is None and not turn.slots.get("minutes") else heard
+        if minutes is None or not 1 <= minutes <= most:  # "a thousand minutes", or a number misheard
+            return self._talk(turn, state, [narrate(turn.line("talk_timer_range", count=most))])
+        tried = TIMER.start(turn, seconds=minutes * 60)
+        if TIMER.should_ask(turn, tried):
+            # The place is kept in the household: Alexa's answer may come in a new session, or never.
+            place = {**state, TIMER_ASKED: {"run": tried.run, "minutes": minutes}, "waiting": TALKING}
+            turn.keep_progress(place, hours=float(settings["keep_hours"]))
+            asked = turn.line("talk_timer_ask", time=self._minutes(turn, minutes))
+            return Reply(speech=(narrate(asked),), ask_permission=TIMERS_SCOPE)
+        return self._timed(turn, state, minutes, tried.result)
+
+    def _timed(self, turn: Turn, state: dict[str, Any], minutes: int, result: AlertResult, *, denied: bool = False) -> Reply:
+        """What became of the talk's timer, said plainly; the talk goes on, the microphone closed."""
+        if result.created:
+            return self._talk(turn, state, [narrate(turn.line("talk_timer_set", time=self._minutes(turn, minutes)))])
+        if result.status is AlertStatus.PERMISSION_MISSING:
+            speech = [narrate(turn.line("talk_timer_denied" if denied else "talk_timer_unallowed"))]
+            notes = TIMER.state(turn)
+            if not notes.get("told_how"):
+                notes["told_how"] = True
+                speech.append(narrate(turn.line("talk_timer_how_to_allow")))
+            return self._talk(turn, state, speech)
+        return self._talk(turn, state, [narrate(turn.line("talk_timer_failed"))])
+
+    def _timer_answered(self, turn: Turn, state: dict[str, Any], accepted: bool) -> Reply:
+        """Alexa's answer to our question about timers, asked at the talk."""
+        asked = state.pop(TIMER_ASKED)
+        minutes = asked.get("minutes") if isinstance(asked, dict) else None
+        most = int(turn.section.settings["talk_timer_max_minutes"])
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= most:
+            minutes = int(turn.section.settings["talk_timer_seconds"]) // 60
+        tried = TIMER.answered(turn, accepted, kept_run(asked), seconds=minutes * 60)
+        result = tried.result
+        if accepted and result.status is AlertStatus.PERMISSION_MISSING:
+            result = AlertResult(AlertStatus.FAILED, result.http_status)  # they said yes: do not talk of permissions
+        return self._timed(turn, state, minutes, result, denied=not accepted)
+
+    def timer_ended(self, turn: Turn) -> Reply:
+        """The talk's timer rang and the couple came back (the resuming task): on to their numbers. A check-in
+        that has moved on is resumed where it is; one that is gone is said to be, kindly."""
+        state = self._state(turn)
+        if state is None:
+            return Reply(speech=(narrate(turn.line("talk_timer_after")),), end_session=True)
+        state.pop(TIMER_ASKED, None)
+        state.pop("stretch", None)
+        if not self._at_talk(turn, state):
+            return self.resume(turn)
+        state["cursor"] += 1
+        return self._render(turn, state, [narrate(turn.line("talk_timer_up"))])
 
     # -- the steps ---------------------------------------------------------------------------------
     def _begin(self, turn: Turn) -> Reply:
@@ -655,6 +763,8 @@ class CheckIn(TurnTaking):
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
         state = turn.progress() or {}
+        if _valid_progress(state) and isinstance(state.get(TIMER_ASKED), dict) and self._at_talk(turn, dict(state)):
+            return self._timer_answered(turn, dict(state), accepted)
         asked = state.get("reminder")
         rest = {k: v for k, v in state.items() if k != "reminder"}
         if _valid_progress(rest):

@@ -4,30 +4,69 @@ first of each month, kept and changed like the midday nudge's (skill/rituals/mid
 
 Stored under household.rituals["monthly"]: {"runs": ["YYYY-MM-DD", ...] (the last `runs_kept`, for the
 monthly review), "reminder": {"token": the reminder's alertToken, "time": "HH:MM"}, "refused_on": "YYYY-MM-DD"}; nothing said.
+Read and written only here (`read`, `write`) as a typed `Kept`; the review reads the days through `read`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
 from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
 from skill.engine.turn_taking import Step, TurnTaking
-from skill.rituals.midday_nudge import keep_one_reminder
+from skill.household import Household
+from skill.record import Record
+from skill.rituals.midday_nudge import clock_of, keep_one_reminder, refused_recently
 
 NAME = "monthly"
 LOOK_AHEAD, REMINDER = "MonthlyIntent", "MonthlyReminderIntent"
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def runs(household: Any) -> list[str]:
-    """The days of the last look aheads, oldest first (for the monthly review)."""
-    state = household.peek_ritual(NAME)
-    stored = state.get("runs") if isinstance(state, dict) else None
-    return [day for day in stored if isinstance(day, str)] if isinstance(stored, list) else []
+class Reminder(Record):
+    """The couple's monthly reminder: Alexa's token for it and its time ("HH:MM", None if damaged)."""
+
+    token: str
+    time: str | None = None
+
+
+class Kept(Record):
+    """What the look ahead keeps: the days of the last runs, oldest first, its reminder, the day they said no to
+    the permission question."""
+
+    runs: tuple[str, ...] = ()
+    reminder: Reminder | None = None
+    refused_on: str | None = None
+
+
+def read(household: Household) -> Kept:
+    """What the look ahead keeps, looked at only; anything damaged is read as not there."""
+    stored = household.peek_ritual(NAME)
+    state = stored if isinstance(stored, dict) else {}
+    runs, reminder, refused = state.get("runs"), state.get("reminder"), state.get("refused_on")
+    reminder = reminder if isinstance(reminder, dict) else {}
+    token = reminder.get("token")
+    return Kept(
+        tuple(day for day in runs if isinstance(day, str)) if isinstance(runs, list) else (),
+        Reminder(token, clock_of(reminder.get("time"))) if isinstance(token, str) else None,
+        refused if isinstance(refused, str) else None,
+    )
+
+
+def write(household: Household, kept: Kept) -> None:
+    """Keep {"runs", "reminder": {"token", "time"}, "refused_on"}, each only when there is one."""
+    state: dict[str, Any] = {"runs": list(kept.runs)} if kept.runs else {}
+    if kept.reminder is not None:
+        state["reminder"] = {"token": kept.reminder.token, "time": kept.reminder.time}
+    if kept.refused_on is not None:
+        state["refused_on"] = kept.refused_on
+    if state:
+        household.rituals[NAME] = state
+    else:
+        household.rituals.pop(NAME, None)
 
 
 def monthly_rule(month_day: int, hour: int, minute: int) -> str:
@@ -72,14 +111,14 @@ class Monthly(TurnTaking):
 
     def _reminder_pending(self, turn: Turn) -> Reply | None:
         """While Alexa's answer to the permission question is awaited, anything else asks for the reminder again."""
-        clock = (turn.progress() or {}).get("reminder_at")
-        return self._remind(turn, clock) if isinstance(clock, str) and _CLOCK.match(clock) else None
+        clock = clock_of((turn.progress() or {}).get("reminder_at"))
+        return self._remind(turn, clock) if clock is not None else None
 
     def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
-        durable = turn.household.ritual_state(NAME)
+        kept = read(turn.household)
         today = turn.local_now.date().isoformat()
-        kept = [day for day in runs(turn.household) if day != today]
-        durable["runs"] = [*kept, today][-int(turn.section.settings["runs_kept"]) :]
+        runs = [*(day for day in kept.runs if day != today), today]
+        write(turn.household, kept._replace(runs=tuple(runs[-int(turn.section.settings["runs_kept"]) :])))
 
     # -- "remind us every month" -----------------------------------------------------------------------
     def _clock(self, turn: Turn) -> str:
@@ -89,34 +128,25 @@ class Monthly(TurnTaking):
         match = _CLOCK.match(heard)
         if match:
             return f"{int(match.group(1)):02d}:{match.group(2)}"
-        stored = turn.household.peek_ritual(NAME)
-        reminder = stored.get("reminder") if isinstance(stored, dict) else None
-        kept = reminder.get("time") if isinstance(reminder, dict) else None
-        return kept if isinstance(kept, str) and _CLOCK.match(kept) else str(settings["reminder_default_time"])
-
-    def _reminder(self, turn: Turn) -> dict[str, Any]:
-        durable = turn.household.ritual_state(NAME)
-        reminder = durable.get("reminder")
-        if not isinstance(reminder, dict):
-            reminder = durable["reminder"] = {}
-        return reminder
+        reminder = read(turn.household).reminder
+        return (reminder.time if reminder else None) or str(settings["reminder_default_time"])
 
     def _remind(self, turn: Turn, clock: str) -> Reply:
         result = self._send(turn, clock)
-        if result.status is AlertStatus.PERMISSION_MISSING and not self._refused_recently(turn):
+        if result.status is AlertStatus.PERMISSION_MISSING and not refused_recently(turn, read(turn.household).refused_on):
             turn.keep_progress({"reminder_at": clock}, hours=float(turn.section.settings["asking_hours"]))
             return Reply(speech=(narrate(turn.line("reminder_ask", time=self._spoken(turn, clock))),), ask_permission=REMINDERS_SCOPE)
         return self._reminded(turn, clock, result)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
-        clock = (turn.progress() or {}).get("reminder_at")
+        clock = clock_of((turn.progress() or {}).get("reminder_at"))
         turn.end_progress()
-        durable = turn.household.ritual_state(NAME)
+        kept = read(turn.household)
         if not accepted:
-            durable["refused_on"] = turn.now.date().isoformat()
+            write(turn.household, kept._replace(refused_on=turn.now.date().isoformat()))
             return Reply(speech=(narrate(turn.line("reminder_denied")),), end_session=True)
-        durable.pop("refused_on", None)
-        if not isinstance(clock, str) or not _CLOCK.match(clock):
+        write(turn.household, kept._replace(refused_on=None))
+        if clock is None:
             return Reply(speech=(narrate(turn.line("reminder_lost")),), end_session=True)
         result = self._send(turn, clock)
         if result.status is AlertStatus.PERMISSION_MISSING:
@@ -128,21 +158,20 @@ class Monthly(TurnTaking):
         month_day = int(turn.section.settings["reminder_month_day"])
         ring = next_month_day(turn.local_now, month_day, time(hour, minute))
         rule = monthly_rule(month_day, hour, minute)
-        return keep_one_reminder(turn, self._reminder(turn), ring, rule, turn.line("reminder_text"))
+        reminder = read(turn.household).reminder
+        return keep_one_reminder(turn, reminder.token if reminder else None, ring, rule, turn.line("reminder_text"))
 
     def _reminded(self, turn: Turn, clock: str, result: AlertResult) -> Reply:
-        reminder = self._reminder(turn)
+        kept = read(turn.household)
         speech: list[Segment]
         if result.created and result.token:
-            key = "reminder_changed" if reminder.get("token") == result.token else "reminder_set"
-            reminder.update(token=result.token, time=clock)
-            speech = [narrate(turn.line(key, time=self._spoken(turn, clock)))]
+            same = kept.reminder is not None and kept.reminder.token == result.token
+            write(turn.household, kept._replace(reminder=Reminder(result.token, clock)))
+            speech = [narrate(turn.line("reminder_changed" if same else "reminder_set", time=self._spoken(turn, clock)))]
         elif result.status is AlertStatus.PERMISSION_MISSING:
             speech = [narrate(turn.line("reminder_unallowed"))]
         else:
             speech = [narrate(turn.line("reminder_failed"))]
-        if not reminder:
-            turn.household.ritual_state(NAME).pop("reminder", None)
         return Reply(speech=tuple(speech), end_session=True)
 
     def _spoken(self, turn: Turn, clock: str) -> str:
@@ -150,14 +179,6 @@ class Monthly(TurnTaking):
         suffix = turn.section.settings["clock"]["am" if hour < 12 else "pm"]
         shown = hour % 12 or 12
         return f"{shown} {suffix}" if minute == 0 else f"{shown}:{minute:02d} {suffix}"
-
-    def _refused_recently(self, turn: Turn) -> bool:
-        refused = turn.household.ritual_state(NAME).get("refused_on")
-        try:
-            since = (turn.now.date() - date.fromisoformat(str(refused))).days
-        except ValueError:
-            return False
-        return since < int(turn.section.settings["ask_again_days"])
 
 
 RITUAL = Monthly()

@@ -32,7 +32,7 @@ class Run(Record):
 
 def recent_runs(household: Household) -> list[Run]:
     """The last runs, oldest first, tolerating anything malformed in storage."""
-    state = household.rituals.get(NAME)
+    state = household.peek_ritual(NAME)  # a look: the review reads it too
     runs = state.get("recent") if isinstance(state, dict) else None
     return [
         Run(run["date"], tuple(str(p) for p in run["prompts"]))

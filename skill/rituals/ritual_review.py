@@ -1,12 +1,14 @@
 """Is our ritual working? A monthly review: which rituals the couple used this calendar month, read from what is
 already stored (the check-in's weeks, the stress map's ratings, morning coffee's runs, the Sunday share's notes,
-the monthly look ahead's days), then three questions in turns: are we doing it, does it still fit, what changes.
+the monthly look ahead's days), each through its owner's functions, then three questions in turns: are we doing
+it, does it still fit, what changes.
 
 It stores nothing of its own beyond the place while in progress.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -14,41 +16,30 @@ from skill.engine.script import Segment, narrate
 from skill.engine.trend import week_monday
 from skill.engine.turn import Turn
 from skill.engine.turn_taking import Step, TurnTaking
-from skill.rituals import check_in, monthly
+from skill.rituals import check_in, monthly, morning_coffee, stress_map, sunday_share
 
 NAME = "ritual_review"
-
-
-def _days_in(household: Any, ritual: str, list_key: str, date_key: str | None) -> list[str]:
-    """Days found in one ritual's stored list: the entries themselves, or one field of each."""
-    state = household.peek_ritual(ritual)  # read only: not written again
-    entries = state.get(list_key) if isinstance(state, dict) else None
-    if not isinstance(entries, list):
-        return []
-    if date_key is None:
-        return [e for e in entries if isinstance(e, str)]
-    return [str(e[date_key]) for e in entries if isinstance(e, dict) and isinstance(e.get(date_key), str)]
 
 
 def used_this_month(turn: Turn) -> list[tuple[str, int]]:
     """(ritual, how many times) for each ritual with a dated trace in this calendar month, in menu order."""
     today = turn.local_now.date()
 
-    def this_month(day: str) -> bool:
+    def this_month(day: str | None) -> bool:
         try:
-            seen = date.fromisoformat(day[:10])
+            seen = date.fromisoformat(str(day)[:10])
         except ValueError:
             return False
         return (seen.year, seen.month) == (today.year, today.month)
 
     household = turn.household
-    mondays = [week_monday(key) for key in check_in.checked_in_weeks(household)]
-    traces = {
-        "check_in": [m.isoformat() for m in mondays if m is not None],
-        "stress_map": sorted(set(_days_in(household, "stress_map", "ratings", "date"))),
-        "morning_coffee": _days_in(household, "morning_coffee", "recent", "date"),
-        "sunday_share": _days_in(household, "sunday_share", "kept", "on"),
-        "monthly": monthly.runs(household),
+    mondays = (week_monday(week) for week in check_in.checked_in_weeks(household))
+    traces: dict[str, Sequence[str | None]] = {
+        "check_in": [monday.isoformat() for monday in mondays if monday is not None],
+        "stress_map": sorted({rated.date for rated in stress_map.ratings(household)}),
+        "morning_coffee": [run.date for run in morning_coffee.recent_runs(household)],
+        "sunday_share": [note.on for note in sunday_share.read(household, turn.now.timestamp()).kept],
+        "monthly": list(monthly.read(household).runs),
     }
     used = [(name, sum(1 for day in days if this_month(day))) for name, days in traces.items()]
     return [(name, count) for name, count in used if count]

@@ -3,7 +3,8 @@ own words; the skill offers one ritual that fits it, and at each later weekly ch
 last week?" against it (the check-in's numbers answer it).
 
 Only which listed roadblock they chose is stored, with the day, under household.rituals["roadblock"]:
-{"chosen": "stress", "on": "YYYY-MM-DD"}. Their own words are never kept (they choose nothing stored).
+{"chosen": "stress", "on": "YYYY-MM-DD"}, read and written only here (`read`, `write`) as a typed `Chosen`; the
+check-in asks through `check_in_question` and `check_in_answer`. Their own words are never kept (they choose nothing stored).
 It is asked at check-ins for `ask_for_weeks` weeks after it was chosen, then left to rest.
 While choosing, and while the offer waits for a yes, the place is kept for a few minutes only.
 """
@@ -17,8 +18,10 @@ from skill.engine.ritual import ritual_named
 from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
 from skill.engine.turn_taking import WAITING
+from skill.household import Household
 from skill.intents import HEARD_SOMETHING
 from skill.intents import ROADBLOCK as INTENT
+from skill.record import Record
 
 NAME = "roadblock"
 SLOT, SLOT_TYPE = "roadblock", "ROADBLOCK"
@@ -27,16 +30,34 @@ CHOOSING, OFFERED = "choosing", "offered"
 OLD_HURTS = "old_hurts"
 
 
-def chosen(turn: Turn) -> tuple[str, date] | None:
-    """The listed roadblock chosen last and the day, if any and still sound."""
-    stored = turn.household.peek_ritual(NAME)  # read at every check-in: looked at, not opened
-    if not isinstance(stored, dict) or not isinstance(stored.get("chosen"), str):
-        return None
+class Chosen(Record):
+    """The listed roadblock the couple chose last (its id in the content's slot type) and the day they chose it."""
+
+    roadblock: str
+    on: date
+
+
+def read(household: Household) -> Chosen | None:
+    """The roadblock as stored, looked at only (it is read at every check-in); None if there is none or it is damaged."""
+    stored = household.peek_ritual(NAME)
+    state = stored if isinstance(stored, dict) else {}
+    roadblock = state.get("chosen")
     try:
-        on = date.fromisoformat(str(stored.get("on")))
+        on = date.fromisoformat(str(state.get("on")))
     except ValueError:
         return None
-    return (stored["chosen"], on) if _spoken(turn, stored["chosen"]) else None
+    return Chosen(roadblock, on) if isinstance(roadblock, str) else None
+
+
+def write(household: Household, chosen: Chosen) -> None:
+    """Keep {"chosen": the roadblock's id, "on": "YYYY-MM-DD"}."""
+    household.rituals[NAME] = {"chosen": chosen.roadblock, "on": chosen.on.isoformat()}
+
+
+def chosen(turn: Turn) -> Chosen | None:
+    """The listed roadblock chosen last, if any and still one of the content's."""
+    found = read(turn.household)
+    return found if found is not None and _spoken(turn, found.roadblock) else None
 
 
 def _spoken(turn: Turn, roadblock_id: str) -> str | None:
@@ -53,12 +74,11 @@ def _asked_at_check_in(turn: Turn) -> str | None:
     found = chosen(turn)
     if found is None:
         return None
-    roadblock, on = found
     weeks = int(turn.content.section(NAME).settings["ask_for_weeks"])
     today = turn.local_now.date()
-    if not on < today <= on + timedelta(weeks=weeks):
+    if not found.on < today <= found.on + timedelta(weeks=weeks):
         return None
-    return _spoken(turn, roadblock)
+    return _spoken(turn, found.roadblock)
 
 
 def check_in_question(turn: Turn) -> list[Segment]:
@@ -137,7 +157,7 @@ class Roadblock:
 
     def _chosen(self, turn: Turn, roadblock: str) -> Reply:
         words = _spoken(turn, roadblock) or roadblock
-        turn.household.rituals[NAME] = {"chosen": roadblock, "on": turn.local_now.date().isoformat()}
+        write(turn.household, Chosen(roadblock, turn.local_now.date()))
         lead: list[Segment] = [narrate(turn.line("chosen", roadblock=words)), narrate(turn.line("remembered"))]
         if roadblock == OLD_HURTS:
             lead.append(narrate(turn.line("old_hurts_care")))

@@ -10,7 +10,8 @@ after that moment. "Hear Maya's Sunday share again" replays what was shared; "de
 or "delete our Sunday share" deletes after a yes, and so does "forget us".
 
 Stored as household.rituals["sunday_share"] = {"kept": [{"giver": 0|1, "text": str, "on": "YYYY-MM-DD",
-"played_on": "YYYY-MM-DD" or None, "expires_at": epoch seconds}], "keep_weeks": int (only when chosen)}.
+"played_on": "YYYY-MM-DD" or None, "expires_at": epoch seconds}], "keep_weeks": int (only when chosen)}, read and
+written only here (`read`, `write`) as a typed `Share` (Household.drop_expired_progress drops expired notes).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from typing import Any
 from skill.engine.narrator import menu
 from skill.engine.script import Reply, Segment, narrate, to_partner
 from skill.engine.turn import Turn
+from skill.household import Household
 from skill.intents import HEARD_SOMETHING
+from skill.record import Record
 
 NAME = "sunday_share"
 PLAY, ADD, FROM, HEAR, DELETE, KEEP = (
@@ -58,29 +61,64 @@ def clean_note(raw: object, max_characters: int) -> tuple[str | None, str | None
     return (text if text[-1] in ".?!" else text + "."), None
 
 
-def _share(turn: Turn) -> dict[str, Any]:
-    """The stored share, repaired if damaged (an unusable note is dropped, never spoken)."""
-    state = turn.household.rituals.get(NAME)
-    state = state if isinstance(state, dict) else {}
-    notes = state.get(KEPT)
-    state[KEPT] = [
-        n
-        for n in (notes if isinstance(notes, list) else [])
-        if isinstance(n, dict)
-        and n.get("giver") in (0, 1)
-        and isinstance(n.get("text"), str)
-        and n["text"].strip()
-        and isinstance(n.get("expires_at"), int)
-        and n["expires_at"] > turn.now.timestamp()
-    ]
-    return state
+class Note(Record):
+    """One appreciation kept: who gave it (partner 0 or 1), its words, the day it was kept, the day it was played
+    (None while it waits for the share day) and when it is deleted (epoch seconds)."""
+
+    giver: int
+    text: str
+    on: str | None
+    played_on: str | None
+    expires_at: int
 
 
-def keep_weeks(turn: Turn) -> int:
-    chosen = (turn.household.peek_ritual(NAME) or {}).get("keep_weeks")
+class Share(Record):
+    """The notes kept, in the order they were kept, and the keep time the couple chose (None: the content's)."""
+
+    kept: tuple[Note, ...] = ()
+    keep_weeks: int | None = None
+
+
+def _note(raw: Any, now: float) -> Note | None:
+    """A stored note, if it is sound and not expired; an unusable one is dropped, never spoken."""
+    if not isinstance(raw, dict):
+        return None
+    giver, text, on, played_on, expires_at = (raw.get(k) for k in ("giver", "text", "on", "played_on", "expires_at"))
+    if giver not in (0, 1) or not isinstance(text, str) or not text.strip():
+        return None
+    if not isinstance(expires_at, int) or expires_at <= now:
+        return None
+    return Note(int(giver), text, on if isinstance(on, str) else None, played_on if isinstance(played_on, str) else None, expires_at)
+
+
+def read(household: Household, now: float) -> Share:
+    """The share as stored, looked at only: the sound notes still within their keep time, and the keep time chosen."""
+    stored = household.peek_ritual(NAME)
+    state = stored if isinstance(stored, dict) else {}
+    notes, weeks = state.get(KEPT), state.get("keep_weeks")
+    kept = (_note(raw, now) for raw in (notes if isinstance(notes, list) else []))
+    return Share(tuple(note for note in kept if note is not None), weeks if isinstance(weeks, int) else None)
+
+
+def write(household: Household, share: Share) -> None:
+    """Keep the share: {"kept": [{"giver", "text", "on", "played_on", "expires_at"}], "keep_weeks" when chosen}."""
+    fields = ("giver", "text", "on", "played_on", "expires_at")
+    state: dict[str, Any] = {KEPT: [{field: getattr(note, field) for field in fields} for note in share.kept]}
+    if share.keep_weeks is not None:
+        state["keep_weeks"] = share.keep_weeks
+    household.rituals[NAME] = state
+
+
+def _read(turn: Turn) -> Share:
+    return read(turn.household, turn.now.timestamp())
+
+
+def keep_weeks(turn: Turn, share: Share) -> int:
+    """How many weeks a note is kept: the couple's choice if it is in range, else the content's default."""
     settings = turn.content.section(NAME).settings
     low, high = int(settings["min_keep_weeks"]), int(settings["max_keep_weeks"])
-    return chosen if isinstance(chosen, int) and low <= chosen <= high else int(settings["keep_weeks"])
+    chosen = share.keep_weeks
+    return chosen if chosen is not None and low <= chosen <= high else int(settings["keep_weeks"])
 
 
 class SundayShare:
@@ -167,50 +205,47 @@ class SundayShare:
         giver = state.get("giver")
         if text is None or giver not in (0, 1):
             return self._finish(turn, state, [narrate(turn.line("lost"))])
-        share = _share(turn)
-        waiting = [n for n in share[KEPT] if n["giver"] == giver and n.get("played_on") is None]
-        share[KEPT] = [n for n in share[KEPT] if n not in waiting]
-        expires = int(turn.now.timestamp()) + keep_weeks(turn) * WEEK_SECONDS
-        on = turn.local_now.date().isoformat()
-        share[KEPT].append({"giver": giver, "text": text, "on": on, "played_on": None, "expires_at": expires})
-        turn.household.rituals[NAME] = share
+        share = _read(turn)
+        waiting = [n for n in share.kept if n.giver == giver and n.played_on is None]
+        expires = int(turn.now.timestamp()) + keep_weeks(turn, share) * WEEK_SECONDS
+        note = Note(int(giver), text, turn.local_now.date().isoformat(), None, expires)
+        write(turn.household, share._replace(kept=(*(n for n in share.kept if n not in waiting), note)))
         names = {"name": turn.name(int(giver)), "other": turn.name(1 - int(giver))}
         return self._finish(turn, state, [narrate(turn.line("replaced" if waiting else "kept", **names))])
 
     # -- the share day ------------------------------------------------------------------------------
     def _play(self, turn: Turn) -> Reply:
-        share = _share(turn)
-        waiting = [n for n in share[KEPT] if n.get("played_on") is None]
-        today = turn.local_now.date()
-        if today.weekday() != int(turn.section.settings["share_day"]):
+        share = _read(turn)
+        waiting = [n for n in share.kept if n.played_on is None]
+        today = turn.local_now.date().isoformat()
+        if turn.local_now.weekday() != int(turn.section.settings["share_day"]):
             if not waiting:
                 return self._done(turn, [narrate(turn.line("not_yet_none"))])
             return self._done(turn, [narrate(turn.line("not_yet", count=len(waiting)))])
         if not waiting:
             return self._done(turn, [narrate(turn.line("nothing_this_week"))])
         speech: list[Segment] = [narrate(turn.line("share_intro" if len(waiting) > 1 else "share_one_intro"))]
-        for note in sorted(waiting, key=lambda n: n["giver"]):
+        for note in sorted(waiting, key=lambda n: n.giver):
             speech.extend(self._spoken(turn, note))
-            note["played_on"] = today.isoformat()
-        turn.household.rituals[NAME] = share
+        played = tuple(n._replace(played_on=today) if n in waiting else n for n in share.kept)
+        write(turn.household, share._replace(kept=played))
         speech.append(narrate(turn.line("share_close")))
         return Reply(speech=tuple(speech), end_session=True)
 
-    def _spoken(self, turn: Turn, note: dict[str, Any]) -> list[Segment]:
+    def _spoken(self, turn: Turn, note: Note) -> list[Segment]:
         """Who it is for and from (the narrator), then the note itself in the giver's voice."""
-        giver = int(note["giver"])
-        lead = turn.line("for_you", name=turn.name(giver), other=turn.name(1 - giver))
-        return [narrate(lead), to_partner(giver, str(note["text"]))]
+        lead = turn.line("for_you", name=turn.name(note.giver), other=turn.name(1 - note.giver))
+        return [narrate(lead), to_partner(note.giver, note.text)]
 
     # -- hearing again, deleting, keep time ----------------------------------------------------------
     def _hear_again(self, turn: Turn) -> Reply:
-        share = _share(turn)
+        share = _read(turn)
         giver = self._named(turn)
-        shared = [n for n in share[KEPT] if n.get("played_on") is not None and giver in (None, n["giver"])]
+        shared = [n for n in share.kept if n.played_on is not None and giver in (None, n.giver)]
         if not shared:
-            waiting = [n for n in share[KEPT] if giver in (None, n["giver"])]
+            waiting = [n for n in share.kept if giver in (None, n.giver)]
             if waiting:  # not played yet: it stays a surprise until the share day
-                return self._done(turn, [narrate(turn.line("waiting_for_sunday", name=turn.name(waiting[0]["giver"])))])
+                return self._done(turn, [narrate(turn.line("waiting_for_sunday", name=turn.name(waiting[0].giver)))])
             key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
             return self._done(turn, [narrate(turn.line(key, **values))])
         speech: list[Segment] = [narrate(turn.line("again_intro"))]
@@ -220,8 +255,7 @@ class SundayShare:
 
     def _ask_delete(self, turn: Turn) -> Reply:
         giver = self._named(turn)
-        share = _share(turn)
-        if not any(giver in (None, n["giver"]) for n in share[KEPT]):
+        if not any(giver in (None, n.giver) for n in _read(turn).kept):
             key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
             return self._done(turn, [narrate(turn.line(key, **values))])
         self._hold(turn, {"step": DELETING, "giver": giver})
@@ -230,10 +264,9 @@ class SundayShare:
         return self._ask(turn, "ask_delete", name=turn.name(giver))
 
     def _delete(self, turn: Turn, state: dict[str, Any]) -> Reply:
-        share = _share(turn)
+        share = _read(turn)
         giver = state.get("giver")
-        share[KEPT] = [n for n in share[KEPT] if giver is not None and n["giver"] != giver]
-        turn.household.rituals[NAME] = share
+        write(turn.household, share._replace(kept=tuple(n for n in share.kept if giver is not None and n.giver != giver)))
         return self._finish(turn, state, [narrate(turn.line("deleted"))])
 
     def _keep_time(self, turn: Turn) -> Reply:
@@ -243,13 +276,10 @@ class SundayShare:
         settings = turn.section.settings
         low, high = int(settings["min_keep_weeks"]), int(settings["max_keep_weeks"])
         weeks = min(max(asked, low), high)
-        before = keep_weeks(turn)
-        share = _share(turn)
-        for note in share[KEPT]:  # the new keep time counts from the moment each note was kept
-            note["expires_at"] += (weeks - before) * WEEK_SECONDS
-        share[KEPT] = [n for n in share[KEPT] if n["expires_at"] > turn.now.timestamp()]
-        share["keep_weeks"] = weeks
-        turn.household.rituals[NAME] = share
+        share = _read(turn)
+        moved = (weeks - keep_weeks(turn, share)) * WEEK_SECONDS  # the new keep time counts from when each was kept
+        kept = (n._replace(expires_at=n.expires_at + moved) for n in share.kept)
+        write(turn.household, Share(tuple(n for n in kept if n.expires_at > turn.now.timestamp()), weeks))
         return self._done(turn, [narrate(turn.line("keep_set" if weeks == asked else "keep_range", count=weeks))])
 
     # -- helpers ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Keeping money, chores and family logistics on a date of their own leaves the connection date free for the
 heart-to-heart. Nothing the couple decides is stored. Durable state, under household.rituals["three_dates"]:
 {"week": "2026-W47"}, the ISO week (on the couple's clock) of the latest run, so a second run that week is
-introduced as a check of the plan rather than a fresh start.
+introduced as a check of the plan rather than a fresh start. Read and written only here (`planned_week`, `note_week`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ DATES = ("fun", "business", "connection")
 
 
 def planned_week(household: Household) -> str | None:
-    """The ISO week of the latest run, as stored."""
+    """The ISO week of the latest run, as stored (None when there is none, or it is damaged)."""
     note = household.rituals.get(NAME)
     week = note.get("week") if isinstance(note, dict) else None
     return week if isinstance(week, str) else None

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import InternalServerError
 
+from skill.alexa.serializer import AlexaSerializer
 from skill.alexa.skill import build_skill, envelope_skill_id, expected_skill_id
 from skill.logs import get_logger, quiet_request_logging
 from skill.web.replay import WAIT_SECONDS, AnsweredRequests
@@ -75,12 +76,13 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     if verifiers and not skill_id:
         log.warning("SKILL_ID is not set: signed requests for any Alexa skill will be answered")
     checks = [SkillIdVerifier(skill_id), *verifiers]
-    adapter = _skill_adapter(app, skill_id, [c for c in checks if not getattr(c, "before_deserialization", False)])
+    skill = build_skill()
+    adapter = _skill_adapter(app, skill, skill_id, [c for c in checks if not getattr(c, "before_deserialization", False)])
     answered = AnsweredRequests()
 
     @app.post("/alexa")
     def alexa() -> Any:
-        return _answer(adapter, checks, request, answered)
+        return _answer(adapter, skill.serializer, checks, request, answered)
 
     stores: list[Any] = []  # opened on the first health check: the app itself never needs a store of its own
 
@@ -100,7 +102,7 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
     return app
 
 
-def _skill_adapter(app: Flask, skill_id: str | None, verifiers: list[Any]) -> Any:
+def _skill_adapter(app: Flask, skill: Any, skill_id: str | None, verifiers: list[Any]) -> Any:
     """flask-ask-sdk's adapter for the skill: it deserializes once, runs `verifiers` on the envelope and dispatches.
 
     The SDK's own signature and timestamp verifiers stay off: ours ran on the raw body before it (see `_answer`).
@@ -112,12 +114,13 @@ def _skill_adapter(app: Flask, skill_id: str | None, verifiers: list[Any]) -> An
 
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
-    return SkillAdapter(skill=build_skill(), skill_id=skill_id or "our-rituals", verifiers=verifiers, app=app)
+    return SkillAdapter(skill=skill, skill_id=skill_id or "our-rituals", verifiers=verifiers, app=app)
 
 
-def _answer(adapter: Any, checks: list[Any], http_request: Any, answered: AnsweredRequests) -> Any:
+def _answer(adapter: Any, serializer: AlexaSerializer, checks: list[Any], http_request: Any, answered: AnsweredRequests) -> Any:
     """One Alexa request, cheapest checks first: size, headers and certificate URL, then the JSON and its
     timestamp, then the signature (the only step that may download), then ONE deserialization and the skill.
+    The body is parsed once: the adapter's deserialization reads the parse the early checks made.
     A request id answered already within its window gets that answer again (skill/web/replay.py)."""
     length = http_request.content_length
     if length is not None and length > MAX_BODY_BYTES:
@@ -127,9 +130,10 @@ def _answer(adapter: Any, checks: list[Any], http_request: Any, answered: Answer
         if hasattr(check, "precheck"):
             check.precheck(headers)
     body: bytes = http_request.get_data()  # kept: the adapter reads the same bytes
-    data = _minimal_parse(body)
-    if data is None:
+    parsed = _minimal_parse(body)
+    if parsed is None:
         return jsonify(error="not an Alexa request"), 400
+    text, data = parsed
     for check in checks:
         if hasattr(check, "precheck_body"):
             check.precheck_body(headers, data)
@@ -138,7 +142,8 @@ def _answer(adapter: Any, checks: list[Any], http_request: Any, answered: Answer
             check.verify(headers, body, None)
     request_id = data["request"].get("requestId")
     if not isinstance(request_id, str) or not request_id:
-        return _dispatch(adapter)
+        with serializer.parsed(text, data):
+            return _dispatch(adapter)
     first = answered.claim(request_id, _replay_window_seconds(data))
     if first is not None:  # the same request again, within its window: its first answer, not a second application
         first.done.wait(WAIT_SECONDS)
@@ -146,7 +151,8 @@ def _answer(adapter: Any, checks: list[Any], http_request: Any, answered: Answer
             return jsonify(error="try again later"), 503
         return Response(first.body, status=200, mimetype="application/json")
     try:
-        response = _dispatch(adapter)
+        with serializer.parsed(text, data):
+            response = _dispatch(adapter)
     except BaseException:
         answered.release(request_id)
         raise
@@ -178,12 +184,14 @@ def _dispatch(adapter: Any) -> Any:
         return jsonify(error="not an Alexa request"), 400
 
 
-def _minimal_parse(body: bytes) -> dict[str, Any] | None:
-    """UTF-8 JSON with a typed request object, or None: anything else is refused before the SDK sees it."""
+def _minimal_parse(body: bytes) -> tuple[str, dict[str, Any]] | None:
+    """The body's text and its JSON, if it is UTF-8 JSON with a typed request object; None (refused before the SDK
+    sees it) for anything else."""
     try:
-        data = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        data = json.loads(text)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not (isinstance(data, dict) and isinstance(data.get("request"), dict) and isinstance(data["request"].get("type"), str)):
         return None
-    return data
+    return text, data

@@ -262,6 +262,28 @@ def test_a_correctly_signed_request_is_deserialized_once(deserializations: list[
     assert fetch.urls == [CERT_URL]
 
 
+def test_a_correctly_signed_request_body_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early checks parse the body (its timestamp); the SDK's deserialization then reads that parse, not the
+    text again. A second request with the same text (another request id) is parsed afresh, once."""
+    parses: list[str] = []
+    real_loads = json.loads
+
+    def counting_loads(text: Any, *args: Any, **kwargs: Any) -> Any:
+        if text in bodies_as_text:
+            parses.append("body")
+        return real_loads(text, *args, **kwargs)
+
+    fetch = alexa_certs.RecordingFetch()
+    client = verified_app(fetch)
+    bodies = [launch(), launch()]
+    bodies_as_text = {body.decode("utf-8") for body in bodies} | set(bodies)
+    monkeypatch.setattr(json, "loads", counting_loads)
+    for body in bodies:
+        response = post(client, body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
+        assert response.status_code == 200 and "outputSpeech" in response.get_json()["response"]
+    assert parses == ["body", "body"], "each request's body parsed once, whoever reads it"
+
+
 def test_an_unsigned_255_kib_body_is_refused_before_any_parsing(deserializations: list[str]) -> None:
     fetch = alexa_certs.RecordingFetch()
     body = launch(padding=255 * 1024 - 2048)

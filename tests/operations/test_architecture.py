@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -79,15 +80,58 @@ def test_session_keys_are_declared_once() -> None:
     assert {path: uses for path, uses in found.items() if uses} == {}
 
 
-def test_a_ritual_touches_only_its_own_storage() -> None:
-    """household.rituals[<name>] is read and written by the module <name> alone; others call its functions."""
-    import re
+def _storage_keys(tree: ast.Module) -> list[ast.expr]:
+    """What each household.rituals[...], .rituals.get/pop/setdefault(...), .ritual_state(...) and .peek_ritual(...) names."""
+    keys: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "rituals":
+            keys.append(node.slice)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+            method, owner = node.func.attr, node.func.value
+            on_rituals = isinstance(owner, ast.Attribute) and owner.attr == "rituals"
+            if method in ("ritual_state", "peek_ritual") or (on_rituals and method in ("get", "pop", "setdefault")):
+                keys.append(node.args[0])
+    return keys
 
-    access = re.compile(r"\.(?:rituals(?:\.get\(|\[|\.pop\(|\.setdefault\()|ritual_state\()\s*([^,\])]+)")
+
+def _constants(tree: ast.Module) -> dict[str, object]:
+    """The module's own constants (NAME = "hug", A, B = "a", "b"), by name."""
+    found: dict[str, object] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, ast.Name) and isinstance(value, ast.Constant):
+                found[target.id] = value.value
+            elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+                found.update((t.id, v.value) for t, v in zip(target.elts, value.elts) if isinstance(t, ast.Name) and isinstance(v, ast.Constant))
+    return found
+
+
+def test_a_ritual_touches_only_its_own_storage() -> None:
+    """household.rituals[<name>] is read and written by the module <name> alone, anywhere in skill/; others call its
+    functions (ritual_review asks the check-in, the stress map, morning coffee, the Sunday share and the monthly look
+    ahead; tonight's question asks the jar). A module outside skill/rituals keeps its own state under a constant of
+    its own that is no other ritual's name (the widget, the menu's note, the preferences); the ritual timer keeps notes in
+    the state of the ritual it serves (self.ritual). Only the household itself handles every ritual's state."""
+    rituals = {p.stem for p in (ROOT / "skill" / "rituals").glob("*.py")} | {p.stem for p in (ROOT / "skill" / "features").glob("*.py")}
     strangers = {}
-    for path in sorted((ROOT / "skill" / "rituals").glob("*.py")):
-        own = {"NAME", "self.name", f'"{path.stem}"'}
-        keys = set(access.findall(path.read_text())) - own
-        if keys:
-            strangers[path.name] = sorted(keys)
+    for path in sorted((ROOT / "skill").rglob("*.py")):
+        if path == ROOT / "skill" / "household.py":
+            continue
+        tree = ast.parse(path.read_text())
+        constants = _constants(tree)
+        in_rituals = path.parent.name in ("rituals", "features")
+        others = rituals - {path.stem}  # skill/engine/preferences.py keeps what the preferences feature sets
+        own = {path.stem} if in_rituals else {name for name, value in constants.items() if value not in others}
+        found = []
+        for key in _storage_keys(tree):
+            if isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name) and key.value.id == "self" and key.attr in ("name", "ritual"):
+                continue  # the object's own ritual
+            if isinstance(key, ast.Name) and (constants.get(key.id) in own if in_rituals else key.id in own):
+                continue
+            if isinstance(key, ast.Constant) and in_rituals and key.value in own:
+                continue
+            found.append(ast.unparse(key))
+        if found:
+            strangers[path.relative_to(ROOT).as_posix()] = sorted(set(found))
     assert strangers == {}

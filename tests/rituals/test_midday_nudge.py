@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.alexa_api_standin import REMINDER_CREATED, AlexaApiStandIn, consent_answer
 from tests.support.conversation import Couple
+from tests.support.damaged import NOT_A_STATE, damage
 from tests.support.surfaces import both  # noqa: F401  (the fixture)
 from tests.support.turns_support import meet, says
 
@@ -134,3 +135,16 @@ def test_when_alexas_reminders_fail_nothing_is_claimed(at_home: Couple, alexa_ap
     alexa_api.status = 500
     said = at_home.intent("MiddayNudgeIntent", one_shot=True)
     assert says(said, SECTION, "failed") and nudge(stored, at_home) in (None, {})
+
+
+@pytest.mark.parametrize("damaged", [{"token": 7, "days": ["monday", 9], "time": "25:99", "refused_on": [1]}, *NOT_A_STATE])
+def test_a_damaged_nudge_is_read_as_none_and_a_new_one_is_set(
+    at_home: Couple, alexa_api: AlexaApiStandIn, stored, embedded_store, damaged: Any
+) -> None:
+    damage(at_home, embedded_store, SECTION, damaged)
+    said = at_home.intent("CancelMiddayNudgeIntent", one_shot=True)
+    assert says(said, SECTION, "none_to_cancel") and sent(alexa_api) == []
+    said = at_home.intent("MiddayNudgeIntent", one_shot=True)
+    assert says(said, SECTION, "set", day="Monday, Wednesday and Friday", time="12 PM")
+    assert [r.method for r in sent(alexa_api)] == ["POST"], "a new reminder: no token of theirs was kept"
+    assert nudge(stored, at_home) == {"token": TOKEN, "days": [0, 2, 4], "time": "12:00"}, "kept anew, nothing damaged left"

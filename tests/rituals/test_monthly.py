@@ -4,9 +4,14 @@ stored, then three questions). Each conversation runs through the Lambda handler
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from tests.support.alexa_api_standin import REMINDER_CREATED, AlexaApiStandIn, consent_answer
 from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
+from tests.support.damaged import NOT_A_STATE, damage
 from tests.support.surfaces import both  # noqa: F401  (the fixture)
 from tests.support.turns_support import MAYA, SAM, meet, open_mode, says, script
 
@@ -96,3 +101,34 @@ def test_a_quiet_month_is_named_without_judgement(both: Couple) -> None:
     meet(both)
     said = both.intent("RitualReviewIntent", one_shot=True)
     assert says(said, REVIEW, "used_none")
+
+
+# -- damaged stored state -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("damaged", [{"runs": "2026-11-01", "reminder": {"token": None, "time": 5}, "refused_on": 3}, *NOT_A_STATE])
+def test_a_damaged_look_ahead_is_read_as_none_its_reminder_set_anew(
+    both: Couple, alexa_api: AlexaApiStandIn, stored, embedded_store, damaged: Any
+) -> None:
+    meet(both)
+    both.api_endpoint = alexa_api.url
+    damage(both, embedded_store, SECTION, damaged)
+    said = both.intent("MonthlyReminderIntent", one_shot=True)
+    assert says(said, SECTION, "reminder_set", time="7 PM")
+    assert [r.method for r in alexa_api.received if r.path.startswith("/v1/alerts/reminders")] == ["POST"]
+    said = both.intent("MonthlyIntent", one_shot=True)
+    assert says(said, SECTION, "intro", name="Maya", other="Sam")
+    reminder = {"token": REMINDER_CREATED["alertToken"], "time": "19:00"}
+    assert stored(both)["rituals"][SECTION] == {"runs": ["2026-11-22"], "reminder": reminder}, "nothing damaged left"
+
+
+def test_damaged_traces_are_a_quiet_month_to_the_review(both: Couple, stored, embedded_store) -> None:
+    meet(both)
+    damage(both, embedded_store, "check_in", {"weeks": {"2026-W47": "seven"}, "count": "many"})
+    damage(both, embedded_store, "stress_map", {"ratings": [{"date": 20261122, "partner": 0, "rating": 5}, "five"]})
+    damage(both, embedded_store, "morning_coffee", '{"recent": {"date": "2026-11-22"}}')
+    damage(both, embedded_store, "sunday_share", {"kept": [{"giver": 0, "text": "Thanks.", "on": "2026-11-20"}]})
+    damage(both, embedded_store, "monthly", "{not json")
+    before = {name: state for name, state in stored(both)["rituals"].items() if name != "host"}  # the menu's note aside
+    said = both.intent("RitualReviewIntent", one_shot=True)
+    assert says(said, REVIEW, "used_none")
+    assert [key for _, key in steps(said, REVIEW)] == ["doing", "doing", "fit", "fit"] and said.ends_session
+    assert {name: stored(both)["rituals"].get(name) for name in before} == before, "looked at, never written"

@@ -4,8 +4,14 @@ and POST /alexa."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from skill.content import load_content
 from tests.support.check_in_support import to_the_numbers
 from tests.support.conversation import Couple, Said
+from tests.support.damaged import NOT_A_STATE, damage
 from tests.support.surfaces import both  # noqa: F401  (the fixture)
 from tests.support.turns_support import MAYA, meet, says, script
 
@@ -90,3 +96,26 @@ def test_help_and_repeat_while_choosing_read_the_list_again(both: Couple) -> Non
     assert says(said, SECTION, "ask_again") and not said.ends_session
     said = both.intent("AMAZON.RepeatIntent")
     assert says(said, SECTION, "ask_again") or says(said, SECTION, "ask")
+
+
+def asks_about_a_roadblock(said: Said) -> bool:
+    """Whether any wording of the check-in's roadblock question was said, whatever roadblock it named."""
+    wordings = load_content("en-US").section(SECTION).lines.variants("check_in_question")
+    return any(wording.split("{")[0] in said.text for wording in wordings)
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [{"chosen": 5, "on": "2026-11-15"}, {"chosen": "stress", "on": "last week"}, {"chosen": "no longer listed", "on": "2026-11-15"}, *NOT_A_STATE],
+)
+def test_a_damaged_roadblock_is_read_as_none_the_check_in_goes_on_and_a_new_one_is_kept(
+    both: Couple, stored, embedded_store, damaged: Any
+) -> None:
+    meet(both)
+    damage(both, embedded_store, SECTION, damaged)
+    asked, said = check_in(both, 6, 7)
+    assert not asks_about_a_roadblock(asked) and not asks_about_a_roadblock(said)
+    assert said.ends_session and stored(both)["rituals"]["check_in"]["weeks"], "the numbers kept as ever"
+    said = both.resolved("RoadblockIntent", "roadblock", "stress", "stress", one_shot=True)
+    assert says(said, SECTION, "chosen", roadblock="stress")
+    assert stored(both)["rituals"][SECTION] == {"chosen": "stress", "on": "2026-11-22"}

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.support.conversation import Couple, Said
+from tests.support.damaged import NOT_A_STATE, damage
 from tests.support.surfaces import both  # noqa: F401  (the fixture)
 from tests.support.turns_support import MAYA, SAM, meet, says
 
@@ -171,3 +174,29 @@ def test_a_share_with_nothing_expired_is_neither_opened_nor_written_again() -> N
     assert not stored.changed(stored.to_document()), "looked at, not opened"
     stored.drop_expired_progress(400)
     assert stored.changed(stored.to_document()) and stored.rituals["sunday_share"]["kept"] == []
+
+
+FAR = 2_000_000_000  # 2033: an expiry far ahead, so only the damage leaves a note out
+DAMAGED_NOTES = [
+    {"giver": 2, "text": "From nobody.", "on": "2026-11-20", "played_on": None, "expires_at": FAR},
+    {"giver": 0, "text": 5, "on": "2026-11-20", "played_on": None, "expires_at": FAR},
+    {"giver": 1, "text": "   ", "on": "2026-11-20", "played_on": None, "expires_at": FAR},
+    {"giver": 0, "text": "Kept forever?", "on": "2026-11-20", "played_on": None, "expires_at": "never"},
+    "a note",
+]
+
+
+@pytest.mark.parametrize("damaged", [{"kept": DAMAGED_NOTES, "keep_weeks": "eight"}, {"kept": "Thanks."}, *NOT_A_STATE])
+def test_a_damaged_share_is_read_as_empty_and_a_new_note_is_kept(both: Couple, stored, embedded_store, damaged: Any) -> None:
+    meet(both)
+    damage(both, embedded_store, SECTION, damaged)
+    said = both.intent("SundayShareIntent", one_shot=True)  # Sunday: nothing fit to play
+    assert says(said, SECTION, "nothing_this_week") and "nobody" not in said.text.lower()
+    said = both.intent("HearShareIntent", one_shot=True)
+    assert says(said, SECTION, "none_kept")
+    said = leave(both, FROM_MAYA, "Maya")
+    assert says(said, SECTION, "kept", name="Maya", other="Sam")
+    share = stored(both)["rituals"][SECTION]
+    assert [(n["giver"], n["text"], n["played_on"]) for n in share["kept"]] == [(0, FROM_MAYA, None)]
+    assert set(share) == {"kept"}, "the damaged keep time is gone: the default one counts"
+    assert share["kept"][0]["expires_at"] - int(both.now.timestamp()) == 8 * 7 * 24 * 3600

@@ -12,6 +12,7 @@ from skill.content import CONTENT_DIR, load_content
 from skill.engine.ritual import SteppedRitual, ritual_named
 from skill.engine.turn_taking import FOLLOW_UPS, RATING_ASKED, WAITING
 from tests.support.conversation import Couple
+from tests.support.damaged import NOT_A_STATE, damage
 from tests.support.turns_support import MAYA, SAM, finished, meet, open_mode, says, script
 
 SECTION = "three_dates"
@@ -294,3 +295,12 @@ def test_both_paces_run_to_the_end_in_every_locale_in_the_locales_voices(couple:
         assert says(said, "turns", "one_shot") == (replies == 1), "the one-shot phrase, said once"
         said, replies = couple.intent("DoneIntent", one_shot=True), replies + 1
     assert replies == 4, "one reply a date, and the closing with the last"
+
+
+@pytest.mark.parametrize("damaged", [{"week": 47}, '"2026-W47"', *NOT_A_STATE])
+def test_a_damaged_week_is_read_as_no_plan_yet(couple: Couple, stored, embedded_store, damaged: object) -> None:
+    meet(couple)
+    damage(couple, embedded_store, SECTION, damaged)
+    said = couple.intent(INTENT, one_shot=True)
+    assert not says(said, SECTION, "again_this_week") and script(said, SECTION) == MAYA_FIRST
+    assert stored(couple)["rituals"][SECTION] == {"week": THIS_WEEK}

@@ -174,7 +174,9 @@ def test_the_manifest_lists_every_task_the_skill_handles_and_the_package_holds_e
     manifest = read(project / "skill-package" / "skill.json")["manifest"]
     listed = {(task["name"], task["version"]) for task in manifest["apis"]["custom"]["tasks"]}
     assert listed == set(MANIFEST_TASKS)
-    assert {"MorningCoffee", "Hug", "MagicMinutes", "TonightsQuestion", "WeeklyCheckIn", "CloseRitual"} == {n for n, _ in listed}
+    assert {"MorningCoffee", "Hug", "MagicMinutes", "TonightsQuestion", "WeeklyCheckIn", "CloseRitual", "ResumeRitual"} == {
+        n for n, _ in listed
+    }
     for name, version in listed:
         copied = project / "skill-package" / "tasks" / f"{name}.{version}.json"
         assert copied.read_text() == (ROOT / "skill-package" / "tasks" / copied.name).read_text()

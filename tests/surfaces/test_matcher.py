@@ -191,6 +191,11 @@ MEANT = [
     ("a different voice for sam", "ChooseVoiceIntent", {"partner": "sam"}),
     ("choose my voice", "ChooseVoiceIntent", {}),
     ("another one", "AnotherQuestionIntent", {}),
+    # A timer for the check-in's talk together (issue 31), said as a one-shot while they talk.
+    ("give us fifteen minutes", "TalkTimerIntent", {"minutes": "fifteen"}),
+    ("set a timer for twenty minutes", "TalkTimerIntent", {"minutes": "twenty"}),
+    ("set a timer", "TalkTimerIntent", {}),
+    ("give us five magic minutes", "MagicMinutesIntent", {}),
 ]
 
 

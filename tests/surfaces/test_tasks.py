@@ -198,3 +198,37 @@ def test_the_closing_task_is_named_alike_where_the_timer_sets_it_and_where_it_is
     from skill.engine import ritual_timer
 
     assert (tasks.CLOSING_TASK, tasks.CLOSING_TASK_VERSION) == (ritual_timer.CLOSING_TASK, ritual_timer.CLOSING_TASK_VERSION)
+
+
+def test_the_resuming_task_is_named_alike_where_the_timer_sets_it_and_where_it_is_handled() -> None:
+    from skill.alexa import tasks
+    from skill.engine import ritual_timer
+    from skill.rituals.check_in import TIMER
+
+    assert (tasks.RESUMING_TASK, tasks.RESUMING_TASK_VERSION) == (ritual_timer.RESUMING_TASK, ritual_timer.RESUMING_TASK_VERSION)
+    assert TIMER.task == (tasks.RESUMING_TASK, tasks.RESUMING_TASK_VERSION) and TIMER.ritual in tasks.RESUMABLE
+    enum = json.loads((TASKS / "ResumeRitual.1.json").read_text())["components"]["schemas"]["ResumeRitualInput"]
+    assert set(enum["properties"]["ritual"]["enum"]) == set(tasks.RESUMABLE)
+
+
+@pytest.mark.parametrize("task_input", [{"ritual": "magic_minutes"}, {"ritual": "safety"}, {}, None])
+def test_a_resuming_task_for_no_resumable_ritual_is_a_plain_launch(couple: Couple, task_input: Any) -> None:
+    couple.meet("Maya", "Sam")
+    said = launch_task(couple, "ResumeRitual", task_input)
+    assert not said.is_empty and not any(line.voice for line in said.lines[:1])
+    assert not one_of(said, MAGIC, "closed"), "resuming never closes another ritual"
+
+
+@pytest.mark.parametrize("surface", ["couple", "web_couple"])
+def test_the_check_in_talks_timer_brings_the_couple_back_to_their_numbers(surface: str, request: Any, alexa_api: AlexaApiStandIn) -> None:
+    couple: Couple = request.getfixturevalue(surface)
+    couple.meet("Maya", "Sam")
+    couple.api_endpoint = alexa_api.url
+    couple.intent("CheckInIntent", one_shot=True)
+    couple.later(minutes=6).intent("TalkTimerIntent", one_shot=True, minutes="15")
+    sent = [r for r in alexa_api.received if r.path == "/v1/alerts/timers"]
+    task = sent[0].body["triggeringBehavior"]["operation"]["task"]
+    said = launch_task(couple.later(minutes=15), "ResumeRitual", task["input"])
+    check_in = load_content("en-US").section("check_in").lines
+    assert one_of(said, check_in, "talk_timer_up") and one_of(said, check_in, "rating_first")
+    assert not said.ends_session and said.lines[-1].voice == "Joanna", "Maya's number, in her voice"
