@@ -177,8 +177,8 @@ def test_the_brief_way_back_still_says_every_word_of_it() -> None:
 @pytest.mark.parametrize("minute", [0, 17, 41])
 @pytest.mark.parametrize("intent", RITUALS)
 def test_at_an_open_pace_too_once_the_ritual_is_familiar(couple: Couple, intent: str, minute: int) -> None:
-    """The first use takes 7-42 s (the pace and the one-shot phrase explained, the floor given, who goes next). The
-    fourth was 12-19 s with all of that but the explanation; it is now 1-8 s, but for the two rituals in
+    """The first use takes 5-42 s (the pace and the one-shot phrase explained, the floor given, who goes next). The
+    fourth was 12-19 s with all of that but the explanation; it is now 1-8 s (30 mornings), but for the two in
     OPEN_PROMPT_TOO_LONG (up to about 10 s)."""
     heard = uses(couple, intent, KNOWN_BY, minute=minute, pace=OPEN)
     waits = [round(wait_for_first_turn(said), 1) for said in heard]
