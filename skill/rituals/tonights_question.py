@@ -453,8 +453,8 @@ class TonightsQuestion(TurnTaking):
         if renewed:
             lead.append(narrate(turn.line(f"deck_renewed_{depth}")))
         told = bool(turn.session.get(PASS_TOLD))
-        if TENDER in _tags(turn, question_id):  # gentler, and it says the question can be passed
-            lead.append(narrate(turn.line("intro_tender")))
+        if TENDER in _tags(turn, question_id):  # gentler, and it always says the question can be passed
+            lead.extend(self.explained(turn, "intro_tender", level))
             told = True
         elif not ack:  # an acknowledgement ("something lighter, then") already says what kind of question comes
             lead.extend(self.explained(turn, f"intro_{depth}", level))
