@@ -14,6 +14,7 @@ install:  ## a virtual environment with the skill, its tests and the everyday to
 
 lint:  ## ruff's lint rules and the import rules of docs/ARCHITECTURE.md (seconds)
 	$(BIN)ruff check skill lambda tests bench tools
+	$(BIN)ruff format --check skill lambda tests bench tools
 	$(BIN)lint-imports --no-logo --cache-dir .cache/import-linter pyproject.toml
 
 types:  ## mypy over skill/ and lambda/, as configured in pyproject.toml
@@ -35,7 +36,7 @@ bench:  ## the performance harness (python -m bench): cold start, memory, latenc
 models:  ## regenerate interaction_models/ from the content (commit the result)
 	$(BIN)our-rituals models
 
-format:  ## ruff format over the tree (the lead's once-only run; afterwards part of lint)
+format:  ## ruff format over the tree (`make lint` checks that nothing is left to format)
 	$(BIN)ruff format skill lambda tests bench tools
 
 hooks:  ## the pre-commit hooks over every file

@@ -33,7 +33,7 @@ BARE_CODE = (
     "ready = time.monotonic()\n"
     "cpu = time.process_time() * 1000\n"
     "hwm = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
-    "sys.stdout.write('{\"ready\": %r, \"cpu_ms\": %r, \"hwm_kb\": %d}\\n' % (ready, cpu, hwm))\n"
+    'sys.stdout.write(\'{"ready": %r, "cpu_ms": %r, "hwm_kb": %d}\\n\' % (ready, cpu, hwm))\n'
     "sys.stdout.flush(); os._exit(0)\n"
 )
 

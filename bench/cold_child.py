@@ -21,7 +21,11 @@ if arguments[0] == "--lambda-runtime":
     import logging  # noqa: F401
     import traceback  # noqa: F401
 
-    started, started_cpu = time.perf_counter(), time.process_time()  # the runtime's own start-up is not the handler's import
+    # the runtime's own start-up is not the handler's import
+    started, started_cpu = (
+        time.perf_counter(),
+        time.process_time(),
+    )
 event_path, *paths = arguments
 sys.path[:0] = paths
 

@@ -55,7 +55,9 @@ def rituals() -> list[tuple[str, str, frozenset[str]]]:
     from skill.engine.ritual import SteppedRitual, rituals_in_menu_order
 
     menu = list(load_content("en-US").section("narrator").settings["menu"])
-    ordered = sorted(rituals_in_menu_order(), key=lambda r: (menu.index(r.name) if r.name in menu else len(menu), r.name))
+    ordered = sorted(
+        rituals_in_menu_order(), key=lambda r: (menu.index(r.name) if r.name in menu else len(menu), r.name)
+    )
     found = []
     for ritual in ordered:
         follow_ups = ritual.follow_ups if isinstance(ritual, SteppedRitual) else frozenset()

@@ -72,7 +72,9 @@ def live_one_day(couple: conversation.OfflineCouple, day: int, rng: random.Rando
         couple.intent("RatingIntent", rating=str(rng.randint(5, 9)) if rng.random() < 0.9 else "skip")
         couple.later(minutes=20)
     if day % 15 == 3:  # twice a month one of them adds a question to their jar
-        couple.intent("AddToJarIntent", one_shot=True, question=f"{rng.choice(JAR_QUESTIONS)} {rng.choice(('', 'now', 'lately'))}")
+        couple.intent(
+            "AddToJarIntent", one_shot=True, question=f"{rng.choice(JAR_QUESTIONS)} {rng.choice(('', 'now', 'lately'))}"
+        )
         couple.intent("AMAZON.YesIntent")
         couple.later(minutes=5)
     if day % 30 == 17:
@@ -119,7 +121,9 @@ class Capacity:
     def add_parameter(self, params: dict[str, Any], **_kwargs: Any) -> None:
         params["ReturnConsumedCapacity"] = "TOTAL"
 
-    def after_call(self, http_response: Any = None, parsed: dict[str, Any] | None = None, model: Any = None, **_kwargs: Any) -> None:
+    def after_call(
+        self, http_response: Any = None, parsed: dict[str, Any] | None = None, model: Any = None, **_kwargs: Any
+    ) -> None:
         units = float(((parsed or {}).get("ConsumedCapacity") or {}).get("CapacityUnits", 0.0))
         if model.name == "GetItem":
             self.reads += 1
@@ -263,7 +267,10 @@ def on_dynamodb(days: int) -> dict[str, Any]:
 def on_sqlite(days: int, scratch: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """Two years on the embedded store; also returns the final stored document, for the web run's households."""
     database = scratch / "longevity.db"
-    with warm.environment({"OUR_RITUALS_DB": str(database), "SKILL_TABLE": None, "SKILL_ID": None}), warm.quiet_stderr():
+    with (
+        warm.environment({"OUR_RITUALS_DB": str(database), "SKILL_TABLE": None, "SKILL_ID": None}),
+        warm.quiet_stderr(),
+    ):
         project = warm.load_app(ROOT / "lambda" / "app.py", "longevity_sqlite")
         from skill.store.sqlite import SQLiteStore
 
@@ -318,7 +325,9 @@ def served(which: str, env: dict[str, str]) -> Iterator[int]:
         process.wait(timeout=30)
 
 
-def web_rounds(document: dict[str, Any], households: int, seconds: float, rounds: int, connections: int) -> dict[str, Any]:
+def web_rounds(
+    document: dict[str, Any], households: int, seconds: float, rounds: int, connections: int
+) -> dict[str, Any]:
     """Hello world, the project with two-year-old households, and (for comparison) with couples just met, in turn."""
     from skill.household import Household
 
@@ -332,7 +341,9 @@ def web_rounds(document: dict[str, Any], households: int, seconds: float, rounds
         # A launch for each household, in an order shuffled once: each request meets a different two-year-old couple.
         order = list(range(households))
         random.Random(5).shuffle(order)
-        requests = [{"body": json.dumps(conversation.launch_event(now, user_id=web_user(i))), "headers": {}} for i in order]
+        requests = [
+            {"body": json.dumps(conversation.launch_event(now, user_id=web_user(i))), "headers": {}} for i in order
+        ]
         results: dict[str, list[float]] = {"project": [], "hello": [], "project_new": []}
         env = {"OUR_RITUALS_DB": str(database), "SKILL_TABLE": "", "SKILL_ID": "", "OUR_RITUALS_VERIFY_REQUESTS": "0"}
         for _ in range(rounds):
@@ -391,21 +402,38 @@ def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         reads = sum(c["reads"] for c in last_year)
         wcu = sum(c["write_units_per_write"] * c["writes"] for c in last_year) / writes
         rcu = sum(c["read_units_per_read"] * c["reads"] for c in last_year) / reads
-        checks["write_units_per_write_second_year"] = {"value": round(wcu, 3), "target": TARGETS["write_units_per_write"], "met": wcu <= TARGETS["write_units_per_write"]}
-        checks["read_units_per_read_second_year"] = {"value": round(rcu, 3), "target": TARGETS["read_units_per_read"], "met": rcu <= TARGETS["read_units_per_read"]}
-        most = max(max(c["max_reads_per_request"] for c in last_year), 0), max(c["max_writes_per_request"] for c in last_year)
+        checks["write_units_per_write_second_year"] = {
+            "value": round(wcu, 3),
+            "target": TARGETS["write_units_per_write"],
+            "met": wcu <= TARGETS["write_units_per_write"],
+        }
+        checks["read_units_per_read_second_year"] = {
+            "value": round(rcu, 3),
+            "target": TARGETS["read_units_per_read"],
+            "met": rcu <= TARGETS["read_units_per_read"],
+        }
+        most = (
+            max(max(c["max_reads_per_request"] for c in last_year), 0),
+            max(c["max_writes_per_request"] for c in last_year),
+        )
         checks["calls_per_request"] = {"value": list(most), "target": [1, 1], "met": most[0] <= 1 and most[1] <= 1}
     for store in ("dynamodb", "sqlite"):
         if store in results:
             ratio = results[store]["quarters"][-1]["cpu_ratio"]
-            checks[f"cpu_ratio_two_years_{store}"] = {"value": ratio, "target": TARGETS["cpu_ratio_two_years"], "met": ratio <= TARGETS["cpu_ratio_two_years"]}
+            checks[f"cpu_ratio_two_years_{store}"] = {
+                "value": ratio,
+                "target": TARGETS["cpu_ratio_two_years"],
+                "met": ratio <= TARGETS["cpu_ratio_two_years"],
+            }
     if "web" in results:
         ratio = results["web"]["ratio"]
         checks["web_ratio"] = {"value": ratio, "target": TARGETS["web_ratio"], "met": ratio >= TARGETS["web_ratio"]}
     return checks  # fmt: skip
 
 
-def run(days: int, households: int, web_seconds: float, web_rounds_count: int, connections: int, skip: list[str]) -> dict[str, Any]:
+def run(
+    days: int, households: int, web_seconds: float, web_rounds_count: int, connections: int, skip: list[str]
+) -> dict[str, Any]:
     results: dict[str, Any] = {"days": days, "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     with tempfile.TemporaryDirectory(prefix="our-rituals-longevity-") as scratch:
         if "dynamodb" not in skip:
@@ -430,7 +458,9 @@ def run(days: int, households: int, web_seconds: float, web_rounds_count: int, c
 def report(results: dict[str, Any]) -> str:
     parts = []
     if "dynamodb" in results:
-        parts.append(quarter_table("DynamoDB Local (the Lambda handler, SKILL_TABLE set)", results["dynamodb"]["quarters"], True))
+        parts.append(
+            quarter_table("DynamoDB Local (the Lambda handler, SKILL_TABLE set)", results["dynamodb"]["quarters"], True)
+        )
     parts.append(quarter_table("Embedded store (SQLite)", results["sqlite"]["quarters"], False))
     if "web" in results:
         w = results["web"]
@@ -456,4 +486,3 @@ def main(args: Any) -> int:
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     say(f"wrote {out}")
     return 0 if all(check["met"] for check in results["targets"].values()) else 1
-

@@ -138,7 +138,9 @@ def build_bundles() -> Bundles:
         if name == "floor_dynamodb":
             spec = importlib.util.find_spec("ask_sdk_dynamodb")
             if spec is None or not spec.submodule_search_locations:
-                raise RuntimeError("ask-sdk-dynamodb-persistence-adapter is not installed: pip install -r bench/requirements.txt")
+                raise RuntimeError(
+                    "ask-sdk-dynamodb-persistence-adapter is not installed: pip install -r bench/requirements.txt"
+                )
             adapter = Path(next(iter(spec.submodule_search_locations)))
             shutil.copytree(adapter, floor / "ask_sdk_dynamodb", ignore=shutil.ignore_patterns("__pycache__"))
         byte_compile(floor, python)
@@ -239,13 +241,17 @@ def embedded_cold_start(samples: int, bundles: Bundles | None) -> dict[str, Any]
                 f"source (CPython {platform.python_version()}, byte-compiled by round 0)",
                 [
                     cold.Target("bare", sys.executable, flags, None),
-                    cold.Target("project", sys.executable, flags, (str(ROOT / "lambda"), str(ROOT)), lambda_runtime=True),
+                    cold.Target(
+                        "project", sys.executable, flags, (str(ROOT / "lambda"), str(ROOT)), lambda_runtime=True
+                    ),
                     cold.Target("floor", sys.executable, flags, (str(FLOOR),), lambda_runtime=True),
                 ],
             )
         )
         for mode, targets in modes:
-            measured = cold.measure(targets, event_path, samples=samples, seed_db=seed, env=cold.child_env(), progress=say)
+            measured = cold.measure(
+                targets, event_path, samples=samples, seed_db=seed, env=cold.child_env(), progress=say
+            )
             results[mode] = _summarise(measured, "floor")
     return results
 
@@ -295,13 +301,17 @@ def production_cold_start(samples: int, bundles: Bundles | None) -> dict[str, An
                 flags = _source_flags(scratch)
                 mode = f"source (CPython {platform.python_version()}, byte-compiled by round 0), DynamoDB Local"
                 targets = [
-                    cold.Target("project", sys.executable, flags, (str(ROOT / "lambda"), str(ROOT)), lambda_runtime=True),
+                    cold.Target(
+                        "project", sys.executable, flags, (str(ROOT / "lambda"), str(ROOT)), lambda_runtime=True
+                    ),
                     cold.Target("floor", sys.executable, flags, (str(FLOOR_DYNAMODB),), lambda_runtime=True),
                 ]
             # DynamoDB Local is a JVM: a few untimed starts of each side let its JIT settle first.
             cold.measure(targets, event_path, samples=2, seed_db=None, env=env)
             measured = cold.measure(targets, event_path, samples=samples, seed_db=None, env=env, progress=say)
-        floor_item = admin.get_item(TableName=floor_table, Key={"id": {"S": event["context"]["System"]["user"]["userId"]}})
+        floor_item = admin.get_item(
+            TableName=floor_table, Key={"id": {"S": event["context"]["System"]["user"]["userId"]}}
+        )
     finally:
         server.stop()
     summary = _summarise(measured, "floor")
@@ -316,7 +326,9 @@ def production_cold_start(samples: int, bundles: Bundles | None) -> dict[str, An
 
 def warm_embedded(runs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="our-rituals-warm-") as scratch:
-        with warm.environment({"OUR_RITUALS_DB": str(Path(scratch) / "rituals.db"), "SKILL_TABLE": None, "SKILL_ID": None}):
+        with warm.environment(
+            {"OUR_RITUALS_DB": str(Path(scratch) / "rituals.db"), "SKILL_TABLE": None, "SKILL_ID": None}
+        ):
             project = warm.load_app(ROOT / "lambda" / "app.py", "project")
             floor = warm.load_app(FLOOR / "app.py", "floor")
             # Evenings of the project and of the floor alternate, so load that comes and goes hits both alike.
@@ -353,7 +365,11 @@ def warm_embedded(runs: int) -> dict[str, Any]:
         "floor": warm.latency_summary(floor_ms, floor_runs, floor_cpu_ms, floor_switches),
         "turns": conversation.TURNS,
         "evening": evening,
-        "year": {"requests": report.requests, "weeks": report.weeks, "document_bytes": warm.stored_document_bytes(document)},
+        "year": {
+            "requests": report.requests,
+            "weeks": report.weeks,
+            "document_bytes": warm.stored_document_bytes(document),
+        },
     }
 
 
@@ -424,7 +440,9 @@ def web_service(max_requests: int, max_seconds: float, connections: int) -> dict
 
     results: dict[str, Any] = {"max_requests": max_requests, "max_seconds": max_seconds, "connections": connections}
     with tempfile.TemporaryDirectory(prefix="our-rituals-web-") as scratch:
-        with warm.environment({"OUR_RITUALS_DB": str(Path(scratch) / "rituals.db"), "SKILL_TABLE": None, "SKILL_ID": None}):
+        with warm.environment(
+            {"OUR_RITUALS_DB": str(Path(scratch) / "rituals.db"), "SKILL_TABLE": None, "SKILL_ID": None}
+        ):
             with warm.quiet_stderr():
                 for verify in (False, True):
                     key = "verification_on" if verify else "verification_off"
@@ -434,7 +452,11 @@ def web_service(max_requests: int, max_seconds: float, connections: int) -> dict
                         ("floor", lambda v: floor_app(verifiers=v)),
                     ):
                         row[side] = web.load(
-                            factory, verify=verify, max_requests=max_requests, max_seconds=max_seconds, connections=connections
+                            factory,
+                            verify=verify,
+                            max_requests=max_requests,
+                            max_seconds=max_seconds,
+                            connections=connections,
                         )
                     row["ratio_rps"] = round(row["project"]["rps"] / row["floor"]["rps"], 2)
                     results[key] = row
@@ -492,7 +514,9 @@ def _grid(title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]], chec
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = [title, ""]
     for number, row in enumerate(cells):
-        lines.append("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)).rstrip())
+        lines.append(
+            "  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)).rstrip()
+        )
         if number == 0:
             lines.append("-" * len(lines[-1]))
     lines.append("")
@@ -503,16 +527,30 @@ def _grid(title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]], chec
 def embedded_table(results: dict[str, Any]) -> str | None:
     checks = results.get("targets", {}).get("embedded", {})
     rows: list[tuple[Any, ...]] = []
-    ratio, rss, p99 = TARGETS["embedded_window_ratio"], TARGETS["embedded_rss_over_floor_mb"], TARGETS["warm_p99_embedded_ms"]
+    ratio, rss, p99 = (
+        TARGETS["embedded_window_ratio"],
+        TARGETS["embedded_rss_over_floor_mb"],
+        TARGETS["warm_p99_embedded_ms"],
+    )
     for mode, s in results.get("embedded", {}).items():
         p, f = s["project"], s["floor"]
         verdict = "met" if s["ratio_window"] <= ratio else "MISSED"
-        rows.append((f"{mode}: import + first answer, ms", p["window_ms"], f["window_ms"], s["ratio_window"], f"at most {ratio}x: {verdict}"))
+        rows.append(
+            (
+                f"{mode}: import + first answer, ms",
+                p["window_ms"],
+                f["window_ms"],
+                s["ratio_window"],
+                f"at most {ratio}x: {verdict}",
+            )
+        )
         rows.append(("  import / first answer, ms", f"{p['import_ms']} / {p['first_answer_ms']}",
                      f"{f['import_ms']} / {f['first_answer_ms']}", f"{s['ratio_init']} / {s['ratio_first_answer']}", ""))  # fmt: skip
         rows.append(("  fastest run, ms", p["window_ms_min"], f["window_ms_min"], s["ratio_fastest_window"], ""))
         if "ratio_window_cpu" in s:
-            rows.append(("  CPU time of the window, ms", p["window_cpu_ms"], f["window_cpu_ms"], s["ratio_window_cpu"], ""))
+            rows.append(
+                ("  CPU time of the window, ms", p["window_cpu_ms"], f["window_cpu_ms"], s["ratio_window_cpu"], "")
+            )
         rows.append((f"  old window, interpreter start included, wall ms (bare Python {s['bare']['wall_ms']})",
                      p["wall_ms"], f["wall_ms"], s["ratio_wall"], "for comparison"))  # fmt: skip
         verdict = "met" if s["rss_over_floor_mb"] <= rss else "MISSED"
@@ -554,26 +592,58 @@ def production_table(results: dict[str, Any]) -> str | None:
         verdict = "met" if s["ratio_window"] <= target else "MISSED"
         rows.append((f"{s['mode']}: init, ms", p["import_ms"], f["import_ms"], s["ratio_init"], ""))
         rows.append(("  first invoke, ms", p["first_answer_ms"], f["first_answer_ms"], s["ratio_first_answer"], ""))
-        rows.append(("  init + first invoke, ms", p["window_ms"], f["window_ms"], s["ratio_window"], f"at most {target}x: {verdict}"))
+        rows.append(
+            (
+                "  init + first invoke, ms",
+                p["window_ms"],
+                f["window_ms"],
+                s["ratio_window"],
+                f"at most {target}x: {verdict}",
+            )
+        )
         rows.append(("  fastest run, ms", p["window_ms_min"], f["window_ms_min"], s["ratio_fastest_window"], ""))
         if "ratio_window_cpu" in s:
-            rows.append(("  CPU time of the window, ms", p["window_cpu_ms"], f["window_cpu_ms"], s["ratio_window_cpu"], ""))
-        rows.append(("  old window, interpreter start included, wall ms", p["wall_ms"], f["wall_ms"], s["ratio_wall"], "for comparison"))
+            rows.append(
+                ("  CPU time of the window, ms", p["window_cpu_ms"], f["window_cpu_ms"], s["ratio_window_cpu"], "")
+            )
+        rows.append(
+            (
+                "  old window, interpreter start included, wall ms",
+                p["wall_ms"],
+                f["wall_ms"],
+                s["ratio_wall"],
+                "for comparison",
+            )
+        )
         rows.append(("  peak RSS, MB", p["peak_rss_mb"], f["peak_rss_mb"], f"{s['rss_over_floor_mb']:+} MB", ""))
     if "warm_dynamodb" in results:
         d = results["warm_dynamodb"]
         p, c, y = d["project"], d["calls"], d["year"]
-        rows.append((f"warm, DynamoDB Local: p50 / p99 ms ({p['requests']} requests)", f"{p['p50_ms']} / {p['p99_ms']}", "", "", ""))
+        rows.append(
+            (
+                f"warm, DynamoDB Local: p50 / p99 ms ({p['requests']} requests)",
+                f"{p['p50_ms']} / {p['p99_ms']}",
+                "",
+                "",
+                "",
+            )
+        )
         if "cpu_p99_ms" in p:
-            rows.append(("  CPU time of the request: p50 / p99 ms", f"{p['cpu_p50_ms']} / {p['cpu_p99_ms']}", "", "", ""))
+            rows.append(
+                ("  CPU time of the request: p50 / p99 ms", f"{p['cpu_p50_ms']} / {p['cpu_p99_ms']}", "", "", "")
+            )
         verdict = "met" if c["max_reads_per_request"] <= 1 and c["max_writes_per_request"] <= 1 else "MISSED"
         rows.append((f"DynamoDB calls per request, max reads / writes ({c['requests']} requests)",
                      f"{c['max_reads_per_request']} / {c['max_writes_per_request']}", "1 / 1", "", f"at most 1 / 1: {verdict}"))  # fmt: skip
-        rows.append(("  mean reads / writes", f"{c['mean_reads_per_request']} / {c['mean_writes_per_request']}", "", "", ""))
+        rows.append(
+            ("  mean reads / writes", f"{c['mean_reads_per_request']} / {c['mean_writes_per_request']}", "", "", "")
+        )
         verdict = "met" if c["writes_on_requests_that_changed_nothing"] == 0 else "MISSED"
         rows.append((f"  writes on the {c['requests_that_changed_nothing']} requests that changed nothing",
                      c["writes_on_requests_that_changed_nothing"], "", "", f"none: {verdict}"))  # fmt: skip
-        rows.append((f"bytes per household after a simulated year ({y['requests']} requests)", y["item_bytes"], "", "", ""))
+        rows.append(
+            (f"bytes per household after a simulated year ({y['requests']} requests)", y["item_bytes"], "", "", "")
+        )
     if not rows:
         return None
     title = "Production path (SKILL_TABLE on DynamoDB Local), as Lambda reports it: init, then the first invoke"
@@ -588,10 +658,19 @@ def web_table(results: dict[str, Any]) -> str | None:
     for key, label in (("verification_off", "off"), ("verification_on", "on")):
         if key in w:
             r = w[key]
-            rows.append((f"verification {label}: requests/s ({w['connections']} connections)", r["project"]["rps"], r["floor"]["rps"], r["ratio_rps"]))
+            rows.append(
+                (
+                    f"verification {label}: requests/s ({w['connections']} connections)",
+                    r["project"]["rps"],
+                    r["floor"]["rps"],
+                    r["ratio_rps"],
+                )
+            )
             rows.append(("  latency p50 / p99 ms", f"{r['project']['p50_ms']} / {r['project']['p99_ms']}",
                          f"{r['floor']['p50_ms']} / {r['floor']['p99_ms']}", ""))  # fmt: skip
-    return _grid("Web service (werkzeug, loopback), embedded store", ("", "project", "floor", "project/floor"), rows, {})
+    return _grid(
+        "Web service (werkzeug, loopback), embedded store", ("", "project", "floor", "project/floor"), rows, {}
+    )
 
 
 def table(results: dict[str, Any]) -> str:
@@ -615,23 +694,36 @@ def machine() -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=15, help="cold starts per configuration (median reported)")
-    parser.add_argument("--runs", type=int, default=30, help="scripted 20-turn evenings for warm latency, embedded store")
+    parser.add_argument(
+        "--runs", type=int, default=30, help="scripted 20-turn evenings for warm latency, embedded store"
+    )
     parser.add_argument("--dynamodb-runs", type=int, default=10, help="scripted evenings against DynamoDB Local")
     parser.add_argument("--web-requests", type=int, default=2000, help="at most this many requests per web run")
     parser.add_argument("--web-seconds", type=float, default=20.0, help="at most this long per web run")
     parser.add_argument("--connections", type=int, default=4, help="concurrent client connections in the web runs")
-    parser.add_argument("--skip", action="append", default=[], choices=("cold", "production", "warm", "dynamodb", "web"))
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=("cold", "production", "warm", "dynamodb", "web")
+    )
     parser.add_argument("--quick", action="store_true", help="few samples: a smoke run, not figures to quote")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--longevity", action="store_true", help="instead: two years of a daily couple (bench/longevity.py)")
+    parser.add_argument(
+        "--longevity", action="store_true", help="instead: two years of a daily couple (bench/longevity.py)"
+    )
     parser.add_argument("--longevity-days", type=int, default=730, help="days the longevity couple lives")
-    parser.add_argument("--longevity-households", type=int, default=10_000, help="two-year-old households in its web run")
+    parser.add_argument(
+        "--longevity-households", type=int, default=10_000, help="two-year-old households in its web run"
+    )
     parser.add_argument("--longevity-web-seconds", type=float, default=10.0, help="seconds per side per web round")
     parser.add_argument("--longevity-web-rounds", type=int, default=3, help="interleaved web rounds (median ratio)")
     args = parser.parse_args(argv)
     if args.quick:
         args.samples, args.runs, args.dynamodb_runs, args.web_requests, args.web_seconds = 3, 3, 2, 200, 5.0
-        args.longevity_days, args.longevity_households, args.longevity_web_seconds, args.longevity_web_rounds = 92, 500, 3.0, 1
+        args.longevity_days, args.longevity_households, args.longevity_web_seconds, args.longevity_web_rounds = (
+            92,
+            500,
+            3.0,
+            1,
+        )
     if args.longevity:
         from bench import longevity
 

@@ -69,7 +69,9 @@ def latency_summary(
         summary["cpu_p50_ms"] = round(percentile(cpu_ms, 0.50), 3)
         summary["cpu_p99_ms"] = round(percentile(cpu_ms, 0.99), 3)
     if switches:
-        undisturbed = [ms for ms, (waited, preempted) in zip(per_request_ms, switches, strict=True) if not waited and not preempted]
+        undisturbed = [
+            ms for ms, (waited, preempted) in zip(per_request_ms, switches, strict=True) if not waited and not preempted
+        ]
         summary["requests_that_waited"] = sum(1 for waited, _ in switches if waited)
         summary["requests_preempted"] = sum(1 for _, preempted in switches if preempted)
         if undisturbed:
@@ -93,7 +95,9 @@ EVENINGS_PER_ROUND = 10
 
 def _rounds(runs: list[list[float]]) -> list[list[float]]:
     """The runs' requests in rounds of EVENINGS_PER_ROUND runs (a shorter last round joins the one before)."""
-    rounds = [[ms for run in runs[i : i + EVENINGS_PER_ROUND] for ms in run] for i in range(0, len(runs), EVENINGS_PER_ROUND)]
+    rounds = [
+        [ms for run in runs[i : i + EVENINGS_PER_ROUND] for ms in run] for i in range(0, len(runs), EVENINGS_PER_ROUND)
+    ]
     if len(rounds) > 1 and len(runs) % EVENINGS_PER_ROUND:
         last = rounds.pop()
         rounds[-1] += last

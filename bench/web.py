@@ -107,7 +107,11 @@ def load(
                 encoding="utf-8",
             )
             result = subprocess.run(
-                [sys.executable, str(CLIENT), str(path)], capture_output=True, text=True, timeout=max_seconds + 120, check=False
+                [sys.executable, str(CLIENT), str(path)],
+                capture_output=True,
+                text=True,
+                timeout=max_seconds + 120,
+                check=False,
             )
             if result.returncode != 0:
                 raise RuntimeError(f"web client failed:\n{result.stderr.strip()[-2000:]}")

@@ -194,9 +194,13 @@ def _respelt(locale: str, data: dict[str, Any]) -> dict[str, Any]:
     respell = speller(locale)
     if respell is None:
         return data
-    respelt = {key: value if key in NOT_RESPELT else respell.value(value) for key, value in data.items() if key != "settings"}
+    respelt = {
+        key: value if key in NOT_RESPELT else respell.value(value) for key, value in data.items() if key != "settings"
+    }
     settings = data.get("settings", {})
-    respelt["settings"] = {key: value if key in NOT_RESPELT_SETTINGS else respell.value(value) for key, value in settings.items()}
+    respelt["settings"] = {
+        key: value if key in NOT_RESPELT_SETTINGS else respell.value(value) for key, value in settings.items()
+    }
     return respelt
 
 

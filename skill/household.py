@@ -436,7 +436,9 @@ class Household:
             rituals=ritual_states,
             in_progress=in_progress if _valid_progress(in_progress) else None,
             time_zone=document["time_zone"] if isinstance(document.get("time_zone"), str) else None,
-            time_zone_checked=document["time_zone_checked"] if isinstance(document.get("time_zone_checked"), int) else 0,
+            time_zone_checked=document["time_zone_checked"]
+            if isinstance(document.get("time_zone_checked"), int)
+            else 0,
             speakers=_valid_speakers(speakers),
             uses=_valid_uses(document.get("uses")),
         )
@@ -476,7 +478,11 @@ def _valid_uses(value: Any) -> dict[str, int]:
     """The counts as stored; a damaged or tampered record keeps at most MAX_USES_KEPT of them (there are fewer rituals)."""
     if not isinstance(value, dict):
         return {}
-    valid = [(k, v) for k, v in value.items() if isinstance(k, str) and len(k) <= 40 and type(v) is int and 0 < v <= MAX_USES_COUNTED]
+    valid = [
+        (k, v)
+        for k, v in value.items()
+        if isinstance(k, str) and len(k) <= 40 and type(v) is int and 0 < v <= MAX_USES_COUNTED
+    ]
     return dict(valid[:MAX_USES_KEPT])
 
 

@@ -45,7 +45,9 @@ def build_model(locale: str) -> dict[str, Any]:
         for name, intent in data.get("intents", {}).items():
             if name not in intents and not where.startswith(f"{language}/"):
                 # Every locale has the same intents, so the same code answers them all.
-                raise ContentError(f"{where}: {name} is not an intent of {language}/; a locale folder only adds samples")
+                raise ContentError(
+                    f"{where}: {name} is not an intent of {language}/; a locale folder only adds samples"
+                )
             target = intents.setdefault(name, {"slots": {}, "samples": []})
             target["slots"].update(intent.get("slots", {}))
             target["samples"].extend(intent.get("samples", []))

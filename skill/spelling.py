@@ -79,7 +79,9 @@ def _forms(table: Mapping[str, Any]) -> Iterator[tuple[str, str, str | None]]:
     for family in table["families"].values():
         canadian_endings = family["american"] if family["ca"] == "american" else family["british"]
         for stem in family["stems"]:
-            for british, american, canadian in zip(family["british"], family["american"], canadian_endings, strict=True):
+            for british, american, canadian in zip(
+                family["british"], family["american"], canadian_endings, strict=True
+            ):
                 yield stem + british, stem + american, stem + canadian
     for british, spelt in table["words"].items():
         if isinstance(spelt, dict):

@@ -89,12 +89,16 @@ class Households:
                 self.store.save(household_key, document, snapshot.version, now)
                 return Applied(result, True)
             except StoreUnavailable as error:
-                log.warning("store unavailable on write; continuing unsaved", extra={"store_error": type(error).__name__})
+                log.warning(
+                    "store unavailable on write; continuing unsaved", extra={"store_error": type(error).__name__}
+                )
                 return Applied(result, False)
             except VersionConflict as conflict:
                 pause = random.uniform(0, min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2**attempt))
                 if attempt == MAX_ATTEMPTS or time.monotonic() + pause >= deadline:
-                    log.warning("write conflicts until the time ran out; this change was not saved", extra={"attempts": attempt})
+                    log.warning(
+                        "write conflicts until the time ran out; this change was not saved", extra={"attempts": attempt}
+                    )
                     return Applied(result, False)
                 log.info("write conflict; re-reading and re-applying")
                 # Jitter, so two writers in lockstep do not keep colliding.

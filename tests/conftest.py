@@ -135,7 +135,6 @@ def web_couple(web_client: Any) -> Couple:
     return Couple(send=send)
 
 
-
 @pytest.fixture
 def alexa_api() -> Iterator[AlexaApiStandIn]:
     """A local stand-in for the Alexa REST APIs (timers, reminders, settings), on 127.0.0.1."""

@@ -263,7 +263,9 @@ def create_reminder(
     return _post(api_endpoint, api_access_token, REMINDERS_PATH, body, budget)
 
 
-def delete_reminder(api_endpoint: str, api_access_token: str, token: str, *, budget: CallBudget | None = None) -> AlertResult:
+def delete_reminder(
+    api_endpoint: str, api_access_token: str, token: str, *, budget: CallBudget | None = None
+) -> AlertResult:
     """DELETE /v1/alerts/reminders/{alertToken} (404: it was gone already)."""
     return _post(api_endpoint, api_access_token, f"{REMINDERS_PATH}/{token}", None, budget, method="DELETE")
 
@@ -329,7 +331,13 @@ class RequestAlerts:
         return self.create_reminder(first, None, text, locale, time_zone, replacing)
 
     def create_reminder(
-        self, first: datetime, rule: str | None, text: str, locale: str, time_zone: str | None, replacing: str | None = None
+        self,
+        first: datetime,
+        rule: str | None,
+        text: str,
+        locale: str,
+        time_zone: str | None,
+        replacing: str | None = None,
     ) -> AlertResult:
         """A reminder by `rule` (None: every week at `first`'s weekday and time)."""
         key = ("reminder", first, rule, text, locale, time_zone, replacing)
@@ -387,7 +395,9 @@ def device_time_zone(
     if timeout is None:
         log.warning("alexa settings api not called: this request's time for outside calls is spent")
         return None
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"})
+    request = urllib.request.Request(
+        url, headers={"Authorization": f"Bearer {api_access_token}", "Accept": "application/json"}
+    )
     try:
         with _opener().open(request, timeout=timeout) as response:
             answer = json.loads(response.read(4096))

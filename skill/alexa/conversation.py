@@ -252,7 +252,9 @@ class Conversation:
 
     def render(self, reply: Reply, household: Household) -> Response:
         # For a screen, if the device has one (skill.screen.ScreenResponse); a speaker ignores them.
-        self.handler_input.attributes_manager.request_attributes.update({SCREEN_REPLY: reply, SCREEN_HOUSEHOLD: household})
+        self.handler_input.attributes_manager.request_attributes.update(
+            {SCREEN_REPLY: reply, SCREEN_HOUSEHOLD: household}
+        )
         from skill.engine.voices import partner_voices
 
         voices = partner_voices(household, self.content, reply.session)  # a voice being tried, for this reply

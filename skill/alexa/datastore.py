@@ -69,7 +69,9 @@ def access_token(budget: CallBudget) -> str | None:
         return None
     from urllib.parse import urlencode
 
-    body = urlencode({"grant_type": "client_credentials", "client_id": found[0], "client_secret": found[1], "scope": SCOPE})
+    body = urlencode(
+        {"grant_type": "client_credentials", "client_id": found[0], "client_secret": found[1], "scope": SCOPE}
+    )
     status, raw = _request(url, body.encode(), {"Content-Type": "application/x-www-form-urlencoded"}, budget)
     try:
         answer = json.loads(raw) if status == 200 else {}
@@ -84,7 +86,9 @@ def access_token(budget: CallBudget) -> str | None:
     return token
 
 
-def put_object(api_endpoint: str, user_id: str, namespace: str, key: str, content: dict[str, Any], budget: CallBudget) -> bool:
+def put_object(
+    api_endpoint: str, user_id: str, namespace: str, key: str, content: dict[str, Any], budget: CallBudget
+) -> bool:
     """PUT_OBJECT for every device of this user; True when Alexa took the command."""
     url = _url(api_endpoint, COMMANDS_PATH)
     token = access_token(budget) if url else None

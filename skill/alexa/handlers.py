@@ -70,7 +70,9 @@ def _forget_household(services: Services, user_id: str | None) -> str:
         services.households.forget(household_key(user_id))
     except StoreUnavailable as error:
         noted = isinstance(error, DeletionWaiting) and error.noted
-        get_logger().error("household not forgotten: store unavailable", extra={"store_error": type(error).__name__, "noted": noted})
+        get_logger().error(
+            "household not forgotten: store unavailable", extra={"store_error": type(error).__name__, "noted": noted}
+        )
         return "noted" if noted else "not_noted"
     get_logger().info("household forgotten", extra={"household": pseudonym(user_id)})
     return "done"
@@ -153,7 +155,10 @@ class OtherRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        get_logger().info("request ignored", extra={"request_type": getattr(handler_input.request_envelope.request, "object_type", None)})
+        get_logger().info(
+            "request ignored",
+            extra={"request_type": getattr(handler_input.request_envelope.request, "object_type", None)},
+        )
         return handler_input.response_builder.response
 
 

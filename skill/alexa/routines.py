@@ -48,14 +48,19 @@ def offer_directive(ritual: str, skill_id: str, locale: str, content: Content) -
                         "version": "1.0",
                         "operationId": operation_id,
                         "payload": {
-                            "connectionRequest": {"uri": f"connection://{skill_id}.{task}/1?provider={skill_id}", "input": {}}
+                            "connectionRequest": {
+                                "uri": f"connection://{skill_id}.{task}/1?provider={skill_id}",
+                                "input": {},
+                            }
                         },
                     }
                 }
             ]
         },
     }
-    rendering = {"operations": {operation_id: {"descriptionPrompt": section.lines.variants(f"description_{ritual}")[0]}}}
+    rendering = {
+        "operations": {operation_id: {"descriptionPrompt": section.lines.variants(f"description_{ritual}")[0]}}
+    }
     return StartConnectionDirective(
         uri=OFFER_URI,
         input={"automation": automation, "renderingData": rendering},
@@ -65,7 +70,7 @@ def offer_directive(ritual: str, skill_id: str, locale: str, content: Content) -
 
 
 def outcome(cause: Any) -> str:
-    """"accepted", "declined", "already" or "failed", from the ConnectionCompleted cause."""
+    """ "accepted", "declined", "already" or "failed", from the ConnectionCompleted cause."""
     status = getattr(cause, "status", None)
     code = str(getattr(status, "code", "") or "")
     result = getattr(cause, "result", None)

@@ -29,7 +29,8 @@ from ask_sdk_core.serialize import DefaultSerializer
 from skill.timestamps import alexa_time
 
 Read = Callable[[Any], Any]
-_AS_IS = frozenset({str, int, float, bool, bytes})  # what serialize returns unchanged (exact types; subclasses go the long way)
+# what serialize returns unchanged (exact types; subclasses go the long way)
+_AS_IS = frozenset({str, int, float, bool, bytes})
 
 
 class AlexaSerializer(DefaultSerializer):
@@ -86,7 +87,8 @@ class AlexaSerializer(DefaultSerializer):
         sdk: Read = lambda payload: self._DefaultSerializer__deserialize(payload, obj_type)  # type: ignore[attr-defined]  # noqa: E731
         if isinstance(obj_type, str):
             if obj_type.startswith("list[") and obj_type.endswith("]") and "," not in obj_type:
-                item = obj_type[5:-1].strip()  # resolved when an item comes, as the SDK does: no import for an empty list
+                # resolved when an item comes, as the SDK does: no import for an empty list
+                item = obj_type[5:-1].strip()
                 return lambda payload: None if payload is None else [self._reader(item)(each) for each in payload]
             if obj_type.startswith(("list[", "dict(")):
                 return sdk  # a dict, or a list of mixed types: rare, and read as the SDK reads them
@@ -96,9 +98,12 @@ class AlexaSerializer(DefaultSerializer):
         if obj_type is object:
             return lambda payload: payload
         if obj_type in self.PRIMITIVE_TYPES:
-            return lambda payload: None if payload is None else self._DefaultSerializer__deserialize_primitive(payload, obj_type)  # type: ignore[attr-defined]
+            primitive = self._DefaultSerializer__deserialize_primitive  # type: ignore[attr-defined]
+            return lambda payload: None if payload is None else primitive(payload, obj_type)
         if obj_type is date or obj_type is datetime:
-            return lambda payload: None if payload is None else self._DefaultSerializer__deserialize_datetime(payload, obj_type)
+            return lambda payload: (
+                None if payload is None else self._DefaultSerializer__deserialize_datetime(payload, obj_type)
+            )
         if isinstance(obj_type, type) and issubclass(obj_type, Enum):
             return lambda payload: None if payload is None else obj_type(payload)
         if not hasattr(obj_type, "deserialized_types"):
@@ -174,10 +179,14 @@ class AlexaSerializer(DefaultSerializer):
             return [self.serialize(each) for each in obj]
         fields = self._fields.get(kind)
         if fields is None:
-            if isinstance(obj, (*self.PRIMITIVE_TYPES, list, tuple, date, Enum, Decimal, dict)) or not hasattr(kind, "deserialized_types"):
+            if isinstance(obj, (*self.PRIMITIVE_TYPES, list, tuple, date, Enum, Decimal, dict)) or not hasattr(
+                kind, "deserialized_types"
+            ):
                 return super().serialize(obj)
             attribute_map = getattr(kind, "attribute_map", {})
-            fields = self._fields[kind] = tuple((attribute, attribute_map.get(attribute, attribute)) for attribute in kind.deserialized_types)
+            fields = self._fields[kind] = tuple(
+                (attribute, attribute_map.get(attribute, attribute)) for attribute in kind.deserialized_types
+            )
         result = {}
         for attribute, key in fields:
             value = getattr(obj, attribute)

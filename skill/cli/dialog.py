@@ -171,7 +171,12 @@ class Dialog:
                 "attributes": self.session.attributes,
             },
             "context": {"System": system},
-            "request": {"requestId": f"EdwRequestId.{uuid.uuid4()}", "timestamp": now, "locale": self.locale, **request},
+            "request": {
+                "requestId": f"EdwRequestId.{uuid.uuid4()}",
+                "timestamp": now,
+                "locale": self.locale,
+                **request,
+            },
         }
         envelope = self.invoke(event)
         self.session.silent_turns = 0

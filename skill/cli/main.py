@@ -188,15 +188,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the skill as a local web service (embedded SQLite store)")
-    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
-    serve.add_argument("--port", type=int, default=5000, help="the port to listen on (default 5000; 0 picks a free one)")
-    serve.add_argument("--threads", type=_positive, default=DEFAULT_THREADS, help=f"requests served at once (default {DEFAULT_THREADS})")
-    serve.add_argument("--dev", action="store_true", help="use Werkzeug's development server instead of waitress (local development only)")
-    serve.add_argument("--no-verify", action="store_true", help="skip Alexa signature and timestamp checks (local testing only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1; 0.0.0.0 for all)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=5000, help="the port to listen on (default 5000; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--threads",
+        type=_positive,
+        default=DEFAULT_THREADS,
+        help=f"requests served at once (default {DEFAULT_THREADS})",
+    )
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        help="use Werkzeug's development server instead of waitress (local development only)",
+    )
+    serve.add_argument(
+        "--no-verify", action="store_true", help="skip Alexa signature and timestamp checks (local testing only)"
+    )
     serve.set_defaults(run=_serve)
 
     backup = commands.add_parser("backup", help="copy the household file (embedded SQLite) safely, even while serving")
-    backup.add_argument("path", help="the backup file to write, a folder for a dated file in it, or - for standard output")
+    backup.add_argument(
+        "path", help="the backup file to write, a folder for a dated file in it, or - for standard output"
+    )
     backup.add_argument("--keep", type=int, metavar="N", help="with a folder: after a good backup, keep the N newest dated "
                         "backups there and delete older ones (a failed backup deletes nothing)")  # fmt: skip
     backup.set_defaults(run=_backup)
@@ -207,7 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     dialog = commands.add_parser("dialog", help="talk to the skill in this terminal, offline")
     dialog.add_argument("--locale", default="en-US", choices=("en-US", "en-GB", "en-CA", "en-AU", "en-IN"))
-    dialog.add_argument("--household", default="local-household", help="which local couple you are (default: local-household)")
+    dialog.add_argument(
+        "--household", default="local-household", help="which local couple you are (default: local-household)"
+    )
     dialog.add_argument("--speak", action="store_true", help="speak aloud through espeak-ng, one voice per partner")
     dialog.add_argument("--fast", action="store_true", help="print pauses without waiting them out")
     dialog.add_argument("--verbose", action="store_true", help="also print the skill's JSON log line for each request")
@@ -218,9 +237,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     models.set_defaults(run=_models)
 
     bundle = commands.add_parser("bundle", help="build the Lambda bundle (.build/lambda/) that template.yaml deploys")
-    bundle.add_argument("--out", type=Path, default=None, help="where to build it (default: .build/lambda/ in the project)")
-    bundle.add_argument("--python", help="a Python 3.12 interpreter to byte-compile with (found automatically if installed)")
-    bundle.add_argument("--no-compile", action="store_true", help="skip byte-compiling (cold starts then compile in memory)")
+    bundle.add_argument(
+        "--out", type=Path, default=None, help="where to build it (default: .build/lambda/ in the project)"
+    )
+    bundle.add_argument(
+        "--python", help="a Python 3.12 interpreter to byte-compile with (found automatically if installed)"
+    )
+    bundle.add_argument(
+        "--no-compile", action="store_true", help="skip byte-compiling (cold starts then compile in memory)"
+    )
     bundle.set_defaults(run=_bundle)
 
     package = commands.add_parser(
@@ -231,10 +256,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     package.add_argument("--endpoint", help="the Lambda function ARN (the FunctionArn output of sam deploy)")
     package.add_argument("--out", type=Path, required=True, help="the folder to write the ASK CLI project into")
-    package.add_argument("--skill-id", help="the skill to update (amzn1.ask.skill...); without it, ask deploy creates one")
+    package.add_argument(
+        "--skill-id", help="the skill to update (amzn1.ask.skill...); without it, ask deploy creates one"
+    )
     package.add_argument("--profile", help="the ASK CLI profile `ask deploy -p` will use (default: default)")
     package.add_argument("--contact", help="how couples reach you, the operator: an email address or an https:// page")
-    package.add_argument("--operator-name", help="who runs this copy (you, or your organisation), as PRIVACY.md names them")
+    package.add_argument(
+        "--operator-name", help="who runs this copy (you, or your organisation), as PRIVACY.md names them"
+    )
     package.add_argument("--repository", help="your public copy of this repository (https://github.com/you/our-rituals): "
                          "the privacy and terms links point at its PRIVACY.md and TERMS.md")  # fmt: skip
     package.add_argument("--privacy-url", help="your privacy policy, if not your repository's PRIVACY.md")

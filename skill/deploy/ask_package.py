@@ -37,7 +37,9 @@ SETTINGS_FILE = "our-rituals.json"
 DEFAULT_PROFILE = "default"
 
 ASK_CLI_VERSION = "2020-03-31"
-_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$")
+_ARN = re.compile(
+    r"^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$"
+)
 _SKILL_ID = re.compile(r"^amzn1\.ask\.skill\.[0-9a-fA-F-]{36}$")
 _PROFILE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -68,7 +70,9 @@ class Operator:
         if not self.name.strip() or "{" in self.name or len(self.name) > 100:
             raise PackageError("give the operator's name (--operator-name): the privacy policy says who runs this copy")
         if not (_EMAIL.match(self.contact) or _HTTPS.match(self.contact)):
-            raise PackageError(f"{self.contact!r} is not a contact couples can use (an email address or an https:// page)")
+            raise PackageError(
+                f"{self.contact!r} is not a contact couples can use (an email address or an https:// page)"
+            )
         for what, url in (("privacy policy", self.privacy_url), ("terms of use", self.terms_url)):
             if not _HTTPS.match(url):
                 raise PackageError(f"the {what} link {url!r} is not an https:// address")
@@ -87,7 +91,9 @@ def required_by_code() -> tuple[list[str], list[str], list[str]]:
 
     skill = build_skill()
     declarers: list[Any] = [
-        chain.request_handler for mapper in skill.request_dispatcher.request_mappers for chain in mapper.request_handler_chains
+        chain.request_handler
+        for mapper in skill.request_dispatcher.request_mappers
+        for chain in mapper.request_handler_chains
     ]
     declarers += list({ritual.name: ritual for ritual in registry().values()}.values())
     permissions: set[str] = set()
@@ -148,8 +154,10 @@ class Assembled:
         lines = [f"ASK CLI project in {self.out}: skill-package/ with {', '.join(self.locales)}."]
         if self.left_out:
             lines.append(f"Not deployed (no interaction model yet): {', '.join(self.left_out)}.")
-        lines.append(f"Your privacy policy, naming you: {self.out / 'PRIVACY.md'}; publish it where the listing's privacy "
-                     "link points (in your fork: copy it over PRIVACY.md, commit and push).")
+        lines.append(
+            f"Your privacy policy, naming you: {self.out / 'PRIVACY.md'}; publish it where the listing's privacy "
+            "link points (in your fork: copy it over PRIVACY.md, commit and push)."
+        )
         deploy = "ask deploy" if self.profile == DEFAULT_PROFILE else f"ask deploy -p {self.profile}"
         lines.append(f"Next: cd {self.out} && {deploy}")
         return "\n".join(lines)
@@ -179,7 +187,9 @@ def manifest_for(
     for store in publishing["locales"].values():
         store["description"] = store["description"].replace(CONTACT_PLACEHOLDER, operator.contact)
     if "testingInstructions" in publishing:
-        publishing["testingInstructions"] = publishing["testingInstructions"].replace(CONTACT_PLACEHOLDER, operator.contact)
+        publishing["testingInstructions"] = publishing["testingInstructions"].replace(
+            CONTACT_PLACEHOLDER, operator.contact
+        )
     for links in body["privacyAndCompliance"]["locales"].values():
         links["privacyPolicyUrl"] = operator.privacy_url
         links["termsOfUseUrl"] = operator.terms_url
@@ -282,7 +292,9 @@ def assemble(
     for package_id in widget_packages(manifest):
         source = manifest_path.parent / "dataStorePackages" / package_id
         if not (source / "manifest.json").is_file():
-            raise PackageError(f"the manifest declares the widget package {package_id} but {source} has no manifest.json")
+            raise PackageError(
+                f"the manifest declares the widget package {package_id} but {source} has no manifest.json"
+            )
         shutil.copytree(source, package / "dataStorePackages" / package_id)
     _write_json(out / "ask-resources.json", resources)
     if states is not None:

@@ -41,7 +41,9 @@ def safety(turn: Turn) -> Reply:
     speech: list[Segment] = [narrator.narrate(turn.line("safety_heard"))]
     emergency = str(settings.get("emergency_number") or "")
     if emergency:
-        speech.extend(_spoken(turn.line("safety_emergency", emergency=_NUMBER.format("emergency")), {"emergency": emergency}))
+        speech.extend(
+            _spoken(turn.line("safety_emergency", emergency=_NUMBER.format("emergency")), {"emergency": emergency})
+        )
     else:
         speech.append(narrator.narrate(turn.line("safety_emergency_unknown")))
     speech.extend(_line_with_number(turn, "safety_line", "abuse"))
@@ -77,10 +79,18 @@ def pause_answered(turn: Turn, yes: bool) -> Reply:
         return kept
     if not turn.household.has_names:  # still at the first meeting: back to the names
         asked = narrator.ask_for_names(turn)
-        return asked._replace(speech=(narrator.narrate(care.line("going_on_free")), narrator.narrate(turn.narrator_line("ask_names_again"))))
+        return asked._replace(
+            speech=(
+                narrator.narrate(care.line("going_on_free")),
+                narrator.narrate(turn.narrator_line("ask_names_again")),
+            )
+        )
     examples = narrator.menu(turn)
     return Reply(
-        speech=(narrator.narrate(care.line("going_on_free")), narrator.narrate(turn.narrator_line("offer_again", examples=examples))),
+        speech=(
+            narrator.narrate(care.line("going_on_free")),
+            narrator.narrate(turn.narrator_line("offer_again", examples=examples)),
+        ),
         reprompt=(narrator.narrate(turn.narrator_line("offer", examples=examples)),),
     )
 

@@ -16,8 +16,6 @@ SECTION = "forget"
 EXPECTING_FORGET = ASKED_FORGET
 
 
-
-
 def ask(turn: Turn) -> Reply:
     """Explain exactly what "forget us" erases, and that it cannot be undone; wait for a yes or no.
 

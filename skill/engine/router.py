@@ -297,7 +297,9 @@ def _on_purpose(turn: Turn, intent: str, chosen: Ritual | None = None) -> Reply 
         return names.set_names(turn.for_section(names.SECTION), turn.slots.get("first"), turn.slots.get("second"))
     if intent == MY_NAME:  # "I'm Maya" links a recognised voice, and any question waiting is asked again
         said = names.my_name(turn.for_section(names.SECTION), turn.slots.get("own"))
-        asks_again = said is not None and pending.kind(said.session) is None and pending.kind(turn.session) in pending.HOLDING
+        asks_again = (
+            said is not None and pending.kind(said.session) is None and pending.kind(turn.session) in pending.HOLDING
+        )
         return pending.after(said, turn) if said is not None and asks_again else said
     if intent == SWAP_VOICES:
         return place.swap_voices(turn)

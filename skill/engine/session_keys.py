@@ -22,7 +22,9 @@ PENDING_RITUAL = "pending_ritual"  # the ritual (intent and slots) asked for bef
 ASKED_PAUSE = "pause"  # after distress: "would you like to pause for now?" (skill.engine.care)
 ASKED_NAME = "confirm_name"  # a name said back at introductions: "Did I hear Deep?" (skill.engine.first_names)
 HEARD_NAMES = "heard_names"  # ...the two names as heard so far, and which of them are sure
-ASKED_VOICE = "voice"  # a voice tried for one partner: "keep this voice for Maya? yes, no, or next" (skill.engine.voices)
+ASKED_VOICE = (
+    "voice"  # a voice tried for one partner: "keep this voice for Maya? yes, no, or next" (skill.engine.voices)
+)
 VOICE_FOR = "voice_for"  # ...the partner it is tried for (0 or 1)
 VOICE_TRYING = "voice_trying"  # ...and the voice being tried, by name (heard in this reply only until a yes)
 
@@ -40,6 +42,7 @@ MISSES = "misses"
 def asking(section: str, line: str) -> dict[str, str]:
     """The record of a question a ritual asks outside its kept place, asked again by `line` of `section`."""
     return {EXPECTING: ASKED_LINE, ASK_SECTION: section, ASK_LINE: line}
+
 
 # Set while this session's last reply came from a turn-taking ritual: what it waits for (skill.engine.turn_taking).
 TURNS_WAITING = "turns_waiting"

@@ -56,7 +56,9 @@ PLAYED_GRACE_SECONDS = 30.0
 EARLIEST_BARGE_IN_SECONDS = 2.0
 # Roughly how fast Alexa speaks, in characters a second: to tell where in a paced response a couple
 # interrupted it ("Alexa, let's take our time" half-way through a turn).
-SPOKEN_CHARS_PER_SECOND = 16.0  # a little fast on purpose: a request just after the end is not taken for an interruption
+SPOKEN_CHARS_PER_SECOND = (
+    16.0  # a little fast on purpose: a request just after the end is not taken for an interruption
+)
 
 
 def spoken_seconds(segments: Sequence[Segment], sounds: Any) -> float:
@@ -380,14 +382,20 @@ class TurnTaking:
         and a hint for what the couple says next. A ritual may show something else (tonight's question does)."""
         steps = self.steps(turn, state)
         untimed = 0 <= state["cursor"] < len(steps) and steps[state["cursor"]].untimed
-        hint = {"waiting": state.get("waiting"), "open": state.get("pace") == OPEN or "step" in state, "untimed": untimed}
+        hint = {
+            "waiting": state.get("waiting"),
+            "open": state.get("pace") == OPEN or "step" in state,
+            "untimed": untimed,
+        }
         return View("turns", {"ritual": self.name, **hint})
 
     def _prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
         """The step's prompt, its lines to a partner (or, in a step for both without a clock, the narrator's) marked as
         prompts for a screen."""
         said = self.prompt(turn, state, step)
-        return [s._replace(mark=PROMPT) if isinstance(s, Say) and (s.partner is None) == step.untimed else s for s in said]
+        return [
+            s._replace(mark=PROMPT) if isinstance(s, Say) and (s.partner is None) == step.untimed else s for s in said
+        ]
 
     def _render(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
         """Whatever comes next from the cursor: the close, a rating question, an open turn or a paced stretch."""

@@ -30,7 +30,9 @@ def _question(household: Household, content: Content, today: date) -> str | None
     found = next((q for q in content.section("questions").data["questions"] if q["id"] == question), None)
     if found is None:
         return None
-    other = household.names[1] if household.has_names else str(content.section("narrator").settings["stand_in_names"][1])
+    other = (
+        household.names[1] if household.has_names else str(content.section("narrator").settings["stand_in_names"][1])
+    )
     return tonights_question.addressed_to(str(found["text"]), other)
 
 
@@ -61,5 +63,7 @@ def view(household: Household, content: Content, today: date) -> dict[str, Any]:
         "hasQuestion": question is not None,
         "jarCount": count,
         "jar": lines.variants(jar_key)[0].format(count=count),
-        "checkIn": lines.variants("no_check_in")[0] if day is None else lines.variants("next_check_in")[0].format(day=day_names[day]),
+        "checkIn": lines.variants("no_check_in")[0]
+        if day is None
+        else lines.variants("next_check_in")[0].format(day=day_names[day]),
     }

@@ -60,7 +60,9 @@ class AboutUs:
         fact = _fact(turn)
         examples = menu(turn)
         if fact is None:
-            return Reply(speech=(narrate(turn.line("not_caught")),), reprompt=(narrate(turn.line("next", examples=examples)),))
+            return Reply(
+                speech=(narrate(turn.line("not_caught")),), reprompt=(narrate(turn.line("next", examples=examples)),)
+            )
         setting: dict[str, Any] = turn.section.settings["facts"][fact]
         assumption = str(setting["assumption"])
         skip = skipped(turn.household)

@@ -35,7 +35,9 @@ class Preferences:
             kept = keep_place(turn, said)
             if kept is not None:
                 return kept
-        return Reply(speech=(*said, narrate(turn.line("anything_else"))), reprompt=(narrate(turn.line("anything_else_again")),))
+        return Reply(
+            speech=(*said, narrate(turn.line("anything_else"))), reprompt=(narrate(turn.line("anything_else_again")),)
+        )
 
 
 RITUAL = Preferences()

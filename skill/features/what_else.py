@@ -1,4 +1,4 @@
-""""What else can we do?": every ritual, in a few small groups the couple can take in by ear.
+""" "What else can we do?": every ritual, in a few small groups the couple can take in by ear.
 
 The groups live in the content (`what_else.json`); a ritual missing from them is still named, in a last
 group, so a new ritual is never left out. Nothing is stored, and a ritual in progress keeps its place.

@@ -69,7 +69,9 @@ UNFINISHED = "unfinished"  # a half-finished check-in set aside while another ri
 TALK_TIMER_NOTES = "talk_timer"  # the talk's Alexa timer: its runs and a refusal (skill/engine/ritual_timer.py)
 TIMER_ASKED = "timer_asked"  # in the place while Alexa asks for timers: {"run", "minutes"}
 # "Give us fifteen minutes" at the talk: an Alexa timer whose end brings the couple back to their numbers.
-TIMER = RitualTimer(NAME, seconds="talk_timer_seconds", task=(RESUMING_TASK, RESUMING_TASK_VERSION), within=TALK_TIMER_NOTES)
+TIMER = RitualTimer(
+    NAME, seconds="talk_timer_seconds", task=(RESUMING_TASK, RESUMING_TASK_VERSION), within=TALK_TIMER_NOTES
+)
 
 
 # -- durable state ---------------------------------------------------------------------------------
@@ -178,7 +180,11 @@ def write(household: Household, state: CheckInState) -> None:
         stored["partial"] = {k: list(v) for k, v in state.partial.items()}
     if state.reminder is not None:
         reminder = state.reminder
-        stored["reminder"] = {"day": reminder.day, "time": reminder.time, **({"token": reminder.token} if reminder.token else {})}
+        stored["reminder"] = {
+            "day": reminder.day,
+            "time": reminder.time,
+            **({"token": reminder.token} if reminder.token else {}),
+        }
     for field in ("last", "refused_on", "care_on", "length"):
         if getattr(state, field) is not None:
             stored[field] = getattr(state, field)
@@ -274,7 +280,9 @@ def next_weekday(household: Household, today: date) -> int | None:
 def _card(turn: Turn, given: list[int | None], moved: list[str]) -> Card:
     """This week's numbers and how they moved, to see again in the Alexa app (never after a care answer)."""
     numbers = [
-        turn.line("card_number", name=turn.name(partner), rating=rating if rating is not None else turn.line("card_skipped"))
+        turn.line(
+            "card_number", name=turn.name(partner), rating=rating if rating is not None else turn.line("card_skipped")
+        )
         for partner, rating in enumerate(given)
     ]
     return Card(turn.line("card_title"), "\n".join([*numbers, *moved]))
@@ -401,7 +409,11 @@ class CheckIn(TurnTaking):
         seconds = float(settings["share_seconds"])
         numbers = [Step("rating_first", 0, rating=True), Step("rating_second", 1, rating=True)]
         if _length(state) == SHORT:
-            return [Step("share_first", 0, seconds, part=0, cue=True), Step("share_second", 1, seconds, part=0, cue=True), *numbers]
+            return [
+                Step("share_first", 0, seconds, part=0, cue=True),
+                Step("share_second", 1, seconds, part=0, cue=True),
+                *numbers,
+            ]
         listen = float(settings["listen_back_seconds"])
         return [
             Step("share_first", 0, seconds, part=0, cue=True),
@@ -453,7 +465,9 @@ class CheckIn(TurnTaking):
         state = turn.progress()
         if _valid_progress(state) and TIMER_ASKED in (state or {}):  # "continue" after an unanswered timer question
             assert state is not None
-            turn.keep_progress({k: v for k, v in state.items() if k != TIMER_ASKED}, hours=float(self._setting(turn, "keep_hours")))
+            turn.keep_progress(
+                {k: v for k, v in state.items() if k != TIMER_ASKED}, hours=float(self._setting(turn, "keep_hours"))
+            )
         if isinstance(state, dict) and state.get("step") == CARE:
             return self._care_offer(turn, [])
         if isinstance(state, dict) and not _valid_progress(state) and isinstance(state.get("reminder"), dict):
@@ -493,7 +507,11 @@ class CheckIn(TurnTaking):
             return None
         _keep(turn, unfinished=None)
         state = dict(kept.place)
-        if kept.until <= turn.now.timestamp() or not _valid_progress(state) or state["week"] != week_key(turn.local_now.date()):
+        if (
+            kept.until <= turn.now.timestamp()
+            or not _valid_progress(state)
+            or state["week"] != week_key(turn.local_now.date())
+        ):
             return None
         turn.keep_progress(dict(state), hours=float(self._setting(turn, "keep_hours")))
         return self.resume(turn)
@@ -521,7 +539,9 @@ class CheckIn(TurnTaking):
         settings = turn.section.settings
         most = int(settings["talk_timer_max_minutes"])
         heard = turn.number_slot("minutes")
-        minutes = int(settings["talk_timer_seconds"]) // 60 if heard is None and not turn.slots.get("minutes") else heard
+        minutes = (
+            int(settings["talk_timer_seconds"]) // 60 if heard is None and not turn.slots.get("minutes") else heard
+        )
         if minutes is None or not 1 <= minutes <= most:  # "a thousand minutes", or a number misheard
             return self._talk(turn, state, [narrate(turn.line("talk_timer_range", count=most))])
         tried = TIMER.start(turn, seconds=minutes * 60)
@@ -533,7 +553,9 @@ class CheckIn(TurnTaking):
             return Reply(speech=(narrate(asked),), ask_permission=TIMERS_SCOPE)
         return self._timed(turn, state, minutes, tried.result)
 
-    def _timed(self, turn: Turn, state: dict[str, Any], minutes: int, result: AlertResult, *, denied: bool = False) -> Reply:
+    def _timed(
+        self, turn: Turn, state: dict[str, Any], minutes: int, result: AlertResult, *, denied: bool = False
+    ) -> Reply:
         """What became of the talk's timer, said plainly; the talk goes on, the microphone closed."""
         if result.created:
             return self._talk(turn, state, [narrate(turn.line("talk_timer_set", time=self._minutes(turn, minutes)))])
@@ -691,7 +713,9 @@ class CheckIn(TurnTaking):
         state = turn.progress()
         if not isinstance(state, dict) or state.get("step") != CARE or state.get("asked_again"):
             return None
-        turn.keep_progress({"step": CARE, "asked_again": True}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
+        turn.keep_progress(
+            {"step": CARE, "asked_again": True}, hours=float(turn.section.settings["care_offer_minutes"]) / 60
+        )
         return Reply(
             speech=(narrate(turn.line("care_offer_again")),),
             reprompt=(narrate(turn.line("care_offer")),),
@@ -758,7 +782,9 @@ class CheckIn(TurnTaking):
                 turn.keep_progress({**state, "reminder": asked}, hours=float(settings["keep_hours"]))
             else:
                 turn.keep_progress({"reminder": asked}, hours=float(settings["asking_hours"]))
-            return Reply(speech=(narrate(turn.line("reminder_ask", day=day, time=clock)),), ask_permission=REMINDERS_SCOPE)
+            return Reply(
+                speech=(narrate(turn.line("reminder_ask", day=day, time=clock)),), ask_permission=REMINDERS_SCOPE
+            )
         return self._reminded(turn, asked, result)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
@@ -826,7 +852,7 @@ def _weekday(turn: Turn, asked: dict[str, Any]) -> int:
 
 
 def _clock(turn: Turn, asked: dict[str, Any]) -> str:
-    """"HH:MM" from the TIME slot ("19:00", or "EV" for the evening); else the content's default time."""
+    """ "HH:MM" from the TIME slot ("19:00", or "EV" for the evening); else the content's default time."""
     settings = turn.section.settings
     heard = str(asked.get("time") or "").strip().upper()
     heard = settings["parts_of_day"].get(heard, heard)

@@ -32,7 +32,9 @@ class GentleStart(TurnTaking):
         steps = []
         for part, speaker in enumerate((0, 1)):  # the speaker of the first half listens in the second
             listener = 1 - speaker
-            steps.append(Step("soften" if part == 0 else "soften_swap", speaker, seconds["soften"], part=part, cue=True))
+            steps.append(
+                Step("soften" if part == 0 else "soften_swap", speaker, seconds["soften"], part=part, cue=True)
+            )
             steps.append(Step("reflect", listener, seconds["reflect"], part=part, cue=True))
             steps.append(Step("impact", speaker, seconds["impact"], part=part, cue=True))
             if turn.section.settings.get("request_seconds"):

@@ -98,7 +98,11 @@ def _days(turn: Turn, kept: Nudge) -> tuple[int, ...]:
     if chosen is not None:
         return tuple(sorted({int(day) for day in chosen.split()}))
     # Word by word: Alexa may hear "Monday, Wednesday" as the first of two days.
-    heard = [word.strip(",.").removesuffix("s") for slot in DAY_SLOTS for word in str(turn.slots.get(slot) or "").lower().split()]
+    heard = [
+        word.strip(",.").removesuffix("s")
+        for slot in DAY_SLOTS
+        for word in str(turn.slots.get(slot) or "").lower().split()
+    ]
     days = {names.index(word) for word in heard if word in names}
     if days:
         return tuple(sorted(days))
@@ -197,7 +201,9 @@ class MiddayNudge:
     # -- setting or changing the one reminder --------------------------------------------------------
     def _set(self, turn: Turn, asked: Asked) -> Reply:
         result = self._send(turn, asked)
-        if result.status is AlertStatus.PERMISSION_MISSING and not refused_recently(turn, read(turn.household).refused_on):
+        if result.status is AlertStatus.PERMISSION_MISSING and not refused_recently(
+            turn, read(turn.household).refused_on
+        ):
             # Alexa's answer may come in a new session: the asked days wait in the household meanwhile.
             turn.keep_progress({"asked": asked.kept()}, hours=float(turn.section.settings["asking_hours"]))
             return Reply(speech=(narrate(turn.line("ask", **_spoken(turn, asked))),), ask_permission=REMINDERS_SCOPE)

@@ -133,9 +133,14 @@ class Monthly(TurnTaking):
 
     def _remind(self, turn: Turn, clock: str) -> Reply:
         result = self._send(turn, clock)
-        if result.status is AlertStatus.PERMISSION_MISSING and not refused_recently(turn, read(turn.household).refused_on):
+        if result.status is AlertStatus.PERMISSION_MISSING and not refused_recently(
+            turn, read(turn.household).refused_on
+        ):
             turn.keep_progress({"reminder_at": clock}, hours=float(turn.section.settings["asking_hours"]))
-            return Reply(speech=(narrate(turn.line("reminder_ask", time=self._spoken(turn, clock))),), ask_permission=REMINDERS_SCOPE)
+            return Reply(
+                speech=(narrate(turn.line("reminder_ask", time=self._spoken(turn, clock))),),
+                ask_permission=REMINDERS_SCOPE,
+            )
         return self._reminded(turn, clock, result)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
@@ -167,7 +172,9 @@ class Monthly(TurnTaking):
         if result.created and result.token:
             same = kept.reminder is not None and kept.reminder.token == result.token
             write(turn.household, kept._replace(reminder=Reminder(result.token, clock)))
-            speech = [narrate(turn.line("reminder_changed" if same else "reminder_set", time=self._spoken(turn, clock)))]
+            speech = [
+                narrate(turn.line("reminder_changed" if same else "reminder_set", time=self._spoken(turn, clock)))
+            ]
         elif result.status is AlertStatus.PERMISSION_MISSING:
             speech = [narrate(turn.line("reminder_unallowed"))]
         else:

@@ -188,7 +188,9 @@ class Jar:
             return self._reply(turn, (narrate(turn.line("ask_empty_again")),), reprompt="ask_empty_again")
         pending = turn.session.get(PENDING)
         if isinstance(pending, str):
-            return self._reply(turn, (narrate(turn.line("confirm_again")),), reprompt="confirm_again", session={PENDING: pending})
+            return self._reply(
+                turn, (narrate(turn.line("confirm_again")),), reprompt="confirm_again", session={PENDING: pending}
+            )
         return self._finish(turn, state, "lost")
 
     # -- adding: read back, then kept only after a yes -----------------------------------------
@@ -204,7 +206,11 @@ class Jar:
             return self._reply(turn, (narrate(turn.line("full", count=len(jar.questions))),))
         self._hold_place(turn, "add")
         kept_as = about_each_other(text)
-        heard = turn.line("heard", question=text) if kept_as == text else turn.line("heard_about", question=spoken_about_partner(turn, kept_as))
+        heard = (
+            turn.line("heard", question=text)
+            if kept_as == text
+            else turn.line("heard_about", question=spoken_about_partner(turn, kept_as))
+        )
         return self._reply(turn, (narrate(heard),), reprompt="confirm_again", session={PENDING: text})
 
     def _keep(self, turn: Turn, state: dict[str, Any] | None) -> Reply:
@@ -244,7 +250,10 @@ class Jar:
         if len(entries) == 1:
             speech = (narrate(turn.line("count_one")), narrate(turn.line("only", questions=last[0])))
         else:
-            speech = (narrate(turn.line("count", count=len(entries))), narrate(turn.line("newest", questions=" ".join(last))))
+            speech = (
+                narrate(turn.line("count", count=len(entries))),
+                narrate(turn.line("newest", questions=" ".join(last))),
+            )
         return self._reply(turn, speech)
 
     def _ask_empty(self, turn: Turn) -> Reply:
@@ -273,7 +282,11 @@ class Jar:
         if state is not None:
             turn.end_progress()
         speech: list[Segment] = [narrate(turn.line(key, **values))]
-        if isinstance(previous, dict) and isinstance(previous.get("expires_at"), int) and previous["expires_at"] > turn.now.timestamp():
+        if (
+            isinstance(previous, dict)
+            and isinstance(previous.get("expires_at"), int)
+            and previous["expires_at"] > turn.now.timestamp()
+        ):
             turn.household.in_progress = previous
             title = turn.content.section(str(previous["ritual"])).settings.get("title", previous["ritual"])
             speech.append(narrate(turn.line("back_to", ritual=title)))
@@ -281,13 +294,21 @@ class Jar:
         return self._reply(turn, tuple(speech))
 
     def _reply(
-        self, turn: Turn, speech: tuple[Segment, ...], *, reprompt: str | None = None, session: dict[str, Any] | None = None
+        self,
+        turn: Turn,
+        speech: tuple[Segment, ...],
+        *,
+        reprompt: str | None = None,
+        session: dict[str, Any] | None = None,
     ) -> Reply:
         """Keep the microphone open: after a question, its reprompt; otherwise what they might do next."""
         if reprompt is not None:
             return Reply(speech=speech, reprompt=(narrate(turn.line(reprompt)),), session=session or {})
         examples = menu(turn)
-        return Reply(speech=(*speech, narrate(turn.line("next", examples=examples))), reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),))
+        return Reply(
+            speech=(*speech, narrate(turn.line("next", examples=examples))),
+            reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),),
+        )
 
 
 RITUAL = Jar()

@@ -60,7 +60,9 @@ class Repair(TurnTaking):
     def _keeps_happening(self, turn: Turn, state: dict[str, Any]) -> Reply:
         """Counselling named once a repair, as a tune-up, in the counselling answer's words; then their place."""
         if state.get(COUNSELLED):
-            return self._pause(turn, state, [narrate(turn.line("keeps_happening_again")), narrate(turn.line("back_to_it"))])
+            return self._pause(
+                turn, state, [narrate(turn.line("keeps_happening_again")), narrate(turn.line("back_to_it"))]
+            )
         state[COUNSELLED] = True
         care = turn.for_section(COUNSELLING)
         said = [narrate(turn.line("keeps_happening")), narrate(care.line("what_it_is")), narrate(care.line("where"))]

@@ -17,9 +17,7 @@ class RoseThornBud(TurnTaking):
     def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
         seconds = float(turn.section.settings["turn_seconds"])
         # Each partner names all three in a row; the chime marks the hand-over (clips are few per response).
-        return [
-            Step(key, speaker, seconds, part=speaker, cue=key == PARTS[-1]) for speaker in (0, 1) for key in PARTS
-        ]
+        return [Step(key, speaker, seconds, part=speaker, cue=key == PARTS[-1]) for speaker in (0, 1) for key in PARTS]
 
 
 RITUAL = RoseThornBud()

@@ -65,7 +65,9 @@ class StressMap(TurnTaking):
         """Keep the rating with today's date; a second rating the same day replaces the first."""
         today = turn.now.date().isoformat()
         oldest = (turn.now.date() - timedelta(days=int(turn.section.settings["ratings_kept_days"]))).isoformat()
-        kept = [r for r in ratings(turn.household) if r.date > oldest and not (r.date == today and r.partner == partner)]
+        kept = [
+            r for r in ratings(turn.household) if r.date > oldest and not (r.date == today and r.partner == partner)
+        ]
         kept.append(Rated(today, partner, rating))
         keep_ratings(turn.household, kept[-int(turn.section.settings["ratings_kept"]) :])
 

@@ -88,7 +88,13 @@ def _note(raw: Any, now: float) -> Note | None:
         return None
     if not isinstance(expires_at, int) or expires_at <= now:
         return None
-    return Note(int(giver), text, on if isinstance(on, str) else None, played_on if isinstance(played_on, str) else None, expires_at)
+    return Note(
+        int(giver),
+        text,
+        on if isinstance(on, str) else None,
+        played_on if isinstance(played_on, str) else None,
+        expires_at,
+    )
 
 
 def read(household: Household, now: float) -> Share:
@@ -266,7 +272,9 @@ class SundayShare:
     def _delete(self, turn: Turn, state: dict[str, Any]) -> Reply:
         share = _read(turn)
         giver = state.get("giver")
-        write(turn.household, share._replace(kept=tuple(n for n in share.kept if giver is not None and n.giver != giver)))
+        write(
+            turn.household, share._replace(kept=tuple(n for n in share.kept if giver is not None and n.giver != giver))
+        )
         return self._finish(turn, state, [narrate(turn.line("deleted"))])
 
     def _keep_time(self, turn: Turn) -> Reply:
@@ -309,7 +317,11 @@ class SundayShare:
     def _finish(self, turn: Turn, state: dict[str, Any], speech: list[Segment]) -> Reply:
         previous = state.get("was")
         turn.end_progress()
-        if isinstance(previous, dict) and isinstance(previous.get("expires_at"), int) and previous["expires_at"] > turn.now.timestamp():
+        if (
+            isinstance(previous, dict)
+            and isinstance(previous.get("expires_at"), int)
+            and previous["expires_at"] > turn.now.timestamp()
+        ):
             turn.household.in_progress = previous
         return self._done(turn, speech)
 

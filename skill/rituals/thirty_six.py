@@ -138,7 +138,9 @@ class ThirtySix(TurnTaking):
             return self._begin_set(turn, int(asked), pace, lead=lead, announce=level)
         saved = _durable(turn).get("next_set")
         if saved in (2, 3):
-            return self._begin_set(turn, int(saved), pace, lead=[narrate(turn.line("resume_set", count=saved))], announce=level)
+            return self._begin_set(
+                turn, int(saved), pace, lead=[narrate(turn.line("resume_set", count=saved))], announce=level
+            )
         return self._begin_set(turn, 1, pace, lead=self.explained(turn, "welcome", level), announce=level)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
@@ -298,7 +300,9 @@ class ThirtySix(TurnTaking):
 
     def _timer_set(self, turn: Turn, lead: list[Segment], way: str) -> Reply:
         turn.end_progress()
-        return Reply(speech=(*lead, narrate(turn.line("timer_set" if way == EYES else "timer_set_side"))), end_session=True)
+        return Reply(
+            speech=(*lead, narrate(turn.line("timer_set" if way == EYES else "timer_set_side"))), end_session=True
+        )
 
     def _silent_gaze(self, turn: Turn, lead: list[Segment], way: str) -> Reply:
         """The four minutes kept by the skill: a quiet hold and a chime, all within one response."""

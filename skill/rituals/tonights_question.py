@@ -160,7 +160,12 @@ def _parsed(raw: Any) -> QuestionState:
     for depth, deck in (raw_decks if isinstance(raw_decks, dict) else {}).items():
         if depth not in DEPTHS or not isinstance(deck, dict):
             continue
-        seed, round_, cursor, after = _count(deck.get("seed")), _count(deck.get("round")), _count(deck.get("cursor")), deck.get("after")
+        seed, round_, cursor, after = (
+            _count(deck.get("seed")),
+            _count(deck.get("round")),
+            _count(deck.get("cursor")),
+            deck.get("after"),
+        )
         if seed is not None and round_ is not None and cursor is not None:
             decks[depth] = Deck(seed, round_, cursor, after if isinstance(after, str) else None)
     last = stored.get("last")
@@ -178,7 +183,12 @@ def write(household: Household, state: QuestionState) -> None:
     """Keep it as {"decks": {depth: {"seed", "round", "cursor", "after"?}}, "depth"?, "last"?: {"question", "on"},
     "filters_offered"?: true}."""
     decks = {
-        depth: {"seed": d.seed, "round": d.round, "cursor": d.cursor, **({"after": d.after} if d.after is not None else {})}
+        depth: {
+            "seed": d.seed,
+            "round": d.round,
+            "cursor": d.cursor,
+            **({"after": d.after} if d.after is not None else {}),
+        }
         for depth, d in state.decks.items()
     }
     stored: dict[str, Any] = {"decks": decks}
@@ -331,7 +341,13 @@ class TonightsQuestion(TurnTaking):
         if previous is None:
             lead.append(narrate(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
-        state = {"first": first, "cursor": 0, "pace": pace, "question": JAR_PREFIX + entry_id, "depth": _usual_depth(turn)}
+        state = {
+            "first": first,
+            "cursor": 0,
+            "pace": pace,
+            "question": JAR_PREFIX + entry_id,
+            "depth": _usual_depth(turn),
+        }
         return self._with_card(turn, state, self._render(turn, state, lead), "card_title_jar")
 
     def question_words(self, turn: Turn, state: dict[str, Any], partner: int) -> str | None:
@@ -351,7 +367,10 @@ class TonightsQuestion(TurnTaking):
         speaking = self._partner(state, at)
         shown = {"first": int(state["first"]), "speaking": speaking, "offer": state.get("step") == OFFER}
         level = 0 if jar else DEPTHS.index(depth) + 1  # 0: their own jar's question
-        return View("question", {"words": words, "depth": None if jar else depth, "level": level, "pace": state.get("pace"), **shown})
+        return View(
+            "question",
+            {"words": words, "depth": None if jar else depth, "level": level, "pace": state.get("pace"), **shown},
+        )
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         state = self._state(turn)
@@ -367,7 +386,9 @@ class TonightsQuestion(TurnTaking):
             # "A lighter one" is a light one, from any depth; "a deeper one" goes one step down.
             shifted = DEPTHS[0] if intent == LIGHTER else _shift(depth, 1)
             if shifted == depth:
-                return self._ask(turn, depth, pace=pace, ack="already_lightest" if intent == LIGHTER else "already_deepest")
+                return self._ask(
+                    turn, depth, pace=pace, ack="already_lightest" if intent == LIGHTER else "already_deepest"
+                )
             return self._ask(turn, shifted, pace=pace, ack="lighter" if intent == LIGHTER else "deeper")
         if intent == TIRED:
             return self._ask(turn, DEPTHS[0], pace=pace, ack="tired")
@@ -391,7 +412,13 @@ class TonightsQuestion(TurnTaking):
         # A stray word (a "thank you" taken for a name, or a "hmm" that Alexa routes to the bare {rating} sample):
         # the offer once more, plainly. Only a clear no, "I'm done" or "pass" ends the evening.
         if intent in (HEARD_SOMETHING, RATING):
-            return self._wait(turn, {**state, "step": OFFER}, OFFER, (narrate(turn.line("offer_again")),), (narrate(turn.line("offer_again")),))
+            return self._wait(
+                turn,
+                {**state, "step": OFFER},
+                OFFER,
+                (narrate(turn.line("offer_again")),),
+                (narrate(turn.line("offer_again")),),
+            )
         if intent in (YES, NEXT):
             return self._ask(turn, depth, pace=str(state["pace"]), ack="another")
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
@@ -489,7 +516,8 @@ class TonightsQuestion(TurnTaking):
     def _offer(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
         state = {**state, "step": OFFER}
         depth = state.get("depth") if state.get("depth") in DEPTHS[1:] else None
-        key = "offer_jar" if _jar_unheard(turn) else f"offer_{depth}" if depth else "offer"  # never "a good one" after grief
+        # never "a good one" after grief
+        key = "offer_jar" if _jar_unheard(turn) else f"offer_{depth}" if depth else "offer"
         speech = [*lead, narrate(turn.line(key))]
         return self._wait(turn, state, OFFER, speech, (narrate(turn.line("offer_again")),))
 

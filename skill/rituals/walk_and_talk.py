@@ -25,7 +25,9 @@ class WalkAndTalk:
             if number == 0:
                 speech.append(to_partner(first, f"{turn.line('first', name=turn.name(first))} {question}", PROMPT))
             elif number == 1:
-                speech.append(to_partner(1 - first, f"{turn.line('second', name=turn.name(1 - first))} {question}", PROMPT))
+                speech.append(
+                    to_partner(1 - first, f"{turn.line('second', name=turn.name(1 - first))} {question}", PROMPT)
+                )
             else:
                 speech.append(narrate(f"{turn.line('third')} {question}"))
         speech.append(narrate(turn.line("closing")))

@@ -12,8 +12,6 @@ APL_DIR = CONTENT_DIR / "apl"
 DOCUMENTS = ("menu", "question", "hug", "breathe", "turns", "history")
 
 
-
-
 @cache
 def document(name: str) -> dict[str, Any]:
     """One APL document (skill/content/apl/documents/<name>.json), as sent in RenderDocument."""

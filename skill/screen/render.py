@@ -24,7 +24,9 @@ TOKEN_PREFIX = "our-rituals."
 
 
 def directive_for(view: Shown) -> RenderDocumentDirective:
-    return RenderDocumentDirective(token=TOKEN_PREFIX + view.document, document=document(view.document), datasources=view.data)
+    return RenderDocumentDirective(
+        token=TOKEN_PREFIX + view.document, document=document(view.document), datasources=view.data
+    )
 
 
 def add_screen(handler_input: HandlerInput, response: Response) -> None:
@@ -42,7 +44,11 @@ def add_screen(handler_input: HandlerInput, response: Response) -> None:
     serializer = DefaultSerializer()
     body = cast(dict[str, Any], serializer.serialize(response))  # a Response always serializes to a dict
     body["directives"] = [*body.get("directives", []), serializer.serialize(directive)]
-    envelope = {"version": "1.0", "sessionAttributes": handler_input.attributes_manager.session_attributes, "response": body}
+    envelope = {
+        "version": "1.0",
+        "sessionAttributes": handler_input.attributes_manager.session_attributes,
+        "response": body,
+    }
     size = len(json.dumps(envelope, separators=(",", ":")).encode("utf-8"))
     if size > MAX_RESPONSE_BYTES:
         # Speech matters more than pictures: the couple still hears everything, the screen keeps what it had.

@@ -31,7 +31,9 @@ def spoken_ms(text: str, words_per_minute: float, sentence_pause_ms: int) -> int
     return round(words * 60000 / words_per_minute) + sentences * sentence_pause_ms
 
 
-def timeline(segments: Iterable[Segment], sounds: Sounds, words_per_minute: float, sentence_pause_ms: int) -> list[Beat]:
+def timeline(
+    segments: Iterable[Segment], sounds: Sounds, words_per_minute: float, sentence_pause_ms: int
+) -> list[Beat]:
     beats: list[Beat] = []
     now = 0
     for segment in segments:

@@ -15,7 +15,12 @@ START = "start"
 def as_spoken(event: Any) -> IntentRequest | None:
     """The IntentRequest a touch means, or None for an event that is not a tile (left to the other handlers)."""
     arguments = getattr(event, "arguments", None)
-    if not isinstance(arguments, list) or len(arguments) != 2 or arguments[0] != START or not isinstance(arguments[1], str):
+    if (
+        not isinstance(arguments, list)
+        or len(arguments) != 2
+        or arguments[0] != START
+        or not isinstance(arguments[1], str)
+    ):
         return None
     if arguments[1] not in registry():  # only the intents that start a ritual: a tile cannot say anything else
         return None

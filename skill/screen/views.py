@@ -193,7 +193,11 @@ def question(scene: Scene) -> Shown:
 # -- turn rituals: each prompt as it is said, in the colour of the partner it is for ------------------------------
 def _turn_prompts(beats: list[Beat]) -> list[tuple[str, int | None, Beat]]:
     """A turn ritual's prompts: to a partner, or the narrator's for a part the two take together without a clock."""
-    return [(beat.segment.text, beat.segment.partner, beat) for beat in beats if isinstance(beat.segment, Say) and beat.segment.mark == PROMPT]
+    return [
+        (beat.segment.text, beat.segment.partner, beat)
+        for beat in beats
+        if isinstance(beat.segment, Say) and beat.segment.mark == PROMPT
+    ]
 
 
 def turns(scene: Scene) -> Shown | None:

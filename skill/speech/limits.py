@@ -25,8 +25,22 @@ MAX_RESPONSE_BYTES = 120_000
 
 _ALLOWED_TAGS = frozenset(
     {
-        "speak", "break", "voice", "audio", "p", "s", "prosody", "emphasis", "say-as", "sub",
-        "phoneme", "lang", "w", "amazon:effect", "amazon:emotion", "amazon:domain",
+        "speak",
+        "break",
+        "voice",
+        "audio",
+        "p",
+        "s",
+        "prosody",
+        "emphasis",
+        "say-as",
+        "sub",
+        "phoneme",
+        "lang",
+        "w",
+        "amazon:effect",
+        "amazon:emotion",
+        "amazon:domain",
     }
 )
 _BREAK_TIME = r"^(\d+(?:\.\d+)?)(ms|s)$"  # compiled when first used: only the tests read SSML back
@@ -125,7 +139,9 @@ def check_ssml(
     try:
         parser.Parse(ssml, True)
     except ExpatError as error:
-        too_long = check_counts(characters=len(ssml), audio_clips=0, audio_seconds=0.0, max_audio_seconds=max_audio_seconds)
+        too_long = check_counts(
+            characters=len(ssml), audio_clips=0, audio_seconds=0.0, max_audio_seconds=max_audio_seconds
+        )
         return [*too_long, f"SSML is not well-formed: {error}"]
     counted = check_counts(
         characters=len(ssml), audio_clips=audio_tags, audio_seconds=audio_seconds, max_audio_seconds=max_audio_seconds

@@ -68,7 +68,9 @@ def check_household_file(path: Path) -> int:
                 raise BackupError(f"{path} is damaged (PRAGMA integrity_check: {'; '.join(map(str, verdict[:3]))})")
             columns = tuple(row[1] for row in connection.execute("PRAGMA table_info(households)"))
             if columns != HOUSEHOLD_COLUMNS:
-                raise BackupError(f"{path} is an SQLite file but not an Our Rituals household file (no households table of ours)")
+                raise BackupError(
+                    f"{path} is an SQLite file but not an Our Rituals household file (no households table of ours)"
+                )
             return _households_in(connection)
         finally:
             connection.close()
@@ -112,7 +114,9 @@ def backup(live: Path, target: str, keep: int | None = None) -> Done:
     size = destination.stat().st_size
     pruned = _keep_newest(folder, keep) if folder is not None and keep is not None else 0
     note = f" {pruned} older backup(s) deleted, the {keep} newest kept." if pruned else ""
-    return Done(f"Backed up {count} household(s) from {live} to {destination} ({size:,} bytes, integrity check: ok).{note}")
+    return Done(
+        f"Backed up {count} household(s) from {live} to {destination} ({size:,} bytes, integrity check: ok).{note}"
+    )
 
 
 def _keep_newest(folder: Path, keep: int) -> int:
@@ -135,7 +139,9 @@ def _refuse_an_open_database(live: Path, destination: Path) -> None:
             continue
     in_use = [side for side in SIDE_FILES if destination.with_name(destination.name + side).exists()]
     if destination.exists() and in_use:
-        raise BackupError(f"{destination} is an open database (its {in_use[0]} file is beside it); back up to another file")
+        raise BackupError(
+            f"{destination} is an open database (its {in_use[0]} file is beside it); back up to another file"
+        )
 
 
 def _backup_to(live: Path, destination: Path) -> int:
@@ -227,7 +233,9 @@ def _copy_bounded(given: BinaryIO, candidate: Path, named: str) -> None:
         while chunk := given.read(1024 * 1024):
             copied += len(chunk)
             if copied > MAX_RESTORE_BYTES:
-                raise BackupError(f"{named} is larger than any household file ({MAX_RESTORE_BYTES // (1024 * 1024)} MiB at most)")
+                raise BackupError(
+                    f"{named} is larger than any household file ({MAX_RESTORE_BYTES // (1024 * 1024)} MiB at most)"
+                )
             out.write(chunk)
 
 
@@ -248,8 +256,11 @@ def _checked_rows(candidate: Path) -> tuple[list[Row], list[Part]]:
         parts_kind = connection.execute("SELECT type FROM sqlite_master WHERE name = 'household_parts'").fetchone()
         if parts_kind is not None and parts_kind[0] != "table":
             raise BackupError(f"{candidate} is not an Our Rituals household file (household_parts is not a table)")
-        found_parts = [] if parts_kind is None else connection.execute(
-            "SELECT household_key, part, body FROM household_parts").fetchall()
+        found_parts = (
+            []
+            if parts_kind is None
+            else connection.execute("SELECT household_key, part, body FROM household_parts").fetchall()
+        )
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{candidate} is not a readable SQLite database ({error})") from None
     finally:
@@ -293,7 +304,9 @@ def _write_fresh(fresh: Path, rows: list[Row], parts: list[Part]) -> None:
         connection.execute(_SCHEMA)
         connection.executescript(_PARTS_SCHEMA)
         connection.execute("BEGIN")
-        connection.executemany("INSERT INTO households (household_key, document, version, expires_at) VALUES (?, ?, ?, ?)", rows)
+        connection.executemany(
+            "INSERT INTO households (household_key, document, version, expires_at) VALUES (?, ?, ?, ?)", rows
+        )
         connection.executemany("INSERT INTO household_parts (household_key, part, body) VALUES (?, ?, ?)", parts)
         connection.execute("COMMIT")
     finally:
@@ -301,4 +314,7 @@ def _write_fresh(fresh: Path, rows: list[Row], parts: list[Part]) -> None:
 
 
 def _has_households(connection: sqlite3.Connection) -> bool:
-    return connection.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='households'").fetchone() is not None
+    return (
+        connection.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='households'").fetchone()
+        is not None
+    )

@@ -86,7 +86,9 @@ def drain(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
             store.delete(key)
         except StoreUnavailable as error:
-            get_logger().warning("queued deletion still waiting: store unavailable", extra={"store_error": type(error).__name__})
+            get_logger().warning(
+                "queued deletion still waiting: store unavailable", extra={"store_error": type(error).__name__}
+            )
             failed.append({"itemIdentifier": str(record.get("messageId", ""))})
             continue
         get_logger().info("queued deletion done")

@@ -185,7 +185,9 @@ class SQLiteStore:
             return _PartWrites(household_key, clear=True, changed=list(parts.items()), gone=[])
         before = read[2]
         changed = [(name, body) for name, body in parts.items() if before.get(name) != body]
-        return _PartWrites(household_key, clear=False, changed=changed, gone=[name for name in before if name not in parts])
+        return _PartWrites(
+            household_key, clear=False, changed=changed, gone=[name for name in before if name not in parts]
+        )
 
     def delete(self, household_key: str) -> None:
         try:
@@ -232,7 +234,9 @@ class _PartWrites:
 
     __slots__ = ("household_key", "clear", "changed", "gone")
 
-    def __init__(self, household_key: str, *, clear: bool, changed: list[tuple[str, str | bytes]], gone: list[str]) -> None:
+    def __init__(
+        self, household_key: str, *, clear: bool, changed: list[tuple[str, str | bytes]], gone: list[str]
+    ) -> None:
         self.household_key, self.clear, self.changed, self.gone = household_key, clear, changed, gone
 
     def any(self) -> bool:
@@ -246,7 +250,9 @@ class _PartWrites:
             connection.executemany("INSERT OR REPLACE INTO household_parts (household_key, part, body) VALUES (?, ?, ?)",
                                    [(key, name, body) for name, body in self.changed])  # fmt: skip
         if self.gone:
-            connection.executemany("DELETE FROM household_parts WHERE household_key = ? AND part = ?", [(key, name) for name in self.gone])
+            connection.executemany(
+                "DELETE FROM household_parts WHERE household_key = ? AND part = ?", [(key, name) for name in self.gone]
+            )
 
 
 def _stored_body(body: Any) -> str | bytes:

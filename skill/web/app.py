@@ -77,7 +77,9 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
         log.warning("SKILL_ID is not set: signed requests for any Alexa skill will be answered")
     checks = [SkillIdVerifier(skill_id), *verifiers]
     skill = build_skill()
-    adapter = _skill_adapter(app, skill, skill_id, [c for c in checks if not getattr(c, "before_deserialization", False)])
+    adapter = _skill_adapter(
+        app, skill, skill_id, [c for c in checks if not getattr(c, "before_deserialization", False)]
+    )
     answered = AnsweredRequests()
 
     @app.post("/alexa")
@@ -117,7 +119,9 @@ def _skill_adapter(app: Flask, skill: Any, skill_id: str | None, verifiers: list
     return SkillAdapter(skill=skill, skill_id=skill_id or "our-rituals", verifiers=verifiers, app=app)
 
 
-def _answer(adapter: Any, serializer: AlexaSerializer, checks: list[Any], http_request: Any, answered: AnsweredRequests) -> Any:
+def _answer(
+    adapter: Any, serializer: AlexaSerializer, checks: list[Any], http_request: Any, answered: AnsweredRequests
+) -> Any:
     """One Alexa request, cheapest checks first: size, headers and certificate URL, then the JSON and its
     timestamp, then the signature (the only step that may download), then ONE deserialization and the skill.
     The body is parsed once: the adapter's deserialization reads the parse the early checks made.
@@ -192,6 +196,10 @@ def _minimal_parse(body: bytes) -> tuple[str, dict[str, Any]] | None:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    if not (isinstance(data, dict) and isinstance(data.get("request"), dict) and isinstance(data["request"].get("type"), str)):
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("request"), dict)
+        and isinstance(data["request"].get("type"), str)
+    ):
         return None
     return text, data

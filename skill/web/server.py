@@ -102,7 +102,11 @@ def serve(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if unfinished > 0:
-        print(f"Our Rituals stopped; {unfinished} request(s) were still unanswered after {GRACE_SECONDS:g} s.", file=out, flush=True)
+        print(
+            f"Our Rituals stopped; {unfinished} request(s) were still unanswered after {GRACE_SECONDS:g} s.",
+            file=out,
+            flush=True,
+        )
         return 1
     print(f"Our Rituals stopped cleanly: every request it had received was answered ({in_flight} in flight at the stop).",
           file=out, flush=True)  # fmt: skip

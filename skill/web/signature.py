@@ -89,7 +89,9 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def fetch_url(url: str, *, connect: Callable[[str, float], Any] | None = None, deadline_seconds: float = FETCH_DEADLINE_SECONDS) -> bytes:
+def fetch_url(
+    url: str, *, connect: Callable[[str, float], Any] | None = None, deadline_seconds: float = FETCH_DEADLINE_SECONDS
+) -> bytes:
     """Download a certificate chain: one GET, no redirects, a size cap, and one deadline for the whole download.
 
     A slow drip cannot hold us past `deadline_seconds` (each read waits only for what is left of it), and a
@@ -342,7 +344,9 @@ def _check_alexa_leaf(leaf: x509.Certificate) -> None:
     """Amazon's own rules, stricter than web PKI: the SAN names echo-api.amazon.com itself (a wildcard such as
     *.amazon.com is not enough), and the key is RSA of at least 2048 bits."""
     try:
-        names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+        names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
+            x509.DNSName
+        )
     except x509.ExtensionNotFound:
         names = []
     if ECHO_API_DOMAIN not in (name.lower() for name in names):

@@ -256,7 +256,9 @@ def post(client: Any, body: bytes, headers: dict[str, str]) -> Any:
 def test_a_correctly_signed_request_is_deserialized_once(deserializations: list[str]) -> None:
     fetch = alexa_certs.RecordingFetch()
     body = launch()
-    response = post(verified_app(fetch), body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
+    response = post(
+        verified_app(fetch), body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}
+    )
     assert response.status_code == 200 and "outputSpeech" in response.get_json()["response"]
     assert deserializations == ["RequestEnvelope"], "one full deserialization, after the signature"
     assert fetch.urls == [CERT_URL]
@@ -306,7 +308,9 @@ def test_a_body_over_the_size_limit_is_refused_before_it_is_read(deserialization
 
     fetch = alexa_certs.RecordingFetch()
     body = launch(padding=MAX_BODY_BYTES)
-    response = post(verified_app(fetch), body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)})
+    response = post(
+        verified_app(fetch), body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}
+    )
     assert response.status_code == 413
     assert fetch.urls == [] and deserializations == []
 
@@ -321,7 +325,14 @@ def test_a_body_over_the_size_limit_is_refused_before_it_is_read(deserialization
         {"SignatureCertChainUrl": "https://s3.amazonaws.com/other/cert.pem", "Signature-256": "QUJD" * 86},
         {"SignatureCertChainUrl": "https://[s3.amazonaws.com/echo.api/a.pem", "Signature-256": "QUJD" * 86},
     ],
-    ids=["no signature", "no certificate URL", "signature not base64", "signature too short", "foreign URL", "malformed URL"],
+    ids=[
+        "no signature",
+        "no certificate URL",
+        "signature not base64",
+        "signature too short",
+        "foreign URL",
+        "malformed URL",
+    ],
 )
 def test_a_request_failing_a_cheap_header_check_costs_no_download_and_no_parsing(
     headers: dict[str, str], deserializations: list[str]
@@ -336,7 +347,9 @@ def test_a_stale_request_naming_a_new_certificate_url_causes_no_download(deseria
     fetch = alexa_certs.RecordingFetch()
     body = launch(when=datetime.now(timezone.utc) - timedelta(days=3))
     fresh_url = "https://s3.amazonaws.com/echo.api/never-seen-before.pem"
-    response = post(verified_app(fetch), body, {"SignatureCertChainUrl": fresh_url, "Signature-256": alexa_certs.sign_body(body)})
+    response = post(
+        verified_app(fetch), body, {"SignatureCertChainUrl": fresh_url, "Signature-256": alexa_certs.sign_body(body)}
+    )
     assert response.status_code == 400
     assert fetch.urls == [] and deserializations == []
 
@@ -346,7 +359,9 @@ def test_an_epoch_millisecond_timestamp_is_read_by_the_cheap_check() -> None:
     check = AlexaTimestampVerifier(clock=lambda: now)
     check.precheck_body({}, {"request": {"type": "LaunchRequest", "timestamp": int(now.timestamp() * 1000)}})
     with pytest.raises(AlexaVerificationError):
-        check.precheck_body({}, {"request": {"type": "LaunchRequest", "timestamp": int(now.timestamp() * 1000) - 3_600_000}})
+        check.precheck_body(
+            {}, {"request": {"type": "LaunchRequest", "timestamp": int(now.timestamp() * 1000) - 3_600_000}}
+        )
 
 
 def test_a_malformed_certificate_url_is_a_refusal_not_an_error() -> None:
@@ -409,7 +424,10 @@ def debug_logs(request: pytest.FixtureRequest) -> Iterator[io.StringIO]:
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)
     root = logging.getLogger()
-    saved = root.level, {name: logging.getLogger(name).level for name in ("botocore", "boto3", "urllib3", "our_rituals")}
+    saved = (
+        root.level,
+        {name: logging.getLogger(name).level for name in ("botocore", "boto3", "urllib3", "our_rituals")},
+    )
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     for name in saved[1]:
@@ -426,7 +444,9 @@ def debug_logs(request: pytest.FixtureRequest) -> Iterator[io.StringIO]:
             logging.getLogger(name).setLevel(level)
 
 
-def test_debug_logs_of_an_evening_hold_no_name_key_or_id(debug_logs: io.StringIO, capsys: pytest.CaptureFixture[str]) -> None:
+def test_debug_logs_of_an_evening_hold_no_name_key_or_id(
+    debug_logs: io.StringIO, capsys: pytest.CaptureFixture[str]
+) -> None:
     app = load_lambda_app()  # a cold start after the operator turned DEBUG on
     couple = Couple(send=lambda event: app.handler(event, None), user_id=USER_ID, person_id=PERSON_ID)
     couple.meet("Maya", "Sam")
@@ -454,9 +474,15 @@ def test_there_is_no_static_route(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "static" not in {rule.endpoint for rule in client.application.url_map.iter_rules()}
 
 
-@pytest.mark.parametrize(("verify", "skill_id", "warned"), [(True, None, True), (True, SKILL_ID, False), (False, None, False)])
+@pytest.mark.parametrize(
+    ("verify", "skill_id", "warned"), [(True, None, True), (True, SKILL_ID, False), (False, None, False)]
+)
 def test_a_warning_at_start_when_verifying_without_a_skill_id(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], verify: bool, skill_id: str | None, warned: bool
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    verify: bool,
+    skill_id: str | None,
+    warned: bool,
 ) -> None:
     from skill.web import create_app
 
@@ -479,7 +505,9 @@ def test_privacy_md_is_true_about_backups() -> None:
     privacy = (ROOT / "PRIVACY.md").read_text()
     if recovery:
         assert "point-in-time recovery" in privacy.lower() and "35 days" in privacy
-        assert not re.search(r"deleted (at once|immediately)[^.]*\.(?![^.]*35 days)", privacy), "no unqualified 'at once'"
+        assert not re.search(r"deleted (at once|immediately)[^.]*\.(?![^.]*35 days)", privacy), (
+            "no unqualified 'at once'"
+        )
 
 
 def test_security_md_names_a_test_for_every_attack_class_and_each_exists() -> None:
@@ -507,20 +535,28 @@ def test_a_fetch_stuck_in_name_lookup_is_abandoned_at_the_deadline_and_stuck_fet
         release.wait(30)
         raise OSError("name lookup failed")
 
-    verifier = AlexaSignatureVerifier(fetch=stuck_in_name_lookup, trusted_roots=[alexa_certs.root_cert()], deadline_seconds=0.5)
+    verifier = AlexaSignatureVerifier(
+        fetch=stuck_in_name_lookup, trusted_roots=[alexa_certs.root_cert()], deadline_seconds=0.5
+    )
     body = launch()
     try:
         for number in range(signature.MAX_CONCURRENT_FETCHES):
             url = f"https://s3.amazonaws.com/echo.api/stuck-{number}.pem"
             started = time.monotonic()
             with pytest.raises(AlexaVerificationError, match="too slow"):
-                verifier.verify({"SignatureCertChainUrl": url, "Signature-256": alexa_certs.sign_body(body)}, body, None)
+                verifier.verify(
+                    {"SignatureCertChainUrl": url, "Signature-256": alexa_certs.sign_body(body)}, body, None
+                )
             assert time.monotonic() - started < 5, "given up at the deadline, not when the resolver answers"
         with pytest.raises(AlexaVerificationError, match="at once"):
-            verifier.verify({"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}, body, None)
+            verifier.verify(
+                {"SignatureCertChainUrl": CERT_URL, "Signature-256": alexa_certs.sign_body(body)}, body, None
+            )
         assert len(asked) == signature.MAX_CONCURRENT_FETCHES, "no fetch beyond the bound was started"
         with pytest.raises(AlexaVerificationError, match="recently"):
-            verifier.verify({"SignatureCertChainUrl": asked[0], "Signature-256": alexa_certs.sign_body(body)}, body, None)
+            verifier.verify(
+                {"SignatureCertChainUrl": asked[0], "Signature-256": alexa_certs.sign_body(body)}, body, None
+            )
     finally:
         release.set()
 
@@ -548,12 +584,26 @@ def error_lines() -> Iterator[list[logging.LogRecord]]:
             each.removeHandler(keep)
 
 
-MALFORMED_TIMESTAMPS = ["²", "1" * 4301, 10**400, -(10**400), "٣٣٣", 1e308, "9" * 40, "2026-13-45T00:00:00Z", [], {"at": 1}, True]
+MALFORMED_TIMESTAMPS = [
+    "²",
+    "1" * 4301,
+    10**400,
+    -(10**400),
+    "٣٣٣",
+    1e308,
+    "9" * 40,
+    "2026-13-45T00:00:00Z",
+    [],
+    {"at": 1},
+    True,
+]
 
 
 @pytest.mark.parametrize("verified", [True, False], ids=["verifying", "verification off"])
 @pytest.mark.parametrize("timestamp", MALFORMED_TIMESTAMPS, ids=lambda value: repr(value)[:12])
-def test_a_malformed_timestamp_is_a_400_and_no_error_line(timestamp: Any, verified: bool, error_lines: list[logging.LogRecord]) -> None:
+def test_a_malformed_timestamp_is_a_400_and_no_error_line(
+    timestamp: Any, verified: bool, error_lines: list[logging.LogRecord]
+) -> None:
     from skill.web import create_app
 
     event = json.loads(launch())
@@ -617,7 +667,9 @@ def _spoiled_backup(tmp_path: Path, spoil: str) -> Path:
     return made
 
 
-def test_a_restored_backup_brings_no_trigger_and_one_couple_cannot_delete_another(embedded_store: Path, tmp_path: Path) -> None:
+def test_a_restored_backup_brings_no_trigger_and_one_couple_cannot_delete_another(
+    embedded_store: Path, tmp_path: Path
+) -> None:
     made = _spoiled_backup(tmp_path, "CREATE TRIGGER wipe AFTER UPDATE ON households BEGIN "
                                      "DELETE FROM households WHERE household_key != NEW.household_key; END")  # fmt: skip
     restored = _cli("restore", str(made))
@@ -674,14 +726,18 @@ def test_restore_refuses_a_rituals_state_that_belongs_to_no_household(embedded_s
     ],
     ids=["document not JSON", "document not an object", "version not a number", "a view, not a table"],
 )
-def test_restore_checks_every_household_and_refuses_a_bad_one(embedded_store: Path, tmp_path: Path, spoil: str, said: str) -> None:
+def test_restore_checks_every_household_and_refuses_a_bad_one(
+    embedded_store: Path, tmp_path: Path, spoil: str, said: str
+) -> None:
     made = _spoiled_backup(tmp_path, spoil)
     fresh_couple().intent("SetNamesIntent", one_shot=True, first="Rosa", second="Kim")
     refused = _cli("restore", str(made))
     assert refused.returncode == 1 and said in refused.stderr.decode(), refused.stderr.decode()
 
 
-def test_restore_refuses_a_table_without_a_primary_key_holding_one_household_twice(embedded_store: Path, tmp_path: Path) -> None:
+def test_restore_refuses_a_table_without_a_primary_key_holding_one_household_twice(
+    embedded_store: Path, tmp_path: Path
+) -> None:
     made = tmp_path / "no-key.db"
     with sqlite3.connect(made, isolation_level=None) as copy:
         copy.execute("CREATE TABLE households (household_key TEXT, document TEXT NOT NULL, version INTEGER NOT NULL, "
@@ -692,7 +748,9 @@ def test_restore_refuses_a_table_without_a_primary_key_holding_one_household_twi
     assert refused.returncode == 1 and "one household twice" in refused.stderr.decode(), refused.stderr.decode()
 
 
-def test_restore_refuses_what_is_not_a_regular_file_of_bounded_size(embedded_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_refuses_what_is_not_a_regular_file_of_bounded_size(
+    embedded_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     refused = _cli("restore", "/dev/zero")
     assert refused.returncode == 1 and "not a regular file" in refused.stderr.decode(), refused.stderr.decode()
     from skill.store import backup
@@ -725,11 +783,15 @@ def test_after_forget_us_no_name_or_jar_text_is_left_in_the_database_or_its_wal(
     neighbours.meet("Ana", "Leo")
     reader = sqlite3.connect(embedded_store)  # another connection, as the server's other threads hold
     reader.execute("SELECT COUNT(*) FROM households").fetchone()
-    assert b"marmalade lighthouse" in b"".join(path.read_bytes() for path in embedded_store.parent.iterdir()), "it was kept"
+    assert b"marmalade lighthouse" in b"".join(path.read_bytes() for path in embedded_store.parent.iterdir()), (
+        "it was kept"
+    )
     couple.intent("ForgetUsIntent", one_shot=True)
     couple.intent("AMAZON.YesIntent")
     neighbours.launch()
-    on_disk = b"".join(path.read_bytes() for path in embedded_store.parent.iterdir() if path.name.startswith(embedded_store.name))
+    on_disk = b"".join(
+        path.read_bytes() for path in embedded_store.parent.iterdir() if path.name.startswith(embedded_store.name)
+    )
     for text in (b"Zephyrine", b"Quillon", b"marmalade lighthouse"):
         assert text not in on_disk, f"{text!r} is still readable on disk"
     assert b"Ana" in on_disk, "the grep reads what is stored"
@@ -739,7 +801,9 @@ def test_after_forget_us_no_name_or_jar_text_is_left_in_the_database_or_its_wal(
 # -- issue 28: a replayed request is answered, not applied again ---------------------------------------------
 
 
-def test_a_signed_request_replayed_within_its_window_is_answered_without_being_applied_twice(embedded_store: Path) -> None:
+def test_a_signed_request_replayed_within_its_window_is_answered_without_being_applied_twice(
+    embedded_store: Path,
+) -> None:
     client = verified_app(alexa_certs.RecordingFetch())
     sent: list[tuple[bytes, dict[str, str], dict[str, Any]]] = []
 
@@ -759,7 +823,8 @@ def test_a_signed_request_replayed_within_its_window_is_answered_without_being_a
     captured_body, captured_headers, first_answer = sent[-1]
     for _ in range(3):  # someone who saw the request sends it again, byte for byte, within 150 s
         replayed = post(client, captured_body, captured_headers)
-        assert replayed.status_code == 200 and Said(replayed.get_json(), "en-US").ssml  # spoken (perhaps over a sound bed)
+        # spoken (perhaps over a sound bed)
+        assert replayed.status_code == 200 and Said(replayed.get_json(), "en-US").ssml
     after = SQLiteStore(embedded_store).load(couple.key)
     assert after.version == before.version and after.document == before.document, "applied once, answered each time"
     assert replayed.get_json() == first_answer, "the first answer, word for word"
@@ -843,7 +908,8 @@ def test_the_compose_recipe_keeps_the_30_newest_in_a_private_folder(tmp_path: Pa
     script, env = _compose_checkout(tmp_path, '"$OUR_RITUALS_PYTHON" -m skill.cli.main backup -')
     backups = script.parent.parent.parent / "backups"
     _old_backups(backups, 31)  # a folder made earlier, readable by all
-    ran = subprocess.run([str(script)], cwd=tmp_path, env=env, capture_output=True, timeout=120)  # cron's folder is not the checkout
+    # cron's folder is not the checkout
+    ran = subprocess.run([str(script)], cwd=tmp_path, env=env, capture_output=True, timeout=120)
     assert ran.returncode == 0, ran.stderr.decode()
     kept = _dated(backups)
     assert len(kept) == 30 and kept[0] == "our-rituals-20260103-033000.db"
@@ -862,7 +928,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
     folder = tmp_path / "small-disk"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(folder)], capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(folder)], capture_output=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"mounting a small tmpfs needs root (CAP_SYS_ADMIN): {mounted.stderr.decode().strip()}")
     try:
@@ -884,7 +952,9 @@ def _fill(folder: Path) -> None:
         os.close(descriptor)
 
 
-def test_a_full_disk_is_reported_and_forget_us_is_not_acknowledged(small_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_is_reported_and_forget_us_is_not_acknowledged(
+    small_disk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from skill.web import create_app
 
     monkeypatch.setenv("OUR_RITUALS_DB", str(small_disk / "our-rituals.db"))
@@ -934,7 +1004,9 @@ def test_compose_runs_both_services_read_only_without_privileges_within_limits_a
         assert service["cap_drop"] == ["ALL"] and "no-new-privileges:true" in service["security_opt"], name
         assert service["mem_limit"] and service["pids_limit"], name
         options = service["logging"]["options"]
-        assert service["logging"]["driver"] == "json-file" and options["max-size"] and int(options["max-file"]) >= 2, name
+        assert service["logging"]["driver"] == "json-file" and options["max-size"] and int(options["max-file"]) >= 2, (
+            name
+        )
     assert "cap_add" not in services["skill"] and services["caddy"]["cap_add"] == ["NET_BIND_SERVICE"]
 
 
@@ -951,7 +1023,9 @@ def test_backup_and_restore_need_no_writable_tmp_as_in_the_read_only_container(
     made = capsysbinary.readouterr().out
     assert made.startswith(b"SQLite format 3")
     assert "Restored 1 household(s)" in backup.restore(embedded_store, "-", stdin=io.BytesIO(made)).summary
-    assert not [each for each in embedded_store.parent.iterdir() if each.name.startswith(".our-rituals-")], "nothing left behind"
+    assert not [each for each in embedded_store.parent.iterdir() if each.name.startswith(".our-rituals-")], (
+        "nothing left behind"
+    )
 
 
 def test_the_image_installs_a_lock_that_is_pips_whole_resolution_of_the_dependencies() -> None:
@@ -959,7 +1033,9 @@ def test_the_image_installs_a_lock_that_is_pips_whole_resolution_of_the_dependen
     import subprocess
     import sys
 
-    lines = [line for line in (ROOT / "requirements.lock").read_text().splitlines() if line and not line.startswith("#")]
+    lines = [
+        line for line in (ROOT / "requirements.lock").read_text().splitlines() if line and not line.startswith("#")
+    ]
     assert lines and all(re.fullmatch(r"[a-z0-9._-]+==[0-9][0-9A-Za-z.+!-]*", line) for line in lines), lines
     checked = subprocess.run([sys.executable, str(ROOT / "tools" / "lock_requirements.py"), "--check"], capture_output=True,
                              text=True, timeout=600)  # fmt: skip

@@ -47,7 +47,11 @@ def caddy_in_front(tmp_path: Path, upstream: str) -> Iterator[str]:
     text = text.replace("\n{\n\tservers {", "\n{\n\tadmin off\n\tservers {")
     config = tmp_path / "Caddyfile"
     config.write_text(text)
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "caddy-data"), "XDG_CONFIG_HOME": str(tmp_path / "caddy-config")}
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path / "caddy-data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "caddy-config"),
+    }
     proxy = subprocess.Popen([str(BIN / "caddy"), "run", "--config", str(config), "--adapter", "caddyfile"], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -144,7 +148,9 @@ def test_a_certificate_flood_over_a_slow_resolver_leaves_good_requests_answered_
         with Attack(url, 24, unsigned_launch_naming_a_fresh_certificate_url) as attack:
             latencies = [timed(lambda: couple.intent("TonightsQuestionIntent", one_shot=True)) for _ in range(3)]
     where = "behind Caddy" if behind_caddy else "directly"
-    print(f"good requests under a 24-connection certificate flood, {where}: {', '.join(f'{s:.2f} s' for s in latencies)}")
+    print(
+        f"good requests under a 24-connection certificate flood, {where}: {', '.join(f'{s:.2f} s' for s in latencies)}"
+    )
     assert attack.statuses and set(attack.statuses) == {400}, "every forged request refused, none a 500"
     assert max(latencies) < ALEXA_GIVES_UP_SECONDS, f"a good request waited {max(latencies):.1f} s"
 
@@ -157,7 +163,9 @@ def from_another_address(url: str) -> Couple:
         body = json.dumps(event).encode()
         headers = {"Content-Type": "application/json", "SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
                    "Signature-256": alexa_certs.sign_body(body)}  # fmt: skip
-        connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=20, source_address=("127.0.0.2", 0))
+        connection = http.client.HTTPConnection(
+            address.hostname or "", address.port, timeout=20, source_address=("127.0.0.2", 0)
+        )
         try:
             connection.request("POST", "/alexa", body=body, headers=headers)
             response = connection.getresponse()
@@ -198,7 +206,10 @@ class Hoarder:
 
     def __enter__(self) -> Hoarder:
         self.open(99, b"POST /alexa HTTP/1.1\r\nHost: skill\r\nX-Slow: ")  # headers never finished
-        self.open(200, b"POST /alexa HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n{")
+        self.open(
+            200,
+            b"POST /alexa HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n{",
+        )
         self.open(120, b"GET /health HTTP/1.1\r\nHost: skill\r\n\r\n")  # answered, then kept open and idle
         threading.Thread(target=self.drip, daemon=True).start()
         return self
@@ -221,7 +232,9 @@ def test_one_client_holding_hundreds_of_connections_cannot_shut_out_another(
             latencies = [timed(lambda: couple.launch()) for _ in range(3)]
             held = len(hoarder.sockets)
     where = "behind Caddy" if behind_caddy else "directly"
-    print(f"good requests while one client holds {held} connections, {where}: {', '.join(f'{s:.2f} s' for s in latencies)}")
+    print(
+        f"good requests while one client holds {held} connections, {where}: {', '.join(f'{s:.2f} s' for s in latencies)}"
+    )
     assert max(latencies) < ALEXA_GIVES_UP_SECONDS, f"a good request waited {max(latencies):.1f} s"
 
 

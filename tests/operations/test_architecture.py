@@ -44,6 +44,13 @@ def test_ruff_finds_nothing() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_ruff_would_format_nothing() -> None:
+    """The tree is formatted by ruff ([tool.ruff.format]): `make format` before a commit, the hook checks it."""
+    command = [_tool("ruff"), "format", "--check", "--no-cache", "skill", "lambda", "tests", "bench", "tools"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_values_on_the_request_path_are_records() -> None:
     """One way to declare a value where a Lambda request runs: Record (skill/record.py says why, a cold start's
     cost); the operator's tools, the terminal, the SQLite backup and the web host, never loaded on Lambda, may
@@ -103,7 +110,11 @@ def _constants(tree: ast.Module) -> dict[str, object]:
             if isinstance(target, ast.Name) and isinstance(value, ast.Constant):
                 found[target.id] = value.value
             elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
-                found.update((t.id, v.value) for t, v in zip(target.elts, value.elts) if isinstance(t, ast.Name) and isinstance(v, ast.Constant))
+                found.update(
+                    (t.id, v.value)
+                    for t, v in zip(target.elts, value.elts)
+                    if isinstance(t, ast.Name) and isinstance(v, ast.Constant)
+                )
     return found
 
 
@@ -113,7 +124,9 @@ def test_a_ritual_touches_only_its_own_storage() -> None:
     ahead; tonight's question asks the jar). A module outside skill/rituals keeps its own state under a constant of
     its own that is no other ritual's name (the widget, the menu's note, the preferences); the ritual timer keeps notes in
     the state of the ritual it serves (self.ritual). Only the household itself handles every ritual's state."""
-    rituals = {p.stem for p in (ROOT / "skill" / "rituals").glob("*.py")} | {p.stem for p in (ROOT / "skill" / "features").glob("*.py")}
+    rituals = {p.stem for p in (ROOT / "skill" / "rituals").glob("*.py")} | {
+        p.stem for p in (ROOT / "skill" / "features").glob("*.py")
+    }
     strangers = {}
     for path in sorted((ROOT / "skill").rglob("*.py")):
         if path == ROOT / "skill" / "household.py":
@@ -125,7 +138,12 @@ def test_a_ritual_touches_only_its_own_storage() -> None:
         own = {path.stem} if in_rituals else {name for name, value in constants.items() if value not in others}
         found = []
         for key in _storage_keys(tree):
-            if isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name) and key.value.id == "self" and key.attr in ("name", "ritual"):
+            if (
+                isinstance(key, ast.Attribute)
+                and isinstance(key.value, ast.Name)
+                and key.value.id == "self"
+                and key.attr in ("name", "ritual")
+            ):
                 continue  # the object's own ritual
             if isinstance(key, ast.Name) and (constants.get(key.id) in own if in_rituals else key.id in own):
                 continue

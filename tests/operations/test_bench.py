@@ -93,7 +93,10 @@ def test_verdicts_report_a_missed_target_as_missed() -> None:
     embedded, production = verdicts["embedded"], verdicts["production"]
     assert embedded["bundle: import + first answer at most 1.15x the floor"] == {"value": 1.2, "met": False}
     assert embedded["bundle: peak RSS at most the floor's + 6 MB"] == {"value": 3.0, "met": True}
-    assert embedded["warm p99 in-process under 2.0 ms, wall (median of the rounds' p99)"] == {"value": 2.5, "met": False}
+    assert embedded["warm p99 in-process under 2.0 ms, wall (median of the rounds' p99)"] == {
+        "value": 2.5,
+        "met": False,
+    }
     assert embedded["warm p99 in-process under 2.0 ms, CPU time of the request"] == {"value": 0.9, "met": True}
     assert production["init + first invoke at most 0.85x the floor with the adapter"] == {"value": 0.8, "met": True}
     assert production["at most one write per request"]["met"] is False
@@ -107,8 +110,16 @@ def test_both_tables_print_their_targets_and_whether_each_is_met() -> None:
     ratios = {"ratio_window": 1.2, "ratio_init": 1.1, "ratio_first_answer": 2.0, "ratio_wall": 1.1, "ratio_fastest_window": 1.1,
               "rss_over_floor_mb": 4.0}  # fmt: skip
     results: dict[str, Any] = {
-        "embedded": {"bundle": {"project": side, "floor": floor, "bare": {"wall_ms": 20.0, "peak_rss_mb": 9.0}, **ratios}},
-        "production": {"project": side, "floor": {**floor, "window_ms": 80.0}, "mode": "bundle", **ratios, "ratio_window": 0.75},
+        "embedded": {
+            "bundle": {"project": side, "floor": floor, "bare": {"wall_ms": 20.0, "peak_rss_mb": 9.0}, **ratios}
+        },
+        "production": {
+            "project": side,
+            "floor": {**floor, "window_ms": 80.0},
+            "mode": "bundle",
+            **ratios,
+            "ratio_window": 0.75,
+        },
     }
     results["targets"] = run.verdicts(results)
     printed = run.table(results)
@@ -116,13 +127,16 @@ def test_both_tables_print_their_targets_and_whether_each_is_met() -> None:
     assert "Embedded store" in embedded and "at most 1.15x: MISSED" in embedded
     assert "[MISSED] bundle: import + first answer at most 1.15x the floor: 1.2" in embedded
     assert "[met] bundle: peak RSS at most the floor's + 6 MB: 4.0" in embedded
-    assert "old window, interpreter start included" in embedded and "old window, interpreter start included" in production
+    assert (
+        "old window, interpreter start included" in embedded and "old window, interpreter start included" in production
+    )
     assert "floor + adapter" in production and "at most 0.85x: met" in production
     assert "[met] init + first invoke at most 0.85x the floor with the adapter: 0.75" in production
 
 
 def test_the_production_floor_gets_and_saves_through_the_sdks_dynamodb_adapter(
-    dynamodb_local: str, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    dynamodb_local: str,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
 ) -> None:
     """The floor the production path is judged against really reads and writes its item on DynamoDB Local."""
     client = local_client(dynamodb_local)
@@ -142,7 +156,9 @@ def test_the_production_floor_gets_and_saves_through_the_sdks_dynamodb_adapter(
     assert item["attributes"]["M"]["visits"]["N"] == "2", "one get and one save per launch"
 
 
-def test_the_lambda_entry_does_its_heavy_lifting_at_import(monkeypatch: pytest.MonkeyPatch, dynamodb_table: str) -> None:  # noqa: F811
+def test_the_lambda_entry_does_its_heavy_lifting_at_import(
+    monkeypatch: pytest.MonkeyPatch, dynamodb_table: str
+) -> None:  # noqa: F811
     """Lambda's init phase imports botocore, makes the DynamoDB client and builds the skill; the first invoke uses them."""
     made: list[Any] = []
     original = dynamodb._make_client
@@ -270,7 +286,10 @@ def test_a_target_is_judged_on_the_ratio_not_on_one_rounded_to_meet_it() -> None
     """0.8549 is not at most 0.85: the ratio is kept to three decimals before it is judged."""
     assert cold.paired_ratio([85.49], [100.0]) == 0.855
     results = {"production": {"ratio_window": cold.paired_ratio([85.49], [100.0])}}
-    assert run.verdicts(results)["production"]["init + first invoke at most 0.85x the floor with the adapter"]["met"] is False
+    assert (
+        run.verdicts(results)["production"]["init + first invoke at most 0.85x the floor with the adapter"]["met"]
+        is False
+    )
 
 
 # -- the longevity run (python -m bench --longevity) ---------------------------------------------------------------
@@ -303,10 +322,19 @@ def test_longevity_judges_the_second_year_and_reports_a_missed_target_as_missed(
     results: dict[str, Any] = {
         "dynamodb": {"quarters": [quarter(0, 1.0, 1.0), quarter(364, 9.0, 1.0), quarter(728, 2.0, 1.1)]},
         "sqlite": {"quarters": [quarter(0, 0, 1.0), quarter(728, 0, 1.3)]},
-        "web": {"households": 10, "connections": 4, "project_rps": [80.0], "hello_rps": [100.0], "project_new_couples_rps": [90.0], "ratio": 0.8},
+        "web": {
+            "households": 10,
+            "connections": 4,
+            "project_rps": [80.0],
+            "hello_rps": [100.0],
+            "project_new_couples_rps": [90.0],
+            "ratio": 0.8,
+        },
     }
     results["targets"] = checks = verdicts(results)
-    assert checks["write_units_per_write_second_year"] == {"value": 2.0, "target": 2.0, "met": True}, "the first year is not judged"
+    assert checks["write_units_per_write_second_year"] == {"value": 2.0, "target": 2.0, "met": True}, (
+        "the first year is not judged"
+    )
     assert not checks["cpu_ratio_two_years_sqlite"]["met"] and checks["cpu_ratio_two_years_dynamodb"]["met"]
     assert checks["web_ratio"]["met"]
     printed = report(results)

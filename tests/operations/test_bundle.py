@@ -50,7 +50,9 @@ class Built:
 def python312() -> str:
     python = find_python(PYTHON_VERSION)
     if python is None:
-        pytest.fail(f"no Python {PYTHON_VERSION} interpreter here: the bundle is byte-compiled for the Lambda's runtime")
+        pytest.fail(
+            f"no Python {PYTHON_VERSION} interpreter here: the bundle is byte-compiled for the Lambda's runtime"
+        )
     return python
 
 
@@ -69,7 +71,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, python312: str) -> Built:
 def test_the_bundle_holds_the_entry_point_and_the_skill_with_its_content(built: Built) -> None:
     assert (built.path / "app.py").read_text() == (ROOT / "lambda" / "app.py").read_text()
     content = {p.relative_to(ROOT / "skill") for p in (ROOT / "skill" / "content").rglob("*.json")}
-    assert content and content == {p.relative_to(built.path / "skill") for p in (built.path / "skill" / "content").rglob("*.json")}
+    assert content and content == {
+        p.relative_to(built.path / "skill") for p in (built.path / "skill" / "content").rglob("*.json")
+    }
     modules = {p.relative_to(ROOT) for p in (ROOT / "skill").rglob("*.py")
                if p.relative_to(ROOT / "skill").parts[0] not in ("web", "cli", "deploy")}  # fmt: skip
     assert modules == {p.relative_to(built.path) for p in (built.path / "skill").rglob("*.py")}
@@ -212,7 +216,8 @@ def test_the_bundle_answers_a_launch_and_remembers_the_couple(bundled: BundledFu
 
 
 def test_the_bundle_keeps_households_in_dynamodb_with_the_runtimes_boto3(
-    bundled: BundledFunction, dynamodb_table: str  # noqa: F811
+    bundled: BundledFunction,
+    dynamodb_table: str,  # noqa: F811
 ) -> None:
     bundled.env = {
         "SKILL_TABLE": dynamodb_table,
@@ -322,7 +327,8 @@ def the_function_in_template_yaml() -> dict[str, Any]:
     assert len(functions) == 1, "one function answers requests and skill events (another drains the deletion queue)"
     for other in every:  # the deletion drain runs from the same bundle, on the same platform
         assert {k: other["Properties"][k] for k in ("CodeUri", "Runtime", "Architectures")} == {
-            k: functions[0]["Properties"][k] for k in ("CodeUri", "Runtime", "Architectures")}
+            k: functions[0]["Properties"][k] for k in ("CodeUri", "Runtime", "Architectures")
+        }
     return {**(template.get("Globals") or {}).get("Function", {}), **functions[0]["Properties"]}
 
 

@@ -58,7 +58,9 @@ def checkov() -> Path:
             [str(VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", f"checkov=={CHECKOV_VERSION}"],
             capture_output=True, text=True, timeout=INSTALL_TIMEOUT_SECONDS,
         )  # fmt: skip
-        assert install.returncode == 0, f"installing checkov failed:\n{install.stdout[-3000:]}\n{install.stderr[-3000:]}"
+        assert install.returncode == 0, (
+            f"installing checkov failed:\n{install.stdout[-3000:]}\n{install.stderr[-3000:]}"
+        )
         MARKER.touch()
     return executable
 
@@ -82,6 +84,8 @@ def test_every_skipped_check_says_why() -> None:
     ]
     for name, skip in skips:
         assert str(skip.get("id", "")).startswith("CKV"), (name, skip)
-        assert len(str(skip.get("comment", "")).strip()) >= MIN_JUSTIFICATION_CHARS, f"{name}: say why {skip['id']} is skipped"
+        assert len(str(skip.get("comment", "")).strip()) >= MIN_JUSTIFICATION_CHARS, (
+            f"{name}: say why {skip['id']} is skipped"
+        )
     inline = [line for line in (ROOT / "template.yaml").read_text().splitlines() if "checkov:skip=" in line]
     assert not inline, f"skip in Metadata, with a comment, not inline: {inline}"

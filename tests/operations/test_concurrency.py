@@ -77,7 +77,11 @@ def all_at_once(tmp_path: Path, couple: Couple, requests: Callable[[int], list[l
         processes.append(
             subprocess.Popen(
                 [sys.executable, "-m", "tests.support.concurrency_worker", json.dumps(job)],
-                cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                cwd=ROOT,
+                env=dict(os.environ),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
         )
     try:
@@ -169,9 +173,7 @@ def test_sixteen_echos_handing_over_one_check_in_move_it_on_exactly_once_each_st
     assert list(stored["partial"].values()) == [[None, None]], "kept as a week where both passed, to be told"
 
 
-def test_sixteen_echos_giving_ratings_at_once_keep_both_ratings_of_one_check_in(
-    tmp_path: Path, home: Couple
-) -> None:
+def test_sixteen_echos_giving_ratings_at_once_keep_both_ratings_of_one_check_in(tmp_path: Path, home: Couple) -> None:
     said = to_the_numbers(home)  # hands-free: both share in one timed reply, talk it over, then a number
     assert says(said.text, "rating_first") and not said.ends_session, "the first partner's number is asked for"
     progress = open_store().load(home.key).document["in_progress"]["state"]

@@ -126,14 +126,18 @@ class Queues:
                                 aws_access_key_id="local", aws_secret_access_key="local")  # fmt: skip
         suffix = f"{time.monotonic_ns()}"
         self.dead_letters = self.sqs.create_queue(QueueName=f"deletions-dlq-{suffix}")["QueueUrl"]
-        dead_arn = self.sqs.get_queue_attributes(QueueUrl=self.dead_letters, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        dead_arn = self.sqs.get_queue_attributes(QueueUrl=self.dead_letters, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         redrive = json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": MAX_RECEIVES})
         self.url = self.sqs.create_queue(QueueName=f"deletions-{suffix}", Attributes={"RedrivePolicy": redrive,
                                          "VisibilityTimeout": "300"})["QueueUrl"]  # fmt: skip
 
     def waiting(self, url: str | None = None) -> int:
         """What the operator reads (ApproximateNumberOfMessages, the queue's CloudWatch metric too)."""
-        attributes = self.sqs.get_queue_attributes(QueueUrl=url or self.url, AttributeNames=["ApproximateNumberOfMessages"])
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=url or self.url, AttributeNames=["ApproximateNumberOfMessages"]
+        )
         return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
 
     def trigger(self) -> list[str]:
@@ -149,7 +153,9 @@ class Queues:
         failed = {f["itemIdentifier"] for f in drain(event, None)["batchItemFailures"]}
         for message in messages:
             if message["MessageId"] in failed:  # the visibility timeout, passed at once
-                self.sqs.change_message_visibility(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
             else:
                 self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
         return sorted(failed)

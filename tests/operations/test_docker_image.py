@@ -88,13 +88,19 @@ def healthy(port: int) -> bool:
     return False
 
 
-def test_the_container_serves_as_its_own_user_and_the_operator_can_talk_to_it(env: dict[str, str], container: tuple[str, int]) -> None:
+def test_the_container_serves_as_its_own_user_and_the_operator_can_talk_to_it(
+    env: dict[str, str], container: tuple[str, int]
+) -> None:
     name, port = container
     assert healthy(port), docker(env, "logs", name, check=False).stderr[-2000:]
     assert docker(env, "exec", name, "id", "-u").stdout.strip() == "10001"
 
     # The image's HEALTHCHECK command, asked of this container's port.
-    health = list(configured(env, docker(env, "inspect", "--format", "{{.Config.Image}}", name).stdout.strip())["Healthcheck"]["Test"])
+    health = list(
+        configured(env, docker(env, "inspect", "--format", "{{.Config.Image}}", name).stdout.strip())["Healthcheck"][
+            "Test"
+        ]
+    )
     assert health[0] == "CMD"
     probe = [part.replace("8080", str(port)) for part in health[1:]]
     assert docker(env, "exec", name, *probe, check=False).returncode == 0

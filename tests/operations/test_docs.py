@@ -29,5 +29,9 @@ def test_every_cited_document_is_in_the_repository() -> None:
         for name in re.findall(r"(?<![\w/.-])((?:[\w-]+/)*[A-Z][\w-]*\.md)\b", source.read_text(encoding="utf-8")):
             cited.setdefault(name, set()).add(source.relative_to(ROOT).as_posix())
     assert "docs/ARCHITECTURE.md" in cited
-    missing = {name: sorted(where) for name, where in cited.items() if not ((ROOT / name).is_file() or (ARCHITECTURE.parent / name).is_file())}
+    missing = {
+        name: sorted(where)
+        for name, where in cited.items()
+        if not ((ROOT / name).is_file() or (ARCHITECTURE.parent / name).is_file())
+    }
     assert not missing, f"cited but not in the repository: {missing}"

@@ -208,7 +208,11 @@ class DynamoDBStandIn:
     def _forward(self, headers: Any, body: bytes) -> tuple[int, bytes, dict[str, str]]:
         assert self.upstream is not None, "forwarding needs a real DynamoDB behind the stand-in"
         connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=10)
-        sent = {k: v for k, v in headers.items() if k.lower() in ("content-type", "x-amz-target", "authorization", "x-amz-date")}
+        sent = {
+            k: v
+            for k, v in headers.items()
+            if k.lower() in ("content-type", "x-amz-target", "authorization", "x-amz-date")
+        }
         connection.request("POST", "/", body=body, headers=sent)
         response = connection.getresponse()
         data = response.read()
@@ -338,13 +342,17 @@ def test_sqlite_locked_while_the_skill_is_running(embedded_store: Path, capsys: 
         assert "Ana and Bo" in said.text
         said = kind(timed(lambda: couple.intent("HugIntent", one_shot=True)))
         assert said.timed_seconds() == pytest.approx(20.0)
-        assert store_failures(capsys) == ["store unavailable on write; continuing unsaved"] * 2, "read fine, writes refused"
+        assert store_failures(capsys) == ["store unavailable on write; continuing unsaved"] * 2, (
+            "read fine, writes refused"
+        )
     finally:
         locker.execute("ROLLBACK")
         locker.close()
     assert_unchanged(before, _embedded_snapshot(embedded_store))
     rename(couple)
-    assert _embedded_snapshot(embedded_store).document["names"] == ["Ana", "Bo"], "once the lock is gone, writes land again"
+    assert _embedded_snapshot(embedded_store).document["names"] == ["Ana", "Bo"], (
+        "once the lock is gone, writes land again"
+    )
 
 
 def test_a_new_embedded_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
@@ -435,7 +443,9 @@ def test_every_outside_call_stalling_at_once_still_answers_in_time(
     """The worst evening: DynamoDB (all of it, or only its writes) and the Alexa API silent; each waits its own timeout."""
     meet_while_all_is_well()
     before = DynamoDBStore(dynamodb_table).load(KEY)
-    silent_store = DynamoDBStandIn(dynamodb_local, default="hang" if store_fault == "silent" else "forward", PutItem="hang")
+    silent_store = DynamoDBStandIn(
+        dynamodb_local, default="hang" if store_fault == "silent" else "forward", PutItem="hang"
+    )
     try:
         with AlexaApiStandIn(hang=True) as api:
             monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", silent_store.endpoint)

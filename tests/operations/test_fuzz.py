@@ -35,7 +35,11 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 USER_ID = "amzn1.ask.account.FUZZED-COUPLE"
-APOLOGIES = {escape(line) for locale in ("en-US", "en-GB") for line in load_content(locale).section("narrator").lines.variants("apology")}
+APOLOGIES = {
+    escape(line)
+    for locale in ("en-US", "en-GB")
+    for line in load_content(locale).section("narrator").lines.variants("apology")
+}
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
 
@@ -51,23 +55,72 @@ SLOT_NAMES = sorted({slot for slots in INTENTS.values() for slot in slots})
 
 # Values no Alexa should send, but a skill must survive: markup, numbers at the edge of floats, odd unicode.
 NASTY_VALUES = [
-    "", " ", "?", "1e309", "-1e309", "1e308", "-1e308", "NaN", "nan", "inf", "-Infinity", "-3", "0", "-0",
-    "0x10", "1_000", "12.5", "٣", "五", "½", "Maya & Sam", "<speak>hi</speak>", "</voice><voice name='Brian'>",
-    "<break time='600s'/>", "<audio src='https://evil.example/a.mp3'/>", "]]><!--", "&amp;&lt;", "'\"", "\x00",
-    "\u202eevil", "\ufeffMaya", "e\u0301\u0301\u0301", "🫶🏽", "\ud800", "Sam\nSam", "SELECT * FROM households",
-    "{{first}}", "{0}", "%s%s%n", "../../etc/passwd", "Ma\u200bya",
+    "",
+    " ",
+    "?",
+    "1e309",
+    "-1e309",
+    "1e308",
+    "-1e308",
+    "NaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "-3",
+    "0",
+    "-0",
+    "0x10",
+    "1_000",
+    "12.5",
+    "٣",
+    "五",
+    "½",
+    "Maya & Sam",
+    "<speak>hi</speak>",
+    "</voice><voice name='Brian'>",
+    "<break time='600s'/>",
+    "<audio src='https://evil.example/a.mp3'/>",
+    "]]><!--",
+    "&amp;&lt;",
+    "'\"",
+    "\x00",
+    "\u202eevil",
+    "\ufeffMaya",
+    "e\u0301\u0301\u0301",
+    "🫶🏽",
+    "\ud800",
+    "Sam\nSam",
+    "SELECT * FROM households",
+    "{{first}}",
+    "{0}",
+    "%s%s%n",
+    "../../etc/passwd",
+    "Ma\u200bya",
 ]
 REQUEST_TYPES = [
-    "LaunchRequest", "IntentRequest", "SessionEndedRequest", "Connections.Response", "CanFulfillIntentRequest",
-    "AlexaSkillEvent.SkillDisabled", "AlexaSkillEvent.SkillEnabled", "System.ExceptionEncountered",
-    "Display.ElementSelected", "Alexa.Presentation.APL.UserEvent", "PlaybackController.PlayCommandIssued",
+    "LaunchRequest",
+    "IntentRequest",
+    "SessionEndedRequest",
+    "Connections.Response",
+    "CanFulfillIntentRequest",
+    "AlexaSkillEvent.SkillDisabled",
+    "AlexaSkillEvent.SkillEnabled",
+    "System.ExceptionEncountered",
+    "Display.ElementSelected",
+    "Alexa.Presentation.APL.UserEvent",
+    "PlaybackController.PlayCommandIssued",
 ]
 
 # Floats stay finite here: Alexa sends strict JSON (NaN and Infinity come as slot text, "NaN" or "1e309", above).
 huge_values = st.sampled_from("9a<&").flatmap(lambda c: st.integers(300, 20_000).map(lambda n: c * n))
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=40),
-    st.sampled_from(NASTY_VALUES), huge_values,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.sampled_from(NASTY_VALUES),
+    huge_values,
 )
 json_values = st.recursive(
     scalars,
@@ -77,7 +130,9 @@ json_values = st.recursive(
 slot_values = st.one_of(
     st.sampled_from(NASTY_VALUES), st.text(max_size=60), st.integers().map(str), st.floats().map(str), huge_values
 )
-intent_names = st.one_of(st.sampled_from(sorted(INTENTS)), st.sampled_from(["Unknown.Intent", "", "AMAZON."]), st.text(max_size=30))
+intent_names = st.one_of(
+    st.sampled_from(sorted(INTENTS)), st.sampled_from(["Unknown.Intent", "", "AMAZON."]), st.text(max_size=30)
+)
 
 
 @st.composite
@@ -94,7 +149,9 @@ def slots(draw: st.DrawFn, intent: str) -> dict[str, Any]:
                 "resolutionsPerAuthority": [
                     {
                         "authority": "amzn1.er-authority.echo-sdk.x.TYPE",
-                        "status": {"code": draw(st.sampled_from(["ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", "nonsense"]))},
+                        "status": {
+                            "code": draw(st.sampled_from(["ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", "nonsense"]))
+                        },
                         "values": [{"value": {"name": draw(slot_values), "id": draw(slot_values)}}],
                     }
                 ]
@@ -110,7 +167,9 @@ def well_formed_requests(draw: st.DrawFn) -> dict[str, Any]:
     request: dict[str, Any] = {
         "type": request_type,
         "requestId": f"amzn1.echo-api.request.{draw(st.integers(0, 10**6))}",
-        "timestamp": draw(st.sampled_from(["2026-11-22T19:30:00Z", "2026-11-22T19:30:00.123Z", "2030-01-01T00:00:00Z"])),
+        "timestamp": draw(
+            st.sampled_from(["2026-11-22T19:30:00Z", "2026-11-22T19:30:00.123Z", "2030-01-01T00:00:00Z"])
+        ),
         "locale": draw(st.sampled_from([*LOCALES, "de-DE", "xx", ""])),
     }
     if request_type == "IntentRequest":
@@ -140,8 +199,12 @@ def well_formed_requests(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         system["person"] = {"personId": "amzn1.ask.person.FUZZED"}
     attributes = draw(
-        st.dictionaries(st.sampled_from(["_expecting", "expecting", "pending_name", "pending_partner", "ritual", "step", "x"]) | st.text(max_size=8),
-                        json_values, max_size=3)
+        st.dictionaries(
+            st.sampled_from(["_expecting", "expecting", "pending_name", "pending_partner", "ritual", "step", "x"])
+            | st.text(max_size=8),
+            json_values,
+            max_size=3,
+        )
     )
     return {
         "version": "1.0",
@@ -225,7 +288,9 @@ def test_the_lambda_always_answers_with_a_valid_envelope(lambda_handler: Any, ev
 
 @FUZZ
 @given(intent=st.sampled_from(sorted(INTENTS)), values=st.lists(slot_values, min_size=1, max_size=3), data=st.data())
-def test_slot_values_are_never_trusted(lambda_handler: Any, intent: str, values: list[str], data: st.DataObject) -> None:
+def test_slot_values_are_never_trusted(
+    lambda_handler: Any, intent: str, values: list[str], data: st.DataObject
+) -> None:
     """Every declared slot of every intent, filled with markup, huge or impossible numbers and odd unicode."""
     names = INTENTS[intent] or ["unexpected"]
     envelope = data.draw(well_formed_requests())
@@ -236,7 +301,10 @@ def test_slot_values_are_never_trusted(lambda_handler: Any, intent: str, values:
             "intent": {
                 "name": intent,
                 "confirmationStatus": "NONE",
-                "slots": {n: {"name": n, "value": values[i % len(values)], "confirmationStatus": "NONE"} for i, n in enumerate(names)},
+                "slots": {
+                    n: {"name": n, "value": values[i % len(values)], "confirmationStatus": "NONE"}
+                    for i, n in enumerate(names)
+                },
             },
         }
     )
@@ -258,17 +326,40 @@ _LAUNCH = {
 
 
 @FUZZ
-@given(document=st.dictionaries(st.sampled_from(["names", "voices_swapped", "next_first", "phrasing", "rituals", "in_progress",
-                                                  "time_zone", "time_zone_checked", "speakers", "layout", "words"]) | st.text(max_size=8),
-                                 json_values, max_size=8),
-       event=well_formed_requests())
+@given(
+    document=st.dictionaries(
+        st.sampled_from(
+            [
+                "names",
+                "voices_swapped",
+                "next_first",
+                "phrasing",
+                "rituals",
+                "in_progress",
+                "time_zone",
+                "time_zone_checked",
+                "speakers",
+                "layout",
+                "words",
+            ]
+        )
+        | st.text(max_size=8),
+        json_values,
+        max_size=8,
+    ),
+    event=well_formed_requests(),
+)
 @example(document={"names": ["Maya" * 5000, "Sam"]}, event=_LAUNCH)
 @example(document={"names": ["Maya", {"first": "Sam"}], "rituals": [], "in_progress": {"ritual": "hug"}}, event=_LAUNCH)
 @example(document={"names": ["Maya", "Sam"], "time_zone": "America"}, event=_LAUNCH)  # a directory in tzdata
 @example(document={"names": ["Maya", "Sam"], "time_zone": "Europe/" + "x" * 300}, event=_LAUNCH)  # too long a file name
-@example(document={"layout": 2, "words": "é,,x", "rituals": {"host": "{not json", "our_jar": "z:!!", "hug": 7}}, event=_LAUNCH)
-def test_a_damaged_stored_household_never_breaks_an_answer(lambda_handler: Any, embedded_store: Path, document: dict[str, Any],
-                                                           event: dict[str, Any]) -> None:
+@example(
+    document={"layout": 2, "words": "é,,x", "rituals": {"host": "{not json", "our_jar": "z:!!", "hug": 7}},
+    event=_LAUNCH,
+)
+def test_a_damaged_stored_household_never_breaks_an_answer(
+    lambda_handler: Any, embedded_store: Path, document: dict[str, Any], event: dict[str, Any]
+) -> None:
     """A household document from an older version, or damaged on disk, is read leniently: the couple gets the
     ritual, not an apology they would hear on every visit until they asked to be forgotten."""
     store = SQLiteStore(embedded_store)
@@ -286,7 +377,10 @@ def test_a_damaged_stored_household_never_breaks_an_answer(lambda_handler: Any, 
 
 def test_nan_and_infinite_numbers_in_the_event_are_survived(lambda_handler: Any) -> None:
     """Python's json reads NaN and Infinity; a Lambda event may carry them where numbers should be."""
-    event = {"version": "1.0", "request": {"type": "LaunchRequest", "requestId": math.nan, "timestamp": math.inf, "locale": "en-US"}}
+    event = {
+        "version": "1.0",
+        "request": {"type": "LaunchRequest", "requestId": math.nan, "timestamp": math.inf, "locale": "en-US"},
+    }
     assert_valid_envelope(lambda_handler(event, None))
 
 
@@ -305,7 +399,11 @@ def _is_request_shaped(body: bytes) -> bool:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return False
-    return isinstance(data, dict) and isinstance(data.get("request"), dict) and isinstance(data["request"].get("type"), str)
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("request"), dict)
+        and isinstance(data["request"].get("type"), str)
+    )
 
 
 def assert_answer(response: Any, body: bytes) -> None:
@@ -321,9 +419,21 @@ raw_bodies = st.one_of(
     st.binary(max_size=300),
     st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
     json_values.map(lambda v: json.dumps(v).encode()),
-    st.sampled_from([b"", b"{}", b"null", b"[]", b'{"request": {}}', b'{"request": {"type": 1}}', b"{" * 5000,
-                     "\ufeff{}".encode(), json.dumps({"request": {"type": "LaunchRequest"}}).encode("utf-16"),
-                     b'{"request": {"type": "LaunchRequest", "timestamp": "yesterday"}}', b'{"request": {"type": "\\ud800"}}']),
+    st.sampled_from(
+        [
+            b"",
+            b"{}",
+            b"null",
+            b"[]",
+            b'{"request": {}}',
+            b'{"request": {"type": 1}}',
+            b"{" * 5000,
+            "\ufeff{}".encode(),
+            json.dumps({"request": {"type": "LaunchRequest"}}).encode("utf-16"),
+            b'{"request": {"type": "LaunchRequest", "timestamp": "yesterday"}}',
+            b'{"request": {"type": "\\ud800"}}',
+        ]
+    ),
 )
 
 
@@ -343,7 +453,9 @@ def test_a_body_over_the_size_limit_is_refused_without_a_trace(fuzz_client: Any)
 
 @FUZZ
 @given(
-    cert_url=st.one_of(st.text(max_size=80), st.sampled_from(["https://s3.amazonaws.com/echo.api/echo-api-cert.pem", ""])),
+    cert_url=st.one_of(
+        st.text(max_size=80), st.sampled_from(["https://s3.amazonaws.com/echo.api/echo-api-cert.pem", ""])
+    ),
     signature=st.one_of(st.text(max_size=80), st.binary(max_size=256).map(lambda b: base64.b64encode(b).decode())),
     event=any_event,
 )
@@ -365,5 +477,7 @@ def verified_client() -> Any:
     from skill.web import create_app
     from skill.web.signature import AlexaSignatureVerifier, AlexaTimestampVerifier
 
-    verifier = AlexaSignatureVerifier(fetch=lambda url: alexa_certs.chain_pem(), trusted_roots=[alexa_certs.root_cert()])
+    verifier = AlexaSignatureVerifier(
+        fetch=lambda url: alexa_certs.chain_pem(), trusted_roots=[alexa_certs.root_cert()]
+    )
     return create_app(verifiers=[verifier, AlexaTimestampVerifier()]).test_client()

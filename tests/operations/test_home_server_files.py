@@ -35,8 +35,12 @@ DOMAIN = "rituals.example.org"
 
 def instructions(path: Path = ROOT / "Dockerfile") -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    text = re.sub(r"\\\n", " ", "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")))
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1].strip()) for line in text.splitlines() if line.strip()]
+    text = re.sub(
+        r"\\\n", " ", "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("#"))
+    )
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1].strip()) for line in text.splitlines() if line.strip()
+    ]
 
 
 def base_image(from_arguments: str) -> str:
@@ -65,17 +69,26 @@ def one(word: str) -> str:
 
 
 def test_the_dockerfile_passes_hadolint() -> None:
-    result = subprocess.run([str(BIN / "hadolint"), "--no-color", "Dockerfile"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(BIN / "hadolint"), "--no-color", "Dockerfile"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_image_is_small_runs_as_its_own_user_and_keeps_the_household_file_on_a_volume() -> None:
     bases = [args for word, args in instructions() if word == "FROM"]
-    assert bases and all(re.match(r"python:3\.\d+-slim@sha256:[0-9a-f]{64}\b", base_image(base)) for base in bases), bases
-    assert " --no-deps -r requirements.lock " in one_run_of_the_build_stage() and " --no-deps . " in one_run_of_the_build_stage()
+    assert bases and all(re.match(r"python:3\.\d+-slim@sha256:[0-9a-f]{64}\b", base_image(base)) for base in bases), (
+        bases
+    )
+    assert (
+        " --no-deps -r requirements.lock " in one_run_of_the_build_stage()
+        and " --no-deps . " in one_run_of_the_build_stage()
+    )
     user = one("USER")
     uid = re.search(r"--uid (\d+)", one("RUN"))
-    assert uid and user == f"{uid.group(1)}:{uid.group(1)}" and int(uid.group(1)) >= 1000, "a numeric, unprivileged user"
+    assert uid and user == f"{uid.group(1)}:{uid.group(1)}" and int(uid.group(1)) >= 1000, (
+        "a numeric, unprivileged user"
+    )
     volume = json.loads(one("VOLUME"))
     assert volume == ["/data"]
     assert "OUR_RITUALS_DB=/data/our-rituals.db" in one("ENV")
@@ -114,7 +127,9 @@ def test_the_images_install_and_command_serve_with_checks_on(tmp_path: Path) -> 
             *sources, _ = args.split()
             for source in sources:
                 if (ROOT / source).is_dir():
-                    shutil.copytree(ROOT / source, context / source, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                    shutil.copytree(
+                        ROOT / source, context / source, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+                    )
                 else:
                     shutil.copy2(ROOT / source, context / source)
     installed = tmp_path / "site"
@@ -122,7 +137,9 @@ def test_the_images_install_and_command_serve_with_checks_on(tmp_path: Path) -> 
                          capture_output=True, text=True, timeout=300)  # fmt: skip
     assert pip.returncode == 0, pip.stderr[-2000:]
     assert (installed / "skill" / "content" / "en").is_dir(), "the content files are in the installed package"
-    assert not (installed / "tests").exists(), "the tests' certificate seam (tests/support/signed_server.py) is never installed"
+    assert not (installed / "tests").exists(), (
+        "the tests' certificate seam (tests/support/signed_server.py) is never installed"
+    )
 
     command, health = image_command(0)
     env = {k: v for k, v in os.environ.items() if k != "OUR_RITUALS_VERIFY_REQUESTS"}
@@ -152,7 +169,9 @@ def docker_answers() -> bool:
     return bool(docker) and subprocess.run([docker, "info"], capture_output=True, timeout=60).returncode == 0  # type: ignore[list-item]
 
 
-@pytest.mark.skipif(not docker_answers(), reason="no Docker daemon on this machine (the image is built only where one runs)")
+@pytest.mark.skipif(
+    not docker_answers(), reason="no Docker daemon on this machine (the image is built only where one runs)"
+)
 def test_the_image_builds_and_becomes_healthy(tmp_path: Path) -> None:
     tag = "our-rituals:suite"
     pinned = base_image(next(args for word, args in instructions() if word == "FROM"))
@@ -160,11 +179,20 @@ def test_the_image_builds_and_becomes_healthy(tmp_path: Path) -> None:
     # No registry here: a base built locally under the plain tag stands in for the digest-pinned one.
     have_pinned = subprocess.run(["docker", "image", "inspect", pinned], capture_output=True).returncode == 0
     base = [] if have_pinned else ["--build-arg", f"PYTHON_IMAGE={local_base}"]
-    built = subprocess.run(["docker", "build", "--quiet", *base, "--tag", tag, "."], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    built = subprocess.run(
+        ["docker", "build", "--quiet", *base, "--tag", tag, "."], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
     assert built.returncode == 0, built.stderr[-3000:]
-    config = json.loads(subprocess.run(["docker", "image", "inspect", tag], capture_output=True, text=True, check=True).stdout)[0]["Config"]
+    config = json.loads(
+        subprocess.run(["docker", "image", "inspect", tag], capture_output=True, text=True, check=True).stdout
+    )[0]["Config"]
     assert config["User"] == one("USER") and "/data" in config["Volumes"] and config["Healthcheck"]["Test"][0] == "CMD"
-    run = subprocess.run(["docker", "run", "--detach", "--env", "SKILL_ID=amzn1.ask.skill.test", tag], capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        ["docker", "run", "--detach", "--env", "SKILL_ID=amzn1.ask.skill.test", tag],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     container = run.stdout.strip()
     try:
         status = ""
@@ -176,7 +204,12 @@ def test_the_image_builds_and_becomes_healthy(tmp_path: Path) -> None:
             time.sleep(2)
         assert status == "healthy"
         subprocess.run(["docker", "stop", container], check=True, capture_output=True, timeout=60)
-        code = subprocess.run(["docker", "inspect", "--format", "{{.State.ExitCode}}", container], capture_output=True, text=True, check=True)
+        code = subprocess.run(
+            ["docker", "inspect", "--format", "{{.State.ExitCode}}", container],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert code.stdout.strip() == "0", "SIGTERM: the server stopped cleanly"
     finally:
         subprocess.run(["docker", "rm", "--force", "--volumes", container], capture_output=True)
@@ -194,7 +227,11 @@ def test_compose_has_exactly_two_settings_to_fill_in() -> None:
     used = set(re.findall(r"\$\{(\w+)", text))
     assert used == {"SKILL_ID", "DOMAIN"}
     assert all(re.search(r"\$\{" + name + r":\?", text) for name in used), "compose refuses to start without them"
-    example = [line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines() if line and not line.startswith("#")]
+    example = [
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     assert example == ["SKILL_ID", "DOMAIN"]
 
 
@@ -211,7 +248,9 @@ def test_compose_wires_caddy_to_the_skill_and_the_household_file_to_a_volume() -
     assert set(caddy["ports"]) == {"80:80", "443:443"}
     assert caddy["environment"]["DOMAIN"].startswith("${DOMAIN")
     mounts = dict(v.split(":")[:2] for v in caddy["volumes"])
-    assert mounts["./Caddyfile"] == "/etc/caddy/Caddyfile" and mounts["caddy_data"] == "/data", "certificates survive a restart"
+    assert mounts["./Caddyfile"] == "/etc/caddy/Caddyfile" and mounts["caddy_data"] == "/data", (
+        "certificates survive a restart"
+    )
 
 
 def caddy(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -274,8 +313,13 @@ def test_signed_requests_pass_through_caddy_unchanged(tmp_path: Path, servers: l
     text = text.replace("reverse_proxy 127.0.0.1:5000", "reverse_proxy " + skill.url.removeprefix("http://"))
     config = tmp_path / "Caddyfile"
     assert text.count("\n{\n\tservers {") == 1, "one global options block, with the server's timeouts"
-    config.write_text(text.replace("\n{\n\tservers {", "\n{\n\tadmin off\n\tservers {"))  # no admin endpoint: suites share this machine
-    caddy_env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "caddy-data"), "XDG_CONFIG_HOME": str(tmp_path / "caddy-config")}
+    # no admin endpoint: suites share this machine
+    config.write_text(text.replace("\n{\n\tservers {", "\n{\n\tadmin off\n\tservers {"))
+    caddy_env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path / "caddy-data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "caddy-config"),
+    }
     proxy = subprocess.Popen([str(BIN / "caddy"), "run", "--config", str(config), "--adapter", "caddyfile"],
                              env=caddy_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     url = f"http://127.0.0.1:{proxy_port}"
@@ -301,7 +345,9 @@ def test_signed_requests_pass_through_caddy_unchanged(tmp_path: Path, servers: l
                     assert response.status == status, path
             except urllib.error.HTTPError as error:
                 assert error.code == status, path
-        big = urllib.request.Request(url + "/alexa", data=b"{" + b" " * 300_000 + b"}", headers={"Content-Type": "application/json"})
+        big = urllib.request.Request(
+            url + "/alexa", data=b"{" + b" " * 300_000 + b"}", headers={"Content-Type": "application/json"}
+        )
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(big, timeout=20)
         assert refused.value.code == 413, "Caddy refuses a body over 256 KB before it reaches the skill"
@@ -332,7 +378,13 @@ def unit(name: str) -> dict[str, dict[str, list[str]]]:
 
 
 def serve_flags() -> str:
-    return subprocess.run([sys.executable, "-m", "skill.cli.main", "serve", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "skill.cli.main", "serve", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
 
 
 def test_the_systemd_unit_runs_the_production_server_behind_the_hosts_caddy() -> None:
@@ -375,14 +427,22 @@ def test_the_backup_timer_backs_up_daily_into_a_folder_of_dated_files() -> None:
 ANALYZE = shutil.which("systemd-analyze")
 
 
-@pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze comes with systemd (Debian's systemd package), not from PyPI or npm")
+@pytest.mark.skipif(
+    ANALYZE is None, reason="systemd-analyze comes with systemd (Debian's systemd package), not from PyPI or npm"
+)
 def test_systemd_accepts_the_units_and_rates_the_service_well_hardened(tmp_path: Path) -> None:
     our_rituals = str(BIN / "our-rituals")
     for name in ("our-rituals.service", "our-rituals-backup.service", "our-rituals-backup.timer"):
         # verify wants ExecStart's program to exist: point it at this checkout's command.
-        (tmp_path / name).write_text((UNITS / name).read_text().replace("/opt/our-rituals/bin/our-rituals", our_rituals))
-    names = [str(tmp_path / n) for n in ("our-rituals.service", "our-rituals-backup.service", "our-rituals-backup.timer")]
-    verified = subprocess.run([str(ANALYZE), "verify", *names], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        (tmp_path / name).write_text(
+            (UNITS / name).read_text().replace("/opt/our-rituals/bin/our-rituals", our_rituals)
+        )
+    names = [
+        str(tmp_path / n) for n in ("our-rituals.service", "our-rituals-backup.service", "our-rituals-backup.timer")
+    ]
+    verified = subprocess.run(
+        [str(ANALYZE), "verify", *names], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     assert verified.returncode == 0 and verified.stderr == "", verified.stderr
     # systemd's own exposure score, 0 (locked down) to 10 (unprotected): the service stays at 2.0 or below.
     security = subprocess.run([str(ANALYZE), "security", "--offline=true", "--threshold=20", names[0]],
@@ -399,11 +459,17 @@ def self_hosting_section() -> str:
 
 def test_the_readme_walks_through_files_commands_and_settings_that_exist() -> None:
     section = self_hosting_section()
-    for path in set(re.findall(r"`((?:docs/self-hosting/|interaction_models/)[\w./-]+|compose\.yaml|Dockerfile|\.env\.example)`", section)):
+    for path in set(
+        re.findall(
+            r"`((?:docs/self-hosting/|interaction_models/)[\w./-]+|compose\.yaml|Dockerfile|\.env\.example)`", section
+        )
+    ):
         assert (ROOT / path).exists(), path
     for path in re.findall(r"docs/self-hosting/([\w.*-]+)", section):
         assert list(UNITS.glob(path)), path
-    commands = subprocess.run([sys.executable, "-m", "skill.cli.main", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    commands = subprocess.run(
+        [sys.executable, "-m", "skill.cli.main", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    ).stdout
     for command in set(re.findall(r"(?:bin/|skill |`)our-rituals ([a-z][\w-]*)", section)):
         assert command in commands, command
     services = compose()["services"]

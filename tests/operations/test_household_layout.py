@@ -49,7 +49,9 @@ def test_a_household_stored_in_the_first_layout_loads_carries_on_and_is_stored_a
 ) -> None:
     store = SQLiteStore(embedded_store)
     store.save(couple.key, json.loads(json.dumps(FIRST_LAYOUT)), 0, NOW)
-    light = sorted(str(q["id"]) for q in load_content("en-US").section("questions").data["questions"] if q["depth"] == "light")
+    light = sorted(
+        str(q["id"]) for q in load_content("en-US").section("questions").data["questions"] if q["depth"] == "light"
+    )
     expected = tonights_question.deck_order(light, 424242, 2)[0]  # where the first layout's replay put round two
 
     said = couple.intent("TonightsQuestionIntent", one_shot=True)
@@ -83,7 +85,9 @@ def test_a_request_that_touches_one_ritual_leaves_every_other_part_as_it_was_sto
 def test_opening_a_ritual_without_changing_it_writes_nothing(tmp_path: Path) -> None:
     store = CountingStore(tmp_path / "s.db")
     households = Households(store)
-    households.apply("k", NOW, lambda h: h.rituals.__setitem__("our_jar", {"questions": [{"id": "1", "text": "Why?" * 99}]}))
+    households.apply(
+        "k", NOW, lambda h: h.rituals.__setitem__("our_jar", {"questions": [{"id": "1", "text": "Why?" * 99}]})
+    )
     households.apply("k", NOW, lambda h: len(h.rituals["our_jar"]["questions"]) + len(h.phrasing))
     households.apply("k", NOW, lambda h: h.in_progress)
     assert store.saves == 1
@@ -104,9 +108,16 @@ def test_the_wording_memory_is_indexes_of_a_few_bytes_and_bounded() -> None:
 
 def test_a_damaged_ritual_state_starts_that_ritual_afresh_and_leaves_the_rest() -> None:
     hug = line_index("hug.intro")
-    document = {"layout": LAYOUT, "names": ["Maya", "Sam"], "words": f"zz,{hug}x7,ABCD7,x", "rituals": {"hug": "{not json", "jar": "z:bm90IHpsaWI=", "host": '{"tried":["hug"]}'}}
+    document = {
+        "layout": LAYOUT,
+        "names": ["Maya", "Sam"],
+        "words": f"zz,{hug}x7,ABCD7,x",
+        "rituals": {"hug": "{not json", "jar": "z:bm90IHpsaWI=", "host": '{"tried":["hug"]}'},
+    }
     household = Household.from_document(document)
-    assert household.rituals["hug"] == {} == household.rituals["jar"] and household.rituals["host"] == {"tried": ["hug"]}
+    assert household.rituals["hug"] == {} == household.rituals["jar"] and household.rituals["host"] == {
+        "tried": ["hug"]
+    }
     assert household.phrasing.get("hug.intro") is None, "a damaged entry reads as nothing remembered"
     household.phrasing["hug.intro"] = 2
     assert household.phrasing["hug.intro"] == 2 and household.phrasing.serialised().endswith(f",ABCD7,x,{hug}2")
@@ -117,6 +128,7 @@ def test_placing_a_draw_never_replays_earlier_rounds(monkeypatch: pytest.MonkeyP
     """However many times they have been through the deck, one draw orders one round (constant work per draw)."""
     shuffles: list[int] = []
     original = tonights_question._raw_order
+
     def counted(ids: list[str], seed: int, round_: int) -> list[str]:
         shuffles.append(round_)
         return original(ids, seed, round_)
@@ -127,7 +139,9 @@ def test_placing_a_draw_never_replays_earlier_rounds(monkeypatch: pytest.MonkeyP
     from skill.engine.turn import Turn
 
     household = Household(names=["Maya", "Sam"])
-    household.rituals["tonights_question"] = {"decks": {"light": {"seed": 7, "round": 5000, "cursor": len(light) - 1, "after": light[0]}}}
+    household.rituals["tonights_question"] = {
+        "decks": {"light": {"seed": 7, "round": 5000, "cursor": len(light) - 1, "after": light[0]}}
+    }
     import random
     from datetime import datetime, timezone
 
@@ -164,14 +178,18 @@ def test_a_large_state_is_compressed_and_a_small_one_is_plain() -> None:
     household.rituals["small"] = {"x": 1}
     stored = household.to_document()["rituals"]
     assert stored["big"].startswith("z:") and stored["small"] == '{"x":1}'
-    assert Household.from_document(json.loads(json.dumps(household.to_document()))).rituals["big"]["x"] == "y" * (COMPRESS_OVER + 10)
+    assert Household.from_document(json.loads(json.dumps(household.to_document()))).rituals["big"]["x"] == "y" * (
+        COMPRESS_OVER + 10
+    )
 
 
 def test_a_look_at_the_jar_from_tonights_question_does_not_open_it() -> None:
     from skill.rituals import our_jar
 
     household = Household()
-    household.rituals["our_jar"] = {"questions": [{"id": "1", "text": "Why?", "heard": 0}, {"id": "2", "text": "How?", "heard": 2}]}
+    household.rituals["our_jar"] = {
+        "questions": [{"id": "1", "text": "Why?", "heard": 0}, {"id": "2", "text": "How?", "heard": 2}]
+    }
     stored = Household.from_document(json.loads(json.dumps(household.to_document())))
     assert our_jar.unheard(stored) == 1
     assert stored.rituals.serialised() is not None and "our_jar" not in stored.rituals._opened, "looked at, not opened"
@@ -216,7 +234,11 @@ def test_a_database_of_the_first_layout_opens_and_its_households_load(tmp_path: 
     assert household.names == ["Maya", "Sam"] and household.rituals["check_in"]["count"] == 9
     Households(store).apply("k", NOW, lambda h: h.take_first_turn())
     stored = store.load("k")
-    assert stored.version == 4 and stored.document["layout"] == LAYOUT and readable(stored.document)["rituals"]["check_in"]["count"] == 9
+    assert (
+        stored.version == 4
+        and stored.document["layout"] == LAYOUT
+        and readable(stored.document)["rituals"]["check_in"]["count"] == 9
+    )
 
 
 def test_an_old_file_restored_under_a_running_service_gets_its_ritual_table(tmp_path: Path) -> None:

@@ -72,7 +72,9 @@ def test_models_check_reads_the_checkouts_models(installed: Installed) -> None:
         result = installed.run("models", "--check", cwd=installed.checkout / "skill")  # from a subfolder too
         assert result.returncode == 1 and "en-GB" in result.stderr
     finally:
-        shutil.copyfile(ROOT / "interaction_models" / "en-GB.json", installed.checkout / "interaction_models" / "en-GB.json")
+        shutil.copyfile(
+            ROOT / "interaction_models" / "en-GB.json", installed.checkout / "interaction_models" / "en-GB.json"
+        )
 
 
 def test_bundle_builds_from_the_checkout_and_removes_a_stale_sam_build(installed: Installed) -> None:

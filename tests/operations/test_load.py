@@ -98,7 +98,10 @@ def test_many_echos_at_once_every_answer_right_and_nothing_lost(server: tuple[st
     half = WARM_UP_REQUESTS // 2  # both rituals once through every code path before memory is measured
     for household in ("amzn1.ask.account.WARM-UP", "amzn1.ask.account.SHARED-HOUSEHOLD"):
         run(server, envelopes(household, 1, "names"))
-    run(server, envelopes("amzn1.ask.account.WARM-UP", half, "hug") + envelopes("amzn1.ask.account.WARM-UP", half, "question"))
+    run(
+        server,
+        envelopes("amzn1.ask.account.WARM-UP", half, "hug") + envelopes("amzn1.ask.account.WARM-UP", half, "question"),
+    )
     rss_before = rss_bytes()
 
     shared = envelopes("amzn1.ask.account.SHARED-HOUSEHOLD", SHARED_HOUSEHOLD_REQUESTS, "question")
@@ -121,7 +124,9 @@ def test_many_echos_at_once_every_answer_right_and_nothing_lost(server: tuple[st
     assert light["round"] * deck_size + light["cursor"] == SHARED_HOUSEHOLD_REQUESTS, "every draw was kept: none lost"
     for n in range(4):
         other = store.load(Couple(send=lambda e: e, user_id=f"amzn1.ask.account.OTHER-{n}").key)
-        assert other.version >= 1 and other.document["next_first"] == (OTHER_REQUESTS // 4) % 2, "every hug's turn flip kept"
+        assert other.version >= 1 and other.document["next_first"] == (OTHER_REQUESTS // 4) % 2, (
+            "every hug's turn flip kept"
+        )
 
     rss_after = rss_bytes()
     if rss_before is not None and rss_after is not None:

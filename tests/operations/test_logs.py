@@ -27,7 +27,9 @@ def evening(couple: Couple) -> None:
     couple.intent("AMAZON.HelpIntent")
     couple.intent("SomethingNobodyDeclaredIntent")
     couple.intent("AMAZON.RepeatIntent")
-    couple.session_ended("ERROR", {"type": "INVALID_RESPONSE", "message": "Invalid SSML near '<voice name=\"Joanna\">Maya, your turn'"})
+    couple.session_ended(
+        "ERROR", {"type": "INVALID_RESPONSE", "message": "Invalid SSML near '<voice name=\"Joanna\">Maya, your turn'"}
+    )
     couple.intent("HugIntent", one_shot=True, seconds="1e309")
     couple.launch()
     couple.intent("AMAZON.StopIntent")
@@ -81,7 +83,9 @@ def recorded() -> Any:
     return wrap
 
 
-def test_the_lambda_logs_of_an_evening_name_nobody(lambda_app: Any, recorded: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_lambda_logs_of_an_evening_name_nobody(
+    lambda_app: Any, recorded: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
     couple = Couple(send=recorded(lambda event: lambda_app.handler(event, None)))
     evening(couple)
@@ -91,7 +95,9 @@ def test_the_lambda_logs_of_an_evening_name_nobody(lambda_app: Any, recorded: An
     assert ended["alexa_error_type"] == "INVALID_RESPONSE" and "Invalid SSML" in ended["alexa_error_message"]
 
 
-def test_distress_and_a_disclosure_are_logged_like_a_stray_word(lambda_app: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_distress_and_a_disclosure_are_logged_like_a_stray_word(
+    lambda_app: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     """On a home server the partner who runs it reads these logs: nothing says what was asked for."""
     couple = Couple(send=lambda event: lambda_app.handler(event, None))
     couple.meet()
@@ -103,12 +109,16 @@ def test_distress_and_a_disclosure_are_logged_like_a_stray_word(lambda_app: Any,
     entries = json_lines(capsys.readouterr().err)
     lines = [entry for entry in entries if entry["message"] == "request handled"]
     assert [entry["intent"] for entry in lines] == ["AMAZON.FallbackIntent"] * 3 + ["HugIntent"]
-    assert len({entry["household"] for entry in lines}) == 1 and lines[0]["household"], "the same pseudonym as any request"
+    assert len({entry["household"] for entry in lines}) == 1 and lines[0]["household"], (
+        "the same pseudonym as any request"
+    )
     assert set(lines[0]) == set(lines[2]), "the same fields as a stray word's line"
     assert not any(word in json.dumps(entries).lower() for word in ("safety", "distress", "care", "helpline", "988"))
 
 
-def test_the_web_logs_of_an_evening_name_nobody(web_client: Any, recorded: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_web_logs_of_an_evening_name_nobody(
+    web_client: Any, recorded: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     def post(event: dict[str, Any]) -> dict[str, Any]:
         response = web_client.post("/alexa", json=event)
         assert response.status_code == 200

@@ -200,7 +200,9 @@ def test_serve_runs_waitress_and_the_development_server_only_when_asked(tmp_path
     env = env_for(tmp_path / "home.db")
     production = serve_command(env, servers, "--no-verify", "--threads", "2")
     assert "waitress, 2 threads" in production.output and "development server" not in production.output
-    huge = urllib.request.Request(production.url + "/alexa", data=b" " * 300_000, headers={"Content-Type": "application/json"})
+    huge = urllib.request.Request(
+        production.url + "/alexa", data=b" " * 300_000, headers={"Content-Type": "application/json"}
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(huge, timeout=20)
     assert refused.value.code == 413, "a body larger than any Alexa request is refused as it arrives"
@@ -257,7 +259,9 @@ class Burst:
             assert not thread.is_alive()
 
 
-def test_sigterm_during_a_burst_answers_what_it_received_and_loses_no_write(tmp_path: Path, servers: list[Server]) -> None:
+def test_sigterm_during_a_burst_answers_what_it_received_and_loses_no_write(
+    tmp_path: Path, servers: list[Server]
+) -> None:
     db = tmp_path / "home.db"
     server = serve_command(env_for(db), servers, "--no-verify", "--threads", "4")
     requests = Burst(server.url, clients=6, each=400).start(going_after=30)
@@ -278,7 +282,9 @@ def test_sigterm_during_a_burst_answers_what_it_received_and_loses_no_write(tmp_
 
 def http_request(host: str, event: dict[str, Any]) -> bytes:
     body = json.dumps(event).encode()
-    head = f"POST /alexa HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    head = (
+        f"POST /alexa HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -302,7 +308,10 @@ def test_a_request_half_received_at_sigterm_is_still_answered_and_stored(tmp_pat
     db = tmp_path / "home.db"
     server = serve_command(env_for(db), servers, "--no-verify")
     host, port = server.url.removeprefix("http://").split(":")
-    first, second = couple_at(server.url, user="amzn1.ask.account.FIRST"), couple_at(server.url, user="amzn1.ask.account.SECOND")
+    first, second = (
+        couple_at(server.url, user="amzn1.ask.account.FIRST"),
+        couple_at(server.url, user="amzn1.ask.account.SECOND"),
+    )
     for couple in (first, second):
         couple.new_session()
     naming = {"type": "IntentRequest", "intent": {"name": "SetNamesIntent", "confirmationStatus": "NONE", "slots": {
@@ -334,7 +343,9 @@ def test_a_request_half_received_at_sigterm_is_still_answered_and_stored(tmp_pat
 # -- backup while writing, restore into a running server ----------------------------------------
 
 
-def test_a_backup_taken_during_writes_is_sound_and_restores_the_household(tmp_path: Path, servers: list[Server]) -> None:
+def test_a_backup_taken_during_writes_is_sound_and_restores_the_household(
+    tmp_path: Path, servers: list[Server]
+) -> None:
     live = tmp_path / "home.db"
     env = env_for(live)
     server = serve_command(env, servers, "--no-verify")
@@ -391,7 +402,10 @@ def test_backup_to_standard_output_and_back(tmp_path: Path, lambda_app: Any) -> 
     assert "from standard input" in restored.stdout.decode()
     assert names_in(tmp_path / "elsewhere" / "home.db", couple) == ["Priya", "Jordan"]
     unwritable = cli("restore", "-", env=env_for(Path("/proc/our-rituals/home.db")), stdin=piped.stdout)
-    assert unwritable.returncode == 1 and "cannot write the household file /proc/our-rituals/home.db" in unwritable.stderr.decode()
+    assert (
+        unwritable.returncode == 1
+        and "cannot write the household file /proc/our-rituals/home.db" in unwritable.stderr.decode()
+    )
 
 
 def corrupt(path: Path) -> None:
@@ -450,7 +464,9 @@ def test_backup_and_restore_say_when_there_is_nothing_to_do(tmp_path: Path) -> N
     assert missing.returncode == 1 and "there is no household file at" in missing.stderr.decode()
     assert not (tmp_path / "b.db").exists()
     no_file = cli("restore", str(tmp_path / "b.db"), env=env)
-    assert no_file.returncode == 1 and no_file.stderr.decode().startswith(f"Nothing restored: cannot read {tmp_path / 'b.db'}")
+    assert no_file.returncode == 1 and no_file.stderr.decode().startswith(
+        f"Nothing restored: cannot read {tmp_path / 'b.db'}"
+    )
     cloud = {**env, "SKILL_TABLE": "our-rituals"}
     for command in ("backup", "restore"):
         refused = cli(command, str(tmp_path / "b.db"), env=cloud)

@@ -82,7 +82,9 @@ def snapshot_and_restore_twice(event: dict[str, Any]) -> dict[str, Any]:
 def test_restored_instances_reseed_and_renew_their_connections(couple: Couple, dynamodb_table: str) -> None:
     couple.meet("Maya", "Sam")
     events: list[dict[str, Any]] = []
-    recorder = Couple(send=lambda event: events.append(event) or {"version": "1.0", "response": {}}, user_id=couple.user_id)
+    recorder = Couple(
+        send=lambda event: events.append(event) or {"version": "1.0", "response": {}}, user_id=couple.user_id
+    )
     recorder.launch()
 
     result = snapshot_and_restore_twice(events[-1])
@@ -100,7 +102,9 @@ def test_restored_instances_reseed_and_renew_their_connections(couple: Couple, d
 
 def test_without_the_runtimes_hook_module_nothing_is_registered() -> None:
     script = "import sys; sys.modules['snapshot_restore_py'] = None; import skill.snapstart as s; print(s.REGISTERED)"
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
+    )
     assert result.stdout.strip() == "False"
 
 

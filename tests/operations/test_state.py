@@ -52,7 +52,9 @@ def test_a_locked_database_is_reported_as_unavailable(tmp_path: Path) -> None:
 
 
 def test_household_documents_tolerate_damage() -> None:
-    household = Household.from_document({"names": "not a list", "next_first": 7, "phrasing": [], "in_progress": {"x": 1}})
+    household = Household.from_document(
+        {"names": "not a list", "next_first": 7, "phrasing": [], "in_progress": {"x": 1}}
+    )
     assert household.names == [] and household.next_first == 0 and household.in_progress is None
 
 
@@ -104,7 +106,9 @@ def test_two_echos_writing_at_once_lose_no_update(tmp_path: Path) -> None:
 
     def bump(worker: int) -> None:
         for step in range(10):
-            households.apply("k", NOW, lambda h, step=step: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1))
+            households.apply(
+                "k", NOW, lambda h, step=step: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1)
+            )
 
     threads = [threading.Thread(target=bump, args=(n,)) for n in range(2)]
     for thread in threads:

@@ -104,7 +104,9 @@ def test_two_echos_through_the_skills_own_retry_lose_nothing(store: DynamoDBStor
 
     def echo(worker: int) -> None:
         for step in range(10):
-            households.apply("home", NOW, lambda h, step=step: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1))
+            households.apply(
+                "home", NOW, lambda h, step=step: h.rituals.setdefault("log", {}).__setitem__(f"{worker}-{step}", 1)
+            )
 
     threads = [threading.Thread(target=echo, args=(n,)) for n in range(2)]
     for thread in threads:
@@ -115,15 +117,22 @@ def test_two_echos_through_the_skills_own_retry_lose_nothing(store: DynamoDBStor
 
 
 def test_a_year_of_history_stays_small(store: DynamoDBStore, dynamodb_table: str) -> None:
-    household = Household(names=["Maya", "Sam"], phrasing={f"ritual{i}.line{j}": j for i in range(12) for j in range(4)})
+    household = Household(
+        names=["Maya", "Sam"], phrasing={f"ritual{i}.line{j}": j for i in range(12) for j in range(4)}
+    )
     household.rituals["check_in"] = {"weeks": {f"2026-W{w:02d}": [7, 8] for w in range(1, 53)}, "count": 52}
-    household.rituals["tonights_question"] = {"decks": {d: {"seed": 123456789, "round": 3, "cursor": 40} for d in ("light", "deeper", "deepest")}}
+    household.rituals["tonights_question"] = {
+        "decks": {d: {"seed": 123456789, "round": 3, "cursor": 40} for d in ("light", "deeper", "deepest")}
+    }
     store.save("k", household.to_document(), 0, NOW)
     answer = store.client.get_item(
         TableName=dynamodb_table, Key={"pk": {"S": "k"}}, ConsistentRead=True, ReturnConsumedCapacity="TOTAL"
     )
     item = answer["Item"]
-    size = sum(len(name) + (len(value["B"]) if "B" in value else len(value.get("S", value.get("N", "")))) for name, value in item.items())
+    size = sum(
+        len(name) + (len(value["B"]) if "B" in value else len(value.get("S", value.get("N", ""))))
+        for name, value in item.items()
+    )
     assert size < 1024, f"{size} bytes: one write unit, one read unit"
     assert answer["ConsumedCapacity"]["CapacityUnits"] == 1.0
     assert "B" in item["r_check_in"] and "S" in item["r_tonights_question"], "a long history compressed, as bytes"
@@ -131,12 +140,19 @@ def test_a_year_of_history_stays_small(store: DynamoDBStore, dynamodb_table: str
     assert again.rituals["check_in"] == household.rituals["check_in"] and again.phrasing["ritual3.line2"] == 2
 
 
-def test_an_item_of_the_first_layout_loads_and_is_stored_in_the_new_one(store: DynamoDBStore, dynamodb_table: str) -> None:
+def test_an_item_of_the_first_layout_loads_and_is_stored_in_the_new_one(
+    store: DynamoDBStore, dynamodb_table: str
+) -> None:
     first = {"names": ["Maya", "Sam"], "next_first": 1, "phrasing": {"hug.intro": 1},
              "rituals": {"check_in": {"weeks": {"2026-W45": [7, 8]}, "count": 3}}, "in_progress": None}  # fmt: skip
     store.client.put_item(
         TableName=dynamodb_table,
-        Item={"pk": {"S": "old"}, "doc": {"S": json.dumps(first)}, "version": {"N": "7"}, "expires_at": {"N": str(NOW)}},
+        Item={
+            "pk": {"S": "old"},
+            "doc": {"S": json.dumps(first)},
+            "version": {"N": "7"},
+            "expires_at": {"N": str(NOW)},
+        },
     )
     snapshot = store.load("old")
     household = Household.from_document(snapshot.document)
@@ -153,7 +169,11 @@ def test_an_item_of_the_first_layout_loads_and_is_stored_in_the_new_one(store: D
 
 def test_a_stopped_server_is_reported_as_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{free_port()}")
-    for variable, value in {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for variable, value in {
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(variable, value)
     dead = DynamoDBStore("nowhere")
     with pytest.raises(StoreUnavailable):
@@ -176,7 +196,11 @@ def test_the_skill_keeps_its_household_in_dynamodb(dynamodb_table: str, lambda_a
 def test_the_skill_still_answers_when_dynamodb_is_down(monkeypatch: pytest.MonkeyPatch, lambda_app) -> None:
     monkeypatch.setenv("SKILL_TABLE", "rituals")
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{free_port()}")
-    for variable, value in {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for variable, value in {
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(variable, value)
     couple = Couple(send=lambda event: lambda_app.handler(event, None))
     said = couple.intent("HugIntent", one_shot=True)

@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_cfn_lint_is_clean() -> None:
-    result = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(ROOT / "template.yaml")], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(ROOT / "template.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -29,7 +34,9 @@ def test_the_function_is_least_privilege_and_only_alexa_may_call_it() -> None:
     function = template()["Resources"]["RitualsFunction"]["Properties"]
     statement = function["Policies"][0]["Statement"][0]
     assert sorted(statement["Action"]) == ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
-    assert statement["Resource"] == {"Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}"}
+    assert statement["Resource"] == {
+        "Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}"
+    }
     assert function["Events"]["AlexaSkill"]["Properties"]["SkillId"] == {"Ref": "SkillId"}
     assert function["Handler"] == "app.handler" and function["Architectures"] == ["arm64"]
     assert function["Timeout"] < 8, "Alexa gives up after 8 seconds"
@@ -88,5 +95,7 @@ def test_deletions_the_table_cannot_take_wait_in_a_queue_drained_by_a_least_priv
                                          "sqs:ReceiveMessage"]  # fmt: skip
     assert reading["Resource"] == {"GetAtt": "DeletionQueue.Arn"}
     trigger = drain["Events"]["Deletions"]["Properties"]
-    assert trigger["Queue"] == {"GetAtt": "DeletionQueue.Arn"} and trigger["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert trigger["Queue"] == {"GetAtt": "DeletionQueue.Arn"} and trigger["FunctionResponseTypes"] == [
+        "ReportBatchItemFailures"
+    ]
     assert queue["VisibilityTimeout"] >= 6 * drain["Timeout"], "AWS's advice for a Lambda trigger"

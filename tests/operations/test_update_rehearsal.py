@@ -27,7 +27,9 @@ APOLOGIES = load_content("en-US").section("narrator").lines.variants("apology")
 
 
 def git(*args: str, cwd: Path = ROOT) -> str:
-    return subprocess.run(["git", *args], capture_output=True, text=True, cwd=cwd, check=True, timeout=120).stdout.strip()
+    return subprocess.run(
+        ["git", *args], capture_output=True, text=True, cwd=cwd, check=True, timeout=120
+    ).stdout.strip()
 
 
 def readme_update_command() -> str:
@@ -90,7 +92,9 @@ def test_an_install_from_before_a_rename_updates_to_a_working_skill(history: tup
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
-    update = as_rehearsed(readme_update_command(), new, venv).replace("pip install .", "pip install --no-deps --disable-pip-version-check .")
+    update = as_rehearsed(readme_update_command(), new, venv).replace(
+        "pip install .", "pip install --no-deps --disable-pip-version-check ."
+    )
     result = subprocess.run(["sh", "-c", update], capture_output=True, text=True, cwd=checkout, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
 

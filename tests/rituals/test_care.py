@@ -36,7 +36,9 @@ def place(stored: Any, couple: Couple) -> Any:
 
 
 # -- distress ---------------------------------------------------------------------------------------------
-def test_im_not_okay_mid_check_in_is_heard_warmly_with_the_crisis_line_and_an_offer_to_pause(couple: Couple, stored) -> None:
+def test_im_not_okay_mid_check_in_is_heard_warmly_with_the_crisis_line_and_an_offer_to_pause(
+    couple: Couple, stored
+) -> None:
     in_check_in(couple)
     before = stored(couple)
     said = say(couple, "I'm not okay")
@@ -62,7 +64,9 @@ def test_at_the_offer_to_pause_no_goes_on_gently_from_where_they_were(couple: Co
     say(couple, "I'm overwhelmed")
     said = say(couple, "no")
     assert said.text.startswith(one_line("going_on")) and not said.ends_session
-    assert "Maya" in said.reprompt and "one to ten" in said.reprompt, "the check-in's own words: whose turn, what to say"
+    assert "Maya" in said.reprompt and "one to ten" in said.reprompt, (
+        "the check-in's own words: whose turn, what to say"
+    )
     assert place(stored, couple) == "check_in"
 
 
@@ -85,7 +89,8 @@ def test_distress_outside_a_ritual_offers_to_stop_and_no_leaves_the_menu_open(co
 
 # -- a safety disclosure ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "sentence", ["he's hurting me", "my husband hurts me", "I'm in danger", "I'm not safe here", "my partner is violent"]
+    "sentence",
+    ["he's hurting me", "my husband hurts me", "I'm in danger", "I'm not safe here", "my partner is violent"],
 )
 def test_a_disclosure_mid_check_in_is_answered_discreetly_and_the_session_ends_quietly(
     couple: Couple, stored, sentence: str
@@ -103,7 +108,9 @@ def test_a_disclosure_mid_check_in_is_answered_discreetly_and_the_session_ends_q
     assert CHECK_IN in couple.later(hours=1).launch().text
 
 
-def test_a_disclosure_heard_inside_a_name_carrier_is_answered_as_one_and_never_stored_as_a_name(couple: Couple, stored) -> None:
+def test_a_disclosure_heard_inside_a_name_carrier_is_answered_as_one_and_never_stored_as_a_name(
+    couple: Couple, stored
+) -> None:
     """Real Alexa may fill a name slot with it: "my partner is violent" as SetNamesIntent(second=violent)."""
     couple.launch()
     said = couple.intent("SetNamesIntent", second="violent")
@@ -129,7 +136,9 @@ def test_i_need_help_is_help_with_the_skill_in_context(couple: Couple, stored, s
 
 # -- every locale ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
-def test_every_locale_has_a_crisis_line_and_an_abuse_line_with_their_sources_spoken_as_numbers(lambda_app, locale: str) -> None:
+def test_every_locale_has_a_crisis_line_and_an_abuse_line_with_their_sources_spoken_as_numbers(
+    lambda_app, locale: str
+) -> None:
     settings = load_content(locale).section("care").settings
     own = json.loads((CONTENT_DIR / locale / "care.json").read_text(encoding="utf-8"))["settings"]
     for need in ("crisis", "abuse"):

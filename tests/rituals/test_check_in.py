@@ -74,11 +74,17 @@ def test_a_first_check_in_from_sharing_to_numbers(maya_and_sam: Couple, stored) 
     couple = maya_and_sam
     said = couple.intent("CheckInIntent", one_shot=True)  # "Alexa, ask our rituals how are we doing"
     assert said_one_of(said, "intro_first") and said.voices[0] is None, "the narrator opens"
-    assert said.voices[-5:] == [MAYA, SAM, SAM, MAYA, None], "Maya shares, Sam says it back, Sam shares, Maya says it back"
-    assert said.by_voice(MAYA)[0] in variants("share_first", name="Maya", other="Sam"), "Maya shares first, in her voice"
+    assert said.voices[-5:] == [MAYA, SAM, SAM, MAYA, None], (
+        "Maya shares, Sam says it back, Sam shares, Maya says it back"
+    )
+    assert said.by_voice(MAYA)[0] in variants("share_first", name="Maya", other="Sam"), (
+        "Maya shares first, in her voice"
+    )
     assert said.by_voice(SAM)[1] in variants("share_second", name="Sam", other="Maya"), "Sam is named in his own voice"
     listening = 2 * SETTINGS["listen_back_seconds"]
-    assert len(said.tags("audio")) == 4 and said.timed_seconds() == 2 * SETTINGS["share_seconds"] + listening, "timed, a chime each"
+    assert len(said.tags("audio")) == 4 and said.timed_seconds() == 2 * SETTINGS["share_seconds"] + listening, (
+        "timed, a chime each"
+    )
     assert "say: your turn" not in said.text.lower() and "i'm done" not in said.text.lower(), "hands-free"
     assert said_one_of(said, "talk_over") and said.ends_session, "then they talk it over, the microphone closed"
     assert stored(couple)["in_progress"]["ritual"] == "check_in"
@@ -121,7 +127,11 @@ def test_a_week_later_each_partners_move_is_spoken_kindly(maya_and_sam: Couple, 
 
 @pytest.mark.parametrize(
     ("before", "after", "key", "count"),
-    [((6, 7), (8, 9), "trend_both_up", "two"), ((7, 8), (5, 6), "trend_both_down", "two"), ((6, 6), (6, 6), "trend_both_same", "zero")],
+    [
+        ((6, 7), (8, 9), "trend_both_up", "two"),
+        ((7, 8), (5, 6), "trend_both_down", "two"),
+        ((6, 6), (6, 6), "trend_both_same", "zero"),
+    ],
 )
 def test_when_both_moved_alike_it_is_said_once(
     maya_and_sam: Couple, before: tuple[int, int], after: tuple[int, int], key: str, count: str
@@ -134,7 +144,9 @@ def test_when_both_moved_alike_it_is_said_once(
 def test_a_skipped_week_compares_with_the_last_check_in(maya_and_sam: Couple) -> None:
     check_in(maya_and_sam, 5, 6)
     said = check_in(maya_and_sam.later(days=14), 7, 6)
-    assert any(said_one_of(said, "trend_one_up", name="Maya", count="two", since=s) for s in LINES.variants("since_last_time"))
+    assert any(
+        said_one_of(said, "trend_one_up", name="Maya", count="two", since=s) for s in LINES.variants("since_last_time")
+    )
     assert not said_one_of(said, "welcome_back_gap")
 
 
@@ -159,7 +171,10 @@ def test_three_weeks_are_not_yet_a_month(maya_and_sam: Couple) -> None:
     for maya, sam in [(7, 7), (7, 7), (7, 7)]:
         said = check_in(maya_and_sam, maya, sam)
         maya_and_sam.later(days=7)
-    assert not any(said_one_of(said, f"month_{kind}", rating="seven", other_rating="seven") for kind in ("together", "each", "mixed"))
+    assert not any(
+        said_one_of(said, f"month_{kind}", rating="seven", other_rating="seven")
+        for kind in ("together", "each", "mixed")
+    )
 
 
 # -- the same week twice, and a gap ----------------------------------------------------------------
@@ -171,7 +186,9 @@ def test_a_second_check_in_in_the_same_week_updates_it(maya_and_sam: Couple, sto
     maya_and_sam.intent("RatingIntent", rating="8")
     said = maya_and_sam.intent("RatingIntent", rating="8")
     assert said_one_of(said, "updated_this_week")
-    assert not said_one_of(said, "closing_ordinal", ordinal="second", count=2) and not said_one_of(said, "reminder_hint")
+    assert not said_one_of(said, "closing_ordinal", ordinal="second", count=2) and not said_one_of(
+        said, "reminder_hint"
+    )
     state = stored(maya_and_sam)["rituals"]["check_in"]
     assert state["weeks"] == {FIRST_WEEK: [8, 8]}, "this week's numbers replaced, not a second entry"
     assert state["count"] == 1, "the week counts once"
@@ -196,7 +213,9 @@ def test_after_a_gap_they_are_welcomed_back_and_the_count_goes_on(maya_and_sam: 
     assert stored(maya_and_sam)["rituals"]["check_in"]["count"] == 4
 
 
-def test_the_history_stays_small_however_long_they_keep_going(maya_and_sam: Couple, stored, embedded_store: Path) -> None:
+def test_the_history_stays_small_however_long_they_keep_going(
+    maya_and_sam: Couple, stored, embedded_store: Path
+) -> None:
     """Sixty weeks are kept; the oldest falls away; the count goes on."""
     store = SQLiteStore(embedded_store)
     snapshot = store.load(maya_and_sam.key)
@@ -239,9 +258,13 @@ def test_at_their_own_pace_the_microphone_closes_while_each_shares(maya_and_sam:
     assert said.ends_session and said.voices.count(MAYA) == 2 and SAM not in said.voices
     assert "When you're done, say: Alexa, tell our rituals next." in said.text and "Sam" in said.text
     said = maya_and_sam.intent("AMAZON.FallbackIntent", one_shot=True)  # a snatch of talk reached the skill
-    assert said.voices[0] == MAYA and said.lines[0].text in turns_line("still_talking", name="Maya") and said.ends_session
+    assert (
+        said.voices[0] == MAYA and said.lines[0].text in turns_line("still_talking", name="Maya") and said.ends_session
+    )
     said = maya_and_sam.later(minutes=6).intent("AMAZON.NextIntent", one_shot=True)
-    assert said.by_voice(SAM)[0] in variants("listen_back_first", name="Sam", other="Maya"), "Sam says back what he heard"
+    assert said.by_voice(SAM)[0] in variants("listen_back_first", name="Sam", other="Maya"), (
+        "Sam says back what he heard"
+    )
     assert said.timed_seconds() == SETTINGS["listen_back_seconds"], "a short hold for it, even at their own pace"
     assert said.by_voice(SAM)[1] in variants("share_second", name="Sam", other="Maya") and said.ends_session
     said = maya_and_sam.later(minutes=4).intent("DoneIntent", one_shot=True)
@@ -264,14 +287,17 @@ def test_a_number_is_optional_and_a_skipped_one_is_not_stored(maya_and_sam: Coup
     kept = stored(maya_and_sam)["rituals"]["check_in"]
     assert kept["weeks"] == {} and kept["partial"] == {FIRST_WEEK: [None, 8]} and kept["count"] == 1
     said = check_in(maya_and_sam.later(days=7), 6, 7)
-    assert not any(word in said.text for word in ("up ", "down ", "steady")), "no trend from a week with a number missing"
+    assert not any(word in said.text for word in ("up ", "down ", "steady")), (
+        "no trend from a week with a number missing"
+    )
     assert stored(maya_and_sam)["rituals"]["check_in"]["weeks"] == {"2026-W48": [6, 7]}
 
 
 def test_a_check_in_left_mid_way_continues_later(maya_and_sam: Couple) -> None:
     maya_and_sam.resolved("CheckInIntent", "pace", "take our time", "open", one_shot=True)
     maya_and_sam.intent("DoneIntent", one_shot=True)
-    said = maya_and_sam.later(minutes=20).intent("AMAZON.ResumeIntent", one_shot=True)  # "Alexa, ask our rituals to continue"
+    # "Alexa, ask our rituals to continue"
+    said = maya_and_sam.later(minutes=20).intent("AMAZON.ResumeIntent", one_shot=True)
     assert said_one_of(said, "resume") and said.voices[:2] == [None, SAM], "back to Sam's sharing"
     said = maya_and_sam.later(hours=3).intent("DoneIntent", one_shot=True)  # "Alexa, tell our rituals I'm done"
     assert said.voices[-2:] == [MAYA, None] and said_one_of(said, "talk_over"), "Maya says back, then they talk it over"
@@ -318,10 +344,14 @@ def test_two_numbers_far_apart_are_met_with_curiosity(maya_and_sam: Couple) -> N
 
 def test_an_ordinary_week_hears_no_care_lines(maya_and_sam: Couple) -> None:
     said = check_in(maya_and_sam, 6, 8)
-    assert not any(said_one_of(said, key) for key in (*CARE_KEYS, "care_offer", "care_counsellor")) and said.ends_session
+    assert (
+        not any(said_one_of(said, key) for key in (*CARE_KEYS, "care_offer", "care_counsellor")) and said.ends_session
+    )
 
 
-def test_not_now_at_the_offer_is_a_warm_goodbye_with_the_counsellor_once_in_a_while(maya_and_sam: Couple, stored) -> None:
+def test_not_now_at_the_offer_is_a_warm_goodbye_with_the_counsellor_once_in_a_while(
+    maya_and_sam: Couple, stored
+) -> None:
     check_in(maya_and_sam, 2, 6)
     said = say(maya_and_sam, "not now")
     assert said_one_of(said, "care_declined") and said_one_of(said, "care_counsellor") and said.ends_session
@@ -384,7 +414,9 @@ def test_history_speaks_the_weeks_without_starting_a_check_in(maya_and_sam: Coup
     said = maya_and_sam.later(days=3).intent("CheckInHistoryIntent", one_shot=True)  # "how have we been doing?"
     when = variants("when_last_week")  # Wednesday of the next week
     assert any(said_one_of(said, "history_last", when=w, rating="eight", other_rating="seven") for w in when)
-    assert any(said_one_of(said, "trend_one_up", name="Maya", count="two", since=s) for s in LINES.variants("since_before"))
+    assert any(
+        said_one_of(said, "trend_one_up", name="Maya", count="two", since=s) for s in LINES.variants("since_before")
+    )
     assert said_one_of(said, "history_count", count="two") and said_one_of(said, "history_close")
     assert said.ends_session and set(said.voices) == {None}
     state = stored(maya_and_sam)
@@ -394,7 +426,10 @@ def test_history_speaks_the_weeks_without_starting_a_check_in(maya_and_sam: Coup
 def test_history_weeks_later_says_when(maya_and_sam: Couple) -> None:
     check_in(maya_and_sam, 6, 7)
     said = maya_and_sam.later(days=21).intent("CheckInHistoryIntent", one_shot=True)
-    assert any(said_one_of(said, "history_last", when=w, rating="six", other_rating="seven") for w in variants("when_weeks_ago", count="three"))
+    assert any(
+        said_one_of(said, "history_last", when=w, rating="six", other_rating="seven")
+        for w in variants("when_weeks_ago", count="three")
+    )
     assert said_one_of(said, "history_count_one")
 
 
@@ -429,7 +464,11 @@ def test_remind_us_every_sunday_at_seven(at_home: Couple, alexa_api: AlexaApiSta
         "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": text}]}},
         "pushNotification": {"status": "ENABLED"},
     }
-    assert stored(at_home)["rituals"]["check_in"]["reminder"] == {"day": 6, "time": "19:00", "token": alexa_api.reminders[0]}
+    assert stored(at_home)["rituals"]["check_in"]["reminder"] == {
+        "day": 6,
+        "time": "19:00",
+        "token": alexa_api.reminders[0],
+    }
 
 
 @pytest.mark.parametrize(
@@ -437,19 +476,31 @@ def test_remind_us_every_sunday_at_seven(at_home: Couple, alexa_api: AlexaApiSta
     [
         (None, None, ("Sunday", "7 PM"), SUNDAYS_AT_SEVEN),
         ("fridays", "EV", ("Friday", "7 PM"), "FREQ=WEEKLY;BYDAY=FR;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1"),
-        ("wednesday", "07:30", ("Wednesday", "7:30 AM"), "FREQ=WEEKLY;BYDAY=WE;BYHOUR=7;BYMINUTE=30;BYSECOND=0;INTERVAL=1"),
+        (
+            "wednesday",
+            "07:30",
+            ("Wednesday", "7:30 AM"),
+            "FREQ=WEEKLY;BYDAY=WE;BYHOUR=7;BYMINUTE=30;BYSECOND=0;INTERVAL=1",
+        ),
     ],
     ids=["defaults", "evening", "half-past"],
 )
 def test_the_day_and_time_as_heard_are_said_back(
-    at_home: Couple, alexa_api: AlexaApiStandIn, day: str | None, heard_time: str | None, spoken: tuple[str, str], rule: str
+    at_home: Couple,
+    alexa_api: AlexaApiStandIn,
+    day: str | None,
+    heard_time: str | None,
+    spoken: tuple[str, str],
+    rule: str,
 ) -> None:
     said = at_home.intent("CheckInReminderIntent", one_shot=True, day=day, time=heard_time)
     assert said_one_of(said, "reminder_set", day=spoken[0], time=spoken[1])
     assert reminders_sent(alexa_api)[0].body["trigger"]["recurrence"]["recurrenceRules"] == [rule]
 
 
-def test_without_permission_alexa_asks_and_a_yes_sets_the_reminder(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+def test_without_permission_alexa_asks_and_a_yes_sets_the_reminder(
+    at_home: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
     alexa_api.status = 403
     said = at_home.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
     assert said_one_of(said, "reminder_ask", day="Sunday", time="7 PM")
@@ -473,7 +524,9 @@ def test_without_permission_alexa_asks_and_a_yes_sets_the_reminder(at_home: Coup
      consent_answer(None, code="500", scope=REMINDERS_SCOPE)],
     ids=["denied", "not-answered", "alexa-error"],
 )  # fmt: skip
-def test_a_no_to_reminders_is_accepted_gracefully(at_home: Couple, alexa_api: AlexaApiStandIn, stored, answer: dict) -> None:
+def test_a_no_to_reminders_is_accepted_gracefully(
+    at_home: Couple, alexa_api: AlexaApiStandIn, stored, answer: dict
+) -> None:
     alexa_api.status = 403
     at_home.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
     said = at_home.request(answer)
@@ -504,7 +557,9 @@ def test_without_any_alexa_api_the_reminder_fails_kindly(maya_and_sam: Couple) -
     assert said_one_of(said, "reminder_failed") and said.ends_session
 
 
-def test_a_reminder_asked_for_mid_check_in_leaves_the_check_in_waiting(at_home: Couple, alexa_api: AlexaApiStandIn) -> None:
+def test_a_reminder_asked_for_mid_check_in_leaves_the_check_in_waiting(
+    at_home: Couple, alexa_api: AlexaApiStandIn
+) -> None:
     to_the_numbers(at_home)
     at_home.intent("DoneIntent")  # Maya passes on her number
     alexa_api.status = 403
@@ -520,7 +575,9 @@ def test_asking_again_changes_the_one_weekly_reminder(at_home: Couple, alexa_api
     """One weekly reminder: the second request changes the first through the Reminders API (PUT), never adds one."""
     at_home.intent("CheckInReminderIntent", one_shot=True, day="Sunday", time="19:00")
     said = at_home.intent("CheckInReminderIntent", one_shot=True, day="Friday", time="20:00")
-    assert said_one_of(said, "reminder_changed", day="Friday", time="8 PM") and not said_one_of(said, "reminder_earlier")
+    assert said_one_of(said, "reminder_changed", day="Friday", time="8 PM") and not said_one_of(
+        said, "reminder_earlier"
+    )
     token = alexa_api.reminders[0]
     assert len(alexa_api.reminders) == 1, "no second reminder"
     changed = [r for r in alexa_api.received if r.method == "PUT"]
@@ -537,7 +594,9 @@ def test_a_reminder_deleted_in_the_alexa_app_is_made_again(at_home: Couple, alex
     assert len(reminders_sent(alexa_api)) == 2 and len(alexa_api.reminders) == 1
 
 
-@pytest.mark.parametrize(("day", "heard_time"), [("someday", None), (None, "25:00"), ("someday", "<break/>"), ("Sunday", "?")])
+@pytest.mark.parametrize(
+    ("day", "heard_time"), [("someday", None), (None, "25:00"), ("someday", "<break/>"), ("Sunday", "?")]
+)
 def test_a_day_or_time_not_understood_is_asked_again_never_guessed(
     at_home: Couple, alexa_api: AlexaApiStandIn, day: str | None, heard_time: str | None
 ) -> None:
@@ -556,7 +615,14 @@ def test_weeks_are_iso_weeks() -> None:
 
 
 def test_stored_history_that_makes_no_sense_is_ignored() -> None:
-    raw = {"2026-W47": [7, 8], "2026-W99": [7, 8], "soon": [1, 1], "2026-W46": [0, 11], "2026-W45": [7], "2026-W44": [True, 5]}
+    raw = {
+        "2026-W47": [7, 8],
+        "2026-W99": [7, 8],
+        "soon": [1, 1],
+        "2026-W46": [0, 11],
+        "2026-W45": [7],
+        "2026-W44": [True, 5],
+    }
     assert clean_history(raw) == {"2026-W47": (7, 8)}
     assert clean_history(["not", "a", "dict"]) == {}
 
@@ -582,7 +648,9 @@ def test_the_four_week_view(ratings: list[tuple[int, int]], kind: str, around: t
     weeks = {f"2026-W{44 + i}": pair for i, pair in enumerate(ratings)}
     view = month_view(weeks, "2026-W47")
     assert view is not None and (view.kind, view.around) == (kind, around)
-    assert month_view({k: v for k, v in weeks.items() if k != "2026-W45"}, "2026-W47") is None, "a missing week: no view"
+    assert month_view({k: v for k, v in weeks.items() if k != "2026-W45"}, "2026-W47") is None, (
+        "a missing week: no view"
+    )
 
 
 def test_keeping_only_recent_weeks() -> None:

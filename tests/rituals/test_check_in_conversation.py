@@ -46,9 +46,13 @@ def test_each_share_is_said_back_by_the_listener_in_their_own_voice_before_anyth
     said = couple.intent("CheckInIntent", one_shot=True)
     turns = [(line.voice, line.text) for line in said.lines if line.voice is not None]
     assert turns[0][0] == MAYA and turns[0][1] in variants("share_first", name="Maya", other="Sam")
-    assert turns[1][0] == SAM and turns[1][1] in variants("listen_back_first", name="Sam", other="Maya"), "Sam says back Maya's"
+    assert turns[1][0] == SAM and turns[1][1] in variants("listen_back_first", name="Sam", other="Maya"), (
+        "Sam says back Maya's"
+    )
     assert turns[2][0] == SAM and turns[2][1] in variants("share_second", name="Sam", other="Maya")
-    assert turns[3][0] == MAYA and turns[3][1] in variants("listen_back_second", name="Maya", other="Sam"), "Maya says back Sam's"
+    assert turns[3][0] == MAYA and turns[3][1] in variants("listen_back_second", name="Maya", other="Sam"), (
+        "Maya says back Sam's"
+    )
     # Each turn is held, then a chime: the two shares and two shorter say-backs, all inside one answer.
     holds = [2 * SETTINGS["share_seconds"], 2 * SETTINGS["listen_back_seconds"]]
     assert said.timed_seconds() == sum(holds) and len(said.tags("audio")) == 4
@@ -73,7 +77,9 @@ def test_i_am_done_said_as_a_one_shot_also_ends_the_talk(talking: Couple) -> Non
 
 # -- interruptions at the talk keep its place ------------------------------------------------------------------------
 @pytest.mark.parametrize("leaving", ["AMAZON.StopIntent", "AMAZON.PauseIntent", "AMAZON.CancelIntent"])
-def test_alexa_stop_while_they_talk_keeps_the_place_and_we_are_ready_still_works(talking: Couple, stored, leaving: str) -> None:
+def test_alexa_stop_while_they_talk_keeps_the_place_and_we_are_ready_still_works(
+    talking: Couple, stored, leaving: str
+) -> None:
     before = stored(talking)["in_progress"]["state"]
     said = talking.later(minutes=5).intent(leaving, one_shot=True)
     assert said.ends_session and any(w.format(ritual=TITLE) in said.text for w in NARRATOR.variants("paused"))
@@ -86,7 +92,9 @@ def test_help_while_they_talk_says_how_to_come_back_and_keeps_the_microphone_clo
     before = stored(talking)["in_progress"]
     said = talking.later(minutes=3).intent("AMAZON.HelpIntent", one_shot=True)
     assert said_one_of(said, "help_untimed") and "we're ready" in said.text
-    assert any(w.format(ritual=TITLE) in said.text for w in TURNS.variants("help_both")), "which ritual, a part for both"
+    assert any(w.format(ritual=TITLE) in said.text for w in TURNS.variants("help_both")), (
+        "which ritual, a part for both"
+    )
     assert said.ends_session, "they are talking: the microphone stays closed"
     assert stored(talking)["in_progress"]["state"] == before["state"]
 
@@ -140,7 +148,9 @@ def test_at_their_own_pace_the_say_back_is_still_a_short_held_turn(couple: Coupl
     assert said.by_voice(SAM)[0] in variants("listen_back_first", name="Sam", other="Maya")
     assert said.timed_seconds() == SETTINGS["listen_back_seconds"] and said.ends_session, "held, then Sam's own share"
     said = couple.later(minutes=5).intent("AMAZON.NextIntent", one_shot=True)
-    assert said.by_voice(MAYA)[0] in variants("listen_back_second", name="Maya", other="Sam") and said_one_of(said, "talk_over")
+    assert said.by_voice(MAYA)[0] in variants("listen_back_second", name="Maya", other="Sam") and said_one_of(
+        said, "talk_over"
+    )
 
 
 # -- the short version --------------------------------------------------------------------------------------------
@@ -176,7 +186,9 @@ def test_a_couple_who_always_have_the_full_one_hear_once_that_a_short_one_exists
     assert heard == [False, True, False], "not on the first (the reminder is told then), once after, never again"
 
 
-def test_a_check_in_set_aside_before_the_conversation_was_a_step_continues_as_it_was(couple: Couple, stored, embedded_store) -> None:
+def test_a_check_in_set_aside_before_the_conversation_was_a_step_continues_as_it_was(
+    couple: Couple, stored, embedded_store
+) -> None:
     """A place kept from before (no length in it) is the short check-in it was: its cursor means what it meant."""
     from skill.store.sqlite import SQLiteStore
 

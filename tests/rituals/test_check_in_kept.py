@@ -34,7 +34,10 @@ def test_a_hard_week_with_a_number_passed_is_the_last_check_in_and_told(couple: 
     check_in(couple, "3", None)  # a hard week: 3, and Sam passes
     assert stored(couple)["rituals"]["check_in"]["partial"], "the week is kept"
     said = couple.later(hours=2).intent("CheckInHistoryIntent", one_shot=True)  # "how have we been doing?"
-    heard = [said_one_of(said, "history_last_one_passed", when=when, name="Maya", rating="three") for when in LINES.variants("when_this_week")]
+    heard = [
+        said_one_of(said, "history_last_one_passed", when=when, name="Maya", rating="three")
+        for when in LINES.variants("when_this_week")
+    ]
     assert any(heard), said.text
     assert "8" not in said.text and "eight" not in said.text, "the older check-in is not called the last one"
 
@@ -43,7 +46,9 @@ def test_both_passing_is_told_too(couple: Couple) -> None:
     couple.meet("Maya", "Sam")
     check_in(couple, None, None)
     said = couple.later(hours=1).intent("CheckInHistoryIntent", one_shot=True)
-    assert any(said_one_of(said, "history_last_both_passed", when=when) for when in LINES.variants("when_this_week")), said.text
+    assert any(said_one_of(said, "history_last_both_passed", when=when) for when in LINES.variants("when_this_week")), (
+        said.text
+    )
 
 
 def test_a_half_finished_check_in_waits_while_another_ritual_runs(couple: Couple, stored: Any) -> None:

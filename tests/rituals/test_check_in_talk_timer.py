@@ -126,7 +126,9 @@ def test_we_are_ready_before_the_timer_ends_goes_on_and_the_late_task_is_met_kin
     assert not any(voice for voice in said.voices), "the narrator's, nothing begins"
 
 
-def test_a_task_that_comes_while_they_are_at_their_numbers_resumes_there(talking: Couple, alexa_api: AlexaApiStandIn) -> None:
+def test_a_task_that_comes_while_they_are_at_their_numbers_resumes_there(
+    talking: Couple, alexa_api: AlexaApiStandIn
+) -> None:
     talking.intent("TalkTimerIntent", one_shot=True, minutes="10")
     task = timers(alexa_api)[0].body["triggeringBehavior"]["operation"]["task"]
     talking.later(minutes=5).intent("AMAZON.NextIntent", one_shot=True)
@@ -147,7 +149,9 @@ def test_a_timer_asked_for_at_another_step_moves_nothing(couple: Couple, alexa_a
 
 
 # -- no permission: Alexa asks; a no falls back to the one-shot ------------------------------------------------------
-def test_without_permission_alexa_asks_and_a_yes_sets_the_timer(talking: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+def test_without_permission_alexa_asks_and_a_yes_sets_the_timer(
+    talking: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
     alexa_api.status = 403
     said = talking.intent("TalkTimerIntent", one_shot=True, minutes="15")
     assert said_one_of(said, "talk_timer_ask", time="15 minutes") and "reprompt" not in said.response
@@ -197,14 +201,18 @@ def test_the_reminder_refusal_and_the_timer_refusal_are_kept_apart(
 
 
 @pytest.mark.parametrize("status", [400, 500])
-def test_when_the_timer_cannot_be_set_they_hear_so_and_the_one_shot(talking: Couple, alexa_api: AlexaApiStandIn, status: int) -> None:
+def test_when_the_timer_cannot_be_set_they_hear_so_and_the_one_shot(
+    talking: Couple, alexa_api: AlexaApiStandIn, status: int
+) -> None:
     alexa_api.status = status
     said = talking.intent("TalkTimerIntent", one_shot=True, minutes="15")
     assert said_one_of(said, "talk_timer_failed") and said.ends_session and "directives" not in said.response
     assert str(status) not in said.text
 
 
-def test_continue_after_an_unanswered_timer_question_is_the_talk_again(talking: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+def test_continue_after_an_unanswered_timer_question_is_the_talk_again(
+    talking: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
     alexa_api.status = 403
     talking.intent("TalkTimerIntent", one_shot=True, minutes="15")
     said = talking.later(minutes=3).intent("AMAZON.ResumeIntent", one_shot=True)
@@ -260,7 +268,9 @@ def test_the_timer_is_offered_in_full_the_first_time_briefly_the_second_then_not
     assert heard == [(True, False), (False, True), (False, False)]
 
 
-def test_give_us_fifteen_minutes_with_nothing_in_progress_is_a_kind_fallback(couple: Couple, alexa_api: AlexaApiStandIn) -> None:
+def test_give_us_fifteen_minutes_with_nothing_in_progress_is_a_kind_fallback(
+    couple: Couple, alexa_api: AlexaApiStandIn
+) -> None:
     couple.api_endpoint = alexa_api.url
     couple.meet("Maya", "Sam")
     said = couple.intent("TalkTimerIntent", one_shot=True, minutes="15")

@@ -48,7 +48,9 @@ OVERLAP_LIMIT = 0.8
 STEM_WORDS = 6
 
 FIRST_PERSON = re.compile(r"\bI\b|\b(?:me|my|mine|myself|we|us|our|ours|ourselves)\b", re.IGNORECASE)
-SECOND_ASK = re.compile(r"\b(?:and|or|but|then)\s+(?:why|what|how|who|where|when|which|do|does|did|is|are|would|could|will)\b", re.I)
+SECOND_ASK = re.compile(
+    r"\b(?:and|or|but|then)\s+(?:why|what|how|who|where|when|which|do|does|did|is|are|would|could|will)\b", re.I
+)
 STOP_WORDS = frozenset(
     "a an the of to in on for with you your yours is are was were be been do does did what which who how when "
     "where why that this it its at as by from or and about would could most more have has there they them".split()
@@ -124,7 +126,11 @@ CLUSTERS: dict[str, tuple[str, ...]] = {
     "who you are becoming": (r"\b(?:become|becoming|grow into)\b",),
 }
 # The sample questions the project's brief quotes from an article, word for word as it has them ("me": the other partner).
-QUOTED = ("what does love mean to you today", "when do you feel closest to me", "what do you fear most in relationships")
+QUOTED = (
+    "what does love mean to you today",
+    "when do you feel closest to me",
+    "what do you fear most in relationships",
+)
 NARROW = re.compile(
     r"\b(?:summer|winter|autumn|fall|spring|christmas|thanksgiving|easter|halloween|diwali|hanukkah|ramadan|"
     r"boat|double act|college|church|football|baseball|cricket|hockey|wine|beer|prom)\b", re.I
@@ -197,7 +203,9 @@ def test_the_rules_catch_questions_a_couple_should_not_hear(bad: str) -> None:
 def test_the_rules_let_a_good_question_through_and_measure_similarity() -> None:
     assert problems("What did {partner} do this week that made you laugh?") == []
     assert too_close("How do you like to be comforted?", "How do you like to be comforted after a hard day?")
-    assert too_close("What is your favorite thing about {partner}?", "What is your favorite thing about {partner} today?")
+    assert too_close(
+        "What is your favorite thing about {partner}?", "What is your favorite thing about {partner} today?"
+    )
     assert not too_close("What does love mean to you today?", "Which animal best matches {partner}'s personality?")
 
 
@@ -267,7 +275,9 @@ def untagged(text: str, assumes: set[str]) -> set[str]:
 
 def clusters(texts: list[str]) -> dict[str, list[str]]:
     """Each key phrase of CLUSTERS and the questions it fits."""
-    return {name: [t for t in texts if all(re.search(p, t, re.I) for p in patterns)] for name, patterns in CLUSTERS.items()}
+    return {
+        name: [t for t in texts if all(re.search(p, t, re.I) for p in patterns)] for name, patterns in CLUSTERS.items()
+    }
 
 
 def above_two(texts: list[str]) -> dict[str, list[str]]:
@@ -286,12 +296,18 @@ def misplaced(questions: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def quoted_here(text: str) -> str | None:
     """The quoted sample question this deck question copies or nearly copies, if any."""
     words = re.sub(r"[^a-z' ]", "", text.lower().replace(PARTNER_SLOT, "me"))
-    return next((quote for quote in QUOTED if quote in words or too_close(quote + "?", text.replace(PARTNER_SLOT, "me"))), None)
+    return next(
+        (quote for quote in QUOTED if quote in words or too_close(quote + "?", text.replace(PARTNER_SLOT, "me"))), None
+    )
 
 
 def old_rows() -> list[list[str]]:
     """(id, depth, text) of each question the deck had when issue 31 was filed."""
-    lines = (Path(__file__).resolve().parents[1] / "support" / "fixtures" / "deck_before_issue31.txt").read_text(encoding="utf-8").splitlines()
+    lines = (
+        (Path(__file__).resolve().parents[1] / "support" / "fixtures" / "deck_before_issue31.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 
@@ -353,7 +369,9 @@ def test_the_name_slot_is_used_and_the_deep_questions_about_growing_up_are_gentl
     assert sum(bool(gentle.search(text)) for text in roots) >= len(roots) // 3, "most invite, few demand"
 
 
-@pytest.mark.parametrize("locale", [locale for locale in LOCALES if (CONTENT_DIR / locale / "questions.json").is_file()])
+@pytest.mark.parametrize(
+    "locale", [locale for locale in LOCALES if (CONTENT_DIR / locale / "questions.json").is_file()]
+)
 def test_a_locale_rewords_only_questions_that_exist_and_only_the_words(locale: str) -> None:
     rewordings = json.loads((CONTENT_DIR / locale / "questions.json").read_text(encoding="utf-8"))["questions"]
     base = {q["id"]: q for q in deck("en-US")}

@@ -105,8 +105,10 @@ def test_a_half_given_name_that_comes_back_damaged_is_simply_asked_again(couple:
 
 
 # -- names are names (what a real utterance matcher made of the first meeting) -----------------------------
-@pytest.mark.parametrize("disclosure", ["my partner is violent", "my partner is abusive", "my partner is dangerous",
-                                        "my partner is controlling"])
+@pytest.mark.parametrize(
+    "disclosure",
+    ["my partner is violent", "my partner is abusive", "my partner is dangerous", "my partner is controlling"],
+)
 def test_a_disclosure_at_the_first_meeting_is_never_a_name(couple: Couple, stored, disclosure: str) -> None:
     """Heard: "my partner is violent" -> "Lovely, Violent it is", then "Maya and Violent, it's so nice to meet you"."""
     couple.launch()
@@ -189,7 +191,10 @@ def test_listed_names_go_straight_through(couple: Couple, stored) -> None:
 def test_the_first_names_list_is_from_a_licensed_package_with_its_attribution() -> None:
     section = load_content("en-US").section("first_names")
     assert "MIT License" in section.settings["license"] and "Trey Hunner" in section.settings["license"]
-    assert "BSD 3-Clause" in section.settings["license_indian_names"] and "Tripathi" in section.settings["license_indian_names"]
+    assert (
+        "BSD 3-Clause" in section.settings["license_indian_names"]
+        and "Tripathi" in section.settings["license_indian_names"]
+    )
     assert "names" in section.settings["source"] and len(section.data["names"]) > 5000
     assert {"maya", "sam", "bonnie", "honey", "love", "priya", "arjun"} <= set(section.data["names"])
     assert not {"violent", "confused", "deep", "late"} & set(section.data["names"])

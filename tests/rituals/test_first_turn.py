@@ -91,7 +91,9 @@ def uses(couple: Couple, intent: str, count: int, *, minute: int = 0, **slots: s
 
 @pytest.mark.parametrize("minute", [0, 17, 41])  # three mornings: other wordings of each line
 @pytest.mark.parametrize("intent", RITUALS)
-def test_from_the_fourth_use_the_first_turn_starts_within_eight_seconds(couple: Couple, intent: str, minute: int) -> None:
+def test_from_the_fourth_use_the_first_turn_starts_within_eight_seconds(
+    couple: Couple, intent: str, minute: int
+) -> None:
     """The first use takes 5-8 s (the hug), 9-12 (breathing), 12-17 (high and low, tonight's question) and 15-33 s
     (the other rituals; the thirty-six questions, the three dates and the check-in the longest): the ritual and the
     chime, explained. The fourth: at most about 7.5 s (the check-in, the repair, the thirty-six questions), most
@@ -114,7 +116,10 @@ def test_every_one_of_the_deepest_questions_too(couple: Couple) -> None:
         couple.now += timedelta(days=1)
         said = couple.intent("TonightsQuestionIntent", one_shot=True, depth="deepest")
         couple.session_ended()
-        if not says(said, "tonights_question", "deck_renewed_deepest") and wait_for_first_turn(said) > FIRST_TURN_WITHIN:
+        if (
+            not says(said, "tonights_question", "deck_renewed_deepest")
+            and wait_for_first_turn(said) > FIRST_TURN_WITHIN
+        ):
             over.append((round(wait_for_first_turn(said), 1), said.text[:120]))
     assert not over, over
 
@@ -123,7 +128,9 @@ def test_the_explanation_is_full_twice_then_brief_then_gone_and_the_count_stays_
     heard = uses(couple, "RoseThornBudIntent", 6)
 
     def full(said: Said) -> bool:
-        return any(says(said, SECTION, "intro", name=name, other=other) for name, other in (("Maya", "Sam"), ("Sam", "Maya")))
+        return any(
+            says(said, SECTION, "intro", name=name, other=other) for name, other in (("Maya", "Sam"), ("Sam", "Maya"))
+        )
 
     explained = [("intro" if full(said) else "brief" if says(said, SECTION, "intro_brief") else None) for said in heard]
     chimes = [says(said, "turns", "paced_intro") or says(said, "turns", "paced_intro_brief") for said in heard]
@@ -151,12 +158,18 @@ def test_a_damaged_count_is_read_kindly_and_stays_small() -> None:
 COME_BACK = "Alexa, tell our rituals next"
 
 
-def test_at_an_open_pace_the_way_back_is_said_once_a_run_in_full_until_the_ritual_is_familiar(couple: Couple, stored) -> None:
+def test_at_an_open_pace_the_way_back_is_said_once_a_run_in_full_until_the_ritual_is_familiar(
+    couple: Couple, stored
+) -> None:
     """The first open rose/thorn/bud: the floor given, how to come back in full, who is next. The fourth: who answers,
     the question, and how to come back, briefly; later turns name who is next, and the way back is not said again."""
     heard = uses(couple, "RoseThornBudIntent", KNOWN_BY, pace=OPEN)
     first, fourth = heard[0], heard[-1]
-    assert says(first, "turns", "one_shot") and says(first, "turns", "take_time") and not says(first, "turns", "one_shot_brief")
+    assert (
+        says(first, "turns", "one_shot")
+        and says(first, "turns", "take_time")
+        and not says(first, "turns", "one_shot_brief")
+    )
     assert fourth.text.startswith(("Maya,", "Sam,")), "who answers is named before the question"
     assert says(fourth, "turns", "one_shot_brief") and fourth.text.endswith(f"{COME_BACK}."), fourth.text
     assert not says(fourth, "turns", "one_shot") and not says(fourth, "turns", "take_time") and fourth.ends_session
@@ -167,7 +180,9 @@ def test_at_an_open_pace_the_way_back_is_said_once_a_run_in_full_until_the_ritua
         assert said.ends_session, "an open turn closes the microphone"
         assert COME_BACK not in said.text, "the way back is said once a run"
         thens = ("then_next", "then_again", "then_both", "then_end")
-        named = any(says(said, "turns", key, name=n, other=o) for key in thens for n, o in (("Maya", "Sam"), ("Sam", "Maya")))
+        named = any(
+            says(said, "turns", key, name=n, other=o) for key in thens for n, o in (("Maya", "Sam"), ("Sam", "Maya"))
+        )
         assert named, f"who is next is named: {said.text}"
         answers += 1
         said = couple.later(minutes=3).intent("AMAZON.NextIntent", one_shot=True)
@@ -207,4 +222,3 @@ def test_in_every_locale_too(couple: Couple, intent: str, locale: str, pace: str
     heard = uses(couple, intent, KNOWN_BY, minute=7, **({"pace": OPEN} if pace == OPEN else {}))
     within = FIRST_TURN_WITHIN + (way_back() if pace == OPEN and intent in OPEN_PROMPT_TOO_LONG else 0)
     assert wait_for_first_turn(heard[-1]) <= within, f"{intent}, {pace}, {locale}: {heard[-1].text}"
-

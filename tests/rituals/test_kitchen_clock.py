@@ -141,7 +141,9 @@ def test_your_turn_hands_over_to_the_turn_after_the_one_playing(
         assert not prompts(ritual, said, steps), "the last turn was playing: only the close comes"
 
 
-def test_we_are_done_plays_nothing_more_and_keeps_the_place(couple: Couple, stored: Any, ritual: str, fraction: float) -> None:
+def test_we_are_done_plays_nothing_more_and_keeps_the_place(
+    couple: Couple, stored: Any, ritual: str, fraction: float
+) -> None:
     steps, playing = interrupted(couple, ritual, fraction)
     said = couple.intent("FinishedIntent", one_shot=True)
     assert said.ends_session and not prompts(ritual, said, steps) and said.timed_seconds() == 0, said.text

@@ -61,7 +61,8 @@ def test_im_maya_links_the_voice_while_another_question_waits(couple: Couple, st
     couple.meet("Maya", "Sam")
     couple.intent("TonightsQuestionIntent", one_shot=True)  # ... "another question?" goes unanswered
     couple.person_id = MAYA_VOICE
-    said = couple.later(minutes=10).intent("MyNameIntent", one_shot=True, own="Maya")  # "Alexa, tell our rituals I'm Maya"
+    # "Alexa, tell our rituals I'm Maya"
+    said = couple.later(minutes=10).intent("MyNameIntent", one_shot=True, own="Maya")
     assert says(said, "narrator", "speaker_recognised", name="Maya"), said.text
     assert list(stored(couple)["speakers"].values()) == [0]
 
@@ -125,7 +126,8 @@ def test_a_question_from_the_jar_is_one_of_theirs(couple: Couple) -> None:
     couple.meet("Maya", "Sam")
     couple.intent("AddToJarIntent", one_shot=True, question="what song makes you dance")
     couple.intent("AMAZON.YesIntent")
-    said = couple.intent("JarQuestionIntent", one_shot=True)  # "a question from the jar" (tests/surfaces/test_matcher.py)
+    # "a question from the jar" (tests/surfaces/test_matcher.py)
+    said = couple.intent("JarQuestionIntent", one_shot=True)
     assert "What song makes you dance?" in said.text
 
 

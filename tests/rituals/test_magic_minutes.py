@@ -66,7 +66,11 @@ def test_a_light_opening_then_a_real_five_minute_timer_that_speaks_when_it_ends(
             "operation": {
                 "type": "LAUNCH_TASK",
                 "textToConfirm": [{"locale": "en-US", "text": confirm}],
-                "task": {"name": "amzn1.ask.skill.test-our-rituals.CloseRitual", "version": "1", "input": {"ritual": "magic_minutes"}},
+                "task": {
+                    "name": "amzn1.ask.skill.test-our-rituals.CloseRitual",
+                    "version": "1",
+                    "input": {"ritual": "magic_minutes"},
+                },
             },
             "notificationConfig": {"playAudible": True},
         },
@@ -261,5 +265,9 @@ def test_no_lead_in_mentions_children_and_each_keeps_the_idea() -> None:
 
     for locale in SUPPORTED_LOCALES:
         for line in load_content(locale).section("magic_minutes").lines.variants("lead_in"):
-            assert not re.search(r"\b(kid|kids|child|children|children's|parent|parenting|baby|school)\b", line, re.I), line
-            assert re.search(r"\bwork\b", line) and re.search(r"plans|schedules|to-do|logistics|errands|chores", line), line
+            assert not re.search(
+                r"\b(kid|kids|child|children|children's|parent|parenting|baby|school)\b", line, re.I
+            ), line
+            assert re.search(r"\bwork\b", line) and re.search(
+                r"plans|schedules|to-do|logistics|errands|chores", line
+            ), line

@@ -36,7 +36,9 @@ def nudge(stored: Any, couple: Couple) -> dict[str, Any] | None:
     return stored(couple)["rituals"].get(SECTION)
 
 
-def test_set_changed_and_cancelled_by_voice_one_reminder_all_along(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+def test_set_changed_and_cancelled_by_voice_one_reminder_all_along(
+    at_home: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
     # "Alexa, ask our rituals to remind us at midday on Monday, Wednesday and Friday" (a Sunday evening)
     said = at_home.resolved("MiddayNudgeIntent", "days", "monday wednesday and friday", "0 2 4", one_shot=True)
     assert says(said, SECTION, "set", day="Monday, Wednesday and Friday", time="12 PM") and said.ends_session
@@ -82,7 +84,9 @@ def test_without_days_it_is_monday_wednesday_and_friday_at_noon(at_home: Couple,
     assert sent(alexa_api)[0].body["trigger"]["recurrence"]["recurrenceRules"] == [MON_WED_FRI_NOON]
 
 
-def test_a_reminder_deleted_in_the_alexa_app_is_made_again_when_changed(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+def test_a_reminder_deleted_in_the_alexa_app_is_made_again_when_changed(
+    at_home: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
     at_home.intent("MiddayNudgeIntent", one_shot=True)
     alexa_api.reminders.clear()  # the couple deleted it in the Alexa app meanwhile
     said = at_home.intent("MiddayNudgeIntent", one_shot=True, clock="12:30")
@@ -93,17 +97,23 @@ def test_a_reminder_deleted_in_the_alexa_app_is_made_again_when_changed(at_home:
     assert says(said, SECTION, "cancelled") and alexa_api.reminders == []
 
 
-def test_when_it_is_gone_and_cannot_be_made_again_nothing_new_is_claimed(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+def test_when_it_is_gone_and_cannot_be_made_again_nothing_new_is_claimed(
+    at_home: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
     at_home.intent("MiddayNudgeIntent", one_shot=True)
     alexa_api.reminders.clear()
     alexa_api.by_method["POST"] = 500
     said = at_home.intent("MiddayNudgeIntent", one_shot=True, clock="12:30")
-    assert says(said, SECTION, "failed") and nudge(stored, at_home)["time"] == "12:00", "the old days and time, unchanged"
+    assert says(said, SECTION, "failed") and nudge(stored, at_home)["time"] == "12:00", (
+        "the old days and time, unchanged"
+    )
     said = at_home.intent("CancelMiddayNudgeIntent", one_shot=True)  # the one it knew is gone: nothing left to cancel
     assert says(said, SECTION, "cancelled") and nudge(stored, at_home) is None
 
 
-def test_a_cancel_alexa_cannot_carry_out_keeps_the_reminder_known(at_home: Couple, alexa_api: AlexaApiStandIn, stored) -> None:
+def test_a_cancel_alexa_cannot_carry_out_keeps_the_reminder_known(
+    at_home: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
     at_home.intent("MiddayNudgeIntent", one_shot=True)
     alexa_api.by_method["DELETE"] = 500
     said = at_home.intent("CancelMiddayNudgeIntent", one_shot=True)
@@ -122,7 +132,9 @@ def test_without_permission_alexa_asks_and_a_yes_sets_it(at_home: Couple, alexa_
     assert nudge(stored, at_home)["days"] == [0, 1, 2, 3, 4]
 
 
-def test_a_no_to_the_permission_is_respected_and_not_asked_again_soon(at_home: Couple, alexa_api: AlexaApiStandIn) -> None:
+def test_a_no_to_the_permission_is_respected_and_not_asked_again_soon(
+    at_home: Couple, alexa_api: AlexaApiStandIn
+) -> None:
     alexa_api.status = 403
     at_home.intent("MiddayNudgeIntent", one_shot=True)
     said = at_home.request(consent_answer("DENIED", scope=REMINDERS_SCOPE))
@@ -137,7 +149,9 @@ def test_when_alexas_reminders_fail_nothing_is_claimed(at_home: Couple, alexa_ap
     assert says(said, SECTION, "failed") and nudge(stored, at_home) in (None, {})
 
 
-@pytest.mark.parametrize("damaged", [{"token": 7, "days": ["monday", 9], "time": "25:99", "refused_on": [1]}, *NOT_A_STATE])
+@pytest.mark.parametrize(
+    "damaged", [{"token": 7, "days": ["monday", 9], "time": "25:99", "refused_on": [1]}, *NOT_A_STATE]
+)
 def test_a_damaged_nudge_is_read_as_none_and_a_new_one_is_set(
     at_home: Couple, alexa_api: AlexaApiStandIn, stored, embedded_store, damaged: Any
 ) -> None:
@@ -147,4 +161,6 @@ def test_a_damaged_nudge_is_read_as_none_and_a_new_one_is_set(
     said = at_home.intent("MiddayNudgeIntent", one_shot=True)
     assert says(said, SECTION, "set", day="Monday, Wednesday and Friday", time="12 PM")
     assert [r.method for r in sent(alexa_api)] == ["POST"], "a new reminder: no token of theirs was kept"
-    assert nudge(stored, at_home) == {"token": TOKEN, "days": [0, 2, 4], "time": "12:00"}, "kept anew, nothing damaged left"
+    assert nudge(stored, at_home) == {"token": TOKEN, "days": [0, 2, 4], "time": "12:00"}, (
+        "kept anew, nothing damaged left"
+    )

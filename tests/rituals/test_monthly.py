@@ -88,7 +88,9 @@ def test_the_review_names_what_was_used_this_month_then_asks_three_questions(bot
     both.intent("RatingIntent", rating="5")
     both.intent("RatingIntent", rating="4")
     said = both.later(days=1).intent("RitualReviewIntent", one_shot=True)  # "is our ritual working?"
-    assert says(said, REVIEW, "intro", name="Sam", other="Maya") or says(said, REVIEW, "intro", name="Maya", other="Sam")
+    assert says(said, REVIEW, "intro", name="Sam", other="Maya") or says(
+        said, REVIEW, "intro", name="Maya", other="Sam"
+    )
     for used in ("our weekly check-in, twice", "a stress map, once", "our monthly look ahead, once"):
         assert used in said.text, used
     keys = [key for _, key in steps(said, REVIEW)]
@@ -104,7 +106,9 @@ def test_a_quiet_month_is_named_without_judgement(both: Couple) -> None:
 
 
 # -- damaged stored state -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("damaged", [{"runs": "2026-11-01", "reminder": {"token": None, "time": 5}, "refused_on": 3}, *NOT_A_STATE])
+@pytest.mark.parametrize(
+    "damaged", [{"runs": "2026-11-01", "reminder": {"token": None, "time": 5}, "refused_on": 3}, *NOT_A_STATE]
+)
 def test_a_damaged_look_ahead_is_read_as_none_its_reminder_set_anew(
     both: Couple, alexa_api: AlexaApiStandIn, stored, embedded_store, damaged: Any
 ) -> None:

@@ -29,6 +29,7 @@ def heard(said: Said, key: str, **names: str) -> bool:
     """One wording of a `names` line, filled with these names, is in what was said."""
     return any(" ".join(w.format(**names).split()) in said.text for w in LINES.variants(key))
 
+
 # What the outside run heard land on the names intent mid-ritual, and other words that are not names.
 NOT_NAMES = [
     "thank you", "Thank You", "okay", "an eight", "eight", "8", "three", "tired", "I'm tired", "goodnight",
@@ -48,7 +49,9 @@ def test_no_sample_is_made_only_of_name_slots(locale: str) -> None:
     for intent in model_language(locale)["intents"]:
         name_slots = {slot["name"] for slot in intent.get("slots", []) if slot["type"] == "AMAZON.FirstName"}
         for sample in intent.get("samples", []):
-            rest = re.sub(r"\{(\w+)\}", lambda m, name_slots=name_slots: "" if m.group(1) in name_slots else m.group(0), sample)
+            rest = re.sub(
+                r"\{(\w+)\}", lambda m, name_slots=name_slots: "" if m.group(1) in name_slots else m.group(0), sample
+            )
             assert rest.replace("and", "").replace("it's", "").strip(), f"{locale} {intent['name']}: {sample!r}"
 
 
@@ -56,7 +59,9 @@ def test_no_sample_is_made_only_of_name_slots(locale: str) -> None:
 def test_naming_yourself_is_its_own_intent(locale: str) -> None:
     intents = {intent["name"]: intent for intent in model_language(locale)["intents"]}
     assert "i'm {own}" in intents["MyNameIntent"]["samples"]
-    assert not any(sample.startswith("i'm {first}") and "{second}" not in sample for sample in intents["SetNamesIntent"]["samples"])
+    assert not any(
+        sample.startswith("i'm {first}") and "{second}" not in sample for sample in intents["SetNamesIntent"]["samples"]
+    )
 
 
 # -- introductions -------------------------------------------------------------------------------------
@@ -65,7 +70,9 @@ def test_what_is_not_a_first_name_is_never_stored(couple: Couple, stored, heard:
     couple.launch()
     said = couple.intent("SetNamesIntent", first=heard, second=heard)
     # Refused and asked again, or (a word that may yet be someone's name: "Hug", "Deep") said back for a yes.
-    asked_back = said.session_attributes.get("expecting") == "confirm_name" and said.text.startswith(("Did I hear", "Just"))
+    asked_back = said.session_attributes.get("expecting") == "confirm_name" and said.text.startswith(
+        ("Did I hear", "Just")
+    )
     assert not said.ends_session and ("names" in said.text.lower() or asked_back)
     said = couple.intent("MyNameIntent", own=heard)
     assert not said.ends_session
@@ -198,7 +205,9 @@ def test_i_am_someone_else_is_never_a_rename(couple: Couple, stored) -> None:
 
 
 # -- a ritual before introductions ------------------------------------------------------------------------
-@pytest.mark.parametrize("intent", ["RoseThornBudIntent", "BreatheIntent", "TonightsQuestionIntent", "MagicMinutesIntent"])
+@pytest.mark.parametrize(
+    "intent", ["RoseThornBudIntent", "BreatheIntent", "TonightsQuestionIntent", "MagicMinutesIntent"]
+)
 def test_a_ritual_before_introductions_asks_the_names_then_starts(couple: Couple, stored, intent: str) -> None:
     said = couple.intent(intent, one_shot=True)
     assert says(said, "names", "names_first") and not said.ends_session
@@ -221,4 +230,8 @@ def test_names_given_one_at_a_time_still_lead_into_the_ritual(couple: Couple) ->
 @pytest.mark.parametrize("intent", ["HugIntent", "SafetyIntent", "DistressIntent"])
 def test_a_ritual_that_says_no_name_simply_happens(couple: Couple, intent: str) -> None:
     said = couple.intent(intent, one_shot=True)
-    assert (said.ends_session or intent == "DistressIntent") and "first names" not in said.text and "Partner" not in said.text
+    assert (
+        (said.ends_session or intent == "DistressIntent")
+        and "first names" not in said.text
+        and "Partner" not in said.text
+    )

@@ -39,8 +39,14 @@ NARRATOR_LINES = load_content("en-US").section("narrator").lines
 PAUSED = [*NARRATOR_LINES.variants("paused"), *NARRATOR_LINES.variants("finished_kept")]
 # "We need a break" leaves like "pause" in every ritual but a repair, which answers it as its own.
 LEAVING = frozenset(
-    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", "FinishedIntent",
-     "BreakIntent"}
+    {
+        "AMAZON.StopIntent",
+        "AMAZON.CancelIntent",
+        "AMAZON.NavigateHomeIntent",
+        "AMAZON.PauseIntent",
+        "FinishedIntent",
+        "BreakIntent",
+    }
 )
 
 
@@ -88,7 +94,9 @@ class Sweep:
     def back_to(self, point: Point) -> None:
         self.couple.now = point.at
         snapshot = self.store.load(self.couple.key)
-        self.store.save(self.couple.key, copy.deepcopy(point.document), snapshot.version, int(self.couple.now.timestamp()))
+        self.store.save(
+            self.couple.key, copy.deepcopy(point.document), snapshot.version, int(self.couple.now.timestamp())
+        )
         self.couple.attributes = dict(point.attributes)
         self.couple.session_open = point.session_open
         if not point.session_open:
@@ -117,7 +125,12 @@ def waiting_points(sweep: Sweep, ritual_name: str, intent: str, slots: dict[str,
             break  # played to its end: only a barge-in finds a place there
         points.append(sweep.here(label))
         before = place(sweep.stored())
-        for step, step_slots in (("DoneIntent", {}), ("RatingIntent", {"rating": "7"}), ("AMAZON.NextIntent", {}), ("AMAZON.YesIntent", {})):
+        for step, step_slots in (
+            ("DoneIntent", {}),
+            ("RatingIntent", {"rating": "7"}),
+            ("AMAZON.NextIntent", {}),
+            ("AMAZON.YesIntent", {}),
+        ):
             if step not in ritual.follow_ups:
                 continue
             said = couple.intent(step, one_shot=not couple.session_open, **step_slots)
@@ -228,7 +241,11 @@ def test_every_intent_at_every_waiting_point_keeps_the_couple_and_their_place(
                 problems.append(f"{where}: the session stays open without a reprompt")
             open_again = not (said.ends_session or said.is_empty or probe in LEAVING)
             # "Shall I forget you?" and the offer to pause after distress (tests/rituals/test_care_sweep.py) ask their own question.
-            if open_again and probe not in ("ForgetUsIntent", "ForgetMeIntent", "DistressIntent") and not says_where(said, patterns):
+            if (
+                open_again
+                and probe not in ("ForgetUsIntent", "ForgetMeIntent", "DistressIntent")
+                and not says_where(said, patterns)
+            ):
                 problems.append(f"{where}: does not say where they are: {said.text!r} / {said.reprompt!r}")
     assert not problems, "\n".join(problems[:30]) + f"\n... {len(problems)} in all"
     assert renames_asked == len(points), "a plausible rename mid-ritual is said back and waits for a yes"

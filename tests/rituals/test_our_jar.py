@@ -64,7 +64,7 @@ def test_a_no_keeps_nothing_and_so_does_a_yes_in_another_session(couple: Couple,
 def test_only_plain_bounded_words_are_kept_and_they_are_escaped_when_spoken(couple: Couple, stored) -> None:
     couple.meet()
     said = couple.intent("AddToJarIntent", one_shot=True, question='what is <break time="10s"/> & "brave" to you')
-    assert "&amp;" not in said.ssml and "<break time=\"10s\"/>" not in said.ssml
+    assert "&amp;" not in said.ssml and '<break time="10s"/>' not in said.ssml
     said = couple.intent("AMAZON.YesIntent")
     kept = jar_of(stored, couple)[0]["text"]
     assert kept == "What is break time 10s brave to you?"
@@ -105,14 +105,20 @@ def test_one_from_our_jar_is_answered_in_turn_and_unheard_ones_come_first(couple
     assert said_one_of(said, TURNS, "paced_intro"), "drawn afresh, the jar question says how the turns go"
     partners = [line for line in said.lines if line.voice is not None]
     assert [line.voice for line in partners][:1] == ["Joanna"], "Maya answers first, in her voice"
-    assert partners[-1].voice == "Matthew" and partners[-1].text == "What would you name a puppy?", "then Sam, the same question"
+    assert partners[-1].voice == "Matthew" and partners[-1].text == "What would you name a puppy?", (
+        "then Sam, the same question"
+    )
     assert said_one_of(said, TONIGHT, "offer_jar"), "one of their own is still unheard"
 
     said = couple.intent("JarQuestionIntent")
     assert "Which film should we watch again?" in said.text and not said_one_of(said, TURNS, "paced_intro")
-    assert next(line.voice for line in said.lines if line.voice is not None) == "Matthew", "who answers first alternates"
+    assert next(line.voice for line in said.lines if line.voice is not None) == "Matthew", (
+        "who answers first alternates"
+    )
     assert [q["heard"] for q in jar_of(stored, couple)] == [1, 1]
-    assert said_one_of(said, TONIGHT, "offer") and not said_one_of(said, TONIGHT, "offer_jar"), "nothing unheard is left"
+    assert said_one_of(said, TONIGHT, "offer") and not said_one_of(said, TONIGHT, "offer_jar"), (
+        "nothing unheard is left"
+    )
 
 
 def test_tonights_question_mentions_an_unheard_jar_question(couple: Couple) -> None:
@@ -196,7 +202,9 @@ def test_adding_in_the_middle_of_tonights_question_keeps_its_place(couple: Coupl
 
 
 # -- the right mouth -------------------------------------------------------------------------------------
-def test_a_first_person_question_is_kept_about_each_other_and_never_read_in_the_wrong_mouth(couple: Couple, stored) -> None:
+def test_a_first_person_question_is_kept_about_each_other_and_never_read_in_the_wrong_mouth(
+    couple: Couple, stored
+) -> None:
     """Heard: "What do you love most about me?" read by Alexa, then in the other partner's voice."""
     couple.meet("Maya", "Sam")
     said = couple.intent("AddToJarIntent", question="what do you love most about me")

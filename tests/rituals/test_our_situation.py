@@ -14,9 +14,7 @@ LINES = load_content("en-US").section("our_situation").lines
 
 
 def asked(said: Said) -> dict[str, Any]:
-    found = [
-        q for q in QUESTIONS if any(q["text"].replace("{partner}", name) in said.text for name in ("Maya", "Sam"))
-    ]
+    found = [q for q in QUESTIONS if any(q["text"].replace("{partner}", name) in said.text for name in ("Maya", "Sam"))]
     assert len(found) == 1, said.text
     return found[0]
 
@@ -38,7 +36,9 @@ def test_we_dont_live_together_and_were_new_are_never_assumed_again(couple: Coup
     assumed = {tag for q in heard for tag in q["assumes"]}
     assert not assumed & {"living_together", "long_history"}, "nothing that assumes a shared home or long history"
     fitting = [q["id"] for q in at_deepest if not set(q["assumes"]) & {"living_together", "long_history"}]
-    assert sorted(q["id"] for q in heard[: len(fitting)]) == sorted(fitting), "every fitting question once, before any repeat"
+    assert sorted(q["id"] for q in heard[: len(fitting)]) == sorted(fitting), (
+        "every fitting question once, before any repeat"
+    )
 
 
 def test_a_couple_can_take_it_back_and_a_light_question_can_assume_a_home_again(couple: Couple, stored) -> None:

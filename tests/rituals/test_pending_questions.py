@@ -147,7 +147,9 @@ DONE = ("DoneIntent", {})
 
 @pytest.mark.parametrize("interruption", [HELP, REPEAT, STRAY], ids=["help", "repeat", "stray word"])
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_a_question_survives_what_comes_in_between(couple: Couple, stored: Any, question: str, interruption: Any) -> None:
+def test_a_question_survives_what_comes_in_between(
+    couple: Couple, stored: Any, question: str, interruption: Any
+) -> None:
     reach, answer = QUESTIONS[question]
     asked = reach(couple)
     assert not asked.ends_session

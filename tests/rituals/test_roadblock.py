@@ -106,7 +106,12 @@ def asks_about_a_roadblock(said: Said) -> bool:
 
 @pytest.mark.parametrize(
     "damaged",
-    [{"chosen": 5, "on": "2026-11-15"}, {"chosen": "stress", "on": "last week"}, {"chosen": "no longer listed", "on": "2026-11-15"}, *NOT_A_STATE],
+    [
+        {"chosen": 5, "on": "2026-11-15"},
+        {"chosen": "stress", "on": "last week"},
+        {"chosen": "no longer listed", "on": "2026-11-15"},
+        *NOT_A_STATE,
+    ],
 )
 def test_a_damaged_roadblock_is_read_as_none_the_check_in_goes_on_and_a_new_one_is_kept(
     both: Couple, stored, embedded_store, damaged: Any

@@ -66,7 +66,10 @@ def test_the_third_morning_coffee_offers_a_routine_once(surface: str, request: A
                 "trigger": {
                     "type": "Alexa.Automation.Trigger.Voice.CustomUtterance",
                     "version": "1.0",
-                    "payload": {"utterances": ROUTINES.settings["rituals"]["morning_coffee"]["utterances"], "locale": "en-US"},
+                    "payload": {
+                        "utterances": ROUTINES.settings["rituals"]["morning_coffee"]["utterances"],
+                        "locale": "en-US",
+                    },
                 },
                 "operations": {
                     "serial": [
@@ -86,7 +89,11 @@ def test_the_third_morning_coffee_offers_a_routine_once(surface: str, request: A
                     ]
                 },
             },
-            "renderingData": {"operations": {"MorningCoffee_morning_coffee": {"descriptionPrompt": "Start your morning coffee with Our Rituals"}}},
+            "renderingData": {
+                "operations": {
+                    "MorningCoffee_morning_coffee": {"descriptionPrompt": "Start your morning coffee with Our Rituals"}
+                }
+            },
         },
     }
     assert "shouldEndSession" not in third.response and "reprompt" not in third.response, "Alexa takes the turn"
@@ -112,7 +119,8 @@ def test_a_yes_makes_the_routine_and_it_is_not_offered_again(surface: str, reque
 
 
 @pytest.mark.parametrize(
-    ("code", "reason", "key"), [("204", "AUTOMATION_ALREADY_ENABLED", "already"), ("500", None, "failed"), ("204", "SOMETHING_NEW", "failed")]
+    ("code", "reason", "key"),
+    [("204", "AUTOMATION_ALREADY_ENABLED", "already"), ("500", None, "failed"), ("204", "SOMETHING_NEW", "failed")],
 )
 def test_every_other_answer_is_told_kindly(couple: Couple, code: str, reason: str | None, key: str) -> None:
     couple.meet("Maya", "Sam")
@@ -130,23 +138,33 @@ def test_an_answer_for_a_ritual_we_never_offered_is_told_kindly(couple: Couple) 
 
 def test_a_resumed_session_that_is_not_ours_is_an_empty_answer(couple: Couple) -> None:
     couple.meet("Maya", "Sam")
-    said = couple.request({"type": "SessionResumedRequest", "cause": {"type": "ConnectionCompleted", "token": "other", "status": {"code": "200", "message": "OK"}}})
+    said = couple.request(
+        {
+            "type": "SessionResumedRequest",
+            "cause": {"type": "ConnectionCompleted", "token": "other", "status": {"code": "200", "message": "OK"}},
+        }
+    )
     assert said.is_empty
 
 
-def test_the_third_bedtime_offers_its_routine_when_the_timer_hands_back(couple: Couple, alexa_api: AlexaApiStandIn) -> None:
+def test_the_third_bedtime_offers_its_routine_when_the_timer_hands_back(
+    couple: Couple, alexa_api: AlexaApiStandIn
+) -> None:
     couple.meet("Maya", "Sam")
     couple.api_endpoint = alexa_api.url
     for night in range(3):
         couple.later(days=1).intent("MagicMinutesIntent", one_shot=True)
         couple.session_open = False
         closing = couple.later(minutes=5).request(
-            {"type": "LaunchRequest", "task": {"name": f"{SKILL_ID}.CloseRitual", "version": "1", "input": {"ritual": "magic_minutes"}}}
+            {
+                "type": "LaunchRequest",
+                "task": {"name": f"{SKILL_ID}.CloseRitual", "version": "1", "input": {"ritual": "magic_minutes"}},
+            }
         )
         assert bool(offers(closing)) == (night == 2)
-    assert offers(closing)[0]["input"]["automation"]["operations"]["serial"][0]["operation"]["payload"]["connectionRequest"]["uri"] == (
-        f"connection://{SKILL_ID}.MagicMinutes/1?provider={SKILL_ID}"
-    )
+    assert offers(closing)[0]["input"]["automation"]["operations"]["serial"][0]["operation"]["payload"][
+        "connectionRequest"
+    ]["uri"] == (f"connection://{SKILL_ID}.MagicMinutes/1?provider={SKILL_ID}")
 
 
 def test_a_coffee_heard_again_the_same_morning_is_not_another_one(couple: Couple, stored) -> None:
@@ -182,9 +200,9 @@ def test_the_third_bedtime_without_a_timer_offers_before_the_minutes_and_a_no_is
     third = bedtime(couple)
     [offer] = offers(third)
     assert offer["token"] == "routine:magic_minutes" and offer["onCompletion"] == "RESUME_SESSION"
-    assert offer["input"]["automation"]["operations"]["serial"][0]["operation"]["payload"]["connectionRequest"]["uri"] == (
-        f"connection://{SKILL_ID}.MagicMinutes/1?provider={SKILL_ID}"
-    )
+    assert offer["input"]["automation"]["operations"]["serial"][0]["operation"]["payload"]["connectionRequest"][
+        "uri"
+    ] == (f"connection://{SKILL_ID}.MagicMinutes/1?provider={SKILL_ID}")
     assert third.text.endswith(ROUTINES.lines.variants("offer_magic_minutes_before")[0])
     assert not any(line in third.text for line in openings(couple, "Maya", "Sam") + openings(couple, "Sam", "Maya")), (
         "the opening waits for Alexa's question"
@@ -227,6 +245,9 @@ def test_when_the_closing_that_was_to_offer_never_comes_the_next_bedtime_offers(
     assert offers(fourth) and fourth.text.endswith(ROUTINES.lines.variants("offer_magic_minutes_before")[0])
     couple.session_open = False
     closing = couple.later(minutes=5).request(
-        {"type": "LaunchRequest", "task": {"name": f"{SKILL_ID}.CloseRitual", "version": "1", "input": {"ritual": "magic_minutes"}}}
+        {
+            "type": "LaunchRequest",
+            "task": {"name": f"{SKILL_ID}.CloseRitual", "version": "1", "input": {"ritual": "magic_minutes"}},
+        }
     )
     assert not offers(closing), "offered once"

@@ -26,7 +26,9 @@ def test_a_number_heard_as_words_or_digits(heard: str, number: int) -> None:
     assert spoken_number(heard, WORDS) == number
 
 
-@pytest.mark.parametrize("heard", ["thank you", "okay", "six or seven", "twenty twenty", "", "I'm tired", "seven eight"])
+@pytest.mark.parametrize(
+    "heard", ["thank you", "okay", "six or seven", "twenty twenty", "", "I'm tired", "seven eight"]
+)
 def test_words_that_name_no_single_number(heard: str) -> None:
     assert spoken_number(heard, WORDS) is None
 

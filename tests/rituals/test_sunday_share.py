@@ -31,9 +31,7 @@ def leave(couple: Couple, words: str, giver: str) -> Said:
     return couple.intent("AMAZON.YesIntent")
 
 
-def test_each_leaves_one_and_on_sunday_each_hears_the_others_in_the_givers_voice_and_name(
-    both: Couple, stored
-) -> None:
+def test_each_leaves_one_and_on_sunday_each_hears_the_others_in_the_givers_voice_and_name(both: Couple, stored) -> None:
     meet(both)
     said = leave(both.later(days=1), FROM_MAYA.lower().rstrip("."), "Maya")  # Monday
     assert says(said, SECTION, "kept", name="Maya", other="Sam")
@@ -50,7 +48,9 @@ def test_each_leaves_one_and_on_sunday_each_hears_the_others_in_the_givers_voice
     lines = [(line.voice, line.text) for line in said.lines]
     maya_at = lines.index((MAYA, FROM_MAYA))
     sam_at = lines.index((SAM, FROM_SAM))
-    assert says(said, SECTION, "for_you", name="Maya", other="Sam") and says(said, SECTION, "for_you", name="Sam", other="Maya")
+    assert says(said, SECTION, "for_you", name="Maya", other="Sam") and says(
+        said, SECTION, "for_you", name="Sam", other="Maya"
+    )
     assert lines[maya_at - 1][0] is None and "Sam" in lines[maya_at - 1][1], "for Sam, from Maya, in Maya's voice"
     assert sam_at > maya_at and said.ends_session
     assert all(n["played_on"] == "2026-11-29" for n in kept(stored, both))
@@ -99,7 +99,9 @@ def test_delete_by_voice_after_a_yes_one_partners_or_all(both: Couple, stored) -
     assert kept(stored, both) == []
 
 
-def test_nothing_is_kept_without_a_yes_a_stranger_is_asked_again_and_a_long_note_is_refused(both: Couple, stored) -> None:
+def test_nothing_is_kept_without_a_yes_a_stranger_is_asked_again_and_a_long_note_is_refused(
+    both: Couple, stored
+) -> None:
     meet(both)
     both.intent("AddShareIntent", one_shot=True, question="you are lovely")
     said = both.intent("ShareFromIntent", giver="Priya")
@@ -160,7 +162,10 @@ def test_words_kept_for_a_while_are_dropped_once_their_time_has_passed_and_nothi
     }
     household.rituals["our_jar"] = {"kept": [{"text": "Kept?", "expires_at": 100}]}  # not a ritual whose words expire
     household.drop_expired_progress(200)
-    assert household.rituals["sunday_share"] == {"kept": [{"text": "new", "expires_at": 300}, "not a note"], "keep_weeks": 4}
+    assert household.rituals["sunday_share"] == {
+        "kept": [{"text": "new", "expires_at": 300}, "not a note"],
+        "keep_weeks": 4,
+    }
     assert household.rituals["our_jar"]["kept"][0]["text"] == "Kept?"
 
 
@@ -187,7 +192,9 @@ DAMAGED_NOTES = [
 
 
 @pytest.mark.parametrize("damaged", [{"kept": DAMAGED_NOTES, "keep_weeks": "eight"}, {"kept": "Thanks."}, *NOT_A_STATE])
-def test_a_damaged_share_is_read_as_empty_and_a_new_note_is_kept(both: Couple, stored, embedded_store, damaged: Any) -> None:
+def test_a_damaged_share_is_read_as_empty_and_a_new_note_is_kept(
+    both: Couple, stored, embedded_store, damaged: Any
+) -> None:
     meet(both)
     damage(both, embedded_store, SECTION, damaged)
     said = both.intent("SundayShareIntent", one_shot=True)  # Sunday: nothing fit to play

@@ -102,7 +102,9 @@ def test_three_sets_of_twelve_original_questions_that_keep_the_decks_rules() -> 
     assert not [(a, b) for a, b in itertools.combinations(QUESTIONS, 2) if too_close(a, b)]
     deck = [q["text"] for q in load_content("en-US").section("questions").data["questions"]]
     assert not [(a, b) for a in QUESTIONS for b in deck if too_close(a, b)], "the evening does not repeat the deck"
-    assert sum("{partner}" in text for text in SETS[3]) > sum("{partner}" in text for text in SETS[1]), "rising closeness"
+    assert sum("{partner}" in text for text in SETS[3]) > sum("{partner}" in text for text in SETS[1]), (
+        "rising closeness"
+    )
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
@@ -130,20 +132,28 @@ def test_hands_free_each_answer_is_timed_with_a_chime_and_the_next_partner_named
     said = couple.intent("ThirtySixQuestionsIntent", one_shot=True)
     assert said_one_of(said, "welcome") and said_one_of(said, "set_intro_1") and said_one_of(said, "paced_intro")
     assert said.by_voice(None)[0].startswith(tuple(LINES.variants("welcome"))), "the narrator opens the evening"
-    assert openers(said, 1) == [(1, MAYA), (2, SAM), (3, MAYA), (4, SAM)], "four questions a response; who opens alternates"
+    assert openers(said, 1) == [(1, MAYA), (2, SAM), (3, MAYA), (4, SAM)], (
+        "four questions a response; who opens alternates"
+    )
     assert said.by_voice(MAYA)[0].startswith(tuple(w.replace("{name}", "Maya") for w in LINES.variants("first_turn")))
     assert said.by_voice(MAYA)[0].endswith(SETS[1][0]), "Maya is named, in her own voice, before she hears the question"
     assert said.by_voice(SAM)[0].startswith(tuple(w.replace("{name}", "Sam") for w in LINES.variants("second_turn")))
     assert said.by_voice(SAM)[0].endswith(SETS[1][0]), "the second to answer hears the question in their own voice"
     assert said.timed_seconds() == 8 * ANSWER_SECONDS[1], "every answer timed"
     assert len(said.tags("audio")) == 4, "a chime closes each question (Alexa allows five clips a response)"
-    assert ONE_SHOT_PHRASE not in said.text and "say: your turn" not in said.text.lower() and "i'm done" not in said.text.lower()
+    assert (
+        ONE_SHOT_PHRASE not in said.text
+        and "say: your turn" not in said.text.lower()
+        and "i'm done" not in said.text.lower()
+    )
     assert said_one_of(said, "next_part") and not said.ends_session and said.reprompt and said.reprompt not in said.text
     place = stored(couple)["in_progress"]
     assert place["ritual"] == "thirty_six" and place["state"]["set"] == 1 and place["state"]["cursor"] == 8
 
     said = couple.later(minutes=5).intent("AMAZON.NextIntent")  # "next", once the timed answers have played
-    assert openers(said, 1) == [(5, MAYA), (6, SAM), (7, MAYA), (8, SAM)] and said_one_of(said, "question_number", count=5)
+    assert openers(said, 1) == [(5, MAYA), (6, SAM), (7, MAYA), (8, SAM)] and said_one_of(
+        said, "question_number", count=5
+    )
 
 
 def test_a_closer_set_gives_longer_answers_three_questions_a_response(couple: Couple) -> None:
@@ -175,7 +185,9 @@ def test_the_name_slot_names_the_other_partner(couple: Couple) -> None:
     said = couple.later(minutes=5).intent("AMAZON.NextIntent")  # questions five to eight are the second timed stretch
     assert openers(said, 1)[2:] == [(7, MAYA), (8, SAM)]
     to_sam = " ".join(said.by_voice(SAM))
-    assert spoken(SETS[1][7], "Maya") in to_sam and spoken(SETS[1][7], "Sam") not in to_sam, "asked of Sam, it names Maya"
+    assert spoken(SETS[1][7], "Maya") in to_sam and spoken(SETS[1][7], "Sam") not in to_sam, (
+        "asked of Sam, it names Maya"
+    )
     assert spoken(SETS[1][7], "Sam") in " ".join(said.by_voice(MAYA)), "and Maya hears it naming Sam, in her voice"
 
 
@@ -202,12 +214,14 @@ def test_take_our_time_mid_way_opens_the_answer_that_was_playing_and_keep_time_b
     couple.meet("Maya", "Sam")
     couple.intent("ThirtySixQuestionsIntent", one_shot=True)
     ends = stored(couple)["in_progress"]["state"]["stretch"]["ends"]
-    said = couple.into_answer(seconds=(ends[0] + ends[1]) / 2).intent("TakeOurTimeIntent")  # while Sam answers question one
+    # while Sam answers question one
+    said = couple.into_answer(seconds=(ends[0] + ends[1]) / 2).intent("TakeOurTimeIntent")
     assert says(said, "turns", "now_open") and said.ends_session and ONE_SHOT_PHRASE in said.text
     assert any(SETS[1][0] in line for line in said.by_voice(SAM)) and not said.by_voice(MAYA)
     assert stored(couple)["in_progress"]["state"]["cursor"] == 1
 
-    said = couple.later(minutes=5).intent("KeepTimeIntent", one_shot=True)  # "Alexa, tell our rituals to keep time for us"
+    # "Alexa, tell our rituals to keep time for us"
+    said = couple.later(minutes=5).intent("KeepTimeIntent", one_shot=True)
     assert says(said, "turns", "now_paced") and [v for v in said.voices if v][:1] == [SAM] and not said.ends_session
     assert said.timed_seconds() == 9 * ANSWER_SECONDS[1], "Sam's answer, then both answers of four more questions"
 
@@ -240,7 +254,8 @@ def test_help_and_repeat_inside_the_evening(couple: Couple) -> None:
     assert heard(said, SETS[1][0]) and said.by_voice(MAYA) and said.ends_session and said.timed_seconds() == 0
 
     couple.intent("AMAZON.StopIntent", one_shot=True)
-    said = couple.later(hours=1).intent("ThirtySixQuestionsIntent", one_shot=True, pace="paced")  # "... and keep time for us"
+    # "... and keep time for us"
+    said = couple.later(hours=1).intent("ThirtySixQuestionsIntent", one_shot=True, pace="paced")
     assert said_one_of(said, "resume") and openers(said, 1)[0] == (1, MAYA) and not said.ends_session
     said = couple.later(minutes=5).intent("AMAZON.HelpIntent")
     assert said_one_of(said, "help_next_part") and not said.ends_session and said.reprompt
@@ -337,7 +352,11 @@ def test_after_the_last_timed_answers_the_four_minutes_wait_until_the_couple_is_
     assert timer.body["duration"] == "PT4M"
     operation = timer.body["triggeringBehavior"]["operation"]
     assert operation["type"] == "LAUNCH_TASK" and operation["textToConfirm"][0]["text"] in LINES.variants("hand_back")
-    assert operation["task"] == {"name": "amzn1.ask.skill.test-our-rituals.CloseRitual", "version": "1", "input": {"ritual": "thirty_six"}}
+    assert operation["task"] == {
+        "name": "amzn1.ask.skill.test-our-rituals.CloseRitual",
+        "version": "1",
+        "input": {"ritual": "thirty_six"},
+    }
     assert stored(couple)["in_progress"] is None
     assert "next_set" not in stored(couple)["rituals"]["thirty_six"], "the next evening starts afresh"
 
@@ -373,7 +392,9 @@ def test_side_by_side_without_a_timer_is_four_quiet_minutes_and_a_chime_after_al
     assert said.ends_session and stored(couple)["in_progress"] is None
 
 
-def test_a_walk_ends_the_evening_with_no_clock(at_the_gaze: tuple[Couple, Said], alexa_api: AlexaApiStandIn, stored) -> None:
+def test_a_walk_ends_the_evening_with_no_clock(
+    at_the_gaze: tuple[Couple, Said], alexa_api: AlexaApiStandIn, stored
+) -> None:
     couple, _ = at_the_gaze
     said = couple.intent("WalkTogetherIntent")  # "a walk"
     assert said_one_of(said, "walk") and said.ends_session and said.timed_seconds() == 0
@@ -401,7 +422,10 @@ def test_without_permission_alexa_asks_a_yes_sets_one_timer_and_a_repeated_answe
     del body["session"]
     answer = lambda_app.handler(body, None)
     assert answer["response"]["outputSpeech"]["ssml"] and len(timers(alexa_api)) == 2
-    assert not any(apology in answer["response"]["outputSpeech"]["ssml"] for apology in load_content("en-US").section("narrator").lines.variants("apology"))
+    assert not any(
+        apology in answer["response"]["outputSpeech"]["ssml"]
+        for apology in load_content("en-US").section("narrator").lines.variants("apology")
+    )
 
 
 def test_a_late_consent_answer_in_the_middle_of_a_set_sets_no_timer_and_keeps_the_place(
@@ -416,7 +440,9 @@ def test_a_late_consent_answer_in_the_middle_of_a_set_sets_no_timer_and_keeps_th
     assert stored(couple)["in_progress"]["state"]["cursor"] == before["cursor"]
 
 
-@pytest.mark.parametrize("answer", [consent_answer("DENIED"), consent_answer("NOT_ANSWERED")], ids=["denied", "not-answered"])
+@pytest.mark.parametrize(
+    "answer", [consent_answer("DENIED"), consent_answer("NOT_ANSWERED")], ids=["denied", "not-answered"]
+)
 def test_without_consent_the_skill_keeps_four_minutes_of_silence_and_a_chime(
     at_the_gaze: tuple[Couple, Said], alexa_api: AlexaApiStandIn, stored, answer: dict
 ) -> None:
@@ -443,7 +469,9 @@ def test_continue_after_a_consent_question_nobody_answered_keeps_the_time_withou
     couple.intent("SideBySideIntent")
     said = couple.later(minutes=10).intent("AMAZON.ResumeIntent", one_shot=True)
     assert said_one_of(said, "resume") and said_one_of(said, "silent_side") and "directives" not in said.response
-    assert said.timed_seconds() == pytest.approx(GAZE_SECONDS, abs=0.01), "side by side, as they chose before Alexa asked"
+    assert said.timed_seconds() == pytest.approx(GAZE_SECONDS, abs=0.01), (
+        "side by side, as they chose before Alexa asked"
+    )
 
 
 def test_not_yet_at_the_four_minutes_keeps_the_place_and_a_one_shot_begins_them(
@@ -541,4 +569,6 @@ def test_the_whole_evening_takes_about_45_minutes_and_ten_words_from_the_couple(
     assert minutes <= 50, f"the whole evening takes {minutes:.1f} minutes"
     assert 40 <= questions <= 46, f"the thirty-six questions take {questions:.1f} minutes, about the study's 45"
     answered = sum(reply.timed_seconds() for reply in replies[:-1]) / 60
-    assert answered == pytest.approx(2 * sum(PER_SET * seconds for seconds in ANSWER_SECONDS.values()) / 60), "every answer timed"
+    assert answered == pytest.approx(2 * sum(PER_SET * seconds for seconds in ANSWER_SECONDS.values()) / 60), (
+        "every answer timed"
+    )

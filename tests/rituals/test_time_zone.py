@@ -58,7 +58,9 @@ class SettingsApi:
 
 def turn_at(now: datetime, household: Household, look_up) -> Turn:  # noqa: ANN001
     content = load_content("en-US")
-    return Turn(household, content, content.section("narrator"), now, __import__("random").Random(1), look_up_time_zone=look_up)
+    return Turn(
+        household, content, content.section("narrator"), now, __import__("random").Random(1), look_up_time_zone=look_up
+    )
 
 
 def test_local_now_uses_the_echos_zone_and_asks_at_most_weekly() -> None:
@@ -95,7 +97,9 @@ def test_the_skill_asks_the_settings_api_with_the_devices_id_and_token(settings_
     assert authorization == "Bearer token-123"
 
 
-@pytest.mark.parametrize(("answer", "status"), [("Not/AZone", 200), ({"zone": 1}, 200), ("Europe/London", 403), ("x", 500)])
+@pytest.mark.parametrize(
+    ("answer", "status"), [("Not/AZone", 200), ({"zone": 1}, 200), ("Europe/London", 403), ("x", 500)]
+)
 def test_a_bad_or_refused_answer_means_no_zone(answer: object, status: int) -> None:
     from skill.alexa.api import device_time_zone
 
@@ -112,7 +116,17 @@ def test_an_unreachable_api_means_no_zone_not_an_error(couple: Couple) -> None:
 
 # ZoneInfo reads a name as a path under its tzpath and the tzdata package: a name that is a directory there
 # raised IsADirectoryError, and an over-long one OSError(ENAMETOOLONG), neither of them "not found".
-NOT_ZONES = ["America", "Europe/", "Europe/" + "x" * 300, "x" * 300, "../etc/passwd", "/etc/localtime", "Europe/Paris\x00", "", None]
+NOT_ZONES = [
+    "America",
+    "Europe/",
+    "Europe/" + "x" * 300,
+    "x" * 300,
+    "../etc/passwd",
+    "/etc/localtime",
+    "Europe/Paris\x00",
+    "",
+    None,
+]
 
 
 @pytest.mark.parametrize("name", NOT_ZONES)

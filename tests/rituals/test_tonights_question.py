@@ -72,12 +72,18 @@ def test_hands_free_each_partner_answers_in_turn_in_their_own_voice_then_another
     assert heard_in(question, said.lines[maya_named + 1].text) and said.lines[maya_named + 1].voice is None, (
         "Maya is named, then the narrator reads the question"
     )
-    assert said.voices.index("Joanna") < said.voices.index("Matthew"), "Maya answers first, then Sam is named in his voice"
+    assert said.voices.index("Joanna") < said.voices.index("Matthew"), (
+        "Maya answers first, then Sam is named in his voice"
+    )
     assert "Maya" in said.by_voice("Joanna")[0] and "Sam" in said.by_voice("Matthew")[0]
-    assert any(heard_in(question, line) for line in said.by_voice("Matthew")), "Sam hears the same question, in his voice"
+    assert any(heard_in(question, line) for line in said.by_voice("Matthew")), (
+        "Sam hears the same question, in his voice"
+    )
     assert len(said.tags("audio")) == 2, "a chime at each change of speaker"
     assert said.timed_seconds() == 2 * LIGHT_SECONDS, "each answer is timed"
-    assert "say: your turn" not in said.text.lower() and "i'm done" not in said.text.lower(), "nobody has to speak to the Echo"
+    assert "say: your turn" not in said.text.lower() and "i'm done" not in said.text.lower(), (
+        "nobody has to speak to the Echo"
+    )
     assert said.text.endswith(said.by_voice(None)[-1]) and "another" in said.by_voice(None)[-1].lower()
     assert not said.ends_session and said.reprompt != said.text
     assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
@@ -92,7 +98,9 @@ def test_hands_free_each_partner_answers_in_turn_in_their_own_voice_then_another
     assert stored(couple)["in_progress"] is None
 
 
-def test_at_their_own_pace_the_microphone_closes_for_each_answer_and_a_one_shot_hands_over(couple: Couple, stored) -> None:
+def test_at_their_own_pace_the_microphone_closes_for_each_answer_and_a_one_shot_hands_over(
+    couple: Couple, stored
+) -> None:
     couple.meet("Maya", "Sam")
     said = couple.resolved("TonightsQuestionIntent", "pace", "let's take our time", "open", one_shot=True)
     _, question = asked(said)
@@ -100,7 +108,11 @@ def test_at_their_own_pace_the_microphone_closes_for_each_answer_and_a_one_shot_
     assert "When you're done, say: Alexa, tell our rituals next." in said.text
     assert any(then.format(other="Sam") in said.text for then in TURNS.variants("then_next")), "who is next is named"
     said = couple.later(minutes=12).intent("AMAZON.NextIntent", one_shot=True)  # "Alexa, tell our rituals next"
-    assert "Sam" in said.by_voice("Matthew")[0] and any(heard_in(question, line) for line in said.by_voice("Matthew")) and said.ends_session
+    assert (
+        "Sam" in said.by_voice("Matthew")[0]
+        and any(heard_in(question, line) for line in said.by_voice("Matthew"))
+        and said.ends_session
+    )
     said = couple.later(minutes=9).intent("DoneIntent", one_shot=True)  # "Alexa, tell our rituals I'm done"
     assert "another" in said.text.lower() and not said.ends_session
 
@@ -118,7 +130,9 @@ def test_repeat_rereads_the_question(couple: Couple) -> None:
     assert heard_in(question, again.text) and "another" in again.text.lower() and not again.ends_session
 
 
-def test_a_yes_or_no_in_a_new_session_while_someone_answers_continues_or_keeps_the_place(couple: Couple, stored) -> None:
+def test_a_yes_or_no_in_a_new_session_while_someone_answers_continues_or_keeps_the_place(
+    couple: Couple, stored
+) -> None:
     couple.meet("Maya", "Sam")
     _, question = asked(couple.resolved("TonightsQuestionIntent", "pace", "take our time", "open", one_shot=True))
     said = couple.later(minutes=30).launch()
@@ -256,7 +270,9 @@ def test_the_whole_light_deck_before_any_repeat_across_sessions_devices_and_hous
     deck = stored(kitchen)["rituals"]["tonights_question"]["decks"]["light"]
     assert deck["round"] == 1 and deck["cursor"] == 1
     assert set(deck) == {"seed", "round", "cursor", "after"}, "a seed and a place, not the whole order"
-    assert deck["after"] == DECK["light"][one[-1]], "the question that closed the last round, so no draw replays earlier rounds"
+    assert deck["after"] == DECK["light"][one[-1]], (
+        "the question that closed the last round, so no draw replays earlier rounds"
+    )
 
 
 def test_changing_depth_does_not_disturb_the_other_decks(couple: Couple, stored) -> None:
@@ -357,7 +373,9 @@ def next_question_is(couple: Couple, store_path: Any, question_id: str) -> None:
     snapshot = store.load(couple.key)
     document = dict(snapshot.document)
     rituals = dict(document.get("rituals") or {})
-    rituals["tonights_question"] = {"decks": {depth: {"seed": 7, "round": 0, "cursor": deck_order(ids, 7, 0).index(question_id)}}}
+    rituals["tonights_question"] = {
+        "decks": {depth: {"seed": 7, "round": 0, "cursor": deck_order(ids, 7, 0).index(question_id)}}
+    }
     document["rituals"] = rituals
     store.save(couple.key, document, snapshot.version, int(couple.now.timestamp()))
 
@@ -382,7 +400,9 @@ def test_grief_gets_a_gentle_lead_in_and_a_gentle_offer_never_that_was_a_good_on
     assert said_one_of(said, "offer_deepest") and "good one" not in said.text and not said_one_of(said, "offer")
 
 
-@pytest.mark.parametrize(("depth", "key"), [("light", "offer"), ("deeper", "offer_deeper"), ("deepest", "offer_deepest")])
+@pytest.mark.parametrize(
+    ("depth", "key"), [("light", "offer"), ("deeper", "offer_deeper"), ("deepest", "offer_deepest")]
+)
 def test_the_follow_up_line_belongs_to_the_depth(couple: Couple, depth: str, key: str) -> None:
     couple.meet()
     said = couple.resolved("TonightsQuestionIntent", "depth", depth, depth, one_shot=True)
@@ -427,20 +447,33 @@ LISTEN_BACK = ("listen_back_first", "listen_back_second")
 
 def said_back(said: Said) -> list[tuple[str | None, str]]:
     """The say-back prompts in a reply: (voice, words)."""
-    wordings = {text.format(name=n, other=o) for key in LISTEN_BACK for text in LINES.variants(key) for n, o in (("Maya", "Sam"), ("Sam", "Maya"))}
+    wordings = {
+        text.format(name=n, other=o)
+        for key in LISTEN_BACK
+        for text in LINES.variants(key)
+        for n, o in (("Maya", "Sam"), ("Sam", "Maya"))
+    }
     return [(line.voice, line.text) for line in said.lines if line.text in wordings]
 
 
 @pytest.mark.parametrize("depth", ["deeper", "deepest"])
-def test_after_each_answer_to_a_deeper_question_the_listener_says_back_what_they_heard(couple: Couple, depth: str) -> None:
+def test_after_each_answer_to_a_deeper_question_the_listener_says_back_what_they_heard(
+    couple: Couple, depth: str
+) -> None:
     couple.meet("Maya", "Sam")
     said = couple.resolved("TonightsQuestionIntent", "depth", depth, depth, one_shot=True)
     partners = [line.voice for line in said.lines if line.voice is not None]
     first, second = partners[0], next(v for v in partners if v != partners[0])
     assert [voice for voice, _ in said_back(said)] == [second, first], "each listener, in their own voice"
     texts = [line.text for line in said.lines]
-    second_turn = next(i for i, t in enumerate(texts) if any(t == w.format(name=n) for w in LINES.variants("second_turn") for n in NAMES))
-    assert texts.index(said_back(said)[0][1]) < second_turn < texts.index(said_back(said)[1][1]), "said back before anything moves on"
+    second_turn = next(
+        i
+        for i, t in enumerate(texts)
+        if any(t == w.format(name=n) for w in LINES.variants("second_turn") for n in NAMES)
+    )
+    assert texts.index(said_back(said)[0][1]) < second_turn < texts.index(said_back(said)[1][1]), (
+        "said back before anything moves on"
+    )
     answers, listening = SETTINGS["answer_seconds"][depth], SETTINGS["listen_back_seconds"]
     assert said.timed_seconds() == 2 * answers + 2 * listening and len(said.tags("audio")) == 4, "a short hold each"
     assert said_one_of(said, f"offer_{depth}") and not said.ends_session, "and only then another?"
@@ -512,7 +545,9 @@ def test_the_first_time_a_couple_reaches_the_deepest_questions_they_hear_once_ho
     assert asked(said)[0] == "deepest" and not filters_offered(said), "once, not once a session"
 
     said = couple.later(minutes=10).intent("NoFamilyQuestionsIntent", one_shot=True)  # they take up the offer
-    assert any(line in said.text for line in load_content("en-US").section("our_situation").lines.variants("noted_no_family"))
+    assert any(
+        line in said.text for line in load_content("en-US").section("our_situation").lines.variants("noted_no_family")
+    )
     couple.later(minutes=1).intent("NewCoupleIntent", one_shot=True)
     skipped = stored(couple)["rituals"]["our_situation"]["skip"]
     assert skipped == ["family_of_origin", "long_history"]
@@ -530,7 +565,9 @@ def test_a_couple_who_told_us_already_is_not_offered_what_they_chose(couple: Cou
     assert stored(couple)["rituals"]["tonights_question"]["filters_offered"] is True
 
 
-def test_a_couple_who_reached_the_deepest_before_the_offer_existed_hears_it_once(couple: Couple, embedded_store) -> None:
+def test_a_couple_who_reached_the_deepest_before_the_offer_existed_hears_it_once(
+    couple: Couple, embedded_store
+) -> None:
     couple.meet("Maya", "Sam")
     next_question_is(couple, embedded_store, "deepest-fears-and-hopes-05")  # a deepest deck already under way
     said = couple.resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)

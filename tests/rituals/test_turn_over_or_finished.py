@@ -1,4 +1,4 @@
-""""My turn is over" and "we're finished" are different things to say, and speaking mid-turn never skips anyone.
+""" "My turn is over" and "we're finished" are different things to say, and speaking mid-turn never skips anyone.
 
 "Your turn" or "I'm done" (DoneIntent) hands over to whoever is next; "we're done" or "we're finished"
 (FinishedIntent) plays nothing more: it keeps the place and closes, or, with nothing to come back to, ends
@@ -32,7 +32,9 @@ def test_your_turn_twenty_seconds_into_mayas_answer_hands_over_to_sam(couple: Co
     assert stored(couple)["in_progress"]["ritual"] == "tonights_question"
 
 
-def test_im_done_forty_seconds_into_the_first_share_keeps_sams_share_and_both_numbers(couple: Couple, stored: Any) -> None:
+def test_im_done_forty_seconds_into_the_first_share_keeps_sams_share_and_both_numbers(
+    couple: Couple, stored: Any
+) -> None:
     couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     said = couple.intent("CheckInIntent", one_shot=True)
@@ -58,7 +60,9 @@ def test_we_are_done_at_the_stress_maps_number_keeps_the_place_and_plays_nothing
     assert "stress_map" not in stored(couple)["rituals"] or not stored(couple)["rituals"]["stress_map"].get("ratings")
 
 
-def test_we_are_done_at_the_thirty_six_questions_next_point_plays_no_more_questions(couple: Couple, stored: Any) -> None:
+def test_we_are_done_at_the_thirty_six_questions_next_point_plays_no_more_questions(
+    couple: Couple, stored: Any
+) -> None:
     couple.kitchen_clock = True
     couple.meet("Maya", "Sam")
     couple.intent("ThirtySixQuestionsIntent", one_shot=True)

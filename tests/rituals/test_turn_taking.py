@@ -100,7 +100,9 @@ def test_stop_keeps_the_place_and_continue_picks_it_up_hours_later(couple: Coupl
     open_mode(couple, "SentenceStemsIntent")
     couple.intent("DoneIntent", one_shot=True)
     said = couple.intent("AMAZON.StopIntent", one_shot=True)
-    assert said.ends_session and says(said, "narrator", "paused", ritual="sentence stems"), "the place is kept, and how to return"
+    assert said.ends_session and says(said, "narrator", "paused", ritual="sentence stems"), (
+        "the place is kept, and how to return"
+    )
     assert stored(couple)["in_progress"]["ritual"] == "sentence_stems"
     said = couple.later(hours=7, minutes=50).intent("AMAZON.ResumeIntent", one_shot=True)
     assert says(said, "sentence_stems", "resume", ritual="sentence stems")
@@ -247,13 +249,17 @@ def test_every_ritual_runs_to_its_end_in_both_paces_in_every_locale(couple: Coup
     voices = set(load_content(locale).voices)
     meet(couple)
     for intent in [*RITUALS.values(), "TonightsQuestionIntent", "CheckInIntent"]:
-        for pace, start in (("paced", lambda i=intent: couple.intent(i, one_shot=True)), ("open", lambda i=intent: open_mode(couple, i))):
+        for pace, start in (
+            ("paced", lambda i=intent: couple.intent(i, one_shot=True)),
+            ("open", lambda i=intent: open_mode(couple, i)),
+        ):
             said, replies, one_shots = start(), 1, 0
             while not finished(stored(couple)):
                 assert {voice for voice in said.voices if voice} <= voices
                 waiting = said.session_attributes.get(WAITING)
                 if said.ends_session:
-                    untimed = says(said, "check_in", "talk_over")  # in either pace: "... say: Alexa, tell our rituals we're ready"
+                    # in either pace: "... say: Alexa, tell our rituals we're ready"
+                    untimed = says(said, "check_in", "talk_over")
                     assert untimed or pace == "open", f"{intent}: closed in a paced round"
                     one_shots += 0 if untimed else says(said, "turns", "one_shot")
                     said = couple.later(minutes=3).intent("AMAZON.NextIntent", one_shot=True)

@@ -94,7 +94,9 @@ def test_a_listener_instruction_is_the_narrators_and_names_the_listener_first() 
                 assert key.removesuffix("_listener") in lines, f"{path.name}: {key} belongs to a step"
                 assert all(wording.startswith("{name},") for wording in wordings), f"{path.name}: {key}"
                 step = lines[key.removesuffix("_listener")]
-                assert not any(re.search(r"(^|[.?!:;]\s+)\{other\},", wording) for wording in step), f"{path.name}: {key}"
+                assert not any(re.search(r"(^|[.?!:;]\s+)\{other\},", wording) for wording in step), (
+                    f"{path.name}: {key}"
+                )
 
 
 def test_the_check_finds_an_address_where_there_is_one() -> None:

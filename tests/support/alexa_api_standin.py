@@ -101,7 +101,11 @@ class AlexaApiStandIn:
                     return
                 status = standin.by_method.get("POST", standin.status)
                 body = standin.received[-1].body
-                operation = ((body or {}).get("triggeringBehavior") or {}).get("operation") or {} if isinstance(body, dict) else {}
+                operation = (
+                    ((body or {}).get("triggeringBehavior") or {}).get("operation") or {}
+                    if isinstance(body, dict)
+                    else {}
+                )
                 if standin.refuse_launch_task and operation.get("type") == "LAUNCH_TASK":
                     status = 400
                 if 200 <= status < 300 and self.path.startswith("/v1/alerts/reminders"):
@@ -135,7 +139,11 @@ class AlexaApiStandIn:
                 token = self.path.rsplit("/", 1)[-1]
                 known = token in standin.reminders
                 status = standin.by_method.get("PUT", standin.status) if known else 404
-                body = {**REMINDER_CREATED, "alertToken": token, "version": "2"} if 200 <= status < 300 else ERRORS.get(status, {"code": "NOT_FOUND", "message": "Not found."})
+                body = (
+                    {**REMINDER_CREATED, "alertToken": token, "version": "2"}
+                    if 200 <= status < 300
+                    else ERRORS.get(status, {"code": "NOT_FOUND", "message": "Not found."})
+                )
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -31,7 +31,11 @@ def _name(common_name: str) -> x509.Name:
 
 
 def _builder(
-    subject: str, issuer: x509.Certificate | None, public_key: rsa.RSAPublicKey, not_before: datetime, not_after: datetime
+    subject: str,
+    issuer: x509.Certificate | None,
+    public_key: rsa.RSAPublicKey,
+    not_before: datetime,
+    not_after: datetime,
 ) -> x509.CertificateBuilder:
     """Start a certificate with subject, issuer (None: self-signed), validity and key identifiers."""
     issuer_name = issuer.subject if issuer is not None else _name(subject)
@@ -50,11 +54,20 @@ def _builder(
     )
 
 
-def _ca(subject: str, own_key: rsa.RSAPrivateKey, issuer: x509.Certificate | None, issuer_key: rsa.RSAPrivateKey) -> x509.Certificate:
+def _ca(
+    subject: str, own_key: rsa.RSAPrivateKey, issuer: x509.Certificate | None, issuer_key: rsa.RSAPrivateKey
+) -> x509.Certificate:
     """Make a CA certificate (root when issuer is None, else intermediate) valid for a year around now."""
     usage = x509.KeyUsage(
-        digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-        key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False,
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
     )
     return (
         _builder(subject, issuer, own_key.public_key(), _NOW - timedelta(days=1), _NOW + timedelta(days=365))
@@ -65,13 +78,24 @@ def _ca(subject: str, own_key: rsa.RSAPrivateKey, issuer: x509.Certificate | Non
 
 
 def _leaf(
-    dns_name: str, issuer: x509.Certificate, issuer_key: rsa.RSAPrivateKey, not_before: datetime, not_after: datetime,
+    dns_name: str,
+    issuer: x509.Certificate,
+    issuer_key: rsa.RSAPrivateKey,
+    not_before: datetime,
+    not_after: datetime,
     leaf_key: rsa.RSAPrivateKey | None = None,
 ) -> x509.Certificate:
     """Make a TLS server leaf for dns_name with the extensions the cryptography web-PKI policy requires."""
     usage = x509.KeyUsage(
-        digital_signature=True, content_commitment=False, key_encipherment=True, data_encipherment=False,
-        key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False,
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=True,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
     )
     return (
         _builder(dns_name, issuer, (leaf_key or key("leaf")).public_key(), not_before, not_after)
@@ -107,7 +131,9 @@ def _cas(prefix: str) -> tuple[x509.Certificate, x509.Certificate]:
 def _chain(prefix: str, dns_name: str, not_before: datetime, not_after: datetime) -> Chain:
     """Build a chain whose leaf (always the session leaf key) is issued by prefix's intermediate."""
     root, intermediate = _cas(prefix)
-    return Chain(root, intermediate, _leaf(dns_name, intermediate, key(f"{prefix}-intermediate"), not_before, not_after))
+    return Chain(
+        root, intermediate, _leaf(dns_name, intermediate, key(f"{prefix}-intermediate"), not_before, not_after)
+    )
 
 
 @functools.cache

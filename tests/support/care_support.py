@@ -22,7 +22,9 @@ def hear(locale: str, sentence: str) -> tuple[str, dict[str, str]]:
     phrases = load_content(locale).section("dialog").settings
     _, rest = addressed(sentence, understanding(locale).invocation, phrases)
     understood = understanding(locale).understand(rest or sentence)
-    return understood.intent, {name: str(slot.get("value")) for name, slot in understood.slots.items() if slot.get("value")}
+    return understood.intent, {
+        name: str(slot.get("value")) for name, slot in understood.slots.items() if slot.get("value")
+    }
 
 
 def say(couple: Couple, sentence: str) -> Said:

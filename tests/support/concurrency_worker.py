@@ -22,7 +22,9 @@ from tests.support.conversation import Couple
 # product's, and the couple would hear an honest "not saved". So the store here gets as long as it needs,
 # bounded by the test's subprocess timeout, and the test checks what matters: nothing heard is lost.
 PATIENT_SECONDS = 300.0
-START_WAIT_SECONDS = 600  # a bound so a lost starting signal ends the writer; sixteen starting on a loaded machine take a while
+START_WAIT_SECONDS = (
+    600  # a bound so a lost starting signal ends the writer; sixteen starting on a loaded machine take a while
+)
 
 
 def store_time_limits() -> list[tuple[Any, str]]:

@@ -47,7 +47,11 @@ class Said:
     def sound_bed(self) -> dict[str, Any] | None:
         """The APL for audio directive that says the speech over a sound bed, if the reply has one."""
         return next(
-            (d for d in self.response.get("directives", []) if d.get("type") == "Alexa.Presentation.APLA.RenderDocument"),
+            (
+                d
+                for d in self.response.get("directives", [])
+                if d.get("type") == "Alexa.Presentation.APLA.RenderDocument"
+            ),
             None,
         )
 
@@ -316,7 +320,10 @@ class Couple:
             },
         }
         return self.request(
-            {"type": "IntentRequest", "intent": {"name": name, "confirmationStatus": "NONE", "slots": {slot: slot_object}}}
+            {
+                "type": "IntentRequest",
+                "intent": {"name": name, "confirmationStatus": "NONE", "slots": {slot: slot_object}},
+            }
         )
 
     def session_ended(self, reason: str = "USER_INITIATED", error: dict[str, Any] | None = None) -> Said:

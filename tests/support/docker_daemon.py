@@ -35,7 +35,9 @@ class NoDocker(Exception):
     """No daemon here, and none can be started; the message says why."""
 
 
-def docker(env: dict[str, str], *args: str, timeout: float = 600, check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def docker(
+    env: dict[str, str], *args: str, timeout: float = 600, check: bool = True, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(["docker", *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs)  # type: ignore[call-overload]
     if check and result.returncode != 0:
         raise AssertionError(f"docker {' '.join(args[:3])}...: {result.stderr[-3000:]}")

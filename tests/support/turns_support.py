@@ -89,7 +89,9 @@ def open_mode(couple: Couple, intent: str) -> Said:
 def offers(said: Said, section: str, key: str) -> bool:
     """Whether a line that offers a menu is in what was said, whichever rituals the menu named this time."""
     for wording in CONTENT.section(section).lines.variants(key):
-        before, _, after = " ".join(wording.format_map(_Unfilled(first="Maya", second="Sam")).split()).partition("{examples}")
+        before, _, after = " ".join(wording.format_map(_Unfilled(first="Maya", second="Sam")).split()).partition(
+            "{examples}"
+        )
         if before in said.text and after in said.text and menu_examples(said):
             return True
     return False
@@ -100,7 +102,8 @@ def menu_examples(said: Said | str) -> list[str]:
     import re
 
     text = said if isinstance(said, str) else said.text
-    return re.findall(r"(?<!\w)'([a-z][A-Za-z' -]*?)'(?=[,.? ])", text)  # an opening quote never follows a letter ("There's")
+    # an opening quote never follows a letter ("There's")
+    return re.findall(r"(?<!\w)'([a-z][A-Za-z' -]*?)'(?=[,.? ])", text)
 
 
 def finished(document: dict[str, Any]) -> bool:

@@ -205,7 +205,9 @@ def test_a_reminder_by_rule_is_created_changed_by_put_and_deleted_by_its_token(a
         "FREQ=WEEKLY;BYDAY=TU,TH;BYHOUR=13;BYMINUTE=30;BYSECOND=0;INTERVAL=1"
     ]
     assert (delete.method, delete.path, delete.body) == ("DELETE", f"/v1/alerts/reminders/{created.token}", None)
-    assert "content-type" not in delete.headers and all(r.headers["authorization"] == "Bearer tok" for r in alexa_api.received)
+    assert "content-type" not in delete.headers and all(
+        r.headers["authorization"] == "Bearer tok" for r in alexa_api.received
+    )
 
 
 @pytest.mark.parametrize(("status", "outcome"), [(403, AlertStatus.PERMISSION_MISSING), (500, AlertStatus.FAILED)])

@@ -42,6 +42,10 @@ def test_the_readmes_commands_install_an_ask_that_runs() -> None:
     assert version and result.stdout.strip().splitlines()[-1] == version[1]
     folder = HOME / ".local" / "share" / "ask-cli" / "node_modules"
     assert json.loads((folder / "antlr4ts" / "package.json").read_text())["version"] == "0.5.0-alpha.4"
-    for command in (["ask", "deploy", "--help"], ["ask", "smapi", "get-skill-manifest", "--help"], ["ask", "dialog", "--help"]):
+    for command in (
+        ["ask", "deploy", "--help"],
+        ["ask", "smapi", "get-skill-manifest", "--help"],
+        ["ask", "dialog", "--help"],
+    ):
         ran = subprocess.run(command, capture_output=True, text=True, cwd=HOME, env=env, timeout=120)
         assert ran.returncode == 0 and "Usage" in ran.stdout, (command, ran.stderr[-2000:])

@@ -112,7 +112,10 @@ def test_the_manifest_has_what_certification_asks_for(project: Path) -> None:
     assert privacy["isChildDirected"] is False and privacy["isExportCompliant"] is True
     assert privacy["usesPersonalInfo"] is True, "the skill stores first names"
     for links in privacy["locales"].values():
-        assert links == {"privacyPolicyUrl": f"{REPOSITORY}/blob/main/PRIVACY.md", "termsOfUseUrl": f"{REPOSITORY}/blob/main/TERMS.md"}
+        assert links == {
+            "privacyPolicyUrl": f"{REPOSITORY}/blob/main/PRIVACY.md",
+            "termsOfUseUrl": f"{REPOSITORY}/blob/main/TERMS.md",
+        }
     for store in publishing["locales"].values():
         assert store["description"].endswith(f"Questions or a problem: {CONTACT}.")
 
@@ -129,7 +132,9 @@ def test_the_source_manifest_lists_every_supported_locale_and_leaves_the_operato
     for store in manifest["publishingInformation"]["locales"].values():
         assert "{operator_contact}" in store["description"]
     # Not a hand list: what the code declares fills these in (see the tests below).
-    assert str(manifest["permissions"]).startswith("FILLED_IN_BY") and str(manifest["events"]["subscriptions"]).startswith("FILLED_IN_BY")
+    assert str(manifest["permissions"]).startswith("FILLED_IN_BY") and str(
+        manifest["events"]["subscriptions"]
+    ).startswith("FILLED_IN_BY")
 
 
 # -- permissions and events: what the code relies on, declared where it relies on it ---------------------------
@@ -174,9 +179,15 @@ def test_the_manifest_lists_every_task_the_skill_handles_and_the_package_holds_e
     manifest = read(project / "skill-package" / "skill.json")["manifest"]
     listed = {(task["name"], task["version"]) for task in manifest["apis"]["custom"]["tasks"]}
     assert listed == set(MANIFEST_TASKS)
-    assert {"MorningCoffee", "Hug", "MagicMinutes", "TonightsQuestion", "WeeklyCheckIn", "CloseRitual", "ResumeRitual"} == {
-        n for n, _ in listed
-    }
+    assert {
+        "MorningCoffee",
+        "Hug",
+        "MagicMinutes",
+        "TonightsQuestion",
+        "WeeklyCheckIn",
+        "CloseRitual",
+        "ResumeRitual",
+    } == {n for n, _ in listed}
     for name, version in listed:
         copied = project / "skill-package" / "tasks" / f"{name}.{version}.json"
         assert copied.read_text() == (ROOT / "skill-package" / "tasks" / copied.name).read_text()
@@ -188,7 +199,12 @@ def test_the_package_holds_the_widget_package_where_the_ask_cli_looks_for_it(pro
     source = ROOT / "skill-package" / "dataStorePackages" / "OurRitualsWidget"
     copied = project / "skill-package" / "dataStorePackages" / "OurRitualsWidget"
     files = sorted(str(path.relative_to(source)) for path in source.rglob("*") if path.is_file())
-    assert files == ["datasources/default.json", "documents/document.json", "manifest.json", "presentations/default.tpl"]
+    assert files == [
+        "datasources/default.json",
+        "documents/document.json",
+        "manifest.json",
+        "presentations/default.tpl",
+    ]
     for name in files:
         assert (copied / name).read_text() == (source / name).read_text()
 
@@ -265,7 +281,9 @@ def test_the_skill_subscribes_to_exactly_the_events_it_handles(project: Path) ->
         chosen = next(chain.request_handler for chain in chains if chain.request_handler.can_handle(handler_input))
         if type(chosen).__name__ != "OtherRequestHandler":
             handled.add(event)
-    subscribed = {s["eventName"] for s in read(project / "skill-package" / "skill.json")["manifest"]["events"]["subscriptions"]}
+    subscribed = {
+        s["eventName"] for s in read(project / "skill-package" / "skill.json")["manifest"]["events"]["subscriptions"]
+    }
     assert handled == subscribed == {"SKILL_DISABLED"}
 
 
@@ -274,7 +292,9 @@ def test_the_skill_subscribes_to_exactly_the_events_it_handles(project: Path) ->
 
 def test_ask_deploy_takes_the_operators_profile(tmp_path: Path) -> None:
     out = tmp_path / "ask-project"
-    result = ask_package("--endpoint", ARN, "--out", str(out), "--skill-id", SKILL_ID, "--profile", "rituals", *OPERATOR)
+    result = ask_package(
+        "--endpoint", ARN, "--out", str(out), "--skill-id", SKILL_ID, "--profile", "rituals", *OPERATOR
+    )
     assert result.returncode == 0, result.stderr
     assert f"cd {out} && ask deploy -p rituals" in result.stdout
     assert read(out / "ask-resources.json")["profiles"] == {"rituals": {"skillMetadata": {"src": "./skill-package"}}}
@@ -313,7 +333,10 @@ def test_an_operator_may_host_the_policy_elsewhere(tmp_path: Path) -> None:
                          "--operator-name", "Rituals Example Ltd")  # fmt: skip
     assert result.returncode == 0, result.stderr
     links = read(out / "skill-package" / "skill.json")["manifest"]["privacyAndCompliance"]["locales"]["en-US"]
-    assert links == {"privacyPolicyUrl": "https://rituals.example.org/privacy", "termsOfUseUrl": "https://rituals.example.org/terms"}
+    assert links == {
+        "privacyPolicyUrl": "https://rituals.example.org/privacy",
+        "termsOfUseUrl": "https://rituals.example.org/terms",
+    }
 
 
 def test_every_example_phrase_is_something_the_model_understands() -> None:

@@ -22,7 +22,11 @@ def card(said: Said) -> dict[str, Any] | None:
 
 def asked_question(said: Said) -> str:
     """The deck question the narrator read out (the first line that is one of the deck's questions, names filled)."""
-    return next(line.text for line in said.lines if line.voice is None and line.text.endswith("?") and "question" not in line.text.lower())
+    return next(
+        line.text
+        for line in said.lines
+        if line.voice is None and line.text.endswith("?") and "question" not in line.text.lower()
+    )
 
 
 @pytest.mark.parametrize("surface", ["couple", "web_couple"])
@@ -44,7 +48,11 @@ def test_a_question_from_their_jar_is_left_as_one(couple: Couple) -> None:
     couple.intent("AddToJarIntent", one_shot=True, question="where would you like to wake up tomorrow")
     assert card(couple.intent("AMAZON.YesIntent")) is None, "keeping a question leaves no card"
     said = couple.intent("JarQuestionIntent", one_shot=True)
-    assert card(said) == {"type": "Simple", "title": "A question from your jar", "content": "Where would you like to wake up tomorrow?"}
+    assert card(said) == {
+        "type": "Simple",
+        "title": "A question from your jar",
+        "content": "Where would you like to wake up tomorrow?",
+    }
 
 
 def test_the_check_in_leaves_its_numbers_and_trend(couple: Couple) -> None:

@@ -25,7 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_cli(*args: str, stdin: str = "", env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli.main", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+        [sys.executable, "-m", "skill.cli.main", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
     )
 
 
@@ -89,35 +95,53 @@ def test_two_silences_close_the_session_like_alexa() -> None:
     assert not talk.session.open
 
 
-@pytest.mark.parametrize(("words", "digits"), [("thirty", "30"), ("forty five", "45"), ("45", "45"), ("one hundred and ten", "110"), ("lots", "?")])
+@pytest.mark.parametrize(
+    ("words", "digits"),
+    [("thirty", "30"), ("forty five", "45"), ("45", "45"), ("one hundred and ten", "110"), ("lots", "?")],
+)
 def test_numbers_are_heard_like_amazon_number(words: str, digits: str) -> None:
     assert spoken_number(words) == digits
 
 
 @pytest.mark.slow
 def test_dialog_command_reads_a_piped_transcript(tmp_path: Path) -> None:
-    result = run_cli("dialog", "--fast", stdin="open our rituals\nwe are Ana and Leo\nquit\n",
-                     env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db")})
+    result = run_cli(
+        "dialog",
+        "--fast",
+        stdin="open our rituals\nwe are Ana and Leo\nquit\n",
+        env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db")},
+    )
     assert result.returncode == 0, result.stderr
     assert "Ana and Leo" in result.stdout and "Joanna: Ana" in result.stdout
     assert "request handled" not in result.stderr, "the conversation is not drowned in log lines"
-    again = run_cli("dialog", "--fast", stdin="open our rituals\n", env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db")})
+    again = run_cli(
+        "dialog", "--fast", stdin="open our rituals\n", env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db")}
+    )
     assert "Ana and Leo" in again.stdout, "the embedded store remembered them"
 
 
 @pytest.mark.slow
 def test_dialog_with_skill_id_set_talks_as_that_skill(tmp_path: Path) -> None:
     """SKILL_ID is set in the container and in a Lambda-like shell; the offline dialog speaks as that skill."""
-    result = run_cli("dialog", "--fast", stdin="open our rituals\nwe are Ana and Leo\nquit\n",
-                     env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db"), "SKILL_ID": "amzn1.ask.skill.0000-our-own"})
+    result = run_cli(
+        "dialog",
+        "--fast",
+        stdin="open our rituals\nwe are Ana and Leo\nquit\n",
+        env_extra={"OUR_RITUALS_DB": str(tmp_path / "cli.db"), "SKILL_ID": "amzn1.ask.skill.0000-our-own"},
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "Ana and Leo" in result.stdout
 
 
 @pytest.mark.slow
 def test_speak_without_espeak_says_how_to_install_it(tmp_path: Path) -> None:
-    result = run_cli("dialog", "--fast", "--speak", stdin="quit\n",
-                     env_extra={"PATH": str(tmp_path), "OUR_RITUALS_DB": str(tmp_path / "cli.db")})
+    result = run_cli(
+        "dialog",
+        "--fast",
+        "--speak",
+        stdin="quit\n",
+        env_extra={"PATH": str(tmp_path), "OUR_RITUALS_DB": str(tmp_path / "cli.db")},
+    )
     assert result.returncode == 0 and "espeak-ng" in result.stdout and "apt-get install espeak-ng" in result.stdout
 
 
@@ -127,10 +151,15 @@ def test_speak_uses_two_distinct_espeak_voices(tmp_path: Path) -> None:
     fake_bin.mkdir()
     log = tmp_path / "espeak.log"
     espeak = fake_bin / "espeak-ng"
-    espeak.write_text(f"#!/bin/sh\necho \"$2\" >> {log}\n")
+    espeak.write_text(f'#!/bin/sh\necho "$2" >> {log}\n')
     espeak.chmod(0o755)
-    result = run_cli("dialog", "--fast", "--speak", stdin="open our rituals\nwe are Ana and Leo\nquit\n",
-                     env_extra={"PATH": f"{fake_bin}:{os.environ['PATH']}", "OUR_RITUALS_DB": str(tmp_path / "cli.db")})
+    result = run_cli(
+        "dialog",
+        "--fast",
+        "--speak",
+        stdin="open our rituals\nwe are Ana and Leo\nquit\n",
+        env_extra={"PATH": f"{fake_bin}:{os.environ['PATH']}", "OUR_RITUALS_DB": str(tmp_path / "cli.db")},
+    )
     assert result.returncode == 0, result.stderr
     voices = set(log.read_text().split())
     assert {"en-us", "en-us+f3", "en-us+m3"} <= voices
@@ -148,14 +177,20 @@ def test_serve_answers_alexa_requests_on_localhost(tmp_path: Path) -> None:
     env = {**os.environ, "OUR_RITUALS_DB": str(tmp_path / "serve.db")}
     server = subprocess.Popen(
         [sys.executable, "-m", "skill.cli.main", "serve", "--port", str(port), "--no-verify"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         from tests.support.conversation import Couple
 
         def send(event: dict) -> dict:
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/alexa", data=json.dumps(event).encode(), headers={"Content-Type": "application/json"}
+                f"http://127.0.0.1:{port}/alexa",
+                data=json.dumps(event).encode(),
+                headers={"Content-Type": "application/json"},
             )
             with urllib.request.urlopen(request, timeout=60) as response:
                 return json.loads(response.read())

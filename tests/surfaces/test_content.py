@@ -68,7 +68,11 @@ def wordings(locale: str) -> Iterator[tuple[str, str, str]]:
 
 def placeholders(text: str) -> list[tuple[str, str, str | None]]:
     """(name, format spec, conversion) of every placeholder in a line."""
-    return [(name, spec or "", conversion) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+    return [
+        (name, spec or "", conversion)
+        for _, name, spec, conversion in string.Formatter().parse(text)
+        if name is not None
+    ]
 
 
 def locale_files(locale: str) -> list[Path]:
@@ -87,7 +91,9 @@ def test_every_locale_has_two_voices_of_its_own(locale: str) -> None:
     own = read(CONTENT_DIR / locale / "voices.json")["defaults"]
     voices = load_content(locale).voices
     assert list(voices) == own
-    assert len(set(voices)) == 2 and set(voices) <= voices_for_locale(locale), f"{voices} are not {locale} voices Alexa accepts"
+    assert len(set(voices)) == 2 and set(voices) <= voices_for_locale(locale), (
+        f"{voices} are not {locale} voices Alexa accepts"
+    )
 
 
 def test_indian_english_pairs_an_indian_english_voice_with_a_male_voice() -> None:

@@ -105,7 +105,8 @@ def test_a_stray_word_after_the_launch_offer_asks_again_rather_than_nudging_an_u
     said = couple.intent("AMAZON.FallbackIntent")
     assert not said.ends_session, said.text
     assert any(
-        w.format(ritual="rose, thorn, bud") in said.reprompt for w in CONTENT.section("narrator").lines.variants("offer_resume_again")
+        w.format(ritual="rose, thorn, bud") in said.reprompt
+        for w in CONTENT.section("narrator").lines.variants("offer_resume_again")
     ), said.text
     assert all(line.voice is None for line in said.lines), "no partner is nudged before hearing their prompt"
     said = couple.intent("AMAZON.YesIntent")

@@ -36,7 +36,13 @@ LOCALES = list(SUPPORTED_LOCALES)
 
 # Built-ins a certified custom skill declares (docs/ARCHITECTURE.md, the public surface: handled wherever they make sense).
 REQUIRED_BUILTINS = frozenset(
-    {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
+    {
+        "AMAZON.HelpIntent",
+        "AMAZON.StopIntent",
+        "AMAZON.CancelIntent",
+        "AMAZON.FallbackIntent",
+        "AMAZON.NavigateHomeIntent",
+    }
 )
 
 # The fixed intent names and their slots (docs/ARCHITECTURE.md, the public surface): a built-in slot type, or the
@@ -75,7 +81,12 @@ LAUNCH_WORDS = frozenset(
 WAKE_WORDS = frozenset({"alexa", "amazon", "echo", "computer", "skill", "app"})
 MAX_SAMPLE_CHARACTERS = 200  # Alexa's limit for one sample utterance, slot names included
 # Words to say in a built-in slot when a sample is tried out (numbers, names and custom types have their own).
-STAND_IN_WORDS = {"AMAZON.DayOfWeek": "sunday", "AMAZON.TIME": "seven", "AMAZON.DATE": "tomorrow", "AMAZON.DURATION": "ten minutes"}
+STAND_IN_WORDS = {
+    "AMAZON.DayOfWeek": "sunday",
+    "AMAZON.TIME": "seven",
+    "AMAZON.DATE": "tomorrow",
+    "AMAZON.DURATION": "ten minutes",
+}
 
 _SLOT = re.compile(r"\{([^{}]*)\}")
 _SLOT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -127,8 +138,20 @@ def answering_handler(intent: str, slots: dict[str, str] | None = None, locale: 
     user = {"userId": "amzn1.ask.account.HANDLER-PROBE"}
     event = {
         "version": "1.0",
-        "session": {"new": False, "sessionId": "amzn1.echo-api.session.probe", "application": application, "user": user, "attributes": {}},
-        "context": {"System": {"application": application, "user": user, "device": {"deviceId": "probe", "supportedInterfaces": {}}}},
+        "session": {
+            "new": False,
+            "sessionId": "amzn1.echo-api.session.probe",
+            "application": application,
+            "user": user,
+            "attributes": {},
+        },
+        "context": {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {"deviceId": "probe", "supportedInterfaces": {}},
+            }
+        },
         "request": {
             "type": "IntentRequest",
             "requestId": "amzn1.echo-api.request.probe",
@@ -142,7 +165,9 @@ def answering_handler(intent: str, slots: dict[str, str] | None = None, locale: 
         },
     }
     envelope = skill().serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
-    handler_input = HandlerInput(request_envelope=envelope, attributes_manager=AttributesManager(request_envelope=envelope))
+    handler_input = HandlerInput(
+        request_envelope=envelope, attributes_manager=AttributesManager(request_envelope=envelope)
+    )
     for mapper in skill().request_dispatcher.request_mappers:
         chain = mapper.get_request_handler_chain(handler_input)
         if chain is not None:
@@ -160,7 +185,9 @@ def intents_named_in_code() -> frozenset[str]:
     """Intent names the code acts on: those rituals start or follow up, and those the Alexa handlers name."""
     from skill import intents
 
-    declared = {name: value for name, value in vars(intents).items() if isinstance(value, str) and _INTENT_NAME.fullmatch(value)}
+    declared = {
+        name: value for name, value in vars(intents).items() if isinstance(value, str) and _INTENT_NAME.fullmatch(value)
+    }
     names = set(registry()) | set(follow_up_intents())
     for module in (handlers, router):
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
@@ -207,13 +234,17 @@ def test_every_locale_declares_the_same_intents_and_slots(locale: str) -> None:
     assert ours == {name: slots_of(intent) for name, intent in intents("en-US").items()}
 
 
-def test_a_locale_folder_adds_samples_but_cannot_invent_an_intent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_locale_folder_adds_samples_but_cannot_invent_an_intent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import skill.interaction_model as models
 
     monkeypatch.setattr(models, "CONTENT_DIR", tmp_path)
     for folder in ("en", "en-GB"):
         (tmp_path / folder).mkdir()
-    (tmp_path / "en" / "hug.json").write_text(json.dumps({"invocation": "our rituals", "intents": {"HugIntent": {"samples": ["a hug"]}}}))
+    (tmp_path / "en" / "hug.json").write_text(
+        json.dumps({"invocation": "our rituals", "intents": {"HugIntent": {"samples": ["a hug"]}}})
+    )
     (tmp_path / "en-GB" / "hug.json").write_text(json.dumps({"intents": {"HugIntent": {"samples": ["a cuddle"]}}}))
     gb = build_model("en-GB")["interactionModel"]["languageModel"]["intents"]
     assert [intent["samples"] for intent in gb if intent["name"] == "HugIntent"] == [["a hug", "a cuddle"]]
@@ -286,7 +317,10 @@ def invocation_problems(name: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", ["rituals", "Our Rituals", "ask our rituals", "our rituals skill", "our rituals two point 0", "alexa rituals"])
+@pytest.mark.parametrize(
+    "name",
+    ["rituals", "Our Rituals", "ask our rituals", "our rituals skill", "our rituals two point 0", "alexa rituals"],
+)
 def test_the_invocation_rules_catch_what_alexa_refuses(name: str) -> None:
     assert invocation_problems(name)
 
@@ -360,14 +394,18 @@ def test_the_sample_rules_catch_what_alexa_refuses(sample: str) -> None:
     assert sample_problems(sample)
 
 
-@pytest.mark.parametrize("sample", ["tonight's question", "we're {first} and {second}", "at seven a.m.", "a {length} hug"])
+@pytest.mark.parametrize(
+    "sample", ["tonight's question", "we're {first} and {second}", "at seven a.m.", "a {length} hug"]
+)
 def test_the_sample_rules_let_good_samples_through(sample: str) -> None:
     assert sample_problems(sample) == []
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_sample_keeps_alexas_rules(locale: str) -> None:
-    broken = {f"{name}: {sample}": problems for name, sample in samples(locale) if (problems := sample_problems(sample))}
+    broken = {
+        f"{name}: {sample}": problems for name, sample in samples(locale) if (problems := sample_problems(sample))
+    }
     assert not broken, f"{locale}: {broken}"
 
 
@@ -463,10 +501,22 @@ def test_every_sample_is_understood_as_its_own_intent(locale: str) -> None:
 def test_a_number_is_a_number_before_it_is_a_name_and_a_name_is_never_a_misheard_number(order: tuple[str, str]) -> None:
     """Two intents with a bare slot sample: the terminal dialog picks as Alexa would, whatever the model's order."""
     declared = {
-        "RatingIntent": {"name": "RatingIntent", "slots": [{"name": "rating", "type": "AMAZON.NUMBER"}], "samples": ["{rating}"]},
-        "SetNamesIntent": {"name": "SetNamesIntent", "slots": [{"name": "first", "type": "AMAZON.FirstName"}], "samples": ["{first}"]},
+        "RatingIntent": {
+            "name": "RatingIntent",
+            "slots": [{"name": "rating", "type": "AMAZON.NUMBER"}],
+            "samples": ["{rating}"],
+        },
+        "SetNamesIntent": {
+            "name": "SetNamesIntent",
+            "slots": [{"name": "first", "type": "AMAZON.FirstName"}],
+            "samples": ["{first}"],
+        },
     }
-    model = {"interactionModel": {"languageModel": {"invocationName": "our rituals", "intents": [declared[name] for name in order]}}}
+    model = {
+        "interactionModel": {
+            "languageModel": {"invocationName": "our rituals", "intents": [declared[name] for name in order]}
+        }
+    }
     understood = Understanding(model, {})
     assert understood.understand("seven").intent == "RatingIntent"
     assert understood.understand("seven").slots["rating"]["value"] == "7"
@@ -479,7 +529,9 @@ def utterance_cases() -> list[Any]:
         data = json.loads((UTTERANCES / f"{locale}.json").read_text(encoding="utf-8"))
         for case in data["tests"]:
             for sentence in case["sentences"]:
-                cases.append(pytest.param(locale, sentence, case["intent"], case.get("slots", {}), id=f"{locale}: {sentence}"))
+                cases.append(
+                    pytest.param(locale, sentence, case["intent"], case.get("slots", {}), id=f"{locale}: {sentence}")
+                )
     return cases
 
 
@@ -488,7 +540,9 @@ def test_every_locale_has_its_sentence_tests() -> None:
 
 
 @pytest.mark.parametrize(("locale", "sentence", "intent", "slots"), utterance_cases())
-def test_a_typed_sentence_means_what_its_locale_expects(locale: str, sentence: str, intent: str, slots: dict[str, str]) -> None:
+def test_a_typed_sentence_means_what_its_locale_expects(
+    locale: str, sentence: str, intent: str, slots: dict[str, str]
+) -> None:
     heard_intent, heard_slots = hear(locale, sentence)
     assert heard_intent == intent, f"{locale}: {sentence!r}"
     assert {k: v.lower() for k, v in heard_slots.items()} == {k: v.lower() for k, v in slots.items()}, sentence

@@ -41,9 +41,15 @@ def test_a_good_response_passes() -> None:
         ('<speak><voice name="Ruth">hi</voice></speak>', "not available in en-US"),
         ('<speak><voice name="Hans">hi</voice></speak>', "not available in en-US"),  # a German voice
         ('<speak><voice name="Joanna"><voice name="Matthew">hi</voice></voice></speak>', "nested"),
-        ('<speak><voice name="Joanna"><amazon:emotion name="excited" intensity="low">hi</amazon:emotion></voice></speak>', "emotion"),
+        (
+            '<speak><voice name="Joanna"><amazon:emotion name="excited" intensity="low">hi</amazon:emotion></voice></speak>',
+            "emotion",
+        ),
         ('<speak><voice name="Joanna"><say-as interpret-as="interjection">wow</say-as></voice></speak>', "speechcons"),
-        ('<speak><voice name="Ivy"><amazon:domain name="conversational">hi</amazon:domain></voice></speak>', "conversational"),
+        (
+            '<speak><voice name="Ivy"><amazon:domain name="conversational">hi</amazon:domain></voice></speak>',
+            "conversational",
+        ),
         ('<speak><audio src="https://example.com/a.mp3"/></speak>', "known length"),
         ("<speak>" + '<break time="10s"/>' * 25 + "</speak>", "over 240s"),
         ("<speak>" + f'<audio src="{CHIME}"/>' * 6 + "</speak>", "over 5"),
@@ -65,7 +71,9 @@ def test_the_reprompt_has_a_tighter_audio_budget() -> None:
 def test_voices_are_checked_per_locale() -> None:
     assert problems('<speak><voice name="Amy">hi</voice></speak>', locale="en-GB") == []
     assert problems('<speak><voice name="Aditi">hi</voice></speak>', locale="en-IN") == []
-    assert problems('<speak><voice name="Brian">hi</voice></speak>', locale="en-IN") == [], "any English voice Alexa speaks"
+    assert problems('<speak><voice name="Brian">hi</voice></speak>', locale="en-IN") == [], (
+        "any English voice Alexa speaks"
+    )
 
 
 def envelope(speech: str | None, reprompt: str | None, end: bool | None) -> dict:
@@ -120,7 +128,11 @@ def test_the_composers_counts_agree_with_the_ssml_read_back_for_any_script() -> 
                 script.append(Pause(rng.choice((0.25, 3, 9.5, 10, 25, 61.5))))
             else:
                 script.append(Sound(rng.choice(clips)))
-        written = "<speak>" + " ".join(p for s in script for p in _segment_ssml(s, content.voices, content.sounds)) + "</speak>"
+        written = (
+            "<speak>"
+            + " ".join(p for s in script for p in _segment_ssml(s, content.voices, content.sounds))
+            + "</speak>"
+        )
         for reprompt in (False, True):
             limit = MAX_REPROMPT_AUDIO_SECONDS if reprompt else MAX_SPEECH_AUDIO_SECONDS
             try:

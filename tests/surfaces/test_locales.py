@@ -83,7 +83,9 @@ def test_pause_ends_warmly_and_the_ritual_waits_to_be_continued(local_couple: Co
 EMERGENCY = {"en-US": "911", "en-GB": "999", "en-CA": "911", "en-AU": "000", "en-IN": "112"}
 
 
-def test_someone_who_does_not_feel_safe_hears_their_countrys_emergency_number(local_couple: Couple, locale: str) -> None:
+def test_someone_who_does_not_feel_safe_hears_their_countrys_emergency_number(
+    local_couple: Couple, locale: str
+) -> None:
     said = local_couple.intent("SafetyIntent", one_shot=True)
     assert f'call <say-as interpret-as="telephone">{EMERGENCY[locale]}</say-as>' in said.ssml
     assert said.ends_session
@@ -115,7 +117,9 @@ def test_ask_our_rituals_for_a_hug_is_heard_through_the_en_gb_model() -> None:
 def test_a_sample_only_one_locale_has_is_not_heard_in_another() -> None:
     dialog, sent, _ = talk("en-US")
     dialog.say("Alexa, ask our rituals to give us a cuddle")
-    assert sent[-1]["intent"]["name"] == "AMAZON.FallbackIntent", "en-US has no cuddle sample, so en-GB's model was used above"
+    assert sent[-1]["intent"]["name"] == "AMAZON.FallbackIntent", (
+        "en-US has no cuddle sample, so en-GB's model was used above"
+    )
 
 
 def test_the_en_in_dialog_speaks_in_two_clearly_different_voices() -> None:

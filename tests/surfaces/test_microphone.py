@@ -42,7 +42,12 @@ def open_check_in(couple: Couple) -> Said:
 # -- open pace: the microphone is never open while someone talks ----------------------------------------
 @pytest.mark.parametrize(
     "start",
-    [lambda c: open_mode(c, "MorningCoffeeIntent"), lambda c: open_mode(c, "SentenceStemsIntent"), open_tq, open_check_in],
+    [
+        lambda c: open_mode(c, "MorningCoffeeIntent"),
+        lambda c: open_mode(c, "SentenceStemsIntent"),
+        open_tq,
+        open_check_in,
+    ],
     ids=["morning coffee", "sentence stems", "tonight's question", "check-in"],
 )
 def test_an_open_turn_closes_the_session_with_the_exact_phrase_and_a_one_shot_hours_later_continues(
@@ -139,10 +144,13 @@ def test_take_our_time_mid_check_in_and_keep_time_brings_the_clock_back(couple: 
     share = float(CHECK_IN.settings["share_seconds"])
     said = couple.into_answer(seconds=share / 2).intent("TakeOurTimeIntent")  # during Maya's sharing
     assert says(said, "check_in", "now_open") and said.ends_session and said.by_voice(MAYA) and not said.by_voice(SAM)
-    said = couple.later(minutes=5).intent("KeepTimeIntent", one_shot=True)  # "Alexa, tell our rituals to keep time for us"
+    # "Alexa, tell our rituals to keep time for us"
+    said = couple.later(minutes=5).intent("KeepTimeIntent", one_shot=True)
     assert says(said, "check_in", "now_paced") and [v for v in said.voices if v][:2] == [MAYA, SAM]
     listening = 2 * float(CHECK_IN.settings["listen_back_seconds"])
-    assert said.timed_seconds() == 2 * share + listening, "both sharing turns and both say-backs timed again, from Maya's"
+    assert said.timed_seconds() == 2 * share + listening, (
+        "both sharing turns and both say-backs timed again, from Maya's"
+    )
     assert says(said, "check_in", "talk_over") and said.ends_session, "then they talk it over, the microphone closed"
 
 
@@ -172,7 +180,9 @@ def test_repeat_rereads_the_last_prompt_not_the_whole_timed_stretch(couple: Coup
 
 
 @pytest.mark.parametrize("intent", ["AMAZON.PauseIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"])
-def test_pause_and_stop_inside_a_ritual_keep_the_place_and_say_how_to_come_back(couple: Couple, stored, intent: str) -> None:
+def test_pause_and_stop_inside_a_ritual_keep_the_place_and_say_how_to_come_back(
+    couple: Couple, stored, intent: str
+) -> None:
     meet(couple)
     to_the_numbers(couple)
     said = couple.intent(intent)
@@ -202,7 +212,9 @@ def test_menus_rotate_through_every_ritual(couple: Couple) -> None:
     assert heard == EVERY_EXAMPLE, f"never offered: {EVERY_EXAMPLE - heard}"
 
 
-@pytest.mark.parametrize(("hour", "example"), [(7, "morning coffee"), (22, "five magic minutes"), (19, "tonight's question")])
+@pytest.mark.parametrize(
+    ("hour", "example"), [(7, "morning coffee"), (22, "five magic minutes"), (19, "tonight's question")]
+)
 def test_the_menu_suggests_what_suits_the_hour(couple: Couple, hour: int, example: str) -> None:
     meet(couple)
     couple.now = couple.now.replace(hour=hour, minute=5) + timedelta(days=1)  # the household's clock: UTC here
@@ -302,7 +314,9 @@ def test_a_low_number_beside_a_skipped_one_is_cared_for_as_one_partners(couple: 
     couple.intent("SkipIntent")  # Maya: "pass"
     said = couple.intent("RatingIntent", rating="2")
     assert says(said, "check_in", "care_low") and not says(said, "check_in", "care_low_both")
-    assert says(said, "check_in", "care_offer") and not says(said, "check_in", "less_to_go_on"), "one acknowledgement, one offer"
+    assert says(said, "check_in", "care_offer") and not says(said, "check_in", "less_to_go_on"), (
+        "one acknowledgement, one offer"
+    )
     assert stored(couple)["rituals"]["check_in"]["partial"] == {"2026-W47": [None, 2]}
 
 

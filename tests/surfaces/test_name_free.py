@@ -29,7 +29,10 @@ def can_fulfill(couple: Couple, intent: str, locale: str | None = None, **slots:
             slot["value"] = value
         slot_objects[name] = slot
     envelope = couple.envelope(
-        {"type": "CanFulfillIntentRequest", "intent": {"name": intent, "confirmationStatus": "NONE", "slots": slot_objects}},
+        {
+            "type": "CanFulfillIntentRequest",
+            "intent": {"name": intent, "confirmationStatus": "NONE", "slots": slot_objects},
+        },
         new=True,
     )
     envelope["session"]["attributes"] = {}  # a new session: Alexa has not chosen us yet
@@ -47,12 +50,17 @@ def test_the_documented_request_gets_a_yes_through_both_entry_points(lambda_app:
     for answer in (lambda_app.handler(copy.deepcopy(body), None), web_client.post("/alexa", json=body).get_json()):
         assert answer["version"] == "1.0"
         assert answer["response"] == {
-            "canFulfillIntent": {"canFulfill": "YES", "slots": {"seconds": {"canUnderstand": "YES", "canFulfill": "YES"}}}
+            "canFulfillIntent": {
+                "canFulfill": "YES",
+                "slots": {"seconds": {"canUnderstand": "YES", "canFulfill": "YES"}},
+            }
         }
 
 
 @pytest.mark.parametrize("surface", ["couple", "web_couple"])
-def test_asking_changes_nothing_for_a_couple_we_know_or_one_we_do_not(surface: str, request: Any, stored, embedded_store: Path) -> None:
+def test_asking_changes_nothing_for_a_couple_we_know_or_one_we_do_not(
+    surface: str, request: Any, stored, embedded_store: Path
+) -> None:
     couple: Couple = request.getfixturevalue(surface)
     stranger = Couple(send=couple.send, user_id="amzn1.ask.account.NEVER-MET")
     can_fulfill(stranger, "TonightsQuestionIntent", depth="deeper")
@@ -96,13 +104,20 @@ def test_asking_changes_nothing_for_a_couple_we_know_or_one_we_do_not(surface: s
         ("ForgetUsIntent", {}, "NO", {}),
         ("EmptyJarIntent", {}, "NO", {}),
         ("SafetyIntent", {}, "NO", {}),
-        ("SetNamesIntent", {"first": "Maya", "second": "Sam"}, "NO", {"first": ("MAYBE", "NO"), "second": ("MAYBE", "NO")}),
+        (
+            "SetNamesIntent",
+            {"first": "Maya", "second": "Sam"},
+            "NO",
+            {"first": ("MAYBE", "NO"), "second": ("MAYBE", "NO")},
+        ),
         # Not ours at all.
         ("PlaySoundIntent", {"Sound": "crickets"}, "NO", {"Sound": ("NO", "NO")}),
         ("HugIntent", {"colour": "blue"}, "NO", {"colour": ("NO", "NO")}),
     ],
 )
-def test_each_intent_gets_an_honest_answer(couple: Couple, intent: str, slots: dict[str, Any], verdict: str, per_slot: dict[str, tuple[str, str]]) -> None:
+def test_each_intent_gets_an_honest_answer(
+    couple: Couple, intent: str, slots: dict[str, Any], verdict: str, per_slot: dict[str, tuple[str, str]]
+) -> None:
     answer = can_fulfill(couple, intent, **slots)
     assert answer["canFulfill"] == verdict
     assert {name: (s["canUnderstand"], s["canFulfill"]) for name, s in answer.get("slots", {}).items()} == per_slot

@@ -36,7 +36,15 @@ APOLOGIES = set(load_content("en-US").section("narrator").lines.variants("apolog
 CLIPS = dict(load_content("en-US").sounds.clips.values())
 SERIALIZER = DefaultSerializer()
 # Requests that must never be answered with speech (Alexa's rules for them).
-SILENT_TYPES = ("SessionEndedRequest", "System.ExceptionEncountered", "AlexaSkillEvent.", "AudioPlayer.", "PlaybackController.", "Alexa.DataStore.", "CanFulfillIntentRequest")
+SILENT_TYPES = (
+    "SessionEndedRequest",
+    "System.ExceptionEncountered",
+    "AlexaSkillEvent.",
+    "AudioPlayer.",
+    "PlaybackController.",
+    "Alexa.DataStore.",
+    "CanFulfillIntentRequest",
+)
 
 
 def fixture_names() -> list[str]:
@@ -61,10 +69,14 @@ def check_answer(name: str, request: dict[str, Any], answer: dict[str, Any]) -> 
     """What every answer must be, whatever the request."""
     envelope = SERIALIZER.deserialize(json.dumps(answer), ResponseEnvelope)
     assert isinstance(envelope, ResponseEnvelope) and envelope.response is not None, name
-    assert not check_response(answer, locale="en-US", clip_seconds=CLIPS), f"{name}: {check_response(answer, locale='en-US', clip_seconds=CLIPS)}"
+    assert not check_response(answer, locale="en-US", clip_seconds=CLIPS), (
+        f"{name}: {check_response(answer, locale='en-US', clip_seconds=CLIPS)}"
+    )
     response = answer["response"]
     # A reply said over a sound bed carries its speech in an APL for audio directive instead of outputSpeech.
-    bed = next((d for d in response.get("directives", []) if d["type"] == "Alexa.Presentation.APLA.RenderDocument"), None)
+    bed = next(
+        (d for d in response.get("directives", []) if d["type"] == "Alexa.Presentation.APLA.RenderDocument"), None
+    )
     bed_speech = {"type": "SSML", "ssml": bed["datasources"]["bed"]["ssml"]} if bed else None
     for speech in (response.get("outputSpeech") or bed_speech, (response.get("reprompt") or {}).get("outputSpeech")):
         if speech:
@@ -89,7 +101,15 @@ def test_the_corpus_covers_what_the_issue_lists() -> None:
         "Alexa.Presentation.APL.UserEvent", "AudioPlayer.PlaybackStarted", "PlaybackController.PlayCommandIssued",
     } <= types  # fmt: skip
     text = "".join((FIXTURES / f"{n}.json").read_text() for n in names)
-    for shape in ('"person"', '"unit"', '"Viewport"', "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", '"dialogState"', '"error"'):
+    for shape in (
+        '"person"',
+        '"unit"',
+        '"Viewport"',
+        "ER_SUCCESS_MATCH",
+        "ER_SUCCESS_NO_MATCH",
+        '"dialogState"',
+        '"error"',
+    ):
         assert shape in text, shape
     bodies = [json.loads((FIXTURES / f"{n}.json").read_text()) for n in names]
     assert any(b["request"]["type"] == "Connections.Response" and "session" not in b for b in bodies)
@@ -115,7 +135,8 @@ def test_each_fixtures_times_are_the_instants_the_sdks_own_parser_reads(name: st
     from skill.alexa.skill import AlexaSerializer
 
     body = fresh(name)
-    body["request"]["timestamp"] = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")  # the SDK reads no epochs
+    # the SDK reads no epochs
+    body["request"]["timestamp"] = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
     ours = AlexaSerializer().deserialize(json.dumps(body), RequestEnvelope)
     sdks = SERIALIZER.deserialize(json.dumps(body), RequestEnvelope)
     times = [(key, value) for key, value in vars(sdks.request).items() if isinstance(value, datetime)]
@@ -226,7 +247,9 @@ def test_odd_but_readable_envelopes_are_read_as_the_sdk_reads_them(body: dict[st
     from skill.alexa.serializer import AlexaSerializer
 
     text = json.dumps(body)
-    same_objects(_SdkReadingOurTimes().deserialize(text, RequestEnvelope), AlexaSerializer().deserialize(text, RequestEnvelope))
+    same_objects(
+        _SdkReadingOurTimes().deserialize(text, RequestEnvelope), AlexaSerializer().deserialize(text, RequestEnvelope)
+    )
 
 
 @pytest.mark.parametrize(
@@ -287,7 +310,9 @@ def test_each_fixture_through_the_signed_web_endpoint(signed_client: Any, name: 
 
 
 @pytest.mark.parametrize("form", ["integer", "text"])
-def test_an_epoch_millisecond_timestamp_out_of_the_window_is_refused_like_any_other(signed_client: Any, form: str) -> None:
+def test_an_epoch_millisecond_timestamp_out_of_the_window_is_refused_like_any_other(
+    signed_client: Any, form: str
+) -> None:
     body = fresh("launch_epoch_milliseconds")
     stale = int((datetime.now(timezone.utc).timestamp() - 600) * 1000)
     body["request"]["timestamp"] = stale if form == "integer" else str(stale)
@@ -339,7 +364,9 @@ def test_a_permission_answer_without_a_session_sets_one_timer_and_no_apology(
     assert len([r for r in alexa_api.received if r.path == "/v1/alerts/timers"]) == 2
 
 
-def test_a_denied_answer_without_a_session_still_gives_the_minutes(couple: Couple, lambda_app: Any, alexa_api: AlexaApiStandIn) -> None:
+def test_a_denied_answer_without_a_session_still_gives_the_minutes(
+    couple: Couple, lambda_app: Any, alexa_api: AlexaApiStandIn
+) -> None:
     couple.api_endpoint = alexa_api.url
     couple.meet()
     alexa_api.status = 403

@@ -28,7 +28,14 @@ from tests.support.conversation import Couple, Said
 from tests.support.turns_support import open_mode
 
 APL = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.2"}}}
-VIEWPORT = {"shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 213, "mode": "HUB", "touch": ["SINGLE"]}
+VIEWPORT = {
+    "shape": "RECTANGLE",
+    "pixelWidth": 1280,
+    "pixelHeight": 800,
+    "dpi": 213,
+    "mode": "HUB",
+    "touch": ["SINGLE"],
+}
 RENDER = "Alexa.Presentation.APL.RenderDocument"
 CONTENT = load_content("en-US")
 MAYA, SAM = CONTENT.voices
@@ -174,15 +181,27 @@ def test_tonights_question_shows_the_question_its_depth_and_whose_turn(screen_co
     second = "Sam" if first == "Maya" else "Maya"
     # A deeper question is said back: Sam says back Maya's answer then answers (one phase), then Maya says back his.
     answering, handed, said_back, offer = data["phases"]
-    assert answering["startMs"] == 0 and answering["endMs"] == handed["startMs"] and handed["endMs"] == said_back["startMs"]
+    assert (
+        answering["startMs"] == 0
+        and answering["endMs"] == handed["startMs"]
+        and handed["endMs"] == said_back["startMs"]
+    )
     assert said_back["endMs"] == offer["startMs"] and said_back["turn"] == answering["turn"]
-    assert offer["endMs"] > offer["startMs"] > said_back["startMs"] > handed["startMs"] > 0, "the turn changes as it is said"
+    assert offer["endMs"] > offer["startMs"] > said_back["startMs"] > handed["startMs"] > 0, (
+        "the turn changes as it is said"
+    )
     assert spoken_at(said, 0, data) is answering and spoken_at(said, offer["startMs"], data) is offer
     assert answering["turn"] == f"{first}'s turn" and answering["colour"] == COLOURS[first]
     assert handed["turn"] == f"{second}'s turn" and handed["colour"] == COLOURS[second]
-    assert "chime" in answering["hint"] and offer["hint"] == "" and offer["turn"] not in (answering["turn"], handed["turn"])
+    assert (
+        "chime" in answering["hint"]
+        and offer["hint"] == ""
+        and offer["turn"] not in (answering["turn"], handed["turn"])
+    )
     # Each sees the question as it was asked of them: a name slot holds the other's name.
-    assert answering["question"] in said.text and handed["question"] in said.by_voice(next(v for v in voices if v != voices[0]))
+    assert answering["question"] in said.text and handed["question"] in said.by_voice(
+        next(v for v in voices if v != voices[0])
+    )
     deck_text = next(q["text"] for q in DECK if q["text"].replace("{partner}", second) == answering["question"])
     assert handed["question"] == deck_text.replace("{partner}", first) and "{" not in handed["question"]
 
@@ -203,11 +222,17 @@ def test_a_question_with_the_partners_name_in_it_is_shown_to_each_with_the_other
     from skill.rituals.tonights_question import deck_order
 
     light = sorted(q["id"] for q in DECK if q["depth"] == "light")
-    slotted = next(i for i, qid in enumerate(deck_order(light, 7, 0)) if "{partner}" in next(q["text"] for q in DECK if q["id"] == qid))
+    slotted = next(
+        i
+        for i, qid in enumerate(deck_order(light, 7, 0))
+        if "{partner}" in next(q["text"] for q in DECK if q["id"] == qid)
+    )
     store = SQLiteStore(embedded_store)
     snapshot = store.load(screen_couple.key)
     document = dict(snapshot.document)
-    document["rituals"] = {"tonights_question": {"decks": {"light": {"seed": 7, "round": 0, "cursor": slotted}}, "depth": "light"}}
+    document["rituals"] = {
+        "tonights_question": {"decks": {"light": {"seed": 7, "round": 0, "cursor": slotted}}, "depth": "light"}
+    }
     store.save(screen_couple.key, document, snapshot.version, int(screen_couple.now.timestamp()))
 
     said = screen_couple.intent("TonightsQuestionIntent", one_shot=True)
@@ -251,10 +276,14 @@ def test_an_open_round_shows_the_one_prompt_and_how_to_hand_over(screen_couple: 
     said = open_mode(screen_couple, "RoseThornBudIntent")
     name, data = screen(said)
     assert name == "turns" and len(data["prompts"]) == 1
-    assert data["prompts"][0]["text"] in said.text and "Alexa, tell our rituals next" in data["hint"], "the one-shot said"
+    assert data["prompts"][0]["text"] in said.text and "Alexa, tell our rituals next" in data["hint"], (
+        "the one-shot said"
+    )
     said = screen_couple.intent("DoneIntent", one_shot=True)
     _, following = screen(said)
-    assert following["prompts"][0]["text"] in said.text and following["prompts"][0]["text"] != data["prompts"][0]["text"]
+    assert (
+        following["prompts"][0]["text"] in said.text and following["prompts"][0]["text"] != data["prompts"][0]["text"]
+    )
 
 
 # -- the check-in history: a line per partner, the trend in words ------------------------------------------------------
@@ -272,7 +301,10 @@ def test_the_history_is_a_chart_of_the_last_weeks_with_the_trend_beneath(
     said = screen_couple.intent("CheckInHistoryIntent", one_shot=True)
     name, data = screen(said)
     assert name == "history"
-    assert [p["name"] for p in data["partners"]] == ["Maya", "Sam"] and [p["latest"] for p in data["partners"]] == [8, 9]
+    assert [p["name"] for p in data["partners"]] == ["Maya", "Sam"] and [p["latest"] for p in data["partners"]] == [
+        8,
+        9,
+    ]
     for path in (data["firstPath"], data["secondPath"]):
         assert path.startswith("M") and path.count("L") == 3, "four weeks, four points"
     ys = [float(point.split(",")[1]) for point in data["firstPath"].replace("M", "").split(" L")]
@@ -341,7 +373,10 @@ def evening(couple: Couple) -> list[Said]:
     said.append(couple.intent("RoseThornBudIntent", one_shot=True))
     said.append(open_mode(couple, "SentenceStemsIntent"))
     said += [couple.intent("DoneIntent"), couple.intent("AMAZON.StopIntent")]
-    said += [couple.intent("CheckInIntent", one_shot=True), couple.later(minutes=15).intent("AMAZON.NextIntent", one_shot=True)]
+    said += [
+        couple.intent("CheckInIntent", one_shot=True),
+        couple.later(minutes=15).intent("AMAZON.NextIntent", one_shot=True),
+    ]
     said += [couple.intent("RatingIntent", rating="8"), couple.intent("RatingIntent", rating="6")]
     said.append(couple.intent("CheckInHistoryIntent", one_shot=True))
     return couple.history
@@ -377,7 +412,9 @@ def test_a_screen_adds_only_its_document_to_the_same_evening(lambda_app: ModuleT
         if directives:
             response["directives"] = directives
         assert response == plain.response and with_screen.session_attributes == plain.session_attributes
-    assert {token.removeprefix("our-rituals.") for token in shown} == set(DOCUMENTS), "every document shown once or more"
+    assert {token.removeprefix("our-rituals.") for token in shown} == set(DOCUMENTS), (
+        "every document shown once or more"
+    )
 
 
 @pytest.mark.slow
@@ -406,7 +443,10 @@ def test_a_screen_that_would_make_the_response_too_large_is_left_out(
 
 
 def test_the_size_limit_is_checked_on_every_response() -> None:
-    envelope = {"version": "1.0", "response": {"shouldEndSession": True, "directives": [{"type": RENDER, "pad": "x" * MAX_RESPONSE_BYTES}]}}
+    envelope = {
+        "version": "1.0",
+        "response": {"shouldEndSession": True, "directives": [{"type": RENDER, "pad": "x" * MAX_RESPONSE_BYTES}]},
+    }
     assert any("bytes, over" in problem for problem in check_response(envelope, locale="en-US", clip_seconds={}))
 
 

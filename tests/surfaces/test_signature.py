@@ -175,7 +175,9 @@ def test_default_trust_is_certifi_which_does_not_know_the_test_root() -> None:
         verifier.verify(headers(), BODY.decode(), None)
 
 
-@pytest.mark.parametrize("pem", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"])
+@pytest.mark.parametrize(
+    "pem", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]
+)
 def test_unparsable_chain_is_refused(pem: bytes) -> None:
     with pytest.raises(AlexaVerificationError, match="certificate chain"):
         make_verifier(alexa_certs.RecordingFetch(pem)).verify(headers(), BODY.decode(), None)

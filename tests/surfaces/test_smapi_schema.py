@@ -18,7 +18,9 @@ from skill.deploy.models import MODELS_DIR
 from tests.support.smapi_schema import INTERACTION_MODEL, MANIFEST, problems
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:our-rituals-SkillFunction-Ab12Cd34:live"
-OPERATOR = Operator.from_repository("rituals@example.org", "https://github.com/maya-and-sam/our-rituals", name="Maya Example")
+OPERATOR = Operator.from_repository(
+    "rituals@example.org", "https://github.com/maya-and-sam/our-rituals", name="Maya Example"
+)
 LOCALES = sorted(path.stem for path in MODELS_DIR.glob("*.json"))
 
 

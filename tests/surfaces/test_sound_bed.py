@@ -38,7 +38,9 @@ def test_the_hug_is_held_over_a_soft_bed(surface: str, request: Any) -> None:
     assert said.timed_seconds() == pytest.approx(20.0), "the hold itself is unchanged"
     assert set(data["clips"]) == {STREAM} and data["volume"] == SETTINGS["volume"]
     words = len(said.text.split())
-    assert len(data["clips"]) * 5.28 <= 20.0 + 0.89 + words / SETTINGS["words_per_second"], "never longer than the speech"
+    assert len(data["clips"]) * 5.28 <= 20.0 + 0.89 + words / SETTINGS["words_per_second"], (
+        "never longer than the speech"
+    )
     assert len(data["clips"]) >= 3
 
 
@@ -66,7 +68,9 @@ def test_no_music_is_remembered_until_music_again(couple: Couple, stored) -> Non
     assert "no music" in said.text.lower() or "no sound" in said.text.lower()
     assert stored(couple)["rituals"]["preferences"] == {"music": False}
     plain = couple.intent("HugIntent", one_shot=True)
-    assert bed(plain) is None and plain.response["outputSpeech"]["ssml"].count("<break") == with_bed.ssml.count("<break")
+    assert bed(plain) is None and plain.response["outputSpeech"]["ssml"].count("<break") == with_bed.ssml.count(
+        "<break"
+    )
     couple.intent("MusicOnIntent", one_shot=True)
     assert bed(couple.intent("HugIntent", one_shot=True)) is not None
 
@@ -108,6 +112,11 @@ def test_the_directive_is_the_sdks_own() -> None:
 
     from skill.alexa.sound_bed import document
 
-    body = {"type": APLA, "token": "sound-bed", "document": document(), "datasources": {"bed": {"ssml": "<speak/>", "clips": [STREAM], "volume": 0.3}}}
+    body = {
+        "type": APLA,
+        "token": "sound-bed",
+        "document": document(),
+        "datasources": {"bed": {"ssml": "<speak/>", "clips": [STREAM], "volume": 0.3}},
+    }
     directive = DefaultSerializer().deserialize(json.dumps(body), Directive)
     assert type(directive).__name__ == "RenderDocumentDirective" and directive.object_type == APLA

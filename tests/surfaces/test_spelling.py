@@ -156,8 +156,12 @@ def misspelt(locale: str, texts: Iterator[tuple[str, str, str]], spelling: str) 
             right = wrong.get(word.lower())
             if right is None:
                 continue
-            places = source_lines(locale, file, word, text) or [f"made by skill/content/spelling.json ({spelling} table)"]
-            problems.append(f"{', '.join(places)}: '{word}' is not {spelling} spelling here ({file} {where}); write '{right}'")
+            places = source_lines(locale, file, word, text) or [
+                f"made by skill/content/spelling.json ({spelling} table)"
+            ]
+            problems.append(
+                f"{', '.join(places)}: '{word}' is not {spelling} spelling here ({file} {where}); write '{right}'"
+            )
     return sorted(set(problems))
 
 
@@ -170,7 +174,9 @@ def test_every_locale_shows_and_says_one_spelling(locale: str) -> None:
 
 def test_shared_english_is_written_in_british_spelling() -> None:
     problems = misspelt("en", shared_english(), "british")
-    hint = "Shared English is written in British spelling; en-US and en-CA are respelt from skill/content/spelling.json."
+    hint = (
+        "Shared English is written in British spelling; en-US and en-CA are respelt from skill/content/spelling.json."
+    )
     assert not problems, hint + "\n" + "\n".join(problems)
 
 
@@ -183,15 +189,23 @@ def test_the_table_knows_every_variable_word_used() -> None:
             for word in WORD.findall(text):
                 if VARIABLE_LOOK.match(word.lower()) and word.lower() not in known:
                     unknown.add(f"{word.lower()} ({locale} {file} {where})")
-    assert not unknown, "add these to skill/content/spelling.json, or to SAME_EVERYWHERE here:\n" + "\n".join(sorted(unknown))
+    assert not unknown, "add these to skill/content/spelling.json, or to SAME_EVERYWHERE here:\n" + "\n".join(
+        sorted(unknown)
+    )
 
 
 # -- the table itself ------------------------------------------------------------------------------------------------
 def test_respelling_keeps_capitals_placeholders_and_addresses() -> None:
     us, canadian = speller("en-US"), speller("en-CA")
     assert us is not None and canadian is not None
-    assert us.text("Colour, COLOUR and colourful centres; we travelled.") == "Color, COLOR and colorful centers; we traveled."
-    assert canadian.text("We realised our favourite colour at the theatre.") == "We realized our favourite colour at the theatre."
+    assert (
+        us.text("Colour, COLOUR and colourful centres; we travelled.")
+        == "Color, COLOR and colorful centers; we traveled."
+    )
+    assert (
+        canadian.text("We realised our favourite colour at the theatre.")
+        == "We realized our favourite colour at the theatre."
+    )
     assert us.text("{name}, see centre56.org.uk/help or https://example.org/colour-centre") == (
         "{name}, see centre56.org.uk/help or https://example.org/colour-centre"
     )
@@ -209,7 +223,9 @@ def test_no_spelling_is_both_right_and_wrong() -> None:
 
 
 # -- heard and seen through the skill -------------------------------------------------------------------------------
-@pytest.mark.parametrize(("locale", "word"), [("en-US", "counseling"), ("en-GB", "counselling"), ("en-CA", "counselling")])
+@pytest.mark.parametrize(
+    ("locale", "word"), [("en-US", "counseling"), ("en-GB", "counselling"), ("en-CA", "counselling")]
+)
 def test_the_counselling_answer_in_each_locales_spelling(couple: Couple, locale: str, word: str) -> None:
     couple.locale = locale
     couple.meet()

@@ -65,7 +65,7 @@ def test_every_locale_has_both_icons_in_the_package_at_alexas_sizes(project: Pat
 
 def test_the_icons_are_rendered_from_the_projects_own_drawing(tmp_path: Path) -> None:
     source = (ROOT / "tools" / "icons" / "our-rituals.svg").read_text(encoding="utf-8")
-    assert source.startswith("<svg") and "<image" not in source and "href=\"http" not in source, "drawn, not embedded"
+    assert source.startswith("<svg") and "<image" not in source and 'href="http' not in source, "drawn, not embedded"
     try:
         import cairosvg  # noqa: F401
         from PIL import Image, ImageChops
@@ -77,7 +77,9 @@ def test_the_icons_are_rendered_from_the_projects_own_drawing(tmp_path: Path) ->
         committed = Image.open(IMAGES / fresh.name).convert("RGB")
         difference = ImageChops.difference(committed, Image.open(fresh).convert("RGB"))
         highest = [difference.getchannel(band).getextrema()[1] for band in "RGB"]
-        assert all(isinstance(high, int) and high <= 8 for high in highest), f"{fresh.name} is not what python -m tools.icons draws"
+        assert all(isinstance(high, int) and high <= 8 for high in highest), (
+            f"{fresh.name} is not what python -m tools.icons draws"
+        )
 
 
 def test_the_listing_says_it_is_no_substitute_for_professional_help(project: Path) -> None:
@@ -90,7 +92,9 @@ def test_the_testing_instructions_walk_through_every_permission_and_event(projec
     manifest = manifest_of(project)
     instructions = manifest["publishingInformation"]["testingInstructions"]
     assert len(instructions) <= 4000 and CONTACT in instructions
-    declared = [p["name"] for p in manifest["permissions"]] + [e["eventName"] for e in manifest["events"]["subscriptions"]]
+    declared = [p["name"] for p in manifest["permissions"]] + [
+        e["eventName"] for e in manifest["events"]["subscriptions"]
+    ]
     assert set(declared) <= set(WALKED_THROUGH), f"say how to test {set(declared) - set(WALKED_THROUGH)}"
     steps = re.split(r"\n(?=\d+\. )", instructions)
     for name in declared:

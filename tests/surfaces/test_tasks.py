@@ -41,7 +41,9 @@ def one_of(said: Said, lines: Any, key: str, **values: Any) -> bool:
     for text in lines.variants(key):
         pattern = re.escape(text)
         for field in re.findall(r"\{(\w+)\}", text):
-            pattern = pattern.replace(re.escape("{" + field + "}"), re.escape(given[field]) if field in given else "(Maya|Sam)")
+            pattern = pattern.replace(
+                re.escape("{" + field + "}"), re.escape(given[field]) if field in given else "(Maya|Sam)"
+            )
         if re.search(pattern, said.text):
             return True
     return False
@@ -141,7 +143,9 @@ def test_a_task_we_do_not_know_is_a_plain_launch(couple: Couple, name: str, vers
 
 # -- the timer that hands back --------------------------------------------------------------------------
 @pytest.mark.parametrize("surface", ["couple", "web_couple"])
-def test_when_the_five_minutes_end_the_ritual_closes_in_their_two_voices(surface: str, request: Any, alexa_api: AlexaApiStandIn) -> None:
+def test_when_the_five_minutes_end_the_ritual_closes_in_their_two_voices(
+    surface: str, request: Any, alexa_api: AlexaApiStandIn
+) -> None:
     couple: Couple = request.getfixturevalue(surface)
     couple.meet("Maya", "Sam")
     couple.api_endpoint = alexa_api.url
@@ -153,7 +157,9 @@ def test_when_the_five_minutes_end_the_ritual_closes_in_their_two_voices(surface
     partners = [voice for voice in said.voices if voice is not None]
     assert partners == ["Joanna", "Matthew"], "a thank-you to each, in their own voice"
     # Each voice speaks to its own partner, never one partner's voice to the other.
-    assert any("Maya" in text for text in said.by_voice("Joanna")) and any("Sam" in text for text in said.by_voice("Matthew"))
+    assert any("Maya" in text for text in said.by_voice("Joanna")) and any(
+        "Sam" in text for text in said.by_voice("Matthew")
+    )
     assert not any("Sam" in text for text in said.by_voice("Joanna"))
 
 
@@ -180,7 +186,9 @@ def test_where_alexa_will_not_launch_a_task_the_announcing_timer_stays(couple: C
     kinds = [request.body["triggeringBehavior"]["operation"]["type"] for request in api.received]
     assert kinds == ["LAUNCH_TASK", "ANNOUNCE"]
     assert api.received[0].body["timerLabel"] == api.received[1].body["timerLabel"]
-    assert api.received[1].body["triggeringBehavior"]["operation"]["textToAnnounce"][0]["text"] in MAGIC.variants("announcement")
+    assert api.received[1].body["triggeringBehavior"]["operation"]["textToAnnounce"][0]["text"] in MAGIC.variants(
+        "announcement"
+    )
 
 
 def test_without_the_timer_permission_nothing_changes(couple: Couple) -> None:
@@ -197,7 +205,10 @@ def test_the_closing_task_is_named_alike_where_the_timer_sets_it_and_where_it_is
     from skill.alexa import tasks
     from skill.engine import ritual_timer
 
-    assert (tasks.CLOSING_TASK, tasks.CLOSING_TASK_VERSION) == (ritual_timer.CLOSING_TASK, ritual_timer.CLOSING_TASK_VERSION)
+    assert (tasks.CLOSING_TASK, tasks.CLOSING_TASK_VERSION) == (
+        ritual_timer.CLOSING_TASK,
+        ritual_timer.CLOSING_TASK_VERSION,
+    )
 
 
 def test_the_resuming_task_is_named_alike_where_the_timer_sets_it_and_where_it_is_handled() -> None:
@@ -205,7 +216,10 @@ def test_the_resuming_task_is_named_alike_where_the_timer_sets_it_and_where_it_i
     from skill.engine import ritual_timer
     from skill.rituals.check_in import TIMER
 
-    assert (tasks.RESUMING_TASK, tasks.RESUMING_TASK_VERSION) == (ritual_timer.RESUMING_TASK, ritual_timer.RESUMING_TASK_VERSION)
+    assert (tasks.RESUMING_TASK, tasks.RESUMING_TASK_VERSION) == (
+        ritual_timer.RESUMING_TASK,
+        ritual_timer.RESUMING_TASK_VERSION,
+    )
     assert TIMER.task == (tasks.RESUMING_TASK, tasks.RESUMING_TASK_VERSION) and TIMER.ritual in tasks.RESUMABLE
     enum = json.loads((TASKS / "ResumeRitual.1.json").read_text())["components"]["schemas"]["ResumeRitualInput"]
     assert set(enum["properties"]["ritual"]["enum"]) == set(tasks.RESUMABLE)
@@ -220,7 +234,9 @@ def test_a_resuming_task_for_no_resumable_ritual_is_a_plain_launch(couple: Coupl
 
 
 @pytest.mark.parametrize("surface", ["couple", "web_couple"])
-def test_the_check_in_talks_timer_brings_the_couple_back_to_their_numbers(surface: str, request: Any, alexa_api: AlexaApiStandIn) -> None:
+def test_the_check_in_talks_timer_brings_the_couple_back_to_their_numbers(
+    surface: str, request: Any, alexa_api: AlexaApiStandIn
+) -> None:
     couple: Couple = request.getfixturevalue(surface)
     couple.meet("Maya", "Sam")
     couple.api_endpoint = alexa_api.url

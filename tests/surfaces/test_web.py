@@ -97,8 +97,12 @@ def test_a_tampered_body_is_refused(verified_client: Any) -> None:
 
 def test_a_wrong_certificate_url_is_refused(verified_client: Any) -> None:
     body = launch_body()
-    for url in ("http://s3.amazonaws.com/echo.api/cert.pem", "https://evil.example.com/echo.api/cert.pem",
-                "https://s3.amazonaws.com/EcHo.aPi/cert.pem", "https://s3.amazonaws.com:563/echo.api/cert.pem"):
+    for url in (
+        "http://s3.amazonaws.com/echo.api/cert.pem",
+        "https://evil.example.com/echo.api/cert.pem",
+        "https://s3.amazonaws.com/EcHo.aPi/cert.pem",
+        "https://s3.amazonaws.com:563/echo.api/cert.pem",
+    ):
         assert post(verified_client, body, cert_url=url).status_code == 400, url
 
 

@@ -57,7 +57,11 @@ def usages(couple: Couple, kind: str, instance: str = INSTANCE) -> Said:
     return couple.request(
         {
             "type": f"Alexa.DataStore.PackageManager.{kind}",
-            "payload": {"packageId": "OurRitualsWidget", "packageVersion": "1.0.0", "usages": [{"instanceId": instance, "location": "FAVORITE"}]},
+            "payload": {
+                "packageId": "OurRitualsWidget",
+                "packageVersion": "1.0.0",
+                "usages": [{"instanceId": instance, "location": "FAVORITE"}],
+            },
         }
     )
 
@@ -80,7 +84,9 @@ def test_the_widget_package_is_an_apl_package_whose_document_passes_amazons_vali
     shown = presentation()
     assert validate([shown["document"]]) == [[]]
     bindings = shown["document"]["settings"]["DataStore"]["dataBindings"]
-    assert bindings == [{"namespace": "our_rituals", "key": "widget", "dataBindingName": "ourRituals", "dataType": "OBJECT"}]
+    assert bindings == [
+        {"namespace": "our_rituals", "key": "widget", "dataBindingName": "ourRituals", "dataType": "OBJECT"}
+    ]
 
 
 def test_the_widget_shows_only_what_the_skill_pushes_and_its_defaults_are_the_contents() -> None:
@@ -123,7 +129,9 @@ def test_installing_the_widget_fills_it_at_once(surface: str, request: Any, data
     assert command.body["commands"][0]["content"]["question"] == WIDGET.lines.variants("ask_for_one")[0]
 
 
-def test_tonights_question_the_jar_and_the_check_in_day_reach_the_widget(couple: Couple, datastore: AlexaApiStandIn) -> None:
+def test_tonights_question_the_jar_and_the_check_in_day_reach_the_widget(
+    couple: Couple, datastore: AlexaApiStandIn
+) -> None:
     from tests.rituals.test_check_in import check_in
 
     couple.meet("Maya", "Sam")
@@ -140,7 +148,9 @@ def test_tonights_question_the_jar_and_the_check_in_day_reach_the_widget(couple:
     assert pushes(datastore)[-1]["commands"][0]["content"]["jar"] == "One question waits in your jar."
     check_in(couple.later(minutes=30), 7, 8)  # Sunday 22 November: the next one a week on
     assert pushes(datastore)[-1]["commands"][0]["content"]["checkIn"] == "Next check-in: Sunday"
-    assert len([r for r in datastore.received if r.path == "/auth/o2/token"]) == 1, "one token, kept for the hour it lasts"
+    assert len([r for r in datastore.received if r.path == "/auth/o2/token"]) == 1, (
+        "one token, kept for the hour it lasts"
+    )
 
 
 def test_the_next_day_the_widget_asks_for_a_new_question(couple: Couple, datastore: AlexaApiStandIn) -> None:
@@ -152,7 +162,9 @@ def test_the_next_day_the_widget_asks_for_a_new_question(couple: Couple, datasto
     assert pushes(datastore)[-1]["commands"][0]["content"]["hasQuestion"] is False
 
 
-def test_removing_the_widget_stops_the_pushes_and_forgets_it(couple: Couple, datastore: AlexaApiStandIn, stored) -> None:
+def test_removing_the_widget_stops_the_pushes_and_forgets_it(
+    couple: Couple, datastore: AlexaApiStandIn, stored
+) -> None:
     couple.meet("Maya", "Sam")
     couple.api_endpoint = datastore.url
     usages(couple, "UsagesInstalled")
@@ -163,7 +175,9 @@ def test_removing_the_widget_stops_the_pushes_and_forgets_it(couple: Couple, dat
     assert len(pushes(datastore)) == before
 
 
-def test_without_the_operators_credentials_nothing_is_pushed_and_nothing_breaks(couple: Couple, alexa_api: AlexaApiStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_operators_credentials_nothing_is_pushed_and_nothing_breaks(
+    couple: Couple, alexa_api: AlexaApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("ALEXA_CLIENT_ID", raising=False)
     couple.meet("Maya", "Sam")
     couple.api_endpoint = alexa_api.url
@@ -190,12 +204,27 @@ def test_a_data_store_that_refuses_costs_the_couple_nothing(couple: Couple, monk
 @pytest.mark.parametrize(
     "request_body",
     [
-        {"type": "Alexa.DataStore.PackageManager.UpdateRequest", "payload": {"packageId": "OurRitualsWidget", "fromVersion": "1.0.0", "toVersion": "1.1.0"}},
-        {"type": "Alexa.DataStore.PackageManager.InstallationError", "payload": {"packageId": "OurRitualsWidget", "packageVersion": "1.0.0", "error": {"type": "INVALID_PACKAGE", "message": "bad"}}},
-        {"type": "Alexa.DataStore.Error", "error": {"type": "DEVICE_UNAVAILABLE", "content": {"target": {"type": "USER", "id": "x"}, "commands": []}}},
+        {
+            "type": "Alexa.DataStore.PackageManager.UpdateRequest",
+            "payload": {"packageId": "OurRitualsWidget", "fromVersion": "1.0.0", "toVersion": "1.1.0"},
+        },
+        {
+            "type": "Alexa.DataStore.PackageManager.InstallationError",
+            "payload": {
+                "packageId": "OurRitualsWidget",
+                "packageVersion": "1.0.0",
+                "error": {"type": "INVALID_PACKAGE", "message": "bad"},
+            },
+        },
+        {
+            "type": "Alexa.DataStore.Error",
+            "error": {"type": "DEVICE_UNAVAILABLE", "content": {"target": {"type": "USER", "id": "x"}, "commands": []}},
+        },
     ],
 )
-def test_other_data_store_requests_get_an_empty_answer(couple: Couple, request_body: dict[str, Any], embedded_store: Path) -> None:
+def test_other_data_store_requests_get_an_empty_answer(
+    couple: Couple, request_body: dict[str, Any], embedded_store: Path
+) -> None:
     from skill.store.sqlite import SQLiteStore
 
     couple.session_open = False
@@ -210,5 +239,12 @@ def test_touching_the_widget_before_tonights_question_asks_for_one(lambda_app: A
     couple = Couple(send=lambda event: lambda_app.handler(event, None))
     couple.meet("Maya", "Sam")
     couple.session_open = False
-    said = couple.request({"type": "Alexa.Presentation.APL.UserEvent", "token": "", "arguments": press["arguments"], "source": {"type": "TouchWrapper", "handler": "Press", "id": ""}})
+    said = couple.request(
+        {
+            "type": "Alexa.Presentation.APL.UserEvent",
+            "token": "",
+            "arguments": press["arguments"],
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": ""},
+        }
+    )
     assert said.response.get("card", {}).get("title") == "Tonight's question"

@@ -80,7 +80,9 @@ class Evening:
 
 
 def _screen(envelope: dict[str, Any]) -> dict[str, Any]:
-    directive = next(d for d in envelope["response"]["directives"] if d["type"] == "Alexa.Presentation.APL.RenderDocument")
+    directive = next(
+        d for d in envelope["response"]["directives"] if d["type"] == "Alexa.Presentation.APL.RenderDocument"
+    )
     return {"document": directive["document"], "datasources": directive["datasources"]}
 
 
@@ -118,7 +120,10 @@ def collect() -> dict[str, tuple[dict[str, Any], int]]:
     document = dict(snapshot.document)
     ratings = [(6, 7), (7, 7), (5, 6), (6, 5), (7, 6), (7, 8), (8, 8)]
     weeks = {week_key((NOW - timedelta(weeks=7 - i)).date()): list(r) for i, r in enumerate(ratings)}
-    document["rituals"] = {**document.get("rituals", {}), "check_in": {"weeks": weeks, "count": 7, "last": "2026-11-15"}}
+    document["rituals"] = {
+        **document.get("rituals", {}),
+        "check_in": {"weeks": weeks, "count": 7, "last": "2026-11-15"},
+    }
     store.save(key, document, snapshot.version, int(NOW.timestamp()))
     evening.intent("CheckInIntent", one_shot=True)  # hands-free: both turns, then the first number is asked
     evening.intent("RatingIntent", rating="8")
@@ -146,8 +151,14 @@ def _widget_shots(store: Any, key: str, evening: Evening) -> dict[str, tuple[dic
     }
     pushed = view(household, load_content("en-US"), NOW.date())
     return {
-        "widget": ({"document": package["document"], "datasources": package["datasources"], "globals": {"ourRituals": pushed}}, 0),
-        "widget-new": ({"document": package["document"], "datasources": package["datasources"], "globals": {"ourRituals": {}}}, 0),
+        "widget": (
+            {"document": package["document"], "datasources": package["datasources"], "globals": {"ourRituals": pushed}},
+            0,
+        ),
+        "widget-new": (
+            {"document": package["document"], "datasources": package["datasources"], "globals": {"ourRituals": {}}},
+            0,
+        ),
     }
 
 
