@@ -173,7 +173,8 @@ class Roadblock:
         self._keep(turn, {"step": OFFERED, "ritual": ritual})
         return Reply(
             speech=(*lead, narrate(turn.line(key, ritual=title))),
-            reprompt=(narrate(turn.line("offer_again", ritual=title)),),
+            # asked again (help, repeat): the reprompt is the first wording, so it never says the speech twice
+            reprompt=(narrate(turn.line("offer" if key == "offer_again" else "offer_again", ritual=title)),),
             session={WAITING: OFFERED},
         )
 

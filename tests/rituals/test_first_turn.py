@@ -122,6 +122,15 @@ def test_every_one_of_the_deepest_questions_too(couple: Couple) -> None:
         ):
             over.append((round(wait_for_first_turn(said), 1), said.text[:120]))
     assert not over, over
+    # Whatever wordings a night draws: the longest way to name who begins, the longest way to say a tender one can
+    # be passed, and the question, said as one.
+    lines = load_content("en-US").section("tonights_question").lines
+    begins = max(lines.variants("first_turn"), key=spoken)
+    tender = max(lines.variants("intro_tender_known"), key=spoken)
+    for question in deepest:
+        lead = f"{tender} " if "tender" in question.get("tags", ()) else ""
+        said = f"{lead}{begins.format(name='Maya')} {question['text'].format(partner='Sam')}"
+        assert spoken(said) <= FIRST_TURN_WITHIN, said
 
 
 def test_the_explanation_is_full_twice_then_brief_then_gone_and_the_count_stays_small(couple: Couple, stored) -> None:

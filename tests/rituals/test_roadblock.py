@@ -98,6 +98,17 @@ def test_help_and_repeat_while_choosing_read_the_list_again(both: Couple) -> Non
     assert says(said, SECTION, "ask_again") or says(said, SECTION, "ask")
 
 
+def test_help_and_repeat_at_the_offer_ask_again_never_saying_one_line_twice(both: Couple) -> None:
+    """Found by test_fuzz: asked again, the offer and its reprompt were one wording, said twice."""
+    meet(both)
+    both.intent("RoadblockIntent", one_shot=True)
+    both.resolved("RoadblockIntent", "roadblock", "we're too busy", "no_time")
+    for intent in ("AMAZON.HelpIntent", "AMAZON.RepeatIntent", "AMAZON.HelpIntent", "AMAZON.RepeatIntent"):
+        said = both.intent(intent)
+        assert says(said, SECTION, "offer_again", ritual="a hug") and not said.ends_session
+        assert said.reprompt and said.reprompt != said.text, intent
+
+
 def asks_about_a_roadblock(said: Said) -> bool:
     """Whether any wording of the check-in's roadblock question was said, whatever roadblock it named."""
     wordings = load_content("en-US").section(SECTION).lines.variants("check_in_question")
