@@ -20,28 +20,10 @@ import pytest
 from skill.content import load_content
 from skill.screen.timeline import spoken_ms
 from tests.support.conversation import START, Couple, Said
-from tests.support.turns_support import finished, meet, says
+from tests.support.turns_support import TURN_RITUALS, finished, meet, says
 
 # Every ritual that starts with a turn for the couple, by the intent that starts it.
-RITUALS = (
-    "HugIntent",
-    "BreatheIntent",
-    "RoseThornBudIntent",
-    "MorningCoffeeIntent",
-    "AppreciationIntent",
-    "SentenceStemsIntent",
-    "StressMapIntent",
-    "GentleStartIntent",
-    "ThreeDatesIntent",
-    "CheckInIntent",
-    "TonightsQuestionIntent",
-    "HighLowIntent",
-    "FeelingsNeedsIntent",
-    "RepairIntent",
-    "MonthlyIntent",
-    "RitualReviewIntent",
-    "ThirtySixQuestionsIntent",
-)
+RITUALS = ("HugIntent", "BreatheIntent", *TURN_RITUALS, "ThirtySixQuestionsIntent")
 SECTION = "rose_thorn_bud"
 KNOWN_BY = 4  # the use from which the first turn starts within...
 FIRST_TURN_WITHIN = 8.0  # ...seconds of the request

@@ -14,26 +14,11 @@ import pytest
 
 from skill.content import CONTENT_DIR
 from tests.support.conversation import Couple, Line
-from tests.support.turns_support import MAYA, NAMES, finished, meet, open_mode
+from tests.support.turns_support import MAYA, NAMES, TURN_RITUALS, finished, meet, open_mode
 from tests.surfaces.test_tasks import launch_task
 
 WAITING = "turns_waiting"
-RITUALS = (
-    "RoseThornBudIntent",
-    "MorningCoffeeIntent",
-    "AppreciationIntent",
-    "SentenceStemsIntent",
-    "StressMapIntent",
-    "GentleStartIntent",
-    "ThreeDatesIntent",
-    "CheckInIntent",
-    "TonightsQuestionIntent",
-    "HighLowIntent",
-    "FeelingsNeedsIntent",
-    "RepairIntent",
-    "MonthlyIntent",
-    "RitualReviewIntent",
-)
+RITUALS = TURN_RITUALS
 
 
 def addresses(text: str, name: str) -> bool:

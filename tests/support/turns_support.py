@@ -111,3 +111,23 @@ def finished(document: dict[str, Any]) -> bool:
     couple can still stop or slow it at the turn that was playing; see skill.engine.turn_taking)."""
     progress = document.get("in_progress")
     return progress is None or progress["state"].get("waiting") == "playing"
+
+
+# The rituals made of partners' turns, by the intent that starts each (the hug, breathing and the thirty-six
+# questions pace the couple differently).
+TURN_RITUALS = (
+    "RoseThornBudIntent",
+    "MorningCoffeeIntent",
+    "AppreciationIntent",
+    "SentenceStemsIntent",
+    "StressMapIntent",
+    "GentleStartIntent",
+    "ThreeDatesIntent",
+    "CheckInIntent",
+    "TonightsQuestionIntent",
+    "HighLowIntent",
+    "FeelingsNeedsIntent",
+    "RepairIntent",
+    "MonthlyIntent",
+    "RitualReviewIntent",
+)
