@@ -413,6 +413,7 @@ class Household:
         next_first = document.get("next_first")
         in_progress = document.get("in_progress")
         speakers = document.get("speakers")
+        checked = document.get("time_zone_checked")
         layout = document.get("layout")
         rituals = document.get("rituals")
         if layout == LAYOUT:
@@ -436,9 +437,7 @@ class Household:
             rituals=ritual_states,
             in_progress=in_progress if _valid_progress(in_progress) else None,
             time_zone=document["time_zone"] if isinstance(document.get("time_zone"), str) else None,
-            time_zone_checked=document["time_zone_checked"]
-            if isinstance(document.get("time_zone_checked"), int)
-            else 0,
+            time_zone_checked=checked if isinstance(checked, int) else 0,
             speakers=_valid_speakers(speakers),
             uses=_valid_uses(document.get("uses")),
         )
