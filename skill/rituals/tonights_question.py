@@ -114,13 +114,15 @@ def deck_order(ids: list[str], seed: int, round_: int, after: str | None = None)
 
 
 class Deck(Record):
-    """One depth's deck for this household: its shuffle's seed, the round, the place in it, and the question that
-    closed the round before (None in round 0, or for a deck stored before it was kept)."""
+    """One depth's deck for this household: its shuffle's seed, the round, the place in it, the question that
+    closed the round before (None in round 0, or for a deck stored before it was kept), and a question of this
+    round asked ahead of its place (the first deepest question, chosen to assume nothing), to be stepped over there."""
 
     seed: int
     round: int = 0
     cursor: int = 0
     after: str | None = None
+    early: str | None = None
 
 
 class Asked(Record):
@@ -160,14 +162,21 @@ def _parsed(raw: Any) -> QuestionState:
     for depth, deck in (raw_decks if isinstance(raw_decks, dict) else {}).items():
         if depth not in DEPTHS or not isinstance(deck, dict):
             continue
-        seed, round_, cursor, after = (
+        seed, round_, cursor, after, early = (
             _count(deck.get("seed")),
             _count(deck.get("round")),
             _count(deck.get("cursor")),
             deck.get("after"),
+            deck.get("early"),
         )
         if seed is not None and round_ is not None and cursor is not None:
-            decks[depth] = Deck(seed, round_, cursor, after if isinstance(after, str) else None)
+            decks[depth] = Deck(
+                seed,
+                round_,
+                cursor,
+                after if isinstance(after, str) else None,
+                early if isinstance(early, str) else None,
+            )
     last = stored.get("last")
     asked = (
         Asked(last["question"], last["on"])
@@ -180,7 +189,7 @@ def _parsed(raw: Any) -> QuestionState:
 
 
 def write(household: Household, state: QuestionState) -> None:
-    """Keep it as {"decks": {depth: {"seed", "round", "cursor", "after"?}}, "depth"?, "last"?: {"question", "on"},
+    """Keep it as {"decks": {depth: {"seed", "round", "cursor", "after"?, "early"?}}, "depth"?, "last"?: {"question", "on"},
     "filters_offered"?: true}."""
     decks = {
         depth: {
@@ -188,6 +197,7 @@ def write(household: Household, state: QuestionState) -> None:
             "round": d.round,
             "cursor": d.cursor,
             **({"after": d.after} if d.after is not None else {}),
+            **({"early": d.early} if d.early is not None else {}),
         }
         for depth, d in state.decks.items()
     }
@@ -205,11 +215,13 @@ def draw(turn: Turn, depth: str, also_skip: frozenset[str] = frozenset()) -> tup
     """The next question id at `depth` for this household, and whether its deck just started a new round.
 
     The cursor walks the whole deck's order and steps over questions that assume what this couple told us
-    is not so (or `also_skip`); telling us later changes which are skipped, never the order, so nothing comes back early.
+    is not so; telling us later changes which are skipped, never the order, so nothing comes back early. A question
+    that fits `also_skip` too is taken from further on without moving the cursor (the questions it passed over are
+    still to come this round), and stepped over when the cursor reaches it.
     """
     at_depth = [q for q in _questions(turn) if q["depth"] == depth]
     ids = sorted(str(q["id"]) for q in at_depth)
-    skipped = skipped_assumptions(turn) | also_skip
+    skipped = skipped_assumptions(turn)
     allowed = {str(q["id"]) for q in at_depth if not skipped & set(q.get("assumes", ()))} or set(ids)
     kept = read(turn.household)
     deck = kept.decks.get(depth) or Deck(turn.rng.randrange(2**31))
@@ -218,18 +230,23 @@ def draw(turn: Turn, depth: str, also_skip: frozenset[str] = frozenset()) -> tup
     if after is None and deck.round > 0:
         # A deck stored before "after" was kept replays its rounds once, then keeps it.
         after = deck_order(ids, deck.seed, deck.round - 1)[-1]
-    round_, cursor = deck.round, deck.cursor
+    round_, cursor, early = deck.round, deck.cursor, deck.early
     while True:
         order = deck_order(ids, deck.seed, round_, after)
-        while cursor < len(order) and order[cursor] not in allowed:
+        while cursor < len(order) and (order[cursor] not in allowed or order[cursor] == early):
             cursor += 1
         if cursor < len(order):
             break
         renewed = True
         after = order[-1]
-        round_, cursor = round_ + 1, 0
-    question_id = order[cursor]
-    decks = {**kept.decks, depth: Deck(deck.seed, round_, cursor + 1, after)}
+        round_, cursor, early = round_ + 1, 0, None
+    question_id, next_cursor = order[cursor], cursor + 1
+    fitting = {str(q["id"]) for q in at_depth if not also_skip & set(q.get("assumes", ()))}
+    if also_skip and early is None and question_id not in fitting:
+        ahead = next((qid for qid in order[cursor:] if qid in allowed and qid in fitting), None)
+        if ahead is not None:  # asked now, stepped over later; the cursor stays for what it passed
+            question_id, next_cursor, early = ahead, cursor, ahead
+    decks = {**kept.decks, depth: Deck(deck.seed, round_, next_cursor, after, early)}
     write(turn.household, kept._replace(decks=MappingProxyType(decks), depth=depth))
     return question_id, renewed
 

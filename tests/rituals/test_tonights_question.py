@@ -556,6 +556,39 @@ def test_the_first_time_a_couple_reaches_the_deepest_questions_they_hear_once_ho
         assert asked(said)[1] not in YEARS_OR_FAMILY and not filters_offered(said)
 
 
+def test_the_questions_the_first_deepest_one_passed_over_still_come_in_that_round(
+    couple: Couple, embedded_store
+) -> None:
+    """The first deepest question assumes neither years together nor family, so it may come from further on in the
+    deck; the ones it passed over are not lost to the round, and the one taken early is not asked twice in it."""
+    from collections import Counter
+
+    from skill.store.sqlite import SQLiteStore
+
+    deepest = [q for q in QUESTIONS if q["depth"] == "deepest"]
+    ids = sorted(q["id"] for q in deepest)
+    family = {q["id"] for q in deepest if {"family_of_origin", "long_history"} & set(q["assumes"])}
+    # A round that opens with two questions the first deepest one must not be.
+    seed = next(seed for seed in range(10_000) if set(deck_order(ids, seed, 0)[:2]) <= family)
+    couple.meet("Maya", "Sam")
+    store = SQLiteStore(embedded_store)
+    snapshot = store.load(couple.key)
+    document = {
+        **snapshot.document,
+        "rituals": {"tonights_question": {"decks": {"deepest": {"seed": seed, "round": 0, "cursor": 0}}}},
+    }
+    store.save(couple.key, document, snapshot.version, int(couple.now.timestamp()))
+
+    said = couple.resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)
+    assert filters_offered(said) and asked(said)[1] not in YEARS_OR_FAMILY
+    heard = [asked(said)[1]]
+    for _ in range(len(deepest) - 1):
+        said = couple.later(days=1).resolved("TonightsQuestionIntent", "depth", "deepest", "deepest", one_shot=True)
+        heard.append(asked(said)[1])
+    expected = Counter(q["text"] for q in deepest)
+    assert Counter(heard) == expected, (Counter(heard) - expected, expected - Counter(heard))
+
+
 def test_a_couple_who_told_us_already_is_not_offered_what_they_chose(couple: Couple, stored) -> None:
     couple.meet("Maya", "Sam")
     couple.intent("NewCoupleIntent", one_shot=True)
