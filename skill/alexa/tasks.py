@@ -26,8 +26,10 @@ from skill.engine.script import Reply
 from skill.engine.turn import Turn
 
 VERSION = "1"
-# The task a ritual's timer launches (named in skill/engine/ritual_timer.py, which a launch does not load).
+# The tasks a ritual's timer launches, to close it or to go on from its place (named in
+# skill/engine/ritual_timer.py, which a launch does not load; tests/surfaces/test_tasks.py holds the two equal).
 CLOSING_TASK, CLOSING_TASK_VERSION = "CloseRitual", "1"
+RESUMING_TASK, RESUMING_TASK_VERSION = "ResumeRitual", "1"
 # Routine actions: the task, the intent it stands for, and the input properties it takes (as the intent's slots).
 ROUTINE_TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "MorningCoffee": ("MorningCoffeeIntent", ("pace",)),
@@ -36,7 +38,6 @@ ROUTINE_TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "TonightsQuestion": ("TonightsQuestionIntent", ("depth", "pace")),
     "WeeklyCheckIn": ("CheckInIntent", ("pace",)),
 }
-RESUMING_TASK, RESUMING_TASK_VERSION = "ResumeRitual", "1"
 # Rituals whose timer hands back, each with its RitualTimer as `TIMER` in its module.
 CLOSABLE = frozenset({"magic_minutes", "thirty_six"})
 # Rituals whose timer, set mid-ritual, brings the couple back to their place: `RITUAL.timer_ended` in its module.

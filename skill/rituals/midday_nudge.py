@@ -109,15 +109,17 @@ def _days(turn: Turn, kept: Nudge) -> tuple[int, ...]:
     return kept.days or tuple(names.index(str(day).lower()) for day in turn.section.settings["default_days"])
 
 
-def _clock(turn: Turn, kept: Nudge) -> str:
-    """ "HH:MM" from the TIME slot ("13:00", or "AF" for the afternoon), else the one set already, else midday."""
-    settings = turn.section.settings
-    heard = str(turn.slots.get(CLOCK_SLOT) or "").strip().upper()
-    heard = settings["parts_of_day"].get(heard, heard)
+def heard_clock(turn: Turn, slot: str) -> str | None:
+    """ "HH:MM" from a TIME slot ("13:00", or "AF" for the afternoon, by the ritual's `parts_of_day`), if one was heard."""
+    heard = str(turn.slots.get(slot) or "").strip().upper()
+    heard = turn.section.settings["parts_of_day"].get(heard, heard)
     match = _CLOCK.match(heard)
-    if match:
-        return f"{int(match.group(1)):02d}:{match.group(2)}"
-    return kept.time or str(settings["default_time"])
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+def _clock(turn: Turn, kept: Nudge) -> str:
+    """The time heard, else the one set already, else midday."""
+    return heard_clock(turn, CLOCK_SLOT) or kept.time or str(turn.section.settings["default_time"])
 
 
 def _spoken(turn: Turn, asked: Asked) -> dict[str, str]:

@@ -9,7 +9,6 @@ Read and written only here (`read`, `write`) as a typed `Kept`; the review reads
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 from typing import Any
 
@@ -19,11 +18,10 @@ from skill.engine.turn import Turn
 from skill.engine.turn_taking import Step, TurnTaking
 from skill.household import Household
 from skill.record import Record
-from skill.rituals.midday_nudge import clock_of, keep_one_reminder, refused_recently
+from skill.rituals.midday_nudge import clock_of, heard_clock, keep_one_reminder, refused_recently
 
 NAME = "monthly"
 LOOK_AHEAD, REMINDER = "MonthlyIntent", "MonthlyReminderIntent"
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class Reminder(Record):
@@ -122,14 +120,11 @@ class Monthly(TurnTaking):
 
     # -- "remind us every month" -----------------------------------------------------------------------
     def _clock(self, turn: Turn) -> str:
-        settings = turn.section.settings
-        heard = str(turn.slots.get("clock") or "").strip().upper()
-        heard = settings["parts_of_day"].get(heard, heard)
-        match = _CLOCK.match(heard)
-        if match:
-            return f"{int(match.group(1)):02d}:{match.group(2)}"
+        heard = heard_clock(turn, "clock")
+        if heard:
+            return heard
         reminder = read(turn.household).reminder
-        return (reminder.time if reminder else None) or str(settings["reminder_default_time"])
+        return (reminder.time if reminder else None) or str(turn.section.settings["reminder_default_time"])
 
     def _remind(self, turn: Turn, clock: str) -> Reply:
         result = self._send(turn, clock)
