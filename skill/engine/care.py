@@ -15,11 +15,11 @@ in the slots are read first (`need_in_slots`), so such a sentence is answered wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from skill.engine import narrator
 from skill.engine.script import Reply, Say, Segment, phone_number
-from skill.engine.session_keys import ASKED_PAUSE
+from skill.engine.session_keys import ASKED_BEFORE_CARE, ASKED_NAMES, ASKED_PAUSE, EXPECTING, RECORD_KEYS
 from skill.engine.turn import Turn
 from skill.intents import DISTRESS, SAFETY
 
@@ -59,21 +59,42 @@ def distress(turn: Turn) -> Reply:
     return Reply(
         speech=(*speech, narrator.narrate(offer)),
         reprompt=(narrator.narrate(turn.line("pause_offer_again")),),
-        session={narrator.EXPECTING: EXPECTING_PAUSE},
+        session=_pause_session(turn),
     )
+
+
+def _pause_session(turn: Turn) -> dict[str, object]:
+    """The offer to pause as the question that waits, carrying the narrator's question it interrupted, if one did
+    ("keep this voice for Maya?"), so a no can ask it again."""
+    session = turn.session
+    if session.get(EXPECTING) == ASKED_PAUSE:  # asked again: what it carried, it still carries
+        waiting = session.get(ASKED_BEFORE_CARE)
+    else:
+        waiting = {key: session[key] for key in RECORD_KEYS if key in session} if EXPECTING in session else None
+    return {EXPECTING: EXPECTING_PAUSE, **({ASKED_BEFORE_CARE: waiting} if waiting else {})}
 
 
 def is_pause_offered(session: object) -> bool:
     return isinstance(session, dict) and session.get(narrator.EXPECTING) == EXPECTING_PAUSE
 
 
-def pause_answered(turn: Turn, yes: bool) -> Reply:
-    """Yes: the session ends, the ritual's place kept for later. No: the ritual goes on from where it was."""
+def pause_answered(turn: Turn, yes: bool, ask_again: Callable[[Turn], Reply | None]) -> Reply:
+    """Yes: the session ends, the ritual's place kept for later. No: the narrator's question the distress
+    interrupted is asked again (by `ask_again`, the pending-question record's), else the ritual goes on from where
+    it was."""
     from skill.engine import place  # place builds on the narrator, as this module does
 
     if yes:
         return narrator.goodbye(turn)
     care = turn.for_section(SECTION)
+    waiting = turn.session.get(ASKED_BEFORE_CARE)
+    interrupted = (
+        ask_again(turn._replace(session=waiting))
+        if isinstance(waiting, dict) and waiting.get(EXPECTING) not in (None, ASKED_NAMES, ASKED_PAUSE)
+        else None
+    )
+    if interrupted is not None:
+        return interrupted._replace(speech=(narrator.narrate(care.line("going_on")), *interrupted.speech))
     kept = place.keep_place(turn, (narrator.narrate(care.line("going_on")),))
     if kept is not None:
         return kept
@@ -101,7 +122,7 @@ def pause_offer_again(turn: Turn) -> Reply:
     return Reply(
         speech=(narrator.narrate(care.line("pause_offer_again")),),
         reprompt=(narrator.narrate(_pause_offer(care)),),
-        session={narrator.EXPECTING: EXPECTING_PAUSE},
+        session=_pause_session(turn),
     )
 
 

@@ -245,7 +245,7 @@ def _answer(turn: Turn, intent: str) -> Reply:
     if asked == ASKED_PAUSE:
         from skill.engine import care
 
-        return care.pause_answered(turn, intent == YES)
+        return care.pause_answered(turn, intent == YES, pending.ask_again)
     if asked == ASKED_VOICE:
         return voices.answered(turn, "yes" if intent == YES else "no" if intent == NO else "next")
     found = in_progress(turn)  # the resume offer

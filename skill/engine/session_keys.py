@@ -22,9 +22,8 @@ PENDING_RITUAL = "pending_ritual"  # the ritual (intent and slots) asked for bef
 ASKED_PAUSE = "pause"  # after distress: "would you like to pause for now?" (skill.engine.care)
 ASKED_NAME = "confirm_name"  # a name said back at introductions: "Did I hear Deep?" (skill.engine.first_names)
 HEARD_NAMES = "heard_names"  # ...the two names as heard so far, and which of them are sure
-ASKED_VOICE = (
-    "voice"  # a voice tried for one partner: "keep this voice for Maya? yes, no, or next" (skill.engine.voices)
-)
+# A voice tried for one partner: "keep this voice for Maya? yes, no, or next" (skill.engine.voices).
+ASKED_VOICE = "voice"
 VOICE_FOR = "voice_for"  # ...the partner it is tried for (0 or 1)
 VOICE_TRYING = "voice_trying"  # ...and the voice being tried, by name (heard in this reply only until a yes)
 
@@ -34,6 +33,9 @@ RECORD_KEYS = (
     EXPECTING, RENAME_TO, PENDING_NAME, PENDING_PARTNER, PENDING_RITUAL, ASK_SECTION, ASK_LINE, HEARD_NAMES, VOICE_FOR,
     VOICE_TRYING,
 )  # fmt: skip
+
+# The record of the question that waited when distress was heard: asked again when they choose not to pause.
+ASKED_BEFORE_CARE = "asked_before_care"
 
 # How many requests in a row were not understood: after two, the session closes gently (Alexa's guidance).
 MISSES = "misses"

@@ -191,3 +191,30 @@ def test_a_household_stored_before_voices_were_chosen_keeps_its_swap(couple: Cou
     Households(SQLiteStore(embedded_store)).apply(couple.key, 0, as_before)
     said = couple.resolved("RoseThornBudIntent", "pace", "let's take our time", "open", one_shot=True)
     assert said.by_voice("Matthew")[0].startswith("Maya"), "the old swap holds: Maya has Matthew's voice"
+
+
+@pytest.mark.parametrize("need", ["I need help", "I'm not okay", "my partner is violent"])
+def test_help_distress_and_a_disclosure_while_a_voice_is_tried_get_their_own_answers_and_lose_nothing(
+    couple: Couple, stored, need: str
+) -> None:
+    """Three needs, three answers (docs/CARE.md), at the one waiting point this feature adds: "keep it for Maya?"."""
+    from tests.support.care_support import say, telephone_numbers
+
+    care = load_content("en-US").section("care").lines
+    couple.meet("Maya", "Sam")
+    couple.intent("ChooseVoiceIntent", partner="Maya")
+    before = {key: value for key, value in stored(couple).items() if key != "words"}  # (which wording was said)
+    said = say(couple, need)
+    after = {key: value for key, value in stored(couple).items() if key != "words"}
+    assert after == before, "names and voices as they were; nothing stored about what was said"
+    if need == "my partner is violent":
+        assert said.text.startswith(care.variants("safety_heard")[0]) and said.ends_session
+        assert telephone_numbers(said.ssml) == ["911", "1-800-799-7233"] and set(said.voices) == {None}
+        return
+    if need == "I'm not okay":
+        assert said.text.startswith(care.variants("distress_heard")[0]) and telephone_numbers(said.ssml) == ["988"]
+        couple.intent("AMAZON.NoIntent")  # no pause: on with what they were doing
+    else:
+        assert _said_as(said.text, "keep", name="Maya") and not telephone_numbers(said.ssml), "help with the skill"
+    said = couple.intent("AMAZON.YesIntent")
+    assert _stored_voices(stored, couple) == ["Salli", "Matthew"], "the question still waited, and a yes answers it"
