@@ -20,8 +20,8 @@ lint:  ## ruff's lint rules and the import rules of docs/ARCHITECTURE.md (second
 types:  ## mypy over skill/ and lambda/, as configured in pyproject.toml
 	$(PYTHON) -m mypy --config-file pyproject.toml --cache-dir .cache/mypy
 
-fast:  ## every test but the slow ones (no DynamoDB Local, npm, Docker, checkov, subprocess CLIs): under a minute
-	$(PYTHON) -m pytest -q -m "not slow"
+fast:  ## every test but the slow ones (no DynamoDB Local, npm, Docker, checkov, subprocess CLIs), one worker a core: under a minute
+	$(PYTHON) -m pytest -q -m "not slow" -n auto
 
 full:  ## the whole suite, as CI runs it (.ci/run): includes DynamoDB Local, checkov, apl-suggester, bundles, Docker
 	$(PYTHON) -m pytest -q
