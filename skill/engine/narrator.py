@@ -283,10 +283,11 @@ def goodbye(turn: Turn) -> Reply:
     "Hold on" or "wait" (Alexa's pause) at a ritual's own question (`hold_on`) asks it again instead.
     """
     if turn.intent == PAUSE:
+        from skill.engine.ritual import HoldsOn
+
         waiting = _ritual_in_progress(turn)
-        hold_on = getattr(waiting[0], "hold_on", None) if waiting is not None else None
-        asked = hold_on(waiting[1]) if waiting is not None and callable(hold_on) else None
-        if isinstance(asked, Reply):
+        asked = waiting[0].hold_on(waiting[1]) if waiting is not None and isinstance(waiting[0], HoldsOn) else None
+        if asked is not None:
             return asked
     found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
     if found is not None:

@@ -82,6 +82,44 @@ class KeepsPlaceWhen(Protocol):
 
 
 @runtime_checkable
+class PinsPlace(Protocol):
+    """A ritual whose answer may still be playing when the couple stop or leave ("Alexa, stop" half-way through a
+    paced answer): `pin` keeps the turn that was playing as its place."""
+
+    def pin(self, turn: Turn) -> None: ...
+
+
+@runtime_checkable
+class HoldsOn(Protocol):
+    """A ritual with a question of its own that "hold on" or "wait" (Alexa's pause) asks again instead of pausing
+    (None: a pause like any other)."""
+
+    def hold_on(self, turn: Turn) -> Reply | None: ...
+
+
+@runtime_checkable
+class SetsAside(Protocol):
+    """A ritual that keeps its place aside for a while when another ritual starts (the check-in, for its hours),
+    instead of losing it to the newcomer."""
+
+    name: str
+
+    def set_aside(self, turn: Turn) -> None: ...
+
+
+@runtime_checkable
+class StartsWithFollowUps(Protocol):
+    """A ritual that some of its follow-ups also start when nothing is in progress ("another question" begins
+    tonight's question)."""
+
+    name: str
+    intents: frozenset[str]
+    also_starts: frozenset[str]
+
+    def start(self, turn: Turn) -> Reply: ...
+
+
+@runtime_checkable
 class AsksOwnQuestions(Protocol):
     """A ritual that asks a question of the couple's own (an entry of their jar), in turn.
 

@@ -46,7 +46,10 @@ from skill.engine import forget, names, narrator, pending, place, voices
 from skill.engine.offers import note_tried
 from skill.engine.ritual import (
     AsksPermission,
+    PinsPlace,
     Ritual,
+    SetsAside,
+    StartsWithFollowUps,
     SteppedRitual,
     asked_in_session,
     follow_up_intents,
@@ -209,9 +212,8 @@ def _missed(turn: Turn, reply: Reply) -> Reply:
 def _pin_place(turn: Turn) -> None:
     """A ritual whose answer was playing when this request came keeps the turn that was playing as its place."""
     found = in_progress(turn)
-    pin = getattr(found[0], "pin", None) if found is not None else None
-    if found is not None and callable(pin):
-        pin(found[1])
+    if found is not None and isinstance(found[0], PinsPlace):
+        found[0].pin(found[1])
 
 
 def _care(turn: Turn, intent: str) -> Reply:
@@ -272,15 +274,14 @@ def _answer_asked(turn: Turn, intent: str) -> Reply:
 def _set_aside(turn: Turn, starting: Ritual) -> None:
     """Another ritual starts: the one in progress may keep its place aside (the check-in does, for its hours)."""
     found = in_progress(turn)
-    set_aside = getattr(found[0], "set_aside", None) if found is not None else None
-    if found is not None and found[0].name != starting.name and callable(set_aside):
-        set_aside(found[1])
+    if found is not None and found[0].name != starting.name and isinstance(found[0], SetsAside):
+        found[0].set_aside(found[1])
 
 
 def _started_by(intent: str) -> Ritual | None:
     """The ritual that a follow-up of its own also starts when nothing is in progress (its `also_starts`)."""
     for ritual in registry().values():
-        if intent in getattr(ritual, "also_starts", frozenset()):
+        if isinstance(ritual, StartsWithFollowUps) and intent in ritual.also_starts:
             return ritual
     return None
 

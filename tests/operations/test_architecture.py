@@ -87,6 +87,29 @@ def test_session_keys_are_declared_once() -> None:
     assert {path: uses for path, uses in found.items() if uses} == {}
 
 
+def test_abilities_are_protocols_never_attribute_lookups() -> None:
+    """The engine asks a ritual what it can do with isinstance against skill/engine/ritual.py's protocols: a
+    `hasattr` or `getattr` there would hide a part of the contract that mypy and a reader cannot see."""
+    rooms = ("skill/engine/", "skill/rituals/", "skill/features/")
+    found = [
+        f"{path}: {ast.unparse(node)}"
+        for path, text in _sources().items()
+        if path.startswith(rooms)
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Call) and _looks_up_by_name(node)
+    ]
+    # The registry finds each module's RITUAL by name: how a module declares itself, not an ability of a ritual.
+    assert found == ["skill/engine/ritual.py: getattr(module, 'RITUAL', None)"]
+
+
+def _looks_up_by_name(call: ast.Call) -> bool:
+    """hasattr(x, ...), or getattr(x, "a name written out", ...); a field name in a variable (a Record's fields
+    written in turn) is not a lookup of an ability."""
+    if not isinstance(call.func, ast.Name) or call.func.id not in ("hasattr", "getattr"):
+        return False
+    return call.func.id == "hasattr" or (len(call.args) > 1 and isinstance(call.args[1], ast.Constant))
+
+
 def _storage_keys(tree: ast.Module) -> list[ast.expr]:
     """What each household.rituals[...], .rituals.get/pop/setdefault(...), .ritual_state(...) and .peek_ritual(...) names."""
     keys: list[ast.expr] = []
