@@ -1,7 +1,8 @@
 """What a couple tells us about themselves so tonight's question fits them: "we don't live together", "we're new".
 
 Each fact turns one assumption of the deck (skill/rituals/tonights_question.py ASSUMPTIONS) off or on again;
-the household keeps only the sorted list of what to skip, never the words said.
+the household keeps only the sorted list of what to skip, never the words said. Said in the middle of a
+ritual (at tonight's question's "another?", say), the fact is noted and the ritual goes on where it was.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from skill.engine.narrator import menu
+from skill.engine.place import keep_place
 from skill.engine.script import Reply, narrate
 from skill.engine.turn import Turn
 from skill.household import Household
@@ -67,8 +69,13 @@ class AboutUs:
         assumption = str(setting["assumption"])
         skip = skipped(turn.household)
         keep_skipped(turn.household, skip | {assumption} if setting["skip"] else skip - {assumption})
+        noted = (narrate(turn.line(f"noted_{fact}")),)
+        # Said at "another question?" or in the middle of a ritual: noted, then straight back to where they were.
+        kept = keep_place(turn, noted) if turn.active_ritual() else None
+        if kept is not None:
+            return kept
         return Reply(
-            speech=(narrate(turn.line(f"noted_{fact}")), narrate(turn.line("next", examples=examples))),
+            speech=(*noted, narrate(turn.line("next", examples=examples))),
             reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),),
         )
 

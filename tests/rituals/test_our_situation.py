@@ -60,3 +60,19 @@ def test_a_fact_alexa_could_not_resolve_is_understood_by_its_words_or_asked_agai
     said = couple.intent("AboutUsIntent", fact="married to our cat")
     assert any(text in said.text for text in LINES.variants("not_caught")) and not said.ends_session
     assert stored(couple)["rituals"]["our_situation"] == {"skip": ["living_together"]}
+
+
+def test_were_new_said_at_another_question_is_noted_and_the_question_waits_still(couple: Couple, stored) -> None:
+    """ "We're new" at "shall I ask you another one?": noted, and the offer again, not the menu; yes still means
+    another question."""
+    tonight = load_content("en-US").section("tonights_question").lines
+    couple.meet("Maya", "Sam")
+    said = couple.resolved("TonightsQuestionIntent", "depth", "light", "light", one_shot=True)
+    assert not said.ends_session
+    said = couple.intent("NewCoupleIntent")
+    assert any(text in said.text for text in LINES.variants("noted_new"))
+    assert any(text in said.text for text in tonight.variants("offer_again")), said.text
+    assert not any(text.split("{")[0] in said.text for text in LINES.variants("next")), "not the menu"
+    assert stored(couple)["rituals"]["our_situation"] == {"skip": ["long_history"]}
+    said = couple.intent("AMAZON.YesIntent")
+    assert asked(said)["id"] and not said.ends_session
