@@ -128,7 +128,6 @@ class RitualTimer(Record):
         return (turn.now.date() - refused).days < days
 
 
-def kept_run(place: Any) -> int | None:
-    """The run a ritual kept in its place while Alexa asked for consent, if it is a sound one."""
-    run = place.get("run") if isinstance(place, dict) else None
+def sound_run(run: object) -> int | None:
+    """The run a ritual kept in its place while Alexa asked for consent, if it is a sound one (read as a place is)."""
     return run if isinstance(run, int) and not isinstance(run, bool) and run > 0 else None

@@ -20,20 +20,19 @@ own content file may override any of them by using the same key.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, cast
 
 from skill.engine.familiarity import familiar, familiarity, introduced
 from skill.engine.script import PROMPT, Pause, Reply, Say, Segment, Sound, View, narrate, to_partner
 from skill.engine.session_keys import TURNS_WAITING
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
+from skill.engine.turn_place import OPEN, PACED, PACES, P, Place, Stretch, read_place, stored_place, with_extras
 from skill.intents import DONE, HEARD_SOMETHING, KEEP_TIME, NEXT, NO, RATING, SKIP, TAKE_OUR_TIME, YES
 from skill.record import Record
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
 
 SECTION = "turns"
-PACED, OPEN = "paced", "open"
-PACES = (PACED, OPEN)
 PACE_SLOT, PACE_TYPE = "pace", "RITUAL_PACE"
 
 # While someone talks, Alexa may catch a snatch of it (HEARD_SOMETHING): a gentle nudge beats the whole menu.
@@ -74,23 +73,19 @@ def spoken_seconds(segments: Sequence[Segment], sounds: Any) -> float:
     return total
 
 
-def interrupted_at(now: float, stretch: Any) -> int | None:
+def interrupted_at(now: float, stretch: Stretch | None) -> int | None:
     """Which of a paced response's turns was playing when a request came in, or None if it had finished.
 
-    `stretch` is the answer's timeline: {"at": epoch seconds the response was sent, "from": the first step it
-    plays, "starts": [seconds from then to each turn's start], "ends": [... to each turn's end]}. A request
-    during the response is the couple interrupting it ("Alexa, ..." wakes the Echo mid-speech), in this
-    session or, after an answer that closed the session, with a one-shot in a new one.
+    `stretch` is the answer's timeline (skill/engine/turn_place.py). A request during the response is the couple
+    interrupting it ("Alexa, ..." wakes the Echo mid-speech), in this session or, after an answer that closed the
+    session, with a one-shot in a new one.
     """
-    if not isinstance(stretch, dict) or not isinstance(stretch.get("at"), (int, float)):
+    if stretch is None:
         return None
-    ends = stretch.get("ends")
-    if not isinstance(ends, list) or not all(isinstance(end, (int, float)) for end in ends):
-        return None
-    elapsed = now - float(stretch["at"])
+    elapsed = now - float(stretch.at)
     if elapsed < EARLIEST_BARGE_IN_SECONDS:
         return None
-    return next((index for index, end in enumerate(ends) if elapsed < end), None)
+    return next((index for index, end in enumerate(stretch.ends) if elapsed < end), None)
 
 
 def open_hand_over(
@@ -210,49 +205,52 @@ def pace_from_slot(turn: Turn) -> str | None:
     return turn.slot_value_id(PACE_SLOT, PACE_TYPE, SECTION)
 
 
-class TurnTaking:
+class TurnTaking(Generic[P]):
     """A ritual made of turns. A module subclasses it, names its steps, and gets both paces, resume and fairness.
 
-    Progress state: {"first": 0|1, "cursor": next step, "pace": paced|open, "waiting": ...}, plus whatever
-    `prepare` adds for the run (kept small and JSON-able).
+    Its place in progress is a `P` (skill/engine/turn_place.py): a `Place`, or the ritual's own subclass of it
+    (`place_type`) when it keeps fields of its own. Read once a request by `_place`, never changed in place: each
+    method that moves it on passes the new place along, and `_keep` stores it.
     """
 
     name: str
     intents: frozenset[str]
     follow_ups: frozenset[str] = FOLLOW_UPS
+    place_type: type[P] = cast("type[P]", Place)  # a ritual with fields of its own names its Place subclass
 
     # -- what a ritual defines -------------------------------------------------------------------
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: P) -> list[Step]:
         """The ritual's turns for this run."""
         raise NotImplementedError
 
-    def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
-        """Choices made once at the start of a run (kept in `state`), and any durable note of them."""
+    def prepare(self, turn: Turn, place: Place) -> P:
+        """The run's place from its shared fields: choices made once at the start of a run, and any durable note
+        of them."""
+        return with_extras(place, self.place_type)
 
-    def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
+    def opening(self, turn: Turn, place: P) -> list[Segment]:
         """What comes between the introduction and the first turn (a few breaths, say)."""
         return []
 
-    def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
-        """A partner gave a rating the ritual asked for; remember what it needs."""
+    def rated(self, turn: Turn, place: P, partner: int, rating: int) -> P:
+        """A partner gave a rating the ritual asked for: the place that remembers what it needs."""
+        return place
 
     # -- SteppedRitual -----------------------------------------------------------------------------
     def start(self, turn: Turn) -> Reply:
         """A new run, the other partner first this time; the pace as asked, else kept on "start over", else paced."""
-        previous = self._state(turn)
-        pace = pace_from_slot(turn) or (previous or {}).get("pace") or self._setting(turn, "default_pace")
+        previous = self._place(turn)
+        pace = pace_from_slot(turn) or (previous.pace if previous else None) or self._setting(turn, "default_pace")
         first = turn.household.take_first_turn()
-        state: dict[str, Any] = {"first": first, "cursor": 0, "pace": pace if pace in PACES else PACED}
-        self.prepare(turn, state)
-        lead = [*self.introduction(turn, state, familiarity(turn, self.name)), *self.opening(turn, state)]
-        return self._render(turn, state, lead)
+        place = self.prepare(turn, Place(first=first, cursor=0, pace=pace if pace in PACES else PACED))
+        lead = [*self.introduction(turn, place, familiarity(turn, self.name)), *self.opening(turn, place)]
+        return self._render(turn, place, lead)
 
-    def introduction(self, turn: Turn, state: dict[str, Any], level: str) -> list[Segment]:
+    def introduction(self, turn: Turn, place: P, level: str) -> list[Segment]:
         """The ritual and its pace explained: in full the first times, then briefly, then not at all (the first
         prompt names who begins)."""
-        first = int(state["first"])
-        names = {"name": turn.name(first), "other": turn.name(1 - first)}
-        return [*self.explained(turn, "intro", level, **names), *self.explained(turn, f"{state['pace']}_intro", level)]
+        names = {"name": turn.name(place.first), "other": turn.name(1 - place.first)}
+        return [*self.explained(turn, "intro", level, **names), *self.explained(turn, f"{place.pace}_intro", level)]
 
     def explained(self, turn: Turn, key: str, level: str, **values: Any) -> list[Segment]:
         """An explanation as familiar as the ritual is (skill.engine.familiarity): `key` in full, `key_brief`,
@@ -266,79 +264,80 @@ class TurnTaking:
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
         """ "Next", a rating or a skip, a change of pace, a yes or no, or a snatch of talk, at the step they are on."""
-        state = self._state(turn)
-        if state is None:
+        place = self._place(turn)
+        if place is None:
             return self.start(turn)
-        return self._proceed(turn, state, intent)
+        return self._proceed(turn, place, intent)
 
-    def _proceed(self, turn: Turn, state: dict[str, Any], intent: str) -> Reply:
-        steps = self.steps(turn, state)
+    def _proceed(self, turn: Turn, place: P, intent: str) -> Reply:
+        steps = self.steps(turn, place)
         in_session = WAITING in turn.session
         # A request while a paced response was still playing: the couple interrupted it at this turn.
-        interrupted = self._pin(turn, state)
+        pinned = self._pinned(turn, place)
+        interrupted = pinned is not None
+        place = pinned or place
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
-            state.pop("stretch", None)
-            state["pace"] = OPEN if intent == TAKE_OUR_TIME else PACED
-            return self._render(turn, state, [narrate(self._line(turn, f"now_{state['pace']}"))])
-        if state["cursor"] >= len(steps):
-            return self._render(turn, state, [])
-        step = steps[state["cursor"]]
+            place = place._replace(stretch=None, pace=OPEN if intent == TAKE_OUR_TIME else PACED)
+            return self._render(turn, place, [narrate(self._line(turn, f"now_{place.pace}"))])
+        if place.cursor >= len(steps):
+            return self._render(turn, place, [])
+        step = steps[place.cursor]
         if intent in (YES, NO) and not in_session and not interrupted:
             # "Shall we continue?" (the launch offer, in a new session): yes resumes, no keeps the place for later.
-            return self.resume(turn) if intent == YES else self._later(turn, state)
+            return self.resume(turn) if intent == YES else self._later(turn, place)
         if step.rating:
             if intent == RATING:
-                return self._take_rating(turn, state, step)
+                return self._take_rating(turn, place, step)
             if intent in SKIPS:  # "skip", "pass", "next": no rating this time, and nothing stored
-                state["cursor"] += 1
-                return self._render(turn, state, [narrate(self._line(turn, "skipped"))])
-            return self._ask_rating(turn, state, step, [], key="rating_again")
-        if state.get("waiting") == NEXT_PART:
+                place = place._replace(cursor=place.cursor + 1)
+                return self._render(turn, place, [narrate(self._line(turn, "skipped"))])
+            return self._ask_rating(turn, place, step, [], key="rating_again")
+        if place.waiting == NEXT_PART:
             if intent in (DONE, NEXT, YES):
-                return self._render(turn, state, [])
+                return self._render(turn, place, [])
             if intent == NO:
-                return self._later(turn, state)
-            return self._wait_for_next_part(turn, state, [], key="next_part_again")
+                return self._later(turn, place)
+            return self._wait_for_next_part(turn, place, [], key="next_part_again")
         if intent in (DONE, NEXT):
-            return self._hand_over(turn, state, steps)
-        return self._nudge(turn, state, steps)
+            return self._hand_over(turn, place, steps)
+        return self._nudge(turn, place, steps)
 
     def resume(self, turn: Turn) -> Reply:
         """Pick up at the step where they stopped, in the pace they chose, with one line saying so."""
-        state = self._state(turn)
-        if state is None:
+        place = self._place(turn)
+        if place is None:
             return self.start(turn)
-        self._pin(turn, state)
-        state.pop("stretch", None)
-        state.pop("told", None)  # back after a while: the one-shot phrase is worth hearing again
+        # Back after a while: the one-shot phrase is worth hearing again.
+        place = (self._pinned(turn, place) or place)._replace(stretch=None, told=False)
         title = turn.section.settings.get("title", self.name)
-        return self._render(turn, state, [narrate(self._line(turn, "resume", ritual=title))])
+        return self._render(turn, place, [narrate(self._line(turn, "resume", ritual=title))])
 
     # -- context: help and repeat in the middle of a ritual ---------------------------------------------
     def help(self, turn: Turn) -> Reply | None:
         """Which ritual this is, whose turn it is, and the two or three things they can say right now."""
-        state = self._state(turn)
-        if state is None:
+        place = self._place(turn)
+        if place is None:
             return None
-        if self._pin(turn, state):  # help asked while the answer played: the place is where they stopped it
-            turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        steps = self.steps(turn, state)
-        if state["cursor"] >= len(steps):
+        pinned = self._pinned(turn, place)
+        if pinned is not None:  # help asked while the answer played: the place is where they stopped it
+            place = pinned
+            self._keep(turn, place)
+        steps = self.steps(turn, place)
+        if place.cursor >= len(steps):
             return None
-        step = steps[state["cursor"]]
-        partner = self._partner(state, step)
+        step = steps[place.cursor]
+        partner = self._partner(place, step)
         title = turn.section.settings.get("title", self.name)
         where = narrate(
             self._line(turn, "help_both", ritual=title)
             if partner is None
             else self._line(turn, "help_turn", ritual=title, name=turn.name(partner))
         )
-        waiting = state.get("waiting")
         if step.rating:
             key = "help_rating"
         elif step.untimed:
             key = "help_untimed"
-        elif waiting == NEXT_PART:
+        elif place.waiting == NEXT_PART:
             key = "help_next_part"
         else:
             key = "help_talking"
@@ -346,74 +345,69 @@ class TurnTaking:
         what = narrate(self._line(turn, key, **names))
         if key in ("help_talking", "help_untimed"):  # someone is talking: the microphone stays closed
             return Reply(speech=(where, what), end_session=True)
-        return Reply(speech=(where, what), reprompt=(what,), session={WAITING: waiting or TALKING})
+        return Reply(speech=(where, what), reprompt=(what,), session={WAITING: place.waiting or TALKING})
 
     def repeat(self, turn: Turn) -> Reply | None:
         """The current prompt again (the sentence stem, the question), then how to go on; no holds replayed."""
-        state = self._state(turn)
-        if state is None:
+        place = self._place(turn)
+        if place is None:
             return None
-        steps = self.steps(turn, state)
-        self._pin(turn, state)
-        state.pop("stretch", None)
-        if state.get("waiting") == NEXT_PART and 0 < state["cursor"] <= len(steps):
-            heard = steps[state["cursor"] - 1]
-            return self._wait_for_next_part(turn, state, self._prompt(turn, state, heard), key="next_part_again")
-        if state["cursor"] >= len(steps):
+        steps = self.steps(turn, place)
+        place = (self._pinned(turn, place) or place)._replace(stretch=None)
+        if place.waiting == NEXT_PART and 0 < place.cursor <= len(steps):
+            heard = steps[place.cursor - 1]
+            return self._wait_for_next_part(turn, place, self._prompt(turn, place, heard), key="next_part_again")
+        if place.cursor >= len(steps):
             return None
-        return self._render(turn, state, [])
+        return self._render(turn, place, [])
 
     # -- rendering -----------------------------------------------------------------------------------
-    def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+    def prompt(self, turn: Turn, place: P, step: Step) -> list[Segment]:
         """The line that opens a step; a ritual may add to it (tonight's question reads the question)."""
-        return [self._say(turn, state, step, step.key), *self._to_listener(turn, state, step)]
+        return [self._say(turn, place, step, step.key), *self._to_listener(turn, place, step)]
 
-    def _to_listener(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+    def _to_listener(self, turn: Turn, place: P, step: Step) -> list[Segment]:
         """What the listener does during a partner's step (`<key>_listener`, when the content has it), in the narrator's
         voice: a partner's voice speaks only to its own partner's turn."""
-        partner = self._partner(state, step)
+        partner = self._partner(place, step)
         key = f"{step.key}_listener"
         if partner is None or key not in turn.section.lines:
             return []
         return [narrate(turn.line(key, name=turn.name(1 - partner), other=turn.name(partner)))]
 
-    def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
+    def view(self, turn: Turn, place: P) -> View | None:
         """What a screen shows while the ritual waits: each prompt in the reply (marked PROMPT) as it is said,
         and a hint for what the couple says next. A ritual may show something else (tonight's question does)."""
-        steps = self.steps(turn, state)
-        untimed = 0 <= state["cursor"] < len(steps) and steps[state["cursor"]].untimed
-        hint = {
-            "waiting": state.get("waiting"),
-            "open": state.get("pace") == OPEN or "step" in state,
-            "untimed": untimed,
-        }
+        steps = self.steps(turn, place)
+        untimed = 0 <= place.cursor < len(steps) and steps[place.cursor].untimed
+        hint = {"waiting": place.waiting, "open": place.pace == OPEN or place.step is not None, "untimed": untimed}
         return View("turns", {"ritual": self.name, **hint})
 
-    def _prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+    def _prompt(self, turn: Turn, place: P, step: Step) -> list[Segment]:
         """The step's prompt, its lines to a partner (or, in a step for both without a clock, the narrator's) marked as
         prompts for a screen."""
-        said = self.prompt(turn, state, step)
+        said = self.prompt(turn, place, step)
         return [
             s._replace(mark=PROMPT) if isinstance(s, Say) and (s.partner is None) == step.untimed else s for s in said
         ]
 
-    def _render(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
+    def _render(self, turn: Turn, place: P, lead: list[Segment]) -> Reply:
         """Whatever comes next from the cursor: the close, a rating question, an open turn or a paced stretch."""
-        steps = self.steps(turn, state)
-        if state["cursor"] >= len(steps):
-            return self._close(turn, lead, state)
-        step = steps[state["cursor"]]
+        steps = self.steps(turn, place)
+        if place.cursor >= len(steps):
+            return self._close(turn, lead, place)
+        step = steps[place.cursor]
         if step.rating:
-            return self._ask_rating(turn, state, step, lead)
+            return self._ask_rating(turn, place, step, lead)
         if step.untimed:
-            return self._untimed_turn(turn, state, step, lead)
-        if state["pace"] == OPEN and step.held:
-            return self._held_turn(turn, state, step, lead)
-        if state["pace"] == OPEN:
-            return self._open_turn(turn, state, steps, lead)
-        return self._paced(turn, state, steps, lead)
+            return self._untimed_turn(turn, place, step, lead)
+        if place.pace == OPEN and step.held:
+            return self._held_turn(turn, place, step, lead)
+        if place.pace == OPEN:
+            return self._open_turn(turn, place, steps, lead)
+        return self._paced(turn, place, steps, lead)
 
-    def _paced(self, turn: Turn, state: dict[str, Any], steps: list[Step], lead: list[Segment]) -> Reply:
+    def _paced(self, turn: Turn, place: P, steps: list[Step], lead: list[Segment]) -> Reply:
         """As many steps as fit in one response, each prompt followed by its quiet hold; then close, ask or pause.
 
         Where each turn ends in the response is kept, so a couple who interrupt it ("Alexa, take our time")
@@ -422,7 +416,7 @@ class TurnTaking:
         clip = str(self._setting(turn, "cue_clip"))
         clip_seconds = turn.content.sounds.seconds(clip)
         used_seconds, used_clips = timed_total(turn, lead)
-        ahead = steps[state["cursor"] :]
+        ahead = steps[place.cursor :]
         count = paced_run(ahead, PACED_SECONDS - used_seconds, MAX_AUDIO_TAGS - used_clips, clip_seconds)
         if count == 0 and used_seconds == 0 and used_clips == 0:
             count = 1  # a single step longer than a response: its hold is shortened rather than never heard
@@ -431,173 +425,175 @@ class TurnTaking:
         ends: list[float] = []
         for step in ahead[:count]:
             starts.append(round(spoken_seconds(speech, turn.content.sounds), 1))
-            speech.extend(self._prompt(turn, state, step))
+            speech.extend(self._prompt(turn, place, step))
             speech.extend(timed_hold(min(step.hold, PACED_SECONDS), turn.content.sounds, clip if step.cue else None))
             ends.append(round(spoken_seconds(speech, turn.content.sounds), 1))
-        state["stretch"] = {"at": int(turn.now.timestamp()), "from": state["cursor"], "starts": starts, "ends": ends}
-        state["cursor"] += count
-        if state["cursor"] >= len(steps):
-            return self._close_played(turn, speech, state)
-        following = steps[state["cursor"]]
+        stretch = Stretch(int(turn.now.timestamp()), place.cursor, tuple(starts), tuple(ends))
+        place = place._replace(stretch=stretch, cursor=place.cursor + count)
+        if place.cursor >= len(steps):
+            return self._close_played(turn, speech, place)
+        following = steps[place.cursor]
         if following.rating:
-            return self._ask_rating(turn, state, following, speech)
+            return self._ask_rating(turn, place, following, speech)
         if following.untimed:
-            return self._untimed_turn(turn, state, following, speech)
-        return self._wait_for_next_part(turn, state, speech)
+            return self._untimed_turn(turn, place, following, speech)
+        return self._wait_for_next_part(turn, place, speech)
 
-    def _held_turn(self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment]) -> Reply:
+    def _held_turn(self, turn: Turn, place: P, step: Step, lead: list[Segment]) -> Reply:
         """At an open pace, a short step still held: its prompt, its quiet hold (and chime), then what follows."""
-        state.pop("stretch", None)
+        place = place._replace(stretch=None)
         clip = str(self._setting(turn, "cue_clip")) if step.cue else None
-        speech = [*lead, *self._prompt(turn, state, step), *timed_hold(step.hold, turn.content.sounds, clip)]
-        state["cursor"] += 1
-        return self._render(turn, state, speech)
+        speech = [*lead, *self._prompt(turn, place, step), *timed_hold(step.hold, turn.content.sounds, clip)]
+        return self._render(turn, place._replace(cursor=place.cursor + 1), speech)
 
-    def _untimed_turn(self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment]) -> Reply:
+    def _untimed_turn(self, turn: Turn, place: P, step: Step, lead: list[Segment]) -> Reply:
         """A step without a clock, in either pace: its prompt says how to come back, and the microphone closes."""
-        return self._talk(turn, state, [*lead, *self._prompt(turn, state, step)])
+        return self._talk(turn, place, [*lead, *self._prompt(turn, place, step)])
 
-    def _open_turn(self, turn: Turn, state: dict[str, Any], steps: list[Step], lead: list[Segment]) -> Reply:
+    def _open_turn(self, turn: Turn, place: P, steps: list[Step], lead: list[Segment]) -> Reply:
         """One prompt, and the one hand-over phrase naming who is next; the session ends while they talk."""
-        state.pop("stretch", None)
-        step = steps[state["cursor"]]
-        speech = [*lead, *self._prompt(turn, state, step), *self._hand_over_hint(turn, state, steps)]
-        return self._talk(turn, state, speech)
+        place = place._replace(stretch=None)
+        step = steps[place.cursor]
+        speech = [*lead, *self._prompt(turn, place, step), *self._hand_over_hint(turn, place, steps)]
+        return self._talk(turn, place._replace(told=True), speech)  # the one-shot phrase, said once in an open ritual
 
-    def _hand_over_hint(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> list[Segment]:
-        cursor = state["cursor"]
+    def _hand_over_hint(self, turn: Turn, place: P, steps: list[Step]) -> list[Segment]:
+        cursor = place.cursor
         following: int | str | None = "end"
         if cursor + 1 < len(steps):
-            following = self._partner(state, steps[cursor + 1])
-        told = bool(state.get("told"))
-        state["told"] = True  # the one-shot phrase, said once in an open ritual
-        speaker = self._partner(state, steps[cursor])
-        return open_hand_over(turn, speaker, following, one_shot=not told, familiar=familiar(turn, self.name))
+            following = self._partner(place, steps[cursor + 1])
+        speaker = self._partner(place, steps[cursor])
+        return open_hand_over(turn, speaker, following, one_shot=not place.told, familiar=familiar(turn, self.name))
 
-    def _talk(self, turn: Turn, state: dict[str, Any], speech: Sequence[Segment]) -> Reply:
+    def _talk(self, turn: Turn, place: P, speech: Sequence[Segment]) -> Reply:
         """Someone talks as long as they like: the place is kept and the microphone closed."""
-        state["waiting"] = TALKING
-        turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=tuple(speech), end_session=True, view=self.view(turn, state))
+        place = place._replace(waiting=TALKING)
+        self._keep(turn, place)
+        return Reply(speech=tuple(speech), end_session=True, view=self.view(turn, place))
 
-    def _ask_rating(
-        self, turn: Turn, state: dict[str, Any], step: Step, lead: list[Segment], *, key: str | None = None
-    ) -> Reply:
+    def _ask_rating(self, turn: Turn, place: P, step: Step, lead: list[Segment], *, key: str | None = None) -> Reply:
         """The partner named, in their voice, asked for a number from one to ten (or to skip it)."""
-        asked = self._prompt(turn, state, step) if key is None else [self._say(turn, state, step, key)]
+        asked = self._prompt(turn, place, step) if key is None else [self._say(turn, place, step, key)]
         speech = [*lead, *asked]
-        return self._wait(turn, state, RATING_ASKED, speech, (self._say(turn, state, step, "rating_reprompt"),))
+        return self._wait(turn, place, RATING_ASKED, speech, (self._say(turn, place, step, "rating_reprompt"),))
 
-    def _take_rating(self, turn: Turn, state: dict[str, Any], step: Step) -> Reply:
+    def _take_rating(self, turn: Turn, place: P, step: Step) -> Reply:
         """A rating in range is kept and thanked for; a misheard or out-of-range one is kindly asked again."""
         rating = turn.number_slot("rating")
         low, high = int(self._setting(turn, "rating_min")), int(self._setting(turn, "rating_max"))
         if rating is None:
-            return self._ask_rating(turn, state, step, [], key="rating_missed")
+            return self._ask_rating(turn, place, step, [], key="rating_missed")
         if not low <= rating <= high:
-            return self._ask_rating(turn, state, step, [], key="rating_out_of_range")
-        partner = self._partner(state, step)
+            return self._ask_rating(turn, place, step, [], key="rating_out_of_range")
+        partner = self._partner(place, step)
         assert partner is not None, "a rating step names one partner"
-        self.rated(turn, state, partner, rating)
-        state["cursor"] += 1
-        if state["cursor"] >= len(self.steps(turn, state)):  # the last number: the close thanks them both
-            return self._render(turn, state, [])
+        place = self.rated(turn, place, partner, rating)
+        place = place._replace(cursor=place.cursor + 1)
+        if place.cursor >= len(self.steps(turn, place)):  # the last number: the close thanks them both
+            return self._render(turn, place, [])
         thanks = narrate(self._line(turn, "rating_thanks", name=turn.name(partner), count=rating))
-        return self._render(turn, state, [thanks])
+        return self._render(turn, place, [thanks])
 
-    def _hand_over(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> Reply:
+    def _hand_over(self, turn: Turn, place: P, steps: list[Step]) -> Reply:
         """ "Next": on to the next step, thanking whoever just spoke when the turn changes hands."""
-        if state["cursor"] >= len(steps):
-            return self._render(turn, state, [])
-        done = steps[state["cursor"]]
-        state["cursor"] += 1
-        following = steps[state["cursor"]] if state["cursor"] < len(steps) else None
-        speaker = self._partner(state, done)
+        if place.cursor >= len(steps):
+            return self._render(turn, place, [])
+        done = steps[place.cursor]
+        place = place._replace(cursor=place.cursor + 1)
+        following = steps[place.cursor] if place.cursor < len(steps) else None
+        speaker = self._partner(place, done)
         lead: list[Segment] = []
         # The turn changes hands: thank whoever spoke. After the last turn the close thanks them both, so a
         # thanks here would be heard twice ("Thanks, Sam. That was lovely to hear. Thank you both...").
-        if speaker is not None and following is not None and self._partner(state, following) != speaker:
+        if speaker is not None and following is not None and self._partner(place, following) != speaker:
             lead.append(narrate(self._line(turn, "thanks", name=turn.name(speaker))))
-        return self._render(turn, state, lead)
+        return self._render(turn, place, lead)
 
-    def _nudge(self, turn: Turn, state: dict[str, Any], steps: list[Step]) -> Reply:
+    def _nudge(self, turn: Turn, place: P, steps: list[Step]) -> Reply:
         """Someone is still talking (Alexa caught a snatch of it): keep the floor where it is, microphone closed."""
-        step = steps[state["cursor"]]
+        step = steps[place.cursor]
         both = step.speaker is None
-        speech = [self._say(turn, state, step, "still_talking_both" if both else "still_talking")]
+        speech = [self._say(turn, place, step, "still_talking_both" if both else "still_talking")]
         speech.append(narrate(turn.for_section(SECTION).line("one_shot")))
-        return self._talk(turn, state, speech)
+        return self._talk(turn, place, speech)
 
-    def _wait_for_next_part(
-        self, turn: Turn, state: dict[str, Any], speech: list[Segment], *, key: str = "next_part"
-    ) -> Reply:
+    def _wait_for_next_part(self, turn: Turn, place: P, speech: list[Segment], *, key: str = "next_part") -> Reply:
         """The rest will not fit in this response: say so plainly, and wait for "next" (or "take our time")."""
         speech = [*speech, narrate(self._line(turn, key))]
-        return self._wait(turn, state, NEXT_PART, speech, (narrate(self._line(turn, "next_part_reprompt")),))
+        return self._wait(turn, place, NEXT_PART, speech, (narrate(self._line(turn, "next_part_reprompt")),))
 
     def _wait(
-        self, turn: Turn, state: dict[str, Any], waiting: str, speech: Sequence[Segment], reprompt: tuple[Segment, ...]
+        self, turn: Turn, place: P, waiting: str, speech: Sequence[Segment], reprompt: tuple[Segment, ...]
     ) -> Reply:
-        state["waiting"] = waiting
-        turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
-        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting}, view=self.view(turn, state))
+        place = place._replace(waiting=waiting)
+        self._keep(turn, place)
+        return Reply(speech=tuple(speech), reprompt=reprompt, session={WAITING: waiting}, view=self.view(turn, place))
 
-    def _later(self, turn: Turn, state: dict[str, Any]) -> Reply:
+    def _later(self, turn: Turn, place: P) -> Reply:
         """Not now: the place stays kept (its expiry renewed) and the session ends."""
-        turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
+        self._keep(turn, place)
         return Reply(speech=(narrate(self._line(turn, "later")),), end_session=True)
 
-    def _close_played(self, turn: Turn, speech: list[Segment], state: dict[str, Any]) -> Reply:
+    def _close_played(self, turn: Turn, speech: list[Segment], place: P) -> Reply:
         """The last turns went into this answer: closed, but the place is kept while the answer plays, so a couple
         interrupted by life (a phone, a child) can pause it, slow it or hand over at the turn that was playing."""
-        reply = self._close(turn, speech, state)
+        reply = self._close(turn, speech, place)
         if turn.household.in_progress is None:
             playing_for = spoken_seconds(reply.speech, turn.content.sounds) + PLAYED_GRACE_SECONDS
-            turn.keep_progress({**state, "waiting": PLAYING}, hours=playing_for / 3600)
+            self._keep(turn, place._replace(waiting=PLAYING), hours=playing_for / 3600)
         return reply
 
     def pin(self, turn: Turn) -> None:
         """Called when the couple stop or leave: if an answer was still playing, its place is the turn that was
         playing, kept like any other place (`keep_hours`)."""
-        state = self._state(turn)
-        if state is not None and self._pin(turn, state):
-            turn.keep_progress(state, hours=float(self._setting(turn, "keep_hours")))
+        place = self._place(turn)
+        pinned = self._pinned(turn, place) if place is not None else None
+        if pinned is not None:
+            self._keep(turn, pinned)
 
     def place_kept(self, turn: Turn) -> bool:
         """An answer played to its end leaves nothing to come back to; one interrupted while it played does."""
-        state = self._state(turn)
-        if state is None or state.get("waiting") != PLAYING:
+        place = self._place(turn)
+        if place is None or place.waiting != PLAYING:
             return True
-        return interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
+        return interrupted_at(turn.now.timestamp(), place.stretch) is not None
 
-    def _pin(self, turn: Turn, state: dict[str, Any]) -> bool:
-        """A request while a paced answer was still playing: the place becomes the turn that was playing (from
-        the answer's timeline and the request's timestamp). True when it did."""
-        playing = interrupted_at(turn.now.timestamp(), state.get("stretch"))
-        if playing is None:
-            return False
-        state["cursor"] = int(state["stretch"]["from"]) + playing
-        state.pop("stretch", None)
-        state.pop("step", None)  # what was to follow the answers ("another?", the gaze) has not come yet
-        state["waiting"] = TALKING
-        return True
+    def _pinned(self, turn: Turn, place: P) -> P | None:
+        """A request while a paced answer was still playing: the place at the turn that was playing (from the
+        answer's timeline and the request's timestamp); None when nothing was playing."""
+        playing = interrupted_at(turn.now.timestamp(), place.stretch)
+        if playing is None or place.stretch is None:
+            return None
+        cursor = place.stretch.start + playing
+        # What was to follow the answers (`step`: "another?", the gaze) has not come yet.
+        return place._replace(cursor=cursor, stretch=None, step=None, waiting=TALKING)
 
-    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
+    def _close(self, turn: Turn, speech: list[Segment], place: P | None = None) -> Reply:
         """The last turn is over: a closing line, and nothing left to continue."""
         if turn.active_ritual() == self.name:
             turn.end_progress()
-        view = self.view(turn, state) if state is not None else None  # the last prompts, in a hands-free round
+        view = self.view(turn, place) if place is not None else None  # the last prompts, in a hands-free round
         return Reply(speech=(*speech, narrate(turn.line("closing"))), end_session=True, view=view)
 
+    # -- the place, read and kept ------------------------------------------------------------------------
+    def _place(self, turn: Turn) -> P | None:
+        """This ritual's place, if it is the one in progress and its state is sound (else it starts afresh)."""
+        return read_place(turn.progress(), self.place_type)
+
+    def _keep(self, turn: Turn, place: P, *, hours: float | None = None) -> None:
+        """Keep `place` for `hours` (default: the ritual's `keep_hours`)."""
+        kept_for = float(self._setting(turn, "keep_hours")) if hours is None else hours
+        turn.keep_progress(stored_place(place), hours=kept_for)
+
     # -- small helpers ---------------------------------------------------------------------------------
-    def _partner(self, state: dict[str, Any], step: Step) -> int | None:
+    def _partner(self, place: Place, step: Step) -> int | None:
         if step.speaker is None:
             return None
-        return int(state["first"]) if step.speaker == 0 else 1 - int(state["first"])
+        return place.first if step.speaker == 0 else 1 - place.first
 
-    def _say(self, turn: Turn, state: dict[str, Any], step: Step, key: str) -> Say:
+    def _say(self, turn: Turn, place: Place, step: Step, key: str) -> Say:
         """A line for this step: in the speaking partner's voice with their names, or the narrator's for both."""
-        partner = self._partner(state, step)
+        partner = self._partner(place, step)
         if partner is None:
             return narrate(self._line(turn, key))
         return to_partner(partner, self._line(turn, key, name=turn.name(partner), other=turn.name(1 - partner)))
@@ -611,13 +607,3 @@ class TurnTaking:
         if key in turn.section.settings:
             return turn.section.settings[key]
         return turn.content.section(SECTION).settings[key]
-
-    def _state(self, turn: Turn) -> dict[str, Any] | None:
-        """This ritual's place, if it is the one in progress and its state is sound (else it starts afresh)."""
-        raw = turn.progress()
-        if not isinstance(raw, dict):
-            return None
-        cursor = raw.get("cursor")
-        if raw.get("first") not in (0, 1) or not isinstance(cursor, int) or cursor < 0 or raw.get("pace") not in PACES:
-            return None
-        return dict(raw)

@@ -20,7 +20,7 @@ from typing import Any
 
 from skill.engine.alerts import REMINDERS_SCOPE, TIMERS_SCOPE, AlertResult, AlertStatus
 from skill.engine.familiarity import BRIEF, KNOWN, familiarity, introduced
-from skill.engine.ritual_timer import RESUMING_TASK, RESUMING_TASK_VERSION, RitualTimer, kept_run
+from skill.engine.ritual_timer import RESUMING_TASK, RESUMING_TASK_VERSION, RitualTimer, sound_run
 from skill.engine.script import Card, Reply, Say, Segment, View, narrate
 from skill.engine.session_keys import asking
 from skill.engine.trend import (
@@ -35,6 +35,7 @@ from skill.engine.trend import (
     weeks_apart,
 )
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place, read_place, stored_place, with_extras
 from skill.engine.turn_taking import (
     FOLLOW_UPS,
     HEARD_SOMETHING,
@@ -87,10 +88,101 @@ class Reminder(Record):
     token: str | None = None
 
 
+class TimerAsked(Record):
+    """In the place while Alexa asks for timers at the talk: the timer's run and the minutes asked for (either None
+    when stored damaged). Stored {"run", "minutes"}."""
+
+    run: int | None
+    minutes: int | None
+
+
+class AskedReminder(Record):
+    """ "Remind us every Sunday at 7" as heard: the day and time slots, raw (a day kept by an older version may be a
+    weekday number), so a later answer to the permission question can use them. Stored {"day", "time"}."""
+
+    day: str | int | None = None
+    time: str | None = None
+
+    def stored(self) -> dict[str, Any]:
+        return {"day": self.day, "time": self.time}
+
+
+def read_asked_reminder(stored: object) -> AskedReminder | None:
+    if not isinstance(stored, dict):
+        return None
+    day, clock = stored.get("day"), stored.get("time")
+    return AskedReminder(
+        day if isinstance(day, (str, int)) and not isinstance(day, bool) else None,
+        clock if isinstance(clock, str) else None,
+    )
+
+
+class CheckInPlace(Place):
+    """The turn engine's place and the check-in's own: its `length`, its ISO `week`, the numbers given so far (in
+    partner order), and while Alexa asks for something the timer asked for (`timer_asked`) or the reminder asked
+    for (`reminder`)."""
+
+    length: str = SHORT
+    week: str = ""
+    ratings: Given = (None, None)
+    timer_asked: TimerAsked | None = None
+    reminder: AskedReminder | None = None
+
+    @classmethod
+    def read_extras(cls, stored: Mapping[str, Any], shared: Place) -> CheckInPlace | None:
+        length, week, ratings = stored.get("length", SHORT), stored.get("week"), stored.get("ratings")
+        if length not in LENGTHS or not isinstance(week, str) or week_monday(week) is None:
+            return None  # a place kept before the check-in had a full version has no length: a short one
+        if not isinstance(ratings, list) or len(ratings) != 2 or not all(r is None or valid_rating(r) for r in ratings):
+            return None
+        asked = stored.get(TIMER_ASKED)
+        timer_asked = None
+        if isinstance(asked, dict):
+            minutes = asked.get("minutes")
+            sound = isinstance(minutes, int) and not isinstance(minutes, bool)
+            timer_asked = TimerAsked(sound_run(asked.get("run")), minutes if sound else None)
+        reminder = read_asked_reminder(stored.get("reminder"))
+        given = (ratings[0], ratings[1])
+        return with_extras(
+            shared, cls, length=length, week=week, ratings=given, timer_asked=timer_asked, reminder=reminder
+        )
+
+    def stored_extras(self) -> dict[str, Any]:
+        stored: dict[str, Any] = {"length": self.length, "week": self.week, "ratings": list(self.ratings)}
+        if self.timer_asked is not None:
+            stored[TIMER_ASKED] = {"run": self.timer_asked.run, "minutes": self.timer_asked.minutes}
+        if self.reminder is not None:
+            stored["reminder"] = self.reminder.stored()
+        return stored
+
+
+class CareOffer(Record):
+    """The place after a hard week while "would you like a long hug now?" waits: whether it was asked again.
+    Stored {"step": "care", "asked_again"?: true}."""
+
+    asked_again: bool = False
+
+    def stored(self) -> dict[str, Any]:
+        return {"step": CARE, "asked_again": True} if self.asked_again else {"step": CARE}
+
+
+def read_care_offer(stored: object) -> CareOffer | None:
+    if not isinstance(stored, dict) or stored.get("step") != CARE:
+        return None
+    return CareOffer(asked_again=bool(stored.get("asked_again")))
+
+
+def read_asking_alone(stored: object) -> AskedReminder | None:
+    """The reminder asked for while no check-in was in progress (stored {"reminder": {...}} alone)."""
+    if not isinstance(stored, dict) or read_place(stored, CheckInPlace) is not None:
+        return None
+    return read_asked_reminder(stored.get("reminder"))
+
+
 class SetAside(Record):
     """A half-finished check-in kept while another ritual runs: its place, and until when (epoch seconds)."""
 
-    place: Mapping[str, Any]
+    place: CheckInPlace
     until: int
 
 
@@ -149,8 +241,9 @@ def _parsed(raw: Any) -> CheckInState:
         reminder = Reminder(int(kept["day"]), str(kept.get("time")), token if valid_token else None)
     aside = stored.get(UNFINISHED)
     unfinished = None
-    if isinstance(aside, dict) and isinstance(aside.get("state"), dict) and isinstance(aside.get("until"), int):
-        unfinished = SetAside(MappingProxyType(dict(aside["state"])), aside["until"])
+    put_aside = read_place(aside.get("state"), CheckInPlace) if isinstance(aside, dict) else None
+    if put_aside is not None and isinstance(aside, dict) and isinstance(aside.get("until"), int):
+        unfinished = SetAside(put_aside, aside["until"])
     length = stored.get("length")
     notes = stored.get(TALK_TIMER_NOTES)
     return CheckInState(
@@ -192,7 +285,7 @@ def write(household: Household, state: CheckInState) -> None:
         if getattr(state, flag):
             stored[flag] = True
     if state.unfinished is not None:
-        stored[UNFINISHED] = {"state": dict(state.unfinished.place), "until": state.unfinished.until}
+        stored[UNFINISHED] = {"state": stored_place(state.unfinished.place), "until": state.unfinished.until}
     if state.talk_timer:
         stored[TALK_TIMER_NOTES] = dict(state.talk_timer)
     household.rituals[NAME] = stored
@@ -363,11 +456,6 @@ def _tune_up(turn: Turn, count: int, cared: bool) -> list[Segment]:
 CARE = "care"  # after a hard week: "would you like a long hug now?"
 
 
-def _length(state: dict[str, Any]) -> str:
-    """The run's length; a place kept before the check-in had a full version was a short one."""
-    return FULL if state.get("length") == FULL else SHORT
-
-
 def _chosen_length(turn: Turn) -> str:
     """The length asked for now ("our short check-in"), remembered as their choice; else the one they chose
     before; else the content's default."""
@@ -378,22 +466,7 @@ def _chosen_length(turn: Turn) -> str:
     return _kept(turn).length or str(turn.section.settings["default_length"])
 
 
-def _valid_progress(state: dict[str, Any] | None) -> bool:
-    return (
-        isinstance(state, dict)
-        and state.get("length", SHORT) in LENGTHS
-        and state.get("first") in (0, 1)
-        and isinstance(state.get("cursor"), int)
-        and state.get("pace") in PACES
-        and isinstance(state.get("week"), str)
-        and week_monday(state["week"]) is not None
-        and isinstance(state.get("ratings"), list)
-        and len(state["ratings"]) == 2
-        and all(r is None or valid_rating(r) for r in state["ratings"])
-    )
-
-
-class CheckIn(TurnTaking):
+class CheckIn(TurnTaking[CheckInPlace]):
     """Two sharing turns (timed by default, or at their own pace), then an optional number each."""
 
     name = NAME
@@ -401,14 +474,15 @@ class CheckIn(TurnTaking):
     # The skill manifest declares what a ritual may ask the couple for: the weekly reminder, the talk's timer.
     manifest_permissions = (REMINDERS_SCOPE, TIMERS_SCOPE)
     follow_ups = FOLLOW_UPS | {TALK_TIMER}
+    place_type = CheckInPlace
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: CheckInPlace) -> list[Step]:
         """The full check-in: each shares, the other says back what they heard, then an untimed talk together on
         what felt off, then the numbers. The short one: the two shares, then the numbers."""
         settings = turn.section.settings
         seconds = float(settings["share_seconds"])
         numbers = [Step("rating_first", 0, rating=True), Step("rating_second", 1, rating=True)]
-        if _length(state) == SHORT:
+        if place.length == SHORT:
             return [
                 Step("share_first", 0, seconds, part=0, cue=True),
                 Step("share_second", 1, seconds, part=0, cue=True),
@@ -424,20 +498,20 @@ class CheckIn(TurnTaking):
             *numbers,
         ]
 
-    def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
-        line = self._say(turn, state, step, step.key)
+    def prompt(self, turn: Turn, place: CheckInPlace, step: Step) -> list[Segment]:
+        line = self._say(turn, place, step, step.key)
         if step.key == TALK_OVER:  # a timer is theirs for the asking: in full the first time, briefly the second
             level = familiarity(turn, self.name, count=False)  # this run's start is counted already
             offer = self.explained(turn, "talk_timer_offer", level)  # one line with the talk's, as a screen shows it
             return [narrate(" ".join([line.text, *(said.text for said in offer if isinstance(said, Say))]))]
         if step.key == "rating_first":
-            talked = [narrate(turn.line("after_talk"))] if _length(state) == FULL else []
+            talked = [narrate(turn.line("after_talk"))] if place.length == FULL else []
             return [*talked, narrate(turn.line("rating_intro")), *check_in_question(turn), line]
         return [line]
 
-    def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
-        state["ratings"] = list(state["ratings"])
-        state["ratings"][partner] = rating
+    def rated(self, turn: Turn, place: CheckInPlace, partner: int, rating: int) -> CheckInPlace:
+        given = (rating, place.ratings[1]) if partner == 0 else (place.ratings[0], rating)
+        return place._replace(ratings=given)
 
     def start(self, turn: Turn) -> Reply:
         if turn.intent == HISTORY:
@@ -447,14 +521,12 @@ class CheckIn(TurnTaking):
         return self._begin(turn)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
-        state = turn.progress()
-        if isinstance(state, dict) and state.get("step") == CARE:
+        if read_care_offer(turn.progress()) is not None:
             return self._care_answer(turn, intent)  # a stray word is not a no: the offer again, once
-        if not _valid_progress(state):
+        place = self._place(turn)
+        if place is None:
             return self._begin(turn)
-        assert state is not None
-        place = dict(state)
-        place.pop(TIMER_ASKED, None)  # Alexa's consent question went unanswered: the talk goes on without it
+        place = place._replace(timer_asked=None)  # Alexa's consent question went unanswered: the talk goes on
         if intent == TALK_TIMER:
             if self._at_talk(turn, place):
                 return self._talk_timer(turn, place)
@@ -462,43 +534,40 @@ class CheckIn(TurnTaking):
         return self._proceed(turn, place, intent)
 
     def resume(self, turn: Turn) -> Reply:
-        state = turn.progress()
-        if _valid_progress(state) and TIMER_ASKED in (state or {}):  # "continue" after an unanswered timer question
-            assert state is not None
-            turn.keep_progress(
-                {k: v for k, v in state.items() if k != TIMER_ASKED}, hours=float(self._setting(turn, "keep_hours"))
-            )
-        if isinstance(state, dict) and state.get("step") == CARE:
+        place = self._place(turn)
+        if place is not None and place.timer_asked is not None:  # "continue" after an unanswered timer question
+            self._keep(turn, place._replace(timer_asked=None))
+        if read_care_offer(turn.progress()) is not None:
             return self._care_offer(turn, [])
-        if isinstance(state, dict) and not _valid_progress(state) and isinstance(state.get("reminder"), dict):
-            return self._remind(turn, state["reminder"])  # "continue" after an unanswered permission question
-        if not _valid_progress(state):
+        asked = read_asking_alone(turn.progress())
+        if asked is not None:
+            return self._remind(turn, asked)  # "continue" after an unanswered permission question
+        if place is None:
             return self._begin(turn)
         return super().resume(turn)
 
     def help(self, turn: Turn) -> Reply | None:
-        state = turn.progress()
-        if isinstance(state, dict) and state.get("step") == CARE:
+        if read_care_offer(turn.progress()) is not None:
             return self._care_offer(turn, [])
-        if not _valid_progress(state):
+        place = self._place(turn)
+        if place is None:
             return None
         helped = super().help(turn)
-        if helped is not None and self._at_talk(turn, dict(state or {})):  # how to ask for a timer, in full
+        if helped is not None and self._at_talk(turn, place):  # how to ask for a timer, in full
             helped = helped._replace(speech=(*helped.speech, narrate(turn.line("talk_timer_offer"))))
         return helped
 
     def repeat(self, turn: Turn) -> Reply | None:
-        return self.help(turn) if (turn.progress() or {}).get("step") == CARE else super().repeat(turn)
+        return self.help(turn) if read_care_offer(turn.progress()) is not None else super().repeat(turn)
 
     def set_aside(self, turn: Turn) -> None:
         """Another ritual starts mid-check-in: the half-finished check-in is kept for `keep_hours`, and the next
         "our weekly check-in" picks it up where it stopped (called by skill.engine.router)."""
-        state = self._state(turn)
-        if state is None or (state["cursor"] == 0 and state["ratings"] == [None, None]):
+        place = self._place(turn)
+        if place is None or (place.cursor == 0 and place.ratings == (None, None)):
             return
-        state.pop("stretch", None)
         until = int(turn.now.timestamp() + float(self._setting(turn, "keep_hours")) * 3600)
-        _keep(turn, unfinished=SetAside(MappingProxyType(state), until))
+        _keep(turn, unfinished=SetAside(place._replace(stretch=None), until))
 
     def _taken_up(self, turn: Turn) -> Reply | None:
         """The half-finished check-in set aside, picked up again, if it is still kept and of this week."""
@@ -506,34 +575,25 @@ class CheckIn(TurnTaking):
         if kept is None:
             return None
         _keep(turn, unfinished=None)
-        state = dict(kept.place)
-        if (
-            kept.until <= turn.now.timestamp()
-            or not _valid_progress(state)
-            or state["week"] != week_key(turn.local_now.date())
-        ):
+        if kept.until <= turn.now.timestamp() or kept.place.week != week_key(turn.local_now.date()):
             return None
-        turn.keep_progress(dict(state), hours=float(self._setting(turn, "keep_hours")))
+        self._keep(turn, kept.place)
         return self.resume(turn)
 
     def place_kept(self, turn: Turn) -> bool:
         """Stopping at "would you like a long hug now?" leaves nothing to come back to."""
-        return (turn.progress() or {}).get("step") != CARE
-
-    def _state(self, turn: Turn) -> dict[str, Any] | None:
-        state = turn.progress()
-        return dict(state) if _valid_progress(state) else None  # type: ignore[arg-type]
+        return read_care_offer(turn.progress()) is None
 
     # -- a timer for the talk together ----------------------------------------------------------------
-    def _at_talk(self, turn: Turn, state: dict[str, Any]) -> bool:
+    def _at_talk(self, turn: Turn, place: CheckInPlace) -> bool:
         """Whether the place is the untimed talk together."""
-        steps = self.steps(turn, state)
-        return 0 <= state["cursor"] < len(steps) and steps[state["cursor"]].key == TALK_OVER
+        steps = self.steps(turn, place)
+        return 0 <= place.cursor < len(steps) and steps[place.cursor].key == TALK_OVER
 
     def _minutes(self, turn: Turn, count: int) -> str:
         return turn.line("talk_minutes_one") if count == 1 else turn.line("talk_minutes", count=count)
 
-    def _talk_timer(self, turn: Turn, state: dict[str, Any]) -> Reply:
+    def _talk_timer(self, turn: Turn, place: CheckInPlace) -> Reply:
         """ "Give us fifteen minutes" while they talk: an Alexa timer that brings them back to their numbers; without
         permission, Alexa asks (not again soon after a no); without a timer, the one-shot as before, said kindly."""
         settings = turn.section.settings
@@ -543,56 +603,53 @@ class CheckIn(TurnTaking):
             int(settings["talk_timer_seconds"]) // 60 if heard is None and not turn.slots.get("minutes") else heard
         )
         if minutes is None or not 1 <= minutes <= most:  # "a thousand minutes", or a number misheard
-            return self._talk(turn, state, [narrate(turn.line("talk_timer_range", count=most))])
+            return self._talk(turn, place, [narrate(turn.line("talk_timer_range", count=most))])
         tried = TIMER.start(turn, seconds=minutes * 60)
         if TIMER.should_ask(turn, tried):
             # The place is kept in the household: Alexa's answer may come in a new session, or never.
-            place = {**state, TIMER_ASKED: {"run": tried.run, "minutes": minutes}, "waiting": TALKING}
-            turn.keep_progress(place, hours=float(settings["keep_hours"]))
+            self._keep(turn, place._replace(timer_asked=TimerAsked(tried.run, minutes), waiting=TALKING))
             asked = turn.line("talk_timer_ask", time=self._minutes(turn, minutes))
             return Reply(speech=(narrate(asked),), ask_permission=TIMERS_SCOPE)
-        return self._timed(turn, state, minutes, tried.result)
+        return self._timed(turn, place, minutes, tried.result)
 
     def _timed(
-        self, turn: Turn, state: dict[str, Any], minutes: int, result: AlertResult, *, denied: bool = False
+        self, turn: Turn, place: CheckInPlace, minutes: int, result: AlertResult, *, denied: bool = False
     ) -> Reply:
         """What became of the talk's timer, said plainly; the talk goes on, the microphone closed."""
         if result.created:
-            return self._talk(turn, state, [narrate(turn.line("talk_timer_set", time=self._minutes(turn, minutes)))])
+            return self._talk(turn, place, [narrate(turn.line("talk_timer_set", time=self._minutes(turn, minutes)))])
         if result.status is AlertStatus.PERMISSION_MISSING:
             speech = [narrate(turn.line("talk_timer_denied" if denied else "talk_timer_unallowed"))]
             notes = TIMER.state(turn)
             if not notes.get("told_how"):
                 notes["told_how"] = True
                 speech.append(narrate(turn.line("talk_timer_how_to_allow")))
-            return self._talk(turn, state, speech)
-        return self._talk(turn, state, [narrate(turn.line("talk_timer_failed"))])
+            return self._talk(turn, place, speech)
+        return self._talk(turn, place, [narrate(turn.line("talk_timer_failed"))])
 
-    def _timer_answered(self, turn: Turn, state: dict[str, Any], accepted: bool) -> Reply:
+    def _timer_answered(self, turn: Turn, place: CheckInPlace, asked: TimerAsked, accepted: bool) -> Reply:
         """Alexa's answer to our question about timers, asked at the talk."""
-        asked = state.pop(TIMER_ASKED)
-        minutes = asked.get("minutes") if isinstance(asked, dict) else None
+        place = place._replace(timer_asked=None)
+        minutes = asked.minutes
         most = int(turn.section.settings["talk_timer_max_minutes"])
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= most:
+        if minutes is None or not 1 <= minutes <= most:
             minutes = int(turn.section.settings["talk_timer_seconds"]) // 60
-        tried = TIMER.answered(turn, accepted, kept_run(asked), seconds=minutes * 60)
+        tried = TIMER.answered(turn, accepted, asked.run, seconds=minutes * 60)
         result = tried.result
         if accepted and result.status is AlertStatus.PERMISSION_MISSING:
             result = AlertResult(AlertStatus.FAILED, result.http_status)  # they said yes: do not talk of permissions
-        return self._timed(turn, state, minutes, result, denied=not accepted)
+        return self._timed(turn, place, minutes, result, denied=not accepted)
 
     def timer_ended(self, turn: Turn) -> Reply:
         """The talk's timer rang and the couple came back (the resuming task): on to their numbers. A check-in
         that has moved on is resumed where it is; one that is gone is said to be, kindly."""
-        state = self._state(turn)
-        if state is None:
+        place = self._place(turn)
+        if place is None:
             return Reply(speech=(narrate(turn.line("talk_timer_after")),), end_session=True)
-        state.pop(TIMER_ASKED, None)
-        state.pop("stretch", None)
-        if not self._at_talk(turn, state):
+        place = place._replace(timer_asked=None, stretch=None)
+        if not self._at_talk(turn, place):
             return self.resume(turn)
-        state["cursor"] += 1
-        return self._render(turn, state, [narrate(turn.line("talk_timer_up"))])
+        return self._render(turn, place._replace(cursor=place.cursor + 1), [narrate(turn.line("talk_timer_up"))])
 
     # -- the steps ---------------------------------------------------------------------------------
     def _begin(self, turn: Turn) -> Reply:
@@ -621,20 +678,20 @@ class CheckIn(TurnTaking):
         pace = pace if pace in PACES else PACED
         lead.extend(self.explained(turn, f"{pace}_intro", level))
         first = turn.household.take_first_turn()
-        state = {"first": first, "cursor": 0, "pace": pace, "length": length, "week": week, "ratings": [None, None]}
-        return self._render(turn, state, lead)
+        place = CheckInPlace(first=first, cursor=0, pace=pace, length=length, week=week)
+        return self._render(turn, place, lead)
 
-    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
-        assert state is not None
-        return self._finish(turn, state, speech)
+    def _close(self, turn: Turn, speech: list[Segment], place: CheckInPlace | None = None) -> Reply:
+        assert place is not None
+        return self._finish(turn, place, speech)
 
-    def _finish(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
+    def _finish(self, turn: Turn, place: CheckInPlace, lead: list[Segment]) -> Reply:
         """Both answered: remember the week (replacing a check-in earlier this week), then the trend, kindly.
 
         A skipped number is not stored: a week with one number is kept apart, so it never skews the trend.
         """
-        given = [r if valid_rating(r) else None for r in state["ratings"]]
-        week = str(state["week"])
+        given = [r if valid_rating(r) else None for r in place.ratings]
+        week = place.week
         weeks = _weeks(turn)
         partial = _partial(turn)
         again_this_week = week in weeks or week in partial
@@ -657,7 +714,7 @@ class CheckIn(TurnTaking):
         )
         care = _care(turn, (given[0], given[1]))
         if care:  # a hard week: one acknowledgement and one offer, nothing else (the chart shows the weeks)
-            turn.keep_progress({"step": CARE}, hours=float(turn.section.settings["care_offer_minutes"]) / 60)
+            turn.keep_progress(CareOffer().stored(), hours=float(turn.section.settings["care_offer_minutes"]) / 60)
             return self._care_offer(turn, [*lead, *care])._replace(view=_shown(weeks, [], []))
         speech: list[Segment] = [*lead, narrate(turn.line("thanks_both"))]
         trend: list[str] = []
@@ -675,7 +732,7 @@ class CheckIn(TurnTaking):
         kept = _kept(turn)
         if count == 1 and not again_this_week and kept.reminder is None:
             speech.append(narrate(turn.line("reminder_hint")))
-        elif _length(state) == FULL and kept.length is None and not kept.told_short:
+        elif place.length == FULL and kept.length is None and not kept.told_short:
             _keep(turn, told_short=True)  # once: a busy week can have the short one
             speech.append(narrate(turn.line("short_hint")))
         shown = _shown(weeks, trend, month)
@@ -710,11 +767,11 @@ class CheckIn(TurnTaking):
 
     def hold_on(self, turn: Turn) -> Reply | None:
         """ "Hold on", "wait" or a stray word at "would you like a long hug now?": the offer once more."""
-        state = turn.progress()
-        if not isinstance(state, dict) or state.get("step") != CARE or state.get("asked_again"):
+        offered = read_care_offer(turn.progress())
+        if offered is None or offered.asked_again:
             return None
         turn.keep_progress(
-            {"step": CARE, "asked_again": True}, hours=float(turn.section.settings["care_offer_minutes"]) / 60
+            CareOffer(asked_again=True).stored(), hours=float(turn.section.settings["care_offer_minutes"]) / 60
         )
         return Reply(
             speech=(narrate(turn.line("care_offer_again")),),
@@ -761,7 +818,7 @@ class CheckIn(TurnTaking):
         return Reply(speech=tuple(speech), end_session=True, view=_shown(weeks, trend, month))
 
     # -- "remind us every Sunday at 7" -------------------------------------------------------------
-    def _remind(self, turn: Turn, asked: dict[str, Any]) -> Reply:
+    def _remind(self, turn: Turn, asked: AskedReminder) -> Reply:
         """Set the weekly reminder; without permission, Alexa asks for it by voice (not again soon after a no).
 
         A day or time heard but not understood ("someday", "25:00") is asked for again, never guessed."""
@@ -775,43 +832,41 @@ class CheckIn(TurnTaking):
         result = _create_reminder(turn, asked)
         if result.status is AlertStatus.PERMISSION_MISSING and not _refused_recently(turn):
             # The place is kept in the household: Alexa's answer may come in a new session.
-            state = turn.progress()
+            place = self._place(turn)
             settings = turn.section.settings
-            if _valid_progress(state):
-                assert state is not None
-                turn.keep_progress({**state, "reminder": asked}, hours=float(settings["keep_hours"]))
+            if place is not None:
+                self._keep(turn, place._replace(reminder=asked))
             else:
-                turn.keep_progress({"reminder": asked}, hours=float(settings["asking_hours"]))
+                turn.keep_progress({"reminder": asked.stored()}, hours=float(settings["asking_hours"]))
             return Reply(
                 speech=(narrate(turn.line("reminder_ask", day=day, time=clock)),), ask_permission=REMINDERS_SCOPE
             )
         return self._reminded(turn, asked, result)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
-        state = turn.progress() or {}
-        if _valid_progress(state) and isinstance(state.get(TIMER_ASKED), dict) and self._at_talk(turn, dict(state)):
-            return self._timer_answered(turn, dict(state), accepted)
-        asked = state.get("reminder")
-        rest = {k: v for k, v in state.items() if k != "reminder"}
-        if _valid_progress(rest):
-            turn.keep_progress(rest, hours=float(turn.section.settings["keep_hours"]))  # a check-in still waits
+        place = self._place(turn)
+        if place is not None and place.timer_asked is not None and self._at_talk(turn, place):
+            return self._timer_answered(turn, place, place.timer_asked, accepted)
+        asked = place.reminder if place is not None else read_asking_alone(turn.progress())
+        if place is not None:
+            self._keep(turn, place._replace(reminder=None))  # a check-in still waits
         else:
             turn.end_progress()
         if not accepted:
             _keep(turn, refused_on=turn.now.date().isoformat())
             return self._reminded(turn, asked, AlertResult(AlertStatus.PERMISSION_MISSING), denied=True)
         _keep(turn, refused_on=None)
-        if not isinstance(asked, dict):
+        if asked is None:
             return Reply(speech=(narrate(turn.line("reminder_lost")),), end_session=True)
         result = _create_reminder(turn, asked)
         if result.status is AlertStatus.PERMISSION_MISSING:
             result = AlertResult(AlertStatus.FAILED, result.http_status)  # they said yes: do not talk of permissions
         return self._reminded(turn, asked, result)
 
-    def _reminded(self, turn: Turn, asked: Any, result: AlertResult, *, denied: bool = False) -> Reply:
+    def _reminded(self, turn: Turn, asked: AskedReminder | None, result: AlertResult, *, denied: bool = False) -> Reply:
         """What became of the reminder, said plainly; the session ends either way."""
         speech: list[Segment] = []
-        if result.created and isinstance(asked, dict):
+        if result.created and asked is not None:
             day, clock = _reminder_when(turn, asked)
             before = _reminder_token(turn)
             had_one = _kept(turn).reminder is not None
@@ -834,27 +889,27 @@ class CheckIn(TurnTaking):
 
 
 # -- reminders: from what was said to a first ring -------------------------------------------------
-def _asked_reminder(turn: Turn) -> dict[str, Any]:
+def _asked_reminder(turn: Turn) -> AskedReminder:
     """The day and time as heard (kept raw, so a later answer to the permission question can use them)."""
-    return {"day": turn.slots.get("day"), "time": turn.slots.get("time")}
+    return AskedReminder(turn.slots.get("day"), turn.slots.get("time"))
 
 
-def _weekday(turn: Turn, asked: dict[str, Any]) -> int:
+def _weekday(turn: Turn, asked: AskedReminder) -> int:
     """Monday 0 ... Sunday 6, from the DayOfWeek slot ("sunday", "Sundays"); else the content's default day."""
     names = [str(day).lower() for day in turn.section.settings["weekdays"]]
-    if isinstance(asked.get("day"), int) and 0 <= asked["day"] < 7:
-        return int(asked["day"])
-    heard = " ".join(str(asked.get("day") or "").lower().split())
+    if isinstance(asked.day, int) and 0 <= asked.day < 7:
+        return asked.day
+    heard = " ".join(str(asked.day or "").lower().split())
     for candidate in (heard, heard.removesuffix("s")):
         if candidate in names:
             return names.index(candidate)
     return names.index(str(turn.section.settings["reminder_default_day"]).lower())
 
 
-def _clock(turn: Turn, asked: dict[str, Any]) -> str:
+def _clock(turn: Turn, asked: AskedReminder) -> str:
     """ "HH:MM" from the TIME slot ("19:00", or "EV" for the evening); else the content's default time."""
     settings = turn.section.settings
-    heard = str(asked.get("time") or "").strip().upper()
+    heard = str(asked.time or "").strip().upper()
     heard = settings["parts_of_day"].get(heard, heard)
     match = _CLOCK.match(heard)
     if not match:
@@ -862,7 +917,7 @@ def _clock(turn: Turn, asked: dict[str, Any]) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-def _reminder_when(turn: Turn, asked: dict[str, Any]) -> tuple[str, str]:
+def _reminder_when(turn: Turn, asked: AskedReminder) -> tuple[str, str]:
     """The day and time as the couple hears them back ("Sunday", "7 PM")."""
     settings = turn.section.settings
     hour, minute = (int(part) for part in _clock(turn, asked).split(":"))
@@ -879,7 +934,7 @@ def first_ring(now: datetime, weekday: int, at: time) -> datetime:
     return ring if ring > now else ring + timedelta(days=7)
 
 
-def _create_reminder(turn: Turn, asked: dict[str, Any]) -> AlertResult:
+def _create_reminder(turn: Turn, asked: AskedReminder) -> AlertResult:
     if turn.alerts is None:
         return AlertResult(AlertStatus.FAILED)
     hour, minute = (int(part) for part in _clock(turn, asked).split(":"))
@@ -895,9 +950,9 @@ def _reminder_token(turn: Turn) -> str | None:
     return None if kept is None else kept.token
 
 
-def _unreadable(turn: Turn, asked: dict[str, Any]) -> bool:
+def _unreadable(turn: Turn, asked: AskedReminder) -> bool:
     """A day or a time was heard, but is not one we can read: better asked again than a guessed Sunday at 7."""
-    day, clock = asked.get("day"), asked.get("time")
+    day, clock = asked.day, asked.time
     names = [str(name).lower() for name in turn.section.settings["weekdays"]]
     if isinstance(day, str) and day.strip():
         heard = " ".join(day.lower().split())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place
 from skill.engine.turn_taking import Step, TurnTaking
 
 NAME = "feelings_needs"
@@ -24,11 +25,11 @@ def request_steps(seconds: dict[str, Any], asker: int, part: int, *, last: bool 
     ]
 
 
-class FeelingsNeeds(TurnTaking):
+class FeelingsNeeds(TurnTaking[Place]):
     name = NAME
     intents = frozenset({"FeelingsNeedsIntent"})
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: Place) -> list[Step]:
         seconds = turn.section.settings["seconds"]
         return [*request_steps(seconds, 0, part=0), *request_steps(seconds, 1, part=0, last=True)]
 

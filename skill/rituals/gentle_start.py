@@ -9,23 +9,24 @@ experiment, and says so.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from skill.engine.script import Segment, narrate
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place
 from skill.engine.turn_taking import Step, TurnTaking
 from skill.rituals.breathe import breath_cues
 from skill.rituals.feelings_needs import ANSWER, ASK, request_steps
 from skill.rituals.feelings_needs import NAME as FEELINGS_NEEDS
 
 
-class GentleStart(TurnTaking):
+class GentleStart(TurnTaking[Place]):
     name = "gentle_start"
     intents = frozenset({"GentleStartIntent"})
     # Steps worded in another ritual's content (the screen reads them from there too).
     borrowed_lines: ClassVar[dict[str, str]] = {ASK: FEELINGS_NEEDS, ANSWER: FEELINGS_NEEDS}
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: Place) -> list[Step]:
         seconds = {key: float(value) for key, value in turn.section.settings["seconds"].items()}
         # Every step hands over to someone else, so each ends with a chime; the last one is followed by the
         # closing words instead (and Alexa plays at most five sound clips in one response).
@@ -44,17 +45,17 @@ class GentleStart(TurnTaking):
         steps.append(Step("appreciate", 1, seconds["appreciate"], part=3))
         return steps
 
-    def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+    def prompt(self, turn: Turn, place: Place, step: Step) -> list[Segment]:
         """The request and its answer are worded as in the feelings-needs-request ritual."""
         if step.key in self.borrowed_lines:
-            return [self._say(turn.for_section(self.borrowed_lines[step.key]), state, step, step.key)]
-        return super().prompt(turn, state, step)
+            return [self._say(turn.for_section(self.borrowed_lines[step.key]), place, step, step.key)]
+        return super().prompt(turn, place, step)
 
-    def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
+    def opening(self, turn: Turn, place: Place) -> list[Segment]:
         breaths = int(turn.section.settings["opening_breaths"])
         if breaths <= 0:
             return []
-        return [narrate(turn.line("breathe_intro", count=breaths)), *breath_cues(turn, state["first"], breaths)]
+        return [narrate(turn.line("breathe_intro", count=breaths)), *breath_cues(turn, place.first, breaths)]
 
 
 RITUAL = GentleStart()

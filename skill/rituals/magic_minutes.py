@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from skill.engine.alerts import TIMERS_SCOPE, AlertResult, AlertStatus
-from skill.engine.ritual_timer import RitualTimer, kept_run
+from skill.engine.ritual_timer import RitualTimer, sound_run
 from skill.engine.script import Reply, Segment, narrate, to_partner
 from skill.engine.turn import Turn
+from skill.record import Record
 
 NAME = "magic_minutes"
 # The five-minute timer, one per run, and a refusal remembered (skill/engine/ritual_timer.py).
@@ -22,6 +23,23 @@ TIMER = RitualTimer(NAME, seconds="timer_seconds")
 def _state(turn: Turn) -> dict[str, Any]:
     """Durable state: the timer's notes (see ritual_timer) and {"told_how": bool}."""
     return TIMER.state(turn)
+
+
+class Asking(Record):
+    """The place kept while Alexa asks for timers: who goes first, and the timer's run. Stored {"first", "run"}."""
+
+    first: int
+    run: int | None
+
+    def stored(self) -> dict[str, Any]:
+        return {"first": self.first, "run": self.run}
+
+
+def read_asking(stored: object) -> Asking | None:
+    """The place kept while Alexa asked, or None when there is none or it is damaged."""
+    if not isinstance(stored, dict) or stored.get("first") not in (0, 1):
+        return None
+    return Asking(int(stored["first"]), sound_run(stored.get("run")))
 
 
 class MagicMinutes:
@@ -36,14 +54,15 @@ class MagicMinutes:
         tried = TIMER.start(turn)
         if TIMER.should_ask(turn, tried):
             # Our place is kept in the household: Alexa's answer may come in a new session.
-            turn.keep_progress({"first": first, "run": tried.run}, hours=float(turn.section.settings["asking_hours"]))
+            asking = Asking(first, tried.run)
+            turn.keep_progress(asking.stored(), hours=float(turn.section.settings["asking_hours"]))
             return Reply(speech=(*lead, narrate(turn.line("ask_timer"))), ask_permission=TIMERS_SCOPE)
         return self._begin(turn, first, tried.result, lead=lead)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
-        state = turn.progress() or {}
-        first = state["first"] if state.get("first") in (0, 1) else turn.household.take_first_turn()
-        tried = TIMER.answered(turn, accepted, kept_run(state))
+        asking = read_asking(turn.progress())
+        first = asking.first if asking is not None else turn.household.take_first_turn()
+        tried = TIMER.answered(turn, accepted, asking.run if asking is not None else None)
         if accepted:
             return self._begin(turn, first, tried.result)
         return self._begin(turn, first, tried.result, denied=True)

@@ -15,6 +15,7 @@ from typing import Any
 from skill.engine.alerts import REMINDERS_SCOPE, AlertResult, AlertStatus
 from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place
 from skill.engine.turn_taking import Step, TurnTaking
 from skill.household import Household
 from skill.record import Record
@@ -81,12 +82,12 @@ def next_month_day(now: datetime, month_day: int, at: time) -> datetime:
     return ring.replace(year=year, month=month)
 
 
-class Monthly(TurnTaking):
+class Monthly(TurnTaking[Place]):
     name = NAME
     intents = frozenset({LOOK_AHEAD, REMINDER})
     manifest_permissions = (REMINDERS_SCOPE,)
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: Place) -> list[Step]:
         seconds = float(turn.section.settings["turn_seconds"])
         questions = list(turn.section.settings["questions"])
         steps = []
@@ -112,11 +113,13 @@ class Monthly(TurnTaking):
         clock = clock_of((turn.progress() or {}).get("reminder_at"))
         return self._remind(turn, clock) if clock is not None else None
 
-    def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
+    def prepare(self, turn: Turn, place: Place) -> Place:
+        """Today noted among the runs (the monthly review counts them)."""
         kept = read(turn.household)
         today = turn.local_now.date().isoformat()
         runs = [*(day for day in kept.runs if day != today), today]
         write(turn.household, kept._replace(runs=tuple(runs[-int(turn.section.settings["runs_kept"]) :])))
+        return place
 
     # -- "remind us every month" -----------------------------------------------------------------------
     def _clock(self, turn: Turn) -> str:

@@ -6,12 +6,14 @@ the prompt kinds of the last runs (today's and yesterday's), so tomorrow's promp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from skill.engine.narrator import menu
 from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place, with_extras
 from skill.engine.turn_taking import Step, TurnTaking
 from skill.household import Household
 from skill.intents import MORNING_GREETING as GOOD_MORNING
@@ -68,9 +70,26 @@ def choose_prompts(turn: Turn) -> list[str]:
     return chosen
 
 
-class MorningCoffee(TurnTaking):
+class CoffeePlace(Place):
+    """The turn engine's place, and the run's two prompt kinds (stored as "prompts"; empty in a damaged place)."""
+
+    prompts: tuple[str, ...] = ()
+
+    @classmethod
+    def read_extras(cls, stored: Mapping[str, Any], shared: Place) -> CoffeePlace:
+        prompts = stored.get("prompts")
+        if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
+            prompts = []
+        return with_extras(shared, cls, prompts=tuple(prompts))
+
+    def stored_extras(self) -> dict[str, Any]:
+        return {"prompts": list(self.prompts)} if self.prompts else {}
+
+
+class MorningCoffee(TurnTaking[CoffeePlace]):
     name = NAME
     intents = frozenset({"MorningCoffeeIntent", GOOD_MORNING})
+    place_type = CoffeePlace
 
     def start(self, turn: Turn) -> Reply:
         """A three-minute ritual is not what "good morning" at 8:30 pm asks for: then a greeting and the menu."""
@@ -82,20 +101,20 @@ class MorningCoffee(TurnTaking):
             )
         return super().start(turn)
 
-    def prepare(self, turn: Turn, state: dict[str, Any]) -> None:
-        state["prompts"] = choose_prompts(turn)
+    def prepare(self, turn: Turn, place: Place) -> CoffeePlace:
+        return with_extras(place, CoffeePlace, prompts=tuple(choose_prompts(turn)))
 
-    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
+    def _close(self, turn: Turn, speech: list[Segment], place: CoffeePlace | None = None) -> Reply:
         """The coffee is done: counted, and on the third one Alexa offers a routine that starts it (once)."""
         from skill.engine import routine_offer
 
         routine_offer.count_run(turn, NAME)
-        return routine_offer.after(turn, NAME, super()._close(turn, speech, state))
+        return routine_offer.after(turn, NAME, super()._close(turn, speech, place))
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
-        prompts = state.get("prompts")
+    def steps(self, turn: Turn, place: CoffeePlace) -> list[Step]:
+        prompts = list(place.prompts)
         kinds = list(turn.section.settings["prompts"])
-        if not isinstance(prompts, list) or len(prompts) != 2 or not all(p in turn.section.lines for p in prompts):
+        if len(prompts) != 2 or not all(p in turn.section.lines for p in prompts):
             prompts = kinds[:2]  # content changed since this run began: any two prompts will do
         seconds = float(turn.section.settings["turn_seconds"])
         return [Step(prompts[0], 0, seconds, part=0, cue=True), Step(prompts[1], 1, seconds, part=1, cue=True)]

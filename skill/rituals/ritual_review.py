@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from skill.engine.script import Segment, narrate
 from skill.engine.trend import week_monday
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place
 from skill.engine.turn_taking import Step, TurnTaking
 from skill.rituals import check_in, monthly, morning_coffee, stress_map, sunday_share
 
@@ -45,11 +45,11 @@ def used_this_month(turn: Turn) -> list[tuple[str, int]]:
     return [(name, count) for name, count in used if count]
 
 
-class RitualReview(TurnTaking):
+class RitualReview(TurnTaking[Place]):
     name = NAME
     intents = frozenset({"RitualReviewIntent"})
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: Place) -> list[Step]:
         seconds = {key: float(value) for key, value in turn.section.settings["seconds"].items()}
         return [
             Step("doing", 0, seconds["doing"], part=0, cue=True),
@@ -59,7 +59,7 @@ class RitualReview(TurnTaking):
             Step("change", None, seconds["change"], part=2),
         ]
 
-    def opening(self, turn: Turn, state: dict[str, Any]) -> list[Segment]:
+    def opening(self, turn: Turn, place: Place) -> list[Segment]:
         """What they used this month, by the names the menu gives them ("our weekly check-in, twice")."""
         used = used_this_month(turn)
         if not used:

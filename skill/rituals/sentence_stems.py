@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place
 from skill.engine.turn_taking import Step, TurnTaking
 
 
-class SentenceStems(TurnTaking):
+class SentenceStems(TurnTaking[Place]):
     name = "sentence_stems"
     intents = frozenset({"SentenceStemsIntent"})
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: Place) -> list[Step]:
         settings = turn.section.settings
         seconds = float(settings["turn_seconds"])
         stems = settings["stems"]

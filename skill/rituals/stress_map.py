@@ -8,9 +8,9 @@ At most `ratings_kept` ratings, none older than `ratings_kept_days`.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place
 from skill.engine.turn_taking import Step, TurnTaking
 from skill.household import Household
 from skill.record import Record
@@ -48,11 +48,11 @@ def keep_ratings(household: Household, kept: list[Rated]) -> None:
     household.rituals[NAME] = durable
 
 
-class StressMap(TurnTaking):
+class StressMap(TurnTaking[Place]):
     name = NAME
     intents = frozenset({"StressMapIntent"})
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: Place) -> list[Step]:
         seconds = float(turn.section.settings["turn_seconds"])
         steps = []
         for speaker in (0, 1):
@@ -61,7 +61,7 @@ class StressMap(TurnTaking):
         steps.extend(Step("one_point", speaker, seconds, part=2, cue=True) for speaker in (0, 1))
         return steps
 
-    def rated(self, turn: Turn, state: dict[str, Any], partner: int, rating: int) -> None:
+    def rated(self, turn: Turn, place: Place, partner: int, rating: int) -> Place:
         """Keep the rating with today's date; a second rating the same day replaces the first."""
         today = turn.now.date().isoformat()
         oldest = (turn.now.date() - timedelta(days=int(turn.section.settings["ratings_kept_days"]))).isoformat()
@@ -70,6 +70,7 @@ class StressMap(TurnTaking):
         ]
         kept.append(Rated(today, partner, rating))
         keep_ratings(turn.household, kept[-int(turn.section.settings["ratings_kept"]) :])
+        return place
 
 
 RITUAL = StressMap()

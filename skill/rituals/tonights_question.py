@@ -17,6 +17,7 @@ from skill.engine.familiarity import familiarity
 from skill.engine.script import Card, Reply, Segment, View, narrate, to_partner
 from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.engine.turn import Turn
+from skill.engine.turn_place import Place, with_extras
 from skill.engine.turn_taking import (
     FOLLOW_UPS,
     KEEP_TIME,
@@ -291,13 +292,31 @@ OFFER = "offer"  # both have answered: another question, or goodnight
 LISTEN_BACK = ("listen_back_first", "listen_back_second")  # the listener says back what they heard
 
 
-def _listened_back(turn: Turn, state: dict[str, Any], depth: str) -> bool:
+def _listened_back(turn: Turn, place: QuestionPlace, depth: str) -> bool:
     """A deck question at a depth that asks for it (deeper, deepest) is said back; their own jar's are not tiered."""
-    jar = str(state.get("question", "")).startswith(JAR_PREFIX)
+    jar = place.question.startswith(JAR_PREFIX)
     return not jar and depth in turn.section.settings["listen_back_depths"]
 
 
-class TonightsQuestion(TurnTaking):
+class QuestionPlace(Place):
+    """The turn engine's place, the question (a deck id, or JAR_PREFIX and a jar entry's id) and its depth (None:
+    the couple's usual depth), stored as "question" and "depth"."""
+
+    question: str = ""
+    depth: str | None = None
+
+    @classmethod
+    def read_extras(cls, stored: Mapping[str, Any], shared: Place) -> QuestionPlace | None:
+        question, depth = stored.get("question"), stored.get("depth")
+        if not isinstance(question, str):
+            return None
+        return with_extras(shared, cls, question=question, depth=depth if depth in DEPTHS else None)
+
+    def stored_extras(self) -> dict[str, Any]:
+        return {"question": self.question, **({"depth": self.depth} if self.depth is not None else {})}
+
+
+class TonightsQuestion(TurnTaking[QuestionPlace]):
     """One question, answered in turn: hands-free by default (timed answers, a chime, the next name in their
     voice), or at their own pace ("let's take our time"), the microphone closed while someone answers."""
 
@@ -306,15 +325,16 @@ class TonightsQuestion(TurnTaking):
     follow_ups = FOLLOW_UPS | {ANOTHER, LIGHTER, DEEPER, TIRED}
     # With nothing in progress, "another question" or "a deeper question" starts one (skill.engine.router).
     also_starts = frozenset({ANOTHER, LIGHTER, DEEPER})
+    place_type = QuestionPlace
 
-    def steps(self, turn: Turn, state: dict[str, Any]) -> list[Step]:
+    def steps(self, turn: Turn, place: QuestionPlace) -> list[Step]:
         """Each answers in turn; after an answer to a deeper or deepest question, the listener says back what they
         heard (a short hold of their own) before anything moves on."""
         settings = turn.section.settings
-        depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
+        depth = place.depth or _usual_depth(turn)
         hold = float(settings["answer_seconds"][depth])
         first, second = Step("first_turn", 0, hold, part=0, cue=True), Step("second_turn", 1, hold, part=0, cue=True)
-        if not _listened_back(turn, state, depth):
+        if not _listened_back(turn, place, depth):
             return [first, second]
         listen = float(settings["listen_back_seconds"])
         return [
@@ -324,22 +344,22 @@ class TonightsQuestion(TurnTaking):
             Step(LISTEN_BACK[1], 0, listen, part=0, cue=True, held=True),
         ]
 
-    def prompt(self, turn: Turn, state: dict[str, Any], step: Step) -> list[Segment]:
+    def prompt(self, turn: Turn, place: QuestionPlace, step: Step) -> list[Segment]:
         """Who answers first is named, then the narrator reads the question; the second hears it again in their own voice.
         A listener is asked, in their own voice, to say back what they heard."""
-        partner = self._partner(state, step)
+        partner = self._partner(place, step)
         assert partner is not None
-        line = self._say(turn, state, step, step.key)
+        line = self._say(turn, place, step, step.key)
         if step.key in LISTEN_BACK:
             return [line]
-        question = addressed_to(_question_text(turn, str(state.get("question"))) or "", turn.name(1 - partner))
+        question = addressed_to(_question_text(turn, place.question) or "", turn.name(1 - partner))
         if step.speaker == 0:
             return [line, narrate(question)]
         return [line, to_partner(partner, question)]
 
     def start(self, turn: Turn) -> Reply:
-        previous = self._state(turn)
-        pace = pace_from_slot(turn) or (previous or {}).get("pace") or self._setting(turn, "default_pace")
+        previous = self._place(turn)
+        pace = pace_from_slot(turn) or (previous.pace if previous else None) or self._setting(turn, "default_pace")
         depth = _depth_from_slot(turn) or _usual_depth(turn)
         if turn.intent in (LIGHTER, DEEPER):  # "a deeper question": one step from their usual depth
             depth = _shift(_usual_depth(turn), -1 if turn.intent == LIGHTER else 1)
@@ -351,53 +371,47 @@ class TonightsQuestion(TurnTaking):
         Drawn in the middle of tonight's question, it keeps that pace; drawn afresh, it says the pace, as
         tonight's question does, so a couple knows whether to wait for the chime or to hand over themselves.
         """
-        previous = self._state(turn)
-        pace = str((previous or {}).get("pace") or self._setting(turn, "default_pace"))
+        previous = self._place(turn)
+        pace = previous.pace if previous else str(self._setting(turn, "default_pace"))
         pace = pace if pace in PACES else PACED
         lead: list[Segment] = [narrate(turn.line("from_jar"))]
         if previous is None:
             lead.append(narrate(self._line(turn, f"{pace}_intro")))
         first = turn.household.take_first_turn()
-        state = {
-            "first": first,
-            "cursor": 0,
-            "pace": pace,
-            "question": JAR_PREFIX + entry_id,
-            "depth": _usual_depth(turn),
-        }
-        return self._with_card(turn, state, self._render(turn, state, lead), "card_title_jar")
+        place = QuestionPlace(first=first, pace=pace, question=JAR_PREFIX + entry_id, depth=_usual_depth(turn))
+        return self._with_card(turn, place, self._render(turn, place, lead), "card_title_jar")
 
-    def question_words(self, turn: Turn, state: dict[str, Any], partner: int) -> str | None:
-        """The question of `state` as `partner` hears it (a name slot holds the other's name); None if it is gone."""
-        text = _question_text(turn, str(state.get("question")))
+    def question_words(self, turn: Turn, place: QuestionPlace, partner: int) -> str | None:
+        """The question of `place` as `partner` hears it (a name slot holds the other's name); None if it is gone."""
+        text = _question_text(turn, place.question)
         return None if text is None else addressed_to(text, turn.name(1 - partner))
 
-    def view(self, turn: Turn, state: dict[str, Any]) -> View | None:
+    def view(self, turn: Turn, place: QuestionPlace) -> View | None:
         """The question as each partner hears it, its depth, and whose turn (the prompts are marked in the speech)."""
-        words = [self.question_words(turn, state, partner) for partner in (0, 1)]
+        words = [self.question_words(turn, place, partner) for partner in (0, 1)]
         if words[0] is None or words[1] is None:
             return None  # the question is gone (their jar emptied): nothing true to show
-        jar = str(state.get("question", "")).startswith(JAR_PREFIX)
-        depth = state.get("depth") if state.get("depth") in DEPTHS else DEPTHS[0]
-        steps = self.steps(turn, state)
-        at = steps[state["cursor"]] if 0 <= state["cursor"] < len(steps) else steps[-1]
-        speaking = self._partner(state, at)
-        shown = {"first": int(state["first"]), "speaking": speaking, "offer": state.get("step") == OFFER}
+        jar = place.question.startswith(JAR_PREFIX)
+        depth = place.depth or DEPTHS[0]
+        steps = self.steps(turn, place)
+        at = steps[place.cursor] if 0 <= place.cursor < len(steps) else steps[-1]
+        speaking = self._partner(place, at)
+        shown = {"first": place.first, "speaking": speaking, "offer": place.step == OFFER}
         level = 0 if jar else DEPTHS.index(depth) + 1  # 0: their own jar's question
         return View(
             "question",
-            {"words": words, "depth": None if jar else depth, "level": level, "pace": state.get("pace"), **shown},
+            {"words": words, "depth": None if jar else depth, "level": level, "pace": place.pace, **shown},
         )
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
-        state = self._state(turn)
-        if state is None or _question_text(turn, str(state.get("question"))) is None:
+        place = self._place(turn)
+        if place is None or _question_text(turn, place.question) is None:
             return self.start(turn)
-        depth = state["depth"] if state.get("depth") in DEPTHS else _usual_depth(turn)
-        pace = str(state["pace"])
+        depth = place.depth or _usual_depth(turn)
+        pace = place.pace
         if intent == ANOTHER:
             return self._ask(turn, depth, pace=pace, ack="another")
-        if intent == SKIP and self._passing(turn, state):
+        if intent == SKIP and self._passing(turn, place):
             return self._ask(turn, depth, pace=pace, ack="passed")
         if intent in (LIGHTER, DEEPER):
             # "A lighter one" is a light one, from any depth; "a deeper one" goes one step down.
@@ -409,68 +423,68 @@ class TonightsQuestion(TurnTaking):
             return self._ask(turn, shifted, pace=pace, ack="lighter" if intent == LIGHTER else "deeper")
         if intent == TIRED:
             return self._ask(turn, DEPTHS[0], pace=pace, ack="tired")
-        if state.get("step") == OFFER:
-            playing = interrupted_at(turn.now.timestamp(), state.get("stretch"))
+        if place.step == OFFER:
+            playing = interrupted_at(turn.now.timestamp(), place.stretch)
             if playing is None:
-                return self._at_offer(turn, state, intent, depth)
+                return self._at_offer(turn, place, intent, depth)
             # They interrupted the answers ("your turn" 20 s into Maya's): back to the turn that was playing.
-            state.pop("step", None)
-        return self._proceed(turn, state, intent)
+            place = place._replace(step=None)
+        return self._proceed(turn, place, intent)
 
-    def _passing(self, turn: Turn, state: dict[str, Any]) -> bool:
+    def _passing(self, turn: Turn, place: QuestionPlace) -> bool:
         """ "Pass" while the question is theirs (answering, or its answers still playing) is a different question;
         once both have answered, it ends the evening like a no."""
-        if state.get("step") != OFFER:
+        if place.step != OFFER:
             return True
-        return TURNS_WAITING in turn.session and interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
+        return TURNS_WAITING in turn.session and interrupted_at(turn.now.timestamp(), place.stretch) is not None
 
-    def _at_offer(self, turn: Turn, state: dict[str, Any], intent: str, depth: str) -> Reply:
+    def _at_offer(self, turn: Turn, place: QuestionPlace, intent: str, depth: str) -> Reply:
         """Both answered: yes or next for another, a change of pace for the next one, no for goodnight."""
         # A stray word (a "thank you" taken for a name, or a "hmm" that Alexa routes to the bare {rating} sample):
         # the offer once more, plainly. Only a clear no, "I'm done" or "pass" ends the evening.
         if intent in (HEARD_SOMETHING, RATING):
             return self._wait(
                 turn,
-                {**state, "step": OFFER},
+                place._replace(step=OFFER),
                 OFFER,
                 (narrate(turn.line("offer_again")),),
                 (narrate(turn.line("offer_again")),),
             )
         if intent in (YES, NEXT):
-            return self._ask(turn, depth, pace=str(state["pace"]), ack="another")
+            return self._ask(turn, depth, pace=place.pace, ack="another")
         if intent in (TAKE_OUR_TIME, KEEP_TIME):
             chosen = OPEN if intent == TAKE_OUR_TIME else PACED
             return self._ask(turn, depth, pace=chosen, ack=f"now_{chosen}")
         return self._goodnight(turn)  # No, or "I'm done"
 
     def resume(self, turn: Turn) -> Reply:
-        state = self._state(turn)
-        if state is None or _question_text(turn, str(state.get("question"))) is None:
+        place = self._place(turn)
+        if place is None or _question_text(turn, place.question) is None:
             return self.start(turn)
-        if state.get("step") == OFFER:
-            return self._offer(turn, state, [narrate(turn.line("resume"))])
+        if place.step == OFFER:
+            return self._offer(turn, place, [narrate(turn.line("resume"))])
         return super().resume(turn)
 
     def repeat(self, turn: Turn) -> Reply | None:
-        state = self._state(turn)
-        if state is not None and state.get("step") == OFFER:
+        place = self._place(turn)
+        if place is not None and place.step == OFFER:
             # Both have answered: read as the first of them heard it (a name slot filled, never "{partner}").
-            question = self.question_words(turn, state, int(state["first"])) or ""
-            return self._offer(turn, state, [narrate(turn.line("question_again")), narrate(question)])
+            question = self.question_words(turn, place, place.first) or ""
+            return self._offer(turn, place, [narrate(turn.line("question_again")), narrate(question)])
         return super().repeat(turn)
 
     def place_kept(self, turn: Turn) -> bool:
         """Both have answered and "another?" waits: stopping there leaves nothing to come back to, unless they
         stop while the answers are still playing (then the turn that was playing is still theirs)."""
-        state = self._state(turn)
-        if state is None or state.get("step") != OFFER:
+        place = self._place(turn)
+        if place is None or place.step != OFFER:
             return True
-        return interrupted_at(turn.now.timestamp(), state.get("stretch")) is not None
+        return interrupted_at(turn.now.timestamp(), place.stretch) is not None
 
     def help(self, turn: Turn) -> Reply | None:
-        state = self._state(turn)
-        if state is not None and state.get("step") == OFFER:
-            return self._offer(turn, state, [narrate(turn.line("help_offer"))])
+        place = self._place(turn)
+        if place is not None and place.step == OFFER:
+            return self._offer(turn, place, [narrate(turn.line("help_offer"))])
         return super().help(turn)
 
     # -- the steps ---------------------------------------------------------------------------
@@ -509,34 +523,34 @@ class TonightsQuestion(TurnTaking):
         if announce_pace:
             lead.extend(self.explained(turn, f"{pace}_intro", level))
         first = turn.household.take_first_turn()
-        state = {"first": first, "cursor": 0, "pace": pace, "question": question_id, "depth": depth}
-        reply = self._with_card(turn, state, self._render(turn, state, lead), "card_title")
+        place = QuestionPlace(first=first, pace=pace, question=question_id, depth=depth)
+        reply = self._with_card(turn, place, self._render(turn, place, lead), "card_title")
         if told and not reply.end_session:
             reply = reply._replace(session={**reply.session, PASS_TOLD: True})
         return reply
 
-    def _with_card(self, turn: Turn, state: dict[str, Any], reply: Reply, title: str) -> Reply:
+    def _with_card(self, turn: Turn, place: QuestionPlace, reply: Reply, title: str) -> Reply:
         """The question on a card in the Alexa app, as the first to answer hears it, to come back to later."""
-        words = self.question_words(turn, state, int(state["first"]))
+        words = self.question_words(turn, place, place.first)
         if words is None:
             return reply
         # Tonight's question, remembered with the day it was asked: the Echo Show widget shows it until tomorrow.
-        asked = Asked(str(state["question"]), turn.known_local_now.date().isoformat())
+        asked = Asked(place.question, turn.known_local_now.date().isoformat())
         write(turn.household, read(turn.household)._replace(last=asked))
         return reply._replace(card=Card(turn.line(title), words))
 
-    def _close(self, turn: Turn, speech: list[Segment], state: dict[str, Any] | None = None) -> Reply:
+    def _close(self, turn: Turn, speech: list[Segment], place: QuestionPlace | None = None) -> Reply:
         """Both have answered: would they like another?"""
-        assert state is not None
-        return self._offer(turn, state, speech)
+        assert place is not None
+        return self._offer(turn, place, speech)
 
-    def _offer(self, turn: Turn, state: dict[str, Any], lead: list[Segment]) -> Reply:
-        state = {**state, "step": OFFER}
-        depth = state.get("depth") if state.get("depth") in DEPTHS[1:] else None
+    def _offer(self, turn: Turn, place: QuestionPlace, lead: list[Segment]) -> Reply:
+        place = place._replace(step=OFFER)
+        depth = place.depth if place.depth in DEPTHS[1:] else None
         # never "a good one" after grief
         key = "offer_jar" if _jar_unheard(turn) else f"offer_{depth}" if depth else "offer"
         speech = [*lead, narrate(turn.line(key))]
-        return self._wait(turn, state, OFFER, speech, (narrate(turn.line("offer_again")),))
+        return self._wait(turn, place, OFFER, speech, (narrate(turn.line("offer_again")),))
 
     def _goodnight(self, turn: Turn) -> Reply:
         turn.end_progress()
