@@ -122,7 +122,7 @@ class CheckInPlace(Place):
     partner order), and while Alexa asks for something the timer asked for (`timer_asked`) or the reminder asked
     for (`reminder`)."""
 
-    length: str = SHORT
+    length: str | None = None  # None: kept before the check-in had a full version, so a short one
     week: str = ""
     ratings: Given = (None, None)
     timer_asked: TimerAsked | None = None
@@ -130,9 +130,9 @@ class CheckInPlace(Place):
 
     @classmethod
     def read_extras(cls, stored: Mapping[str, Any], shared: Place) -> CheckInPlace | None:
-        length, week, ratings = stored.get("length", SHORT), stored.get("week"), stored.get("ratings")
-        if length not in LENGTHS or not isinstance(week, str) or week_monday(week) is None:
-            return None  # a place kept before the check-in had a full version has no length: a short one
+        length, week, ratings = stored.get("length"), stored.get("week"), stored.get("ratings")
+        if (length is not None and length not in LENGTHS) or not isinstance(week, str) or week_monday(week) is None:
+            return None
         if not isinstance(ratings, list) or len(ratings) != 2 or not all(r is None or valid_rating(r) for r in ratings):
             return None
         asked = stored.get(TIMER_ASKED)
@@ -148,7 +148,9 @@ class CheckInPlace(Place):
         )
 
     def stored_extras(self) -> dict[str, Any]:
-        stored: dict[str, Any] = {"length": self.length, "week": self.week, "ratings": list(self.ratings)}
+        stored: dict[str, Any] = {"week": self.week, "ratings": list(self.ratings)}
+        if self.length is not None:
+            stored["length"] = self.length
         if self.timer_asked is not None:
             stored[TIMER_ASKED] = {"run": self.timer_asked.run, "minutes": self.timer_asked.minutes}
         if self.reminder is not None:
@@ -482,7 +484,7 @@ class CheckIn(TurnTaking[CheckInPlace]):
         settings = turn.section.settings
         seconds = float(settings["share_seconds"])
         numbers = [Step("rating_first", 0, rating=True), Step("rating_second", 1, rating=True)]
-        if place.length == SHORT:
+        if place.length != FULL:
             return [
                 Step("share_first", 0, seconds, part=0, cue=True),
                 Step("share_second", 1, seconds, part=0, cue=True),
