@@ -15,7 +15,7 @@ from skill.engine import first_names, narrator, place
 from skill.engine.script import Reply, Segment
 from skill.engine.session_keys import ASKED_RENAME, EXPECTING, PENDING_RITUAL, RENAME_TO
 from skill.engine.turn import Turn
-from skill.engine.turn_taking import TALKING
+from skill.engine.turn_taking import someone_talking
 from skill.engine.words import sample_words
 from skill.engine.words import words as _words
 
@@ -144,9 +144,7 @@ def _names_when_known(turn: Turn, own: str | None, partners: str | None, *, give
 
 def _someone_talking(turn: Turn) -> bool:
     """A partner has the floor in an open turn: names said now are talk (partners say each other's names)."""
-    progress = turn.household.in_progress
-    state = progress.get("state") if isinstance(progress, dict) else None
-    return isinstance(state, dict) and state.get("waiting") == TALKING
+    return someone_talking(turn.household)
 
 
 def _partner_named(turn: Turn, name: str) -> int | None:

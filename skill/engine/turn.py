@@ -117,6 +117,25 @@ class Turn(Record):
     def end_progress(self) -> None:
         self.household.in_progress = None
 
+    def place_to_put_back(self) -> Mapping[str, Any] | None:
+        """For a short question of this section's asked in the middle of another ritual: that ritual's kept place, as
+        stored, or the one this section already holds aside (under "was" in its own state); None when there is none."""
+        active = self.active_ritual()
+        if active == self.section_name:
+            held = (self.progress() or {}).get("was")
+            return held if isinstance(held, dict) else None
+        return self.household.in_progress if active is not None else None
+
+    def put_back(self, place: object) -> str | None:
+        """The place `place_to_put_back` gave, in progress again if it has not expired: the name of its ritual."""
+        if not isinstance(place, dict) or not isinstance(place.get("ritual"), str):
+            return None
+        expires = place.get("expires_at")
+        if not isinstance(expires, int) or expires <= self.now.timestamp():
+            return None
+        self.household.in_progress = dict(place)
+        return place["ritual"]
+
     @property
     def section_name(self) -> str:
         return self.section.lines.namespace

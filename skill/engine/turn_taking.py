@@ -28,6 +28,7 @@ from skill.engine.session_keys import TURNS_WAITING
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
 from skill.engine.turn_place import OPEN, PACED, PACES, P, Place, Stretch, read_place, stored_place, with_extras
+from skill.household import Household
 from skill.intents import DONE, HEARD_SOMETHING, KEEP_TIME, NEXT, NO, RATING, SKIP, TAKE_OUR_TIME, YES
 from skill.record import Record
 from skill.speech.limits import MAX_AUDIO_TAGS, MAX_SPEECH_AUDIO_SECONDS
@@ -86,6 +87,13 @@ def interrupted_at(now: float, stretch: Stretch | None) -> int | None:
     if elapsed < EARLIEST_BARGE_IN_SECONDS:
         return None
     return next((index for index, end in enumerate(stretch.ends) if elapsed < end), None)
+
+
+def someone_talking(household: Household) -> bool:
+    """A partner has the floor in an open turn of the turn-taking ritual in progress (whichever it is)."""
+    progress = household.in_progress
+    place = read_place(progress["state"], Place) if progress is not None else None
+    return place is not None and place.waiting == TALKING
 
 
 def open_hand_over(

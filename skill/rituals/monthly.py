@@ -22,6 +22,7 @@ from skill.record import Record
 from skill.rituals.midday_nudge import clock_of, heard_clock, keep_one_reminder, refused_recently
 
 NAME = "monthly"
+ASKED_AT = "reminder_at"  # the place while Alexa asks for permission: {"reminder_at": "HH:MM"}
 LOOK_AHEAD, REMINDER = "MonthlyIntent", "MonthlyReminderIntent"
 
 
@@ -82,6 +83,12 @@ def next_month_day(now: datetime, month_day: int, at: time) -> datetime:
     return ring.replace(year=year, month=month)
 
 
+def reminder_asked(turn: Turn) -> str | None:
+    """The reminder's "HH:MM" kept in the place while Alexa asks for permission ({"reminder_at": ...}), if sound."""
+    stored = turn.progress()
+    return clock_of(stored.get(ASKED_AT)) if stored is not None else None
+
+
 class Monthly(TurnTaking[Place]):
     name = NAME
     intents = frozenset({LOOK_AHEAD, REMINDER})
@@ -110,7 +117,7 @@ class Monthly(TurnTaking[Place]):
 
     def _reminder_pending(self, turn: Turn) -> Reply | None:
         """While Alexa's answer to the permission question is awaited, anything else asks for the reminder again."""
-        clock = clock_of((turn.progress() or {}).get("reminder_at"))
+        clock = reminder_asked(turn)
         return self._remind(turn, clock) if clock is not None else None
 
     def prepare(self, turn: Turn, place: Place) -> Place:
@@ -134,7 +141,7 @@ class Monthly(TurnTaking[Place]):
         if result.status is AlertStatus.PERMISSION_MISSING and not refused_recently(
             turn, read(turn.household).refused_on
         ):
-            turn.keep_progress({"reminder_at": clock}, hours=float(turn.section.settings["asking_hours"]))
+            turn.keep_progress({ASKED_AT: clock}, hours=float(turn.section.settings["asking_hours"]))
             return Reply(
                 speech=(narrate(turn.line("reminder_ask", time=self._spoken(turn, clock))),),
                 ask_permission=REMINDERS_SCOPE,
@@ -142,7 +149,7 @@ class Monthly(TurnTaking[Place]):
         return self._reminded(turn, clock, result)
 
     def on_permission(self, turn: Turn, accepted: bool) -> Reply:
-        clock = clock_of((turn.progress() or {}).get("reminder_at"))
+        clock = reminder_asked(turn)
         turn.end_progress()
         kept = read(turn.household)
         if not accepted:

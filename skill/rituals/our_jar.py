@@ -13,6 +13,7 @@ only here (`read`, `write`) as a typed `JarState`; tonight's question asks throu
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from skill.engine.narrator import menu
@@ -146,6 +147,29 @@ def unheard(household: Household) -> int:
     return sum(1 for e in peek(household).questions if e.heard == 0)
 
 
+ADDING, EMPTYING = "add", "empty"  # what the jar waits for a yes to: "shall I keep it?", "empty the jar?"
+
+
+class Waiting(Record):
+    """The jar's place while it waits for a yes: `step` (ADDING, EMPTYING; None when nothing sound is kept), and
+    `was`, the place of the ritual they were in the middle of, as stored, put back afterwards (Turn.put_back).
+    Stored {"step", "was"}."""
+
+    step: str | None = None
+    was: Mapping[str, Any] | None = None
+
+    def stored(self) -> dict[str, Any]:
+        return {"step": self.step, "was": None if self.was is None else dict(self.was)}
+
+
+def read_waiting(stored: object) -> Waiting:
+    """The jar's place as stored (nothing kept, or damaged: a Waiting for nothing)."""
+    if not isinstance(stored, dict):
+        return Waiting()
+    step, was = stored.get("step"), stored.get("was")
+    return Waiting(step if step in (ADDING, EMPTYING) else None, was if isinstance(was, dict) else None)
+
+
 class Jar:
     name = NAME
     intents = frozenset({ADD, DRAW, LIST, EMPTY})
@@ -164,34 +188,34 @@ class Jar:
         return self._heard(turn)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
-        state = turn.progress() or {}
+        waiting = read_waiting(turn.progress())
         if intent == HEARD_SOMETHING:
             return self.resume(turn)
-        if state.get("step") == "empty":
-            return self._empty(turn, state) if intent == YES else self._finish(turn, state, "jar_kept")
+        if waiting.step == EMPTYING:
+            return self._empty(turn, waiting) if intent == YES else self._finish(turn, waiting, "jar_kept")
         if intent == NO:
-            return self._finish(turn, state, "let_go")
-        return self._keep(turn, state)
+            return self._finish(turn, waiting, "let_go")
+        return self._keep(turn, waiting)
 
     def answer_asked(self, turn: Turn, intent: str) -> Reply:
         """A yes or no to "shall I keep it?" said to the Echo that asked. Its place ends only when the jar's add
         holds it; a ritual another Echo started since (or that Echo's "empty the jar?") keeps its place."""
-        state = turn.progress()
-        own = state if state is not None and state.get("step") == "add" else None
+        waiting = read_waiting(turn.progress())
+        own = waiting if waiting.step == ADDING else None
         if intent == NO:
             return self._finish(turn, own, "let_go")
         return self._keep(turn, own)
 
     def resume(self, turn: Turn) -> Reply:
-        state = turn.progress() or {}
-        if state.get("step") == "empty":
+        waiting = read_waiting(turn.progress())
+        if waiting.step == EMPTYING:
             return self._reply(turn, (narrate(turn.line("ask_empty_again")),), reprompt="ask_empty_again")
         pending = turn.session.get(PENDING)
         if isinstance(pending, str):
             return self._reply(
                 turn, (narrate(turn.line("confirm_again")),), reprompt="confirm_again", session={PENDING: pending}
             )
-        return self._finish(turn, state, "lost")
+        return self._finish(turn, waiting, "lost")
 
     # -- adding: read back, then kept only after a yes -----------------------------------------
     def _heard(self, turn: Turn) -> Reply:
@@ -204,7 +228,7 @@ class Jar:
             return self._reply(turn, (narrate(turn.line("already")),))
         if len(jar.questions) >= int(settings["max_questions"]):
             return self._reply(turn, (narrate(turn.line("full", count=len(jar.questions))),))
-        self._hold_place(turn, "add")
+        self._hold_place(turn, ADDING)
         kept_as = about_each_other(text)
         heard = (
             turn.line("heard", question=text)
@@ -213,7 +237,7 @@ class Jar:
         )
         return self._reply(turn, (narrate(heard),), reprompt="confirm_again", session={PENDING: text})
 
-    def _keep(self, turn: Turn, state: dict[str, Any] | None) -> Reply:
+    def _keep(self, turn: Turn, state: Waiting | None) -> Reply:
         pending = turn.session.get(PENDING)
         settings = turn.section.settings
         text, _ = clean_question(pending, int(settings["max_characters"]))
@@ -260,35 +284,28 @@ class Jar:
         count = len(read(turn.household).questions)
         if not count:
             return self._reply(turn, (narrate(turn.line("empty")),))
-        self._hold_place(turn, "empty")
+        self._hold_place(turn, EMPTYING)
         asked = turn.line("ask_empty_one") if count == 1 else turn.line("ask_empty", count=count)
         return self._reply(turn, (narrate(asked),), reprompt="ask_empty_again")
 
-    def _empty(self, turn: Turn, state: dict[str, Any]) -> Reply:
+    def _empty(self, turn: Turn, state: Waiting) -> Reply:
         turn.household.rituals.pop(NAME, None)
         return self._finish(turn, state, "emptied")
 
     # -- keeping the place of whatever they were in the middle of ----------------------------------
     def _hold_place(self, turn: Turn, step: str) -> None:
         """Wait for a yes; a ritual they were in the middle of is put back afterwards."""
-        previous = turn.household.in_progress if turn.active_ritual() not in (None, NAME) else None
-        if turn.active_ritual() == NAME:
-            previous = (turn.progress() or {}).get("was")
-        turn.keep_progress({"step": step, "was": previous}, hours=float(turn.section.settings["confirm_hours"]))
+        waiting = Waiting(step, turn.place_to_put_back())
+        turn.keep_progress(waiting.stored(), hours=float(turn.section.settings["confirm_hours"]))
 
-    def _finish(self, turn: Turn, state: dict[str, Any] | None, key: str, **values: Any) -> Reply:
+    def _finish(self, turn: Turn, state: Waiting | None, key: str, **values: Any) -> Reply:
         """The last word of an add or an empty; `state` None: the jar holds no place here, so none is ended."""
-        previous = state.get("was") if state is not None else None
         if state is not None:
             turn.end_progress()
         speech: list[Segment] = [narrate(turn.line(key, **values))]
-        if (
-            isinstance(previous, dict)
-            and isinstance(previous.get("expires_at"), int)
-            and previous["expires_at"] > turn.now.timestamp()
-        ):
-            turn.household.in_progress = previous
-            title = turn.content.section(str(previous["ritual"])).settings.get("title", previous["ritual"])
+        back_to = turn.put_back(state.was) if state is not None else None
+        if back_to is not None:
+            title = turn.content.section(back_to).settings.get("title", back_to)
             speech.append(narrate(turn.line("back_to", ritual=title)))
             return Reply(speech=tuple(speech), reprompt=(narrate(turn.line("back_to", ritual=title)),))
         return self._reply(turn, tuple(speech))

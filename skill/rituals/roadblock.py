@@ -104,6 +104,23 @@ def check_in_answer(turn: Turn, deltas: tuple[int, int] | None) -> list[Segment]
 
 
 # -- naming it ----------------------------------------------------------------------------------------
+class Step(Record):
+    """Where the roadblock stands while in progress: choosing one, or a ritual `offered` for it. Stored {"step":
+    "choosing"} or {"step": "offered", "ritual": name}."""
+
+    offered: str | None = None
+
+    def stored(self) -> dict[str, Any]:
+        return {"step": CHOOSING} if self.offered is None else {"step": OFFERED, "ritual": self.offered}
+
+
+def read_step(stored: object) -> Step:
+    """The step kept, as stored; anything else (nothing kept, or damaged) is choosing."""
+    if isinstance(stored, dict) and stored.get("step") == OFFERED and isinstance(stored.get("ritual"), str):
+        return Step(offered=stored["ritual"])
+    return Step()
+
+
 class Roadblock:
     name = NAME
     intents = frozenset({INTENT})
@@ -118,22 +135,22 @@ class Roadblock:
         return self._ask(turn, "ask")
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
-        state = turn.progress() or {}
-        if state.get("step") == OFFERED and isinstance(state.get("ritual"), str):
+        step = read_step(turn.progress())
+        if step.offered is not None:
             if intent == YES:
-                return self._start_offered(turn, state["ritual"])
+                return self._start_offered(turn, step.offered)
             if intent == NO:
                 turn.end_progress()
                 return Reply(speech=(narrate(turn.line("declined")),), end_session=True)
-            return self._offer(turn, state["ritual"], [], key="offer_again")
+            return self._offer(turn, step.offered, [], key="offer_again")
         if intent == HEARD_SOMETHING:  # while choosing: words we have no roadblock for are their own words
             return self._own_words(turn)
         return self._ask(turn, "ask_again")
 
     def resume(self, turn: Turn) -> Reply:
-        state = turn.progress() or {}
-        if state.get("step") == OFFERED and isinstance(state.get("ritual"), str):
-            return self._offer(turn, state["ritual"], [], key="offer_again")
+        offered = read_step(turn.progress()).offered
+        if offered is not None:
+            return self._offer(turn, offered, [], key="offer_again")
         return self._ask(turn, "ask_again")
 
     def help(self, turn: Turn) -> Reply:
@@ -148,7 +165,7 @@ class Roadblock:
 
     # -- the steps ----------------------------------------------------------------------------------
     def _ask(self, turn: Turn, key: str) -> Reply:
-        self._keep(turn, {"step": CHOOSING})
+        self._keep(turn, Step())
         return Reply(
             speech=(narrate(turn.line(key)),),
             reprompt=(narrate(turn.line("ask_again" if key == "ask" else "ask")),),
@@ -170,7 +187,7 @@ class Roadblock:
 
     def _offer(self, turn: Turn, ritual: str, lead: list[Segment], *, key: str = "offer") -> Reply:
         title = str(turn.content.section(ritual).settings.get("title", ritual))
-        self._keep(turn, {"step": OFFERED, "ritual": ritual})
+        self._keep(turn, Step(offered=ritual))
         return Reply(
             speech=(*lead, narrate(turn.line(key, ritual=title))),
             # asked again (help, repeat): the reprompt is the first wording, so it never says the speech twice
@@ -186,8 +203,8 @@ class Roadblock:
         intent = next(iter(sorted(ritual.intents)))
         return ritual.start(turn.for_section(ritual.name)._replace(intent=intent, slots={}))
 
-    def _keep(self, turn: Turn, state: dict[str, Any]) -> None:
-        turn.keep_progress(state, hours=float(turn.section.settings["choosing_minutes"]) / 60)
+    def _keep(self, turn: Turn, step: Step) -> None:
+        turn.keep_progress(step.stored(), hours=float(turn.section.settings["choosing_minutes"]) / 60)
 
 
 RITUAL = Roadblock()

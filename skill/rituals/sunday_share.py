@@ -17,6 +17,7 @@ written only here (`read`, `write`) as a typed `Share` (Household.drop_expired_p
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from skill.engine.narrator import menu
@@ -127,6 +128,31 @@ def keep_weeks(turn: Turn, share: Share) -> int:
     return chosen if chosen is not None and low <= chosen <= high else int(settings["keep_weeks"])
 
 
+class Asking(Record):
+    """The share's place while it waits for an answer: `step` (ASKING_FROM, CONFIRMING or DELETING; None when
+    nothing sound is kept), `giver` (whose note: 0 or 1; None while asking whose, or to delete everyone's), and
+    `was`, the place of the ritual they were in the middle of, put back afterwards (Turn.put_back). Stored
+    {"step", "giver" (not while asking whose), "was"}."""
+
+    step: str | None = None
+    giver: int | None = None
+    was: Mapping[str, Any] | None = None
+
+    def stored(self) -> dict[str, Any]:
+        giver = {} if self.step == ASKING_FROM else {"giver": self.giver}
+        return {"step": self.step, **giver, "was": None if self.was is None else dict(self.was)}
+
+
+def read_asking(stored: object) -> Asking:
+    """The share's place as stored (nothing kept, or damaged: an Asking for nothing)."""
+    if not isinstance(stored, dict):
+        return Asking()
+    step, giver, was = stored.get("step"), stored.get("giver"), stored.get("was")
+    if step not in (ASKING_FROM, CONFIRMING, DELETING) or giver not in (None, 0, 1) or isinstance(giver, bool):
+        return Asking()
+    return Asking(step, giver, was if isinstance(was, dict) else None)
+
+
 class SundayShare:
     name = NAME
     intents = frozenset({PLAY, ADD, HEAR, DELETE, KEEP})
@@ -144,8 +170,8 @@ class SundayShare:
         return self._play(turn)
 
     def proceed(self, turn: Turn, intent: str) -> Reply:
-        state = turn.progress() or {}
-        step = state.get("step")
+        state = read_asking(turn.progress())
+        step = state.step
         if step == DELETING:
             if intent == YES:
                 return self._delete(turn, state)
@@ -161,9 +187,9 @@ class SundayShare:
         return self.resume(turn)
 
     def resume(self, turn: Turn) -> Reply:
-        state = turn.progress() or {}
+        state = read_asking(turn.progress())
         pending = turn.session.get(PENDING)
-        step = state.get("step")
+        step = state.step
         if step == DELETING:
             return self._ask(turn, "ask_delete_again")
         if step == ASKING_FROM and isinstance(pending, str):
@@ -189,11 +215,11 @@ class SundayShare:
             return self._done(turn, [narrate(turn.line("too_long" if problem == "too_long" else "how_to_add"))])
         giver = turn.household.partner_speaking(turn.speaker)
         if giver is None:
-            self._hold(turn, {"step": ASKING_FROM})
+            self._hold(turn, Asking(ASKING_FROM))
             return self._ask(turn, "ask_from", text)
         return self._read_back(turn, giver, text)
 
-    def _from(self, turn: Turn, state: dict[str, Any]) -> Reply:
+    def _from(self, turn: Turn, state: Asking) -> Reply:
         pending = turn.session.get(PENDING)
         if not isinstance(pending, str):
             return self._finish(turn, state, [narrate(turn.line("lost"))])
@@ -203,13 +229,13 @@ class SundayShare:
         return self._read_back(turn, giver, pending)
 
     def _read_back(self, turn: Turn, giver: int, text: str) -> Reply:
-        self._hold(turn, {"step": CONFIRMING, "giver": giver})
+        self._hold(turn, Asking(CONFIRMING, giver))
         return self._ask(turn, "heard", text, name=turn.name(giver), other=turn.name(1 - giver), question=text)
 
-    def _keep(self, turn: Turn, state: dict[str, Any]) -> Reply:
+    def _keep(self, turn: Turn, state: Asking) -> Reply:
         text, _ = clean_note(turn.session.get(PENDING), int(turn.section.settings["max_characters"]))
-        giver = state.get("giver")
-        if text is None or giver not in (0, 1):
+        giver = state.giver
+        if text is None or giver is None:
             return self._finish(turn, state, [narrate(turn.line("lost"))])
         share = _read(turn)
         waiting = [n for n in share.kept if n.giver == giver and n.played_on is None]
@@ -264,14 +290,14 @@ class SundayShare:
         if not any(giver in (None, n.giver) for n in _read(turn).kept):
             key, values = ("none_to_hear", {"name": turn.name(giver)}) if giver is not None else ("none_kept", {})
             return self._done(turn, [narrate(turn.line(key, **values))])
-        self._hold(turn, {"step": DELETING, "giver": giver})
+        self._hold(turn, Asking(DELETING, giver))
         if giver is None:
             return self._ask(turn, "ask_delete_all")
         return self._ask(turn, "ask_delete", name=turn.name(giver))
 
-    def _delete(self, turn: Turn, state: dict[str, Any]) -> Reply:
+    def _delete(self, turn: Turn, state: Asking) -> Reply:
         share = _read(turn)
-        giver = state.get("giver")
+        giver = state.giver
         write(
             turn.household, share._replace(kept=tuple(n for n in share.kept if giver is not None and n.giver != giver))
         )
@@ -299,12 +325,10 @@ class SundayShare:
         wanted = said.strip().lower()
         return next((index for index, name in enumerate(turn.household.names) if name.lower() == wanted), None)
 
-    def _hold(self, turn: Turn, state: dict[str, Any]) -> None:
+    def _hold(self, turn: Turn, asking: Asking) -> None:
         """Wait for an answer; a ritual they were in the middle of is put back afterwards."""
-        previous = turn.household.in_progress if turn.active_ritual() not in (None, NAME) else None
-        if turn.active_ritual() == NAME:
-            previous = (turn.progress() or {}).get("was")
-        turn.keep_progress({**state, "was": previous}, hours=float(turn.section.settings["confirm_hours"]))
+        held = asking._replace(was=turn.place_to_put_back())
+        turn.keep_progress(held.stored(), hours=float(turn.section.settings["confirm_hours"]))
 
     def _ask(self, turn: Turn, key: str, pending: str | None = None, **values: Any) -> Reply:
         """A question that waits for its answer; the words waiting for their yes ride in the session."""
@@ -314,15 +338,9 @@ class SundayShare:
             session={PENDING: pending} if pending is not None else {},
         )
 
-    def _finish(self, turn: Turn, state: dict[str, Any], speech: list[Segment]) -> Reply:
-        previous = state.get("was")
+    def _finish(self, turn: Turn, state: Asking, speech: list[Segment]) -> Reply:
         turn.end_progress()
-        if (
-            isinstance(previous, dict)
-            and isinstance(previous.get("expires_at"), int)
-            and previous["expires_at"] > turn.now.timestamp()
-        ):
-            turn.household.in_progress = previous
+        turn.put_back(state.was)
         return self._done(turn, speech)
 
     def _done(self, turn: Turn, speech: list[Segment]) -> Reply:

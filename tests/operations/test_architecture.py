@@ -176,3 +176,29 @@ def test_a_ritual_touches_only_its_own_storage() -> None:
         if found:
             strangers[path.relative_to(ROOT).as_posix()] = sorted(set(found))
     assert strangers == {}
+
+
+# Who may touch household.in_progress, the one ritual's place in progress: the household itself, the turn (through
+# which a ritual reads and keeps its own place: progress, keep_progress, end_progress, place_to_put_back, put_back),
+# the turn engine (someone_talking reads a turn ritual's place through read_place), the router (a care answer
+# leaves it as it was) and the Alexa conversation (which ritual a reply speaks for, by name only).
+IN_PROGRESS_KEEPERS = {
+    "skill/household.py",
+    "skill/engine/turn.py",
+    "skill/engine/turn_taking.py",
+    "skill/engine/router.py",
+    "skill/alexa/conversation.py",
+}
+
+
+def test_a_ritual_reaches_its_place_in_progress_only_through_the_turn() -> None:
+    """A ritual or a feature never reads or writes household.in_progress: another ritual's place is not its to read,
+    and its own is read and kept through `turn` (a turn ritual's as a typed Place, skill/engine/turn_place.py)."""
+    found = {}
+    for path in sorted((ROOT / "skill").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text())
+        touches = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "in_progress"]
+        if touches and name not in IN_PROGRESS_KEEPERS:
+            found[name] = touches
+    assert found == {}
