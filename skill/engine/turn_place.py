@@ -83,10 +83,10 @@ def read_place(stored: object, kind: type[P]) -> P | None:
         first=int(first),
         cursor=cursor,
         pace=str(pace),
-        waiting=waiting if isinstance(waiting, str) else None,
+        waiting=stored_text(waiting),
         stretch=_stretch(stored.get("stretch")),
         told=stored.get("told") is True,
-        step=step if isinstance(step, str) else None,
+        step=stored_text(step),
     )
     return kind.read_extras(stored, shared)
 
@@ -113,11 +113,21 @@ def stored_place(place: Place) -> dict[str, Any]:
 
 def _count(value: object) -> TypeGuard[int]:
     """A whole number from zero up (a bool is not one)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return type(value) is int and value >= 0
+
+
+def stored_text(value: object) -> str | None:
+    """A stored string, or None when it is missing or something else."""
+    return value if isinstance(value, str) else None
+
+
+def stored_count(value: object) -> int | None:
+    """A stored whole number from zero up, or None when it is missing or something else (a bool is not one)."""
+    return value if _count(value) else None
 
 
 def _seconds(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return type(value) in (int, float)
 
 
 def _stretch(stored: object) -> Stretch | None:

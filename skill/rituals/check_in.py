@@ -35,7 +35,7 @@ from skill.engine.trend import (
     weeks_apart,
 )
 from skill.engine.turn import Turn
-from skill.engine.turn_place import Place, read_place, stored_place, with_extras
+from skill.engine.turn_place import Place, read_place, stored_count, stored_place, stored_text, with_extras
 from skill.engine.turn_taking import (
     FOLLOW_UPS,
     HEARD_SOMETHING,
@@ -110,11 +110,8 @@ class AskedReminder(Record):
 def read_asked_reminder(stored: object) -> AskedReminder | None:
     if not isinstance(stored, dict):
         return None
-    day, clock = stored.get("day"), stored.get("time")
-    return AskedReminder(
-        day if isinstance(day, (str, int)) and not isinstance(day, bool) else None,
-        clock if isinstance(clock, str) else None,
-    )
+    day = stored.get("day")
+    return AskedReminder(stored_text(day) or stored_count(day), stored_text(stored.get("time")))
 
 
 class CheckInPlace(Place):
@@ -138,9 +135,7 @@ class CheckInPlace(Place):
         asked = stored.get(TIMER_ASKED)
         timer_asked = None
         if isinstance(asked, dict):
-            minutes = asked.get("minutes")
-            sound = isinstance(minutes, int) and not isinstance(minutes, bool)
-            timer_asked = TimerAsked(sound_run(asked.get("run")), minutes if sound else None)
+            timer_asked = TimerAsked(sound_run(asked.get("run")), stored_count(asked.get("minutes")))
         reminder = read_asked_reminder(stored.get("reminder"))
         given = (ratings[0], ratings[1])
         return with_extras(

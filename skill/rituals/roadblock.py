@@ -17,6 +17,7 @@ from typing import Any
 from skill.engine.ritual import ritual_named
 from skill.engine.script import Reply, Segment, narrate
 from skill.engine.turn import Turn
+from skill.engine.turn_place import stored_text
 from skill.engine.turn_taking import WAITING
 from skill.household import Household
 from skill.intents import HEARD_SOMETHING
@@ -116,9 +117,9 @@ class Step(Record):
 
 def read_step(stored: object) -> Step:
     """The step kept, as stored; anything else (nothing kept, or damaged) is choosing."""
-    if isinstance(stored, dict) and stored.get("step") == OFFERED and isinstance(stored.get("ritual"), str):
-        return Step(offered=stored["ritual"])
-    return Step()
+    if not isinstance(stored, dict) or stored.get("step") != OFFERED:
+        return Step()
+    return Step(offered=stored_text(stored.get("ritual")))
 
 
 class Roadblock:

@@ -31,7 +31,7 @@ from skill.engine.ritual_timer import RitualTimer, sound_run
 from skill.engine.script import Reply, Segment, narrate, to_partner
 from skill.engine.timing import timed_hold
 from skill.engine.turn import Turn
-from skill.engine.turn_place import Place, with_extras
+from skill.engine.turn_place import Place, stored_count, stored_text, with_extras
 from skill.engine.turn_taking import (
     DONE,
     FOLLOW_UPS,
@@ -88,10 +88,10 @@ class ThirtySixPlace(Place):
     @classmethod
     def read_extras(cls, stored: Mapping[str, Any], shared: Place) -> ThirtySixPlace | None:
         set_number, way = stored.get("set"), stored.get("way")
-        if set_number not in SETS or isinstance(set_number, bool):
+        if stored_count(set_number) not in SETS:
             return None
-        way = way if isinstance(way, str) else None
-        return with_extras(shared, cls, set_number=set_number, run=sound_run(stored.get("run")), way=way)
+        run = sound_run(stored.get("run"))
+        return with_extras(shared, cls, set_number=set_number, run=run, way=stored_text(way))
 
     def stored_extras(self) -> dict[str, Any]:
         stored: dict[str, Any] = {"set": self.set_number}

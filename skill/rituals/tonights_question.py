@@ -17,7 +17,7 @@ from skill.engine.familiarity import familiarity
 from skill.engine.script import Card, Reply, Segment, View, narrate, to_partner
 from skill.engine.session_keys import TOLD_PASS, TURNS_WAITING
 from skill.engine.turn import Turn
-from skill.engine.turn_place import Place, with_extras
+from skill.engine.turn_place import Place, stored_text, with_extras
 from skill.engine.turn_taking import (
     FOLLOW_UPS,
     KEEP_TIME,
@@ -307,8 +307,8 @@ class QuestionPlace(Place):
 
     @classmethod
     def read_extras(cls, stored: Mapping[str, Any], shared: Place) -> QuestionPlace | None:
-        question, depth = stored.get("question"), stored.get("depth")
-        if not isinstance(question, str):
+        question, depth = stored_text(stored.get("question")), stored.get("depth")
+        if question is None:
             return None
         return with_extras(shared, cls, question=question, depth=depth if depth in DEPTHS else None)
 
