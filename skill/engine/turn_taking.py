@@ -10,7 +10,7 @@ is never left open while someone is meant to talk freely:
 - Open ("let's take our time"): one prompt, who goes next, and the one hand-over phrase ("When you're done,
   say: Alexa, tell our rituals next", once a run; once the ritual is familiar, only the prompt and the phrase
   briefly, so the first turn starts within seconds); the session ends, and that one-shot, in a new session hours
-  later, carries on from the place kept with `turn.keep_progress`.
+  later, carries on from the place kept (a typed `Place`, skill/engine/turn_place.py).
 Ratings are short answers, so the microphone stays open for them; "skip", "pass" or "next" passes one by.
 
 Shared wordings (hand-overs, help, splits, rating re-asks) live in the `turns` content file; a ritual's

@@ -6,7 +6,9 @@ and speaks the trend kindly. A couple may choose the short check-in (the shares,
 Three intents start it: the check-in itself, "how have we been doing?" (the history, nothing new
 started) and "remind us every Sunday at 7" (a weekly Alexa reminder, asked for by voice consent).
 Durable state, under household.rituals["check_in"], is a `CheckInState`, read and written only through `read`,
-`peek` and `write` here (`write` says how it is stored). Ratings are in partner order; only the latest `history_weeks` weeks are kept, none older than that many weeks
+`peek` and `write` here (`write` says how it is stored). Its place in progress is a `CheckInPlace` (the turn
+engine's `Place` with the week, the length and the numbers so far), or while Alexa asks a `CareOffer` or an
+`AskedReminder` alone, each read by one function here. Ratings are in partner order; only the latest `history_weeks` weeks are kept, none older than that many weeks
 (weeks with a number skipped, or both, under "partial", the same); `count` never resets.
 """
 
@@ -238,9 +240,9 @@ def _parsed(raw: Any) -> CheckInState:
         reminder = Reminder(int(kept["day"]), str(kept.get("time")), token if valid_token else None)
     aside = stored.get(UNFINISHED)
     unfinished = None
-    put_aside = read_place(aside.get("state"), CheckInPlace) if isinstance(aside, dict) else None
-    if put_aside is not None and isinstance(aside, dict) and isinstance(aside.get("until"), int):
-        unfinished = SetAside(put_aside, aside["until"])
+    if isinstance(aside, dict):
+        put_aside, until = read_place(aside.get("state"), CheckInPlace), stored_count(aside.get("until"))
+        unfinished = SetAside(put_aside, until) if put_aside is not None and until is not None else None
     length = stored.get("length")
     notes = stored.get(TALK_TIMER_NOTES)
     return CheckInState(

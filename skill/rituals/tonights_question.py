@@ -3,7 +3,8 @@
 Each depth's deck is drawn in a per-household order that is derived, not stored: the ids sorted by a
 hash of (seed, round, id). The household keeps only a `Deck` (seed, round, cursor, after) per depth, so the
 same couple never hears a question twice until that depth is used up, on any device, in any session. What the
-ritual keeps is a `QuestionState`, read and written only through `read`, `peek` and `write` here.
+ritual keeps is a `QuestionState`, read and written only through `read`, `peek` and `write` here; its place in
+progress is a `QuestionPlace` (the turn engine's `Place` with the question and its depth).
 """
 
 from __future__ import annotations
