@@ -289,21 +289,22 @@ def goodbye(turn: Turn) -> Reply:
         asked = waiting[0].hold_on(waiting[1]) if waiting is not None and isinstance(waiting[0], HoldsOn) else None
         if asked is not None:
             return asked
-    found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
-    if found is not None:
-        title = found[1].section.settings.get("title", found[1].section_name)
-        return Reply(speech=(narrate(turn.narrator_line("paused", ritual=title)),), end_session=True)
-    return Reply(speech=(narrate(turn.narrator_line("goodbye")),), end_session=True)
+    return _leaving(turn, kept="paused", nothing_kept="goodbye")
 
 
 def finished(turn: Turn) -> Reply:
     """ "We're finished": nothing more is played. A place worth keeping is kept, and they hear how to come back;
     otherwise the ritual ends, and they hear that it has."""
+    return _leaving(turn, kept="finished_kept", nothing_kept="finished")
+
+
+def _leaving(turn: Turn, *, kept: str, nothing_kept: str) -> Reply:
+    """The session ends: the `kept` line naming the ritual whose place is kept, else the `nothing_kept` line."""
     found = None if _drop_place_not_worth_keeping(turn) else _ritual_in_progress(turn)
     if found is not None:
         title = found[1].section.settings.get("title", found[1].section_name)
-        return Reply(speech=(narrate(turn.narrator_line("finished_kept", ritual=title)),), end_session=True)
-    return Reply(speech=(narrate(turn.narrator_line("finished")),), end_session=True)
+        return Reply(speech=(narrate(turn.narrator_line(kept, ritual=title)),), end_session=True)
+    return Reply(speech=(narrate(turn.narrator_line(nothing_kept)),), end_session=True)
 
 
 def _drop_place_not_worth_keeping(turn: Turn) -> bool:

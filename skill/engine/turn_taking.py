@@ -441,10 +441,8 @@ class TurnTaking(Generic[P]):
         if place.cursor >= len(steps):
             return self._close_played(turn, speech, place)
         following = steps[place.cursor]
-        if following.rating:
-            return self._ask_rating(turn, place, following, speech)
-        if following.untimed:
-            return self._untimed_turn(turn, place, following, speech)
+        if following.rating or following.untimed:  # a number asked for, or a talk without a clock, comes next
+            return self._render(turn, place, speech)
         return self._wait_for_next_part(turn, place, speech)
 
     def _held_turn(self, turn: Turn, place: P, step: Step, lead: list[Segment]) -> Reply:

@@ -10,16 +10,19 @@ off-script sweep finds them (tests/rituals/test_off_script_sweep.py).
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from skill.content import SUPPORTED_LOCALES, load_content
-from skill.store.sqlite import SQLiteStore
-from tests.rituals.test_off_script_sweep import Sweep, place, starts, waiting_points
-from tests.support.alexa_api_standin import AlexaApiStandIn
+from tests.rituals.test_off_script_sweep import (
+    Sweep,
+    place,
+    starts,
+    sweep,  # noqa: F401  (the fixture)
+    waiting_points,
+)
 from tests.support.care_support import hear, telephone_numbers
-from tests.support.conversation import Couple, Said
+from tests.support.conversation import Said
 from tests.support.virtual_alexa import hear_all
 
 HELP = [
@@ -130,22 +133,11 @@ def problems_with(need: str, said: Said) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("surface", ["couple", "web_couple"], ids=["lambda", "web"])
 @pytest.mark.parametrize(("ritual_name", "intent", "slots"), starts(), ids=lambda v: str(v) if v else "")
 def test_help_distress_and_disclosures_at_every_waiting_point(
-    request: pytest.FixtureRequest,
-    surface: str,
-    embedded_store: Path,
-    alexa_api: AlexaApiStandIn,
-    ritual_name: str,
-    intent: str,
-    slots: dict[str, str],
+    sweep: Sweep, ritual_name: str, intent: str, slots: dict[str, str]
 ) -> None:
-    couple: Couple = request.getfixturevalue(surface)  # the Lambda handler, or POST /alexa
-    alexa_api.status = 403
-    couple.api_endpoint = alexa_api.url
-    couple.meet("Maya", "Sam")
-    sweep = Sweep(couple, SQLiteStore(embedded_store))
+    couple = sweep.couple
     points = waiting_points(sweep, ritual_name, intent, slots)
     heard = heard_by_virtual_alexa("en-US")
     problems: list[str] = []

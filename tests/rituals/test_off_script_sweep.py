@@ -104,6 +104,16 @@ class Sweep:
             self.couple.session_open = False  # the next request starts its own session
 
 
+@pytest.fixture(params=["couple", "web_couple"], ids=["lambda", "web"])
+def sweep(request: pytest.FixtureRequest, embedded_store: Path, alexa_api: AlexaApiStandIn) -> Sweep:
+    """Maya and Sam, just met, on the Lambda handler or POST /alexa, ready to be taken back to any point."""
+    couple: Couple = request.getfixturevalue(request.param)
+    alexa_api.status = 403  # a ritual that sets a timer or reminder asks for permission, and waits for the answer
+    couple.api_endpoint = alexa_api.url
+    couple.meet("Maya", "Sam")
+    return Sweep(couple, SQLiteStore(embedded_store))
+
+
 def place(document: dict[str, Any]) -> Any:
     progress = document.get("in_progress") or {}
     return progress.get("ritual"), progress.get("state")
@@ -185,22 +195,11 @@ def starts() -> list[tuple[str, str, dict[str, str]]]:
     return cases
 
 
-@pytest.mark.parametrize("surface", ["couple", "web_couple"], ids=["lambda", "web"])
 @pytest.mark.parametrize(("ritual_name", "intent", "slots"), starts(), ids=lambda v: str(v) if v else "")
 def test_every_intent_at_every_waiting_point_keeps_the_couple_and_their_place(
-    request: pytest.FixtureRequest,
-    surface: str,
-    embedded_store: Path,
-    alexa_api: AlexaApiStandIn,
-    ritual_name: str,
-    intent: str,
-    slots: dict[str, str],
+    sweep: Sweep, ritual_name: str, intent: str, slots: dict[str, str]
 ) -> None:
-    couple: Couple = request.getfixturevalue(surface)  # the Lambda handler, or POST /alexa
-    alexa_api.status = 403  # a ritual that sets a timer or reminder asks for permission, and waits for the answer
-    couple.api_endpoint = alexa_api.url
-    couple.meet("Maya", "Sam")
-    sweep = Sweep(couple, SQLiteStore(embedded_store))
+    couple = sweep.couple
     ritual = registry()[intent]
     points = waiting_points(sweep, ritual_name, intent, slots)
     if slots.get("pace") == "open":
