@@ -143,12 +143,13 @@ def _post(
 
 
 def _alert_token(raw: bytes) -> str | None:
-    """The alertToken of an API answer, if it is one we can keep (a short plain string)."""
+    """The alert's id in an API answer (a reminder's alertToken, a timer's id), if it is one we can keep (a short
+    plain string)."""
     try:
         answer = json.loads(raw or b"null")
     except ValueError:
         return None
-    token = answer.get("alertToken") if isinstance(answer, dict) else None
+    token = (answer.get("alertToken") or answer.get("id")) if isinstance(answer, dict) else None
     return token if isinstance(token, str) and 0 < len(token) <= 200 and token.replace("-", "").isalnum() else None
 
 
@@ -270,6 +271,13 @@ def delete_reminder(
     return _post(api_endpoint, api_access_token, f"{REMINDERS_PATH}/{token}", None, budget, method="DELETE")
 
 
+def cancel_timer(
+    api_endpoint: str, api_access_token: str, timer_id: str, *, budget: CallBudget | None = None
+) -> AlertResult:
+    """DELETE /v1/alerts/timers/{id} (404: it had rung, or was cancelled already)."""
+    return _post(api_endpoint, api_access_token, f"{TIMERS_PATH}/{timer_id}", None, budget, method="DELETE")
+
+
 class RequestAlerts:
     """The engine's Alerts port for one Alexa request: its API endpoint, its token, its time."""
 
@@ -349,6 +357,12 @@ class RequestAlerts:
         key = ("delete reminder", token)
         if key not in self._done:
             self._done[key] = delete_reminder(self._endpoint, self._token, token, budget=self._budget)
+        return self._done[key]
+
+    def cancel_timer(self, timer_id: str) -> AlertResult:
+        key = ("cancel timer", timer_id)
+        if key not in self._done:
+            self._done[key] = cancel_timer(self._endpoint, self._token, timer_id, budget=self._budget)
         return self._done[key]
 
     def _create_reminder(

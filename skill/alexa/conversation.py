@@ -94,6 +94,9 @@ class AlertsOnFirstUse:
     def delete_reminder(self, token: str) -> AlertResult:
         return self._made().delete_reminder(token)
 
+    def cancel_timer(self, timer_id: str) -> AlertResult:
+        return self._made().cancel_timer(timer_id)
+
 
 class Services:
     """What every handler shares; the store is opened on first use, never at import.

@@ -28,7 +28,8 @@ class AlertResult(Record):
 
     status: AlertStatus
     http_status: int | None = None
-    # The reminder's id with the Reminders API (its alertToken), to change that reminder later rather than add one.
+    # The alert's id: a reminder's alertToken (to change that reminder later rather than add one), a timer's id
+    # (to cancel it when the couple move on before it rings).
     token: str | None = None
 
     @property
@@ -82,6 +83,10 @@ class Alerts(Protocol):
 
     def delete_reminder(self, token: str) -> AlertResult:
         """The reminder `token`, deleted (an `http_status` of 404: it was gone already)."""
+        ...
+
+    def cancel_timer(self, timer_id: str) -> AlertResult:
+        """The timer `timer_id` (its `token` when it was made), cancelled (404: it had rung or was gone already)."""
         ...
 
 

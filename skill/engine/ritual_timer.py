@@ -2,7 +2,8 @@
 
 Five magic minutes and the thirty-six questions' closing four minutes both time the couple with an Alexa
 timer. What they share lives here, in the ritual's durable state (household.rituals[<ritual>]):
-    {"runs": attempts so far, "timer_for_run": the run whose timer exists, "refused_on": "YYYY-MM-DD"}
+    {"runs": attempts so far, "timer_for_run": the run whose timer exists, "timer_id"?: its id with the Timers API
+     while it may still ring, "refused_on": "YYYY-MM-DD"}
 - Every attempt gets a label of its own (`timer_label` and the attempt's number): Alexa refuses a label
   already used by one of the skill's timers, and an attempt whose answer was lost may have made one.
 - A run is named by its first attempt. A ritual that asks for consent keeps the run in its place and passes
@@ -25,7 +26,7 @@ from skill.engine.script import Reply, narrate, to_partner
 from skill.engine.turn import Turn
 from skill.record import Record
 
-RUNS, TIMER_FOR_RUN, REFUSED_ON = "runs", "timer_for_run", "refused_on"
+RUNS, TIMER_FOR_RUN, TIMER_ID, REFUSED_ON = "runs", "timer_for_run", "timer_id", "refused_on"
 # The custom task a ritual's timer launches when it ends (skill-package/tasks/CloseRitual.1.json).
 CLOSING_TASK, CLOSING_TASK_VERSION = "CloseRitual", "1"
 # The task a timer set mid-ritual launches: the ritual goes on from its place (skill-package/tasks/ResumeRitual.1.json).
@@ -89,7 +90,20 @@ class RitualTimer(Record):
         if result.created:
             state[TIMER_FOR_RUN] = run
             state.pop(REFUSED_ON, None)  # timers are allowed now (in the Alexa app, say)
+            if result.token is not None:
+                state[TIMER_ID] = result.token
         return TimerTry(result, run)
+
+    def cancel(self, turn: Turn) -> None:
+        """The couple moved on before the timer rang ("we're ready"): cancelled, so it does not ring into whatever
+        they do next. Best effort: a cancel that fails leaves a timer whose hand-back finds the ritual moved on."""
+        timer_id = self.state(turn).pop(TIMER_ID, None)
+        if isinstance(timer_id, str) and turn.alerts is not None:
+            turn.alerts.cancel_timer(timer_id)
+
+    def rang(self, turn: Turn) -> None:
+        """The timer rang and brought the couple back: nothing is left to cancel."""
+        self.state(turn).pop(TIMER_ID, None)
 
     def should_ask(self, turn: Turn, tried: TimerTry) -> bool:
         """Whether to ask the couple for timers now: not allowed yet, and not refused lately."""

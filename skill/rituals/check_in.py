@@ -53,7 +53,7 @@ from skill.engine.turn_taking import (
     pace_from_slot,
 )
 from skill.household import Household
-from skill.intents import CHECK_IN, DONE, TALK_TIMER
+from skill.intents import CHECK_IN, DONE, NEXT, TALK_TIMER
 from skill.intents import CHECK_IN_HISTORY as HISTORY
 from skill.intents import CHECK_IN_REMINDER as REMINDER
 from skill.intents import HUG as HUG_INTENT
@@ -264,7 +264,7 @@ def _parsed(raw: Any) -> CheckInState:
 def write(household: Household, state: CheckInState) -> None:
     """Keep it as {"weeks": {"2026-W47": [7, 8]}, "partial"?: {...: [3, null]}, "count", "last"?, "reminder"?: {"day",
     "time", "token"?}, "refused_on"?, "told_how"?, "care_on"?, "told_short"?, "length"?, "unfinished"?: {"state",
-    "until"}, "talk_timer"?: {"runs", "timer_for_run"?, "refused_on"?, "told_how"?}}: a field at its default is left out, and the weeks only once there has been a check-in."""
+    "until"}, "talk_timer"?: {"runs", "timer_for_run"?, "timer_id"?, "refused_on"?, "told_how"?}}: a field at its default is left out, and the weeks only once there has been a check-in."""
     stored: dict[str, Any] = {}
     if state.count or state.weeks:
         stored.update(weeks={k: list(v) for k, v in state.weeks.items()}, count=state.count)
@@ -530,6 +530,8 @@ class CheckIn(TurnTaking[CheckInPlace]):
             if self._at_talk(turn, place):
                 return self._talk_timer(turn, place)
             intent = HEARD_SOMETHING  # a timer is for the talk together: anywhere else, where they are
+        if intent in (DONE, NEXT) and self._at_talk(turn, place):
+            TIMER.cancel(turn)  # "we're ready" before the timer rang: it must not ring into their numbers
         return self._proceed(turn, place, intent)
 
     def resume(self, turn: Turn) -> Reply:
@@ -642,6 +644,7 @@ class CheckIn(TurnTaking[CheckInPlace]):
     def timer_ended(self, turn: Turn) -> Reply:
         """The talk's timer rang and the couple came back (the resuming task): on to their numbers. A check-in
         that has moved on is resumed where it is; one that is gone is said to be, kindly."""
+        TIMER.rang(turn)
         place = self._place(turn)
         if place is None:
             return Reply(speech=(narrate(turn.line("talk_timer_after")),), end_session=True)

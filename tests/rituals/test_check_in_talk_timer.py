@@ -77,6 +77,7 @@ def test_give_us_fifteen_minutes_sets_a_timer_that_launches_the_resuming_task(
     state = stored(talking)
     assert state["in_progress"]["state"]["cursor"] == before["cursor"], "still the talk: the timer moves nothing"
     assert state["rituals"]["check_in"]["talk_timer"]["timer_for_run"] == 1
+    assert state["rituals"]["check_in"]["talk_timer"]["timer_id"] == alexa_api.timers[0], "kept, to cancel it"
 
     said = timer_task_ends(talking.later(minutes=15), operation["task"])
     assert said_one_of(said, "talk_timer_up") and said_one_of(said, "after_talk")
@@ -85,6 +86,8 @@ def test_give_us_fifteen_minutes_sets_a_timer_that_launches_the_resuming_task(
     said = talking.intent("RatingIntent", rating="8")
     assert said.ends_session and stored(talking)["rituals"]["check_in"]["weeks"] == {"2026-W47": [7, 8]}
     assert stored(talking)["rituals"]["check_in"]["talk_timer"]["runs"] == 1, "the timer's notes outlive the numbers"
+    assert "timer_id" not in stored(talking)["rituals"]["check_in"]["talk_timer"], "it rang: nothing to cancel"
+    assert [r.method for r in timers(alexa_api)] == ["POST"], "a timer that rang is never cancelled"
 
 
 def test_a_timer_without_a_number_is_the_content_default_and_one_minute_is_said_as_one(
@@ -112,13 +115,31 @@ def test_a_length_out_of_range_or_misheard_is_told_kindly_and_no_timer_is_set(
     assert stored(talking)["in_progress"]["state"]["cursor"] == before["cursor"]
 
 
-def test_we_are_ready_before_the_timer_ends_goes_on_and_the_late_task_is_met_kindly(
+def test_we_are_ready_before_the_timer_ends_cancels_it_and_goes_on(
+    talking: Couple, alexa_api: AlexaApiStandIn, stored
+) -> None:
+    """ "We're ready" after eight of twenty minutes: their numbers now, and the timer cancelled, so it does not ring
+    into them twelve minutes later (Timers REST API: DELETE /v1/alerts/timers/{id})."""
+    talking.intent("TalkTimerIntent", one_shot=True, minutes="20")
+    timer_id = alexa_api.timers[0]
+    said = talking.later(minutes=8).intent("AMAZON.NextIntent", one_shot=True)  # "we're ready"
+    assert asks_maya_for_her_number(said)
+    assert [(r.method, r.path) for r in timers(alexa_api)][1:] == [("DELETE", f"/v1/alerts/timers/{timer_id}")]
+    assert alexa_api.timers == [] and "timer_id" not in stored(talking)["rituals"]["check_in"]["talk_timer"]
+    talking.intent("RatingIntent", rating="7")
+    said = talking.intent("RatingIntent", rating="8")
+    assert said.ends_session and stored(talking)["rituals"]["check_in"]["weeks"] == {"2026-W47": [7, 8]}
+
+
+def test_a_cancel_alexa_fails_costs_nothing_and_the_late_task_is_met_kindly(
     talking: Couple, alexa_api: AlexaApiStandIn
 ) -> None:
     talking.intent("TalkTimerIntent", one_shot=True, minutes="20")
     task = timers(alexa_api)[0].body["triggeringBehavior"]["operation"]["task"]
+    alexa_api.by_method["DELETE"] = 500
     said = talking.later(minutes=8).intent("AMAZON.NextIntent", one_shot=True)  # "we're ready"
-    assert asks_maya_for_her_number(said)
+    assert asks_maya_for_her_number(said), "the numbers come whatever became of the cancel"
+    assert alexa_api.timers != [], "the timer is still there"
     talking.intent("RatingIntent", rating="7")
     talking.intent("RatingIntent", rating="7")
     said = timer_task_ends(talking.later(minutes=12), task)

@@ -81,6 +81,9 @@ class AlexaApiStandIn:
         self.received: list[Received] = []
         self.reminders: list[str] = []  # the alert tokens of the reminders there are, which a PUT may change
         self.reminders_made = 0
+        self.timers: list[
+            str
+        ] = []  # the ids of the timers there are (not yet rung or cancelled), which a DELETE cancels
         self._release = threading.Event()
         standin = self
 
@@ -119,7 +122,9 @@ class AlexaApiStandIn:
                 elif 200 <= status < 300 and self.path.startswith("/v1/datastore/"):
                     body = DATASTORE_QUEUED
                 elif 200 <= status < 300:
-                    body = TIMER_CREATED
+                    timer_id = f"{TIMER_CREATED['id'][:-4]}{len(standin.timers) + 1:04d}"  # each timer an id of its own
+                    standin.timers.append(timer_id)
+                    body = {**TIMER_CREATED, "id": timer_id}
                 else:
                     body = ERRORS.get(status, {"code": "ERROR", "message": "Error."})
                 data = json.dumps(body).encode()
@@ -151,13 +156,14 @@ class AlexaApiStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_DELETE(self) -> None:  # noqa: N802 (http.server's naming): a reminder deleted, an empty 200
-                headers = {k.lower(): v for k, v in self.headers.items()}
+            def do_DELETE(self) -> None:  # noqa: N802 (http.server's naming): a reminder deleted or a timer
+                headers = {k.lower(): v for k, v in self.headers.items()}  # cancelled, an empty 200
                 standin.received.append(Received("DELETE", self.path, headers, None))
                 token = self.path.rsplit("/", 1)[-1]
-                status = standin.by_method.get("DELETE", standin.status) if token in standin.reminders else 404
+                there = standin.timers if self.path.startswith("/v1/alerts/timers/") else standin.reminders
+                status = standin.by_method.get("DELETE", standin.status) if token in there else 404
                 if 200 <= status < 300:
-                    standin.reminders.remove(token)
+                    there.remove(token)
                 data = b"" if 200 <= status < 300 else json.dumps(ERRORS.get(status, {"code": "NOT_FOUND"})).encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(data)))
