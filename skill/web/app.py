@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import InternalServerError
 
+from skill.alexa.handlers import DeletionDeferred
 from skill.alexa.serializer import AlexaSerializer
 from skill.alexa.skill import build_skill, envelope_skill_id, expected_skill_id
 from skill.logs import get_logger, quiet_request_logging
@@ -45,10 +46,14 @@ class SkillIdVerifier:
 
 class _UnreadableEnvelopeIsNoError(logging.Filter):
     """flask-ask-sdk logs an envelope its model cannot read as an ERROR with a traceback; `_answer` refuses it as a
-    400, like every other bad request, which are not logged: anyone could otherwise fill the disk with ERROR lines."""
+    400, like every other bad request, which are not logged: anyone could otherwise fill the disk with ERROR lines.
+    Known by its message and the traceback's first frame (flask-ask-sdk's dispatch, where it caught the error): the
+    skill's logger does not look up the file a line was logged from (skill/logs.py)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.msg == "Skill dispatch exception" and "flask_ask_sdk" in record.pathname)
+        if record.msg != "Skill dispatch exception" or not record.exc_info or record.exc_info[2] is None:
+            return True
+        return "flask_ask_sdk" not in record.exc_info[2].tb_frame.f_code.co_filename
 
 
 def _verification_wanted(verify_requests: bool | None) -> bool:
@@ -175,8 +180,6 @@ def _replay_window_seconds(data: dict[str, Any]) -> float:
 
 def _dispatch(adapter: Any) -> Any:
     """The skill's answer; a deferred deletion is a 503 and an envelope the SDK cannot read a 400."""
-    from skill.alexa.handlers import DeletionDeferred
-
     try:
         return adapter.dispatch_request()
     except DeletionDeferred:
