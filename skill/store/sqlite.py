@@ -48,6 +48,9 @@ _LOAD = (
 _COMPRESSED = "z:"  # skill/household.py's mark of a compressed state in JSON (base64 after it): stored as a blob
 
 
+# json.dumps(value, separators=(",", ":"), sort_keys=True), with the encoder built once rather than on every call.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
+
 # How long a write waits for another's lock before the store counts as unavailable (Alexa waits 8 s in all).
 BUSY_TIMEOUT_SECONDS = 2.0
 
@@ -135,7 +138,7 @@ class SQLiteStore:
         rituals = document.get("rituals")
         separate = document.get("layout") == LAYOUT and isinstance(rituals, dict)
         hot = {k: v for k, v in document.items() if k != "rituals"} if separate else document
-        body = json.dumps(hot, separators=(",", ":"), sort_keys=True)
+        body = _ENCODE(hot)
         expires_at = now + RETENTION_SECONDS
         parts: dict[str, str | bytes] = {}
         writes: _PartWrites | None = None
