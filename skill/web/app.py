@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import InternalServerError
 
 from skill.alexa.handlers import DeletionDeferred
@@ -56,6 +57,22 @@ class _UnreadableEnvelopeIsNoError(logging.Filter):
         return "flask_ask_sdk" not in record.exc_info[2].tb_frame.f_code.co_filename
 
 
+class _JsonProvider(DefaultJSONProvider):
+    """Flask's own JSON with the encoder for compact answers built once: json.dumps builds a new one on every call
+    with Flask's settings (sorted keys, ASCII, its `default`). The same text; other arguments go Flask's way."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self._compact = json.JSONEncoder(
+            default=self.default, ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, separators=(",", ":")
+        ).encode
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if kwargs.keys() == {"separators"} and kwargs["separators"] == (",", ":"):
+            return self._compact(obj)
+        return super().dumps(obj, **kwargs)
+
+
 def _verification_wanted(verify_requests: bool | None) -> bool:
     if verify_requests is not None:
         return verify_requests
@@ -73,6 +90,7 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
         log.addFilter(_UnreadableEnvelopeIsNoError())
     # No static route: Flask would otherwise serve files from a "static" folder beside the code.
     app = Flask("our_rituals", static_folder=None)
+    app.json = _JsonProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     skill_id = expected_skill_id()
     verifying = verifiers is None and _verification_wanted(verify_requests)
