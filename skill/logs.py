@@ -7,6 +7,8 @@ import logging
 import re
 import sys
 import time
+from collections.abc import Mapping
+from itertools import islice
 from typing import Any
 
 from skill.digest import sha256_hex
@@ -54,7 +56,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key, value in record.__dict__.items():
+        fields = record.__dict__.items()
+        # A record of the skill's logger holds logging's own attributes first: its extras start after them.
+        for key, value in islice(fields, len(_RECORD_TEMPLATE), None) if type(record) is _SkillRecord else fields:
             if key not in _STANDARD_FIELDS:
                 entry[key] = value
         if record.exc_info and record.exc_info[0] is not None:
@@ -92,6 +96,19 @@ class _StderrHandler(logging.StreamHandler):
     def stream(self, _value: Any) -> None:
         pass
 
+    def emit(self, record: logging.LogRecord) -> None:
+        """StreamHandler's emit, with the stream looked up once and flushed without taking the lock a second time
+        (handle() holds it already)."""
+        try:
+            line = self.format(record)
+            stream = sys.stderr
+            stream.write(line + self.terminator)
+            stream.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
 
 # Libraries whose DEBUG lines carry whole requests and answers: botocore prints each PutItem (names, the
 # household key, the speaker hash), urllib3 each URL. They are held at INFO, whatever the root level is.
@@ -106,7 +123,83 @@ def quiet_request_logging() -> None:
             library.setLevel(logging.INFO)
 
 
-_LOGGER = logging.getLogger(LOGGER_NAME)  # the same object for the life of the process, fetched without logging's lock
+_UNKNOWN_FILE = "(unknown file)"
+
+
+class _SkillLogger(logging.Logger):
+    """The skill's logger. Its lines show no caller, thread or process, so its records are made without them:
+    no walk up the stack to find the caller's file (unless `stack_info` asks for the stack), no thread or process
+    look-ups. A record is otherwise logging's own (same attributes, same checks of `extra`), so any handler or filter
+    an operator adds still works."""
+
+    def findCaller(self, stack_info: bool = False, stacklevel: int = 1) -> tuple[str, int, str, str | None]:
+        if stack_info:
+            return super().findCaller(stack_info, stacklevel + 1)
+        return _UNKNOWN_FILE, 0, "(unknown function)", None
+
+    def makeRecord(
+        self,
+        name: str,
+        level: int,
+        fn: str,
+        lno: int,
+        msg: object,
+        args: Any,
+        exc_info: Any,
+        func: str | None = None,
+        extra: Any = None,
+        sinfo: str | None = None,
+    ) -> logging.LogRecord:
+        if fn != _UNKNOWN_FILE:
+            return super().makeRecord(name, level, fn, lno, msg, args, exc_info, func, extra, sinfo)
+        record = _new_record(_SkillRecord)
+        fields = record.__dict__
+        fields.update(_RECORD_TEMPLATE)
+        created = time.time()
+        if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
+            args = args[0]  # as LogRecord does: log.info("%(a)s", {"a": 1})
+        fields.update(name=name, msg=msg, args=args, levelname=logging.getLevelName(level), levelno=level,
+                      exc_info=exc_info, funcName=func, stack_info=sinfo, created=created,
+                      msecs=int((created - int(created)) * 1000) + 0.0,
+                      relativeCreated=(created - _LOGGING_STARTED) * 1000)  # fmt: skip
+        if extra is not None:
+            for key in extra:
+                if key in ("message", "asctime") or key in fields:
+                    raise KeyError(f"Attempt to overwrite {key!r} in LogRecord")
+            fields.update(extra)
+        return record
+
+
+class _SkillRecord(logging.LogRecord):
+    """A record _SkillLogger made: logging's attributes (in _RECORD_TEMPLATE's order), then the `extra` fields."""
+
+
+_new_record = object.__new__
+_TEMPLATE_RECORD = logging.LogRecord(LOGGER_NAME, logging.INFO, _UNKNOWN_FILE, 0, "", (), None)
+# The attributes logging's own record has, valued as a record made with logThreads, logProcesses and
+# logMultiprocessing off and no caller found; each record overwrites what varies.
+_RECORD_TEMPLATE = {
+    key: None if key in ("thread", "threadName", "process", "processName", "taskName") else value
+    for key, value in _TEMPLATE_RECORD.__dict__.items()
+}
+_LOGGING_STARTED = _TEMPLATE_RECORD.created - _TEMPLATE_RECORD.relativeCreated / 1000  # logging's own start time
+
+
+def _skill_logger() -> logging.Logger:
+    """logging's one "our_rituals" logger, made a _SkillLogger (Flask's app logger of the same name is this one)."""
+    manager = logging.Logger.manager
+    existing = manager.loggerDict.get(LOGGER_NAME)
+    if isinstance(existing, logging.Logger):
+        return existing  # made before this module (a plain Logger): it still works, with logging's own records
+    previous = manager.loggerClass
+    manager.loggerClass = _SkillLogger
+    try:
+        return logging.getLogger(LOGGER_NAME)
+    finally:
+        manager.loggerClass = previous
+
+
+_LOGGER = _skill_logger()  # the same object for the life of the process, fetched without logging's lock
 
 
 def get_logger() -> logging.Logger:

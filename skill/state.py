@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+from skill.digest import sha256_hex
 from skill.household import Household
 from skill.logs import get_logger
 from skill.record import Record
@@ -144,13 +145,9 @@ class Households:
 
 def household_key(user_id: str) -> str:
     """The store's key for a household: a one-way hash of the Alexa userId, so no raw id is ever stored."""
-    from skill.digest import sha256_hex
-
     return sha256_hex(f"our-rituals:household:{user_id}")
 
 
 def speaker_key(person_id: str) -> str:
     """How a household remembers a recognised voice: a one-way hash of Alexa's personId, never the id itself."""
-    from skill.digest import sha256_hex
-
     return sha256_hex(f"our-rituals:person:{person_id}")[:32]

@@ -124,8 +124,9 @@ class Conversation:
         self.content: Content = load_content(self.facts.locale or "")
 
     def _turn(self, household: Household, section: str) -> Turn:
-        # Seeded by the request id, so a re-applied change after a write conflict picks the same wording.
-        rng = random.Random(f"{self.facts.request_id}:{self.facts.now.isoformat()}")
+        # Seeded by the request id, so a re-applied change after a write conflict picks the same wording. An int seed
+        # made from the text's bytes: a str seed would first be hashed with SHA-512 into a longer int.
+        rng = random.Random(int.from_bytes(f"{self.facts.request_id}:{self.facts.now.isoformat()}".encode(), "big"))
         return Turn(
             household=household,
             content=self.content,

@@ -137,15 +137,40 @@ class AlexaSerializer(DefaultSerializer):
         types = cls.deserialized_types
         fields = [(attribute, key, types[attribute]) for attribute, key in attribute_map.items()]
         known = frozenset(attribute_map.values())
+        if len(known) < len(fields):  # two attributes read from one key: each field in turn, as the SDK goes
+            return self._model_by_fields(cls, sdk, fields, known)
+        # Each JSON key's attribute and reader (None until a payload first has a value for it: a field's type is
+        # resolved, its module imported, only then, as the SDK does, so a cold start imports no model it does not use).
+        by_key: dict[str, list[Any]] = {key: [attribute, kind, None] for attribute, key, kind in fields}
 
         def read(payload: Any) -> Any:
             if type(payload) is not dict:
                 return sdk(payload)  # the SDK reads (or refuses) a model given as anything but an object
             model = cls()
+            # The payload's keys, not the model's every field: the same attributes set (the model's own already exist,
+            # from its constructor, so only keys the model does not know add to it, in the payload's order, as before).
+            for key, value in payload.items():
+                field = by_key.get(key)
+                if field is None:
+                    setattr(model, key, value)
+                elif value is None:
+                    setattr(model, field[0], None)
+                else:
+                    reader = field[2]
+                    if reader is None:
+                        reader = field[2] = self._reader(field[1])
+                    setattr(model, field[0], reader(value))
+            return model
+
+        return read
+
+    def _model_by_fields(self, cls: Any, sdk: Read, fields: list[tuple[str, str, Any]], known: frozenset[str]) -> Read:
+        def read(payload: Any) -> Any:
+            if type(payload) is not dict:
+                return sdk(payload)
+            model = cls()
             for attribute, key, kind in fields:
                 if key in payload:
-                    # A field's type is resolved (its module imported) only when a payload has a value for it, as the
-                    # SDK does: a cold start imports no model the request does not use.
                     value = payload[key]
                     setattr(model, attribute, None if value is None else self._reader(kind)(value))
             for key in payload:

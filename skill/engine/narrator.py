@@ -1,12 +1,16 @@
 """The narrator's own turns: first meeting, welcome, help, names, voices, goodbyes and apologies."""
 
+# Imports at the top, not in functions: a function-level `from module import name` costs a request about 8,000
+# instructions in CPython 3.11 (the import system looks for the module's __path__ and formats the AttributeError).
+
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from skill.engine.offers import OFFER_EXAMPLES
+from skill.engine.offers import OFFER_EXAMPLES, examples, menu_choice
+from skill.engine.ritual import Helps, KeepsPlaceWhen, Repeats, Ritual, in_progress
 from skill.engine.script import Reply, Say, narrate, to_partner
 from skill.engine.session_keys import ASKED_NAMES, ASKED_RESUME, EXPECTING, PENDING_NAME, PENDING_PARTNER
 from skill.engine.turn import Turn
@@ -16,9 +20,6 @@ from skill.intents import PAUSE
 EXPECTING_NAMES = ASKED_NAMES
 EXPECTING_RESUME = ASKED_RESUME
 VOICE_CHOICE = "voice_choice"  # the content file of choosing a voice (skill.engine.voices)
-
-if TYPE_CHECKING:
-    from skill.engine.ritual import Ritual  # imported where used, like in_progress below
 
 _NAME = r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$"  # compiled when first used (re caches it): a launch never does
 
@@ -57,8 +58,6 @@ def _menu(turn: Turn, limit: int = OFFER_EXAMPLES) -> str:
 
     A ritual not on the narrator's menu list (a safety pointer, say) is never offered.
     """
-    from skill.engine.offers import examples, menu_choice
-
     said = examples(turn.content)
     return _spoken_list(turn, [f"'{said[name]}'" for name in menu_choice(turn, limit)])
 
@@ -231,15 +230,11 @@ def swap_voices(turn: Turn) -> Reply:
 
 def _ritual_in_progress(turn: Turn) -> tuple[Ritual, Turn] | None:
     """The ritual the couple is in the middle of (with a turn answering from its content), if any."""
-    from skill.engine.ritual import in_progress
-
     return in_progress(turn)
 
 
 def ritual_help(turn: Turn) -> Reply | None:
     """Inside a ritual with words of its own for help: which one, whose turn, what they can say."""
-    from skill.engine.ritual import Helps
-
     found = _ritual_in_progress(turn)
     if found is not None and isinstance(found[0], Helps):
         reply = found[0].help(found[1])
@@ -310,8 +305,6 @@ def _leaving(turn: Turn, *, kept: str, nothing_kept: str) -> Reply:
 def _drop_place_not_worth_keeping(turn: Turn) -> bool:
     """Ends a ritual's kept place when it says there is nothing to come back to (a question already answered
     by both, an offer of a hug); True when it did."""
-    from skill.engine.ritual import KeepsPlaceWhen
-
     found = _ritual_in_progress(turn)
     if found is not None and isinstance(found[0], KeepsPlaceWhen) and not found[0].place_kept(found[1]):
         turn.end_progress()
@@ -321,8 +314,6 @@ def _drop_place_not_worth_keeping(turn: Turn) -> bool:
 
 def current_prompt(turn: Turn) -> Reply | None:
     """ "Repeat" inside a ritual: its current prompt again (the question, the sentence stem); None elsewhere."""
-    from skill.engine.ritual import Repeats
-
     found = _ritual_in_progress(turn)
     if found is not None and isinstance(found[0], Repeats):
         return found[0].repeat(found[1]._replace(repeating=True))

@@ -48,6 +48,9 @@ _LOAD = (
 _COMPRESSED = "z:"  # skill/household.py's mark of a compressed state in JSON (base64 after it): stored as a blob
 
 
+# json.dumps(value, separators=(",", ":"), sort_keys=True), with the encoder built once rather than on every call.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
+
 # How long a write waits for another's lock before the store counts as unavailable (Alexa waits 8 s in all).
 BUSY_TIMEOUT_SECONDS = 2.0
 
@@ -58,9 +61,12 @@ class SQLiteStore:
     def __init__(self, path: str | os.PathLike[str], timeout_seconds: float | None = None) -> None:
         self._path = os.fspath(path)
         self._timeout = BUSY_TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds
-        self._local = threading.local()
-        self._schema_lock = threading.Lock()
-        self._schema_ready = False
+        self._local = threading.local()  # what this thread last read of a household (see _part_writes)
+        # One connection for all the service's threads, one statement or transaction at a time: a connection's page
+        # cache is dropped whenever another connection has written since its last read, so one connection per thread
+        # (each writing on every request) re-read the tables' pages from the file for every request.
+        self._shared: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
 
     @property
     def database_path(self) -> str | None:
@@ -68,7 +74,9 @@ class SQLiteStore:
         return None if self._path == ":memory:" else self._path
 
     def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        """The store's connection, opened (and the schema made) by the first caller; callers hold `_lock` while they
+        use it (a test or a tool on one thread need not)."""
+        connection = self._shared
         if connection is None:
             try:
                 if self._path != ":memory:":
@@ -77,19 +85,17 @@ class SQLiteStore:
                     os.makedirs(os.path.dirname(os.path.abspath(self._path)), mode=0o700, exist_ok=True)
                     with contextlib.suppress(FileExistsError):
                         os.close(os.open(self._path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-                connection = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
-                # Switching to WAL needs the file to itself: do it (and the schema) once per store, not per thread.
-                with self._schema_lock:
-                    if not self._schema_ready:
-                        connection.execute("PRAGMA journal_mode=WAL")
-                        # CREATE TABLE IF NOT EXISTS takes the write lock even when the table is there (about 1 ms
-                        # of every cold start): look first.
-                        if connection.execute(_HAS_TABLE).fetchone() is None:
-                            connection.execute(_SCHEMA)
-                            connection.executescript(_PARTS_SCHEMA)
-                        # Housekeeping, not a ritual's "now": households untouched past retention go.
-                        connection.execute("DELETE FROM households WHERE expires_at < ?", (int(time.time()),))
-                        self._schema_ready = True
+                connection = sqlite3.connect(
+                    self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+                )
+                connection.execute("PRAGMA journal_mode=WAL")
+                # CREATE TABLE IF NOT EXISTS takes the write lock even when the table is there (about 1 ms of every
+                # cold start): look first.
+                if connection.execute(_HAS_TABLE).fetchone() is None:
+                    connection.execute(_SCHEMA)
+                    connection.executescript(_PARTS_SCHEMA)
+                # Housekeeping, not a ritual's "now": households untouched past retention go.
+                connection.execute("DELETE FROM households WHERE expires_at < ?", (int(time.time()),))
                 # In WAL mode NORMAL never corrupts the file and survives a crash of the service; only a power cut
                 # may lose the last few commits. FULL would fsync every write (several ms each, most of a request).
                 connection.execute("PRAGMA synchronous=NORMAL")
@@ -97,22 +103,23 @@ class SQLiteStore:
                 connection.execute("PRAGMA secure_delete=ON")
             except (sqlite3.Error, OSError) as error:
                 raise StoreUnavailable(f"cannot open the embedded store: {error}") from error
-            self._local.connection = connection
+            self._shared = connection
         return connection
 
     def load(self, household_key: str) -> Snapshot:
         """One SELECT (one consistent snapshot): the household's row and its ritual states' rows."""
         try:
-            connection = self._connection()
-            try:
-                rows = connection.execute(_LOAD, (household_key,)).fetchall()
-            except sqlite3.OperationalError as error:
-                if "no such table" not in str(error):
-                    raise
-                # A backup from before household_parts was restored under a running service: add what it lacks.
-                connection.execute(_SCHEMA)
-                connection.executescript(_PARTS_SCHEMA)
-                rows = connection.execute(_LOAD, (household_key,)).fetchall()
+            with self._lock:
+                connection = self._connection()
+                try:
+                    rows = connection.execute(_LOAD, (household_key,)).fetchall()
+                except sqlite3.OperationalError as error:
+                    if "no such table" not in str(error):
+                        raise
+                    # A backup from before household_parts was restored under a running service: add what it lacks.
+                    connection.execute(_SCHEMA)
+                    connection.executescript(_PARTS_SCHEMA)
+                    rows = connection.execute(_LOAD, (household_key,)).fetchall()
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot read the embedded store: {error}") from error
         household = next((row for row in rows if row[0] is not None), None)
@@ -135,7 +142,7 @@ class SQLiteStore:
         rituals = document.get("rituals")
         separate = document.get("layout") == LAYOUT and isinstance(rituals, dict)
         hot = {k: v for k, v in document.items() if k != "rituals"} if separate else document
-        body = json.dumps(hot, separators=(",", ":"), sort_keys=True)
+        body = _ENCODE(hot)
         expires_at = now + RETENTION_SECONDS
         parts: dict[str, str | bytes] = {}
         writes: _PartWrites | None = None
@@ -144,35 +151,36 @@ class SQLiteStore:
             parts = {str(k): _stored_body(v) for k, v in rituals.items()}
             writes = self._part_writes(household_key, expected_version, parts)
         try:
-            connection = self._connection()
-            if writes is not None and writes.any():
-                connection.execute("BEGIN IMMEDIATE")
-            try:
-                if expected_version == 0:
-                    cursor = connection.execute(
-                        "INSERT OR IGNORE INTO households (household_key, document, version, expires_at) "
-                        "VALUES (?, ?, ?, ?)",
-                        (household_key, body, new_version, expires_at),
-                    )
-                else:
-                    cursor = connection.execute(
-                        "UPDATE households SET document = ?, version = ?, expires_at = ? "
-                        "WHERE household_key = ? AND version = ?",
-                        (body, new_version, expires_at, household_key, expected_version),
-                    )
-                if cursor.rowcount != 1:
+            with self._lock:
+                connection = self._connection()
+                if writes is not None and writes.any():
+                    connection.execute("BEGIN IMMEDIATE")
+                try:
+                    if expected_version == 0:
+                        cursor = connection.execute(
+                            "INSERT OR IGNORE INTO households (household_key, document, version, expires_at) "
+                            "VALUES (?, ?, ?, ?)",
+                            (household_key, body, new_version, expires_at),
+                        )
+                    else:
+                        cursor = connection.execute(
+                            "UPDATE households SET document = ?, version = ?, expires_at = ? "
+                            "WHERE household_key = ? AND version = ?",
+                            (body, new_version, expires_at, household_key, expected_version),
+                        )
+                    if cursor.rowcount != 1:
+                        if connection.in_transaction:
+                            connection.execute("ROLLBACK")
+                        raise VersionConflict(household_key)
+                    if writes is not None and writes.any():
+                        writes.run(connection)
+                        connection.execute("COMMIT")
+                    if separate:
+                        self._local.parts_read = (household_key, new_version, parts)
+                except sqlite3.Error:
                     if connection.in_transaction:
                         connection.execute("ROLLBACK")
-                    raise VersionConflict(household_key)
-                if writes is not None and writes.any():
-                    writes.run(connection)
-                    connection.execute("COMMIT")
-                if separate:
-                    self._local.parts_read = (household_key, new_version, parts)
-            except sqlite3.Error:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
+                    raise
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot write the embedded store: {error}") from error
         return new_version
@@ -191,8 +199,9 @@ class SQLiteStore:
 
     def delete(self, household_key: str) -> None:
         try:
-            connection = self._connection()
-            connection.execute("DELETE FROM households WHERE household_key = ?", (household_key,))
+            with self._lock:
+                connection = self._connection()
+                connection.execute("DELETE FROM households WHERE household_key = ?", (household_key,))
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot delete from the embedded store: {error}") from error
         self._wipe_the_journal(connection)
@@ -201,26 +210,28 @@ class SQLiteStore:
         """After a deletion, the -wal file still holds the household as it was written: a truncating checkpoint moves
         the (zeroed) pages into the database and empties the -wal. It waits for readers as long as a write would;
         if one still holds it, the next deletion or SQLite's own checkpoints overwrite those frames."""
-        with contextlib.suppress(sqlite3.Error):  # the deletion itself is committed; only the wiping waits
+        with self._lock, contextlib.suppress(sqlite3.Error):  # the deletion is committed; only the wiping waits
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def check_writable(self) -> None:
         """Take the write lock and write a row, then roll back: /health's proof that a write can land now."""
         try:
-            connection = self._connection()
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                connection.execute("INSERT OR REPLACE INTO households VALUES ('health-check', '{}', 1, 0)")
-            finally:
-                connection.execute("ROLLBACK")
+            with self._lock:
+                connection = self._connection()
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    connection.execute("INSERT OR REPLACE INTO households VALUES ('health-check', '{}', 1, 0)")
+                finally:
+                    connection.execute("ROLLBACK")
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot write the embedded store: {error}") from error
 
     def purge_expired(self, now: int) -> int:
         """Forget households untouched past the retention period; returns how many."""
         try:
-            connection = self._connection()
-            cursor = connection.execute("DELETE FROM households WHERE expires_at < ?", (now,))
+            with self._lock:
+                connection = self._connection()
+                cursor = connection.execute("DELETE FROM households WHERE expires_at < ?", (now,))
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot purge the embedded store: {error}") from error
         if cursor.rowcount:

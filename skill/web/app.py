@@ -13,8 +13,10 @@ import os
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import InternalServerError
 
+from skill.alexa.handlers import DeletionDeferred
 from skill.alexa.serializer import AlexaSerializer
 from skill.alexa.skill import build_skill, envelope_skill_id, expected_skill_id
 from skill.logs import get_logger, quiet_request_logging
@@ -45,10 +47,30 @@ class SkillIdVerifier:
 
 class _UnreadableEnvelopeIsNoError(logging.Filter):
     """flask-ask-sdk logs an envelope its model cannot read as an ERROR with a traceback; `_answer` refuses it as a
-    400, like every other bad request, which are not logged: anyone could otherwise fill the disk with ERROR lines."""
+    400, like every other bad request, which are not logged: anyone could otherwise fill the disk with ERROR lines.
+    Known by its message and the traceback's first frame (flask-ask-sdk's dispatch, where it caught the error): the
+    skill's logger does not look up the file a line was logged from (skill/logs.py)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.msg == "Skill dispatch exception" and "flask_ask_sdk" in record.pathname)
+        if record.msg != "Skill dispatch exception" or not record.exc_info or record.exc_info[2] is None:
+            return True
+        return "flask_ask_sdk" not in record.exc_info[2].tb_frame.f_code.co_filename
+
+
+class _JsonProvider(DefaultJSONProvider):
+    """Flask's own JSON with the encoder for compact answers built once: json.dumps builds a new one on every call
+    with Flask's settings (sorted keys, ASCII, its `default`). The same text; other arguments go Flask's way."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self._compact = json.JSONEncoder(
+            default=self.default, ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, separators=(",", ":")
+        ).encode
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if kwargs.keys() == {"separators"} and kwargs["separators"] == (",", ":"):
+            return self._compact(obj)
+        return super().dumps(obj, **kwargs)
 
 
 def _verification_wanted(verify_requests: bool | None) -> bool:
@@ -68,6 +90,7 @@ def create_app(*, verify_requests: bool | None = None, verifiers: list[Any] | No
         log.addFilter(_UnreadableEnvelopeIsNoError())
     # No static route: Flask would otherwise serve files from a "static" folder beside the code.
     app = Flask("our_rituals", static_folder=None)
+    app.json = _JsonProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     skill_id = expected_skill_id()
     verifying = verifiers is None and _verification_wanted(verify_requests)
@@ -175,8 +198,6 @@ def _replay_window_seconds(data: dict[str, Any]) -> float:
 
 def _dispatch(adapter: Any) -> Any:
     """The skill's answer; a deferred deletion is a 503 and an envelope the SDK cannot read a 400."""
-    from skill.alexa.handlers import DeletionDeferred
-
     try:
         return adapter.dispatch_request()
     except DeletionDeferred:

@@ -168,3 +168,35 @@ def test_a_fresh_web_process_logs_only_json() -> None:
     entries = json_lines(done.stderr)
     assert [entry["message"] for entry in entries] == ["probe"]
     assert "SECRET" not in done.stderr
+
+
+def test_an_operators_own_handler_still_gets_whole_records() -> None:
+    """The skill's logger makes its records without the caller, thread or process (its JSON never shows them): a
+    handler an operator adds, with logging's own formatter, still formats them, extra fields included, and an
+    `extra` naming a record's own attribute is refused as logging refuses it."""
+    import logging
+
+    from skill.logs import get_logger
+
+    log = get_logger()
+    kept: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            kept.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s %(filename)s:%(lineno)d %(threadName)s %(message)s %(household)s"
+        )
+    )
+    log.addHandler(handler)
+    try:
+        log.info("request handled for %s", "a household", extra={"household": "0123456789abcdef"})
+        with pytest.raises(KeyError, match="Attempt to overwrite 'lineno'"):
+            log.info("request handled", extra={"lineno": 3})
+    finally:
+        log.removeHandler(handler)
+    assert len(kept) == 1
+    assert kept[0].endswith(" INFO our_rituals (unknown file):0 None request handled for a household 0123456789abcdef")
