@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from skill.engine.offers import OFFER_EXAMPLES, examples, menu_choice
-from skill.engine.ritual import Helps, KeepsPlaceWhen, Repeats, Ritual, in_progress
+from skill.engine.ritual import Helps, HoldsOn, KeepsPlaceWhen, Repeats, Ritual, in_progress
 from skill.engine.script import Reply, Say, narrate, to_partner
 from skill.engine.session_keys import ASKED_NAMES, ASKED_RESUME, EXPECTING, PENDING_NAME, PENDING_PARTNER
 from skill.engine.turn import Turn
@@ -278,8 +278,6 @@ def goodbye(turn: Turn) -> Reply:
     "Hold on" or "wait" (Alexa's pause) at a ritual's own question (`hold_on`) asks it again instead.
     """
     if turn.intent == PAUSE:
-        from skill.engine.ritual import HoldsOn
-
         waiting = _ritual_in_progress(turn)
         asked = waiting[0].hold_on(waiting[1]) if waiting is not None and isinstance(waiting[0], HoldsOn) else None
         if asked is not None:
