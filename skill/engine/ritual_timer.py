@@ -46,13 +46,16 @@ class RitualTimer(Record):
     `seconds` names the setting holding the timer's length; `timer_label` and `ask_again_days` are settings,
     `announcement` and `hand_back` lines, of the same content file. `task` is what the timer launches when it
     ends (`CLOSING_TASK` or `RESUMING_TASK`). `within` names a key of the ritual's durable state that holds the
-    timer's notes, for a ritual that keeps its own state by a schema of its own (the check-in).
+    timer's notes, for a ritual that keeps its own state by a schema of its own (the check-in). A `cancellable`
+    timer keeps its id while it may still ring, for a ritual the couple can move on from before it rings (the
+    check-in's talk: "we're ready"); the others store none.
     """
 
     ritual: str
     seconds: str
     task: tuple[str, str] = (CLOSING_TASK, CLOSING_TASK_VERSION)
     within: str | None = None
+    cancellable: bool = False
 
     def state(self, turn: Turn) -> dict[str, Any]:
         """The timer's notes: the ritual's durable state itself, or the part of it named `within`."""
@@ -90,7 +93,7 @@ class RitualTimer(Record):
         if result.created:
             state[TIMER_FOR_RUN] = run
             state.pop(REFUSED_ON, None)  # timers are allowed now (in the Alexa app, say)
-            if result.token is not None:
+            if self.cancellable and result.token is not None:
                 state[TIMER_ID] = result.token
         return TimerTry(result, run)
 

@@ -73,7 +73,11 @@ TALK_TIMER_NOTES = "talk_timer"  # the talk's Alexa timer: its runs and a refusa
 TIMER_ASKED = "timer_asked"  # in the place while Alexa asks for timers: {"run", "minutes"}
 # "Give us fifteen minutes" at the talk: an Alexa timer whose end brings the couple back to their numbers.
 TIMER = RitualTimer(
-    NAME, seconds="talk_timer_seconds", task=(RESUMING_TASK, RESUMING_TASK_VERSION), within=TALK_TIMER_NOTES
+    NAME,
+    seconds="talk_timer_seconds",
+    task=(RESUMING_TASK, RESUMING_TASK_VERSION),
+    within=TALK_TIMER_NOTES,
+    cancellable=True,
 )
 
 

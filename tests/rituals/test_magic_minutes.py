@@ -137,6 +137,7 @@ def test_consent_accepted_sets_the_timer_and_the_minutes_begin(
     assert alexa_api.received[1].body["timerLabel"] != alexa_api.received[0].body["timerLabel"]
     state = stored(bedtime)
     assert state["in_progress"] is None and "refused_on" not in state["rituals"]["magic_minutes"]
+    assert "timer_id" not in state["rituals"]["magic_minutes"], "nothing cancels it: its id is not kept"
     assert not any(opening in asked.text for opening in OPENINGS), "the opening waits for the answer"
 
 
