@@ -71,10 +71,7 @@ class AboutUs:
         keep_skipped(turn.household, skip | {assumption} if setting["skip"] else skip - {assumption})
         noted = (narrate(turn.line(f"noted_{fact}")),)
         # Said at "another question?" or in the middle of a ritual: noted, then straight back to where they were.
-        kept = keep_place(turn, noted) if turn.active_ritual() else None
-        if kept is not None:
-            return kept
-        return Reply(
+        return keep_place(turn, noted) or Reply(
             speech=(*noted, narrate(turn.line("next", examples=examples))),
             reprompt=(narrate(turn.narrator_line("offer_again", examples=examples)),),
         )

@@ -31,11 +31,7 @@ class Preferences:
             key = ("music_on" if on else "music_off") if preferences.music_on(household) != on else "music_already"
             preferences.set_music(household, on)
         said = (narrate(turn.line(key)),)
-        if turn.active_ritual():
-            kept = keep_place(turn, said)
-            if kept is not None:
-                return kept
-        return Reply(
+        return keep_place(turn, said) or Reply(
             speech=(*said, narrate(turn.line("anything_else"))), reprompt=(narrate(turn.line("anything_else_again")),)
         )
 
